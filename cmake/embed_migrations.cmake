@@ -1,0 +1,18 @@
+# Writes a C file holding every migration as a string, ordered by file name
+# (NNNN_name.sql). Invoked by the build; see src/store/migrate.c.
+separate_arguments(FILES)
+set(body "/* Generated from src/store/migrations/*.sql — do not edit. */\n#include \"store/migrate.h\"\n")
+set(table "const struct migration migrations[] = {\n")
+set(n 0)
+foreach(f IN LISTS FILES)
+  get_filename_component(name ${f} NAME_WE)
+  string(REGEX MATCH "^[0-9]+" num ${name})
+  file(READ ${f} sql HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," sql ${sql})
+  string(APPEND body "static const char m${n}[] = {${sql}0x00};\n")
+  string(APPEND table "  {${num}, \"${name}\", m${n}},\n")
+  math(EXPR n "${n}+1")
+endforeach()
+string(APPEND table "};\nconst int migrations_count = ${n};\n")
+file(WRITE ${OUT}.tmp "${body}${table}")
+file(RENAME ${OUT}.tmp ${OUT})

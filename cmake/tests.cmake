@@ -1,0 +1,58 @@
+# Test registration. Every tests/unit/test_*.c is a cmocka program; every
+# tests/api/test_*.c is a libcurl program run against a real `yiye serve`
+# (see tests/api/harness.c) once per storage backend.
+if(NOT TESTDEPS_FOUND)
+  message(WARNING "cmocka or libcurl missing: tests are not built")
+  return()
+endif()
+
+file(GLOB UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
+foreach(src IN LISTS UNIT_TESTS)
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_link_libraries(${name} PRIVATE yiyeapp PkgConfig::TESTDEPS)
+  add_test(NAME unit.${name} COMMAND ${name})
+  set_tests_properties(unit.${name} PROPERTIES
+    ENVIRONMENT "YIYE_SOURCE_DIR=${CMAKE_SOURCE_DIR}" LABELS unit TIMEOUT 300)
+endforeach()
+
+file(GLOB API_HARNESS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/api/harness*.c)
+file(GLOB API_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/api/test_*.c)
+if(API_TESTS)
+  add_library(apiharness STATIC ${API_HARNESS})
+  target_include_directories(apiharness PUBLIC ${CMAKE_SOURCE_DIR}/tests/api src)
+  target_link_libraries(apiharness PUBLIC yiyeapp PkgConfig::TESTDEPS)
+endif()
+
+set(YIYE_TEST_BACKENDS "sqlite" CACHE STRING "Storage backends the API tests run against")
+foreach(src IN LISTS API_TESTS)
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_link_libraries(${name} PRIVATE apiharness)
+  foreach(backend IN LISTS YIYE_TEST_BACKENDS)
+    add_test(NAME api.${backend}.${name} COMMAND ${name})
+    set_tests_properties(api.${backend}.${name} PROPERTIES
+      ENVIRONMENT "YIYE_SOURCE_DIR=${CMAKE_SOURCE_DIR};YIYE_BIN=$<TARGET_FILE:yiye>;YIYE_TEST_BACKEND=${backend};YIYE_PG_STATE=${CMAKE_BINARY_DIR}/pgtest"
+      LABELS "api;${backend}" TIMEOUT 600)
+    if(backend STREQUAL "pg")
+      set_tests_properties(api.${backend}.${name} PROPERTIES FIXTURES_REQUIRED pgserver)
+    endif()
+  endforeach()
+endforeach()
+
+if("pg" IN_LIST YIYE_TEST_BACKENDS)
+  add_test(NAME pg.start COMMAND ${CMAKE_SOURCE_DIR}/tests/pg/pgctl.sh start ${CMAKE_BINARY_DIR}/pgtest)
+  add_test(NAME pg.stop COMMAND ${CMAKE_SOURCE_DIR}/tests/pg/pgctl.sh stop ${CMAKE_BINARY_DIR}/pgtest)
+  set_tests_properties(pg.start PROPERTIES FIXTURES_SETUP pgserver)
+  set_tests_properties(pg.stop PROPERTIES FIXTURES_CLEANUP pgserver)
+endif()
+
+# Catalog rule tests run through the real binary.
+add_test(NAME catalog.check COMMAND yiye catalog check ${CMAKE_SOURCE_DIR}/catalog)
+add_test(NAME catalog.test COMMAND yiye catalog test ${CMAKE_SOURCE_DIR}/catalog)
+
+# Browser journeys: real chromium against a real server.
+if(EXISTS ${CMAKE_SOURCE_DIR}/tests/browser/run.sh)
+  add_test(NAME browser COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh $<TARGET_FILE:yiye> ${CMAKE_BINARY_DIR})
+  set_tests_properties(browser PROPERTIES LABELS browser TIMEOUT 900)
+endif()
