@@ -1,7 +1,7 @@
 # Writes a C file holding every migration as a string, ordered by file name
 # (NNNN_name.sql). Invoked by the build; see src/store/migrate.c.
 separate_arguments(FILES)
-set(body "/* Generated from src/store/migrations/*.sql — do not edit. */\n#include \"store/migrate.h\"\n")
+set(body "/* Generated from the files in src/store/migrations — do not edit. */\n#include \"store/migrate.h\"\n")
 set(table "const struct migration migrations[] = {\n")
 set(n 0)
 foreach(f IN LISTS FILES)

@@ -1,0 +1,123 @@
+/*
+ * app.c — configuration and the lifetime of struct app.
+ */
+#include "app.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/store_calendar.h"
+
+#define BODY_LIMIT_DEFAULT (1u << 20)
+
+void app_config_defaults(struct app_config *cfg)
+{
+	const char *v;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->data_dir, sizeof(cfg->data_dir), "./data");
+	snprintf(cfg->listen_host, sizeof(cfg->listen_host), "127.0.0.1");
+	cfg->listen_port = 8080;
+	snprintf(cfg->web_dir, sizeof(cfg->web_dir), "%s/web/dist", YIYE_SOURCE_DIR);
+	cfg->body_limit = BODY_LIMIT_DEFAULT;
+	cfg->io_threads = ncpu > 0 ? (int)ncpu : 2;
+	cfg->workers = 4;
+	cfg->max_connections = 4096;
+	if ((v = getenv("YIYE_DATA")) && *v)
+		snprintf(cfg->data_dir, sizeof(cfg->data_dir), "%s", v);
+	if ((v = getenv("YIYE_DB")) && *v)
+		snprintf(cfg->db_url, sizeof(cfg->db_url), "%s", v);
+	if ((v = getenv("YIYE_WEB")) && *v)
+		snprintf(cfg->web_dir, sizeof(cfg->web_dir), "%s", v);
+	if ((v = getenv("YIYE_BODY_LIMIT")) && *v && atol(v) > 0)
+		cfg->body_limit = (size_t)atol(v);
+	if ((v = getenv("YIYE_LISTEN")) && *v)
+		app_config_listen(cfg, v, NULL);
+}
+
+int app_config_listen(struct app_config *cfg, const char *hostport, struct yerr *err)
+{
+	const char *colon = strrchr(hostport, ':');
+	char *end;
+	long port;
+
+	if (colon == NULL || colon == hostport || (size_t)(colon - hostport) >= sizeof(cfg->listen_host))
+		return yerr_set(err, 400, "listen", "listen", "监听地址应为 HOST:PORT，例如 127.0.0.1:8080");
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || colon[1] == '\0' || port < 0 || port > 65535)
+		return yerr_set(err, 400, "listen", "listen", "端口应为 0 至 65535 的整数");
+	snprintf(cfg->listen_host, sizeof(cfg->listen_host), "%.*s", (int)(colon - hostport),
+		 hostport);
+	cfg->listen_port = (int)port;
+	return 0;
+}
+
+int app_config_finish(struct app_config *cfg, struct yerr *err)
+{
+	if (mkdir(cfg->data_dir, 0700) < 0 && errno != EEXIST)
+		return yerr_set(err, 500, "data_dir", "data", "无法创建数据目录 %s：%s", cfg->data_dir,
+				strerror(errno));
+	if (cfg->db_url[0] == '\0' &&
+	    snprintf(cfg->db_url, sizeof(cfg->db_url), "%s/yiye.db", cfg->data_dir) >=
+		    (int)sizeof(cfg->db_url))
+		return yerr_set(err, 400, "data_dir", "data", "数据目录路径过长");
+	return 0;
+}
+
+int app_open(struct app *app, struct yerr *err)
+{
+	int rc;
+
+	pthread_rwlock_init(&app->cal_lock, NULL);
+	app->cal = calloc(1, sizeof(*app->cal));
+	if (app->cal == NULL)
+		abort();
+	calendar_init(app->cal);
+	rc = store_open(&app->store, app->cfg.db_url, app->cfg.io_threads + app->cfg.workers + 2,
+			err);
+	if (rc < 0)
+		return rc;
+	if ((rc = store_migrate(app->store, err)) < 0)
+		return rc;
+	return app_calendar_reload(app, err);
+}
+
+void app_close(struct app *app)
+{
+	store_close(app->store);
+	app->store = NULL;
+	if (app->cal) {
+		calendar_free(app->cal);
+		free(app->cal);
+		app->cal = NULL;
+	}
+	pthread_rwlock_destroy(&app->cal_lock);
+}
+
+/* Builds a fresh calendar from the store and swaps it in under the write
+ * lock, so readers see either the old or the new calendar, never a mix. */
+int app_calendar_reload(struct app *app, struct yerr *err)
+{
+	struct calendar *fresh = calloc(1, sizeof(*fresh)), *old;
+
+	if (fresh == NULL)
+		abort();
+	calendar_init(fresh);
+	if (store_calendar_load(app->store, STORE_DEFAULT_DISTRICT, fresh, err) < 0) {
+		calendar_free(fresh);
+		free(fresh);
+		return -1;
+	}
+	pthread_rwlock_wrlock(&app->cal_lock);
+	old = app->cal;
+	app->cal = fresh;
+	pthread_rwlock_unlock(&app->cal_lock);
+	calendar_free(old);
+	free(old);
+	return 0;
+}

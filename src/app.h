@@ -1,0 +1,61 @@
+/*
+ * app.h — the one explicit home of process-wide state (configuration, the
+ * store, the in-memory calendar, metrics, the worker pool). It is created by a
+ * subcommand and passed down; nothing else is global and mutable.
+ */
+#ifndef YIYE_APP_H
+#define YIYE_APP_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "core/calendar.h"
+#include "core/error.h"
+#include "store/store.h"
+
+struct metrics;
+struct workpool;
+struct webfiles;
+
+struct app_config {
+	char data_dir[1024];   /* --data / YIYE_DATA */
+	char db_url[1024];     /* --db / YIYE_DB; default DATA/yiye.db */
+	char listen_host[256]; /* --listen / YIYE_LISTEN host part */
+	int listen_port;       /* 0 = ephemeral */
+	char web_dir[1024];    /* --web / YIYE_WEB: built UI to serve */
+	char port_file[1024];  /* --port-file: where to write the bound port */
+	size_t body_limit;     /* --body-limit / YIYE_BODY_LIMIT, bytes */
+	int io_threads;        /* libmicrohttpd thread pool */
+	int workers;           /* threads for slow work (hashing, writes, PDF) */
+	int max_connections;
+};
+
+struct app {
+	struct app_config cfg;
+	struct store *store;
+	/* The calendar is read on every deadline computation and replaced as a
+	 * whole when an administrator imports a year: readers take the lock
+	 * shared. */
+	pthread_rwlock_t cal_lock;
+	struct calendar *cal;
+	struct metrics *metrics;
+	struct workpool *pool;
+	struct webfiles *web; /* the built UI, in memory */
+};
+
+/* Fills cfg with defaults, then environment variables (flags are applied by
+ * the caller afterwards, so flags win). */
+void app_config_defaults(struct app_config *cfg);
+/* Parses "HOST:PORT" into cfg; returns -1 with a message on bad input. */
+int app_config_listen(struct app_config *cfg, const char *hostport, struct yerr *err);
+/* Derives db_url from data_dir if unset and makes sure data_dir exists. */
+int app_config_finish(struct app_config *cfg, struct yerr *err);
+
+/* Opens the store, applies migrations and loads the calendar. */
+int app_open(struct app *app, struct yerr *err);
+void app_close(struct app *app);
+
+/* Reloads the in-memory calendar from the store (after an import). */
+int app_calendar_reload(struct app *app, struct yerr *err);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * cli.h — the `yiye` subcommands. Each is `int cmd_<name>(int argc, char
+ * **argv)` with argv[0] the subcommand name, returning the exit status;
+ * each answers --help.
+ */
+#ifndef YIYE_CLI_H
+#define YIYE_CLI_H
+
+#include <stddef.h>
+
+#include "app.h"
+
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_calendar(int argc, char **argv);
+int cmd_catalog(int argc, char **argv);
+
+/* Reads a whole file of at most `max` bytes into a NUL-terminated buffer the
+ * caller frees. */
+int cli_read_file(const char *path, size_t max, char **out, size_t *len, struct yerr *err);
+/* Prints an error the way every subcommand does. */
+void cli_error(const char *cmd, const struct yerr *e);
+/* Handles the options every data-touching subcommand takes (--data, --db):
+ * returns 1 when opt was one of them. */
+int cli_common_option(struct app_config *cfg, int opt, const char *arg);
+/* Imports every year file (catalog/calendar/YYYY.json) not yet in the store. */
+int cli_calendar_import_dir(struct app *app, const char *dir, int *imported, struct yerr *err);
+int cli_calendar_import_file(struct app *app, const char *path, struct yerr *err);
+
+#endif

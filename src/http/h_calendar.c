@@ -1,0 +1,97 @@
+/*
+ * h_calendar.c — the working-day calendar over HTTP.
+ *
+ * GET /api/v1/calendar/workdays?from=D&add=N  -> {"date":…, "provisional":…}
+ * GET /api/v1/calendar/workdays?from=D1&to=D2 -> {"workdays":N, "provisional":…}
+ * `provisional` is true when a year the calendar does not know was involved
+ * (then only weekends were rest days).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "http/handlers.h"
+
+static int param_date(struct req *r, const char *name, int *day)
+{
+	const char *v = req_query(r, name);
+	int rc;
+
+	if (v == NULL || *v == '\0') {
+		reply_error(r, 400, "required", name, "缺少参数 %s（格式 YYYY-MM-DD）", name);
+		return -1;
+	}
+	rc = date_parse(v, strlen(v), day);
+	if (rc == 0)
+		return 0;
+	if (rc == DATE_EINVALID)
+		reply_error(r, 400, "invalid_date", name, "参数 %s 不是真实存在的日期", name);
+	else if (rc == DATE_ERANGE)
+		reply_error(r, 400, "date_out_of_range", name, "参数 %s 的年份须在 %d 至 %d 之间",
+			    name, DATE_YEAR_MIN, DATE_YEAR_MAX);
+	else
+		reply_error(r, 400, "invalid_date", name, "参数 %s 的格式应为 YYYY-MM-DD", name);
+	return -1;
+}
+
+void h_calendar_workdays(struct req *r)
+{
+	const char *add = req_query(r, "add"), *to = req_query(r, "to");
+	int from, rc, provisional = 0;
+	char out[DATE_STR_SIZE];
+
+	if ((add == NULL) == (to == NULL))
+		return reply_error(r, 400, add ? "conflicting_parameters" : "required",
+				   add ? "to" : "add", "请提供 add（加上的工作日数）或 to（截止日期）之一");
+	if (param_date(r, "from", &from) < 0)
+		return;
+	pthread_rwlock_rdlock(&r->app->cal_lock);
+	if (add) {
+		char *end;
+		long n;
+
+		errno = 0;
+		n = strtol(add, &end, 10);
+		if (*add == '\0' || *end != '\0' || errno || n < 0 || n > CALENDAR_MAX_ADD) {
+			pthread_rwlock_unlock(&r->app->cal_lock);
+			return reply_error(r, 400, "invalid_number", "add",
+					   "参数 add 须为 0 至 %d 之间的整数", CALENDAR_MAX_ADD);
+		}
+		int day;
+
+		rc = calendar_add_workdays(r->app->cal, from, (int)n, &day, &provisional);
+		pthread_rwlock_unlock(&r->app->cal_lock);
+		if (rc < 0 || date_format(day, out, sizeof(out)) < 0)
+			return reply_error(r, 400, "out_of_range", "add", "计算结果超出支持的日期范围");
+		return reply_json(r, 200, json_pack("{s:s,s:b}", "date", out, "provisional",
+						    provisional));
+	}
+	int until, n;
+
+	if (param_date(r, "to", &until) < 0) {
+		pthread_rwlock_unlock(&r->app->cal_lock);
+		return;
+	}
+	rc = calendar_count_workdays(r->app->cal, from, until, &n, &provisional);
+	pthread_rwlock_unlock(&r->app->cal_lock);
+	if (rc < 0)
+		return reply_error(r, 400, "out_of_range", "to", "两个日期相隔过远（最多 %d 天）",
+				   CALENDAR_MAX_SPAN_DAYS);
+	reply_json(r, 200, json_pack("{s:i,s:b}", "workdays", n, "provisional", provisional));
+}
+
+void h_calendar_years(struct req *r)
+{
+	json_t *items = json_array();
+	const struct calendar *cal;
+
+	pthread_rwlock_rdlock(&r->app->cal_lock);
+	cal = r->app->cal;
+	for (size_t i = 0; i < cal->nyears; i++)
+		json_array_append_new(items, json_pack("{s:i,s:s?}", "year", cal->years[i].year,
+						       "source", cal->years[i].source));
+	pthread_rwlock_unlock(&r->app->cal_lock);
+	reply_json(r, 200, json_pack("{s:o,s:i}", "items", items, "total",
+				     (int)json_array_size(items)));
+}

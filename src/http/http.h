@@ -1,0 +1,110 @@
+/*
+ * http.h — what a request handler sees of the HTTP layer.
+ *
+ * A handler receives a struct req whose route has matched, whose permission
+ * has been checked and whose JSON body (for routes that take one) has been
+ * parsed. It answers with exactly one reply_* call. Handlers of routes marked
+ * ROUTE_SLOW, and of every route that is not GET/HEAD, run on the worker
+ * pool, so they may block (hash a password, fsync, render a PDF); the others
+ * run on an I/O thread and must be quick.
+ */
+#ifndef YIYE_HTTP_H
+#define YIYE_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "app.h"
+#include "core/error.h"
+
+struct MHD_Connection;
+struct req;
+
+typedef void (*route_handler)(struct req *r);
+
+enum {
+	ROUTE_JSON_BODY = 1 << 0, /* takes an application/json body */
+	ROUTE_SLOW = 1 << 1,      /* run on the worker pool even if GET */
+	ROUTE_RAW_BODY = 1 << 2,  /* takes a body of any type (uploads) */
+};
+
+/* One row of the route table (routes.c). The router, the permission check,
+ * the audit trail and the OpenAPI document all read it. */
+struct route {
+	const char *method;
+	const char *pattern;    /* "/api/v1/licenses/{number}" */
+	route_handler handler;
+	const char *permission; /* "public" or a permission name */
+	const char *audit;      /* audit event name, or NULL for reads */
+	unsigned flags;
+	const char *tag;        /* OpenAPI tag */
+	const char *summary;    /* OpenAPI summary (Chinese is fine) */
+	const char *query;      /* OpenAPI query parameters: "name:type,…" */
+};
+
+extern const struct route routes[];
+extern const int routes_count;
+
+#define REQ_MAX_PARAMS 8
+
+struct req {
+	struct app *app;
+	struct MHD_Connection *conn;
+	const struct route *route;
+	int route_idx;     /* index into routes[], -1 when none matched */
+	const char *method;
+	const char *url;   /* path without the query string (owned by MHD) */
+	int nparams;
+	char *param_names[REQ_MAX_PARAMS];
+	char *param_values[REQ_MAX_PARAMS];
+	/* request body */
+	char *body;
+	size_t body_len, body_cap;
+	int body_too_large;
+	json_t *json;      /* parsed body of ROUTE_JSON_BODY routes */
+	/* response */
+	int status;
+	char *resp_body;
+	size_t resp_len;
+	const char *resp_type;
+	int resp_headers;
+	char *resp_hname[8];
+	char *resp_hvalue[8];
+	int replied;
+	/* bookkeeping */
+	char rid[20];
+	double t_start;
+	int state;
+	int suspended;
+	char client[64];   /* client address, for throttling and the audit trail */
+};
+
+/* Path parameter {name} of the matched route, or NULL. */
+const char *req_param(const struct req *r, const char *name);
+/* Query-string argument, or NULL (owned by MHD, valid during the request). */
+const char *req_query(const struct req *r, const char *name);
+/* Request header, or NULL. */
+const char *req_header(const struct req *r, const char *name);
+
+/* Answers with a JSON document; steals the reference to body. */
+void reply_json(struct req *r, int status, json_t *body);
+/* Answers with the standard error body
+ * {"error":{"code":…,"message":…,"field":…}}; `field` NULL or "" gives null. */
+void reply_error(struct req *r, int status, const char *code, const char *field,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void reply_yerr(struct req *r, const struct yerr *e);
+/* Answers with raw bytes; copies body. */
+void reply_raw(struct req *r, int status, const char *ctype, const void *body, size_t len);
+/* Adds a response header (copied); up to 8 per response. */
+void reply_header(struct req *r, const char *name, const char *value);
+
+/* Builds the standard error object (used by reply_error and tests). */
+json_t *http_error_body(const char *code, const char *message, const char *field);
+
+/* Runs the server until SIGINT/SIGTERM; returns the process exit code. */
+int http_serve(struct app *app);
+
+/* The OpenAPI 3.1 document generated from the route table (openapi.c). */
+json_t *openapi_document(void);
+
+#endif

@@ -1,0 +1,370 @@
+/*
+ * server.c — the libmicrohttpd server: request lifecycle, body limits,
+ * dispatch to handlers inline or on the worker pool, access log, shutdown.
+ *
+ * Lifecycle of one request (MHD calls on_request several times):
+ *   1st call   create struct req, match the route, check the declared
+ *              Content-Length against the body limit; return without
+ *              answering — answering on the first call makes libmicrohttpd
+ *              0.9.75 close keep-alive connections.
+ *   body calls append to a buffer bounded by the body limit.
+ *   last call  (upload_data_size == 0) validate, authorise, then run the
+ *              handler: inline for quick GETs, or suspend the connection
+ *              and hand the request to the worker pool, which resumes the
+ *              connection when the reply is ready; MHD then calls us once
+ *              more and the reply is queued.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <strings.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/auth.h"
+#include "http/http.h"
+#include "http/internal.h"
+
+enum { ST_NEW, ST_BODY, ST_RUNNING, ST_READY };
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void req_free(struct req *r)
+{
+	for (int i = 0; i < r->nparams; i++) {
+		free(r->param_names[i]);
+		free(r->param_values[i]);
+	}
+	for (int i = 0; i < r->resp_headers; i++) {
+		free(r->resp_hname[i]);
+		free(r->resp_hvalue[i]);
+	}
+	json_decref(r->json);
+	free(r->body);
+	free(r->resp_body);
+	auth_req_cleanup(r);
+	free(r);
+}
+
+static void client_address(struct MHD_Connection *conn, char *out, size_t outsz)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(out, outsz, "unknown");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)outsz);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+			  (socklen_t)outsz);
+}
+
+/* Sends the reply stored in r. Every response carries the request id and the
+ * security headers; API answers are never cached. */
+static enum MHD_Result queue_reply(struct req *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	if (!r->replied)
+		reply_error(r, 500, "internal", NULL, "服务器内部错误，请稍后重试");
+	resp = MHD_create_response_from_buffer(r->resp_len, r->resp_body, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL)
+		return MHD_NO;
+	r->resp_body = NULL; /* owned by MHD now */
+	MHD_add_response_header(resp, "Content-Type", r->resp_type);
+	MHD_add_response_header(resp, "X-Request-Id", r->rid);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "Content-Security-Policy", HTTP_CSP);
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	int has_cache = 0;
+	for (int i = 0; i < r->resp_headers; i++) {
+		MHD_add_response_header(resp, r->resp_hname[i], r->resp_hvalue[i]);
+		if (strcasecmp(r->resp_hname[i], "Cache-Control") == 0)
+			has_cache = 1;
+	}
+	if (!has_cache)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* Parses the JSON body of a route that declares one: 415 for another content
+ * type, 400 naming the position for malformed JSON (duplicate keys too). */
+static int parse_body(struct req *r)
+{
+	const char *ct = req_header(r, "Content-Type");
+	json_error_t jerr;
+
+	if (!(r->route->flags & ROUTE_JSON_BODY))
+		return 0;
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
+		reply_error(r, 415, "unsupported_media_type", NULL,
+			    "请求内容类型必须为 application/json");
+		return -1;
+	}
+	r->json = json_loadb(r->body ? r->body : "", r->body_len,
+			     JSON_REJECT_DUPLICATES, &jerr);
+	if (r->json == NULL) {
+		reply_error(r, 400, "invalid_json", NULL, "请求体不是合法的 JSON（第 %d 行第 %d 列：%s）",
+			    jerr.line, jerr.column, jerr.text);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs the handler of a matched, authorised request (any thread). */
+void http_run_handler(struct req *r)
+{
+	r->route->handler(r);
+	if (!r->replied)
+		reply_error(r, 500, "internal", NULL, "服务器内部错误，请稍后重试");
+	auth_after_handler(r);
+}
+
+/* Decides everything that can be decided before the handler: routing errors,
+ * body limit, content type, authorisation. Returns 1 when r already holds the
+ * reply, 0 when the handler should run. */
+static int precheck(struct req *r)
+{
+	if (r->body_too_large) {
+		reply_error(r, 413, "payload_too_large", NULL, "请求体过大（上限 %zu 字节）",
+			    r->app->cfg.body_limit);
+		return 1;
+	}
+	if (r->route == NULL)
+		return http_route_fallback(r);
+	if (r->body_len > 0 && !(r->route->flags & (ROUTE_JSON_BODY | ROUTE_RAW_BODY))) {
+		reply_error(r, 415, "unsupported_media_type", NULL, "此接口不接受请求体");
+		return 1;
+	}
+	if (auth_check(r) < 0)
+		return 1;
+	if (parse_body(r) < 0)
+		return 1;
+	return 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct app *app = cls;
+	struct req *r = *con_cls;
+
+	(void)version;
+	if (r == NULL) {
+		const char *cl;
+
+		r = calloc(1, sizeof(*r));
+		if (r == NULL)
+			return MHD_NO;
+		r->app = app;
+		r->conn = conn;
+		r->method = method;
+		r->url = url;
+		r->t_start = now_ms();
+		r->route_idx = -1;
+		http_request_id(r->rid, sizeof(r->rid));
+		client_address(conn, r->client, sizeof(r->client));
+		http_route_match(r);
+		*con_cls = r;
+		metrics_inflight(app->metrics, 1);
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > app->cfg.body_limit) {
+			/* Refuse before reading: the connection is closed afterwards,
+			 * which is what a client sending too much deserves. */
+			r->body_too_large = 1;
+			precheck(r);
+			r->state = ST_READY;
+			return queue_reply(r);
+		}
+		r->state = ST_BODY;
+		return MHD_YES;
+	}
+
+	if (r->state == ST_BODY && *upload_data_size > 0) {
+		size_t n = *upload_data_size;
+
+		*upload_data_size = 0;
+		if (r->body_too_large || r->body_len + n > app->cfg.body_limit) {
+			r->body_too_large = 1;
+			return MHD_YES; /* discard the rest; answer 413 at the end */
+		}
+		if (r->body_len + n + 1 > r->body_cap) {
+			size_t cap = (r->body_len + n + 1) * 2;
+			char *b;
+
+			if (cap > app->cfg.body_limit + 1)
+				cap = app->cfg.body_limit + 1;
+			b = realloc(r->body, cap);
+			if (b == NULL)
+				return MHD_NO;
+			r->body = b;
+			r->body_cap = cap;
+		}
+		memcpy(r->body + r->body_len, upload_data, n);
+		r->body_len += n;
+		r->body[r->body_len] = '\0';
+		return MHD_YES;
+	}
+
+	if (r->state == ST_BODY) {
+		if (precheck(r)) {
+			r->state = ST_READY;
+			return queue_reply(r);
+		}
+		if ((r->route->flags & ROUTE_SLOW) || (strcmp(method, "GET") != 0 &&
+						       strcmp(method, "HEAD") != 0)) {
+			r->state = ST_RUNNING;
+			r->suspended = 1;
+			MHD_suspend_connection(conn);
+			workpool_submit(app->pool, r);
+			return MHD_YES;
+		}
+		http_run_handler(r);
+		r->state = ST_READY;
+		return queue_reply(r);
+	}
+
+	if (r->state == ST_RUNNING) {
+		/* Resumed by the worker pool: the reply is ready. */
+		r->state = ST_READY;
+		return queue_reply(r);
+	}
+	return MHD_YES;
+}
+
+/* Called by the worker pool when a suspended request's reply is ready. */
+void http_resume(struct req *r)
+{
+	MHD_resume_connection(r->conn);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct app *app = cls;
+	struct req *r = *con_cls;
+	double ms;
+
+	(void)conn;
+	if (r == NULL)
+		return;
+	ms = now_ms() - r->t_start;
+	if (r->status == 0)
+		r->status = 499; /* client went away before an answer */
+	metrics_observe(app->metrics, r->route_idx, r->status, ms);
+	metrics_inflight(app->metrics, -1);
+	/* One structured line per request. The route pattern is logged, never
+	 * the concrete path or query, so identifiers typed by users stay out. */
+	fprintf(stderr,
+		"{\"ts\":%ld,\"rid\":\"%s\",\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,"
+		"\"ms\":%.3f%s}\n",
+		(long)time(NULL), r->rid, r->method,
+		r->route ? r->route->pattern : http_route_label(r), r->status, ms,
+		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : ",\"aborted\":true");
+	req_free(r);
+	*con_cls = NULL;
+}
+
+static int write_port_file(const char *path, int port)
+{
+	char tmp[1100];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return -1;
+	fprintf(f, "%d\n", port);
+	if (fclose(f) != 0)
+		return -1;
+	return rename(tmp, path);
+}
+
+int http_serve(struct app *app)
+{
+	struct MHD_Daemon *d;
+	struct sockaddr_in addr;
+	const union MHD_DaemonInfo *info;
+	sigset_t stopset;
+	int port, sig;
+
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)app->cfg.listen_port);
+	if (inet_pton(AF_INET, strcmp(app->cfg.listen_host, "localhost") == 0
+					   ? "127.0.0.1"
+					   : app->cfg.listen_host,
+		      &addr.sin_addr) != 1) {
+		fprintf(stderr, "yiye: listen address must be an IPv4 address: %s\n",
+			app->cfg.listen_host);
+		return 2;
+	}
+	if (static_load(app) < 0)
+		return 1;
+	/* Block the stop signals before any thread starts, so every thread
+	 * inherits the mask and only sigwait() below receives them. */
+	sigemptyset(&stopset);
+	sigaddset(&stopset, SIGINT);
+	sigaddset(&stopset, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stopset, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	app->metrics = metrics_new(routes_count);
+	app->pool = workpool_start(app, app->cfg.workers);
+
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+				     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO,
+			     0, NULL, NULL, on_request, app, MHD_OPTION_SOCK_ADDR, &addr,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.io_threads,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+			     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, app, MHD_OPTION_END);
+	if (d == NULL) {
+		fprintf(stderr, "yiye: cannot listen on %s:%d: %s\n", app->cfg.listen_host,
+			app->cfg.listen_port, strerror(errno));
+		workpool_stop(app->pool);
+		return 1;
+	}
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	port = info ? info->port : app->cfg.listen_port;
+	printf("yiye: listening on http://%s:%d/ (database %s)\n", app->cfg.listen_host, port,
+	       store_describe(app->store));
+	fflush(stdout);
+	if (app->cfg.port_file[0] && write_port_file(app->cfg.port_file, port) < 0)
+		fprintf(stderr, "yiye: cannot write port file %s\n", app->cfg.port_file);
+
+	while (sigwait(&stopset, &sig) != 0)
+		;
+
+	/* Stop accepting, let in-flight requests finish (bounded), then stop. */
+	fprintf(stderr, "yiye: shutting down\n");
+	MHD_quiesce_daemon(d);
+	for (int i = 0; i < 100 && metrics_inflight(app->metrics, 0) > 0; i++)
+		usleep(100 * 1000);
+	MHD_stop_daemon(d);
+	workpool_stop(app->pool);
+	app->pool = NULL;
+	fprintf(stderr, "yiye: stopped\n");
+	return 0;
+}

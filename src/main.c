@@ -1,0 +1,45 @@
+/*
+ * main.c — the `yiye` binary: one table of subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{"init", cmd_init, "创建数据目录与数据库，导入行业目录与节假日（--demo 另建演示账号）"},
+	{"serve", cmd_serve, "启动平台（HTTP 服务与网页界面）"},
+	{"calendar", cmd_calendar, "导入某一年的法定节假日安排"},
+	{"catalog", cmd_catalog, "检查、测试、导入行业目录"},
+	{"version", cmd_version, "显示版本"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "用法: yiye <命令> [选项]   (yiye <命令> --help 查看命令帮助)\n\n命令:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n环境变量: YIYE_DATA, YIYE_DB, YIYE_LISTEN, YIYE_WEB, YIYE_BODY_LIMIT"
+		   "（命令行选项优先）\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "yiye: 未知命令 “%s”\n\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,111 @@
+/*
+ * store.h — the one storage interface of Yiye.
+ *
+ * Callers speak portable SQL with `?` placeholders; a backend (SQLite or
+ * PostgreSQL) runs it. Results are materialised as text cells, which keeps
+ * the interface identical for both backends and is cheap at the row counts a
+ * request touches (lists are always paged).
+ *
+ * Connections come from a small pool owned by `struct store`: a thread
+ * acquires one for the duration of a request and releases it. A connection is
+ * never shared between threads at the same time.
+ *
+ * Errors: every function returns 0 (or a row count) on success and a negative
+ * STORE_E* code on failure, filling the caller's struct yerr with an HTTP
+ * status, a stable code and a Chinese message:
+ *   STORE_EUNAVAIL  the database cannot be reached or written (disk full,
+ *                   read-only, locked too long, server down) -> 503
+ *   STORE_ECONFLICT a uniqueness or concurrent-update conflict   -> 409
+ *   STORE_EINTERNAL anything else (a bug)                        -> 500
+ */
+#ifndef YIYE_STORE_H
+#define YIYE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+enum {
+	STORE_EINTERNAL = -1,
+	STORE_EUNAVAIL = -2,
+	STORE_ECONFLICT = -3,
+	STORE_ENOTFOUND = -4,
+};
+
+enum store_kind { STORE_SQLITE, STORE_PG };
+
+struct store;
+struct store_conn;
+
+/* One bound parameter. `text` NULL with type STORE_PTEXT binds SQL NULL. */
+enum store_ptype { STORE_PTEXT, STORE_PINT, STORE_PNULL };
+struct store_param {
+	enum store_ptype type;
+	const char *text;
+	int64_t i;
+};
+#define SP_TEXT(s) ((struct store_param){.type = STORE_PTEXT, .text = (s)})
+#define SP_INT(n) ((struct store_param){.type = STORE_PINT, .i = (int64_t)(n)})
+#define SP_NULL ((struct store_param){.type = STORE_PNULL})
+
+/* A materialised result: rows x cols cells, each a NUL-terminated string or
+ * NULL for SQL NULL. Owned by the caller; free with store_result_free. */
+struct store_result {
+	int rows;
+	int cols;
+	char **cells;      /* rows*cols entries */
+	char **names;      /* cols column names */
+	int64_t changes;   /* rows changed by an INSERT/UPDATE/DELETE */
+};
+
+/* Opens a store. `url` is a file path (SQLite) or a postgresql:// URL.
+ * `pool_size` connections at most are opened, lazily. */
+int store_open(struct store **out, const char *url, int pool_size, struct yerr *err);
+void store_close(struct store *s);
+enum store_kind store_kind(const struct store *s);
+const char *store_describe(const struct store *s); /* for logs: never a password */
+
+/* Pool. store_acquire waits up to a few seconds for a free connection, then
+ * fails with STORE_EUNAVAIL. A connection released inside an open transaction
+ * is rolled back. */
+int store_acquire(struct store *s, struct store_conn **out, struct yerr *err);
+void store_release(struct store_conn *c);
+
+/* Transactions. store_begin takes the write lock at once (SQLite BEGIN
+ * IMMEDIATE) so a transaction never fails half-way for lock upgrades. */
+int store_begin(struct store_conn *c, struct yerr *err);
+int store_commit(struct store_conn *c, struct yerr *err);
+void store_rollback(struct store_conn *c);
+
+/* Runs one statement. `res` may be NULL when no rows are wanted; otherwise
+ * *res receives a result the caller frees. Returns 0 or STORE_E*. */
+int store_exec(struct store_conn *c, const char *sql, const struct store_param *params,
+	       int nparams, struct store_result **res, struct yerr *err);
+
+/* Convenience: the first column of the first row as an integer (or `dflt`
+ * when no row / NULL). */
+int store_query_int(struct store_conn *c, const char *sql, const struct store_param *params,
+		    int nparams, int64_t dflt, int64_t *out, struct yerr *err);
+
+const char *store_cell(const struct store_result *r, int row, int col);
+int64_t store_cell_int(const struct store_result *r, int row, int col, int64_t dflt);
+void store_result_free(struct store_result *r);
+
+/* Applies pending migrations (see migrate.c). Safe to run from several
+ * processes at once. */
+int store_migrate(struct store *s, struct yerr *err);
+
+/* Health: a read and a write probe; fills `detail` with what is wrong. */
+int store_health(struct store *s, int *read_ok, int *write_ok, char *detail, size_t detailsz);
+
+/* Online backup to a file (SQLite) or a dump (PostgreSQL). */
+int store_backup(struct store *s, const char *dest, struct yerr *err);
+
+/* Count of database errors since start (for /metrics). */
+uint64_t store_error_count(const struct store *s);
+
+/* The district every row defaults to. */
+#define STORE_DEFAULT_DISTRICT "310104"
+
+#endif
