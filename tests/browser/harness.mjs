@@ -1,0 +1,104 @@
+// Shared helpers of the browser tests: launch Debian's chromium through
+// playwright-core (never a downloaded browser), open pages that record every
+// console error, uncaught exception and Content-Security-Policy violation, and
+// save screenshots. Not a test file itself (node --test only runs *.test.mjs).
+import { createRequire } from 'node:module'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+// playwright-core is installed with the UI's packages (web/package.json), so one
+// `npm ci` in web/ serves both the build and these tests.
+const require = createRequire(new URL('../../web/package.json', import.meta.url))
+const { chromium } = require('playwright-core')
+
+export const BASE_URL = (process.env.YIYE_URL || '').replace(/\/+$/, '')
+export const SHOTS = process.env.YIYE_SHOTS || ''
+const EXECUTABLE = process.env.YIYE_CHROMIUM || '/usr/bin/chromium'
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync'
+]
+
+// API paths whose non-2xx answers are expected and harmless: the browser logs
+// "Failed to load resource" for them, which is not a fault of the page.
+// /api/v1/me answers 401 (or 404 before accounts exist) for the public.
+const EXPECTED_FAILURES = [/^\/api\/v1\/me$/]
+
+// launchBrowser: a headless chromium with a fresh temporary profile. Returns
+// { context, close }; close() also removes the profile directory.
+export async function launchBrowser() {
+  if (!BASE_URL) throw new Error('YIYE_URL is not set (run tests/browser/run.sh)')
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'yiye-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: EXECUTABLE,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    baseURL: BASE_URL
+  })
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => {})
+      fs.rmSync(profile, { recursive: true, force: true })
+    }
+  }
+}
+
+// openPage: a new page that collects problems into page.problems (strings):
+// console errors, uncaught page errors and CSP violations (both the console
+// message chromium prints and the securitypolicyviolation DOM event, reported
+// through a binding installed before any page script runs).
+export async function openPage(context) {
+  const page = await context.newPage()
+  const problems = []
+  page.problems = problems
+
+  await page.exposeBinding('__yiyeReportCsp', (_source, v) => {
+    problems.push(`CSP violation: ${v.directive} blocked ${v.blocked || '(inline)'} at ${v.source || ''}:${v.line || 0}`)
+  })
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__yiyeReportCsp({
+        directive: e.effectiveDirective || e.violatedDirective,
+        blocked: e.blockedURI,
+        source: e.sourceFile,
+        line: e.lineNumber
+      })
+    })
+  })
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return
+    const text = msg.text()
+    if (/^Failed to load resource/.test(text)) {
+      const where = msg.location() && msg.location().url
+      let pathname = ''
+      try {
+        pathname = new URL(where).pathname
+      } catch {
+        pathname = ''
+      }
+      if (EXPECTED_FAILURES.some((re) => re.test(pathname))) return
+    }
+    problems.push(`console error: ${text}`)
+  })
+  return page
+}
+
+// screenshot: save a full-page PNG under YIYE_SHOTS (when set) as NAME.png.
+export async function screenshot(page, name) {
+  if (!SHOTS) return
+  fs.mkdirSync(SHOTS, { recursive: true })
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true })
+}

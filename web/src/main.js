@@ -1,0 +1,10 @@
+// Entry point of the Yiye browser UI: creates the Vue app with the router and the
+// global styles. Element Plus components are imported where they are used (see the
+// views), so only those end up in the bundle; its stylesheet is loaded once here.
+import { createApp } from 'vue'
+import 'element-plus/dist/index.css'
+import './styles/main.css'
+import App from './App.vue'
+import { router } from './router.js'
+
+createApp(App).use(router).mount('#app')
