@@ -253,7 +253,6 @@ static int check_shape(const char *s, size_t len, size_t want, const char *what,
                        struct ident_result *r)
 {
     struct scan sc;
-    char desc[64];
 
     if (!s || len == 0) {
         result_fmt(r, "empty", "请填写%s", what);
@@ -274,6 +273,8 @@ static int check_shape(const char *s, size_t len, size_t want, const char *what,
         return 1;
     }
     if (sc.bad_pos) {
+        char desc[64];
+
         describe_char(desc, sizeof(desc), sc.bad_cp, sc.bad_at, sc.bad_n);
         result_fmt(r, "charset", "第%zu位%s", sc.bad_pos, desc);
         return 1;
