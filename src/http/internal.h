@@ -27,9 +27,11 @@ void http_resume(struct req *r);
 /* static.c: the built web UI, loaded into memory at start. */
 int static_load(struct app *app);
 int static_serve(struct req *r);
+void static_free(struct app *app);
 
 /* metrics.c */
 struct metrics *metrics_new(int nroutes);
+void metrics_free(struct metrics *m);
 void metrics_observe(struct metrics *m, int route_idx, int status, double ms);
 /* Adds delta to the in-flight count and returns the new value. */
 long metrics_inflight(struct metrics *m, int delta);

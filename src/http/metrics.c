@@ -39,6 +39,14 @@ struct metrics *metrics_new(int nroutes)
 	return m;
 }
 
+void metrics_free(struct metrics *m)
+{
+	if (m == NULL)
+		return;
+	free(m->count);
+	free(m);
+}
+
 void metrics_observe(struct metrics *m, int route_idx, int status, double ms)
 {
 	int row = route_idx >= 0 && route_idx < m->nroutes ? route_idx : m->nroutes;

@@ -344,6 +344,8 @@ int http_serve(struct app *app)
 		fprintf(stderr, "yiye: cannot listen on %s:%d: %s\n", app->cfg.listen_host,
 			app->cfg.listen_port, strerror(errno));
 		workpool_stop(app->pool);
+		metrics_free(app->metrics);
+		static_free(app);
 		return 1;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -365,6 +367,9 @@ int http_serve(struct app *app)
 	MHD_stop_daemon(d);
 	workpool_stop(app->pool);
 	app->pool = NULL;
+	metrics_free(app->metrics);
+	app->metrics = NULL;
+	static_free(app);
 	fprintf(stderr, "yiye: stopped\n");
 	return 0;
 }

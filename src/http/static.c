@@ -150,6 +150,20 @@ int static_load(struct app *app)
 	return 0;
 }
 
+void static_free(struct app *app)
+{
+	struct webfiles *w = app->web;
+
+	if (w == NULL)
+		return;
+	for (int i = 0; i < w->n; i++) {
+		free(w->files[i].path);
+		free(w->files[i].data);
+	}
+	free(w);
+	app->web = NULL;
+}
+
 static const struct webfile *find(const struct webfiles *w, const char *path)
 {
 	struct webfile key = {.path = (char *)path};

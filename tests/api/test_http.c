@@ -1,0 +1,347 @@
+/*
+ * test_http.c — the HTTP layer's promises: keep-alive, every error status in
+ * the standard error shape, body limit, content types, the OpenAPI document
+ * generated from the route table, health, metrics, the access log, static
+ * files with their caching and security headers, and clean shutdown.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "http/http.h"
+
+static struct server srv;
+
+static int setup(void **state)
+{
+	const char *args[] = {"--body-limit", "4096", NULL};
+
+	(void)state;
+	return server_start(&srv, 0, args);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	server_stop(&srv, 0);
+	return 0;
+}
+
+static void test_keepalive(void **state)
+{
+	struct resp a, b;
+
+	(void)state;
+	assert_int_equal(http_req(&srv, "GET", "/api/v1/version", NULL, NULL, 0, NULL, &a), 0);
+	assert_int_equal(http_req(&srv, "GET", "/api/v1/calendar/years", NULL, NULL, 0, NULL, &b), 0);
+	assert_int_equal(a.status, 200);
+	assert_int_equal(b.status, 200);
+	/* the second request reused the first one's connection */
+	assert_int_equal(b.new_connections, 0);
+	resp_free(&a);
+	resp_free(&b);
+	/* also after a POST with a body */
+	assert_int_equal(http_req(&srv, "POST", "/api/v1/validate", NULL,
+				  "{\"kind\":\"uscc\",\"value\":\"x\"}", 27, NULL, &a), 0);
+	assert_int_equal(http_req(&srv, "GET", "/api/v1/version", NULL, NULL, 0, NULL, &b), 0);
+	assert_int_equal(a.status, 200);
+	assert_int_equal(b.new_connections, 0);
+	resp_free(&a);
+	resp_free(&b);
+}
+
+static void test_not_found(void **state)
+{
+	struct resp r;
+
+	(void)state;
+	http_req(&srv, "GET", "/api/v1/nothing-here", NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 404, "not_found", NULL);
+	resp_free(&r);
+}
+
+static void test_method_not_allowed(void **state)
+{
+	struct resp r;
+	char allow[64];
+
+	(void)state;
+	http_req(&srv, "DELETE", "/api/v1/validate", NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 405, "method_not_allowed", NULL);
+	assert_int_equal(resp_header(&r, "Allow", allow, sizeof(allow)), 0);
+	assert_string_equal(allow, "POST");
+	resp_free(&r);
+}
+
+static void test_body_limit(void **state)
+{
+	struct resp r;
+	char *big = malloc(10000);
+
+	(void)state;
+	memset(big, ' ', 10000);
+	big[0] = '{';
+	big[9999] = '}';
+	http_req(&srv, "POST", "/api/v1/validate", NULL, big, 10000, NULL, &r);
+	assert_error(&r, 413, "payload_too_large", NULL);
+	resp_free(&r);
+	/* chunked upload without a Content-Length is cut off as well */
+	{
+		const char *hdr[] = {"Transfer-Encoding: chunked", NULL};
+
+		http_req(&srv, "POST", "/api/v1/validate", "application/json", big, 10000, hdr, &r);
+		assert_error(&r, 413, "payload_too_large", NULL);
+		resp_free(&r);
+	}
+	free(big);
+	/* the server is still fine */
+	http_req(&srv, "GET", "/api/v1/version", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+}
+
+static void test_content_type(void **state)
+{
+	struct resp r;
+
+	(void)state;
+	http_req(&srv, "POST", "/api/v1/validate", "text/plain", "{}", 2, NULL, &r);
+	assert_error(&r, 415, "unsupported_media_type", NULL);
+	resp_free(&r);
+	http_req(&srv, "POST", "/api/v1/validate", "application/jsonx", "{}", 2, NULL, &r);
+	assert_error(&r, 415, "unsupported_media_type", NULL);
+	resp_free(&r);
+	http_req(&srv, "POST", "/api/v1/validate", "application/json; charset=utf-8",
+		 "{\"kind\":\"uscc\",\"value\":\"91110000600037341L\"}", 44, NULL, &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+}
+
+static void test_malformed_json(void **state)
+{
+	static const char *bad[] = {"{", "{\"kind\":}", "[1,2", "{\"kind\":\"uscc\",\"kind\":\"idcard\"}",
+				    "\xff\xfe", ""};
+	struct resp r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		http_req(&srv, "POST", "/api/v1/validate", NULL, bad[i], strlen(bad[i]), NULL, &r);
+		assert_error(&r, 400, "invalid_json", NULL);
+		resp_free(&r);
+	}
+}
+
+static void test_openapi(void **state)
+{
+	struct resp r;
+	json_t *paths, *item, *op;
+	const char *path, *method;
+	int ops = 0;
+
+	(void)state;
+	http_req(&srv, "GET", "/api/v1/openapi.json", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "openapi")), "3.1.0");
+	paths = json_object_get(r.json, "paths");
+	json_object_foreach(paths, path, item)
+	{
+		json_object_foreach(item, method, op)
+		{
+			assert_true(json_is_string(json_object_get(op, "x-permission")));
+			ops++;
+		}
+	}
+	/* the document lists exactly the routes the server answers */
+	assert_int_equal(ops, routes_count);
+	for (int i = 0; i < routes_count; i++) {
+		char m[8];
+		size_t k;
+
+		for (k = 0; routes[i].method[k]; k++)
+			m[k] = (char)(routes[i].method[k] | 0x20);
+		m[k] = '\0';
+		op = json_object_get(json_object_get(paths, routes[i].pattern), m);
+		assert_non_null(op);
+		assert_string_equal(json_string_value(json_object_get(op, "x-permission")),
+				    routes[i].permission);
+	}
+	resp_free(&r);
+}
+
+static void test_health_and_metrics(void **state)
+{
+	struct resp r;
+
+	(void)state;
+	http_req(&srv, "GET", "/healthz", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "status")), "ok");
+	resp_free(&r);
+	http_req(&srv, "GET", "/api/v1/nothing", NULL, NULL, 0, NULL, &r);
+	resp_free(&r);
+	http_req(&srv, "GET", "/metrics", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "yiye_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"));
+	assert_non_null(strstr(r.body, "status=\"404\""));
+	assert_non_null(strstr(r.body, "yiye_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
+	assert_non_null(strstr(r.body, "yiye_db_errors_total"));
+	resp_free(&r);
+}
+
+static void test_access_log(void **state)
+{
+	struct resp r;
+	char rid[40], needle[80], *log = NULL;
+	FILE *f;
+	long n;
+
+	(void)state;
+	http_req(&srv, "POST", "/api/v1/validate", NULL,
+		 "{\"kind\":\"idcard\",\"value\":\"360426199101010071\"}", 46, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(resp_header(&r, "X-Request-Id", rid, sizeof(rid)), 0);
+	resp_free(&r);
+	usleep(200 * 1000);
+	f = fopen(srv.log, "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	log = calloc(1, (size_t)n + 1);
+	assert_int_equal(fread(log, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	snprintf(needle, sizeof(needle), "\"rid\":\"%s\"", rid);
+	assert_non_null(strstr(log, needle));
+	assert_non_null(strstr(log, "\"route\":\"/api/v1/validate\",\"status\":200"));
+	/* personal data never reaches the log */
+	assert_null(strstr(log, "360426199101010071"));
+	free(log);
+}
+
+static void test_static_ui(void **state)
+{
+	struct resp r;
+	char v[512];
+
+	(void)state;
+	http_req(&srv, "GET", "/", NULL, NULL, 0, NULL, &r);
+	if (r.status == 404) { /* UI not built in this tree */
+		resp_free(&r);
+		skip();
+	}
+	assert_int_equal(r.status, 200);
+	resp_header(&r, "Content-Type", v, sizeof(v));
+	assert_string_equal(v, "text/html; charset=utf-8");
+	resp_header(&r, "Cache-Control", v, sizeof(v));
+	assert_string_equal(v, "no-cache");
+	resp_header(&r, "Content-Security-Policy", v, sizeof(v));
+	assert_non_null(strstr(v, "script-src 'self'"));
+	assert_null(strstr(v, "unsafe-eval"));
+	/* a hashed asset referenced by the page is cached for long */
+	{
+		const char *a = strstr(r.body, "/assets/");
+		char path[256];
+
+		assert_non_null(a);
+		snprintf(path, sizeof(path), "%.*s", (int)strcspn(a, "\""), a);
+		resp_free(&r);
+		http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+		assert_int_equal(r.status, 200);
+		resp_header(&r, "Cache-Control", v, sizeof(v));
+		assert_non_null(strstr(v, "max-age=31536000"));
+		resp_header(&r, "Content-Type", v, sizeof(v));
+		assert_true(strstr(v, "javascript") || strstr(v, "css"));
+	}
+	resp_free(&r);
+	/* client-side routes fall back to the page; missing assets are 404 */
+	http_req(&srv, "GET", "/tools/check", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	http_req(&srv, "GET", "/assets/missing-123.js", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 404);
+	resp_free(&r);
+	http_req(&srv, "GET", "/../../etc/passwd", NULL, NULL, 0, NULL, &r);
+	assert_true(r.status == 404 || r.status == 200);
+	assert_null(strstr(r.body, "root:"));
+	resp_free(&r);
+}
+
+/* A writer holding the database lock for longer than the busy timeout makes
+ * writes fail with 503 while reads go on; /healthz says what is wrong. */
+static void test_db_locked(void **state)
+{
+	sqlite3 *db;
+	char path[400];
+	struct resp r;
+
+	(void)state;
+	if (srv.db_url[0])
+		skip(); /* SQLite-specific; the PostgreSQL suite stops the server instead */
+	snprintf(path, sizeof(path), "%s/yiye.db", srv.dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	http_req(&srv, "GET", "/healthz", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 503);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(r.json, "database"), "write")), "error");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(r.json, "database"), "read")), "ok");
+	assert_non_null(strstr(json_string_value(json_object_get(
+				       json_object_get(r.json, "database"), "detail")), "锁"));
+	resp_free(&r);
+	http_req(&srv, "GET", "/api/v1/calendar/workdays?from=2026-09-30&add=1", NULL, NULL, 0,
+		 NULL, &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	http_req(&srv, "GET", "/healthz", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+}
+
+/* SIGTERM lets the server finish and exit 0 with the database closed. */
+static void test_clean_shutdown(void **state)
+{
+	struct resp r;
+	int status;
+	char *out = NULL;
+	const char *check[] = {"calendar", "--help", NULL};
+
+	(void)state;
+	kill(srv.pid, SIGTERM);
+	assert_int_equal(waitpid(srv.pid, &status, 0), srv.pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	srv.pid = 0;
+	/* the data dir is reusable right away */
+	assert_int_equal(server_cli(&srv, &out, check), 0);
+	free(out);
+	assert_int_equal(server_restart(&srv, NULL), 0);
+	http_req(&srv, "GET", "/healthz", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_keepalive),
+		cmocka_unit_test(test_not_found),
+		cmocka_unit_test(test_method_not_allowed),
+		cmocka_unit_test(test_body_limit),
+		cmocka_unit_test(test_content_type),
+		cmocka_unit_test(test_malformed_json),
+		cmocka_unit_test(test_openapi),
+		cmocka_unit_test(test_health_and_metrics),
+		cmocka_unit_test(test_access_log),
+		cmocka_unit_test(test_static_ui),
+		cmocka_unit_test(test_db_locked),
+		cmocka_unit_test(test_clean_shutdown),
+	};
+	return cmocka_run_group_tests_name("api.http", tests, setup, teardown);
+}
