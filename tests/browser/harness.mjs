@@ -59,8 +59,11 @@ export async function launchBrowser() {
 // console errors, uncaught page errors and CSP violations (both the console
 // message chromium prints and the securitypolicyviolation DOM event, reported
 // through a binding installed before any page script runs).
-export async function openPage(context) {
+// options.expectedFailures: more RegExps of API paths whose non-2xx answers the
+// test expects (e.g. an endpoint that may not exist yet).
+export async function openPage(context, options = {}) {
   const page = await context.newPage()
+  const allowed = [...EXPECTED_FAILURES, ...(options.expectedFailures || [])]
   const problems = []
   page.problems = problems
 
@@ -89,7 +92,7 @@ export async function openPage(context) {
       } catch {
         pathname = ''
       }
-      if (EXPECTED_FAILURES.some((re) => re.test(pathname))) return
+      if (allowed.some((re) => re.test(pathname))) return
     }
     problems.push(`console error: ${text}`)
   })
@@ -100,5 +103,5 @@ export async function openPage(context) {
 export async function screenshot(page, name) {
   if (!SHOTS) return
   fs.mkdirSync(SHOTS, { recursive: true })
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true })
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' })
 }

@@ -61,13 +61,13 @@ test('identifier checker tells a valid code from an invalid one', async () => {
   const value = page.getByRole('textbox', { name: '统一社会信用代码' })
   await value.fill('91110000600037341L')
   await page.getByRole('button', { name: '校验' }).click()
-  await result.getByText('有效').waitFor()
+  await result.getByText(/^有效/).waitFor()
   assert.match(await result.innerText(), /有效/)
-  assert.doesNotMatch(await result.innerText(), /无效/)
+  assert.doesNotMatch(await result.innerText(), /^无效/m)
 
   await value.fill('91110000600037341A')
   await page.getByRole('button', { name: '校验' }).click()
-  await result.getByText('无效').waitFor()
+  await result.getByText(/^无效/).waitFor()
   assert.match(await result.innerText(), /校验/)
   await screenshot(page, 'checker-invalid-uscc')
 
@@ -77,8 +77,8 @@ test('identifier checker tells a valid code from an invalid one', async () => {
   const id = page.getByRole('textbox', { name: '居民身份证号码' })
   await id.fill('360426199101010071')
   await page.getByRole('button', { name: '校验' }).click()
-  await result.getByText('有效').waitFor()
-  assert.doesNotMatch(await result.innerText(), /无效/)
+  await result.getByText(/^有效/).waitFor()
+  assert.doesNotMatch(await result.innerText(), /^无效/m)
 
   // The typed value never reaches the URL or the browser's storage.
   assert.ok(!page.url().includes('360426199101010071'))
