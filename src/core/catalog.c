@@ -352,6 +352,7 @@ static void build_departments(struct bctx *b, json_t *root)
 		d->name = get_str(b, e, base, "name", true);
 		if (d->code == NULL || d->name == NULL)
 			continue;
+		d->json = e;
 		set_where(&d->where, b->file, base);
 		cat->ndepartments++;
 	}
@@ -385,6 +386,7 @@ static void build_materials(struct bctx *b, json_t *root)
 		m->note = get_str(b, e, base, "note", false);
 		if (m->id == NULL || m->name == NULL)
 			continue;
+		m->json = e;
 		set_where(&m->where, b->file, base);
 		cat->nmaterials++;
 	}
@@ -558,6 +560,7 @@ static void build_permits(struct bctx *b, json_t *root)
 			memset(p, 0, sizeof(*p));
 			continue;
 		}
+		p->json = e;
 		set_where(&p->where, b->file, base);
 		cat->npermits++;
 	}
@@ -792,6 +795,7 @@ static void build_industry(struct bctx *b, json_t *root, struct catalog_industry
 		return;
 	}
 	set_where(&ind->where, b->file, "");
+	ind->json = root;
 	check_keys(b, root, "", known);
 	ind->code = get_str(b, root, "", "code", true);
 	ind->name = get_str(b, root, "", "name", true);

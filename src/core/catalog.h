@@ -28,6 +28,7 @@ struct catalog_where {
 struct catalog_department {
 	const char *code;
 	const char *name;
+	const json_t *json; /* the object as in the catalog (borrowed) */
 	struct catalog_where where;
 };
 
@@ -37,6 +38,7 @@ struct catalog_material {
 	bool exempt;        /* 免于提交: the platform obtains it itself */
 	const char *source; /* where an exempt material comes from, or NULL */
 	const char *note;   /* or NULL */
+	const json_t *json;
 	struct catalog_where where;
 };
 
@@ -87,6 +89,7 @@ struct catalog_permit {
 	size_t nconditions;
 	struct catalog_cost before; /* .permits unused (always 1) */
 	const char *note;
+	const json_t *json;
 	struct catalog_where where;
 };
 
@@ -156,6 +159,7 @@ struct catalog_industry {
 	size_t nrules;
 	struct catalog_test *tests;
 	size_t ntests;
+	const json_t *json;
 	struct catalog_where where;
 	/* search keys: lower-cased (ASCII) copies, owned by the catalog */
 	char *name_lc, *pinyin_lc, **aliases_lc;
