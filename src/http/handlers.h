@@ -18,4 +18,10 @@ void h_validate(struct req *r);
 void h_calendar_workdays(struct req *r);
 void h_calendar_years(struct req *r);
 
+/* accounts, sessions, tokens, audit */
+/* @@accounts-handlers@@ */
+
+/* catalog and guide */
+/* @@catalog-handlers@@ */
+
 #endif

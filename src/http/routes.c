@@ -23,6 +23,12 @@ const struct route routes[] = {
 	 "工作日计算：from+add 求期限日，from+to 求间隔工作日数", "from:date,add:integer,to:date"},
 	{"GET", "/api/v1/calendar/years", h_calendar_years, "public", NULL, 0, "calendar",
 	 "已载入的法定节假日年份", NULL},
+
+	/* accounts, sessions, tokens, audit — routes of h_account.c, h_admin.c, h_audit.c */
+	/* @@accounts-routes@@ */
+
+	/* catalog and guide — routes of h_catalog.c, h_catalog_admin.c */
+	/* @@catalog-routes@@ */
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));
