@@ -37,15 +37,21 @@ const EXPECTED_FAILURES = [/^\/api\/v1\/me$/]
 export async function launchBrowser() {
   if (!BASE_URL) throw new Error('YIYE_URL is not set (run tests/browser/run.sh)')
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'yiye-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: EXECUTABLE,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    baseURL: BASE_URL
-  })
+  let context
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: EXECUTABLE,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      baseURL: BASE_URL
+    })
+  } catch (err) {
+    fs.rmSync(profile, { recursive: true, force: true })
+    throw err
+  }
   return {
     context,
     async close() {
