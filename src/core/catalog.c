@@ -993,10 +993,11 @@ static void ref_list(struct bctx *b, const char *file, const char *base, const c
 		}
 }
 
-static bool has_dep(const struct catalog *c, const char *id) { return catalog_department_find(c, id) != NULL; }
-static bool has_mat(const struct catalog *c, const char *id) { return catalog_material_find(c, id) != NULL; }
-static bool has_fld(const struct catalog *c, const char *id) { return catalog_field_find(c, id) != NULL; }
-static bool has_per(const struct catalog *c, const char *id) { return catalog_permit_find(c, id) != NULL; }
+/* A reference into a file that is missing or unparsable is not reported again for every use. */
+static bool has_dep(const struct catalog *c, const char *id) { return c->root_departments == NULL || catalog_department_find(c, id) != NULL; }
+static bool has_mat(const struct catalog *c, const char *id) { return c->root_materials == NULL || catalog_material_find(c, id) != NULL; }
+static bool has_fld(const struct catalog *c, const char *id) { return c->root_fields == NULL || catalog_field_find(c, id) != NULL; }
+static bool has_per(const struct catalog *c, const char *id) { return c->root_permits == NULL || catalog_permit_find(c, id) != NULL; }
 
 struct qref_ctx {
 	struct bctx *b;
@@ -1022,7 +1023,7 @@ static void resolve_refs(struct bctx *b)
 	for (i = 0; i < cat->npermits; i++) {
 		struct catalog_permit *p = &cat->permits[i];
 		char path[64];
-		if (!has_dep(cat, p->department)) {
+		if (p->department != NULL && !has_dep(cat, p->department)) {
 			jp(path, sizeof(path), p->where.path, "department");
 			if (catalog_problem_add(b->probs, true, p->where.file, path, "未知的部门 \"%s\"", p->department))
 				b->oom = 1;
@@ -1071,6 +1072,7 @@ static int build_roots(struct named_root *roots, size_t n, struct catalog **out,
 	struct catalog *cat;
 	struct bctx b = {0};
 	json_t **slot[5];
+	bool unparsable[5] = {false};
 	size_t i, k, nind = 0;
 
 	*out = NULL;
@@ -1093,6 +1095,11 @@ static int build_roots(struct named_root *roots, size_t n, struct catalog **out,
 		for (k = 0; k < 5; k++)
 			if (strcmp(roots[i].name, fixed[k]) == 0)
 				break;
+		if (roots[i].root == NULL) {
+			if (k < 5)
+				unparsable[k] = true;
+			continue;
+		}
 		if (k < 5) {
 			if (*slot[k] != NULL)
 				catalog_problem_add(probs, true, roots[i].name, "", "文件重复出现");
@@ -1117,8 +1124,8 @@ static int build_roots(struct named_root *roots, size_t n, struct catalog **out,
 	}
 	*out = cat;
 	for (k = 0; k < 5; k++)
-		if (*slot[k] == NULL)
-			catalog_problem_add(probs, true, fixed[k], "", "缺少文件（或其内容无法解析）");
+		if (*slot[k] == NULL && !unparsable[k])
+			catalog_problem_add(probs, true, fixed[k], "", "缺少文件");
 
 	b.file = "catalog.json";
 	if (cat->root_catalog)
@@ -1302,8 +1309,7 @@ int catalog_build(const struct catalog_file *files, size_t nfiles, struct catalo
 		return -1;
 	for (i = 0; i < nfiles; i++) {
 		json_t *r = parse_text(files[i].name, files[i].text, files[i].len, probs);
-		if (r == NULL)
-			continue;
+		/* an unparsable file stays in the list with a NULL root: present, but unusable */
 		snprintf(roots[n].name, sizeof(roots[n].name), "%s", files[i].name);
 		roots[n++].root = r;
 	}
