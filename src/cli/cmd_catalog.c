@@ -17,7 +17,8 @@
 
 #define CATALOG_FILE_MAX (16L * 1024 * 1024)
 
-static const char *const fixed_files[] = {"catalog.json", "departments.json", "materials.json", "fields.json", "permits.json"};
+static const char *const fixed_files[] = {"catalog.json", "departments.json", "materials.json",
+					  "fields.json", "permits.json"};
 
 /* read_file reads path whole; returns 0, 1 when it does not exist, -1 on error. */
 static int read_file(const char *path, char **text, size_t *len, struct yerr *err)
@@ -29,7 +30,8 @@ static int read_file(const char *path, char **text, size_t *len, struct yerr *er
 	if (f == NULL) {
 		if (errno == ENOENT)
 			return 1;
-		return yerr_set(err, 500, "io_error", path, "无法打开 %s：%s", path, strerror(errno));
+		return yerr_set(err, 500, "io_error", path, "无法打开 %s：%s", path,
+				strerror(errno));
 	}
 	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
 		fclose(f);
@@ -73,7 +75,8 @@ void catalog_dir_free(struct catalog_file *files, size_t nfiles)
 }
 
 /* add_file reads dir/rel into files[*n] (skipping it when absent). */
-static int add_file(const char *dir, const char *rel, struct catalog_file *files, size_t *n, struct yerr *err)
+static int add_file(const char *dir, const char *rel, struct catalog_file *files, size_t *n,
+		    struct yerr *err)
 {
 	char path[4096];
 	char *text = NULL;
@@ -96,7 +99,8 @@ static int add_file(const char *dir, const char *rel, struct catalog_file *files
 	return 0;
 }
 
-int catalog_dir_read(const char *dir, struct catalog_file **files_out, size_t *nfiles, struct yerr *err)
+int catalog_dir_read(const char *dir, struct catalog_file **files_out, size_t *nfiles,
+		     struct yerr *err)
 {
 	struct catalog_file *files = NULL;
 	char **names = NULL, path[4096];
@@ -110,7 +114,8 @@ int catalog_dir_read(const char *dir, struct catalog_file **files_out, size_t *n
 	snprintf(path, sizeof(path), "%s/industries", dir);
 	d = opendir(path);
 	if (d == NULL && errno != ENOENT)
-		return yerr_set(err, 500, "io_error", path, "无法读取目录 %s：%s", path, strerror(errno));
+		return yerr_set(err, 500, "io_error", path, "无法读取目录 %s：%s", path,
+				strerror(errno));
 	while (d != NULL && (de = readdir(d)) != NULL) {
 		size_t l = strlen(de->d_name);
 		if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".json") != 0)
@@ -158,16 +163,16 @@ static void print_problems(FILE *f, const struct catalog_problems *p)
 	size_t i;
 
 	for (i = 0; i < p->n; i++)
-		fprintf(f, "%s: %s: %s\n", p->items[i].file, p->items[i].path[0] ? p->items[i].path : "(file)",
-			p->items[i].message);
+		fprintf(f, "%s: %s: %s\n", p->items[i].file,
+			p->items[i].path[0] ? p->items[i].path : "(file)", p->items[i].message);
 }
 
 /*
  * check_and_test runs the checker and, when nothing is fatal, the rule tests;
  * *cat_out keeps the built catalog (or NULL when it could not be built).
  */
-static int check_and_test(const char *dir, bool run_tests, struct catalog_problems *probs, struct catalog **cat_out,
-			  size_t *ntests, struct yerr *err)
+static int check_and_test(const char *dir, bool run_tests, struct catalog_problems *probs,
+			  struct catalog **cat_out, size_t *ntests, struct yerr *err)
 {
 	struct catalog_file *files = NULL;
 	struct catalog *cat = NULL;
@@ -181,7 +186,8 @@ static int check_and_test(const char *dir, bool run_tests, struct catalog_proble
 		yerr_set(err, 500, "out_of_memory", "", "内存不足");
 		goto out;
 	}
-	if (run_tests && catalog_problems_fatal(probs) == 0 && catalog_test(cat, probs, ntests) < 0) {
+	if (run_tests && catalog_problems_fatal(probs) == 0 &&
+	    catalog_test(cat, probs, ntests) < 0) {
 		yerr_set(err, 500, "out_of_memory", "", "内存不足");
 		goto out;
 	}
@@ -206,7 +212,8 @@ int catalog_dir_load(const char *dir, char **doc_json_out, struct yerr *err)
 		goto out;
 	if (probs.n > 0) {
 		print_problems(stderr, &probs);
-		yerr_set(err, 422, "invalid_catalog", dir, "目录 %s 有 %zu 处问题，未导入", dir, probs.n);
+		yerr_set(err, 422, "invalid_catalog", dir, "目录 %s 有 %zu 处问题，未导入", dir,
+			 probs.n);
 		goto out;
 	}
 	*doc_json_out = catalog_to_json(cat);
@@ -225,14 +232,19 @@ static void usage(FILE *f, const char *action)
 {
 	if (action != NULL && strcmp(action, "check") == 0)
 		fprintf(f, "usage: yiye catalog check DIR\n"
-			   "  Checks the catalog in DIR (catalog.json, departments.json, materials.json, fields.json,\n"
-			   "  permits.json, industries/<name>.json) and prints every problem as FILE: PATH: message.\n"
+			   "  Checks the catalog in DIR (catalog.json, departments.json, "
+			   "materials.json, fields.json,\n"
+			   "  permits.json, industries/<name>.json) and prints every problem as "
+			   "FILE: PATH: message.\n"
 			   "  Exit status: 0 clean, 1 problems, 2 usage or I/O error.\n");
 	else if (action != NULL && strcmp(action, "test") == 0)
-		fprintf(f, "usage: yiye catalog test DIR\n"
-			   "  Checks the catalog in DIR, then runs every industry's rule tests through the guide and\n"
-			   "  prints each mismatch as FILE: PATH: message.\n"
-			   "  Exit status: 0 all pass, 1 problems or failures, 2 usage or I/O error.\n");
+		fprintf(
+		    f,
+		    "usage: yiye catalog test DIR\n"
+		    "  Checks the catalog in DIR, then runs every industry's rule tests through "
+		    "the guide and\n"
+		    "  prints each mismatch as FILE: PATH: message.\n"
+		    "  Exit status: 0 all pass, 1 problems or failures, 2 usage or I/O error.\n");
 	else
 		fprintf(f, "usage: yiye catalog check DIR   check the catalog files\n"
 			   "       yiye catalog test DIR    check, then run the rule test cases\n"
@@ -249,7 +261,8 @@ int cmd_catalog(int argc, char **argv)
 	bool run_tests;
 	int i, code;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
 		usage(argc < 2 ? stderr : stdout, NULL);
 		return argc < 2 ? 2 : 0;
 	}
@@ -284,14 +297,16 @@ int cmd_catalog(int argc, char **argv)
 	nfatal = catalog_problems_fatal(&probs);
 	if (probs.n == 0) {
 		if (run_tests)
-			printf("catalog %s: ok, %zu industries, %zu permits, %zu tests passed\n", dir, cat->nindustries,
-			       cat->npermits, ntests);
+			printf("catalog %s: ok, %zu industries, %zu permits, %zu tests passed\n",
+			       dir, cat->nindustries, cat->npermits, ntests);
 		else
-			printf("catalog %s: ok, %zu industries, %zu permits, %zu materials, %zu fields\n", dir,
-			       cat->nindustries, cat->npermits, cat->nmaterials, cat->nfields);
+			printf("catalog %s: ok, %zu industries, %zu permits, %zu materials, %zu "
+			       "fields\n",
+			       dir, cat->nindustries, cat->npermits, cat->nmaterials, cat->nfields);
 		code = 0;
 	} else {
-		printf("catalog %s: %zu problem%s (%zu fatal)%s\n", dir, probs.n, probs.n == 1 ? "" : "s", nfatal,
+		printf("catalog %s: %zu problem%s (%zu fatal)%s\n", dir, probs.n,
+		       probs.n == 1 ? "" : "s", nfatal,
 		       run_tests && nfatal > 0 ? "; tests not run" : "");
 		code = 1;
 	}

@@ -24,7 +24,8 @@ int cmd_catalog(int argc, char **argv);
  * fixed file is simply absent (the builder reports it). Each file is limited to
  * 16 MiB. Free with catalog_dir_free. Returns 0 or -1 with err set.
  */
-int catalog_dir_read(const char *dir, struct catalog_file **files, size_t *nfiles, struct yerr *err);
+int catalog_dir_read(const char *dir, struct catalog_file **files, size_t *nfiles,
+		     struct yerr *err);
 void catalog_dir_free(struct catalog_file *files, size_t nfiles);
 
 /*

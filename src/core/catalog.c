@@ -16,7 +16,8 @@
 
 /* ---------------------------------------------------------------- problems */
 
-int catalog_problem_add(struct catalog_problems *p, bool fatal, const char *file, const char *path, const char *fmt, ...)
+int catalog_problem_add(struct catalog_problems *p, bool fatal, const char *file, const char *path,
+			const char *fmt, ...)
 {
 	struct catalog_problem *it;
 	va_list ap;
@@ -66,10 +67,10 @@ struct bctx {
 	int oom;
 };
 
-#define PROBLEM(b, fatal, path, ...)                                                      \
-	do {                                                                              \
+#define PROBLEM(b, fatal, path, ...)                                                          \
+	do {                                                                                  \
 		if (catalog_problem_add((b)->probs, (fatal), (b)->file, (path), __VA_ARGS__)) \
-			(b)->oom = 1;                                                     \
+			(b)->oom = 1;                                                         \
 	} while (0)
 
 static void jp(char *buf, size_t size, const char *base, const char *key)
@@ -98,7 +99,7 @@ static void check_keys(struct bctx *b, json_t *obj, const char *base, const char
 	json_t *v;
 	size_t i;
 
-	json_object_foreach(obj, key, v) {
+	json_object_foreach (obj, key, v) {
 		char path[256];
 		(void)v;
 		for (i = 0; known[i] != NULL; i++)
@@ -112,7 +113,8 @@ static void check_keys(struct bctx *b, json_t *obj, const char *base, const char
 }
 
 /* get_str returns obj[key] as a string; NULL (and a problem if required or mistyped) otherwise. */
-static const char *get_str(struct bctx *b, json_t *obj, const char *base, const char *key, bool required)
+static const char *get_str(struct bctx *b, json_t *obj, const char *base, const char *key,
+			   bool required)
 {
 	json_t *v = json_object_get(obj, key);
 	char path[256];
@@ -134,7 +136,8 @@ static const char *get_str(struct bctx *b, json_t *obj, const char *base, const 
 	return json_string_value(v);
 }
 
-static long get_long(struct bctx *b, json_t *obj, const char *base, const char *key, bool required, long min, long dflt)
+static long get_long(struct bctx *b, json_t *obj, const char *base, const char *key, bool required,
+		     long min, long dflt)
 {
 	json_t *v = json_object_get(obj, key);
 	char path[256];
@@ -194,7 +197,8 @@ static bool get_number(struct bctx *b, json_t *obj, const char *base, const char
  * get_strs reads obj[key] as an array of non-empty strings. Bad elements are
  * reported and skipped; repeated ones are reported (non-fatal) and kept once.
  */
-static const char **get_strs(struct bctx *b, json_t *obj, const char *base, const char *key, bool required, size_t *n)
+static const char **get_strs(struct bctx *b, json_t *obj, const char *base, const char *key,
+			     bool required, size_t *n)
 {
 	json_t *v = json_object_get(obj, key), *e;
 	const char **arr;
@@ -215,7 +219,7 @@ static const char **get_strs(struct bctx *b, json_t *obj, const char *base, cons
 	arr = xcalloc(b, json_array_size(v), sizeof(*arr));
 	if (arr == NULL)
 		return NULL;
-	json_array_foreach(v, i, e) {
+	json_array_foreach (v, i, e) {
 		char ep[256];
 		jpi(ep, sizeof(ep), base, key, i);
 		if (!json_is_string(e) || json_string_length(e) == 0) {
@@ -254,7 +258,7 @@ static struct catalog_option *get_options(struct bctx *b, json_t *obj, const cha
 	opts = xcalloc(b, json_array_size(v), sizeof(*opts));
 	if (opts == NULL)
 		return NULL;
-	json_array_foreach(v, i, e) {
+	json_array_foreach (v, i, e) {
 		char ep[256];
 		const char *val, *label;
 		jpi(ep, sizeof(ep), base, "options", i);
@@ -300,7 +304,9 @@ static json_t *expect_array(struct bctx *b, json_t *root)
 
 static void build_settings(struct bctx *b, json_t *root)
 {
-	static const char *const known[] = {"format", "title", "district", "issuer", "issuance_days", "after", "note", "description", NULL};
+	static const char *const known[] = {"format", "title",         "district",
+					    "issuer", "issuance_days", "after",
+					    "note",   "description",   NULL};
 	static const char *const after_known[] = {"steps", "trips", NULL};
 	struct catalog *cat = b->cat;
 	json_t *after;
@@ -339,7 +345,7 @@ static void build_departments(struct bctx *b, json_t *root)
 	cat->departments = xcalloc(b, json_array_size(root), sizeof(*cat->departments));
 	if (cat->departments == NULL)
 		return;
-	json_array_foreach(root, i, e) {
+	json_array_foreach (root, i, e) {
 		struct catalog_department *d = &cat->departments[cat->ndepartments];
 		char base[32];
 		snprintf(base, sizeof(base), "[%zu]", i);
@@ -370,7 +376,7 @@ static void build_materials(struct bctx *b, json_t *root)
 	cat->materials = xcalloc(b, json_array_size(root), sizeof(*cat->materials));
 	if (cat->materials == NULL)
 		return;
-	json_array_foreach(root, i, e) {
+	json_array_foreach (root, i, e) {
 		struct catalog_material *m = &cat->materials[cat->nmaterials];
 		char base[32];
 		snprintf(base, sizeof(base), "[%zu]", i);
@@ -392,11 +398,14 @@ static void build_materials(struct bctx *b, json_t *root)
 	}
 }
 
-static const char *const field_types[] = {"text", "number", "area", "date", "enum", "uscc", "idcard", "phone", "address", NULL};
+static const char *const field_types[] = {"text", "number", "area",  "date",    "enum",
+					  "uscc", "idcard", "phone", "address", NULL};
 
 static void build_fields(struct bctx *b, json_t *root)
 {
-	static const char *const known[] = {"id", "label", "type", "required", "options", "min", "max", "maxlen", "group", "note", "placeholder", NULL};
+	static const char *const known[] = {"id",      "label", "type",        "required",
+					    "options", "min",   "max",         "maxlen",
+					    "group",   "note",  "placeholder", NULL};
 	struct catalog *cat = b->cat;
 	json_t *e;
 	size_t i, k;
@@ -406,7 +415,7 @@ static void build_fields(struct bctx *b, json_t *root)
 	cat->fields = xcalloc(b, json_array_size(root), sizeof(*cat->fields));
 	if (cat->fields == NULL)
 		return;
-	json_array_foreach(root, i, e) {
+	json_array_foreach (root, i, e) {
 		struct catalog_field *f = &cat->fields[cat->nfields];
 		char base[32], path[64];
 		snprintf(base, sizeof(base), "[%zu]", i);
@@ -431,7 +440,10 @@ static void build_fields(struct bctx *b, json_t *root)
 					break;
 			if (field_types[k] == NULL) {
 				jp(path, sizeof(path), base, "type");
-				PROBLEM(b, true, path, "字段类型 \"%s\" 无效（可用 text number area date enum uscc idcard phone address）", f->type);
+				PROBLEM(b, true, path,
+					"字段类型 \"%s\" 无效（可用 text number area date enum "
+					"uscc idcard phone address）",
+					f->type);
 			} else if (strcmp(f->type, "enum") == 0 && f->noptions == 0) {
 				jp(path, sizeof(path), base, "options");
 				PROBLEM(b, true, path, "enum 字段必须有 options");
@@ -461,7 +473,8 @@ static void build_cost(struct bctx *b, json_t *obj, const char *base, struct cat
 
 	jp(path, sizeof(path), base, "before");
 	if (!json_is_object(v)) {
-		PROBLEM(b, true, path, "缺少 \"before\" 对象（改革前的材料、字段、天数、环节、跑动）");
+		PROBLEM(b, true, path,
+			"缺少 \"before\" 对象（改革前的材料、字段、天数、环节、跑动）");
 		return;
 	}
 	check_keys(b, v, path, known);
@@ -475,7 +488,10 @@ static void build_cost(struct bctx *b, json_t *obj, const char *base, struct cat
 
 static void build_permits(struct bctx *b, json_t *root)
 {
-	static const char *const known[] = {"code", "name", "department", "legal_basis", "statutory_days", "committed_days", "inspection", "validity_years", "materials", "fields", "conditions", "before", "note", NULL};
+	static const char *const known[] = {
+	    "code",           "name",       "department",     "legal_basis", "statutory_days",
+	    "committed_days", "inspection", "validity_years", "materials",   "fields",
+	    "conditions",     "before",     "note",           NULL};
 	static const char *const cknown[] = {"id", "category", "text", "commitment", "note", NULL};
 	struct catalog *cat = b->cat;
 	json_t *e, *conds, *ce;
@@ -486,7 +502,7 @@ static void build_permits(struct bctx *b, json_t *root)
 	cat->permits = xcalloc(b, json_array_size(root), sizeof(*cat->permits));
 	if (cat->permits == NULL)
 		return;
-	json_array_foreach(root, i, e) {
+	json_array_foreach (root, i, e) {
 		struct catalog_permit *p = &cat->permits[cat->npermits];
 		char base[32], path[64];
 		snprintf(base, sizeof(base), "[%zu]", i);
@@ -507,9 +523,11 @@ static void build_permits(struct bctx *b, json_t *root)
 		p->fields = get_strs(b, e, base, "fields", true, &p->nfields);
 		p->note = get_str(b, e, base, "note", false);
 		build_cost(b, e, base, &p->before);
-		if (p->committed_days > p->statutory_days && json_is_integer(json_object_get(e, "statutory_days"))) {
+		if (p->committed_days > p->statutory_days &&
+		    json_is_integer(json_object_get(e, "statutory_days"))) {
 			jp(path, sizeof(path), base, "committed_days");
-			PROBLEM(b, false, path, "承诺时限 %ld 天长于法定时限 %ld 天", p->committed_days, p->statutory_days);
+			PROBLEM(b, false, path, "承诺时限 %ld 天长于法定时限 %ld 天",
+				p->committed_days, p->statutory_days);
 		}
 		conds = json_object_get(e, "conditions");
 		jp(path, sizeof(path), base, "conditions");
@@ -518,8 +536,9 @@ static void build_permits(struct bctx *b, json_t *root)
 		} else if (conds != NULL) {
 			p->conditions = xcalloc(b, json_array_size(conds), sizeof(*p->conditions));
 			if (p->conditions != NULL)
-				json_array_foreach(conds, j, ce) {
-					struct catalog_condition *c = &p->conditions[p->nconditions];
+				json_array_foreach (conds, j, ce) {
+					struct catalog_condition *c =
+					    &p->conditions[p->nconditions];
 					char cp[96];
 					jpi(cp, sizeof(cp), base, "conditions", j);
 					if (!json_is_object(ce)) {
@@ -538,17 +557,22 @@ static void build_permits(struct bctx *b, json_t *root)
 						if (categories[k] == NULL) {
 							char kp[128];
 							jp(kp, sizeof(kp), cp, "category");
-							PROBLEM(b, true, kp, "条件类别 \"%s\" 无效（可用 场所 设备 人员 资金 管理制度）", c->category);
+							PROBLEM(b, true, kp,
+								"条件类别 \"%s\" 无效（可用 场所 "
+								"设备 人员 资金 管理制度）",
+								c->category);
 						}
 					}
 					for (k = 0; c->id != NULL && k < p->nconditions; k++)
 						if (strcmp(p->conditions[k].id, c->id) == 0) {
 							char kp[128];
 							jp(kp, sizeof(kp), cp, "id");
-							PROBLEM(b, true, kp, "条件编号 \"%s\" 重复", c->id);
+							PROBLEM(b, true, kp, "条件编号 \"%s\" 重复",
+								c->id);
 							break;
 						}
-					if (c->id == NULL || c->category == NULL || c->text == NULL || k < p->nconditions)
+					if (c->id == NULL || c->category == NULL ||
+					    c->text == NULL || k < p->nconditions)
 						continue;
 					p->nconditions++;
 				}
@@ -570,7 +594,8 @@ static const char *const qtypes[] = {"boolean", "choice", "multi", "number", "te
 
 static void build_questions(struct bctx *b, json_t *root, struct catalog_industry *ind)
 {
-	static const char *const known[] = {"id", "text", "type", "options", "min", "max", "maxlen", "ask_if", "help", "note", "unit", NULL};
+	static const char *const known[] = {"id",     "text",   "type", "options", "min",  "max",
+					    "maxlen", "ask_if", "help", "note",    "unit", NULL};
 	json_t *qs = json_object_get(root, "questions"), *e;
 	size_t i, k;
 
@@ -585,7 +610,7 @@ static void build_questions(struct bctx *b, json_t *root, struct catalog_industr
 	ind->questions = xcalloc(b, json_array_size(qs), sizeof(*ind->questions));
 	if (ind->questions == NULL)
 		return;
-	json_array_foreach(qs, i, e) {
+	json_array_foreach (qs, i, e) {
 		struct catalog_question *q = &ind->questions[ind->nquestions];
 		char base[32], path[64];
 		const char *type;
@@ -616,16 +641,21 @@ static void build_questions(struct bctx *b, json_t *root, struct catalog_industr
 					break;
 			jp(path, sizeof(path), base, "type");
 			if (qtypes[k] == NULL) {
-				PROBLEM(b, true, path, "问题类型 \"%s\" 无效（可用 boolean choice multi number text）", type);
+				PROBLEM(
+				    b, true, path,
+				    "问题类型 \"%s\" 无效（可用 boolean choice multi number text）",
+				    type);
 				ok = false;
 			} else {
 				q->type = (enum catalog_qtype)k;
 				q->type_name = qtypes[k];
-				if ((q->type == QTYPE_CHOICE || q->type == QTYPE_MULTI) && q->noptions == 0) {
+				if ((q->type == QTYPE_CHOICE || q->type == QTYPE_MULTI) &&
+				    q->noptions == 0) {
 					jp(path, sizeof(path), base, "options");
 					PROBLEM(b, true, path, "%s 问题必须有非空的 options", type);
 				}
-				if (q->type != QTYPE_CHOICE && q->type != QTYPE_MULTI && json_object_get(e, "options") != NULL) {
+				if (q->type != QTYPE_CHOICE && q->type != QTYPE_MULTI &&
+				    json_object_get(e, "options") != NULL) {
 					jp(path, sizeof(path), base, "options");
 					PROBLEM(b, false, path, "%s 问题不使用 options", type);
 				}
@@ -638,7 +668,8 @@ static void build_questions(struct bctx *b, json_t *root, struct catalog_industr
 		for (k = 0; q->id != NULL && k < ind->nquestions; k++)
 			if (strcmp(ind->questions[k].id, q->id) == 0) {
 				jp(path, sizeof(path), base, "id");
-				PROBLEM(b, true, path, "问题编号 \"%s\" 重复（亦见 %s）", q->id, ind->questions[k].path);
+				PROBLEM(b, true, path, "问题编号 \"%s\" 重复（亦见 %s）", q->id,
+					ind->questions[k].path);
 				ok = false;
 				break;
 			}
@@ -663,7 +694,8 @@ static void build_questions(struct bctx *b, json_t *root, struct catalog_industr
 
 static void build_rules(struct bctx *b, json_t *root, struct catalog_industry *ind)
 {
-	static const char *const known[] = {"id", "when", "permits", "materials", "fields", "basis", "note", NULL};
+	static const char *const known[] = {"id",     "when",  "permits", "materials",
+					    "fields", "basis", "note",    NULL};
 	json_t *rs = json_object_get(root, "rules"), *e;
 	size_t i, k;
 
@@ -676,7 +708,7 @@ static void build_rules(struct bctx *b, json_t *root, struct catalog_industry *i
 	ind->rules = xcalloc(b, json_array_size(rs), sizeof(*ind->rules));
 	if (ind->rules == NULL)
 		return;
-	json_array_foreach(rs, i, e) {
+	json_array_foreach (rs, i, e) {
 		struct catalog_rule *r = &ind->rules[ind->nrules];
 		char base[32], path[64];
 		json_t *when;
@@ -710,7 +742,8 @@ static void build_rules(struct bctx *b, json_t *root, struct catalog_industry *i
 		for (k = 0; r->id != NULL && k < ind->nrules; k++)
 			if (strcmp(ind->rules[k].id, r->id) == 0) {
 				jp(path, sizeof(path), base, "id");
-				PROBLEM(b, true, path, "规则编号 \"%s\" 重复（亦见 %s）", r->id, ind->rules[k].path);
+				PROBLEM(b, true, path, "规则编号 \"%s\" 重复（亦见 %s）", r->id,
+					ind->rules[k].path);
 				ok = false;
 				break;
 			}
@@ -731,7 +764,8 @@ static void build_rules(struct bctx *b, json_t *root, struct catalog_industry *i
 static void build_tests(struct bctx *b, json_t *root, struct catalog_industry *ind)
 {
 	static const char *const known[] = {"name", "answers", "expect", "note", NULL};
-	static const char *const eknown[] = {"permits", "materials", "complete", "time_limit_days", NULL};
+	static const char *const eknown[] = {"permits", "materials", "complete", "time_limit_days",
+					     NULL};
 	json_t *ts = json_object_get(root, "tests"), *e, *ex;
 	size_t i;
 
@@ -744,7 +778,7 @@ static void build_tests(struct bctx *b, json_t *root, struct catalog_industry *i
 	ind->tests = xcalloc(b, json_array_size(ts), sizeof(*ind->tests));
 	if (ind->tests == NULL)
 		return;
-	json_array_foreach(ts, i, e) {
+	json_array_foreach (ts, i, e) {
 		struct catalog_test *t = &ind->tests[ind->ntests];
 		char base[32], path[64];
 		size_t n;
@@ -767,7 +801,8 @@ static void build_tests(struct bctx *b, json_t *root, struct catalog_industry *i
 		}
 		jp(path, sizeof(path), base, "expect");
 		if (!json_is_object(ex)) {
-			PROBLEM(b, true, path, "\"expect\" 必须是对象 {\"permits\":[…],\"materials\":[…]}");
+			PROBLEM(b, true, path,
+				"\"expect\" 必须是对象 {\"permits\":[…],\"materials\":[…]}");
 			ok = false;
 		} else {
 			const char **a;
@@ -785,7 +820,11 @@ static void build_tests(struct bctx *b, json_t *root, struct catalog_industry *i
 
 static void build_industry(struct bctx *b, json_t *root, struct catalog_industry *ind)
 {
-	static const char *const known[] = {"code", "name", "aliases", "pinyin", "batch", "lead", "cooperating", "provenance", "description", "permits", "base_permits", "materials", "fields", "questions", "rules", "tests", "note", "effective_date", "status", NULL};
+	static const char *const known[] = {
+	    "code",         "name",        "aliases",        "pinyin",      "batch",
+	    "lead",         "cooperating", "provenance",     "description", "permits",
+	    "base_permits", "materials",   "fields",         "questions",   "rules",
+	    "tests",        "note",        "effective_date", "status",      NULL};
 	static const char *const pknown[] = {"status", "source", "note", NULL};
 	json_t *prov;
 	size_t i;
@@ -850,14 +889,14 @@ static char *lower_dup(struct bctx *b, const char *s)
 
 /* ------------------------------------------------------------ sorted index */
 
-#define DEFINE_INDEX(kind, type, key)                                                           \
-	static int cmp_##kind(const void *a, const void *b2)                                    \
-	{                                                                                       \
-		return strcmp((*(type *const *)a)->key, (*(type *const *)b2)->key);             \
-	}                                                                                       \
-	static int find_##kind(const void *k, const void *e)                                    \
-	{                                                                                       \
-		return strcmp((const char *)k, (*(type *const *)e)->key);                       \
+#define DEFINE_INDEX(kind, type, key)                                               \
+	static int cmp_##kind(const void *a, const void *b2)                        \
+	{                                                                           \
+		return strcmp((*(type *const *)a)->key, (*(type *const *)b2)->key); \
+	}                                                                           \
+	static int find_##kind(const void *k, const void *e)                        \
+	{                                                                           \
+		return strcmp((const char *)k, (*(type *const *)e)->key);           \
 	}
 
 DEFINE_INDEX(department, struct catalog_department, code)
@@ -871,8 +910,9 @@ DEFINE_INDEX(industry, struct catalog_industry, code)
  * id and reports each duplicate id (fatal: lookups would be ambiguous).
  * id_of and where_of read an element's id and location.
  */
-static void *make_index(struct bctx *b, void *arr, size_t n, size_t size, int (*cmp)(const void *, const void *),
-			const char *(*id_of)(const void *), const struct catalog_where *(*where_of)(const void *), const char *what)
+static void *make_index(struct bctx *b, void *arr, size_t n, size_t size,
+			int (*cmp)(const void *, const void *), const char *(*id_of)(const void *),
+			const struct catalog_where *(*where_of)(const void *), const char *what)
 {
 	void **idx = xcalloc(b, n, sizeof(void *));
 	size_t i;
@@ -884,31 +924,64 @@ static void *make_index(struct bctx *b, void *arr, size_t n, size_t size, int (*
 	qsort(idx, n, sizeof(void *), cmp);
 	for (i = 1; i < n; i++)
 		if (strcmp(id_of(idx[i - 1]), id_of(idx[i])) == 0) {
-			const struct catalog_where *w1 = where_of(idx[i - 1]), *w2 = where_of(idx[i]);
+			const struct catalog_where *w1 = where_of(idx[i - 1]),
+						   *w2 = where_of(idx[i]);
 			const struct catalog_where *later = w1, *earlier = w2;
 			if ((char *)idx[i] > (char *)idx[i - 1]) {
 				later = w2;
 				earlier = w1;
 			}
-			if (catalog_problem_add(b->probs, true, later->file, later->path, "%s编号 \"%s\" 重复（亦见 %s: %s）", what,
+			if (catalog_problem_add(b->probs, true, later->file, later->path,
+						"%s编号 \"%s\" 重复（亦见 %s: %s）", what,
 						id_of(idx[i]), earlier->file, earlier->path))
 				b->oom = 1;
 		}
 	return idx;
 }
 
-static const char *dep_id(const void *p) { return ((const struct catalog_department *)p)->code; }
-static const char *mat_id(const void *p) { return ((const struct catalog_material *)p)->id; }
-static const char *fld_id(const void *p) { return ((const struct catalog_field *)p)->id; }
-static const char *per_id(const void *p) { return ((const struct catalog_permit *)p)->code; }
-static const char *ind_id(const void *p) { return ((const struct catalog_industry *)p)->code; }
-static const struct catalog_where *dep_w(const void *p) { return &((const struct catalog_department *)p)->where; }
-static const struct catalog_where *mat_w(const void *p) { return &((const struct catalog_material *)p)->where; }
-static const struct catalog_where *fld_w(const void *p) { return &((const struct catalog_field *)p)->where; }
-static const struct catalog_where *per_w(const void *p) { return &((const struct catalog_permit *)p)->where; }
-static const struct catalog_where *ind_w(const void *p) { return &((const struct catalog_industry *)p)->where; }
+static const char *dep_id(const void *p)
+{
+	return ((const struct catalog_department *)p)->code;
+}
+static const char *mat_id(const void *p)
+{
+	return ((const struct catalog_material *)p)->id;
+}
+static const char *fld_id(const void *p)
+{
+	return ((const struct catalog_field *)p)->id;
+}
+static const char *per_id(const void *p)
+{
+	return ((const struct catalog_permit *)p)->code;
+}
+static const char *ind_id(const void *p)
+{
+	return ((const struct catalog_industry *)p)->code;
+}
+static const struct catalog_where *dep_w(const void *p)
+{
+	return &((const struct catalog_department *)p)->where;
+}
+static const struct catalog_where *mat_w(const void *p)
+{
+	return &((const struct catalog_material *)p)->where;
+}
+static const struct catalog_where *fld_w(const void *p)
+{
+	return &((const struct catalog_field *)p)->where;
+}
+static const struct catalog_where *per_w(const void *p)
+{
+	return &((const struct catalog_permit *)p)->where;
+}
+static const struct catalog_where *ind_w(const void *p)
+{
+	return &((const struct catalog_industry *)p)->where;
+}
 
-const struct catalog_department *catalog_department_find(const struct catalog *cat, const char *code)
+const struct catalog_department *catalog_department_find(const struct catalog *cat,
+							 const char *code)
 {
 	struct catalog_department **r;
 
@@ -970,7 +1043,8 @@ long catalog_question_index(const struct catalog_industry *ind, const char *id)
 	return -1;
 }
 
-const struct catalog_question *catalog_question_find(const struct catalog_industry *ind, const char *id)
+const struct catalog_question *catalog_question_find(const struct catalog_industry *ind,
+						     const char *id)
 {
 	long i = catalog_question_index(ind, id);
 
@@ -979,7 +1053,8 @@ const struct catalog_question *catalog_question_find(const struct catalog_indust
 
 /* ------------------------------------------------------------- references */
 
-static void ref_list(struct bctx *b, const char *file, const char *base, const char *key, const char *const *ids, size_t n,
+static void ref_list(struct bctx *b, const char *file, const char *base, const char *key,
+		     const char *const *ids, size_t n,
 		     bool (*exists)(const struct catalog *, const char *), const char *what)
 {
 	size_t i;
@@ -988,16 +1063,29 @@ static void ref_list(struct bctx *b, const char *file, const char *base, const c
 		if (!exists(b->cat, ids[i])) {
 			char path[256];
 			jpi(path, sizeof(path), base, key, i);
-			if (catalog_problem_add(b->probs, true, file, path, "未知的%s \"%s\"", what, ids[i]))
+			if (catalog_problem_add(b->probs, true, file, path, "未知的%s \"%s\"", what,
+						ids[i]))
 				b->oom = 1;
 		}
 }
 
 /* A reference into a file that is missing or unparsable is not reported again for every use. */
-static bool has_dep(const struct catalog *c, const char *id) { return c->root_departments == NULL || catalog_department_find(c, id) != NULL; }
-static bool has_mat(const struct catalog *c, const char *id) { return c->root_materials == NULL || catalog_material_find(c, id) != NULL; }
-static bool has_fld(const struct catalog *c, const char *id) { return c->root_fields == NULL || catalog_field_find(c, id) != NULL; }
-static bool has_per(const struct catalog *c, const char *id) { return c->root_permits == NULL || catalog_permit_find(c, id) != NULL; }
+static bool has_dep(const struct catalog *c, const char *id)
+{
+	return c->root_departments == NULL || catalog_department_find(c, id) != NULL;
+}
+static bool has_mat(const struct catalog *c, const char *id)
+{
+	return c->root_materials == NULL || catalog_material_find(c, id) != NULL;
+}
+static bool has_fld(const struct catalog *c, const char *id)
+{
+	return c->root_fields == NULL || catalog_field_find(c, id) != NULL;
+}
+static bool has_per(const struct catalog *c, const char *id)
+{
+	return c->root_permits == NULL || catalog_permit_find(c, id) != NULL;
+}
 
 struct qref_ctx {
 	struct bctx *b;
@@ -1009,7 +1097,8 @@ static int qref_check(const struct cond *node, void *ctx)
 	struct qref_ctx *q = ctx;
 
 	if (node->question != NULL && catalog_question_find(q->ind, node->question) == NULL)
-		if (catalog_problem_add(q->b->probs, true, q->ind->where.file, node->qpath, "未知的问题 \"%s\"", node->question))
+		if (catalog_problem_add(q->b->probs, true, q->ind->where.file, node->qpath,
+					"未知的问题 \"%s\"", node->question))
 			q->b->oom = 1;
 	return 0;
 }
@@ -1025,30 +1114,38 @@ static void resolve_refs(struct bctx *b)
 		char path[64];
 		if (p->department != NULL && !has_dep(cat, p->department)) {
 			jp(path, sizeof(path), p->where.path, "department");
-			if (catalog_problem_add(b->probs, true, p->where.file, path, "未知的部门 \"%s\"", p->department))
+			if (catalog_problem_add(b->probs, true, p->where.file, path,
+						"未知的部门 \"%s\"", p->department))
 				b->oom = 1;
 		}
-		ref_list(b, p->where.file, p->where.path, "materials", p->materials, p->nmaterials, has_mat, "材料");
-		ref_list(b, p->where.file, p->where.path, "fields", p->fields, p->nfields, has_fld, "字段");
+		ref_list(b, p->where.file, p->where.path, "materials", p->materials, p->nmaterials,
+			 has_mat, "材料");
+		ref_list(b, p->where.file, p->where.path, "fields", p->fields, p->nfields, has_fld,
+			 "字段");
 	}
 	for (i = 0; i < cat->nindustries; i++) {
 		struct catalog_industry *ind = &cat->industries[i];
 		struct qref_ctx qc = {b, ind};
 		const char *f = ind->where.file;
 		if (ind->lead != NULL && !has_dep(cat, ind->lead))
-			if (catalog_problem_add(b->probs, true, f, "lead", "未知的部门 \"%s\"", ind->lead))
+			if (catalog_problem_add(b->probs, true, f, "lead", "未知的部门 \"%s\"",
+						ind->lead))
 				b->oom = 1;
-		ref_list(b, f, "", "cooperating", ind->cooperating, ind->ncooperating, has_dep, "部门");
+		ref_list(b, f, "", "cooperating", ind->cooperating, ind->ncooperating, has_dep,
+			 "部门");
 		ref_list(b, f, "", "permits", ind->permits, ind->npermits, has_per, "许可事项");
-		ref_list(b, f, "", "base_permits", ind->base_permits, ind->nbase_permits, has_per, "许可事项");
+		ref_list(b, f, "", "base_permits", ind->base_permits, ind->nbase_permits, has_per,
+			 "许可事项");
 		ref_list(b, f, "", "materials", ind->materials, ind->nmaterials, has_mat, "材料");
 		ref_list(b, f, "", "fields", ind->fields, ind->nfields, has_fld, "字段");
 		for (j = 0; j < ind->nquestions; j++)
 			cond_visit(ind->questions[j].ask_if, qref_check, &qc);
 		for (j = 0; j < ind->nrules; j++) {
 			struct catalog_rule *r = &ind->rules[j];
-			ref_list(b, f, r->path, "permits", r->permits, r->npermits, has_per, "许可事项");
-			ref_list(b, f, r->path, "materials", r->materials, r->nmaterials, has_mat, "材料");
+			ref_list(b, f, r->path, "permits", r->permits, r->npermits, has_per,
+				 "许可事项");
+			ref_list(b, f, r->path, "materials", r->materials, r->nmaterials, has_mat,
+				 "材料");
 			ref_list(b, f, r->path, "fields", r->fields, r->nfields, has_fld, "字段");
 			cond_visit(r->when, qref_check, &qc);
 		}
@@ -1066,9 +1163,11 @@ struct named_root {
  * build_roots turns already-parsed JSON roots into a catalog. It takes over the
  * references in roots (they end up owned by the catalog, or are released).
  */
-static int build_roots(struct named_root *roots, size_t n, struct catalog **out, struct catalog_problems *probs)
+static int build_roots(struct named_root *roots, size_t n, struct catalog **out,
+		       struct catalog_problems *probs)
 {
-	static const char *const fixed[] = {"catalog.json", "departments.json", "materials.json", "fields.json", "permits.json"};
+	static const char *const fixed[] = {"catalog.json", "departments.json", "materials.json",
+					    "fields.json", "permits.json"};
 	struct catalog *cat;
 	struct bctx b = {0};
 	json_t **slot[5];
@@ -1165,7 +1264,9 @@ static int build_roots(struct named_root *roots, size_t n, struct catalog **out,
 		}
 		slash = strrchr(b.file, '/');
 		dot = strrchr(b.file, '.');
-		if (slash && dot && dot > slash && (strlen(ind->code) != (size_t)(dot - slash - 1) || strncmp(slash + 1, ind->code, (size_t)(dot - slash - 1)) != 0))
+		if (slash && dot && dot > slash &&
+		    (strlen(ind->code) != (size_t)(dot - slash - 1) ||
+		     strncmp(slash + 1, ind->code, (size_t)(dot - slash - 1)) != 0))
 			PROBLEM(&b, false, "code", "行业编码 \"%s\" 与文件名不一致", ind->code);
 		ind->name_lc = lower_dup(&b, ind->name);
 		ind->pinyin_lc = lower_dup(&b, ind->pinyin);
@@ -1179,7 +1280,8 @@ static int build_roots(struct named_root *roots, size_t n, struct catalog **out,
 		if (cat->industries[i].code != NULL)
 			k++;
 	if (k != cat->nindustries) {
-		/* compact: move good ones to the front; bad ones go past nindustries but are still freed */
+		/* compact: move good ones to the front; bad ones go past nindustries but are still
+		 * freed */
 		size_t w = 0;
 		for (i = 0; i < cat->nindustries; i++)
 			if (cat->industries[i].code != NULL) {
@@ -1191,11 +1293,19 @@ static int build_roots(struct named_root *roots, size_t n, struct catalog **out,
 	}
 	cat->nindustries = k;
 
-	cat->idx_departments = make_index(&b, cat->departments, cat->ndepartments, sizeof(*cat->departments), cmp_department, dep_id, dep_w, "部门");
-	cat->idx_materials = make_index(&b, cat->materials, cat->nmaterials, sizeof(*cat->materials), cmp_material, mat_id, mat_w, "材料");
-	cat->idx_fields = make_index(&b, cat->fields, cat->nfields, sizeof(*cat->fields), cmp_field, fld_id, fld_w, "字段");
-	cat->idx_permits = make_index(&b, cat->permits, cat->npermits, sizeof(*cat->permits), cmp_permit, per_id, per_w, "许可事项");
-	cat->idx_industries = make_index(&b, cat->industries, cat->nindustries, sizeof(*cat->industries), cmp_industry, ind_id, ind_w, "行业");
+	cat->idx_departments =
+	    make_index(&b, cat->departments, cat->ndepartments, sizeof(*cat->departments),
+		       cmp_department, dep_id, dep_w, "部门");
+	cat->idx_materials =
+	    make_index(&b, cat->materials, cat->nmaterials, sizeof(*cat->materials), cmp_material,
+		       mat_id, mat_w, "材料");
+	cat->idx_fields = make_index(&b, cat->fields, cat->nfields, sizeof(*cat->fields), cmp_field,
+				     fld_id, fld_w, "字段");
+	cat->idx_permits = make_index(&b, cat->permits, cat->npermits, sizeof(*cat->permits),
+				      cmp_permit, per_id, per_w, "许可事项");
+	cat->idx_industries =
+	    make_index(&b, cat->industries, cat->nindustries, sizeof(*cat->industries),
+		       cmp_industry, ind_id, ind_w, "行业");
 	if (b.oom)
 		goto oom;
 	resolve_refs(&b);
@@ -1285,7 +1395,8 @@ void catalog_free(struct catalog *cat)
 }
 
 /* parse_text loads one JSON text strictly; a syntax error becomes a fatal problem. */
-static json_t *parse_text(const char *name, const char *text, size_t len, struct catalog_problems *probs)
+static json_t *parse_text(const char *name, const char *text, size_t len,
+			  struct catalog_problems *probs)
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -1298,7 +1409,8 @@ static json_t *parse_text(const char *name, const char *text, size_t len, struct
 	return root;
 }
 
-int catalog_build(const struct catalog_file *files, size_t nfiles, struct catalog **out, struct catalog_problems *probs)
+int catalog_build(const struct catalog_file *files, size_t nfiles, struct catalog **out,
+		  struct catalog_problems *probs)
 {
 	struct named_root *roots = calloc(nfiles ? nfiles : 1, sizeof(*roots));
 	size_t i, n = 0;
@@ -1318,9 +1430,11 @@ int catalog_build(const struct catalog_file *files, size_t nfiles, struct catalo
 	return rc;
 }
 
-int catalog_build_document(const char *text, size_t len, struct catalog **out, struct catalog_problems *probs)
+int catalog_build_document(const char *text, size_t len, struct catalog **out,
+			   struct catalog_problems *probs)
 {
-	static const char *const keys[] = {"catalog", "departments", "materials", "fields", "permits"};
+	static const char *const keys[] = {"catalog", "departments", "materials", "fields",
+					   "permits"};
 	struct named_root *roots = NULL;
 	json_t *doc, *inds, *e;
 	size_t i, n = 0;
@@ -1331,13 +1445,15 @@ int catalog_build_document(const char *text, size_t len, struct catalog **out, s
 	if (doc == NULL)
 		return build_roots(NULL, 0, out, probs);
 	if (!json_is_object(doc)) {
-		catalog_problem_add(probs, true, "catalog-document", "", "目录文档必须是 JSON 对象");
+		catalog_problem_add(probs, true, "catalog-document", "",
+				    "目录文档必须是 JSON 对象");
 		json_decref(doc);
 		return build_roots(NULL, 0, out, probs);
 	}
 	inds = json_object_get(doc, "industries");
 	if (!json_is_array(inds)) {
-		catalog_problem_add(probs, true, "catalog-document", "industries", "缺少 \"industries\" 数组");
+		catalog_problem_add(probs, true, "catalog-document", "industries",
+				    "缺少 \"industries\" 数组");
 		inds = NULL;
 	}
 	roots = calloc(5 + (inds ? json_array_size(inds) : 0), sizeof(*roots));
@@ -1353,12 +1469,14 @@ int catalog_build_document(const char *text, size_t len, struct catalog **out, s
 		roots[n++].root = json_incref(v);
 	}
 	if (inds != NULL)
-		json_array_foreach(inds, i, e) {
+		json_array_foreach (inds, i, e) {
 			json_t *code = json_object_get(e, "code");
 			if (json_is_string(code))
-				snprintf(roots[n].name, sizeof(roots[n].name), "industries/%s.json", json_string_value(code));
+				snprintf(roots[n].name, sizeof(roots[n].name), "industries/%s.json",
+					 json_string_value(code));
 			else
-				snprintf(roots[n].name, sizeof(roots[n].name), "industries/[%zu]", i);
+				snprintf(roots[n].name, sizeof(roots[n].name), "industries/[%zu]",
+					 i);
 			roots[n++].root = json_incref(e);
 		}
 	json_decref(doc);
@@ -1368,7 +1486,8 @@ int catalog_build_document(const char *text, size_t len, struct catalog **out, s
 }
 
 /* fail_first turns the first fatal problem into err. */
-static int finish_strict(int rc, struct catalog **out, struct catalog_problems *probs, struct yerr *err)
+static int finish_strict(int rc, struct catalog **out, struct catalog_problems *probs,
+			 struct yerr *err)
 {
 	size_t i;
 
@@ -1379,9 +1498,10 @@ static int finish_strict(int rc, struct catalog **out, struct catalog_problems *
 	for (i = 0; i < probs->n; i++)
 		if (probs->items[i].fatal) {
 			char where[300];
-			snprintf(where, sizeof(where), "%s: %s", probs->items[i].file, probs->items[i].path);
-			yerr_set(err, 422, "invalid_catalog", where, "目录有误（共 %zu 处）：%s", catalog_problems_fatal(probs),
-				 probs->items[i].message);
+			snprintf(where, sizeof(where), "%s: %s", probs->items[i].file,
+				 probs->items[i].path);
+			yerr_set(err, 422, "invalid_catalog", where, "目录有误（共 %zu 处）：%s",
+				 catalog_problems_fatal(probs), probs->items[i].message);
 			catalog_free(*out);
 			*out = NULL;
 			catalog_problems_free(probs);
@@ -1391,7 +1511,8 @@ static int finish_strict(int rc, struct catalog **out, struct catalog_problems *
 	return 0;
 }
 
-int catalog_parse(const struct catalog_file *files, size_t nfiles, struct catalog **out, struct yerr *err)
+int catalog_parse(const struct catalog_file *files, size_t nfiles, struct catalog **out,
+		  struct yerr *err)
 {
 	struct catalog_problems probs = {0};
 
@@ -1419,14 +1540,19 @@ char *catalog_to_json(const struct catalog *cat)
 		for (k = 0; k < cat->nindustry_roots; k++)
 			if (cat->industry_files[k] == cat->industries[i].where.file)
 				break;
-		if (k < cat->nindustry_roots && json_array_append(inds, cat->root_industries[k]) < 0)
+		if (k < cat->nindustry_roots &&
+		    json_array_append(inds, cat->root_industries[k]) < 0)
 			goto out;
 	}
-	if (json_object_set(doc, "catalog", cat->root_catalog ? cat->root_catalog : json_null()) < 0 ||
-	    json_object_set(doc, "departments", cat->root_departments ? cat->root_departments : json_null()) < 0 ||
-	    json_object_set(doc, "materials", cat->root_materials ? cat->root_materials : json_null()) < 0 ||
+	if (json_object_set(doc, "catalog", cat->root_catalog ? cat->root_catalog : json_null()) <
+		0 ||
+	    json_object_set(doc, "departments",
+			    cat->root_departments ? cat->root_departments : json_null()) < 0 ||
+	    json_object_set(doc, "materials",
+			    cat->root_materials ? cat->root_materials : json_null()) < 0 ||
 	    json_object_set(doc, "fields", cat->root_fields ? cat->root_fields : json_null()) < 0 ||
-	    json_object_set(doc, "permits", cat->root_permits ? cat->root_permits : json_null()) < 0 ||
+	    json_object_set(doc, "permits", cat->root_permits ? cat->root_permits : json_null()) <
+		0 ||
 	    json_object_set(doc, "industries", inds) < 0)
 		goto out;
 	s = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
@@ -1440,7 +1566,8 @@ out:
 
 const char *catalog_match_name(enum catalog_match m)
 {
-	static const char *const names[] = {"exact", "prefix", "substring", "alias", "pinyin", "all"};
+	static const char *const names[] = {"exact", "prefix", "substring",
+					    "alias", "pinyin", "all"};
 
 	return (size_t)m < sizeof(names) / sizeof(names[0]) ? names[m] : "?";
 }
@@ -1464,7 +1591,8 @@ static int match_rank(const struct catalog_industry *ind, const char *q)
 	return -1;
 }
 
-long catalog_search(const struct catalog *cat, const char *query, struct catalog_hit *hits, size_t cap)
+long catalog_search(const struct catalog *cat, const char *query, struct catalog_hit *hits,
+		    size_t cap)
 {
 	char q[257];
 	size_t len, i, start = 0, total = 0;
@@ -1472,7 +1600,8 @@ long catalog_search(const struct catalog *cat, const char *query, struct catalog
 
 	if (query == NULL)
 		return -1;
-	while (query[start] == ' ' || query[start] == '\t' || query[start] == '\n' || query[start] == '\r')
+	while (query[start] == ' ' || query[start] == '\t' || query[start] == '\n' ||
+	       query[start] == '\r')
 		start++;
 	len = strlen(query + start);
 	if (len > 256)
@@ -1487,7 +1616,8 @@ long catalog_search(const struct catalog *cat, const char *query, struct catalog
 			q[i] = (char)(q[i] - 'A' + 'a');
 
 	/* one pass per rank keeps the output ordered without sorting: n is small */
-	for (rank = len ? CATALOG_MATCH_EXACT : CATALOG_MATCH_ALL; rank <= CATALOG_MATCH_ALL; rank++) {
+	for (rank = len ? CATALOG_MATCH_EXACT : CATALOG_MATCH_ALL; rank <= CATALOG_MATCH_ALL;
+	     rank++) {
 		for (i = 0; i < cat->nindustries; i++) {
 			const struct catalog_industry *ind = &cat->industries[i];
 			int r = len ? match_rank(ind, q) : CATALOG_MATCH_ALL;

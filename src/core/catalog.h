@@ -56,8 +56,8 @@ struct catalog_field {
 	size_t noptions;
 	bool has_min, has_max;
 	double min, max;
-	long maxlen; /* 0 when not set */
-	const char *group; /* or NULL */
+	long maxlen;        /* 0 when not set */
+	const char *group;  /* or NULL */
 	const json_t *json; /* the field object as in the catalog (borrowed) */
 	struct catalog_where where;
 };
@@ -104,8 +104,8 @@ struct catalog_question {
 	size_t noptions;
 	bool has_min, has_max;
 	double min, max;
-	long maxlen; /* text; 0 when not set */
-	const char *help; /* or NULL */
+	long maxlen;         /* text; 0 when not set */
+	const char *help;    /* or NULL */
 	struct cond *ask_if; /* or NULL: always asked */
 	const json_t *ask_if_json;
 	char path[32]; /* "questions[3]" */
@@ -127,9 +127,10 @@ struct catalog_rule {
 
 struct catalog_test {
 	const char *name;
-	const json_t *answers;         /* object; borrowed from the catalog */
-	const json_t *expect;          /* object with "permits", "materials", optional "complete", "time_limit_days" */
-	char path[32];                 /* "tests[0]" */
+	const json_t *answers; /* object; borrowed from the catalog */
+	const json_t *
+	    expect; /* object with "permits", "materials", optional "complete", "time_limit_days" */
+	char path[32]; /* "tests[0]" */
 };
 
 struct catalog_industry {
@@ -192,8 +193,9 @@ struct catalog {
 	struct catalog_industry **idx_industries;
 	json_t *root_catalog, *root_departments, *root_materials, *root_fields, *root_permits;
 	json_t **root_industries;
-	char **industry_files; /* file names of root_industries */
-	size_t nindustry_roots; /* entries of root_industries, industry_files and allocated industries */
+	char **industry_files;  /* file names of root_industries */
+	size_t nindustry_roots; /* entries of root_industries, industry_files and allocated
+				   industries */
 };
 
 /* One input text: name is "catalog.json", "departments.json", "materials.json",
@@ -225,7 +227,8 @@ struct catalog_problems {
  * rely on every reference. Quality problems (unused materials, contradictions…)
  * do not stop it; catalog_check reports those. Caller frees *out with catalog_free.
  */
-int catalog_parse(const struct catalog_file *files, size_t nfiles, struct catalog **out, struct yerr *err);
+int catalog_parse(const struct catalog_file *files, size_t nfiles, struct catalog **out,
+		  struct yerr *err);
 
 /*
  * catalog_parse_document builds a catalog from the single-document form
@@ -239,10 +242,12 @@ int catalog_parse_document(const char *text, size_t len, struct catalog **out, s
  * builds whatever it can, skipping bad entries, and appends every structural
  * and reference problem to probs. *out is set unless memory runs out (-1).
  */
-int catalog_build(const struct catalog_file *files, size_t nfiles, struct catalog **out, struct catalog_problems *probs);
+int catalog_build(const struct catalog_file *files, size_t nfiles, struct catalog **out,
+		  struct catalog_problems *probs);
 
 /* catalog_build_document is catalog_build for the single-document form. */
-int catalog_build_document(const char *text, size_t len, struct catalog **out, struct catalog_problems *probs);
+int catalog_build_document(const char *text, size_t len, struct catalog **out,
+			   struct catalog_problems *probs);
 
 /*
  * catalog_to_json renders the whole catalog as the single document (keys sorted,
@@ -254,23 +259,25 @@ char *catalog_to_json(const struct catalog *cat);
 void catalog_free(struct catalog *cat);
 
 /* Lookups by id: NULL when absent. O(log n). */
-const struct catalog_department *catalog_department_find(const struct catalog *cat, const char *code);
+const struct catalog_department *catalog_department_find(const struct catalog *cat,
+							 const char *code);
 const struct catalog_material *catalog_material_find(const struct catalog *cat, const char *id);
 const struct catalog_field *catalog_field_find(const struct catalog *cat, const char *id);
 const struct catalog_permit *catalog_permit_find(const struct catalog *cat, const char *code);
 const struct catalog_industry *catalog_industry_find(const struct catalog *cat, const char *code);
 /* Question of an industry by id (linear: industries have a handful), and its index or -1. */
-const struct catalog_question *catalog_question_find(const struct catalog_industry *ind, const char *id);
+const struct catalog_question *catalog_question_find(const struct catalog_industry *ind,
+						     const char *id);
 long catalog_question_index(const struct catalog_industry *ind, const char *id);
 
 /* Search ranks (lower is better). */
 enum catalog_match {
-	CATALOG_MATCH_EXACT = 0,  /* query equals the name */
-	CATALOG_MATCH_PREFIX,     /* name starts with it */
-	CATALOG_MATCH_SUBSTRING,  /* name contains it */
-	CATALOG_MATCH_ALIAS,      /* an alias contains it */
-	CATALOG_MATCH_PINYIN,     /* the pinyin initials (or the code) contain it */
-	CATALOG_MATCH_ALL         /* empty query: everything, in catalog order */
+	CATALOG_MATCH_EXACT = 0, /* query equals the name */
+	CATALOG_MATCH_PREFIX,    /* name starts with it */
+	CATALOG_MATCH_SUBSTRING, /* name contains it */
+	CATALOG_MATCH_ALIAS,     /* an alias contains it */
+	CATALOG_MATCH_PINYIN,    /* the pinyin initials (or the code) contain it */
+	CATALOG_MATCH_ALL        /* empty query: everything, in catalog order */
 };
 
 struct catalog_hit {
@@ -286,14 +293,15 @@ struct catalog_hit {
  * rank first, then catalog order; returns the total number of matches (which
  * may exceed cap), or -1 when query is NULL or longer than 256 bytes.
  */
-long catalog_search(const struct catalog *cat, const char *query, struct catalog_hit *hits, size_t cap);
+long catalog_search(const struct catalog *cat, const char *query, struct catalog_hit *hits,
+		    size_t cap);
 
 /* catalog_match_name: "exact", "prefix", "substring", "alias", "pinyin", "all". */
 const char *catalog_match_name(enum catalog_match m);
 
 /* Problems list helpers. catalog_problem_add returns -1 only on OOM. */
-int catalog_problem_add(struct catalog_problems *p, bool fatal, const char *file, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+int catalog_problem_add(struct catalog_problems *p, bool fatal, const char *file, const char *path,
+			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void catalog_problems_free(struct catalog_problems *p);
 /* Number of fatal problems in p. */
 size_t catalog_problems_fatal(const struct catalog_problems *p);

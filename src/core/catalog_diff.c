@@ -9,8 +9,8 @@
 
 #include "core/cond.h"
 
-static int change_add(struct catalog_changes *c, enum catalog_change_kind kind, const char *entity, const char *id,
-		      const char *keys)
+static int change_add(struct catalog_changes *c, enum catalog_change_kind kind, const char *entity,
+		      const char *id, const char *keys)
 {
 	struct catalog_change *it;
 
@@ -63,7 +63,7 @@ static int json_same(const json_t *a, const json_t *b)
 		json_t *v;
 		if (json_object_size(a) != json_object_size(b))
 			return 0;
-		json_object_foreach((json_t *)a, k, v)
+		json_object_foreach ((json_t *)a, k, v)
 			if (!json_same(v, json_object_get(b, k)))
 				return 0;
 		return 1;
@@ -76,7 +76,8 @@ static int cmp_str(const void *x, const void *y)
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
-/* changed_keys writes the sorted top-level keys on which objects a and b differ; returns their number. */
+/* changed_keys writes the sorted top-level keys on which objects a and b differ; returns their
+ * number. */
 static size_t changed_keys(const json_t *a, const json_t *b, char *buf, size_t size)
 {
 	const char *keys[128], *k;
@@ -84,10 +85,10 @@ static size_t changed_keys(const json_t *a, const json_t *b, char *buf, size_t s
 	json_t *v;
 
 	buf[0] = '\0';
-	json_object_foreach((json_t *)a, k, v)
+	json_object_foreach ((json_t *)a, k, v)
 		if (n < 128 && !json_same(v, json_object_get(b, k)))
 			keys[n++] = k;
-	json_object_foreach((json_t *)b, k, v)
+	json_object_foreach ((json_t *)b, k, v)
 		if (n < 128 && json_object_get(a, k) == NULL)
 			keys[n++] = k;
 	qsort(keys, n, sizeof(*keys), cmp_str);
@@ -112,7 +113,8 @@ struct kind_ops {
 	const json_t *(*find)(const struct catalog *, const char *);
 };
 
-static int diff_kind(const struct catalog *a, const struct catalog *b, const struct kind_ops *ops, struct catalog_changes *out)
+static int diff_kind(const struct catalog *a, const struct catalog *b, const struct kind_ops *ops,
+		     struct catalog_changes *out)
 {
 	char keys[256];
 	size_t i;
@@ -129,19 +131,29 @@ static int diff_kind(const struct catalog *a, const struct catalog *b, const str
 		}
 	}
 	for (i = 0; i < ops->count(b); i++)
-		if (ops->find(a, ops->id_at(b, i)) == NULL && change_add(out, CATALOG_ADDED, ops->entity, ops->id_at(b, i), NULL) < 0)
+		if (ops->find(a, ops->id_at(b, i)) == NULL &&
+		    change_add(out, CATALOG_ADDED, ops->entity, ops->id_at(b, i), NULL) < 0)
 			return -1;
 	return 0;
 }
 
-#define KIND(name, arr, n, idf, findfn)                                                                        \
-	static size_t name##_count(const struct catalog *c) { return c->n; }                                   \
-	static const char *name##_id(const struct catalog *c, size_t i) { return c->arr[i].idf; }              \
-	static const json_t *name##_json(const struct catalog *c, size_t i) { return c->arr[i].json; }         \
-	static const json_t *name##_find(const struct catalog *c, const char *id)                              \
-	{                                                                                                      \
-		const struct catalog_##name *e = findfn(c, id);                                                \
-		return e ? e->json : NULL;                                                                     \
+#define KIND(name, arr, n, idf, findfn)                                           \
+	static size_t name##_count(const struct catalog *c)                       \
+	{                                                                         \
+		return c->n;                                                      \
+	}                                                                         \
+	static const char *name##_id(const struct catalog *c, size_t i)           \
+	{                                                                         \
+		return c->arr[i].idf;                                             \
+	}                                                                         \
+	static const json_t *name##_json(const struct catalog *c, size_t i)       \
+	{                                                                         \
+		return c->arr[i].json;                                            \
+	}                                                                         \
+	static const json_t *name##_find(const struct catalog *c, const char *id) \
+	{                                                                         \
+		const struct catalog_##name *e = findfn(c, id);                   \
+		return e ? e->json : NULL;                                        \
 	}
 
 KIND(department, departments, ndepartments, code, catalog_department_find)
@@ -153,11 +165,11 @@ KIND(industry, industries, nindustries, code, catalog_industry_find)
 int catalog_diff(const struct catalog *a, const struct catalog *b, struct catalog_changes *out)
 {
 	static const struct kind_ops kinds[] = {
-		{"department", department_count, department_id, department_json, department_find},
-		{"material", material_count, material_id, material_json, material_find},
-		{"field", field_count, field_id, field_json, field_find},
-		{"permit", permit_count, permit_id, permit_json, permit_find},
-		{"industry", industry_count, industry_id, industry_json, industry_find},
+	    {"department", department_count, department_id, department_json, department_find},
+	    {"material", material_count, material_id, material_json, material_find},
+	    {"field", field_count, field_id, field_json, field_find},
+	    {"permit", permit_count, permit_id, permit_json, permit_find},
+	    {"industry", industry_count, industry_id, industry_json, industry_find},
 	};
 	char keys[256];
 	size_t i;
@@ -190,7 +202,8 @@ json_t *catalog_changes_to_json(const struct catalog_changes *c)
 			json_array_append_new(keys, json_stringn(p, len));
 			p += len + (comma ? 1 : 0);
 		}
-		o = json_pack("{s:s,s:s,s:s,s:o}", "kind", kind_names[ch->kind], "entity", ch->entity, "id", ch->id, "keys", keys);
+		o = json_pack("{s:s,s:s,s:s,s:o}", "kind", kind_names[ch->kind], "entity",
+			      ch->entity, "id", ch->id, "keys", keys);
 		if (o == NULL || json_array_append_new(arr, o) < 0) {
 			json_decref(arr);
 			return NULL;

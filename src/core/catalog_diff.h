@@ -14,8 +14,9 @@ enum catalog_change_kind { CATALOG_ADDED, CATALOG_REMOVED, CATALOG_CHANGED };
 struct catalog_change {
 	enum catalog_change_kind kind;
 	const char *entity; /* "catalog", "department", "material", "field", "permit", "industry" */
-	const char *id;     /* code or id (borrowed from the catalog it comes from); "" for "catalog" */
-	char keys[256];     /* CHANGED: the top-level keys whose values differ, comma-separated, sorted */
+	const char *id; /* code or id (borrowed from the catalog it comes from); "" for "catalog" */
+	char keys[256]; /* CHANGED: the top-level keys whose values differ, comma-separated, sorted
+			 */
 };
 
 struct catalog_changes {
@@ -32,7 +33,8 @@ struct catalog_changes {
  */
 int catalog_diff(const struct catalog *a, const struct catalog *b, struct catalog_changes *out);
 
-/* catalog_changes_to_json: [{"kind":"added|removed|changed","entity":…,"id":…,"keys":[…]}]; NULL on OOM. */
+/* catalog_changes_to_json: [{"kind":"added|removed|changed","entity":…,"id":…,"keys":[…]}]; NULL on
+ * OOM. */
 json_t *catalog_changes_to_json(const struct catalog_changes *c);
 
 void catalog_changes_free(struct catalog_changes *c);

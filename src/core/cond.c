@@ -8,9 +8,9 @@
 #include <string.h>
 
 static const char *const op_names[] = {
-	[COND_ALL] = "all", [COND_ANY] = "any", [COND_NOT] = "not", [COND_EQ] = "eq",
-	[COND_NE] = "ne", [COND_IN] = "in", [COND_HAS] = "has", [COND_GT] = "gt",
-	[COND_GE] = "ge", [COND_LT] = "lt", [COND_LE] = "le", [COND_ANSWERED] = "answered",
+    [COND_ALL] = "all", [COND_ANY] = "any", [COND_NOT] = "not", [COND_EQ] = "eq",
+    [COND_NE] = "ne",   [COND_IN] = "in",   [COND_HAS] = "has", [COND_GT] = "gt",
+    [COND_GE] = "ge",   [COND_LT] = "lt",   [COND_LE] = "le",   [COND_ANSWERED] = "answered",
 };
 
 #define COND_MAX_DEPTH 32
@@ -59,22 +59,24 @@ static int is_scalar(const json_t *v)
  * itself for a bad shape, the operand for a bad operand. depth bounds the
  * recursion so a hostile document cannot exhaust the stack.
  */
-static int parse_node(const json_t *j, const char *path, int depth, struct cond **out, struct yerr *err)
+static int parse_node(const json_t *j, const char *path, int depth, struct cond **out,
+		      struct yerr *err)
 {
-	struct cond *c = NULL;   /* node under construction */
-	const char *key;         /* the operator key */
-	json_t *arg;             /* its operand */
+	struct cond *c = NULL; /* node under construction */
+	const char *key;       /* the operator key */
+	json_t *arg;           /* its operand */
 	size_t i, nops = sizeof(op_names) / sizeof(op_names[0]);
 	int rc = -1;
 
 	*out = NULL;
 	if (depth > COND_MAX_DEPTH)
-		return yerr_set(err, 400, "invalid_condition", path, "条件嵌套过深（超过 %d 层）", COND_MAX_DEPTH);
+		return yerr_set(err, 400, "invalid_condition", path, "条件嵌套过深（超过 %d 层）",
+				COND_MAX_DEPTH);
 	if (!json_is_object(j))
 		return yerr_set(err, 400, "invalid_condition", path, "条件必须是 JSON 对象");
 	if (json_object_size(j) != 1)
-		return yerr_set(err, 400, "invalid_condition", path, "条件对象必须恰有一个键，实有 %zu 个",
-				json_object_size(j));
+		return yerr_set(err, 400, "invalid_condition", path,
+				"条件对象必须恰有一个键，实有 %zu 个", json_object_size(j));
 	key = json_object_iter_key(json_object_iter((json_t *)j));
 	arg = json_object_iter_value(json_object_iter((json_t *)j));
 
@@ -87,8 +89,10 @@ static int parse_node(const json_t *j, const char *path, int depth, struct cond 
 			break;
 	if (i == nops) {
 		char *p = path_join(path, key, -1);
-		yerr_set(err, 400, "invalid_condition", p ? p : path,
-			 "未知的条件运算符 \"%s\"（可用 all any not eq ne in has gt ge lt le answered）", key);
+		yerr_set(
+		    err, 400, "invalid_condition", p ? p : path,
+		    "未知的条件运算符 \"%s\"（可用 all any not eq ne in has gt ge lt le answered）",
+		    key);
 		free(p);
 		goto out;
 	}
@@ -99,7 +103,8 @@ static int parse_node(const json_t *j, const char *path, int depth, struct cond 
 	case COND_ANY: {
 		char *p = path_join(path, key, -1);
 		if (!json_is_array(arg) || json_array_size(arg) == 0) {
-			yerr_set(err, 400, "invalid_condition", p ? p : path, "\"%s\" 需要一个非空的条件数组", key);
+			yerr_set(err, 400, "invalid_condition", p ? p : path,
+				 "\"%s\" 需要一个非空的条件数组", key);
 			free(p);
 			goto out;
 		}
@@ -113,7 +118,8 @@ static int parse_node(const json_t *j, const char *path, int depth, struct cond 
 		}
 		for (i = 0; i < c->nkids; i++) {
 			char *kp = path_join(path, key, (long)i);
-			int r = parse_node(json_array_get(arg, i), kp ? kp : path, depth + 1, &c->kids[i], err);
+			int r = parse_node(json_array_get(arg, i), kp ? kp : path, depth + 1,
+					   &c->kids[i], err);
 			free(kp);
 			if (r < 0)
 				goto out;
@@ -139,7 +145,8 @@ static int parse_node(const json_t *j, const char *path, int depth, struct cond 
 	case COND_ANSWERED:
 		if (!json_is_string(arg) || json_string_length(arg) == 0) {
 			char *p = path_join(path, key, -1);
-			yerr_set(err, 400, "invalid_condition", p ? p : path, "\"answered\" 需要一个问题编号字符串");
+			yerr_set(err, 400, "invalid_condition", p ? p : path,
+				 "\"answered\" 需要一个问题编号字符串");
 			free(p);
 			goto out;
 		}
@@ -161,7 +168,8 @@ static int parse_node(const json_t *j, const char *path, int depth, struct cond 
 		v = json_array_get(arg, 1);
 		if (!json_is_string(q) || json_string_length(q) == 0) {
 			p = path_join(path, key, 0);
-			yerr_set(err, 400, "invalid_condition", p ? p : path, "\"%s\" 的第一个元素必须是问题编号字符串", key);
+			yerr_set(err, 400, "invalid_condition", p ? p : path,
+				 "\"%s\" 的第一个元素必须是问题编号字符串", key);
 			free(p);
 			goto out;
 		}
@@ -169,7 +177,8 @@ static int parse_node(const json_t *j, const char *path, int depth, struct cond 
 		if (c->op == COND_IN) {
 			size_t k;
 			if (!json_is_array(v) || json_array_size(v) == 0) {
-				yerr_set(err, 400, "invalid_condition", p ? p : path, "\"in\" 的第二个元素必须是非空的值数组");
+				yerr_set(err, 400, "invalid_condition", p ? p : path,
+					 "\"in\" 的第二个元素必须是非空的值数组");
 				free(p);
 				goto out;
 			}
@@ -177,19 +186,22 @@ static int parse_node(const json_t *j, const char *path, int depth, struct cond 
 				if (!is_scalar(json_array_get(v, k))) {
 					char buf[512];
 					snprintf(buf, sizeof(buf), "%s[%zu]", p ? p : path, k);
-					yerr_set(err, 400, "invalid_condition", buf, "\"in\" 的值必须是字符串、数字或布尔值");
+					yerr_set(err, 400, "invalid_condition", buf,
+						 "\"in\" 的值必须是字符串、数字或布尔值");
 					free(p);
 					goto out;
 				}
 		} else if (c->op >= COND_GT && c->op <= COND_LE) {
 			if (!json_is_number(v)) {
-				yerr_set(err, 400, "invalid_condition", p ? p : path, "\"%s\" 的比较值必须是数字", key);
+				yerr_set(err, 400, "invalid_condition", p ? p : path,
+					 "\"%s\" 的比较值必须是数字", key);
 				free(p);
 				goto out;
 			}
 			c->number = json_number_value(v);
 		} else if (!is_scalar(v)) {
-			yerr_set(err, 400, "invalid_condition", p ? p : path, "\"%s\" 的比较值必须是字符串、数字或布尔值", key);
+			yerr_set(err, 400, "invalid_condition", p ? p : path,
+				 "\"%s\" 的比较值必须是字符串、数字或布尔值", key);
 			free(p);
 			goto out;
 		}

@@ -48,55 +48,70 @@ static int option_has(const struct catalog_question *q, const char *v)
 }
 
 /* validate_answer checks v against q's type and bounds; v is not null. */
-static int validate_answer(const struct catalog_question *q, const json_t *v, const char *field, struct yerr *err)
+static int validate_answer(const struct catalog_question *q, const json_t *v, const char *field,
+			   struct yerr *err)
 {
 	size_t i, k;
 
 	switch (q->type) {
 	case QTYPE_BOOLEAN:
 		if (!json_is_boolean(v))
-			return yerr_set(err, 400, "invalid_answer", field, "问题“%s”的回答必须是“是”或“否”（true/false）", q->text);
+			return yerr_set(err, 400, "invalid_answer", field,
+					"问题“%s”的回答必须是“是”或“否”（true/false）", q->text);
 		return 0;
 	case QTYPE_CHOICE:
 		if (!json_is_string(v))
-			return yerr_set(err, 400, "invalid_answer", field, "问题“%s”的回答必须是一个选项值", q->text);
+			return yerr_set(err, 400, "invalid_answer", field,
+					"问题“%s”的回答必须是一个选项值", q->text);
 		if (!option_has(q, json_string_value(v)))
-			return yerr_set(err, 400, "invalid_answer", field, "“%s”不是问题“%s”的选项", json_string_value(v), q->text);
+			return yerr_set(err, 400, "invalid_answer", field, "“%s”不是问题“%s”的选项",
+					json_string_value(v), q->text);
 		return 0;
 	case QTYPE_MULTI:
 		if (!json_is_array(v))
-			return yerr_set(err, 400, "invalid_answer", field, "问题“%s”的回答必须是选项值的列表", q->text);
+			return yerr_set(err, 400, "invalid_answer", field,
+					"问题“%s”的回答必须是选项值的列表", q->text);
 		for (i = 0; i < json_array_size(v); i++) {
 			json_t *e = json_array_get(v, i);
 			if (!json_is_string(e))
-				return yerr_set(err, 400, "invalid_answer", field, "问题“%s”的回答必须是选项值的列表", q->text);
+				return yerr_set(err, 400, "invalid_answer", field,
+						"问题“%s”的回答必须是选项值的列表", q->text);
 			if (!option_has(q, json_string_value(e)))
-				return yerr_set(err, 400, "invalid_answer", field, "“%s”不是问题“%s”的选项", json_string_value(e), q->text);
+				return yerr_set(err, 400, "invalid_answer", field,
+						"“%s”不是问题“%s”的选项", json_string_value(e),
+						q->text);
 			for (k = 0; k < i; k++)
 				if (json_equal(e, json_array_get(v, k)))
-					return yerr_set(err, 400, "invalid_answer", field, "问题“%s”的回答重复选择了“%s”", q->text,
+					return yerr_set(err, 400, "invalid_answer", field,
+							"问题“%s”的回答重复选择了“%s”", q->text,
 							json_string_value(e));
 		}
 		return 0;
 	case QTYPE_NUMBER: {
 		double d;
 		if (!json_is_number(v))
-			return yerr_set(err, 400, "invalid_answer", field, "问题“%s”的回答必须是数字", q->text);
+			return yerr_set(err, 400, "invalid_answer", field,
+					"问题“%s”的回答必须是数字", q->text);
 		d = json_number_value(v);
 		if (!isfinite(d))
-			return yerr_set(err, 400, "invalid_answer", field, "问题“%s”的回答必须是有限的数字", q->text);
+			return yerr_set(err, 400, "invalid_answer", field,
+					"问题“%s”的回答必须是有限的数字", q->text);
 		if (q->has_min && d < q->min)
-			return yerr_set(err, 400, "invalid_answer", field, "问题“%s”的回答不能小于 %g", q->text, q->min);
+			return yerr_set(err, 400, "invalid_answer", field,
+					"问题“%s”的回答不能小于 %g", q->text, q->min);
 		if (q->has_max && d > q->max)
-			return yerr_set(err, 400, "invalid_answer", field, "问题“%s”的回答不能大于 %g", q->text, q->max);
+			return yerr_set(err, 400, "invalid_answer", field,
+					"问题“%s”的回答不能大于 %g", q->text, q->max);
 		return 0;
 	}
 	case QTYPE_TEXT: {
 		size_t maxlen = q->maxlen > 0 ? (size_t)q->maxlen : GUIDE_TEXT_MAX;
 		if (!json_is_string(v))
-			return yerr_set(err, 400, "invalid_answer", field, "问题“%s”的回答必须是文字", q->text);
+			return yerr_set(err, 400, "invalid_answer", field,
+					"问题“%s”的回答必须是文字", q->text);
 		if (utf8_chars(json_string_value(v)) > maxlen)
-			return yerr_set(err, 400, "invalid_answer", field, "问题“%s”的回答不能超过 %zu 个字", q->text, maxlen);
+			return yerr_set(err, 400, "invalid_answer", field,
+					"问题“%s”的回答不能超过 %zu 个字", q->text, maxlen);
 		return 0;
 	}
 	}
@@ -119,8 +134,8 @@ struct permit_slot {
 	size_t nwhy;
 };
 
-static int why_add(struct permit_slot *s, size_t cap, const char *rule, const char *basis, const struct cond_used *used,
-		   const json_t *answers)
+static int why_add(struct permit_slot *s, size_t cap, const char *rule, const char *basis,
+		   const struct cond_used *used, const json_t *answers)
 {
 	struct guide_why *w;
 	size_t i;
@@ -145,7 +160,8 @@ static int why_add(struct permit_slot *s, size_t cap, const char *rule, const ch
 }
 
 /* material_add merges material id into r, noting permit_code (may be NULL) as needing it. */
-static int material_add(const struct catalog *cat, struct guide_result *r, size_t cap_req, const char *id, const char *permit_code)
+static int material_add(const struct catalog *cat, struct guide_result *r, size_t cap_req,
+			const char *id, const char *permit_code)
 {
 	struct guide_material *m = NULL;
 	size_t i;
@@ -209,17 +225,19 @@ void guide_result_free(struct guide_result *r)
 }
 
 /* validate_all checks every answer: known question, right type, and actually asked. */
-static int validate_all(const struct catalog_industry *ind, const json_t *answers, json_t *accepted, bool *asked, struct yerr *err)
+static int validate_all(const struct catalog_industry *ind, const json_t *answers, json_t *accepted,
+			bool *asked, struct yerr *err)
 {
 	const char *key;
 	json_t *v;
 	size_t i;
 
-	json_object_foreach((json_t *)answers, key, v) {
+	json_object_foreach ((json_t *)answers, key, v) {
 		char field[128];
 		snprintf(field, sizeof(field), "answers.%s", key);
 		if (catalog_question_find(ind, key) == NULL)
-			return yerr_set(err, 400, "unknown_question", field, "“%s”没有编号为“%s”的问题", ind->name, key);
+			return yerr_set(err, 400, "unknown_question", field,
+					"“%s”没有编号为“%s”的问题", ind->name, key);
 	}
 	for (i = 0; i < ind->nquestions; i++) {
 		const struct catalog_question *q = &ind->questions[i];
@@ -233,7 +251,8 @@ static int validate_all(const struct catalog_industry *ind, const json_t *answer
 		if (json_object_set(accepted, q->id, v) < 0)
 			return yerr_set(err, 500, "out_of_memory", "", "内存不足");
 	}
-	/* asked-ness is decided on all valid answers; any answer to a question not asked is refused */
+	/* asked-ness is decided on all valid answers; any answer to a question not asked is refused
+	 */
 	for (i = 0; i < ind->nquestions; i++) {
 		const struct catalog_question *q = &ind->questions[i];
 		asked[i] = q->ask_if == NULL || cond_eval3(q->ask_if, accepted) == COND_TRUE;
@@ -247,8 +266,8 @@ static int validate_all(const struct catalog_industry *ind, const json_t *answer
 	return 0;
 }
 
-int guide_run(const struct catalog *cat, const char *industry_code, const json_t *answers, struct guide_result *out,
-	      struct yerr *err)
+int guide_run(const struct catalog *cat, const char *industry_code, const json_t *answers,
+	      struct guide_result *out, struct yerr *err)
 {
 	const struct catalog_industry *ind;
 	struct permit_slot *slots = NULL; /* per industry permit: applies? why? */
@@ -261,9 +280,11 @@ int guide_run(const struct catalog *cat, const char *industry_code, const json_t
 	memset(out, 0, sizeof(*out));
 	ind = catalog_industry_find(cat, industry_code);
 	if (ind == NULL)
-		return yerr_set(err, 404, "unknown_industry", "industry", "目录中没有行业“%s”", industry_code ? industry_code : "");
+		return yerr_set(err, 404, "unknown_industry", "industry", "目录中没有行业“%s”",
+				industry_code ? industry_code : "");
 	if (answers != NULL && !json_is_object(answers))
-		return yerr_set(err, 400, "invalid_answers", "answers", "answers 必须是 JSON 对象 {问题编号: 回答}");
+		return yerr_set(err, 400, "invalid_answers", "answers",
+				"answers 必须是 JSON 对象 {问题编号: 回答}");
 
 	r.industry = ind;
 	r.answers = json_object();
@@ -278,7 +299,8 @@ int guide_run(const struct catalog *cat, const char *industry_code, const json_t
 		goto out;
 	if (answers == NULL)
 		for (i = 0; i < ind->nquestions; i++)
-			asked[i] = ind->questions[i].ask_if == NULL || cond_eval3(ind->questions[i].ask_if, r.answers) == COND_TRUE;
+			asked[i] = ind->questions[i].ask_if == NULL ||
+				   cond_eval3(ind->questions[i].ask_if, r.answers) == COND_TRUE;
 
 	/* next questions and completeness */
 	r.next_questions = calloc(ind->nquestions + 1, sizeof(*r.next_questions));
@@ -308,8 +330,10 @@ int guide_run(const struct catalog *cat, const char *industry_code, const json_t
 		for (i = 0; i < rule->npermits; i++) {
 			long k = ind_permit_index(ind, rule->permits[i]);
 			if (k < 0)
-				continue; /* not a permit of this industry: catalog_check reports it */
-			if (why_add(&slots[k], cap_why, rule->id, rule->basis, &used, r.answers) < 0)
+				continue; /* not a permit of this industry: catalog_check reports it
+					   */
+			if (why_add(&slots[k], cap_why, rule->id, rule->basis, &used, r.answers) <
+			    0)
 				goto oom;
 		}
 	}
@@ -374,10 +398,12 @@ int guide_run(const struct catalog *cat, const char *industry_code, const json_t
 			for (k = 0; k < rule->npermits; k++)
 				if (ind_permit_index(ind, rule->permits[k]) >= 0) {
 					any = true;
-					if (material_add(cat, &r, ind->npermits, rule->materials[m], rule->permits[k]) < 0)
+					if (material_add(cat, &r, ind->npermits, rule->materials[m],
+							 rule->permits[k]) < 0)
 						goto oom;
 				}
-			if (!any && material_add(cat, &r, ind->npermits, rule->materials[m], NULL) < 0)
+			if (!any &&
+			    material_add(cat, &r, ind->npermits, rule->materials[m], NULL) < 0)
 				goto oom;
 		}
 		for (m = 0; m < rule->nfields; m++)
@@ -451,7 +477,8 @@ static json_t *options_json(const struct catalog_option *o, size_t n)
 	size_t i;
 
 	for (i = 0; a != NULL && i < n; i++)
-		json_array_append_new(a, json_pack("{s:s,s:s}", "value", o[i].value, "label", o[i].label));
+		json_array_append_new(
+		    a, json_pack("{s:s,s:s}", "value", o[i].value, "label", o[i].label));
 	return a;
 }
 
@@ -484,9 +511,10 @@ json_t *guide_question_to_json(const struct catalog_question *q)
 
 static json_t *cost_json(const struct guide_cost *c)
 {
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "permits", (json_int_t)c->permits, "days", (json_int_t)c->days,
-			 "materials", (json_int_t)c->materials, "fields", (json_int_t)c->fields, "steps",
-			 (json_int_t)c->steps, "trips", (json_int_t)c->trips);
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "permits", (json_int_t)c->permits, "days",
+			 (json_int_t)c->days, "materials", (json_int_t)c->materials, "fields",
+			 (json_int_t)c->fields, "steps", (json_int_t)c->steps, "trips",
+			 (json_int_t)c->trips);
 }
 
 static json_t *dept_json(const struct catalog_department *d, const char *code)
@@ -510,8 +538,12 @@ json_t *guide_result_to_json(const struct guide_result *r, long catalog_version)
 	o = json_object();
 	if (o == NULL)
 		return NULL;
-	bad |= json_object_set_new(o, "industry", json_pack("{s:s,s:s}", "code", r->industry->code, "name", r->industry->name));
-	bad |= json_object_set_new(o, "catalog_version", catalog_version > 0 ? json_integer(catalog_version) : json_null());
+	bad |= json_object_set_new(
+	    o, "industry",
+	    json_pack("{s:s,s:s}", "code", r->industry->code, "name", r->industry->name));
+	bad |=
+	    json_object_set_new(o, "catalog_version",
+				catalog_version > 0 ? json_integer(catalog_version) : json_null());
 	bad |= json_object_set_new(o, "complete", json_boolean(r->complete));
 
 	a = json_array();
@@ -526,15 +558,20 @@ json_t *guide_result_to_json(const struct guide_result *r, long catalog_version)
 		for (j = 0; why != NULL && j < gp->nwhy; j++) {
 			ans = json_array();
 			for (k = 0; ans != NULL && k < gp->why[j].nanswers; k++)
-				bad |= json_array_append_new(ans, json_pack("{s:s,s:O}", "question", gp->why[j].answers[k].question,
-									    "value", gp->why[j].answers[k].value));
-			w = json_pack("{s:s,s:s,s:o}", "rule", gp->why[j].rule, "basis", gp->why[j].basis, "answers", ans);
+				bad |= json_array_append_new(
+				    ans, json_pack("{s:s,s:O}", "question",
+						   gp->why[j].answers[k].question, "value",
+						   gp->why[j].answers[k].value));
+			w = json_pack("{s:s,s:s,s:o}", "rule", gp->why[j].rule, "basis",
+				      gp->why[j].basis, "answers", ans);
 			bad |= json_array_append_new(why, w);
 		}
-		e = json_pack("{s:s,s:s,s:o,s:s,s:I,s:I,s:b,s:o}", "code", gp->permit->code, "name", gp->permit->name,
-			      "department", dept_json(gp->department, gp->permit->department), "legal_basis",
-			      gp->permit->legal_basis ? gp->permit->legal_basis : "", "statutory_days",
-			      (json_int_t)gp->permit->statutory_days, "committed_days", (json_int_t)gp->permit->committed_days,
+		e = json_pack("{s:s,s:s,s:o,s:s,s:I,s:I,s:b,s:o}", "code", gp->permit->code, "name",
+			      gp->permit->name, "department",
+			      dept_json(gp->department, gp->permit->department), "legal_basis",
+			      gp->permit->legal_basis ? gp->permit->legal_basis : "",
+			      "statutory_days", (json_int_t)gp->permit->statutory_days,
+			      "committed_days", (json_int_t)gp->permit->committed_days,
 			      "inspection", gp->permit->inspection, "why", why);
 		bad |= json_array_append_new(a, e);
 	}
@@ -546,8 +583,9 @@ json_t *guide_result_to_json(const struct guide_result *r, long catalog_version)
 		json_t *req = json_array();
 		for (j = 0; req != NULL && j < m->nrequired_by; j++)
 			bad |= json_array_append_new(req, json_string(m->required_by[j]));
-		e = json_pack("{s:s,s:s,s:o,s:b,s:s?}", "id", m->material->id, "name", m->material->name, "required_by", req,
-			      "exempt", m->material->exempt, "source", m->material->source);
+		e = json_pack("{s:s,s:s,s:o,s:b,s:s?}", "id", m->material->id, "name",
+			      m->material->name, "required_by", req, "exempt", m->material->exempt,
+			      "source", m->material->source);
 		bad |= json_array_append_new(a, e);
 	}
 	bad |= json_object_set_new(o, "materials", a);
@@ -565,15 +603,18 @@ json_t *guide_result_to_json(const struct guide_result *r, long catalog_version)
 	a = json_array();
 	for (i = 0; a != NULL && i < r->ncommitments; i++) {
 		const struct guide_commitment *c = &r->commitments[i];
-		e = json_pack("{s:s,s:s,s:s,s:{s:s,s:s}}", "id", c->condition->id, "category", c->condition->category, "text",
-			      c->condition->text, "permit", "code", c->permit->code, "name", c->permit->name);
+		e = json_pack("{s:s,s:s,s:s,s:{s:s,s:s}}", "id", c->condition->id, "category",
+			      c->condition->category, "text", c->condition->text, "permit", "code",
+			      c->permit->code, "name", c->permit->name);
 		bad |= json_array_append_new(a, e);
 	}
 	bad |= json_object_set_new(o, "commitments", a);
 
 	bad |= json_object_set_new(o, "time_limit_days", json_integer(r->time_limit_days));
-	bad |= json_object_set_new(o, "savings", json_pack("{s:o,s:o,s:o}", "before", cost_json(&r->before), "after",
-							  cost_json(&r->after), "percent", cost_json(&r->percent)));
+	bad |=
+	    json_object_set_new(o, "savings",
+				json_pack("{s:o,s:o,s:o}", "before", cost_json(&r->before), "after",
+					  cost_json(&r->after), "percent", cost_json(&r->percent)));
 	if (bad) {
 		json_decref(o);
 		return NULL;

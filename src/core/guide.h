@@ -68,7 +68,8 @@ struct guide_result {
 	size_t ninspection;
 	struct guide_commitment *commitments;
 	size_t ncommitments;
-	long time_limit_days; /* max committed_days of the permits + issuance_days; 0 with no permit */
+	long time_limit_days; /* max committed_days of the permits + issuance_days; 0 with no permit
+			       */
 	struct guide_cost before, after, percent;
 	json_t *answers; /* the accepted answers (nulls dropped); owned */
 };
@@ -87,8 +88,8 @@ struct guide_result {
  * left zeroed. Orders: materials and fields first the industry's own, then each
  * applying permit's in the industry's permit order, then those rules add.
  */
-int guide_run(const struct catalog *cat, const char *industry_code, const json_t *answers, struct guide_result *out,
-	      struct yerr *err);
+int guide_run(const struct catalog *cat, const char *industry_code, const json_t *answers,
+	      struct guide_result *out, struct yerr *err);
 
 void guide_result_free(struct guide_result *r);
 

@@ -91,7 +91,8 @@ static void fx_put(struct fx *f, const char *name, json_t *j, const char *raw)
 }
 
 /* has_problem: is there a problem in file at path whose message contains text? */
-static bool has_problem(const struct catalog_problems *p, const char *file, const char *path, const char *text)
+static bool has_problem(const struct catalog_problems *p, const char *file, const char *path,
+			const char *text)
 {
 	size_t i;
 
@@ -107,8 +108,8 @@ static void dump_problems(const struct catalog_problems *p)
 	size_t i;
 
 	for (i = 0; i < p->n; i++)
-		print_message("  %s: %s: %s%s\n", p->items[i].file, p->items[i].path, p->items[i].message,
-			      p->items[i].fatal ? " [fatal]" : "");
+		print_message("  %s: %s: %s%s\n", p->items[i].file, p->items[i].path,
+			      p->items[i].message, p->items[i].fatal ? " [fatal]" : "");
 }
 
 static void expect_problem(struct fx *f, const char *file, const char *path, const char *text)
@@ -239,17 +240,21 @@ static void test_document_round_trip(void **state)
 
 /* ----------------------------------------------------------------- search */
 
-static const char *extra_industry(const char *code, const char *name, const char *alias, const char *pinyin)
+static const char *extra_industry(const char *code, const char *name, const char *alias,
+				  const char *pinyin)
 {
 	static char buf[4][1024];
 	static int k;
 	char *b = buf[k++ % 4];
 
-	snprintf(b, 1024,
-		 "{\"code\":\"%s\",\"name\":\"%s\",\"aliases\":[\"%s\"],\"pinyin\":\"%s\",\"batch\":2,\"lead\":\"scjgj\","
-		 "\"permits\":[\"P_food_sale\"],\"base_permits\":[\"P_food_sale\"],\"questions\":[],"
-		 "\"tests\":[{\"name\":\"t\",\"answers\":{},\"expect\":{\"permits\":[\"P_food_sale\"],\"materials\":[]}}]}",
-		 code, name, alias, pinyin);
+	snprintf(
+	    b, 1024,
+	    "{\"code\":\"%s\",\"name\":\"%s\",\"aliases\":[\"%s\"],\"pinyin\":\"%s\",\"batch\":2,"
+	    "\"lead\":\"scjgj\","
+	    "\"permits\":[\"P_food_sale\"],\"base_permits\":[\"P_food_sale\"],\"questions\":[],"
+	    "\"tests\":[{\"name\":\"t\",\"answers\":{},\"expect\":{\"permits\":[\"P_food_sale\"],"
+	    "\"materials\":[]}}]}",
+	    code, name, alias, pinyin);
 	return b;
 }
 
@@ -395,8 +400,10 @@ static void test_check_references(void **state)
 	(void)state;
 	j = fx_get(&f, "permits.json");
 	json_object_set_new(json_array_get(j, 0), "department", json_string("nope"));
-	json_array_set_new(json_object_get(json_array_get(j, 1), "materials"), 2, json_string("M_nope"));
-	json_array_set_new(json_object_get(json_array_get(j, 1), "fields"), 0, json_string("F_nope"));
+	json_array_set_new(json_object_get(json_array_get(j, 1), "materials"), 2,
+			   json_string("M_nope"));
+	json_array_set_new(json_object_get(json_array_get(j, 1), "fields"), 0,
+			   json_string("F_nope"));
 	fx_put(&f, "permits.json", j, NULL);
 	j = fx_get(&f, "industries/bianlidian.json");
 	json_object_set_new(j, "lead", json_string("dep_x"));
@@ -412,7 +419,8 @@ static void test_check_references(void **state)
 	expect_problem(&f, "industries/bianlidian.json", "lead", "dep_x");
 	expect_problem(&f, "industries/bianlidian.json", "permits[3]", "P_nope");
 	expect_problem(&f, "industries/bianlidian.json", "materials[1]", "M_nope2");
-	expect_problem(&f, "industries/bianlidian.json", "rules[0].when.eq[0]", "未知的问题 \"q_x\"");
+	expect_problem(&f, "industries/bianlidian.json", "rules[0].when.eq[0]",
+		       "未知的问题 \"q_x\"");
 	fx_free(&f);
 }
 
@@ -429,13 +437,15 @@ static void test_check_duplicates_and_enums(void **state)
 	json_object_set_new(json_array_get(j, 0), "type", json_string("string"));
 	fx_put(&f, "fields.json", j, NULL);
 	j = fx_get(&f, "permits.json");
-	json_object_set_new(json_array_get(json_object_get(json_array_get(j, 0), "conditions"), 1), "category",
-			    json_string("资质"));
+	json_object_set_new(json_array_get(json_object_get(json_array_get(j, 0), "conditions"), 1),
+			    "category", json_string("资质"));
 	json_object_set_new(json_array_get(j, 0), "statutory_days", json_string("20"));
 	fx_put(&f, "permits.json", j, NULL);
 	j = fx_get(&f, "industries/yaodian.json");
-	json_object_set_new(json_array_get(json_object_get(j, "questions"), 2), "id", json_string("q_food"));
-	json_object_set_new(json_array_get(json_object_get(j, "questions"), 0), "type", json_string("radio"));
+	json_object_set_new(json_array_get(json_object_get(j, "questions"), 2), "id",
+			    json_string("q_food"));
+	json_object_set_new(json_array_get(json_object_get(j, "questions"), 0), "type",
+			    json_string("radio"));
 	json_object_set_new(j, "permit", json_array());
 	fx_put(&f, "industries/yaodian.json", j, NULL);
 
@@ -458,29 +468,37 @@ static void test_check_rules(void **state)
 	j = fx_get(&f, "industries/bianlidian.json");
 	rules = json_object_get(j, "rules");
 	/* unparsable */
-	json_object_set_new(json_array_get(rules, 0), "when", json_pack("{s:[s,b]}", "equals", "q_alcohol", 1));
+	json_object_set_new(json_array_get(rules, 0), "when",
+			    json_pack("{s:[s,b]}", "equals", "q_alcohol", 1));
 	/* contradictory */
 	json_object_set_new(json_array_get(rules, 1), "when",
-			    json_pack("{s:[{s:[s,s]},{s:[s,s]}]}", "all", "eq", "q_alcohol_kind", "beer", "eq",
-				      "q_alcohol_kind", "wine"));
+			    json_pack("{s:[{s:[s,s]},{s:[s,s]}]}", "all", "eq", "q_alcohol_kind",
+				      "beer", "eq", "q_alcohol_kind", "wine"));
 	/* a value that is not an option; a permit the industry does not merge */
-	json_array_append_new(rules, json_pack("{s:s,s:{s:[s,s]},s:[s],s:s}", "id", "r_bad", "when", "eq", "q_alcohol_kind",
-					       "rum", "permits", "P_drug_retail", "basis", "x"));
+	json_array_append_new(rules, json_pack("{s:s,s:{s:[s,s]},s:[s],s:s}", "id", "r_bad", "when",
+					       "eq", "q_alcohol_kind", "rum", "permits",
+					       "P_drug_retail", "basis", "x"));
 	/* numeric range that cannot hold */
-	json_array_append_new(rules, json_pack("{s:s,s:{s:[{s:[s,i]},{s:[s,i]}]},s:[s],s:s}", "id", "r_range", "when", "all",
-					       "gt", "q_area", 500, "lt", "q_area", 100, "permits", "P_fire_check", "basis", "x"));
+	json_array_append_new(rules,
+			      json_pack("{s:s,s:{s:[{s:[s,i]},{s:[s,i]}]},s:[s],s:s}", "id",
+					"r_range", "when", "all", "gt", "q_area", 500, "lt",
+					"q_area", 100, "permits", "P_fire_check", "basis", "x"));
 	/* wrong operator for the question type */
-	json_array_append_new(rules, json_pack("{s:s,s:{s:[s,s]},s:[s],s:s}", "id", "r_has", "when", "has", "q_alcohol", "x",
-					       "permits", "P_fire_check", "basis", "x"));
-	json_object_set_new(j, "base_permits", json_pack("[s,s]", "P_food_sale", "P_publication_retail"));
+	json_array_append_new(rules,
+			      json_pack("{s:s,s:{s:[s,s]},s:[s],s:s}", "id", "r_has", "when", "has",
+					"q_alcohol", "x", "permits", "P_fire_check", "basis", "x"));
+	json_object_set_new(j, "base_permits",
+			    json_pack("[s,s]", "P_food_sale", "P_publication_retail"));
 	fx_put(&f, "industries/bianlidian.json", j, NULL);
 
-	expect_problem(&f, "industries/bianlidian.json", "rules[0].when.equals", "未知的条件运算符");
+	expect_problem(&f, "industries/bianlidian.json", "rules[0].when.equals",
+		       "未知的条件运算符");
 	expect_problem(&f, "industries/bianlidian.json", "rules[1].when", "自相矛盾");
 	expect_problem(&f, "industries/bianlidian.json", "rules[3].when.eq[1]", "\"rum\" 不是问题");
 	expect_problem(&f, "industries/bianlidian.json", "rules[3].permits[0]", "P_drug_retail");
 	expect_problem(&f, "industries/bianlidian.json", "rules[4].when", "数值范围为空");
-	expect_problem(&f, "industries/bianlidian.json", "rules[5].when.has[1]", "has 只能用于多选题");
+	expect_problem(&f, "industries/bianlidian.json", "rules[5].when.has[1]",
+		       "has 只能用于多选题");
 	expect_problem(&f, "industries/bianlidian.json", "base_permits[1]", "P_publication_retail");
 	fx_free(&f);
 }
@@ -494,11 +512,14 @@ static void test_check_questions(void **state)
 	j = fx_get(&f, "industries/bianlidian.json");
 	qs = json_object_get(j, "questions");
 	/* self reference */
-	json_object_set_new(json_array_get(qs, 0), "ask_if", json_pack("{s:s}", "answered", "q_alcohol"));
+	json_object_set_new(json_array_get(qs, 0), "ask_if",
+			    json_pack("{s:s}", "answered", "q_alcohol"));
 	/* only a later question */
-	json_object_set_new(json_array_get(qs, 2), "ask_if", json_pack("{s:[s,i]}", "gt", "q_area", 10));
+	json_object_set_new(json_array_get(qs, 2), "ask_if",
+			    json_pack("{s:[s,i]}", "gt", "q_area", 10));
 	/* never holds: not an option */
-	json_object_set_new(json_array_get(qs, 1), "ask_if", json_pack("{s:[s,[s]]}", "in", "q_alcohol", "yes"));
+	json_object_set_new(json_array_get(qs, 1), "ask_if",
+			    json_pack("{s:[s,[s]]}", "in", "q_alcohol", "yes"));
 	fx_put(&f, "industries/bianlidian.json", j, NULL);
 	expect_problem(&f, "industries/bianlidian.json", "questions[0].ask_if", "引用了它自己");
 	expect_problem(&f, "industries/bianlidian.json", "questions[2].ask_if", "之后");
@@ -524,15 +545,22 @@ static void test_check_unused_and_tests(void **state)
 	(void)state;
 	j = fx_get(&f, "materials.json");
 	json_array_append_new(j, json_pack("{s:s,s:s}", "id", "M_unused", "name", "x"));
-	json_array_append_new(j, json_pack("{s:s,s:s,s:b}", "id", "M_ex", "name", "x", "exempt", 1));
+	json_array_append_new(j,
+			      json_pack("{s:s,s:s,s:b}", "id", "M_ex", "name", "x", "exempt", 1));
 	fx_put(&f, "materials.json", j, NULL);
 	j = fx_get(&f, "fields.json");
-	json_array_append_new(j, json_pack("{s:s,s:s,s:s}", "id", "F_unused", "label", "x", "type", "text"));
+	json_array_append_new(
+	    j, json_pack("{s:s,s:s,s:s}", "id", "F_unused", "label", "x", "type", "text"));
 	fx_put(&f, "fields.json", j, NULL);
 	j = fx_get(&f, "industries/shudian.json");
-	json_object_set_new(json_object_get(json_array_get(json_object_get(j, "tests"), 0), "answers"), "q_zz", json_true());
-	json_array_append_new(json_object_get(json_object_get(json_array_get(json_object_get(j, "tests"), 0), "expect"), "permits"),
-			      json_string("P_fire_check"));
+	json_object_set_new(
+	    json_object_get(json_array_get(json_object_get(j, "tests"), 0), "answers"), "q_zz",
+	    json_true());
+	json_array_append_new(
+	    json_object_get(
+		json_object_get(json_array_get(json_object_get(j, "tests"), 0), "expect"),
+		"permits"),
+	    json_string("P_fire_check"));
 	fx_put(&f, "industries/shudian.json", j, NULL);
 
 	expect_problem(&f, "materials.json", "[12]", "M_unused");
@@ -557,17 +585,21 @@ static void test_catalog_test_mismatch(void **state)
 	(void)state;
 	j = fx_get(&f, "industries/bianlidian.json");
 	ex = json_object_get(json_array_get(json_object_get(j, "tests"), 1), "expect");
-	json_array_remove(json_object_get(ex, "permits"), 3);                       /* P_fire_check */
-	json_array_append_new(json_object_get(ex, "materials"), json_string("M_gsp")); /* not there */
+	json_array_remove(json_object_get(ex, "permits"), 3); /* P_fire_check */
+	json_array_append_new(json_object_get(ex, "materials"),
+			      json_string("M_gsp")); /* not there */
 	json_object_set_new(ex, "time_limit_days", json_integer(18));
-	json_object_set_new(json_object_get(json_array_get(json_object_get(j, "tests"), 0), "answers"), "q_area",
-			    json_string("big"));
+	json_object_set_new(
+	    json_object_get(json_array_get(json_object_get(j, "tests"), 0), "answers"), "q_area",
+	    json_string("big"));
 	fx_put(&f, "industries/bianlidian.json", j, NULL);
 	cat = fx_parse(&f);
 	assert_int_equal(catalog_test(cat, &p, NULL), 0);
-	if (!has_problem(&p, "industries/bianlidian.json", "tests[1].expect.permits", "P_fire_check") ||
+	if (!has_problem(&p, "industries/bianlidian.json", "tests[1].expect.permits",
+			 "P_fire_check") ||
 	    !has_problem(&p, "industries/bianlidian.json", "tests[1].expect.materials", "M_gsp") ||
-	    !has_problem(&p, "industries/bianlidian.json", "tests[1].expect.time_limit_days", "18") ||
+	    !has_problem(&p, "industries/bianlidian.json", "tests[1].expect.time_limit_days",
+			 "18") ||
 	    !has_problem(&p, "industries/bianlidian.json", "tests[0]", "invalid_answer")) {
 		dump_problems(&p);
 		fail_msg("missing test mismatch");
@@ -623,7 +655,8 @@ static void test_diff(void **state)
 	assert_string_equal(ch.items[3].keys, "committed_days,note");
 	arr = catalog_changes_to_json(&ch);
 	assert_int_equal(json_array_size(arr), 4);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 3), "kind")), "changed");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 3), "kind")),
+			    "changed");
 	assert_int_equal(json_array_size(json_object_get(json_array_get(arr, 3), "keys")), 2);
 	json_decref(arr);
 	for (i = 0; i < ch.n; i++)
@@ -667,8 +700,8 @@ static void test_shipped_catalog(void **state)
 	t0 = now_ms();
 	cat = fx_parse(&f);
 	t1 = now_ms();
-	print_message("shipped catalog: %zu industries, %zu permits, parsed in %.2f ms\n", cat->nindustries, cat->npermits,
-		      t1 - t0);
+	print_message("shipped catalog: %zu industries, %zu permits, parsed in %.2f ms\n",
+		      cat->nindustries, cat->npermits, t1 - t0);
 
 	assert_int_equal(catalog_check(f.files, f.n, &p), 0);
 	assert_int_equal(catalog_test(cat, &p, &n), 0);
@@ -679,9 +712,10 @@ static void test_shipped_catalog(void **state)
 	catalog_problems_free(&p);
 
 	/* 便利店 with all five permits: the published figures */
-	answers = json_loads("{\"q_alcohol\":true,\"q_alcohol_bulk\":false,\"q_tobacco\":true,\"q_drug\":true,"
-			     "\"q_device2\":true,\"q_hot_food\":false,\"q_area\":120,\"q_sign\":false}",
-			     0, NULL);
+	answers = json_loads(
+	    "{\"q_alcohol\":true,\"q_alcohol_bulk\":false,\"q_tobacco\":true,\"q_drug\":true,"
+	    "\"q_device2\":true,\"q_hot_food\":false,\"q_area\":120,\"q_sign\":false}",
+	    0, NULL);
 	if (guide_run(cat, "bianlidian", answers, &r, &err) != 0)
 		fail_msg("%s %s %s", err.code, err.field, err.message);
 	assert_int_equal(r.npermits, 5);
@@ -709,21 +743,21 @@ static void test_shipped_catalog(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_fixture),
-		cmocka_unit_test(test_parse_fails_on_fatal),
-		cmocka_unit_test(test_document_round_trip),
-		cmocka_unit_test(test_search_chinese),
-		cmocka_unit_test(test_search_ranking),
-		cmocka_unit_test(test_check_clean_fixture),
-		cmocka_unit_test(test_check_syntax),
-		cmocka_unit_test(test_check_references),
-		cmocka_unit_test(test_check_duplicates_and_enums),
-		cmocka_unit_test(test_check_rules),
-		cmocka_unit_test(test_check_questions),
-		cmocka_unit_test(test_check_unused_and_tests),
-		cmocka_unit_test(test_catalog_test_mismatch),
-		cmocka_unit_test(test_diff),
-		cmocka_unit_test(test_shipped_catalog),
+	    cmocka_unit_test(test_parse_fixture),
+	    cmocka_unit_test(test_parse_fails_on_fatal),
+	    cmocka_unit_test(test_document_round_trip),
+	    cmocka_unit_test(test_search_chinese),
+	    cmocka_unit_test(test_search_ranking),
+	    cmocka_unit_test(test_check_clean_fixture),
+	    cmocka_unit_test(test_check_syntax),
+	    cmocka_unit_test(test_check_references),
+	    cmocka_unit_test(test_check_duplicates_and_enums),
+	    cmocka_unit_test(test_check_rules),
+	    cmocka_unit_test(test_check_questions),
+	    cmocka_unit_test(test_check_unused_and_tests),
+	    cmocka_unit_test(test_catalog_test_mismatch),
+	    cmocka_unit_test(test_diff),
+	    cmocka_unit_test(test_shipped_catalog),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

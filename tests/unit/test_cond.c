@@ -109,11 +109,13 @@ static void test_logic(void **state)
 {
 	(void)state;
 	assert_true(eval("{\"all\":[{\"eq\":[\"a\",1]},{\"eq\":[\"b\",2]}]}", "{\"a\":1,\"b\":2}"));
-	assert_false(eval("{\"all\":[{\"eq\":[\"a\",1]},{\"eq\":[\"b\",2]}]}", "{\"a\":1,\"b\":3}"));
+	assert_false(
+	    eval("{\"all\":[{\"eq\":[\"a\",1]},{\"eq\":[\"b\",2]}]}", "{\"a\":1,\"b\":3}"));
 	assert_true(eval("{\"any\":[{\"eq\":[\"a\",1]},{\"eq\":[\"b\",2]}]}", "{\"a\":0,\"b\":2}"));
 	assert_false(eval("{\"any\":[{\"eq\":[\"a\",1]},{\"eq\":[\"b\",2]}]}", "{}"));
 	assert_true(eval("{\"not\":{\"any\":[{\"eq\":[\"a\",1]}]}}", "{\"a\":2}"));
-	assert_true(eval("{\"all\":[{\"any\":[{\"gt\":[\"n\",10]},{\"eq\":[\"x\",true]}]},{\"not\":{\"eq\":[\"y\",\"z\"]}}]}",
+	assert_true(eval("{\"all\":[{\"any\":[{\"gt\":[\"n\",10]},{\"eq\":[\"x\",true]}]},{\"not\":"
+			 "{\"eq\":[\"y\",\"z\"]}}]}",
 			 "{\"n\":5,\"x\":true,\"y\":\"w\"}"));
 }
 
@@ -125,10 +127,14 @@ static void test_three_valued(void **state)
 	assert_int_equal(eval3("{\"eq\":[\"q\",true]}", "{\"q\":true}"), COND_TRUE);
 	assert_int_equal(eval3("{\"eq\":[\"q\",true]}", "{\"q\":false}"), COND_FALSE);
 	/* any holds as soon as one operand holds, even with others unknown */
-	assert_int_equal(eval3("{\"any\":[{\"eq\":[\"a\",1]},{\"eq\":[\"b\",1]}]}", "{\"a\":1}"), COND_TRUE);
-	assert_int_equal(eval3("{\"any\":[{\"eq\":[\"a\",1]},{\"eq\":[\"b\",1]}]}", "{\"a\":2}"), COND_UNKNOWN);
-	assert_int_equal(eval3("{\"all\":[{\"eq\":[\"a\",1]},{\"eq\":[\"b\",1]}]}", "{\"a\":2}"), COND_FALSE);
-	assert_int_equal(eval3("{\"all\":[{\"eq\":[\"a\",1]},{\"eq\":[\"b\",1]}]}", "{\"a\":1}"), COND_UNKNOWN);
+	assert_int_equal(eval3("{\"any\":[{\"eq\":[\"a\",1]},{\"eq\":[\"b\",1]}]}", "{\"a\":1}"),
+			 COND_TRUE);
+	assert_int_equal(eval3("{\"any\":[{\"eq\":[\"a\",1]},{\"eq\":[\"b\",1]}]}", "{\"a\":2}"),
+			 COND_UNKNOWN);
+	assert_int_equal(eval3("{\"all\":[{\"eq\":[\"a\",1]},{\"eq\":[\"b\",1]}]}", "{\"a\":2}"),
+			 COND_FALSE);
+	assert_int_equal(eval3("{\"all\":[{\"eq\":[\"a\",1]},{\"eq\":[\"b\",1]}]}", "{\"a\":1}"),
+			 COND_UNKNOWN);
 	assert_int_equal(eval3("{\"answered\":\"a\"}", "{}"), COND_FALSE);
 }
 
@@ -139,7 +145,8 @@ static void test_used(void **state)
 	json_t *a;
 
 	(void)state;
-	c = parse_ok("{\"any\":[{\"eq\":[\"a\",1]},{\"all\":[{\"eq\":[\"b\",2]},{\"gt\":[\"n\",3]}]}]}");
+	c = parse_ok(
+	    "{\"any\":[{\"eq\":[\"a\",1]},{\"all\":[{\"eq\":[\"b\",2]},{\"gt\":[\"n\",3]}]}]}");
 	a = json_loads("{\"a\":0,\"b\":2,\"n\":4}", 0, NULL);
 	assert_true(cond_eval(c, a, &used));
 	/* a was looked at but did not make it hold: only b and n are reported */
@@ -211,9 +218,11 @@ static void test_errors(void **state)
 	parse_err("{\"in\":[\"a\",[\"x\",{}]]}", "rules[2].when.in[1][1]");
 	parse_err("{\"answered\":1}", "rules[2].when.answered");
 	parse_err("{\"not\":[]}", "rules[2].when.not");
-	parse_err("{\"all\":[{\"eq\":[\"a\",1]},{\"any\":[{\"eq\":[\"b\",1]},{\"lt\":[\"q_x\",true]}]}]}",
-		  "rules[2].when.all[1].any[1].lt[1]");
-	parse_err("{\"all\":[{\"eq\":[\"a\",1]},{\"has\":[7,\"x\"]}]}", "rules[2].when.all[1].has[0]");
+	parse_err(
+	    "{\"all\":[{\"eq\":[\"a\",1]},{\"any\":[{\"eq\":[\"b\",1]},{\"lt\":[\"q_x\",true]}]}]}",
+	    "rules[2].when.all[1].any[1].lt[1]");
+	parse_err("{\"all\":[{\"eq\":[\"a\",1]},{\"has\":[7,\"x\"]}]}",
+		  "rules[2].when.all[1].has[0]");
 }
 
 static void test_depth_limit(void **state)
@@ -259,9 +268,11 @@ static void test_visit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_comparisons), cmocka_unit_test(test_unanswered), cmocka_unit_test(test_logic),
-		cmocka_unit_test(test_three_valued), cmocka_unit_test(test_used),       cmocka_unit_test(test_paths),
-		cmocka_unit_test(test_errors),       cmocka_unit_test(test_depth_limit), cmocka_unit_test(test_visit),
+	    cmocka_unit_test(test_comparisons), cmocka_unit_test(test_unanswered),
+	    cmocka_unit_test(test_logic),       cmocka_unit_test(test_three_valued),
+	    cmocka_unit_test(test_used),        cmocka_unit_test(test_paths),
+	    cmocka_unit_test(test_errors),      cmocka_unit_test(test_depth_limit),
+	    cmocka_unit_test(test_visit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,7 +44,8 @@ static int teardown(void **state)
 }
 
 /* run succeeds or fails the test. */
-static void run(const struct catalog *cat, const char *ind, const char *answers, struct guide_result *r)
+static void run(const struct catalog *cat, const char *ind, const char *answers,
+		struct guide_result *r)
 {
 	json_t *a = answers ? json_loads(answers, 0, NULL) : NULL;
 	struct yerr err = {0};
@@ -52,12 +53,13 @@ static void run(const struct catalog *cat, const char *ind, const char *answers,
 	if (answers != NULL)
 		assert_non_null(a);
 	if (guide_run(cat, ind, a, r, &err) != 0)
-		fail_msg("guide_run(%s, %s): %s %s %s", ind, answers, err.code, err.field, err.message);
+		fail_msg("guide_run(%s, %s): %s %s %s", ind, answers, err.code, err.field,
+			 err.message);
 	json_decref(a);
 }
 
-static void run_err(const struct catalog *cat, const char *ind, const char *answers, int status, const char *code,
-		    const char *field)
+static void run_err(const struct catalog *cat, const char *ind, const char *answers, int status,
+		    const char *code, const char *field)
 {
 	json_t *a = answers ? json_loads(answers, JSON_DECODE_ANY, NULL) : NULL;
 	struct guide_result r;
@@ -154,7 +156,9 @@ static void test_complete_and_merge(void **state)
 	const struct guide_material *m;
 	size_t i, n;
 
-	run(*state, "bianlidian", "{\"q_alcohol\":true,\"q_alcohol_kind\":\"beer\",\"q_tobacco\":true,\"q_area\":500}", &r);
+	run(*state, "bianlidian",
+	    "{\"q_alcohol\":true,\"q_alcohol_kind\":\"beer\",\"q_tobacco\":true,\"q_area\":500}",
+	    &r);
 	assert_true(r.complete);
 	assert_int_equal(r.nnext, 0);
 	assert_int_equal(r.npermits, 4);
@@ -233,7 +237,8 @@ static void test_multi_and_any(void **state)
 	struct guide_result r;
 	const struct guide_material *m;
 
-	run(*state, "yaodian", "{\"q_chain\":\"chain\",\"q_food\":true,\"q_food_kind\":[\"infant\",\"snack\"]}", &r);
+	run(*state, "yaodian",
+	    "{\"q_chain\":\"chain\",\"q_food\":true,\"q_food_kind\":[\"infant\",\"snack\"]}", &r);
 	assert_true(r.complete);
 	assert_true(has_permit(&r, "P_food_sale"));
 	assert_string_equal(r.permits[1].why[0].rule, "r_food");
@@ -248,7 +253,8 @@ static void test_multi_and_any(void **state)
 	assert_string_equal(m->material->source, "执业药师注册信息共享（市药监局）");
 	guide_result_free(&r);
 
-	run(*state, "yaodian", "{\"q_chain\":\"chain\",\"q_food\":true,\"q_food_kind\":[\"infant\"]}", &r);
+	run(*state, "yaodian",
+	    "{\"q_chain\":\"chain\",\"q_food\":true,\"q_food_kind\":[\"infant\"]}", &r);
 	assert_false(has_permit(&r, "P_food_sale"));
 	guide_result_free(&r);
 
@@ -267,23 +273,33 @@ static void test_errors(void **state)
 	run_err(cat, NULL, "{}", 404, "unknown_industry", "industry");
 	run_err(cat, "bianlidian", "[]", 400, "invalid_answers", "answers");
 	run_err(cat, "bianlidian", "{\"q_x\":true}", 400, "unknown_question", "answers.q_x");
-	run_err(cat, "bianlidian", "{\"q_alcohol\":\"yes\"}", 400, "invalid_answer", "answers.q_alcohol");
+	run_err(cat, "bianlidian", "{\"q_alcohol\":\"yes\"}", 400, "invalid_answer",
+		"answers.q_alcohol");
 	run_err(cat, "bianlidian", "{\"q_alcohol\":1}", 400, "invalid_answer", "answers.q_alcohol");
-	run_err(cat, "bianlidian", "{\"q_alcohol\":true,\"q_alcohol_kind\":\"rum\"}", 400, "invalid_answer", "answers.q_alcohol_kind");
-	run_err(cat, "bianlidian", "{\"q_alcohol\":true,\"q_alcohol_kind\":[\"beer\"]}", 400, "invalid_answer", "answers.q_alcohol_kind");
+	run_err(cat, "bianlidian", "{\"q_alcohol\":true,\"q_alcohol_kind\":\"rum\"}", 400,
+		"invalid_answer", "answers.q_alcohol_kind");
+	run_err(cat, "bianlidian", "{\"q_alcohol\":true,\"q_alcohol_kind\":[\"beer\"]}", 400,
+		"invalid_answer", "answers.q_alcohol_kind");
 	run_err(cat, "bianlidian", "{\"q_area\":-1}", 400, "invalid_answer", "answers.q_area");
 	run_err(cat, "bianlidian", "{\"q_area\":100001}", 400, "invalid_answer", "answers.q_area");
 	run_err(cat, "bianlidian", "{\"q_area\":\"300\"}", 400, "invalid_answer", "answers.q_area");
-	run_err(cat, "yaodian", "{\"q_food\":true,\"q_food_kind\":[\"health\",\"health\"]}", 400, "invalid_answer", "answers.q_food_kind");
-	run_err(cat, "yaodian", "{\"q_food\":true,\"q_food_kind\":[\"x\"]}", 400, "invalid_answer", "answers.q_food_kind");
-	run_err(cat, "yaodian", "{\"q_food\":true,\"q_food_kind\":\"health\"}", 400, "invalid_answer", "answers.q_food_kind");
-	run_err(cat, "shudian", "{\"q_name\":\"一二三四五六七八九十一二三四五六七八九十一\"}", 400, "invalid_answer", "answers.q_name");
+	run_err(cat, "yaodian", "{\"q_food\":true,\"q_food_kind\":[\"health\",\"health\"]}", 400,
+		"invalid_answer", "answers.q_food_kind");
+	run_err(cat, "yaodian", "{\"q_food\":true,\"q_food_kind\":[\"x\"]}", 400, "invalid_answer",
+		"answers.q_food_kind");
+	run_err(cat, "yaodian", "{\"q_food\":true,\"q_food_kind\":\"health\"}", 400,
+		"invalid_answer", "answers.q_food_kind");
+	run_err(cat, "shudian", "{\"q_name\":\"一二三四五六七八九十一二三四五六七八九十一\"}", 400,
+		"invalid_answer", "answers.q_name");
 	run_err(cat, "shudian", "{\"q_name\":5}", 400, "invalid_answer", "answers.q_name");
 	/* asked only when q_alcohol is true */
-	run_err(cat, "bianlidian", "{\"q_alcohol\":false,\"q_alcohol_kind\":\"beer\"}", 400, "question_not_asked", "answers.q_alcohol_kind");
-	run_err(cat, "bianlidian", "{\"q_alcohol_kind\":\"beer\"}", 400, "question_not_asked", "answers.q_alcohol_kind");
+	run_err(cat, "bianlidian", "{\"q_alcohol\":false,\"q_alcohol_kind\":\"beer\"}", 400,
+		"question_not_asked", "answers.q_alcohol_kind");
+	run_err(cat, "bianlidian", "{\"q_alcohol_kind\":\"beer\"}", 400, "question_not_asked",
+		"answers.q_alcohol_kind");
 	/* unknown questions are reported before anything else */
-	run_err(cat, "bianlidian", "{\"q_alcohol\":\"bad\",\"zz\":1}", 400, "unknown_question", "answers.zz");
+	run_err(cat, "bianlidian", "{\"q_alcohol\":\"bad\",\"zz\":1}", 400, "unknown_question",
+		"answers.zz");
 }
 
 static void test_text_limit_counts_characters(void **state)
@@ -304,8 +320,11 @@ static void test_json_shape(void **state)
 	run(*state, "bianlidian", "{\"q_alcohol\":true}", &r);
 	j = guide_result_to_json(&r, 0);
 	assert_non_null(j);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "industry"), "code")), "bianlidian");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "industry"), "name")), "便利店");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(j, "industry"), "code")),
+	    "bianlidian");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(j, "industry"), "name")), "便利店");
 	assert_true(json_is_null(json_object_get(j, "catalog_version")));
 	assert_true(json_is_false(json_object_get(j, "complete")));
 	assert_int_equal(json_array_size(json_object_get(j, "next_questions")), 3);
@@ -313,16 +332,21 @@ static void test_json_shape(void **state)
 	assert_string_equal(json_string_value(json_object_get(s, "id")), "q_alcohol_kind");
 	assert_string_equal(json_string_value(json_object_get(s, "type")), "choice");
 	assert_int_equal(json_array_size(json_object_get(s, "options")), 3);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(s, "options"), 0), "label")), "啤酒");
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(json_object_get(s, "options"), 0), "label")),
+			    "啤酒");
 	s = json_array_get(json_object_get(j, "next_questions"), 2);
 	assert_int_equal(json_integer_value(json_object_get(s, "max")), 100000);
 
 	p = json_array_get(json_object_get(j, "permits"), 1);
 	assert_string_equal(json_string_value(json_object_get(p, "code")), "P_alcohol_retail");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(p, "department"), "name")), "区商务委");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(p, "department"), "name")),
+	    "区商务委");
 	s = json_array_get(json_object_get(p, "why"), 0);
 	assert_string_equal(json_string_value(json_object_get(s, "rule")), "r_alcohol");
-	assert_string_equal(json_string_value(json_object_get(s, "basis")), "《上海市酒类商品产销管理条例》第十九条");
+	assert_string_equal(json_string_value(json_object_get(s, "basis")),
+			    "《上海市酒类商品产销管理条例》第十九条");
 	s = json_array_get(json_object_get(s, "answers"), 0);
 	assert_string_equal(json_string_value(json_object_get(s, "question")), "q_alcohol");
 	assert_true(json_is_true(json_object_get(s, "value")));
@@ -335,16 +359,26 @@ static void test_json_shape(void **state)
 	assert_int_equal(json_array_size(json_object_get(s, "required_by")), 2);
 
 	assert_true(json_array_size(json_object_get(j, "fields")) > 0);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(j, "fields"), 0), "label")), "统一社会信用代码");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(j, "inspection_departments"), 0), "code")), "scjgj");
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(json_object_get(j, "fields"), 0), "label")),
+			    "统一社会信用代码");
+	assert_string_equal(
+	    json_string_value(json_object_get(
+		json_array_get(json_object_get(j, "inspection_departments"), 0), "code")),
+	    "scjgj");
 	s = json_array_get(json_object_get(j, "commitments"), 1);
 	assert_string_equal(json_string_value(json_object_get(s, "category")), "管理制度");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(s, "permit"), "code")), "P_alcohol_retail");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(s, "permit"), "code")),
+	    "P_alcohol_retail");
 	assert_int_equal(json_integer_value(json_object_get(j, "time_limit_days")), 6);
 	s = json_object_get(j, "savings");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "before"), "days")), 40);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "after"), "permits")), 1);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "percent"), "permits")), 50);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "before"), "days")),
+			 40);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(s, "after"), "permits")), 1);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(s, "percent"), "permits")), 50);
 	text = json_dumps(j, JSON_COMPACT);
 	assert_non_null(text);
 	free(text);
@@ -372,14 +406,14 @@ static void test_percent(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_no_answers),
-		cmocka_unit_test(test_follow_up),
-		cmocka_unit_test(test_complete_and_merge),
-		cmocka_unit_test(test_multi_and_any),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_text_limit_counts_characters),
-		cmocka_unit_test(test_json_shape),
-		cmocka_unit_test(test_percent),
+	    cmocka_unit_test(test_no_answers),
+	    cmocka_unit_test(test_follow_up),
+	    cmocka_unit_test(test_complete_and_merge),
+	    cmocka_unit_test(test_multi_and_any),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_text_limit_counts_characters),
+	    cmocka_unit_test(test_json_shape),
+	    cmocka_unit_test(test_percent),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
