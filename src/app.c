@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "store/store_calendar.h"
+#include "store/store_catalog.h"
 
 #define BODY_LIMIT_DEFAULT (1u << 20)
 
@@ -74,6 +75,8 @@ int app_open(struct app *app, struct yerr *err)
 	int rc;
 
 	pthread_rwlock_init(&app->cal_lock, NULL);
+	pthread_rwlock_init(&app->catalog_lock, NULL);
+	pthread_mutex_init(&app->catalog_reload_mu, NULL);
 	app->cal = calloc(1, sizeof(*app->cal));
 	if (app->cal == NULL)
 		abort();
@@ -84,7 +87,9 @@ int app_open(struct app *app, struct yerr *err)
 		return rc;
 	if ((rc = store_migrate(app->store, err)) < 0)
 		return rc;
-	return app_calendar_reload(app, err);
+	if ((rc = app_calendar_reload(app, err)) < 0)
+		return rc;
+	return app_catalog_reload(app, err);
 }
 
 void app_close(struct app *app)
@@ -97,6 +102,11 @@ void app_close(struct app *app)
 		app->cal = NULL;
 	}
 	pthread_rwlock_destroy(&app->cal_lock);
+	catalog_free(app->catalog);
+	app->catalog = NULL;
+	app->catalog_version = 0;
+	pthread_rwlock_destroy(&app->catalog_lock);
+	pthread_mutex_destroy(&app->catalog_reload_mu);
 }
 
 /* Builds a fresh calendar from the store and swaps it in under the write
@@ -120,4 +130,38 @@ int app_calendar_reload(struct app *app, struct yerr *err)
 	calendar_free(old);
 	free(old);
 	return 0;
+}
+
+/* Reads and parses the active version outside the lock (parsing takes a few
+ * milliseconds), then swaps it in under the write lock; the old catalog is
+ * freed once no reader holds it. Serialised by catalog_reload_mu so that two
+ * activations finishing in either order leave the later one in memory. */
+int app_catalog_reload(struct app *app, struct yerr *err)
+{
+	struct catalog *fresh = NULL, *old;
+	struct yerr perr = {0};
+	char *doc = NULL;
+	long version = 0;
+	int rc;
+
+	pthread_mutex_lock(&app->catalog_reload_mu);
+	rc = store_catalog_document(app->store, STORE_DEFAULT_DISTRICT, 0, &doc, &version, err);
+	if (rc < 0 && err && strcmp(err->code, "no_active_catalog") == 0) {
+		rc = 0;
+		version = 0;
+	} else if (rc == 0 && catalog_parse_document(doc, strlen(doc), &fresh, &perr) < 0) {
+		rc = yerr_set(err, 500, "catalog_corrupt", "", "目录版本 %ld 无法载入：%s", version,
+			      perr.message);
+	}
+	free(doc);
+	if (rc == 0) {
+		pthread_rwlock_wrlock(&app->catalog_lock);
+		old = app->catalog;
+		app->catalog = fresh;
+		app->catalog_version = version;
+		pthread_rwlock_unlock(&app->catalog_lock);
+		catalog_free(old);
+	}
+	pthread_mutex_unlock(&app->catalog_reload_mu);
+	return rc;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "core/calendar.h"
+#include "core/catalog.h"
 #include "core/error.h"
 #include "store/store.h"
 
@@ -38,6 +39,16 @@ struct app {
 	 * shared. */
 	pthread_rwlock_t cal_lock;
 	struct calendar *cal;
+	/* The active catalog version, parsed, served by the guide. Readers take
+	 * catalog_lock shared for as long as they use it (a request in flight
+	 * keeps the version it started with); activating another version builds
+	 * the new one outside the lock and swaps both fields under the write
+	 * lock. catalog is NULL when the district has no active version.
+	 * catalog_reload_mu serialises reloads so the last one wins. */
+	pthread_rwlock_t catalog_lock;
+	struct catalog *catalog;
+	long catalog_version;
+	pthread_mutex_t catalog_reload_mu;
 	struct metrics *metrics;
 	struct workpool *pool;
 	struct webfiles *web; /* the built UI, in memory */
@@ -57,5 +68,10 @@ void app_close(struct app *app);
 
 /* Reloads the in-memory calendar from the store (after an import). */
 int app_calendar_reload(struct app *app, struct yerr *err);
+/* Reloads the active catalog version from the store (after an activation).
+ * No active version is not an error: the catalog becomes NULL. A stored
+ * document that fails its checksum or does not parse fails (500) and leaves
+ * the catalog in memory as it was. */
+int app_catalog_reload(struct app *app, struct yerr *err);
 
 #endif

@@ -1,11 +1,12 @@
 #ifndef YIYE_CMD_CATALOG_H
 #define YIYE_CMD_CATALOG_H
 /*
- * cmd_catalog.h — `yiye catalog check DIR` and `yiye catalog test DIR`, and the
- * catalog directory loader the import path uses.
+ * cmd_catalog.h — `yiye catalog check|test|import DIR`, and the catalog
+ * directory loader the import path uses.
  */
 #include <stddef.h>
 
+#include "app.h"
 #include "core/catalog.h"
 #include "core/error.h"
 
@@ -36,5 +37,13 @@ void catalog_dir_free(struct catalog_file *files, size_t nfiles);
  * "invalid_catalog" (422) naming the number of problems.
  */
 int catalog_dir_load(const char *dir, char **doc_json_out, struct yerr *err);
+
+/*
+ * cli_catalog_import_initial is what `yiye init` does with the shipped catalog:
+ * when the district has no catalog version yet, it loads DIR (catalog_dir_load)
+ * and saves it as version 1, active; otherwise it changes nothing. Prints one
+ * line saying which. Returns 0 or -1 with err set.
+ */
+int cli_catalog_import_initial(struct app *app, const char *dir, struct yerr *err);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_catalog.h"
 
 static void help(void)
 {
@@ -62,6 +63,8 @@ int cmd_init(int argc, char **argv)
 	if (cli_calendar_import_dir(&app, caldir, &imported, &e) < 0)
 		goto fail;
 	printf("数据库：%s\n节假日：新导入 %d 年\n", store_describe(app.store), imported);
+	if (cli_catalog_import_initial(&app, catalog, &e) < 0)
+		goto fail;
 	rc = 0;
 	goto out;
 fail:
