@@ -15,6 +15,8 @@ static const struct {
 	{"serve", cmd_serve, "启动平台（HTTP 服务与网页界面）"},
 	{"calendar", cmd_calendar, "导入某一年的法定节假日安排"},
 	{"catalog", cmd_catalog, "检查、测试、导入行业目录"},
+	{"backup", cmd_backup, "备份数据库（可在平台运行时进行）"},
+	{"restore", cmd_restore, "用备份整体替换数据库（须先停止平台）"},
 	/* @@commands@@ */
 	{"version", cmd_version, "显示版本"},
 };

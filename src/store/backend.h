@@ -18,6 +18,9 @@ struct store_backend {
 	/* Runs a script of several statements without parameters (migrations). */
 	int (*exec_script)(void *conn, const char *sql, struct yerr *err);
 	const char *begin_sql;
+	/* Optional: opens a write transaction (PostgreSQL: BEGIN plus the write
+	 * lock); when NULL, store_begin runs begin_sql. */
+	int (*begin)(void *conn, struct yerr *err);
 	int (*backup)(const char *url, void *conn, const char *dest, struct yerr *err);
 	/* Rewrites backend-neutral tokens in migration SQL ({{ID}}, …). */
 	char *(*dialect)(const char *sql);
@@ -25,6 +28,9 @@ struct store_backend {
 
 extern const struct store_backend store_sqlite_backend;
 extern const struct store_backend store_pg_backend;
+
+/* PostgreSQL restore (pg_restore of a pg_dump -Fc file), used by store_restore. */
+int store_pg_restore(const char *url, const char *src, struct yerr *err);
 
 /* Helpers shared by the backends (store.c). */
 struct store_result *store_result_new(int cols);

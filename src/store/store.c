@@ -192,7 +192,9 @@ int store_exec(struct store_conn *c, const char *sql, const struct store_param *
 
 int store_begin(struct store_conn *c, struct yerr *err)
 {
-	int rc = store_exec(c, c->store->be->begin_sql, NULL, 0, NULL, err);
+	int rc = c->store->be->begin
+			 ? count_error(c->store, c->store->be->begin(c->handle, err))
+			 : store_exec(c, c->store->be->begin_sql, NULL, 0, NULL, err);
 
 	if (rc == 0)
 		c->in_tx = 1;

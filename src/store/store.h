@@ -102,6 +102,11 @@ int store_health(struct store *s, int *read_ok, int *write_ok, char *detail, siz
 /* Online backup to a file (SQLite) or a dump (PostgreSQL). */
 int store_backup(struct store *s, const char *dest, struct yerr *err);
 
+/* Replaces the database at url (a SQLite file path or a postgresql:// URL)
+ * with the backup src made by store_backup. No yiye process may use the
+ * database meanwhile: refused with 409 db_in_use when one visibly does. */
+int store_restore(const char *url, const char *src, struct yerr *err);
+
 /* Count of database errors since start (for /metrics). */
 uint64_t store_error_count(const struct store *s);
 
