@@ -69,7 +69,7 @@ json_t *openapi_document(void)
 			item = json_object();
 			json_object_set_new(paths, rt->pattern, item);
 		}
-		for (k = 0; rt->method[k] && k < sizeof(method) - 1; k++)
+		for (k = 0; k < sizeof(method) - 1 && rt->method[k]; k++)
 			method[k] = (char)(rt->method[k] | 0x20);
 		method[k] = '\0';
 		snprintf(opid, sizeof(opid), "%s %s", rt->method, rt->pattern);

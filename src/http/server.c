@@ -140,6 +140,16 @@ void http_run_handler(struct req *r)
 	auth_after_handler(r);
 }
 
+/* The body limit of r's route: --body-limit, or more for ROUTE_LARGE_BODY. */
+static size_t body_limit(const struct req *r)
+{
+	size_t lim = r->app->cfg.body_limit;
+
+	if (r->route && (r->route->flags & ROUTE_LARGE_BODY) && lim < ROUTE_LARGE_BODY_LIMIT)
+		lim = ROUTE_LARGE_BODY_LIMIT;
+	return lim;
+}
+
 /* Decides everything that can be decided before the handler: routing errors,
  * body limit, content type, authorisation. Returns 1 when r already holds the
  * reply, 0 when the handler should run. */
@@ -147,7 +157,7 @@ static int precheck(struct req *r)
 {
 	if (r->body_too_large) {
 		reply_error(r, 413, "payload_too_large", NULL, "请求体过大（上限 %zu 字节）",
-			    r->app->cfg.body_limit);
+			    body_limit(r));
 		return 1;
 	}
 	if (r->route == NULL)
@@ -189,7 +199,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = r;
 		metrics_inflight(app->metrics, 1);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > app->cfg.body_limit) {
+		if (cl && strtoull(cl, NULL, 10) > body_limit(r)) {
 			/* Refuse before reading: the connection is closed afterwards,
 			 * which is what a client sending too much deserves. */
 			r->body_too_large = 1;
@@ -205,7 +215,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		size_t n = *upload_data_size;
 
 		*upload_data_size = 0;
-		if (r->body_too_large || r->body_len + n > app->cfg.body_limit) {
+		if (r->body_too_large || r->body_len + n > body_limit(r)) {
 			r->body_too_large = 1;
 			return MHD_YES; /* discard the rest; answer 413 at the end */
 		}
@@ -213,8 +223,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			size_t cap = (r->body_len + n + 1) * 2;
 			char *b;
 
-			if (cap > app->cfg.body_limit + 1)
-				cap = app->cfg.body_limit + 1;
+			if (cap > body_limit(r) + 1)
+				cap = body_limit(r) + 1;
 			b = realloc(r->body, cap);
 			if (b == NULL)
 				return MHD_NO;
@@ -232,8 +242,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			r->state = ST_READY;
 			return queue_reply(r);
 		}
-		if ((r->route->flags & ROUTE_SLOW) || (strcmp(method, "GET") != 0 &&
-						       strcmp(method, "HEAD") != 0)) {
+		if ((r->route->flags & ROUTE_SLOW) ||
+		    (!(r->route->flags & ROUTE_INLINE) && strcmp(method, "GET") != 0 &&
+		     strcmp(method, "HEAD") != 0)) {
 			r->state = ST_RUNNING;
 			r->suspended = 1;
 			MHD_suspend_connection(conn);
@@ -329,6 +340,9 @@ int http_serve(struct app *app)
 	sigaddset(&stopset, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stopset, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file-size limit or quota must fail the write (and answer 503), not
+	 * kill the server. */
+	signal(SIGXFSZ, SIG_IGN);
 	app->metrics = metrics_new(routes_count);
 	app->pool = workpool_start(app, app->cfg.workers);
 

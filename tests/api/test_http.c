@@ -4,7 +4,9 @@
  * generated from the route table, health, metrics, the access log, static
  * files with their caching and security headers, and clean shutdown.
  */
+#include <pthread.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +20,9 @@ static struct server srv;
 
 static int setup(void **state)
 {
-	const char *args[] = {"--body-limit", "4096", NULL};
+	/* One I/O thread: a handler blocking it would stall every request,
+	 * which test_slow_work_does_not_block relies on to prove it does not. */
+	const char *args[] = {"--body-limit", "4096", "--threads", "1", NULL};
 
 	(void)state;
 	return server_start(&srv, 0, args);
@@ -304,6 +308,90 @@ static void test_db_locked(void **state)
 	resp_free(&r);
 }
 
+struct slow_call {
+	struct server copy;
+	long status;
+	int done;
+};
+
+static void *slow_healthz(void *arg)
+{
+	struct slow_call *c = arg;
+	struct resp r;
+
+	c->copy.curl = curl_easy_init();
+	http_req(&c->copy, "GET", "/healthz", NULL, NULL, 0, NULL, &r);
+	c->status = r.status;
+	resp_free(&r);
+	curl_easy_cleanup(c->copy.curl);
+	__atomic_store_n(&c->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* While a slow request waits on the database lock (several seconds of busy
+ * timeout) on the worker pool, the single I/O thread keeps answering: a quick
+ * request started later finishes first. Ordering, not timing, is checked. */
+static void test_slow_work_does_not_block(void **state)
+{
+	sqlite3 *db;
+	char path[400];
+	struct slow_call call;
+	pthread_t t;
+	struct resp r;
+
+	(void)state;
+	if (srv.db_url[0])
+		skip();
+	snprintf(path, sizeof(path), "%s/yiye.db", srv.dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	memset(&call, 0, sizeof(call));
+	call.copy = srv;
+	assert_int_equal(pthread_create(&t, NULL, slow_healthz, &call), 0);
+	usleep(300 * 1000);
+	for (int i = 0; i < 5; i++) {
+		http_req(&srv, "GET", "/api/v1/calendar/workdays?from=2026-09-30&add=1", NULL, NULL,
+			 0, NULL, &r);
+		assert_int_equal(r.status, 200);
+		resp_free(&r);
+	}
+	assert_int_equal(__atomic_load_n(&call.done, __ATOMIC_SEQ_CST), 0);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	pthread_join(t, NULL);
+	/* it waited for the lock: 200 once released, 503 had it waited too long */
+	assert_true(call.status == 200 || call.status == 503);
+}
+
+/* A full disk (simulated by a file-size limit of 0 on the running server,
+ * so every write that SQLite attempts fails) makes /healthz report the write
+ * failure while reads keep working; the server recovers once space is back. */
+static void test_disk_full(void **state)
+{
+	struct rlimit none = {0, RLIM_INFINITY}, old;
+	struct resp r;
+
+	(void)state;
+	if (srv.db_url[0])
+		skip();
+	assert_int_equal(prlimit(srv.pid, RLIMIT_FSIZE, NULL, &old), 0);
+	assert_int_equal(prlimit(srv.pid, RLIMIT_FSIZE, &none, NULL), 0);
+	http_req(&srv, "GET", "/healthz", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(prlimit(srv.pid, RLIMIT_FSIZE, &old, NULL), 0);
+	assert_int_equal(r.status, 503);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(r.json, "database"), "write")), "error");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(r.json, "database"), "read")), "ok");
+	resp_free(&r);
+	http_req(&srv, "GET", "/api/v1/calendar/years", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	http_req(&srv, "GET", "/healthz", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+}
+
 /* SIGTERM lets the server finish and exit 0 with the database closed. */
 static void test_clean_shutdown(void **state)
 {
@@ -341,6 +429,8 @@ int main(void)
 		cmocka_unit_test(test_access_log),
 		cmocka_unit_test(test_static_ui),
 		cmocka_unit_test(test_db_locked),
+		cmocka_unit_test(test_slow_work_does_not_block),
+		cmocka_unit_test(test_disk_full),
 		cmocka_unit_test(test_clean_shutdown),
 	};
 	return cmocka_run_group_tests_name("api.http", tests, setup, teardown);
