@@ -26,6 +26,8 @@ enum {
 	ROUTE_JSON_BODY = 1 << 0, /* takes an application/json body */
 	ROUTE_SLOW = 1 << 1,      /* run on the worker pool even if GET */
 	ROUTE_RAW_BODY = 1 << 2,  /* takes a body of any type (uploads) */
+	ROUTE_INLINE = 1 << 3,    /* run on the I/O thread even if not GET (quick, no store) */
+	ROUTE_LARGE_BODY = 1 << 4, /* body limit ROUTE_LARGE_BODY_LIMIT instead of --body-limit */
 };
 
 /* One row of the route table (routes.c). The router, the permission check,
@@ -41,6 +43,10 @@ struct route {
 	const char *summary;    /* OpenAPI summary (Chinese is fine) */
 	const char *query;      /* OpenAPI query parameters: "name:type,…" */
 };
+
+/* Body limit of ROUTE_LARGE_BODY routes (a whole catalog document), or the
+ * configured limit when that is larger. */
+#define ROUTE_LARGE_BODY_LIMIT ((size_t)8 << 20)
 
 extern const struct route routes[];
 extern const int routes_count;
