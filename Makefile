@@ -8,7 +8,7 @@
 DATA ?= ./data
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
-BACKENDS ?= sqlite
+BACKENDS ?= sqlite;pg
 
 .PHONY: all build web run check bench lint format clean
 

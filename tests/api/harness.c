@@ -54,9 +54,13 @@ static int make_db_url(struct server *s)
 	const char *base = strrchr(s->dir, '/');
 	char name[64];
 
-	snprintf(name, sizeof(name), "t_%s", base ? base + 1 : "x");
+	/* Lower-cased (PostgreSQL folds names); the pid keeps two servers of
+	 * concurrent tests apart even when their suffixes differ only in case. */
+	snprintf(name, sizeof(name), "t_%s_%d", base ? base + 1 : "x", (int)getpid());
 	for (char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+		else if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
 			*p = '_';
 	snprintf(cmd, sizeof(cmd), "%s/tests/pg/pgctl.sh createdb %s %s", getenv("YIYE_SOURCE_DIR"),
 		 getenv("YIYE_PG_STATE"), name);
