@@ -350,7 +350,7 @@ int store_health(struct store *s, int *read_ok, int *write_ok, char *detail, siz
 	else
 		snprintf(detail, detailsz, "读取失败：%s", e.message);
 	if (store_begin(c, &e) == 0 &&
-	    store_exec(c, "UPDATE health_probe SET checked_at = ? WHERE id = 1",
+	    store_exec(c, "UPDATE health_probe SET probes = probes + 1, checked_at = ? WHERE id = 1",
 		       (struct store_param[]){SP_INT(now)}, 1, NULL, &e) == 0 &&
 	    store_commit(c, &e) == 0)
 		*write_ok = 1;
