@@ -22,6 +22,20 @@ void h_calendar_years(struct req *r);
 /* @@accounts-handlers@@ */
 
 /* catalog and guide */
+/* h_catalog.c */
+void h_catalog_info(struct req *r);
+void h_industries_search(struct req *r);
+void h_industry_get(struct req *r);
+void h_guide(struct req *r);
+/* h_catalog_admin.c */
+void h_catalog_versions_list(struct req *r);
+void h_catalog_version_create(struct req *r);
+void h_catalog_version_document(struct req *r);
+void h_catalog_version_diff(struct req *r);
+void h_catalog_version_activate(struct req *r);
+void h_catalog_proposal_create(struct req *r);
+void h_catalog_proposals_list(struct req *r);
+void h_catalog_proposal_decide(struct req *r);
 /* @@catalog-handlers@@ */
 
 #endif

@@ -28,6 +28,34 @@ const struct route routes[] = {
 	/* @@accounts-routes@@ */
 
 	/* catalog and guide — routes of h_catalog.c, h_catalog_admin.c */
+	{"GET", "/api/v1/catalog", h_catalog_info, "public", NULL, 0, "catalog",
+	 "当前生效的行业目录版本及其规模", NULL},
+	{"GET", "/api/v1/industries", h_industries_search, "public", NULL, 0, "catalog",
+	 "检索行业（名称、别名、拼音首字母；一两个汉字亦可）", "q:string"},
+	{"GET", "/api/v1/industries/{code}", h_industry_get, "public", NULL, 0, "catalog",
+	 "行业办事指南：牵头与协同部门、许可事项、准入条件、申请材料、情形、时限", NULL},
+	{"POST", "/api/v1/guide", h_guide, "public", NULL, ROUTE_JSON_BODY | ROUTE_INLINE, "catalog",
+	 "智能导办：按情形回答得出一单告知", NULL},
+	{"GET", "/api/v1/catalog/versions", h_catalog_versions_list, "catalog.propose", NULL,
+	 ROUTE_SLOW, "catalog", "目录版本列表", "limit:integer,offset:integer"},
+	{"POST", "/api/v1/catalog/versions", h_catalog_version_create, "catalog.manage",
+	 "catalog.version.publish", ROUTE_JSON_BODY | ROUTE_LARGE_BODY, "catalog",
+	 "发布新的目录版本（整个目录文档，须通过全部检查与规则用例）", NULL},
+	{"GET", "/api/v1/catalog/versions/{v}/document", h_catalog_version_document,
+	 "catalog.manage", NULL, ROUTE_SLOW, "catalog", "某一目录版本的完整文档（v 可为 active）",
+	 NULL},
+	{"GET", "/api/v1/catalog/versions/{v}/diff", h_catalog_version_diff, "catalog.propose", NULL,
+	 ROUTE_SLOW, "catalog", "两个目录版本之间的变化", "against:integer"},
+	{"POST", "/api/v1/catalog/versions/{v}/activate", h_catalog_version_activate,
+	 "catalog.manage", "catalog.version.activate", 0, "catalog", "启用某一目录版本", NULL},
+	{"POST", "/api/v1/catalog/proposals", h_catalog_proposal_create, "catalog.propose",
+	 "catalog.proposal.create", ROUTE_JSON_BODY, "catalog", "提出目录新增、调整建议", NULL},
+	{"GET", "/api/v1/catalog/proposals", h_catalog_proposals_list, "catalog.propose", NULL,
+	 ROUTE_SLOW, "catalog", "目录建议列表（本部门的；目录管理员看全部）",
+	 "status:string,limit:integer,offset:integer"},
+	{"POST", "/api/v1/catalog/proposals/{id}/decision", h_catalog_proposal_decide,
+	 "catalog.manage", "catalog.proposal.decide", ROUTE_JSON_BODY, "catalog",
+	 "对目录建议作出决定（同意 / 不同意）", NULL},
 	/* @@catalog-routes@@ */
 };
 
