@@ -1,12 +1,17 @@
 // Who is using the UI: the logged-in user (from GET /api/v1/me) or the public.
 //
-// The store is one reactive object shared by the whole app. Until accounts exist,
-// /api/v1/me answers 401 or 404 and everybody is 'public'. Once it answers 200 the
-// body is expected to be either {"user": null} (anonymous) or a user object such as
-// {"id": 7, "name": "张三", "roles": ["reviewer"], "department": "区市场监管局"}
-// (a bare user object without the "user" wrapper is accepted too).
+// The store is one reactive object shared by the whole app. GET /api/v1/me answers
+// 200 {"user": {id, username, display_name, roles, department, must_change_password}}
+// for a session and 401 without one. A browser without the CSRF cookie `yiye_csrf`
+// (set together with the session cookie at login) has no session, so /me is not
+// asked at all: the public never sees a failed request in the console.
+//
+// Pseudo-roles used by the page table (router.js):
+//   public        – everybody, logged in or not;
+//   authenticated – any logged-in user;
+//   anonymous     – only visitors who are not logged in (登录, 注册).
 import { reactive, readonly } from 'vue'
-import { api, ApiError } from './api.js'
+import { api, ApiError, readCookie } from './api.js'
 
 export const ROLES = {
   applicant: '申请人',
@@ -21,10 +26,23 @@ export const ROLES = {
   public: '公众'
 }
 
+// The roles an account can hold (the pseudo-roles are not assignable).
+export const ACCOUNT_ROLES = [
+  'applicant',
+  'window_clerk',
+  'reviewer',
+  'inspector',
+  'issuer',
+  'supervisor',
+  'catalog_admin',
+  'system_admin',
+  'auditor'
+]
+
 const state = reactive({
   loaded: false, // true once loadSession() has settled, whatever the answer
   user: null, // the user object from /api/v1/me, or null for the public
-  roles: ['public'] // always contains 'public': a logged-in user sees public pages too
+  roles: ['public', 'anonymous']
 })
 
 export const session = readonly(state)
@@ -32,33 +50,79 @@ export const session = readonly(state)
 // setUser: install a user (or null) as the current session. Unknown role names are
 // kept: the route table decides what they may see, and unknown roles see nothing extra.
 export function setUser(user) {
-  state.user = user || null
-  const roles = user && Array.isArray(user.roles) ? user.roles.filter((r) => typeof r === 'string') : []
-  state.roles = Array.from(new Set([...roles, 'public']))
+  state.user = user && typeof user === 'object' ? user : null
+  const roles = state.user && Array.isArray(state.user.roles) ? state.user.roles.filter((r) => typeof r === 'string') : []
+  state.roles = state.user ? Array.from(new Set([...roles, 'public', 'authenticated'])) : ['public', 'anonymous']
+}
+
+// displayName: how the header and pages name a user object.
+export function displayName(user) {
+  if (!user) return ''
+  return user.display_name || user.name || user.username || ''
+}
+
+// mustChangePassword: the account was given a password by someone else (or the
+// demo set-up) and must choose its own before using anything else.
+export function mustChangePassword() {
+  return !!(state.user && state.user.must_change_password)
 }
 
 let pending = null
 
-// loadSession: ask the server who we are, once; later calls share the first answer.
-// 401 and 404 mean "public"; any other failure also falls back to public so the
-// public pages keep working while the server is unwell.
+// fetchMe: ask the server who we are. 401/403/404 mean "public"; any other API
+// failure also falls back to public so the public pages keep working while the
+// server is unwell. Without the CSRF cookie there is no session to ask about.
+async function fetchMe() {
+  if (!readCookie('yiye_csrf')) {
+    setUser(null)
+    return
+  }
+  try {
+    const body = await api.get('/api/v1/me')
+    const user = body && typeof body === 'object' && 'user' in body ? body.user : body
+    setUser(user)
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err
+    setUser(null)
+  }
+}
+
+// loadSession: the first call asks the server; later calls share that answer.
 export function loadSession() {
   if (!pending) {
-    pending = api
-      .get('/api/v1/me')
-      .then((body) => {
-        const user = body && typeof body === 'object' && 'user' in body ? body.user : body
-        setUser(user && typeof user === 'object' ? user : null)
-      })
-      .catch((err) => {
-        if (!(err instanceof ApiError)) throw err
-        setUser(null)
-      })
-      .finally(() => {
-        state.loaded = true
-      })
+    pending = fetchMe().finally(() => {
+      state.loaded = true
+    })
   }
   return pending
+}
+
+// refreshSession: ask again (after login, password change, or a 401).
+export function refreshSession() {
+  pending = fetchMe().finally(() => {
+    state.loaded = true
+  })
+  return pending
+}
+
+// login: POST /api/v1/session, then refresh from /me. Throws ApiError (401 wrong
+// credentials, 429 throttled, 400 with field) for the form to show.
+export async function login(username, password) {
+  const body = await api.post('/api/v1/session', { username, password })
+  if (body && body.user) setUser(body.user)
+  await refreshSession()
+  return state.user
+}
+
+// logout: DELETE /api/v1/session; the local session is dropped whatever the answer.
+export async function logout() {
+  try {
+    await api.del('/api/v1/session')
+  } catch {
+    // the session may already have expired: nothing to undo
+  }
+  setUser(null)
+  pending = Promise.resolve()
 }
 
 // canSee: true when the current session holds at least one of the roles a route or
