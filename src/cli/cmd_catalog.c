@@ -284,7 +284,7 @@ int cli_catalog_import_initial(struct app *app, const char *dir, struct yerr *er
 	snprintf(note, sizeof(note), "初始导入（%s）", dir);
 	v.document = doc;
 	v.note = note;
-	rc = store_catalog_publish(app->store, &v, &version, err);
+	rc = store_catalog_publish(app->store, &v, NULL, &version, err);
 	free(doc);
 	if (rc < 0)
 		return -1;
@@ -357,7 +357,7 @@ static int catalog_import(int argc, char **argv)
 		goto fail;
 	v.document = doc;
 	v.note = note;
-	if (store_catalog_publish(app.store, &v, &version, &e) < 0)
+	if (store_catalog_publish(app.store, &v, NULL, &version, &e) < 0)
 		goto fail;
 	printf("catalog %s: imported as version %ld%s\n", dir, version,
 	       v.activate ? " (active)" : "");

@@ -36,10 +36,17 @@
 /* The caller, as authenticated by auth.c. */
 static const struct principal *caller(struct req *r)
 {
-	static const struct principal anonymous = {0};
+	return &r->who;
+}
 
-	(void)r;
-	return &anonymous;
+/* The in-transaction hook of every change: the route's audit entry commits
+ * together with the change (req_audit). */
+static int audit_hook(struct store_conn *c, void *ud, const char *object, struct yerr *err)
+{
+	struct req *r = ud;
+
+	snprintf(r->audit_object, sizeof(r->audit_object), "%s", object);
+	return req_audit(r, c, object, NULL, err);
 }
 
 /* Characters of a UTF-8 string (jansson strings are valid UTF-8). */
@@ -264,6 +271,7 @@ static int publish_ids(struct req *r, struct store_catalog_new *v, int64_t *ids)
 
 void h_catalog_version_create(struct req *r)
 {
+	const struct store_catalog_hook hook = {audit_hook, r};
 	static const char *const keys[] = {"document", "note", "activate", "proposals", NULL};
 	struct store_catalog_new v = {.district = STORE_DEFAULT_DISTRICT};
 	struct catalog_problems probs = {0};
@@ -310,7 +318,7 @@ void h_catalog_version_create(struct req *r)
 
 	v.document = canonical;
 	v.created_by = caller(r)->name[0] ? caller(r)->name : "unknown";
-	if (store_catalog_publish(r->app->store, &v, &version, &e) < 0) {
+	if (store_catalog_publish(r->app->store, &v, &hook, &version, &e) < 0) {
 		reply_yerr(r, &e);
 		goto out;
 	}
@@ -415,6 +423,7 @@ void h_catalog_version_diff(struct req *r)
 
 void h_catalog_version_activate(struct req *r)
 {
+	const struct store_catalog_hook hook = {audit_hook, r};
 	struct catalog *cat = NULL;
 	struct yerr e = {0};
 	long v, version, previous = 0;
@@ -427,7 +436,7 @@ void h_catalog_version_activate(struct req *r)
 	if (load_version(r, v, &cat, &version, &e) < 0)
 		return reply_yerr(r, &e);
 	catalog_free(cat);
-	if (store_catalog_activate(r->app->store, STORE_DEFAULT_DISTRICT, v, &previous, &e) < 0)
+	if (store_catalog_activate(r->app->store, STORE_DEFAULT_DISTRICT, v, &hook, &previous, &e) < 0)
 		return reply_yerr(r, &e);
 	if (app_catalog_reload(r->app, &e) < 0)
 		return reply_yerr(r, &e);
@@ -455,6 +464,7 @@ static void add_industry_name(struct req *r, json_t *p)
 
 void h_catalog_proposal_create(struct req *r)
 {
+	const struct store_catalog_hook hook = {audit_hook, r};
 	static const char *const keys[] = {"kind", "industry", "title", "reason", "detail", NULL};
 	const struct principal *who = caller(r);
 	struct store_catalog_proposal p = {.district = STORE_DEFAULT_DISTRICT};
@@ -486,7 +496,7 @@ void h_catalog_proposal_create(struct req *r)
 	}
 	p.department = who->department[0] ? who->department : NULL;
 	p.proposed_by = who->name[0] ? who->name : "unknown";
-	if (store_catalog_proposal_insert(r->app->store, &p, &id, &e) < 0 ||
+	if (store_catalog_proposal_insert(r->app->store, &p, &hook, &id, &e) < 0 ||
 	    store_catalog_proposal_get(r->app->store, STORE_DEFAULT_DISTRICT, id, &out, &e) < 0)
 		return reply_yerr(r, &e);
 	add_industry_name(r, out);
@@ -524,6 +534,7 @@ void h_catalog_proposals_list(struct req *r)
 
 void h_catalog_proposal_decide(struct req *r)
 {
+	const struct store_catalog_hook hook = {audit_hook, r};
 	static const char *const keys[] = {"decision", "comment", NULL};
 	const char *decision, *comment;
 	struct yerr e = {0};
@@ -544,7 +555,7 @@ void h_catalog_proposal_decide(struct req *r)
 		return reply_error(r, 400, "required", "comment", "不同意时须说明理由");
 	if (store_catalog_proposal_decide(r->app->store, STORE_DEFAULT_DISTRICT, id, approve,
 					  caller(r)->name[0] ? caller(r)->name : "unknown", comment,
-					  &out, &e) < 0)
+					  &hook, &out, &e) < 0)
 		return reply_yerr(r, &e);
 	add_industry_name(r, out);
 	reply_json(r, 200, out);

@@ -22,6 +22,18 @@ static void sha256_hex(const char *text, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
+/* run_hook calls the caller's in-transaction hook for object kind:id. */
+static int run_hook(const struct store_catalog_hook *hook, struct store_conn *c,
+		    const char *kind, int64_t id, struct yerr *err)
+{
+	char object[64];
+
+	if (hook == NULL || hook->fn == NULL)
+		return 0;
+	snprintf(object, sizeof(object), "%s:%lld", kind, (long long)id);
+	return hook->fn(c, hook->ud, object, err) < 0 ? -1 : 0;
+}
+
 static json_t *cell_str(const struct store_result *r, int row, int col)
 {
 	const char *v = store_cell(r, row, col);
@@ -107,7 +119,8 @@ static int retire_active(struct store_conn *c, const char *district, long *previ
 	return rc;
 }
 
-int store_catalog_publish(struct store *s, const struct store_catalog_new *v, long *version_out,
+int store_catalog_publish(struct store *s, const struct store_catalog_new *v,
+			  const struct store_catalog_hook *hook, long *version_out,
 			  struct yerr *err)
 {
 	struct store_conn *c;
@@ -155,6 +168,8 @@ int store_catalog_publish(struct store *s, const struct store_catalog_new *v, lo
 	if (rc < 0)
 		goto out;
 	if ((rc = mark_included(c, v, version, err)) < 0)
+		goto out;
+	if ((rc = run_hook(hook, c, "catalog_version", version, err)) < 0)
 		goto out;
 	if ((rc = store_commit(c, err)) == 0)
 		*version_out = version;
@@ -212,7 +227,8 @@ int store_catalog_document(struct store *s, const char *district, long version, 
 }
 
 int store_catalog_activate(struct store *s, const char *district, long version,
-			   long *previous_out, struct yerr *err)
+			   const struct store_catalog_hook *hook, long *previous_out,
+			   struct yerr *err)
 {
 	struct store_conn *c;
 	int64_t exists = 0;
@@ -245,6 +261,8 @@ int store_catalog_activate(struct store *s, const char *district, long version,
 			3, NULL, err);
 	if (rc == STORE_ECONFLICT)
 		yerr_set(err, 409, "version_conflict", "", "同时启用了另一个目录版本，请重试");
+	if (rc == 0)
+		rc = run_hook(hook, c, "catalog_version", version, err);
 	if (rc == 0)
 		rc = store_commit(c, err);
 	if (rc == 0 && previous_out)
@@ -308,15 +326,19 @@ out:
 }
 
 int store_catalog_proposal_insert(struct store *s, const struct store_catalog_proposal *p,
-				  int64_t *id_out, struct yerr *err)
+				  const struct store_catalog_hook *hook, int64_t *id_out,
+				  struct yerr *err)
 {
 	struct store_result *res = NULL;
 	struct store_conn *c;
+	int64_t id = 0;
 	int rc;
 
 	*id_out = 0;
 	if ((rc = store_acquire(s, &c, err)) < 0)
 		return rc;
+	if ((rc = store_begin(c, err)) < 0)
+		goto out;
 	rc = store_exec(c,
 			"INSERT INTO catalog_proposals (district, kind, industry, title, reason, "
 			"detail, department, proposed_by, created_at, status) "
@@ -328,10 +350,16 @@ int store_catalog_proposal_insert(struct store *s, const struct store_catalog_pr
 					       p->department ? SP_TEXT(p->department) : SP_NULL,
 					       SP_TEXT(p->proposed_by), SP_INT(time(NULL))},
 			9, &res, err);
-	store_release(c);
-	if (rc == 0)
-		*id_out = store_cell_int(res, 0, 0, 0);
+	if (rc < 0)
+		goto out;
+	id = store_cell_int(res, 0, 0, 0);
+	if ((rc = run_hook(hook, c, "catalog_proposal", id, err)) < 0)
+		goto out;
+	if ((rc = store_commit(c, err)) == 0)
+		*id_out = id;
+out:
 	store_result_free(res);
+	store_release(c);
 	return rc;
 }
 
@@ -425,7 +453,8 @@ int store_catalog_proposal_get(struct store *s, const char *district, int64_t id
 }
 
 int store_catalog_proposal_decide(struct store *s, const char *district, int64_t id,
-				  bool approve, const char *by, const char *comment, json_t **out,
+				  bool approve, const char *by, const char *comment,
+				  const struct store_catalog_hook *hook, json_t **out,
 				  struct yerr *err)
 {
 	struct store_result *res = NULL;
@@ -459,6 +488,8 @@ int store_catalog_proposal_decide(struct store *s, const char *district, int64_t
 		goto out;
 	}
 	if ((rc = proposal_read(c, district, id, &p, err)) < 0)
+		goto out;
+	if ((rc = run_hook(hook, c, "catalog_proposal", id, err)) < 0)
 		goto out;
 	if ((rc = store_commit(c, err)) < 0)
 		goto out;

@@ -22,6 +22,15 @@
 
 #include "store/store.h"
 
+/* Called inside the transaction of a change, right before it commits, with
+ * the object changed ("catalog_version:3", "catalog_proposal:7"): the HTTP
+ * layer writes its audit entry there so the entry commits with the change.
+ * A negative return rolls the change back. NULL: no hook. */
+struct store_catalog_hook {
+	int (*fn)(struct store_conn *c, void *ud, const char *object, struct yerr *err);
+	void *ud;
+};
+
 /* What store_catalog_publish writes. */
 struct store_catalog_new {
 	const char *district;
@@ -47,7 +56,8 @@ int store_catalog_count(struct store *s, const char *district, int64_t *n, struc
  * becomes retired) — all in one transaction, so a failure changes nothing.
  * *version_out receives the new number, or 0 when only_if_empty found a version.
  */
-int store_catalog_publish(struct store *s, const struct store_catalog_new *v, long *version_out,
+int store_catalog_publish(struct store *s, const struct store_catalog_new *v,
+			  const struct store_catalog_hook *hook, long *version_out,
 			  struct yerr *err);
 
 /*
@@ -67,7 +77,8 @@ int store_catalog_document(struct store *s, const char *district, long version, 
  * 404 unknown_version.
  */
 int store_catalog_activate(struct store *s, const char *district, long version,
-			   long *previous_out, struct yerr *err);
+			   const struct store_catalog_hook *hook, long *previous_out,
+			   struct yerr *err);
 
 /*
  * store_catalog_versions lists versions newest first, limit/offset paged:
@@ -89,7 +100,8 @@ struct store_catalog_proposal {
 
 /* Saves a proposal (status pending); *id_out receives its id. */
 int store_catalog_proposal_insert(struct store *s, const struct store_catalog_proposal *p,
-				  int64_t *id_out, struct yerr *err);
+				  const struct store_catalog_hook *hook, int64_t *id_out,
+				  struct yerr *err);
 
 /*
  * store_catalog_proposals lists proposals newest first: of department only
@@ -114,7 +126,8 @@ int store_catalog_proposal_get(struct store *s, const char *district, int64_t id
  * *out (may be NULL) receives the proposal as it now stands.
  */
 int store_catalog_proposal_decide(struct store *s, const char *district, int64_t id,
-				  bool approve, const char *by, const char *comment, json_t **out,
+				  bool approve, const char *by, const char *comment,
+				  const struct store_catalog_hook *hook, json_t **out,
 				  struct yerr *err);
 
 #endif
