@@ -17,6 +17,7 @@
 struct metrics;
 struct workpool;
 struct webfiles;
+struct auth_state;
 
 struct app_config {
 	char data_dir[1024];   /* --data / YIYE_DATA */
@@ -52,6 +53,7 @@ struct app {
 	struct metrics *metrics;
 	struct workpool *pool;
 	struct webfiles *web; /* the built UI, in memory */
+	struct auth_state *auth; /* sessions, hashing semaphore, gateway (http/auth.c) */
 };
 
 /* Fills cfg with defaults, then environment variables (flags are applied by

@@ -19,6 +19,29 @@ void h_calendar_workdays(struct req *r);
 void h_calendar_years(struct req *r);
 
 /* accounts, sessions, tokens, audit */
+/* h_account.c */
+void h_session_create(struct req *r);
+void h_session_delete(struct req *r);
+void h_me(struct req *r);
+void h_me_password(struct req *r);
+void h_registration_create(struct req *r);
+/* h_admin.c */
+void h_users_list(struct req *r);
+void h_user_create(struct req *r);
+void h_user_get(struct req *r);
+void h_user_update(struct req *r);
+void h_user_password_reset(struct req *r);
+void h_departments_list(struct req *r);
+void h_department_create(struct req *r);
+void h_department_update(struct req *r);
+void h_department_users(struct req *r);
+void h_token_create(struct req *r);
+void h_tokens_list(struct req *r);
+void h_token_revoke(struct req *r);
+void h_calendar_year_create(struct req *r);
+/* h_audit.c */
+void h_audit_list(struct req *r);
+void h_audit_csv(struct req *r);
 /* @@accounts-handlers@@ */
 
 /* catalog and guide */

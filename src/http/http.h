@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "core/error.h"
+#include "core/roles.h"
 
 struct MHD_Connection;
 struct req;
@@ -83,6 +84,11 @@ struct req {
 	int state;
 	int suspended;
 	char client[64];   /* client address, for throttling and the audit trail */
+	/* authentication (auth.c) */
+	struct principal who;  /* who is asking; kind PRINCIPAL_NONE when anonymous */
+	char session_hash[65]; /* hash of the session cookie in use, "" none */
+	int audited;           /* 1: handler wrote the entry (req_audit); 2: fully handled */
+	char audit_object[96]; /* what an audited request acted on ("user:12"), if known */
 };
 
 /* Path parameter {name} of the matched route, or NULL. */

@@ -131,9 +131,22 @@ static int parse_body(struct req *r)
 	return 0;
 }
 
-/* Runs the handler of a matched, authorised request (any thread). */
+/* Requests that run on the worker pool: ROUTE_SLOW and every state-changing
+ * method unless ROUTE_INLINE. Their authorisation runs there too, since it
+ * may write (the audit entry of a refusal, a session's last-seen time). */
+static int runs_on_worker(const struct req *r)
+{
+	return (r->route->flags & ROUTE_SLOW) ||
+	       (!(r->route->flags & ROUTE_INLINE) && strcmp(r->method, "GET") != 0 &&
+		strcmp(r->method, "HEAD") != 0);
+}
+
+/* Runs the handler of a matched request (any thread); worker requests are
+ * authorised and their body parsed here first. */
 void http_run_handler(struct req *r)
 {
+	if (runs_on_worker(r) && (auth_check(r) < 0 || parse_body(r) < 0))
+		return;
 	r->route->handler(r);
 	if (!r->replied)
 		reply_error(r, 500, "internal", NULL, "服务器内部错误，请稍后重试");
@@ -166,6 +179,8 @@ static int precheck(struct req *r)
 		reply_error(r, 415, "unsupported_media_type", NULL, "此接口不接受请求体");
 		return 1;
 	}
+	if (runs_on_worker(r))
+		return 0; /* authorised by http_run_handler on the worker */
 	if (auth_check(r) < 0)
 		return 1;
 	if (parse_body(r) < 0)
@@ -242,9 +257,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			r->state = ST_READY;
 			return queue_reply(r);
 		}
-		if ((r->route->flags & ROUTE_SLOW) ||
-		    (!(r->route->flags & ROUTE_INLINE) && strcmp(method, "GET") != 0 &&
-		     strcmp(method, "HEAD") != 0)) {
+		if (runs_on_worker(r)) {
 			r->state = ST_RUNNING;
 			r->suspended = 1;
 			MHD_suspend_connection(conn);
@@ -344,6 +357,7 @@ int http_serve(struct app *app)
 	 * kill the server. */
 	signal(SIGXFSZ, SIG_IGN);
 	app->metrics = metrics_new(routes_count);
+	auth_state_init(app);
 	app->pool = workpool_start(app, app->cfg.workers);
 
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
@@ -359,6 +373,7 @@ int http_serve(struct app *app)
 			app->cfg.listen_port, strerror(errno));
 		workpool_stop(app->pool);
 		metrics_free(app->metrics);
+		auth_state_free(app);
 		static_free(app);
 		return 1;
 	}
@@ -383,6 +398,7 @@ int http_serve(struct app *app)
 	app->pool = NULL;
 	metrics_free(app->metrics);
 	app->metrics = NULL;
+	auth_state_free(app);
 	static_free(app);
 	fprintf(stderr, "yiye: stopped\n");
 	return 0;

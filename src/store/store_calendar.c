@@ -19,6 +19,19 @@ int store_calendar_insert_year(struct store *s, const char *district,
 		return rc;
 	if ((rc = store_begin(c, err)) < 0)
 		goto out;
+	rc = store_calendar_insert_year_conn(c, district, y, err);
+	if (rc == 0)
+		rc = store_commit(c, err);
+out:
+	store_release(c);
+	return rc;
+}
+
+int store_calendar_insert_year_conn(struct store_conn *c, const char *district,
+				    const struct calendar_year *y, struct yerr *err)
+{
+	int rc;
+
 	rc = store_exec(c,
 			"INSERT INTO calendar_years (district, year, source, imported_at) "
 			"VALUES (?, ?, ?, ?)",
@@ -43,10 +56,6 @@ int store_calendar_insert_year(struct store *s, const char *district,
 					SP_TEXT(y->name[i] ? y->names[y->name[i] - 1] : "")},
 				5, NULL, err);
 	}
-	if (rc == 0)
-		rc = store_commit(c, err);
-out:
-	store_release(c);
 	return rc;
 }
 

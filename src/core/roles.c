@@ -1,0 +1,241 @@
+/*
+ * roles.c — the permission table. Adding a permission means adding one row
+ * below (and naming it in the route table); nothing else grants access.
+ */
+#include "core/roles.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	const char *label;
+} role_table[ROLE_COUNT] = {
+	[ROLE_APPLICANT] = {"applicant", "申请人"},
+	[ROLE_WINDOW_CLERK] = {"window_clerk", "窗口受理人员"},
+	[ROLE_REVIEWER] = {"reviewer", "部门审核人员"},
+	[ROLE_INSPECTOR] = {"inspector", "执法检查人员"},
+	[ROLE_ISSUER] = {"issuer", "制证人员"},
+	[ROLE_SUPERVISOR] = {"supervisor", "监管人员"},
+	[ROLE_CATALOG_ADMIN] = {"catalog_admin", "目录管理员（审改办）"},
+	[ROLE_SYSTEM_ADMIN] = {"system_admin", "系统管理员"},
+	[ROLE_AUDITOR] = {"auditor", "审计人员"},
+};
+
+static const char *const scope_table[SCOPE_COUNT] = {
+	[SCOPE_CATALOG_READ] = "catalog:read",
+	[SCOPE_APPLICATIONS_READ] = "applications:read",
+	[SCOPE_LICENSES_READ] = "licenses:read",
+	[SCOPE_SUPERVISION_READ] = "supervision:read",
+	[SCOPE_CREDIT_READ] = "credit:read",
+	[SCOPE_REPORTS_READ] = "reports:read",
+	[SCOPE_USERS_READ] = "users:read",
+	[SCOPE_AUDIT_READ] = "audit:read",
+};
+
+#define R(x) ROLE_BIT(ROLE_##x)
+
+/* Named permissions: which roles hold each, and which token scope (if any)
+ * lets a data consumer's system use routes declaring it. */
+static const struct {
+	const char *name;
+	unsigned roles;
+	int scope; /* enum scope, or -1: tokens never */
+} perm_table[] = {
+	{"users.manage", R(SYSTEM_ADMIN), SCOPE_USERS_READ},
+	{"departments.manage", R(SYSTEM_ADMIN), -1},
+	{"tokens.manage", R(SYSTEM_ADMIN), -1},
+	{"calendar.manage", R(SYSTEM_ADMIN), -1},
+	{"audit.read", R(AUDITOR) | R(SYSTEM_ADMIN), SCOPE_AUDIT_READ},
+	{"catalog.manage", R(CATALOG_ADMIN), SCOPE_CATALOG_READ},
+	{"catalog.propose", R(REVIEWER) | R(SUPERVISOR) | R(CATALOG_ADMIN), SCOPE_CATALOG_READ},
+	/* the staff directory of one's own department */
+	{"department.members",
+	 R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) |
+		 R(CATALOG_ADMIN) | R(SYSTEM_ADMIN),
+	 SCOPE_USERS_READ},
+};
+
+#undef R
+
+const char *role_name(enum role r)
+{
+	return (unsigned)r < ROLE_COUNT ? role_table[r].name : NULL;
+}
+
+const char *role_label(enum role r)
+{
+	return (unsigned)r < ROLE_COUNT ? role_table[r].label : NULL;
+}
+
+int role_parse(const char *name)
+{
+	for (int i = 0; name && i < ROLE_COUNT; i++)
+		if (strcmp(role_table[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+void roles_format(unsigned roles, char *out, size_t outsz)
+{
+	size_t len = 0;
+
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		int n;
+
+		if (!(roles & ROLE_BIT(i)))
+			continue;
+		n = snprintf(out + len, outsz - len, "%s%s", len ? "," : "", role_table[i].name);
+		if (n < 0 || (size_t)n >= outsz - len)
+			return;
+		len += (size_t)n;
+	}
+}
+
+const char *scope_name(enum scope s)
+{
+	return (unsigned)s < SCOPE_COUNT ? scope_table[s] : NULL;
+}
+
+int scope_parse(const char *name)
+{
+	for (int i = 0; name && i < SCOPE_COUNT; i++)
+		if (strcmp(scope_table[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int scope_read_only(enum scope s)
+{
+	const char *n = scope_name(s);
+	size_t len = n ? strlen(n) : 0;
+
+	return len > 5 && strcmp(n + len - 5, ":read") == 0;
+}
+
+void scopes_format(unsigned scopes, char *out, size_t outsz)
+{
+	size_t len = 0;
+
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	for (int i = 0; i < SCOPE_COUNT; i++) {
+		int n;
+
+		if (!(scopes & SCOPE_BIT(i)))
+			continue;
+		n = snprintf(out + len, outsz - len, "%s%s", len ? " " : "", scope_table[i]);
+		if (n < 0 || (size_t)n >= outsz - len)
+			return;
+		len += (size_t)n;
+	}
+}
+
+unsigned scopes_parse_list(const char *text)
+{
+	unsigned out = 0;
+	char word[64];
+
+	while (text && *text) {
+		size_t n = strcspn(text, " ");
+
+		if (n > 0 && n < sizeof(word)) {
+			int s;
+
+			memcpy(word, text, n);
+			word[n] = '\0';
+			if ((s = scope_parse(word)) >= 0)
+				out |= SCOPE_BIT(s);
+		}
+		text += n;
+		while (*text == ' ')
+			text++;
+	}
+	return out;
+}
+
+static int perm_index(const char *permission)
+{
+	for (size_t i = 0; permission && i < sizeof(perm_table) / sizeof(perm_table[0]); i++)
+		if (strcmp(perm_table[i].name, permission) == 0)
+			return (int)i;
+	return -1;
+}
+
+int permission_known(const char *permission)
+{
+	return permission && (strcmp(permission, "public") == 0 ||
+			      strcmp(permission, "authenticated") == 0 || perm_index(permission) >= 0);
+}
+
+unsigned permission_roles(const char *permission)
+{
+	int i = perm_index(permission);
+
+	return i < 0 ? 0 : perm_table[i].roles;
+}
+
+int permission_scope(const char *permission)
+{
+	int i = perm_index(permission);
+
+	return i < 0 ? -1 : perm_table[i].scope;
+}
+
+static int is_read_method(const char *method)
+{
+	return method && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0);
+}
+
+/* The single decision function: default deny. Unknown permission names are
+ * refused to everyone, logged in or not, so a typo in the route table closes
+ * a route instead of opening it. */
+enum authz roles_authorize(const struct principal *p, const char *permission, const char *method)
+{
+	int i, scope;
+
+	if (permission && strcmp(permission, "public") == 0)
+		return AUTHZ_ALLOW;
+	if (p == NULL || p->kind == PRINCIPAL_NONE)
+		return AUTHZ_UNAUTHENTICATED;
+	if (permission && strcmp(permission, "authenticated") == 0) {
+		if (p->kind == PRINCIPAL_TOKEN && !is_read_method(method))
+			return AUTHZ_FORBIDDEN;
+		return AUTHZ_ALLOW;
+	}
+	if ((i = perm_index(permission)) < 0)
+		return AUTHZ_FORBIDDEN;
+	if (p->kind == PRINCIPAL_TOKEN) {
+		scope = perm_table[i].scope;
+		if (scope < 0 || !(p->scopes & SCOPE_BIT(scope)))
+			return AUTHZ_FORBIDDEN;
+		if (scope_read_only((enum scope)scope) && !is_read_method(method))
+			return AUTHZ_FORBIDDEN;
+		return AUTHZ_ALLOW;
+	}
+	return (p->roles & perm_table[i].roles) ? AUTHZ_ALLOW : AUTHZ_FORBIDDEN;
+}
+
+void roles_permissions_each(const struct principal *p, void (*fn)(const char *perm, void *ud),
+			    void *ud)
+{
+	for (size_t i = 0; i < sizeof(perm_table) / sizeof(perm_table[0]); i++)
+		if (roles_authorize(p, perm_table[i].name, "GET") == AUTHZ_ALLOW)
+			fn(perm_table[i].name, ud);
+}
+
+const char *principal_department_scope(const struct principal *p)
+{
+	if (p == NULL)
+		return "";
+	if (p->kind != PRINCIPAL_TOKEN &&
+	    (p->roles & (ROLE_BIT(ROLE_SYSTEM_ADMIN) | ROLE_BIT(ROLE_AUDITOR))))
+		return NULL;
+	if (p->kind == PRINCIPAL_TOKEN && (p->scopes & SCOPE_BIT(SCOPE_USERS_READ)))
+		return NULL;
+	return p->department;
+}

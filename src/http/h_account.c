@@ -1,0 +1,572 @@
+/*
+ * h_account.c — sessions, the caller's own account and applicant
+ * self-registration (see docs/api-accounts.md):
+ *   POST   /api/v1/session         log in
+ *   DELETE /api/v1/session         log out
+ *   GET    /api/v1/me              who am I
+ *   POST   /api/v1/me/password     change my password
+ *   POST   /api/v1/registrations   applicant self-registration
+ * Passwords are hashed on the worker pool (these routes are not GET) and
+ * never logged, echoed or audited.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/ident.h"
+#include "core/password.h"
+#include "http/accounts.h"
+#include "store/store_audit.h"
+
+/* shared helpers ------------------------------------------------------------ */
+
+json_t *acct_user_json(const struct store_user *u)
+{
+	json_t *roles = json_array();
+
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (u->roles & ROLE_BIT(i))
+			json_array_append_new(roles, json_string(role_name(i)));
+	return json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:b,s:b,s:I,s:I}", "id", (json_int_t)u->id,
+			 "username", u->username, "display_name", u->display_name, "roles", roles,
+			 "department", u->department[0] ? json_string(u->department) : json_null(),
+			 "entity",
+			 u->entity_id ? json_pack("{s:I,s:o,s:s}", "id", (json_int_t)u->entity_id, "uscc",
+						  u->uscc[0] ? json_string(u->uscc) : json_null(),
+						  "name", u->entity_name)
+				      : json_null(),
+			 "phone", u->phone[0] ? json_string(u->phone) : json_null(), "disabled",
+			 u->disabled, "must_change_password", u->must_change_password, "created_at",
+			 (json_int_t)u->created_at, "updated_at", (json_int_t)u->updated_at);
+}
+
+int acct_body_keys(struct req *r, const char *const *allowed)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(r->json)) {
+		reply_error(r, 400, "invalid_body", NULL, "请求体必须是 JSON 对象");
+		return -1;
+	}
+	json_object_foreach(r->json, key, v)
+	{
+		int ok = 0;
+
+		(void)v;
+		for (int i = 0; allowed[i] && !ok; i++)
+			ok = strcmp(allowed[i], key) == 0;
+		if (!ok) {
+			char field[64];
+
+			snprintf(field, sizeof(field), "%.60s", key);
+			reply_error(r, 400, "unknown_field", field, "不认识的字段 %s", field);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int acct_str(struct req *r, const char *key, int required, size_t maxbytes, const char **out)
+{
+	json_t *v = json_object_get(r->json, key);
+	const char *s;
+	size_t len;
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (!required)
+			return 0;
+		reply_error(r, 400, "required", key, "请填写 %s", key);
+		return -1;
+	}
+	if (!json_is_string(v)) {
+		reply_error(r, 400, "invalid_type", key, "%s 必须是字符串", key);
+		return -1;
+	}
+	s = json_string_value(v);
+	len = json_string_length(v);
+	if (len == 0 || (required && strspn(s, " \t") == len)) {
+		if (!required)
+			return 0;
+		reply_error(r, 400, "required", key, "请填写 %s", key);
+		return -1;
+	}
+	if (len > maxbytes) {
+		reply_error(r, 400, "too_long", key, "%s 过长（最多 %zu 个字节）", key, maxbytes);
+		return -1;
+	}
+	if (strlen(s) != len) {
+		reply_error(r, 400, "invalid_characters", key, "%s 含有不允许的字符", key);
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			reply_error(r, 400, "invalid_characters", key, "%s 含有控制字符", key);
+			return -1;
+		}
+	*out = s;
+	return 0;
+}
+
+int acct_roles(struct req *r, const char *key, unsigned *roles)
+{
+	json_t *v = json_object_get(r->json, key), *item;
+	size_t i;
+
+	*roles = 0;
+	if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > ROLE_COUNT) {
+		reply_error(r, 400, v ? "invalid_roles" : "required", key,
+			    "roles 须为 1 至 %d 个角色名的数组", ROLE_COUNT);
+		return -1;
+	}
+	json_array_foreach(v, i, item)
+	{
+		int role = json_is_string(item) ? role_parse(json_string_value(item)) : -1;
+
+		if (role < 0) {
+			char field[32];
+
+			snprintf(field, sizeof(field), "%s[%zu]", key, i);
+			reply_error(r, 400, "unknown_role", field,
+				    "未知角色（可选：applicant、window_clerk、reviewer、inspector、issuer、"
+				    "supervisor、catalog_admin、system_admin、auditor）");
+			return -1;
+		}
+		*roles |= ROLE_BIT(role);
+	}
+	return 0;
+}
+
+static int query_int(struct req *r, const char *name, int dflt, int min, int max, int *out)
+{
+	const char *v = req_query(r, name);
+	char *end;
+	long n;
+
+	*out = dflt;
+	if (v == NULL || *v == '\0')
+		return 0;
+	n = strtol(v, &end, 10);
+	if (*end != '\0' || n < min || n > max || strlen(v) > 9) {
+		reply_error(r, 400, "invalid_number", name, "参数 %s 须为 %d 至 %d 之间的整数", name, min,
+			    max);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+int acct_paging(struct req *r, int dflt, int max, int *limit, int *offset)
+{
+	if (query_int(r, "limit", dflt, 1, max, limit) < 0)
+		return -1;
+	return query_int(r, "offset", 0, 0, 100000000, offset);
+}
+
+int acct_path_id(struct req *r, int64_t *id)
+{
+	const char *v = req_param(r, "id");
+	char *end;
+	long long n = v ? strtoll(v, &end, 10) : 0;
+
+	if (v == NULL || *v == '\0' || *end != '\0' || n <= 0 || strlen(v) > 18) {
+		reply_error(r, 404, "not_found", NULL, "对象不存在");
+		return -1;
+	}
+	*id = (int64_t)n;
+	return 0;
+}
+
+int acct_username_ok(const char *u)
+{
+	size_t n = strlen(u);
+
+	if (n < 3 || n > USERNAME_MAX || !(u[0] >= 'a' && u[0] <= 'z'))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((u[i] >= 'a' && u[i] <= 'z') || (u[i] >= '0' && u[i] <= '9') || u[i] == '.' ||
+		      u[i] == '_' || u[i] == '-'))
+			return 0;
+	return 1;
+}
+
+int acct_acquire(struct req *r, struct store_conn **c)
+{
+	struct yerr e = {0};
+
+	if (store_acquire(r->app->store, c, &e) < 0) {
+		reply_yerr(r, &e);
+		return -1;
+	}
+	return 0;
+}
+
+int acct_commit(struct req *r, struct store_conn *c)
+{
+	struct yerr e = {0};
+
+	if (store_commit(c, &e) < 0) {
+		reply_yerr(r, &e);
+		return -1;
+	}
+	return 0;
+}
+
+/* sessions ------------------------------------------------------------------ */
+
+/* Answers 429 with Retry-After and a message saying how long to wait. */
+static void reply_throttled(struct req *r, int64_t until, int per_address)
+{
+	int64_t wait = until - (int64_t)time(NULL);
+	char ra[24];
+
+	if (wait < 1)
+		wait = 1;
+	snprintf(ra, sizeof(ra), "%" PRId64, wait);
+	reply_error(r, 429, "too_many_attempts", NULL,
+		    per_address ? "该网络地址登录失败次数过多，请 %" PRId64 " 分钟后再试"
+				: "该账号登录失败次数过多，已暂时锁定，请 %" PRId64 " 分钟后再试",
+		    (wait + 59) / 60);
+	reply_header(r, "Retry-After", ra);
+}
+
+static void lowercase(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+void h_session_create(struct req *r)
+{
+	static const char *const keys[] = {"username", "password", NULL};
+	const struct auth_config *cfg = auth_config(r->app);
+	const char *username_in, *pw;
+	char username[USERNAME_MAX * 2 + 1], object[48] = "";
+	struct store_user u;
+	struct store_conn *c;
+	struct yerr e = {0};
+	int64_t now = (int64_t)time(NULL), until_user = 0, until_addr = 0, lock;
+	int rc, found, ok;
+
+	if (acct_body_keys(r, keys) < 0 || acct_str(r, "username", 1, 64, &username_in) < 0 ||
+	    acct_str(r, "password", 1, PASSWORD_MAX_BYTES, &pw) < 0)
+		return;
+	snprintf(username, sizeof(username), "%s", username_in);
+	lowercase(username);
+	if (acct_acquire(r, &c) < 0)
+		return;
+	rc = store_login_locked(c, "user", username, now, &until_user, &e);
+	if (rc == 0)
+		rc = store_login_locked(c, "addr", r->client, now, &until_addr, &e);
+	if (rc == 0) {
+		rc = store_user_get_by_name(c, username, &u, &e);
+		found = rc == 0;
+		if (rc == STORE_ENOTFOUND)
+			rc = 0;
+	}
+	store_release(c); /* not held while hashing */
+	if (rc < 0)
+		return reply_yerr(r, &e);
+	if (found)
+		snprintf(object, sizeof(object), "user:%" PRId64, u.id);
+	if (until_user || until_addr) {
+		reply_throttled(r, until_user > until_addr ? until_user : until_addr, !until_user);
+		req_audit_own(r, found ? u.username : "-", object, "throttled:429", NULL);
+		return;
+	}
+	if (found)
+		ok = auth_password_verify(r->app, u.password_hash, pw);
+	else {
+		auth_password_dummy(r->app, pw);
+		ok = 0;
+	}
+	sodium_memzero(u.password_hash, sizeof(u.password_hash));
+	if (acct_acquire(r, &c) < 0)
+		return;
+	if (!ok || u.disabled) {
+		/* Count the failure (per account and per address) and audit it in
+		 * one transaction. */
+		const char *detail = !found ? "unknown_user" : !ok ? "wrong_password" : "disabled";
+		struct audit_entry ae;
+
+		rc = store_begin(c, &e);
+		if (rc == 0 && !ok)
+			rc = store_login_failure(c, "user", username, now, cfg->window_sec,
+						 cfg->max_failures, cfg->lock_sec, &lock, &e);
+		if (rc == 0 && !ok)
+			rc = store_login_failure(c, "addr", r->client, now, cfg->window_sec,
+						 cfg->max_failures_addr, cfg->lock_sec, &lock, &e);
+		memset(&ae, 0, sizeof(ae));
+		ae.ts_ms = (int64_t)time(NULL) * 1000;
+		ae.actor = found ? u.username : "-";
+		ae.role = "";
+		ae.department = "";
+		ae.action = r->route->audit;
+		ae.object = object;
+		ae.request_id = r->rid;
+		ae.outcome = ok ? "failed:403" : "failed:401";
+		ae.client = r->client;
+		ae.detail = detail;
+		if (rc == 0)
+			rc = audit_append(c, &ae, NULL, &e);
+		if (rc == 0)
+			rc = store_commit(c, &e);
+		store_release(c);
+		r->audited = 2;
+		if (rc < 0)
+			return reply_yerr(r, &e);
+		if (ok)
+			return reply_error(r, 403, "account_disabled", NULL,
+					   "账号已停用，请联系系统管理员");
+		return reply_error(r, 401, "invalid_credentials", NULL, "用户名或密码错误");
+	}
+	store_user_principal(&u, PRINCIPAL_SESSION, &r->who);
+	rc = store_begin(c, &e);
+	if (rc == 0)
+		rc = store_login_clear(c, "user", username, &e);
+	if (rc == 0)
+		rc = store_sessions_revoke_user(c, 0, NULL, now, &e); /* drop expired ones */
+	if (rc == 0)
+		rc = auth_session_start(r, c, u.id, &e);
+	if (rc == 0)
+		rc = req_audit(r, c, object, NULL, &e);
+	if (rc == 0)
+		rc = store_commit(c, &e);
+	store_release(c);
+	if (rc < 0) {
+		r->resp_headers = 0; /* no cookies for a session that was not stored */
+		return reply_yerr(r, &e);
+	}
+	reply_json(r, 200, json_pack("{s:o}", "user", acct_user_json(&u)));
+}
+
+void h_session_delete(struct req *r)
+{
+	struct store_conn *c;
+	struct yerr e = {0};
+	int rc;
+
+	if (acct_acquire(r, &c) < 0)
+		return;
+	rc = store_begin(c, &e);
+	if (rc == 0 && r->session_hash[0])
+		rc = store_session_delete(c, r->session_hash, &e);
+	if (rc == 0)
+		rc = req_audit(r, c, "session", NULL, &e);
+	if (rc == 0)
+		rc = store_commit(c, &e);
+	store_release(c);
+	if (rc < 0)
+		return reply_yerr(r, &e);
+	auth_session_clear_cookies(r);
+	reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+static void add_perm(const char *perm, void *ud) { json_array_append_new(ud, json_string(perm)); }
+
+void h_me(struct req *r)
+{
+	static const char *const kinds[] = {"none", "session", "gateway", "token"};
+	json_t *perms = json_array(), *out;
+	struct store_conn *c;
+	struct store_user u;
+	struct yerr e = {0};
+	int rc;
+
+	roles_permissions_each(&r->who, add_perm, perms);
+	if (r->who.kind == PRINCIPAL_TOKEN) {
+		json_t *scopes = json_array();
+
+		for (int i = 0; i < SCOPE_COUNT; i++)
+			if (r->who.scopes & SCOPE_BIT(i))
+				json_array_append_new(scopes, json_string(scope_name(i)));
+		return reply_json(r, 200,
+				  json_pack("{s:s,s:{s:I,s:o},s:o}", "auth", "token", "token", "id",
+					    (json_int_t)r->who.id, "scopes", scopes, "permissions",
+					    perms));
+	}
+	if (acct_acquire(r, &c) < 0) {
+		json_decref(perms);
+		return;
+	}
+	rc = store_user_get(c, r->who.id, &u, &e);
+	if (rc == 0 && u.department[0]) {
+		struct store_department d;
+
+		if (store_department_get(c, u.department, &d, &e) == 0) {
+			store_release(c);
+			out = acct_user_json(&u);
+			json_object_set_new(out, "department",
+					    json_pack("{s:s,s:s}", "code", d.code, "name", d.name));
+			goto done;
+		}
+	}
+	store_release(c);
+	if (rc < 0) {
+		json_decref(perms);
+		return reply_yerr(r, &e);
+	}
+	out = acct_user_json(&u);
+	if (u.department[0])
+		json_object_set_new(out, "department",
+				    json_pack("{s:s,s:s}", "code", u.department, "name", u.department));
+done:
+	json_object_set_new(out, "permissions", perms);
+	json_object_set_new(out, "auth", json_string(kinds[r->who.kind]));
+	json_object_del(out, "disabled");
+	reply_json(r, 200, out);
+}
+
+void h_me_password(struct req *r)
+{
+	static const char *const keys[] = {"old_password", "new_password", NULL};
+	const struct auth_config *cfg = auth_config(r->app);
+	const char *old_pw, *new_pw, *code;
+	char msg[256], hash[PASSWORD_HASH_SIZE], object[48];
+	struct store_user u;
+	struct store_conn *c;
+	struct yerr e = {0};
+	int64_t now = (int64_t)time(NULL), lock;
+	int rc;
+
+	if (r->who.kind != PRINCIPAL_SESSION)
+		return reply_error(r, 403, "forbidden", NULL,
+				   "通过统一身份认证登录的用户请在统一身份认证平台修改密码");
+	snprintf(object, sizeof(object), "user:%" PRId64, r->who.id);
+	snprintf(r->audit_object, sizeof(r->audit_object), "%s", object);
+	if (acct_body_keys(r, keys) < 0 ||
+	    acct_str(r, "old_password", 1, PASSWORD_MAX_BYTES, &old_pw) < 0 ||
+	    acct_str(r, "new_password", 1, PASSWORD_MAX_BYTES, &new_pw) < 0)
+		return;
+	if (password_check_policy(new_pw, r->who.name, &code, msg, sizeof(msg)) < 0)
+		return reply_error(r, 400, code, "new_password", "%s", msg);
+	if (strcmp(old_pw, new_pw) == 0)
+		return reply_error(r, 400, "password_unchanged", "new_password",
+				   "新密码不能与原密码相同");
+	if (acct_acquire(r, &c) < 0)
+		return;
+	rc = store_user_get(c, r->who.id, &u, &e);
+	store_release(c);
+	if (rc < 0)
+		return reply_yerr(r, &e);
+	if (!auth_password_verify(r->app, u.password_hash, old_pw)) {
+		/* a wrong old password counts as a failed login of the account */
+		if (acct_acquire(r, &c) < 0)
+			return;
+		(void)store_login_failure(c, "user", u.username, now, cfg->window_sec,
+					  cfg->max_failures, cfg->lock_sec, &lock, &e);
+		store_release(c);
+		return reply_error(r, 400, "wrong_password", "old_password", "原密码不正确");
+	}
+	if (auth_password_hash(r->app, new_pw, hash) < 0)
+		return reply_error(r, 503, "busy", NULL, "系统繁忙，请稍后重试");
+	if (acct_acquire(r, &c) < 0)
+		return;
+	rc = store_begin(c, &e);
+	if (rc == 0)
+		rc = store_user_set_password(c, u.id, hash, 0, now, &e);
+	if (rc == 0) /* every other session of the user ends */
+		rc = store_sessions_revoke_user(c, u.id, r->session_hash, now, &e);
+	if (rc == 0)
+		rc = req_audit(r, c, object, NULL, &e);
+	if (rc == 0)
+		rc = store_commit(c, &e);
+	store_release(c);
+	sodium_memzero(hash, sizeof(hash));
+	if (rc < 0)
+		return reply_yerr(r, &e);
+	reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+/* registration -------------------------------------------------------------- */
+
+static int phone_ok(const char *p)
+{
+	if (strlen(p) != 11 || p[0] != '1' || p[1] < '3' || p[1] > '9')
+		return 0;
+	for (int i = 0; i < 11; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+void h_registration_create(struct req *r)
+{
+	static const char *const keys[] = {"username", "password", "uscc", "name", "phone", NULL};
+	const char *username, *pw, *uscc, *name, *phone, *code;
+	char msg[256], object[48];
+	struct store_user u;
+	struct store_conn *c;
+	struct yerr e = {0};
+	struct ident_result ir;
+	int64_t now = (int64_t)time(NULL), entity_id = 0, exists = 0;
+	int rc;
+
+	if (acct_body_keys(r, keys) < 0 || acct_str(r, "username", 1, 64, &username) < 0)
+		return;
+	if (!acct_username_ok(username))
+		return reply_error(r, 400, "invalid_username", "username",
+				   "用户名须为 3 至 32 个小写字母、数字或 . _ -，并以字母开头");
+	if (acct_str(r, "password", 1, 1024, &pw) < 0)
+		return;
+	if (password_check_policy(pw, username, &code, msg, sizeof(msg)) < 0)
+		return reply_error(r, 400, code, "password", "%s", msg);
+	if (acct_str(r, "uscc", 0, 64, &uscc) < 0)
+		return;
+	if (uscc) {
+		ident_check_uscc(uscc, strlen(uscc), &ir);
+		if (!ir.valid)
+			return reply_error(r, 400, ir.reason, "uscc", "%s", ir.message);
+	}
+	if (acct_str(r, "name", 1, ENTITY_NAME_MAX, &name) < 0 ||
+	    acct_str(r, "phone", 1, PHONE_MAX, &phone) < 0)
+		return;
+	if (!phone_ok(phone))
+		return reply_error(r, 400, "invalid_phone", "phone",
+				   "手机号须为 11 位数字，以 13 至 19 开头");
+	/* Cheap duplicate checks before the expensive hash; the unique indexes
+	 * decide in the end. */
+	if (acct_acquire(r, &c) < 0)
+		return;
+	rc = store_query_int(c, "SELECT count(*) FROM users WHERE username = ?",
+			     (struct store_param[]){SP_TEXT(username)}, 1, 0, &exists, &e);
+	store_release(c);
+	if (rc < 0)
+		return reply_yerr(r, &e);
+	if (exists)
+		return reply_error(r, 409, "username_exists", "username", "用户名 %s 已被使用",
+				   username);
+	memset(&u, 0, sizeof(u));
+	snprintf(u.username, sizeof(u.username), "%s", username);
+	snprintf(u.display_name, sizeof(u.display_name), "%s", name);
+	snprintf(u.phone, sizeof(u.phone), "%s", phone);
+	u.roles = ROLE_BIT(ROLE_APPLICANT);
+	if (auth_password_hash(r->app, pw, u.password_hash) < 0)
+		return reply_error(r, 503, "busy", NULL, "系统繁忙，请稍后重试");
+	if (acct_acquire(r, &c) < 0)
+		return;
+	rc = store_begin(c, &e);
+	if (rc == 0)
+		rc = store_entity_insert(c, uscc, name, now, &entity_id, &e);
+	u.entity_id = entity_id;
+	if (rc == 0)
+		rc = store_user_insert(c, &u, now, &e);
+	if (rc == 0) {
+		snprintf(object, sizeof(object), "user:%" PRId64, u.id);
+		rc = req_audit(r, c, object, uscc ? uscc : "founder", &e);
+	}
+	if (rc == 0)
+		rc = store_commit(c, &e);
+	store_release(c);
+	sodium_memzero(u.password_hash, sizeof(u.password_hash));
+	if (rc < 0)
+		return reply_yerr(r, &e);
+	snprintf(u.uscc, sizeof(u.uscc), "%s", uscc ? uscc : "");
+	snprintf(u.entity_name, sizeof(u.entity_name), "%s", name);
+	reply_json(r, 201, json_pack("{s:o}", "user", acct_user_json(&u)));
+}

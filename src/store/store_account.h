@@ -1,0 +1,160 @@
+/*
+ * store_account.h — SQL of departments, market entities, users, sessions,
+ * API tokens and login-failure counters.
+ *
+ * Functions take a connection the caller acquired (and, for changes that
+ * belong together with their audit entry, a transaction the caller opened),
+ * so a handler can change state and append the audit entry atomically.
+ * Returns 0 / a row count, or a negative STORE_E* code with err filled.
+ */
+#ifndef YIYE_STORE_ACCOUNT_H
+#define YIYE_STORE_ACCOUNT_H
+
+#include <stdint.h>
+
+#include "core/password.h"
+#include "core/roles.h"
+#include "store/store.h"
+
+#define USERNAME_MAX 32
+#define DISPLAY_NAME_MAX 96 /* bytes: 32 Chinese characters */
+#define PHONE_MAX 20
+#define DEPT_CODE_MAX 24
+#define DEPT_NAME_MAX 96
+#define ENTITY_NAME_MAX 192
+#define TOKEN_NAME_MAX 96
+
+struct store_user {
+	int64_t id;
+	char username[USERNAME_MAX + 1];
+	char display_name[DISPLAY_NAME_MAX + 1];
+	char department[DEPT_CODE_MAX + 1]; /* "" none */
+	char phone[PHONE_MAX + 1];
+	int64_t entity_id;                  /* 0 none */
+	char uscc[24];                      /* entity's code, "" none */
+	char entity_name[ENTITY_NAME_MAX + 1];
+	unsigned roles;
+	int disabled;
+	int must_change_password;
+	int64_t created_at, updated_at;
+	char password_hash[PASSWORD_HASH_SIZE];
+};
+
+struct store_department {
+	char code[DEPT_CODE_MAX + 1];
+	char name[DEPT_NAME_MAX + 1];
+	int disabled;
+};
+
+/* departments ---------------------------------------------------------- */
+
+/* Inserts unless the code exists (seeding from catalog/departments.json).
+ * Returns 1 when inserted, 0 when it existed. */
+int store_department_seed(struct store_conn *c, const char *code, const char *name, int64_t now,
+			  struct yerr *err);
+/* Every department of the district, by code. *out is malloc'd (caller frees). */
+int store_departments_list(struct store_conn *c, struct store_department **out, int *n,
+			   struct yerr *err);
+/* STORE_ENOTFOUND (404, code department_not_found) when absent. */
+int store_department_get(struct store_conn *c, const char *code, struct store_department *out,
+			 struct yerr *err);
+/* STORE_ECONFLICT (409 department_exists) when the code is taken. */
+int store_department_insert(struct store_conn *c, const char *code, const char *name, int64_t now,
+			    struct yerr *err);
+/* Changes name (NULL: keep) and disabled (-1: keep). STORE_ENOTFOUND. */
+int store_department_update(struct store_conn *c, const char *code, const char *name,
+			    int disabled, int64_t now, struct yerr *err);
+
+/* entities and users ------------------------------------------------------ */
+
+/* New market entity; uscc NULL for a founder. STORE_ECONFLICT (409,
+ * uscc_exists, field uscc) when the code is registered already. */
+int store_entity_insert(struct store_conn *c, const char *uscc, const char *name, int64_t now,
+			int64_t *id, struct yerr *err);
+
+/* Inserts u (username, display_name, department, phone, entity_id,
+ * password_hash, must_change_password, roles) and sets u->id. STORE_ECONFLICT
+ * (409, username_exists, field username) when the name is taken. */
+int store_user_insert(struct store_conn *c, struct store_user *u, int64_t now, struct yerr *err);
+/* Loads a user with roles and entity. STORE_ENOTFOUND (404 user_not_found). */
+int store_user_get(struct store_conn *c, int64_t id, struct store_user *u, struct yerr *err);
+int store_user_get_by_name(struct store_conn *c, const char *username, struct store_user *u,
+			   struct yerr *err);
+/* Writes display_name, department, disabled and roles of u->id. */
+int store_user_update(struct store_conn *c, const struct store_user *u, int64_t now,
+		      struct yerr *err);
+int store_user_set_password(struct store_conn *c, int64_t id, const char *hash, int must_change,
+			    int64_t now, struct yerr *err);
+/* A page of users whose username or display name contains q (NULL: all),
+ * newest first. *out malloc'd, *n rows, *total matching. Hashes not filled. */
+int store_users_list(struct store_conn *c, const char *q, int limit, int offset,
+		     struct store_user **out, int *n, int64_t *total, struct yerr *err);
+/* The staff of department `code`, scoped by who asks: a principal restricted
+ * to its own department (principal_department_scope) gets STORE_ENOTFOUND
+ * (404) for any other department, exactly as for one that does not exist,
+ * so the answer never confirms what it may not see. */
+int store_users_in_department(struct store_conn *c, const struct principal *p, const char *code,
+			      int limit, int offset, struct store_user **out, int *n,
+			      int64_t *total, struct yerr *err);
+
+/* sessions ------------------------------------------------------------------ */
+
+struct store_session {
+	char csrf[80];
+	int64_t created_at, last_seen, expires_at;
+	struct store_user user;
+};
+
+int store_session_insert(struct store_conn *c, const char *token_hash, int64_t user_id,
+			 const char *csrf, int64_t now, int64_t expires_at, const char *client,
+			 struct yerr *err);
+/* STORE_ENOTFOUND when no such session. */
+int store_session_get(struct store_conn *c, const char *token_hash, struct store_session *out,
+		      struct yerr *err);
+int store_session_touch(struct store_conn *c, const char *token_hash, int64_t now,
+			struct yerr *err);
+int store_session_delete(struct store_conn *c, const char *token_hash, struct yerr *err);
+/* Deletes every session of user_id except keep_hash (NULL: all); also drops
+ * sessions past their absolute expiry, of anyone. */
+int store_sessions_revoke_user(struct store_conn *c, int64_t user_id, const char *keep_hash,
+			       int64_t now, struct yerr *err);
+
+/* API tokens ---------------------------------------------------------------- */
+
+struct store_token {
+	int64_t id;
+	char name[TOKEN_NAME_MAX + 1];
+	unsigned scopes;
+	int64_t created_by, created_at, expires_at, revoked_at, last_used_at; /* 0 none */
+	char created_by_name[USERNAME_MAX + 1];
+};
+
+int store_token_insert(struct store_conn *c, struct store_token *t, const char *secret_hash,
+		       struct yerr *err);
+/* By secret hash; STORE_ENOTFOUND when unknown. */
+int store_token_lookup(struct store_conn *c, const char *secret_hash, struct store_token *t,
+		       struct yerr *err);
+int store_token_get(struct store_conn *c, int64_t id, struct store_token *t, struct yerr *err);
+/* Every token, newest first (at most 500). */
+int store_tokens_list(struct store_conn *c, struct store_token **out, int *n, struct yerr *err);
+/* Marks revoked (idempotent); STORE_ENOTFOUND (404 token_not_found). */
+int store_token_revoke(struct store_conn *c, int64_t id, int64_t now, struct yerr *err);
+
+/* login throttling -------------------------------------------------------- */
+
+/* *locked_until > now when (kind, subject) is locked out. */
+int store_login_locked(struct store_conn *c, const char *kind, const char *subject, int64_t now,
+		       int64_t *locked_until, struct yerr *err);
+/* Counts one failure in a window of window_sec; at max failures the subject is
+ * locked for lock_sec (*locked_until set, else 0). */
+int store_login_failure(struct store_conn *c, const char *kind, const char *subject, int64_t now,
+			int window_sec, int max, int lock_sec, int64_t *locked_until,
+			struct yerr *err);
+int store_login_clear(struct store_conn *c, const char *kind, const char *subject,
+		      struct yerr *err);
+
+/* Fills a principal from a user (kind given by the caller). */
+void store_user_principal(const struct store_user *u, enum principal_kind kind,
+			  struct principal *p);
+
+#endif

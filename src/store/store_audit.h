@@ -1,0 +1,75 @@
+/*
+ * store_audit.h — the tamper-evident audit trail.
+ *
+ * Entries form a hash chain: entry n stores prev_hash = hash of entry n-1
+ * (64 zeros for the first) and hash = hex SHA-256 of
+ *     prev_hash || canonical(entry)
+ * where canonical() writes seq, ts, district and every text field as
+ * "<decimal byte length>:<bytes>\n" in a fixed order, so no choice of field
+ * contents can make two different entries serialise alike.
+ *
+ * Appends are strictly ordered even with several server processes on one
+ * database: audit_append first runs
+ *     UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash
+ * inside the caller's transaction, which takes the row lock (PostgreSQL) or
+ * the database write lock (SQLite) until the transaction ends.
+ *
+ * Personal data never goes in: callers mask identity numbers
+ * (ident_mask_idcard) and never pass passwords, tokens or session ids.
+ */
+#ifndef YIYE_STORE_AUDIT_H
+#define YIYE_STORE_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+#define AUDIT_HASH_HEX 65
+
+struct audit_entry {
+	int64_t ts_ms;          /* unix milliseconds */
+	const char *actor;      /* username, "token:<name>", or "-" */
+	const char *role;       /* "reviewer,supervisor" or "" */
+	const char *department; /* department code or "" */
+	const char *action;     /* the route's audit event, e.g. "user.create" */
+	const char *object;     /* "user:12", "department:scjgj", … or "" */
+	const char *request_id;
+	const char *outcome;    /* "ok", or "denied:403", "failed:400", … */
+	const char *client;     /* client address */
+	const char *detail;     /* short free text, never personal data */
+};
+
+/* Appends e inside the transaction the caller opened on c (store_begin), so
+ * the entry commits or rolls back together with the change it records.
+ * *seq_out (may be NULL) receives the entry's sequence number. */
+int audit_append(struct store_conn *c, const struct audit_entry *e, int64_t *seq_out,
+		 struct yerr *err);
+/* Appends in a transaction of its own (refusals, failed logins). */
+int audit_append_own(struct store *s, const struct audit_entry *e, struct yerr *err);
+
+/* Canonical serialisation + chain hash: hex SHA-256 into out. */
+void audit_hash(const char *prev_hash, int64_t seq, const char *district,
+		const struct audit_entry *e, char out[AUDIT_HASH_HEX]);
+
+/* Filter of the audit listing; NULL/0 members do not filter. */
+struct audit_filter {
+	const char *actor;
+	const char *action;
+	int64_t from_ms, to_ms; /* ts >= from_ms, ts < to_ms (0: open) */
+};
+
+/* Entries matching f, newest first: a result with columns seq, ts, actor,
+ * role, department, action, object, request_id, outcome, client, detail,
+ * hash (caller frees), and *total. limit <= 0 means no limit (CSV export,
+ * which callers bound themselves). */
+int store_audit_list(struct store_conn *c, const struct audit_filter *f, int limit, int offset,
+		     struct store_result **out, int64_t *total, struct yerr *err);
+
+/* Walks the whole chain in seq order. Returns 0 when intact; 1 when broken,
+ * with *bad_seq the first broken entry and why in msg; negative on a store
+ * error. *count receives the number of entries checked. */
+int store_audit_verify(struct store *s, int64_t *count, int64_t *bad_seq, char *msg, size_t msgsz,
+		       struct yerr *err);
+
+#endif
