@@ -111,3 +111,49 @@ export async function screenshot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true })
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' })
 }
+
+// demoPassword: the password `yiye init --demo` gave a demo account, read from
+// YIYE_DEMO_ACCOUNTS (set by run.sh). Throws when the file or account is missing.
+export function demoPassword(username) {
+  const file = process.env.YIYE_DEMO_ACCOUNTS || ''
+  if (!file || !fs.existsSync(file)) throw new Error(`demo accounts file not found (YIYE_DEMO_ACCOUNTS=${file})`)
+  const list = JSON.parse(fs.readFileSync(file, 'utf8'))
+  const entry = (Array.isArray(list) ? list : list.accounts || []).find((a) => a.username === username)
+  if (!entry) throw new Error(`no demo account ${username}`)
+  return entry.password
+}
+
+// apiAvailable: true when METHOD PATH is a route of the running server (its
+// OpenAPI document lists it). Lets a journey skip, naming the endpoint, while a
+// backend piece has not landed yet.
+export async function apiAvailable(method, pathname) {
+  const res = await fetch(`${BASE_URL}/api/v1/openapi.json`)
+  if (!res.ok) return false
+  const doc = await res.json()
+  const item = doc.paths && doc.paths[pathname]
+  return !!(item && item[method.toLowerCase()])
+}
+
+// login: sign in through the 登录 page as a user would and wait until the header
+// names the user. Returns the page's path after login.
+export async function login(page, username, password) {
+  await page.goto('/login')
+  await page.getByRole('heading', { level: 1, name: '登录' }).waitFor()
+  await page.getByRole('textbox', { name: '用户名' }).fill(username)
+  await page.getByLabel('密码', { exact: true }).fill(password)
+  await page.getByRole('button', { name: '登录', exact: true }).click()
+  await page.getByRole('button', { name: '退出登录' }).waitFor()
+  return new URL(page.url()).pathname
+}
+
+// logout: the header's 退出登录, back to the public header.
+export async function logout(page) {
+  await page.getByRole('button', { name: '退出登录' }).click()
+  await page.getByRole('banner').getByRole('link', { name: '登录' }).waitFor()
+}
+
+// navItems: the texts of the main navigation's entries.
+export async function navItems(page) {
+  const items = page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem')
+  return (await items.allInnerTexts()).map((t) => t.trim()).filter(Boolean)
+}

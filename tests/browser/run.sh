@@ -8,6 +8,8 @@
 # is healthy, runs `node --test tests/browser/` against it, and always stops the
 # server and removes the data directory. Screenshots go to BUILD_DIR/screenshots,
 # the server's log to BUILD_DIR/browser-server.log. Exits with node's exit code.
+# The tests find the demo accounts' passwords through YIYE_DEMO_ACCOUNTS (the
+# demo-accounts.json that `yiye init --demo` writes into the data directory).
 set -euo pipefail
 
 if [ $# -ne 2 ]; then
@@ -79,5 +81,6 @@ rm -rf "$build/screenshots"
 mkdir -p "$build/screenshots"
 status=0
 YIYE_URL="http://127.0.0.1:$port" YIYE_SHOTS="$build/screenshots" \
+	YIYE_DEMO_ACCOUNTS="$tmp/data/demo-accounts.json" \
 	node --test --test-concurrency=1 "$here/" || status=$?
 exit $status

@@ -1,0 +1,72 @@
+// Journey: two people with different roles log in and each sees only the pages
+// of their role. The system administrator sees 用户管理, 部门管理, 接口令牌 and
+// 审计日志 but not the catalog admin's pages; the applicant sees none of these,
+// and opening an admin page by its address is refused with a notice.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { launchBrowser, openPage, screenshot, demoPassword, login, logout, navItems, apiAvailable } from './harness.mjs'
+
+const PUBLIC = ['首页', '行业目录', '办事指南', '便民工具']
+const ADMIN_ONLY = ['用户管理', '部门管理', '接口令牌', '审计日志']
+const CATALOG_ONLY = ['目录版本', '调整建议']
+
+let browser
+let page
+let missing = ''
+
+before(async () => {
+  browser = await launchBrowser()
+  page = await openPage(browser.context)
+  page.setDefaultTimeout(10000)
+  if (!(await apiAvailable('POST', '/api/v1/session'))) missing = 'POST /api/v1/session'
+})
+
+after(async () => {
+  if (browser) await browser.close()
+})
+
+test('the public sees the public pages and 登录/注册 in the header', async () => {
+  await page.goto('/')
+  await page.getByRole('heading', { level: 1 }).first().waitFor()
+  assert.deepEqual(await navItems(page), PUBLIC)
+  await page.getByRole('banner').getByRole('link', { name: '登录' }).waitFor()
+  await page.getByRole('banner').getByRole('link', { name: '注册' }).waitFor()
+  assert.deepEqual(page.problems, [], page.problems.join('\n'))
+})
+
+test('the system administrator sees the administration pages', async (t) => {
+  if (missing) return t.skip(`accounts API missing: ${missing}`)
+  await login(page, 'admin', demoPassword('admin'))
+  await page.getByTestId('current-user').getByText('系统管理员').waitFor()
+  const items = await navItems(page)
+  for (const label of [...PUBLIC, ...ADMIN_ONLY]) assert.ok(items.includes(label), `admin sees ${label} (has ${items})`)
+  for (const label of CATALOG_ONLY) assert.ok(!items.includes(label), `admin does not see ${label}`)
+
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '用户管理' }).click()
+  await page.getByRole('heading', { level: 1, name: '用户管理' }).waitFor()
+  await page.getByRole('cell', { name: 'applicant', exact: true }).waitFor()
+  await screenshot(page, 'admin-users')
+  await logout(page)
+  assert.deepEqual(await navItems(page), PUBLIC)
+  assert.deepEqual(page.problems, [], page.problems.join('\n'))
+})
+
+test('the applicant sees none of the administration pages and is refused them', async (t) => {
+  if (missing) return t.skip(`accounts API missing: ${missing}`)
+  await login(page, 'applicant', demoPassword('applicant'))
+  await page.getByTestId('current-user').getByText('申请人').waitFor()
+  const items = await navItems(page)
+  for (const label of PUBLIC) assert.ok(items.includes(label), `applicant sees ${label}`)
+  for (const label of [...ADMIN_ONLY, ...CATALOG_ONLY]) assert.ok(!items.includes(label), `applicant does not see ${label}`)
+
+  await page.goto('/admin/users')
+  await page.getByText('您当前的身份无权访问所请求的页面').waitFor()
+  assert.equal(new URL(page.url()).pathname, '/')
+
+  await page.getByRole('banner').getByRole('link', { name: '我的账户' }).click()
+  await page.getByRole('heading', { level: 1, name: '我的账户' }).waitFor()
+  await page.getByRole('cell', { name: 'applicant', exact: true }).waitFor()
+  await screenshot(page, 'applicant-account')
+  await logout(page)
+  assert.deepEqual(page.problems, [], page.problems.join('\n'))
+})

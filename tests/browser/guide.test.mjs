@@ -1,0 +1,140 @@
+// Journey: a future convenience-store owner finds 便利店 in 行业目录, reads its
+// 办事指南, walks the 一键导航 questions answering so that all five permits apply,
+// and gets the 一次性告知单: 5 permits, the merged materials, the savings
+// (95→5 working days, 53→10 materials, 313→98 fields) with their chart. Printing
+// hides the navigation and keeps the notice; the notice's address reproduces it.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { launchBrowser, openPage, screenshot, apiAvailable } from './harness.mjs'
+
+let browser
+let page
+let missing = ''
+
+before(async () => {
+  browser = await launchBrowser()
+  page = await openPage(browser.context)
+  page.setDefaultTimeout(10000)
+  for (const [m, p] of [['GET', '/api/v1/industries/{code}'], ['POST', '/api/v1/guide']]) {
+    if (!missing && !(await apiAvailable(m, p))) missing = `${m} ${p}`
+  }
+})
+
+after(async () => {
+  if (browser) await browser.close()
+})
+
+// The answer to give to each 便利店 question so that all five permits apply and
+// nothing else does (no bulk alcohol, no hot food, small shop, no outdoor sign).
+function answerFor(text) {
+  if (/散装酒|关东煮|现磨咖啡|户外招牌/.test(text)) return false
+  if (/面积/.test(text)) return 120
+  return true
+}
+
+let noticeUrl = ''
+
+test('search 便利, open 便利店 and read its guide', async (t) => {
+  if (missing) return t.skip(`catalog API missing: ${missing}`)
+  await page.goto('/industries')
+  await page.getByRole('textbox', { name: '行业名称' }).fill('便利')
+  await page.getByRole('button', { name: '查询' }).click()
+  const table = page.locator('.industry-table')
+  await table.getByRole('link', { name: '便利店', exact: true }).click()
+  await page.getByRole('heading', { level: 1, name: '便利店行业办事指南' }).waitFor()
+  assert.equal(new URL(page.url()).pathname, '/industries/bianlidian')
+  for (const name of ['食品经营许可', '酒类商品零售许可', '烟草专卖零售许可']) {
+    await page.getByText(name, { exact: false }).first().waitFor()
+  }
+  await page.getByRole('heading', { name: '准入条件' }).waitFor()
+  await page.getByText('可告知承诺').first().waitFor()
+  await screenshot(page, 'industry-bianlidian')
+  assert.deepEqual(page.problems, [], page.problems.join('\n'))
+})
+
+test('一键导航 asks question after question until the guide is complete', async (t) => {
+  if (missing) return t.skip(`catalog API missing: ${missing}`)
+  await page.getByRole('button', { name: '一键导航：生成我的告知单' }).first().click()
+  await page.getByRole('heading', { level: 1, name: '一键导航：便利店' }).waitFor()
+
+  const asked = []
+  for (let i = 0; i < 20; i++) {
+    const card = page.getByTestId('guide-question')
+    const done = page.getByTestId('guide-complete')
+    await Promise.race([card.waitFor(), done.waitFor()])
+    if (await done.isVisible()) break
+    const text = (await card.getByTestId('question-text').innerText()).trim()
+    assert.ok(!asked.includes(text), `question asked twice: ${text}`)
+    asked.push(text)
+    const answer = answerFor(text)
+    const replied = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/guide' && r.request().method() === 'POST')
+    if (typeof answer === 'boolean') {
+      await card.getByRole('button', { name: answer ? '是' : '否', exact: true }).click()
+    } else {
+      await card.getByRole('spinbutton').fill(String(answer))
+      await card.getByRole('button', { name: '下一步' }).click()
+    }
+    assert.equal((await replied).status(), 200)
+    await page.getByTestId('guide-answered').getByText(text).waitFor()
+  }
+  assert.ok(asked.some((q) => /散装酒/.test(q)), 'the bulk-alcohol question follows 是 to alcohol')
+  await page.getByTestId('guide-complete').waitFor()
+  assert.equal(await page.getByTestId('guide-permits-so-far').locator('li').count(), 5)
+  await screenshot(page, 'guide-complete')
+
+  // The answers are in the address.
+  const q = new URL(page.url()).searchParams
+  assert.equal(q.get('q_alcohol'), 'true')
+  assert.equal(q.get('q_area'), '120')
+  assert.deepEqual(page.problems, [], page.problems.join('\n'))
+})
+
+test('the 一次性告知单 lists 5 permits, the merged materials and the savings', async (t) => {
+  if (missing) return t.skip(`catalog API missing: ${missing}`)
+  await page.getByRole('button', { name: '查看一次性告知单' }).click()
+  await page.getByRole('heading', { level: 1, name: '一次性告知单' }).waitFor()
+  const notice = page.getByTestId('guide-notice')
+  await notice.waitFor()
+  assert.equal(await page.getByTestId('notice-permit-count').innerText(), '5')
+  const permits = page.getByTestId('notice-permits')
+  for (const name of ['食品经营许可', '酒类商品零售许可', '药品经营许可', '第二类医疗器械经营备案', '烟草专卖零售许可']) {
+    await permits.getByText(name, { exact: false }).first().waitFor()
+  }
+  await permits.getByText(/依据：/).first().waitFor()
+  const materials = page.getByTestId('notice-materials')
+  await materials.getByText('免于提交').first().waitFor()
+
+  const row = (key) => page.getByTestId('savings-table').locator(`tr[data-measure="${key}"]`)
+  assert.match(await row('permits').innerText(), /5\s*张\s+1\s*张/)
+  assert.match(await row('days').innerText(), /95\s*个工作日\s+5\s*个工作日/)
+  assert.match(await row('materials').innerText(), /53\s*份\s+10\s*份/)
+  assert.match(await row('fields').innerText(), /313\s*项\s+98\s*项/)
+  const canvas = notice.locator('[data-testid="reform-chart"] canvas').first()
+  await canvas.waitFor()
+  const box = await canvas.boundingBox()
+  assert.ok(box && box.width > 100 && box.height > 100, 'the savings chart is drawn')
+  await screenshot(page, 'notice')
+  noticeUrl = page.url()
+
+  await page.emulateMedia({ media: 'print' })
+  assert.equal(await page.getByRole('navigation', { name: '主导航' }).isVisible(), false, 'no navigation in print')
+  assert.equal(await page.getByRole('button', { name: '打印告知单' }).isVisible(), false, 'no buttons in print')
+  assert.ok(await notice.isVisible(), 'the notice is printed')
+  assert.ok(await page.getByTestId('savings-table').isVisible(), 'the savings table is printed')
+  await screenshot(page, 'notice-print')
+  await page.emulateMedia({ media: 'screen' })
+  assert.deepEqual(page.problems, [], page.problems.join('\n'))
+})
+
+test('the notice link reproduces the notice in a fresh page', async (t) => {
+  if (missing) return t.skip(`catalog API missing: ${missing}`)
+  const other = await openPage(browser.context)
+  other.setDefaultTimeout(10000)
+  await other.goto(noticeUrl)
+  await other.getByTestId('guide-notice').waitFor()
+  assert.equal(await other.getByTestId('notice-permit-count').innerText(), '5')
+  assert.equal(await other.getByTestId('notice-days').innerText(), '5')
+  assert.equal(await other.getByTestId('notice-incomplete').count(), 0)
+  assert.deepEqual(other.problems, [], other.problems.join('\n'))
+  await other.close()
+})
