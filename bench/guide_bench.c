@@ -86,7 +86,8 @@ static void ratio_line(const char *what, double value, double target)
 {
 	double r = value / target;
 
-	printf("ratio %s / target: %.3f (target <= 1.00) %s\n", what, r, r <= 1.0 ? "PASS" : "FAIL");
+	printf("ratio %s / target: %.3f (target <= 1.00) %s\n", what, r,
+	       r <= 1.0 ? "PASS" : "FAIL");
 }
 
 int main(int argc, char **argv)
@@ -128,13 +129,15 @@ int main(int argc, char **argv)
 			catalog_free(c);
 	}
 	parse_med = median(parse, PARSE_RUNS);
-	printf("== catalog load: %s (%zu industries, %zu permits, %zu materials, document %zu bytes)\n",
+	printf("== catalog load: %s (%zu industries, %zu permits, %zu materials, document %zu "
+	       "bytes)\n",
 	       argv[1], cat->nindustries, cat->npermits, cat->nmaterials, strlen(doc));
 	printf("catalog_dir_load (read, check, rule tests): %8.2f ms\n", dir_ms);
 	printf("catalog_parse_document (server start):      %8.2f ms median, %.2f ms worst of %d\n",
 	       parse_med, parse_worst, PARSE_RUNS);
 
-	printf("== guide match: guide_run, %ld runs per industry, answers of its fullest complete test\n",
+	printf("== guide match: guide_run, %ld runs per industry, answers of its fullest complete "
+	       "test\n",
 	       runs);
 	printf("%-18s %-22s %7s %5s %10s %10s %10s\n", "industry", "name", "answers", "perms",
 	       "median_us", "p99_us", "worst_us");
@@ -175,13 +178,14 @@ int main(int argc, char **argv)
 		}
 		printf("%-18s %-*s %7zu %5zu %10.1f %10.1f %10.1f\n", ind->code,
 		       /* pad by display columns: CJK characters are 3 bytes, 2 columns */
-		       (int)(22 + strlen(ind->name) / 3), ind->name, json_object_size(answers), npermits,
-		       med * 1e3, p99 * 1e3, worst * 1e3);
+		       (int)(22 + strlen(ind->name) / 3), ind->name, json_object_size(answers),
+		       npermits, med * 1e3, p99 * 1e3, worst * 1e3);
 	}
-	printf("overall: median of industry medians %.1f us, highest p99 %.1f us (%s), worst single "
-	       "match %.1f us (%s)\n",
-	       median(all_medians, cat->nindustries) * 1e3, worst_p99 * 1e3, p99_ind,
-	       overall_worst * 1e3, worst_ind);
+	printf(
+	    "overall: median of industry medians %.1f us, highest p99 %.1f us (%s), worst single "
+	    "match %.1f us (%s)\n",
+	    median(all_medians, cat->nindustries) * 1e3, worst_p99 * 1e3, p99_ind,
+	    overall_worst * 1e3, worst_ind);
 	printf("== targets\n");
 	ratio_line("catalog load (parse_document median) ms", parse_med, LOAD_TARGET_MS);
 	ratio_line("guide match (highest per-industry p99) ms", worst_p99, MATCH_TARGET_MS);

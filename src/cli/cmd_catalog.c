@@ -249,16 +249,22 @@ static void usage(FILE *f, const char *action)
 		    "  prints each mismatch as FILE: PATH: message.\n"
 		    "  Exit status: 0 all pass, 1 problems or failures, 2 usage or I/O error.\n");
 	else if (action != NULL && strcmp(action, "import") == 0)
-		fprintf(f, "usage: yiye catalog import DIR [--activate] [--note TEXT] [--data DIR] [--db URL]\n"
-			   "  Checks DIR and runs its rule tests like `yiye catalog test`; when everything passes,\n"
-			   "  saves it as the next catalog version (published; with --activate also the active one,\n"
-			   "  served by the guide after the server restarts or reloads). On any problem it lists\n"
-			   "  every one as FILE: PATH: message and changes nothing.\n"
-			   "  Exit status: 0 imported, 1 problems, 2 usage, I/O or database error.\n");
+		fprintf(f,
+			"usage: yiye catalog import DIR [--activate] [--note TEXT] [--data DIR] "
+			"[--db URL]\n"
+			"  Checks DIR and runs its rule tests like `yiye catalog test`; when "
+			"everything passes,\n"
+			"  saves it as the next catalog version (published; with --activate also "
+			"the active one,\n"
+			"  served by the guide after the server restarts or reloads). On any "
+			"problem it lists\n"
+			"  every one as FILE: PATH: message and changes nothing.\n"
+			"  Exit status: 0 imported, 1 problems, 2 usage, I/O or database error.\n");
 	else
 		fprintf(f, "usage: yiye catalog check DIR   check the catalog files\n"
 			   "       yiye catalog test DIR    check, then run the rule test cases\n"
-			   "       yiye catalog import DIR  check, test and save as the next catalog version\n"
+			   "       yiye catalog import DIR  check, test and save as the next "
+			   "catalog version\n"
 			   "       yiye catalog ACTION --help\n");
 }
 
@@ -307,9 +313,9 @@ int cli_catalog_import_initial(struct app *app, const char *dir, struct yerr *er
 static int catalog_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"data", required_argument, NULL, 'd'}, {"db", required_argument, NULL, 'D'},
-		{"activate", no_argument, NULL, 'a'},   {"note", required_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+	    {"data", required_argument, NULL, 'd'}, {"db", required_argument, NULL, 'D'},
+	    {"activate", no_argument, NULL, 'a'},   {"note", required_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
 	};
 	struct store_catalog_new v = {.district = STORE_DEFAULT_DISTRICT, .created_by = "cli"};
 	struct app app;

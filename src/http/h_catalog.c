@@ -128,8 +128,9 @@ void h_industries_search(struct req *r)
 	}
 	catalog_release(r);
 	free(hits);
-	reply_json(r, 200, json_pack("{s:o,s:I,s:I}", "items", items, "total", (json_int_t)n,
-				     "catalog_version", (json_int_t)version));
+	reply_json(r, 200,
+		   json_pack("{s:o,s:I,s:I}", "items", items, "total", (json_int_t)n,
+			     "catalog_version", (json_int_t)version));
 }
 
 static json_t *cost_json(const struct catalog_cost *c)
@@ -153,22 +154,19 @@ static json_t *permit_json(const struct catalog *cat, const struct catalog_indus
 	json_t *conds = json_array();
 
 	for (size_t i = 0; i < p->nconditions; i++)
-		json_array_append_new(conds, json_pack("{s:s,s:s,s:s,s:b}", "id",
-						       p->conditions[i].id, "category",
-						       p->conditions[i].category, "text",
-						       p->conditions[i].text, "commitment",
-						       p->conditions[i].commitment));
-	return json_pack("{s:s,s:s,s:o,s:s,s:I,s:I,s:b,s:o,s:b,s:s?,s:o,s:o,s:o}", "code",
-			 p->code, "name", p->name, "department", dept_json(cat, p->department),
-			 "legal_basis", p->legal_basis ? p->legal_basis : "", "statutory_days",
-			 (json_int_t)p->statutory_days, "committed_days",
-			 (json_int_t)p->committed_days, "inspection", p->inspection,
-			 "validity_years",
-			 p->validity_years > 0 ? json_integer(p->validity_years) : json_null(),
-			 "base", in_list(ind->base_permits, ind->nbase_permits, p->code), "note",
-			 p->note, "conditions", conds, "materials",
-			 strings_json(p->materials, p->nmaterials), "before",
-			 cost_json(&p->before));
+		json_array_append_new(
+		    conds, json_pack("{s:s,s:s,s:s,s:b}", "id", p->conditions[i].id, "category",
+				     p->conditions[i].category, "text", p->conditions[i].text,
+				     "commitment", p->conditions[i].commitment));
+	return json_pack(
+	    "{s:s,s:s,s:o,s:s,s:I,s:I,s:b,s:o,s:b,s:s?,s:o,s:o,s:o}", "code", p->code, "name",
+	    p->name, "department", dept_json(cat, p->department), "legal_basis",
+	    p->legal_basis ? p->legal_basis : "", "statutory_days", (json_int_t)p->statutory_days,
+	    "committed_days", (json_int_t)p->committed_days, "inspection", p->inspection,
+	    "validity_years", p->validity_years > 0 ? json_integer(p->validity_years) : json_null(),
+	    "base", in_list(ind->base_permits, ind->nbase_permits, p->code), "note", p->note,
+	    "conditions", conds, "materials", strings_json(p->materials, p->nmaterials), "before",
+	    cost_json(&p->before));
 }
 
 /* One entry of the industry's full material list, found or added by id. */
@@ -233,11 +231,11 @@ static json_t *materials_json(const struct catalog *cat, const struct catalog_in
 				json_array_append_new(m->rules, json_string(ind->rules[i].id));
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(out, json_pack("{s:s,s:s,s:b,s:s?,s:s?,s:o,s:o,s:b}", "id",
-						     acc[i].m->id, "name", acc[i].m->name,
-						     "exempt", acc[i].m->exempt, "source",
-						     acc[i].m->source, "note", acc[i].m->note,
-						     "required_by", acc[i].required_by, "rules",
-						     acc[i].rules, "always", acc[i].always));
+						     acc[i].m->id, "name", acc[i].m->name, "exempt",
+						     acc[i].m->exempt, "source", acc[i].m->source,
+						     "note", acc[i].m->note, "required_by",
+						     acc[i].required_by, "rules", acc[i].rules,
+						     "always", acc[i].always));
 	free(acc);
 	return out;
 }
@@ -256,15 +254,14 @@ static json_t *conditions_json(const struct catalog *cat, const struct catalog_i
 			for (size_t k = 0; p && k < p->nconditions; k++)
 				if (strcmp(p->conditions[k].category, categories[c]) == 0)
 					json_array_append_new(
-						items,
-						json_pack("{s:s,s:s,s:b,s:{s:s,s:s}}", "id",
-							  p->conditions[k].id, "text",
-							  p->conditions[k].text, "commitment",
-							  p->conditions[k].commitment, "permit",
-							  "code", p->code, "name", p->name));
+					    items, json_pack("{s:s,s:s,s:b,s:{s:s,s:s}}", "id",
+							     p->conditions[k].id, "text",
+							     p->conditions[k].text, "commitment",
+							     p->conditions[k].commitment, "permit",
+							     "code", p->code, "name", p->name));
 		}
-		json_array_append_new(out, json_pack("{s:s,s:o}", "category", categories[c],
-						     "items", items));
+		json_array_append_new(
+		    out, json_pack("{s:s,s:o}", "category", categories[c], "items", items));
 	}
 	return out;
 }
@@ -276,9 +273,10 @@ static json_t *questions_json(const struct catalog_industry *ind)
 	for (size_t i = 0; i < ind->nquestions; i++) {
 		json_t *q = guide_question_to_json(&ind->questions[i]);
 
-		json_object_set_new(q, "ask_if", ind->questions[i].ask_if_json
-							 ? json_deep_copy(ind->questions[i].ask_if_json)
-							 : json_null());
+		json_object_set_new(q, "ask_if",
+				    ind->questions[i].ask_if_json
+					? json_deep_copy(ind->questions[i].ask_if_json)
+					: json_null());
 		json_array_append_new(out, q);
 	}
 	return out;
@@ -292,11 +290,11 @@ static json_t *rules_json(const struct catalog_industry *ind)
 		const struct catalog_rule *ru = &ind->rules[i];
 
 		json_array_append_new(
-			out, json_pack("{s:s,s:O,s:o,s:o,s:o,s:s?}", "id", ru->id, "when",
-				       ru->when_json, "permits", strings_json(ru->permits, ru->npermits),
-				       "materials", strings_json(ru->materials, ru->nmaterials),
-				       "fields", strings_json(ru->fields, ru->nfields), "basis",
-				       ru->basis));
+		    out,
+		    json_pack("{s:s,s:O,s:o,s:o,s:o,s:s?}", "id", ru->id, "when", ru->when_json,
+			      "permits", strings_json(ru->permits, ru->npermits), "materials",
+			      strings_json(ru->materials, ru->nmaterials), "fields",
+			      strings_json(ru->fields, ru->nfields), "basis", ru->basis));
 	}
 	return out;
 }
@@ -361,8 +359,8 @@ void h_industry_get(struct req *r)
 		      "batch", (json_int_t)ind->batch, "description", ind->description,
 		      "provenance", provenance_json(ind), "lead", dept_json(cat, ind->lead),
 		      "cooperating", coop, "permits", permits, "conditions",
-		      conditions_json(cat, ind), "materials", materials_json(cat, ind),
-		      "questions", questions_json(ind), "rules", rules_json(ind), "time_limits",
+		      conditions_json(cat, ind), "materials", materials_json(cat, ind), "questions",
+		      questions_json(ind), "rules", rules_json(ind), "time_limits",
 		      time_limits_json(cat, ind), "inspection", inspection, "fields",
 		      (json_int_t)ind->nfields);
 	catalog_release(r);
@@ -380,7 +378,7 @@ void h_guide(struct req *r)
 
 	if (!json_is_object(r->json))
 		return reply_error(r, 400, "invalid_body", NULL, "请求体应为 JSON 对象");
-	json_object_foreach(r->json, key, v) {
+	json_object_foreach (r->json, key, v) {
 		if (strcmp(key, "industry") != 0 && strcmp(key, "answers") != 0)
 			return reply_error(r, 400, "unknown_field", key, "不认识的字段 %s", key);
 	}
@@ -389,7 +387,8 @@ void h_guide(struct req *r)
 	if (industry == NULL || json_is_null(industry))
 		return reply_error(r, 400, "required", "industry", "请指定行业（industry）");
 	if (!json_is_string(industry))
-		return reply_error(r, 400, "invalid_type", "industry", "industry 应为行业代码字符串");
+		return reply_error(r, 400, "invalid_type", "industry",
+				   "industry 应为行业代码字符串");
 	if (json_is_null(answers))
 		answers = NULL;
 	if ((cat = catalog_acquire(r, &version)) == NULL)

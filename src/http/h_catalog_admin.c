@@ -121,8 +121,7 @@ static int version_param(struct req *r, long *v)
 /* A string member of the body: absent/null gives NULL (an error when
  * required), otherwise it must be a string of at most max characters and,
  * when required, not blank. */
-static int body_string(struct req *r, const char *key, bool required, size_t max,
-		       const char **out)
+static int body_string(struct req *r, const char *key, bool required, size_t max, const char **out)
 {
 	json_t *v = json_object_get(r->json, key);
 
@@ -160,7 +159,7 @@ static int only_keys(struct req *r, const char *const *keys)
 		reply_error(r, 400, "invalid_body", NULL, "请求体应为 JSON 对象");
 		return -1;
 	}
-	json_object_foreach(r->json, k, v) {
+	json_object_foreach (r->json, k, v) {
 		size_t i;
 
 		for (i = 0; keys[i] && strcmp(keys[i], k) != 0; i++)
@@ -188,8 +187,9 @@ void h_catalog_versions_list(struct req *r)
 	pthread_rwlock_rdlock(&r->app->catalog_lock);
 	active = r->app->catalog_version;
 	pthread_rwlock_unlock(&r->app->catalog_lock);
-	reply_json(r, 200, json_pack("{s:o,s:I,s:o}", "items", items, "total", (json_int_t)total,
-				     "active", active > 0 ? json_integer(active) : json_null()));
+	reply_json(r, 200,
+		   json_pack("{s:o,s:I,s:o}", "items", items, "total", (json_int_t)total, "active",
+			     active > 0 ? json_integer(active) : json_null()));
 }
 
 /* problems_reply answers 400 catalog_invalid listing every problem. */
@@ -198,10 +198,10 @@ static void problems_reply(struct req *r, const struct catalog_problems *p)
 	json_t *body, *list = json_array();
 
 	for (size_t i = 0; i < p->n && i < PROBLEMS_MAX; i++)
-		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:b}", "file", p->items[i].file,
-						      "path", p->items[i].path, "message",
-						      p->items[i].message, "fatal",
-						      p->items[i].fatal));
+		json_array_append_new(list,
+				      json_pack("{s:s,s:s,s:s,s:b}", "file", p->items[i].file,
+						"path", p->items[i].path, "message",
+						p->items[i].message, "fatal", p->items[i].fatal));
 	body = http_error_body("catalog_invalid", "目录文档未通过检查，未发布新版本", "document");
 	json_object_set_new(json_object_get(body, "error"), "problems", list);
 	json_object_set_new(json_object_get(body, "error"), "problems_total",
@@ -254,7 +254,7 @@ static int publish_ids(struct req *r, struct store_catalog_new *v, int64_t *ids)
 			    PROPOSALS_MAX);
 		return -1;
 	}
-	json_array_foreach(a, i, x) {
+	json_array_foreach (a, i, x) {
 		if (!json_is_integer(x) || json_integer_value(x) <= 0) {
 			char field[32];
 
@@ -287,13 +287,15 @@ void h_catalog_version_create(struct req *r)
 		return;
 	doc = json_object_get(r->json, "document");
 	if (doc == NULL || json_is_null(doc))
-		return reply_error(r, 400, "required", "document",
-				   "缺少 document（整个目录的单一文档，见 GET …/versions/{v}/document）");
+		return reply_error(
+		    r, 400, "required", "document",
+		    "缺少 document（整个目录的单一文档，见 GET …/versions/{v}/document）");
 	if (!json_is_object(doc))
 		return reply_error(r, 400, "invalid_type", "document", "document 应为 JSON 对象");
 	act = json_object_get(r->json, "activate");
 	if (act != NULL && !json_is_boolean(act) && !json_is_null(act))
-		return reply_error(r, 400, "invalid_type", "activate", "activate 应为 true 或 false");
+		return reply_error(r, 400, "invalid_type", "activate",
+				   "activate 应为 true 或 false");
 	v.activate = json_is_true(act);
 	if (publish_ids(r, &v, ids) < 0)
 		return;
@@ -358,8 +360,7 @@ void h_catalog_version_document(struct req *r)
 }
 
 /* load_version reads and parses version v (0: active) from the store. */
-static int load_version(struct req *r, long v, struct catalog **cat, long *version,
-			struct yerr *e)
+static int load_version(struct req *r, long v, struct catalog **cat, long *version, struct yerr *e)
 {
 	char *doc = NULL;
 	int rc;
@@ -436,12 +437,14 @@ void h_catalog_version_activate(struct req *r)
 	if (load_version(r, v, &cat, &version, &e) < 0)
 		return reply_yerr(r, &e);
 	catalog_free(cat);
-	if (store_catalog_activate(r->app->store, STORE_DEFAULT_DISTRICT, v, &hook, &previous, &e) < 0)
+	if (store_catalog_activate(r->app->store, STORE_DEFAULT_DISTRICT, v, &hook, &previous, &e) <
+	    0)
 		return reply_yerr(r, &e);
 	if (app_catalog_reload(r->app, &e) < 0)
 		return reply_yerr(r, &e);
-	reply_json(r, 200, json_pack("{s:I,s:s,s:o}", "version", (json_int_t)v, "status", "active",
-				     "previous", previous > 0 ? json_integer(previous) : json_null()));
+	reply_json(r, 200,
+		   json_pack("{s:I,s:s,s:o}", "version", (json_int_t)v, "status", "active",
+			     "previous", previous > 0 ? json_integer(previous) : json_null()));
 }
 
 /* May p see and decide every department's proposals? */
@@ -527,7 +530,7 @@ void h_catalog_proposals_list(struct req *r)
 	if (store_catalog_proposals(r->app->store, STORE_DEFAULT_DISTRICT, dept, status, limit,
 				    offset, &items, &total, &e) < 0)
 		return reply_yerr(r, &e);
-	json_array_foreach(items, i, it)
+	json_array_foreach (items, i, it)
 		add_industry_name(r, it);
 	reply_json(r, 200, json_pack("{s:o,s:I}", "items", items, "total", (json_int_t)total));
 }

@@ -23,8 +23,8 @@ static void sha256_hex(const char *text, char out[65])
 }
 
 /* run_hook calls the caller's in-transaction hook for object kind:id. */
-static int run_hook(const struct store_catalog_hook *hook, struct store_conn *c,
-		    const char *kind, int64_t id, struct yerr *err)
+static int run_hook(const struct store_catalog_hook *hook, struct store_conn *c, const char *kind,
+		    int64_t id, struct yerr *err)
 {
 	char object[64];
 
@@ -67,11 +67,11 @@ static int mark_included(struct store_conn *c, const struct store_catalog_new *v
 	int rc;
 
 	if (v->all_approved)
-		return store_exec(c,
-				  "UPDATE catalog_proposals SET status = 'included', included_in = ? "
-				  "WHERE district = ? AND status = 'approved'",
-				  (struct store_param[]){SP_INT(version), SP_TEXT(v->district)}, 2,
-				  NULL, err);
+		return store_exec(
+		    c,
+		    "UPDATE catalog_proposals SET status = 'included', included_in = ? "
+		    "WHERE district = ? AND status = 'approved'",
+		    (struct store_param[]){SP_INT(version), SP_TEXT(v->district)}, 2, NULL, err);
 	for (size_t i = 0; i < v->nids; i++) {
 		struct store_result *res = NULL;
 
@@ -136,8 +136,7 @@ int store_catalog_publish(struct store *s, const struct store_catalog_new *v,
 		return rc;
 	if ((rc = store_begin(c, err)) < 0)
 		goto out;
-	rc = store_query_int(c,
-			     "SELECT count(*) FROM catalog_versions WHERE district = ?",
+	rc = store_query_int(c, "SELECT count(*) FROM catalog_versions WHERE district = ?",
 			     (struct store_param[]){SP_TEXT(v->district)}, 1, 0, &n, err);
 	if (rc < 0)
 		goto out;
@@ -156,12 +155,11 @@ int store_catalog_publish(struct store *s, const struct store_catalog_new *v,
 			"INSERT INTO catalog_versions (district, version, status, created_at, "
 			"created_by, note, sha256, document, activated_at) "
 			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			(struct store_param[]){SP_TEXT(v->district), SP_INT(version),
-					       SP_TEXT(v->activate ? "active" : "published"),
-					       SP_INT(now), SP_TEXT(v->created_by),
-					       SP_TEXT(v->note ? v->note : ""), SP_TEXT(sha),
-					       SP_TEXT(v->document),
-					       v->activate ? SP_INT(now) : SP_NULL},
+			(struct store_param[]){
+			    SP_TEXT(v->district), SP_INT(version),
+			    SP_TEXT(v->activate ? "active" : "published"), SP_INT(now),
+			    SP_TEXT(v->created_by), SP_TEXT(v->note ? v->note : ""), SP_TEXT(sha),
+			    SP_TEXT(v->document), v->activate ? SP_INT(now) : SP_NULL},
 			9, NULL, err);
 	if (rc == STORE_ECONFLICT)
 		yerr_set(err, 409, "version_conflict", "", "同时发布了另一个目录版本，请重试");
@@ -194,8 +192,8 @@ int store_catalog_document(struct store *s, const char *district, long version, 
 		rc = store_exec(c,
 				"SELECT version, sha256, document FROM catalog_versions "
 				"WHERE district = ? AND version = ?",
-				(struct store_param[]){SP_TEXT(district), SP_INT(version)}, 2,
-				&res, err);
+				(struct store_param[]){SP_TEXT(district), SP_INT(version)}, 2, &res,
+				err);
 	else
 		rc = store_exec(c,
 				"SELECT version, sha256, document FROM catalog_versions "
@@ -213,8 +211,9 @@ int store_catalog_document(struct store *s, const char *district, long version, 
 	}
 	sha256_hex(store_cell(res, 0, 2), sha);
 	if (strcmp(sha, store_cell(res, 0, 1)) != 0) {
-		rc = yerr_set(err, 500, "catalog_corrupt", "",
-			      "目录版本 %s 的内容与其校验值不符，已拒绝使用", store_cell(res, 0, 0));
+		rc =
+		    yerr_set(err, 500, "catalog_corrupt", "",
+			     "目录版本 %s 的内容与其校验值不符，已拒绝使用", store_cell(res, 0, 0));
 		store_result_free(res);
 		return rc;
 	}
@@ -241,24 +240,24 @@ int store_catalog_activate(struct store *s, const char *district, long version,
 		return rc;
 	if ((rc = store_begin(c, err)) < 0)
 		goto out;
-	rc = store_query_int(c,
-			     "SELECT count(*) FROM catalog_versions WHERE district = ? AND version = ?",
-			     (struct store_param[]){SP_TEXT(district), SP_INT(version)}, 2, 0,
-			     &exists, err);
+	rc = store_query_int(
+	    c, "SELECT count(*) FROM catalog_versions WHERE district = ? AND version = ?",
+	    (struct store_param[]){SP_TEXT(district), SP_INT(version)}, 2, 0, &exists, err);
 	if (rc < 0)
 		goto out;
 	if (!exists) {
-		rc = yerr_set(err, 404, "unknown_version", "version", "目录版本 %ld 不存在", version);
+		rc = yerr_set(err, 404, "unknown_version", "version", "目录版本 %ld 不存在",
+			      version);
 		goto out;
 	}
 	if ((rc = retire_active(c, district, &previous, err)) < 0)
 		goto out;
-	rc = store_exec(c,
-			"UPDATE catalog_versions SET status = 'active', activated_at = ? "
-			"WHERE district = ? AND version = ?",
-			(struct store_param[]){SP_INT(time(NULL)), SP_TEXT(district),
-					       SP_INT(version)},
-			3, NULL, err);
+	rc = store_exec(
+	    c,
+	    "UPDATE catalog_versions SET status = 'active', activated_at = ? "
+	    "WHERE district = ? AND version = ?",
+	    (struct store_param[]){SP_INT(time(NULL)), SP_TEXT(district), SP_INT(version)}, 3, NULL,
+	    err);
 	if (rc == STORE_ECONFLICT)
 		yerr_set(err, 409, "version_conflict", "", "同时启用了另一个目录版本，请重试");
 	if (rc == 0)
@@ -287,13 +286,13 @@ int store_catalog_versions(struct store *s, const char *district, long limit, lo
 	rc = store_query_int(c, "SELECT count(*) FROM catalog_versions WHERE district = ?",
 			     (struct store_param[]){SP_TEXT(district)}, 1, 0, &n, err);
 	if (rc == 0)
-		rc = store_exec(c,
-				"SELECT version, status, created_at, created_by, note, sha256, "
-				"activated_at FROM catalog_versions WHERE district = ? "
-				"ORDER BY version DESC LIMIT ? OFFSET ?",
-				(struct store_param[]){SP_TEXT(district), SP_INT(limit),
-						       SP_INT(offset)},
-				3, &res, err);
+		rc = store_exec(
+		    c,
+		    "SELECT version, status, created_at, created_by, note, sha256, "
+		    "activated_at FROM catalog_versions WHERE district = ? "
+		    "ORDER BY version DESC LIMIT ? OFFSET ?",
+		    (struct store_param[]){SP_TEXT(district), SP_INT(limit), SP_INT(offset)}, 3,
+		    &res, err);
 	if (rc == 0)
 		rc = store_exec(c,
 				"SELECT included_in, id FROM catalog_proposals WHERE district = ? "
@@ -309,14 +308,14 @@ int store_catalog_versions(struct store *s, const char *district, long limit, lo
 
 		for (int k = 0; k < props->rows; k++)
 			if (store_cell_int(props, k, 0, 0) == v)
-				json_array_append_new(ids, json_integer(store_cell_int(props, k, 1, 0)));
-		json_array_append_new(*items,
-				      json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "version",
-						(json_int_t)v, "status", cell_str(res, i, 1),
-						"created_at", cell_int(res, i, 2), "created_by",
-						cell_str(res, i, 3), "note", cell_str(res, i, 4),
-						"sha256", cell_str(res, i, 5), "activated_at",
-						cell_int(res, i, 6), "proposals", ids));
+				json_array_append_new(ids,
+						      json_integer(store_cell_int(props, k, 1, 0)));
+		json_array_append_new(
+		    *items, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "version", (json_int_t)v,
+				      "status", cell_str(res, i, 1), "created_at",
+				      cell_int(res, i, 2), "created_by", cell_str(res, i, 3),
+				      "note", cell_str(res, i, 4), "sha256", cell_str(res, i, 5),
+				      "activated_at", cell_int(res, i, 6), "proposals", ids));
 	}
 	*total = (long)n;
 out:
@@ -375,9 +374,9 @@ static json_t *proposal_json(const struct store_result *r, int i)
 			 cell_str(r, i, 12), "included_in", cell_int(r, i, 13));
 }
 
-#define PROPOSAL_WHERE                                                  \
-	" FROM catalog_proposals WHERE district = ? "                   \
-	"AND (CAST(? AS TEXT) IS NULL OR department = ?) "              \
+#define PROPOSAL_WHERE                                     \
+	" FROM catalog_proposals WHERE district = ? "      \
+	"AND (CAST(? AS TEXT) IS NULL OR department = ?) " \
 	"AND (CAST(? AS TEXT) IS NULL OR status = ?)"
 
 int store_catalog_proposals(struct store *s, const char *district, const char *department,
@@ -404,9 +403,9 @@ int store_catalog_proposals(struct store *s, const char *district, const char *d
 		return rc;
 	rc = store_query_int(c, "SELECT count(*)" PROPOSAL_WHERE, params, 5, 0, &n, err);
 	if (rc == 0)
-		rc = store_exec(c, "SELECT " PROPOSAL_COLS PROPOSAL_WHERE
-				   " ORDER BY id DESC LIMIT ? OFFSET ?",
-				params, 7, &res, err);
+		rc = store_exec(
+		    c, "SELECT " PROPOSAL_COLS PROPOSAL_WHERE " ORDER BY id DESC LIMIT ? OFFSET ?",
+		    params, 7, &res, err);
 	store_release(c);
 	if (rc == 0) {
 		*items = json_array();
@@ -426,12 +425,13 @@ static int proposal_read(struct store_conn *c, const char *district, int64_t id,
 	int rc;
 
 	*out = NULL;
-	rc = store_exec(c, "SELECT " PROPOSAL_COLS " FROM catalog_proposals "
-			   "WHERE district = ? AND id = ?",
+	rc = store_exec(c,
+			"SELECT " PROPOSAL_COLS " FROM catalog_proposals "
+			"WHERE district = ? AND id = ?",
 			(struct store_param[]){SP_TEXT(district), SP_INT(id)}, 2, &res, err);
 	if (rc == 0 && res->rows == 0)
-		rc = yerr_set(err, 404, "unknown_proposal", "id", "建议 %lld 不存在",
-			      (long long)id);
+		rc =
+		    yerr_set(err, 404, "unknown_proposal", "id", "建议 %lld 不存在", (long long)id);
 	else if (rc == 0)
 		*out = proposal_json(res, 0);
 	store_result_free(res);
@@ -452,8 +452,8 @@ int store_catalog_proposal_get(struct store *s, const char *district, int64_t id
 	return rc;
 }
 
-int store_catalog_proposal_decide(struct store *s, const char *district, int64_t id,
-				  bool approve, const char *by, const char *comment,
+int store_catalog_proposal_decide(struct store *s, const char *district, int64_t id, bool approve,
+				  const char *by, const char *comment,
 				  const struct store_catalog_hook *hook, json_t **out,
 				  struct yerr *err)
 {

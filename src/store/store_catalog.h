@@ -125,8 +125,8 @@ int store_catalog_proposal_get(struct store *s, const char *district, int64_t id
  * 404 unknown_proposal, 409 proposal_decided when it is no longer pending.
  * *out (may be NULL) receives the proposal as it now stands.
  */
-int store_catalog_proposal_decide(struct store *s, const char *district, int64_t id,
-				  bool approve, const char *by, const char *comment,
+int store_catalog_proposal_decide(struct store *s, const char *district, int64_t id, bool approve,
+				  const char *by, const char *comment,
 				  const struct store_catalog_hook *hook, json_t **out,
 				  struct yerr *err);
 

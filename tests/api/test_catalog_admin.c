@@ -97,7 +97,7 @@ static json_t *find_by(json_t *array, const char *key, const char *value)
 	json_t *it;
 	size_t i;
 
-	json_array_foreach(array, i, it)
+	json_array_foreach (array, i, it)
 		if (strcmp(json_string_value(json_object_get(it, key)) ?: "", value) == 0)
 			return it;
 	return NULL;
@@ -150,8 +150,10 @@ static void test_versions(void **state)
 	assert_int_equal(json_integer_value(json_object_get(r.json, "total")), 1);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "active")), 1);
 	items = json_object_get(r.json, "items");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "status")), "active");
-	assert_int_equal(json_string_length(json_object_get(json_array_get(items, 0), "sha256")), 64);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "status")),
+			    "active");
+	assert_int_equal(json_string_length(json_object_get(json_array_get(items, 0), "sha256")),
+			 64);
 	resp_free(&r);
 
 	/* Publish a changed copy of the active document. */
@@ -186,7 +188,8 @@ static void test_versions(void **state)
 	assert_string_equal(json_string_value(json_object_get(ch, "kind")), "changed");
 	assert_string_equal(json_string_value(json_object_get(ch, "entity")), "industry");
 	assert_string_equal(json_string_value(json_object_get(ch, "id")), "bianlidian");
-	assert_string_equal(json_string_value(json_array_get(json_object_get(ch, "keys"), 0)), "name");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(ch, "keys"), 0)),
+			    "name");
 	resp_free(&r);
 	get("/api/v1/catalog/versions/1/diff?against=2", &r);
 	assert_int_equal(r.status, 200);
@@ -213,8 +216,10 @@ static void test_versions(void **state)
 	assert_int_equal(active_version(), 2);
 	get("/api/v1/catalog/versions", &r);
 	items = json_object_get(r.json, "items");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "status")), "active");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "status")), "retired");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "status")),
+			    "active");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "status")),
+			    "retired");
 	resp_free(&r);
 
 	/* And back. */
@@ -251,12 +256,13 @@ static void test_broken_document(void **state)
 	json_object_set_new(ind, "lead", json_string("nobody"));
 	ind = find_by(json_object_get(doc, "industries"), "code", "yaodian");
 	json_object_set_new(ind, "permits", json_pack("[s]", "P_does_not_exist"));
-	post("/api/v1/catalog/versions", json_pack("{s:o,s:b}", "document", doc, "activate", 1), &r);
+	post("/api/v1/catalog/versions", json_pack("{s:o,s:b}", "document", doc, "activate", 1),
+	     &r);
 	assert_error(&r, 400, "catalog_invalid", "document");
 	problems = json_object_get(json_object_get(r.json, "error"), "problems");
 	assert_true(json_array_size(problems) >= 3);
 	int dept = 0, lead = 0, perm = 0;
-	json_array_foreach(problems, i, p) {
+	json_array_foreach (problems, i, p) {
 		const char *msg = json_string_value(json_object_get(p, "message"));
 
 		assert_true(json_is_string(json_object_get(p, "file")));
@@ -296,8 +302,8 @@ static void test_broken_document(void **state)
 
 static json_t *proposal(const char *kind, const char *industry, const char *title)
 {
-	return json_pack("{s:s,s:s?,s:s,s:s,s:s}", "kind", kind, "industry", industry, "title", title,
-			 "reason", "群众反映办理环节多", "detail", "建议把招牌设置纳入");
+	return json_pack("{s:s,s:s?,s:s,s:s,s:s}", "kind", kind, "industry", industry, "title",
+			 title, "reason", "群众反映办理环节多", "detail", "建议把招牌设置纳入");
 }
 
 static void test_proposals(void **state)
@@ -309,7 +315,8 @@ static void test_proposals(void **state)
 
 	(void)state;
 	as("reviewer"); /* 区市场监管局 */
-	post("/api/v1/catalog/proposals", proposal("change", "bianlidian", "便利店增加招牌情形"), &r);
+	post("/api/v1/catalog/proposals", proposal("change", "bianlidian", "便利店增加招牌情形"),
+	     &r);
 	assert_int_equal(r.status, 201);
 	id = (long)json_integer_value(json_object_get(r.json, "id"));
 	assert_string_equal(json_string_value(json_object_get(r.json, "status")), "pending");
@@ -365,10 +372,12 @@ static void test_proposals(void **state)
 	get("/api/v1/catalog/proposals?status=bogus", &r);
 	assert_error(&r, 400, "invalid_value", "status");
 	resp_free(&r);
-	post(path, json_pack("{s:s,s:s}", "decision", "approve", "comment", "同意，纳入下一版"), &r);
+	post(path, json_pack("{s:s,s:s}", "decision", "approve", "comment", "同意，纳入下一版"),
+	     &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(json_string_value(json_object_get(r.json, "status")), "approved");
-	assert_string_equal(json_string_value(json_object_get(r.json, "decided_by")), "catalog_admin");
+	assert_string_equal(json_string_value(json_object_get(r.json, "decided_by")),
+			    "catalog_admin");
 	resp_free(&r);
 	post(path, json_pack("{s:s}", "decision", "reject"), &r); /* decided already */
 	assert_error(&r, 400, "required", "comment");
@@ -380,11 +389,13 @@ static void test_proposals(void **state)
 	assert_error(&r, 400, "invalid_value", "decision");
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/catalog/proposals/%ld/decision", id2);
-	post(path, json_pack("{s:s,s:s}", "decision", "reject", "comment", "不属于一业一证范围"), &r);
+	post(path, json_pack("{s:s,s:s}", "decision", "reject", "comment", "不属于一业一证范围"),
+	     &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(json_string_value(json_object_get(r.json, "status")), "rejected");
 	resp_free(&r);
-	post("/api/v1/catalog/proposals/999999/decision", json_pack("{s:s}", "decision", "approve"), &r);
+	post("/api/v1/catalog/proposals/999999/decision", json_pack("{s:s}", "decision", "approve"),
+	     &r);
 	assert_error(&r, 404, "unknown_proposal", "*");
 	resp_free(&r);
 
@@ -397,12 +408,14 @@ static void test_proposals(void **state)
 
 	/* Naming a proposal that is not approved publishes nothing. */
 	doc = active_document();
-	post("/api/v1/catalog/versions", json_pack("{s:O,s:[I]}", "document", doc, "proposals", (json_int_t)id3), &r);
+	post("/api/v1/catalog/versions",
+	     json_pack("{s:O,s:[I]}", "document", doc, "proposals", (json_int_t)id3), &r);
 	assert_error(&r, 400, "proposal_not_approved", "proposals[0]");
 	resp_free(&r);
 
 	/* Publishing the next version includes the approved proposal. */
-	post("/api/v1/catalog/versions", json_pack("{s:o,s:s}", "document", doc, "note", "纳入建议"), &r);
+	post("/api/v1/catalog/versions",
+	     json_pack("{s:o,s:s}", "document", doc, "note", "纳入建议"), &r);
 	assert_int_equal(r.status, 201);
 	version = (long)json_integer_value(json_object_get(r.json, "version"));
 	resp_free(&r);
@@ -410,12 +423,16 @@ static void test_proposals(void **state)
 	items = json_object_get(r.json, "items");
 	assert_int_equal(json_array_size(items), 1);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "id")), id);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "included_in")), version);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(items, 0), "included_in")), version);
 	resp_free(&r);
 	get("/api/v1/catalog/versions", &r);
 	items = json_object_get(r.json, "items");
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "version")), version);
-	assert_int_equal(json_integer_value(json_array_get(json_object_get(json_array_get(items, 0), "proposals"), 0)), id);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "version")),
+			 version);
+	assert_int_equal(json_integer_value(json_array_get(
+			     json_object_get(json_array_get(items, 0), "proposals"), 0)),
+			 id);
 	resp_free(&r);
 	get("/api/v1/catalog/proposals?status=pending", &r);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "total")), 1); /* reviewer2's */
@@ -425,10 +442,10 @@ static void test_proposals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_permissions),
-		cmocka_unit_test(test_versions),
-		cmocka_unit_test(test_broken_document),
-		cmocka_unit_test(test_proposals),
+	    cmocka_unit_test(test_permissions),
+	    cmocka_unit_test(test_versions),
+	    cmocka_unit_test(test_broken_document),
+	    cmocka_unit_test(test_proposals),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -63,7 +63,7 @@ static json_t *search(const char *query, long *total)
 	curl_free(enc);
 	get(path, &r);
 	assert_int_equal(r.status, 200);
-	json_array_foreach(json_object_get(r.json, "items"), i, it)
+	json_array_foreach (json_object_get(r.json, "items"), i, it)
 		json_array_append(names, json_object_get(it, "name"));
 	*total = json_integer_value(json_object_get(r.json, "total"));
 	assert_int_equal(json_integer_value(json_object_get(r.json, "catalog_version")), 1);
@@ -109,8 +109,7 @@ static void test_search(void **state)
 	assert_true(json_string_length(json_object_get(json_object_get(item, "lead"), "name")) > 0);
 	assert_true(json_is_array(json_object_get(item, "cooperating")));
 	assert_true(json_integer_value(json_object_get(item, "permits")) >= 1);
-	assert_true(json_is_string(
-		json_object_get(json_object_get(item, "provenance"), "status")));
+	assert_true(json_is_string(json_object_get(json_object_get(item, "provenance"), "status")));
 	resp_free(&r);
 
 	names = search("量子计算机", &total);
@@ -149,7 +148,7 @@ static void test_every_industry_page(void **state)
 	(void)state;
 	get("/api/v1/industries", &list);
 	assert_int_equal(list.status, 200);
-	json_array_foreach(json_object_get(list.json, "items"), i, it) {
+	json_array_foreach (json_object_get(list.json, "items"), i, it) {
 		const char *code = json_string_value(json_object_get(it, "code"));
 
 		snprintf(path, sizeof(path), "/api/v1/industries/%s", code);
@@ -158,23 +157,28 @@ static void test_every_industry_page(void **state)
 		assert_int_equal(json_integer_value(json_object_get(r.json, "catalog_version")), 1);
 		assert_string_equal(json_string_value(json_object_get(r.json, "code")), code);
 		assert_true(json_string_length(json_object_get(r.json, "description")) > 0);
-		assert_true(json_string_length(json_object_get(json_object_get(r.json, "lead"), "name")) > 0);
+		assert_true(json_string_length(
+				json_object_get(json_object_get(r.json, "lead"), "name")) > 0);
 		assert_true(json_array_size(json_object_get(r.json, "permits")) >= 1);
-		json_array_foreach(json_object_get(r.json, "permits"), k, p) {
+		json_array_foreach (json_object_get(r.json, "permits"), k, p) {
 			assert_true(json_string_length(json_object_get(p, "name")) > 0);
-			assert_true(json_string_length(
-					    json_object_get(json_object_get(p, "department"), "name")) > 0);
+			assert_true(json_string_length(json_object_get(
+					json_object_get(p, "department"), "name")) > 0);
 			assert_true(json_is_string(json_object_get(p, "legal_basis")));
 			assert_true(json_is_integer(json_object_get(p, "committed_days")));
 			assert_true(json_is_boolean(json_object_get(p, "inspection")));
 		}
 		g = json_object_get(r.json, "conditions");
 		assert_int_equal(json_array_size(g), 5);
-		assert_string_equal(json_string_value(json_object_get(json_array_get(g, 0), "category")), "场所");
-		assert_string_equal(json_string_value(json_object_get(json_array_get(g, 4), "category")), "管理制度");
+		assert_string_equal(
+		    json_string_value(json_object_get(json_array_get(g, 0), "category")), "场所");
+		assert_string_equal(
+		    json_string_value(json_object_get(json_array_get(g, 4), "category")),
+		    "管理制度");
 		assert_true(json_array_size(json_object_get(r.json, "materials")) >= 1);
 		assert_true(json_array_size(json_object_get(r.json, "questions")) >= 1);
-		assert_true(json_integer_value(json_object_get(json_object_get(r.json, "time_limits"), "max_days")) >= 1);
+		assert_true(json_integer_value(json_object_get(
+				json_object_get(r.json, "time_limits"), "max_days")) >= 1);
 		resp_free(&r);
 	}
 	resp_free(&list);
@@ -198,8 +202,10 @@ static json_t *valid_answer(const json_t *q)
 		return json_pack("[O]", json_object_get(json_array_get(opts, 0), "value"));
 	if (strcmp(type, "number") == 0) {
 		double lo = json_number_value(json_object_get(q, "min"));
-		double hi = json_object_get(q, "max") ? json_number_value(json_object_get(q, "max")) : lo + 100;
-		return json_integer((json_int_t)((lo + hi) / 2 > lo + 50 ? lo + 50 : (lo + hi) / 2));
+		double hi = json_object_get(q, "max") ? json_number_value(json_object_get(q, "max"))
+						      : lo + 100;
+		return json_integer(
+		    (json_int_t)((lo + hi) / 2 > lo + 50 ? lo + 50 : (lo + hi) / 2));
 	}
 	return json_string("测试");
 }
@@ -213,7 +219,7 @@ static void test_every_industry_guide(void **state)
 
 	(void)state;
 	get("/api/v1/industries", &list);
-	json_array_foreach(json_object_get(list.json, "items"), i, it) {
+	json_array_foreach (json_object_get(list.json, "items"), i, it) {
 		const char *code = json_string_value(json_object_get(it, "code"));
 		json_t *answers = json_object();
 		int rounds;
@@ -223,12 +229,14 @@ static void test_every_industry_guide(void **state)
 			if (r.status != 200)
 				fprintf(stderr, "%s: %s\n", code, r.body);
 			assert_int_equal(r.status, 200);
-			assert_int_equal(json_integer_value(json_object_get(r.json, "catalog_version")), 1);
+			assert_int_equal(
+			    json_integer_value(json_object_get(r.json, "catalog_version")), 1);
 			if (json_is_true(json_object_get(r.json, "complete")))
 				break;
 			assert_true(json_array_size(json_object_get(r.json, "next_questions")) > 0);
-			json_array_foreach(json_object_get(r.json, "next_questions"), k, q)
-				json_object_set_new(answers, json_string_value(json_object_get(q, "id")),
+			json_array_foreach (json_object_get(r.json, "next_questions"), k, q)
+				json_object_set_new(answers,
+						    json_string_value(json_object_get(q, "id")),
 						    valid_answer(q));
 			resp_free(&r);
 		}
@@ -246,7 +254,7 @@ static void test_every_industry_guide(void **state)
 static long cost(const json_t *res, const char *which, const char *key)
 {
 	return (long)json_integer_value(
-		json_object_get(json_object_get(json_object_get(res, "savings"), which), key));
+	    json_object_get(json_object_get(json_object_get(res, "savings"), which), key));
 }
 
 /* 便利店 with all five permits: the figures the reform published. */
@@ -261,7 +269,7 @@ static void test_bianlidian_figures(void **state)
 	snprintf(path, sizeof(path), "%s/catalog/industries/bianlidian.json", source_dir());
 	ind = json_load_file(path, 0, NULL);
 	assert_non_null(ind);
-	json_array_foreach(json_object_get(ind, "tests"), i, t)
+	json_array_foreach (json_object_get(ind, "tests"), i, t)
 		if (json_array_size(json_object_get(json_object_get(t, "expect"), "permits")) == 5)
 			answers = json_deep_copy(json_object_get(t, "answers"));
 	json_decref(ind);
@@ -325,7 +333,8 @@ static void test_guide_errors(void **state)
 	assert_error(&r, 400, "invalid_type", "industry");
 	resp_free(&r);
 
-	http_json(&srv, "POST", "/api/v1/guide", json_pack("{s:s,s:i}", "industry", "bianlidian", "extra", 1), &r);
+	http_json(&srv, "POST", "/api/v1/guide",
+		  json_pack("{s:s,s:i}", "industry", "bianlidian", "extra", 1), &r);
 	assert_error(&r, 400, "unknown_field", "extra");
 	resp_free(&r);
 
@@ -410,7 +419,8 @@ static void test_cli_import(void **state)
 	(void)state;
 	/* Two unrelated faults: every one is listed, nothing is written. */
 	copy_catalog(bad, sizeof(bad));
-	edit_file(bad, "permits.json", "\"department\": \"scjgj\"", "\"department\": \"no_such_dept\"");
+	edit_file(bad, "permits.json", "\"department\": \"scjgj\"",
+		  "\"department\": \"no_such_dept\"");
 	edit_file(bad, "industries/shudian.json", "\"lead\": \"", "\"lead\": \"x_");
 	rc = server_cli(&srv, &out, (const char *[]){"catalog", "import", bad, "--activate", NULL});
 	assert_int_equal(rc, 1);
@@ -421,8 +431,11 @@ static void test_cli_import(void **state)
 
 	/* A good copy becomes version 2 — so the failed import wrote nothing. */
 	copy_catalog(good, sizeof(good));
-	edit_file(good, "industries/bianlidian.json", "\"name\": \"便利店\"", "\"name\": \"便利店（新版）\"");
-	rc = server_cli(&srv, &out, (const char *[]){"catalog", "import", good, "--activate", "--note", "试验", NULL});
+	edit_file(good, "industries/bianlidian.json", "\"name\": \"便利店\"",
+		  "\"name\": \"便利店（新版）\"");
+	rc = server_cli(
+	    &srv, &out,
+	    (const char *[]){"catalog", "import", good, "--activate", "--note", "试验", NULL});
 	if (rc != 0)
 		fprintf(stderr, "%s\n", out);
 	assert_int_equal(rc, 0);
@@ -438,8 +451,9 @@ static void test_cli_import(void **state)
 	guide("bianlidian", NULL, &r);
 	assert_int_equal(r.status, 200);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "catalog_version")), 2);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "industry"), "name")),
-			    "便利店（新版）");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "industry"), "name")),
+	    "便利店（新版）");
 	resp_free(&r);
 
 	/* yiye init again imports nothing. */
@@ -455,14 +469,14 @@ static void test_cli_import(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_search),
-		cmocka_unit_test(test_catalog_info),
-		cmocka_unit_test(test_every_industry_page),
-		cmocka_unit_test(test_every_industry_guide),
-		cmocka_unit_test(test_bianlidian_figures),
-		cmocka_unit_test(test_guide_errors),
-		cmocka_unit_test(test_admin_routes_need_login),
-		cmocka_unit_test(test_cli_import),
+	    cmocka_unit_test(test_search),
+	    cmocka_unit_test(test_catalog_info),
+	    cmocka_unit_test(test_every_industry_page),
+	    cmocka_unit_test(test_every_industry_guide),
+	    cmocka_unit_test(test_bianlidian_figures),
+	    cmocka_unit_test(test_guide_errors),
+	    cmocka_unit_test(test_admin_routes_need_login),
+	    cmocka_unit_test(test_cli_import),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
