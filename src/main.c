@@ -17,6 +17,7 @@ static const struct {
 	{"catalog", cmd_catalog, "检查、测试、导入行业目录"},
 	{"backup", cmd_backup, "备份数据库（可在平台运行时进行）"},
 	{"restore", cmd_restore, "用备份整体替换数据库（须先停止平台）"},
+	{"audit", cmd_audit, "校验审计日志哈希链（audit verify）"},
 	/* @@commands@@ */
 	{"version", cmd_version, "显示版本"},
 };

@@ -15,6 +15,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 
@@ -29,5 +30,10 @@ int cli_common_option(struct app_config *cfg, int opt, const char *arg);
 /* Imports every year file (catalog/calendar/YYYY.json) not yet in the store. */
 int cli_calendar_import_dir(struct app *app, const char *dir, int *imported, struct yerr *err);
 int cli_calendar_import_file(struct app *app, const char *path, struct yerr *err);
+/* The accounts part of `yiye init` (demo.c): seeds departments from
+ * CATALOG/departments.json, creates the first administrator (printing its
+ * one-time password) or, with demo, every demo account and
+ * DATA/demo-accounts.json. Idempotent. */
+int cli_accounts_init(struct app *app, const char *catalog_dir, int demo, struct yerr *err);
 
 #endif

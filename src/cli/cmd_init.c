@@ -56,7 +56,6 @@ int cmd_init(int argc, char **argv)
 			return 2;
 		}
 	}
-	(void)demo;
 	if (app_config_finish(&app.cfg, &e) < 0 || app_open(&app, &e) < 0)
 		goto fail;
 	snprintf(caldir, sizeof(caldir), "%s/calendar", catalog);
@@ -64,6 +63,8 @@ int cmd_init(int argc, char **argv)
 		goto fail;
 	printf("数据库：%s\n节假日：新导入 %d 年\n", store_describe(app.store), imported);
 	if (cli_catalog_import_initial(&app, catalog, &e) < 0)
+		goto fail;
+	if (cli_accounts_init(&app, catalog, demo, &e) < 0)
 		goto fail;
 	rc = 0;
 	goto out;

@@ -1,0 +1,305 @@
+/*
+ * demo.c — the accounts part of `yiye init`: departments seeded from
+ * catalog/departments.json, the first system administrator, and with --demo
+ * one account per role written to DATA/demo-accounts.json (mode 0600).
+ * Everything is idempotent: running init again creates nothing twice.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/ident.h"
+#include "core/password.h"
+#include "store/store_account.h"
+#include "store/store_audit.h"
+
+#define DEPARTMENTS_FILE_MAX (1u << 20)
+
+static const struct demo_account {
+	const char *username;
+	const char *display_name;
+	enum role role;
+	const char *department; /* NULL: none */
+} demo_accounts[] = {
+	{"applicant", "徐汇示范便利店有限公司", ROLE_APPLICANT, NULL},
+	{"clerk", "窗口受理员（演示）", ROLE_WINDOW_CLERK, "xzfwzx"},
+	{"reviewer", "市场监管审核员（演示）", ROLE_REVIEWER, "scjgj"},
+	{"reviewer2", "文化旅游审核员（演示）", ROLE_REVIEWER, "whlyj"},
+	{"inspector", "执法检查员（演示）", ROLE_INSPECTOR, "scjgj"},
+	{"issuer", "制证员（演示）", ROLE_ISSUER, "zwfwb"},
+	{"supervisor", "监管员（演示）", ROLE_SUPERVISOR, "scjgj"},
+	{"catalog_admin", "审改办目录管理员（演示）", ROLE_CATALOG_ADMIN, "sgb"},
+	{"admin", "系统管理员", ROLE_SYSTEM_ADMIN, NULL},
+	{"auditor", "审计员（演示）", ROLE_AUDITOR, NULL},
+};
+
+static int pwhash_fast(void)
+{
+	const char *v = getenv("YIYE_PWHASH_FAST");
+
+	return v && strcmp(v, "1") == 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* Audits a change made by init itself, inside its transaction. */
+static int audit_init(struct store_conn *c, const char *action, const char *object,
+		      struct yerr *err)
+{
+	struct audit_entry e = {.ts_ms = now_ms(),
+				.actor = "yiye-init",
+				.role = "",
+				.department = "",
+				.action = action,
+				.object = object,
+				.request_id = "",
+				.outcome = "ok",
+				.client = "cli",
+				.detail = ""};
+
+	return audit_append(c, &e, NULL, err);
+}
+
+/* The demo applicant's 统一社会信用代码: a fixed, valid code of an entity
+ * registered in 徐汇区 (310104), so repeated inits agree. */
+static void demo_uscc(char out[IDENT_USCC_LEN + 1])
+{
+	char org[9] = "MA1G4Y2K";
+	struct ident_result r;
+
+	memcpy(out, "91310104", 8);
+	memcpy(out + 8, org, 8);
+	out[16] = ident_org_check_char(org);
+	out[17] = ident_uscc_check_char(out);
+	out[18] = '\0';
+	ident_check_uscc(out, IDENT_USCC_LEN, &r);
+	if (!r.valid)
+		abort(); /* the constant above is wrong */
+}
+
+static int seed_departments(struct store_conn *c, const char *catalog_dir, int *added,
+			    struct yerr *err)
+{
+	char path[1100], object[64];
+	char *text = NULL;
+	size_t len, i;
+	json_t *all, *d;
+	json_error_t jerr;
+	int rc = 0;
+
+	*added = 0;
+	snprintf(path, sizeof(path), "%s/departments.json", catalog_dir);
+	if (cli_read_file(path, DEPARTMENTS_FILE_MAX, &text, &len, err) < 0)
+		return -1;
+	all = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(text);
+	if (!json_is_array(all)) {
+		json_decref(all);
+		return yerr_set(err, 400, "departments", path, "部门文件不是 JSON 数组：%s", jerr.text);
+	}
+	json_array_foreach(all, i, d)
+	{
+		const char *code = json_string_value(json_object_get(d, "code"));
+		const char *name = json_string_value(json_object_get(d, "name"));
+
+		if (code == NULL || name == NULL || strlen(code) > DEPT_CODE_MAX ||
+		    strlen(name) > DEPT_NAME_MAX) {
+			rc = yerr_set(err, 400, "departments", path, "第 %zu 个部门缺少 code 或 name",
+				      i + 1);
+			break;
+		}
+		rc = store_department_seed(c, code, name, (int64_t)time(NULL), err);
+		if (rc == 1) {
+			(*added)++;
+			snprintf(object, sizeof(object), "department:%s", code);
+			rc = audit_init(c, "department.create", object, err);
+		}
+		if (rc < 0)
+			break;
+	}
+	json_decref(all);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Creates the user, or resets its password when it exists; one transaction
+ * with its audit entry. */
+static int put_user(struct store_conn *c, const struct demo_account *a, const char *pw,
+		    int must_change, int with_entity, struct yerr *err)
+{
+	struct store_user u;
+	char object[48], uscc[IDENT_USCC_LEN + 1], hash[PASSWORD_HASH_SIZE];
+	int64_t now = (int64_t)time(NULL), entity_id = 0;
+	int rc;
+
+	if (password_hash(pw, pwhash_fast(), hash) < 0)
+		return yerr_set(err, 500, "hash", "", "无法计算密码散列（内存不足？）");
+	if ((rc = store_begin(c, err)) < 0)
+		return rc;
+	rc = store_user_get_by_name(c, a->username, &u, err);
+	if (rc == 0) {
+		rc = store_user_set_password(c, u.id, hash, must_change, now, err);
+		snprintf(object, sizeof(object), "user:%" PRId64, u.id);
+		if (rc == 0)
+			rc = audit_init(c, "user.password_reset", object, err);
+	} else if (rc == STORE_ENOTFOUND) {
+		memset(&u, 0, sizeof(u));
+		memcpy(u.password_hash, hash, sizeof(hash));
+		snprintf(u.username, sizeof(u.username), "%s", a->username);
+		snprintf(u.display_name, sizeof(u.display_name), "%s", a->display_name);
+		snprintf(u.department, sizeof(u.department), "%s", a->department ? a->department : "");
+		u.roles = ROLE_BIT(a->role);
+		u.must_change_password = must_change;
+		rc = 0;
+		if (with_entity) {
+			demo_uscc(uscc);
+			rc = store_entity_insert(c, uscc, a->display_name, now, &entity_id, err);
+			u.entity_id = entity_id;
+		}
+		if (rc == 0)
+			rc = store_user_insert(c, &u, now, err);
+		snprintf(object, sizeof(object), "user:%" PRId64, u.id);
+		if (rc == 0)
+			rc = audit_init(c, "user.create", object, err);
+	}
+	if (rc == 0)
+		rc = store_commit(c, err);
+	else
+		store_rollback(c);
+	sodium_memzero(u.password_hash, sizeof(u.password_hash));
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
+/* Writes the demo accounts file atomically with mode 0600. */
+static int write_demo_file(const char *dir, json_t *list, struct yerr *err)
+{
+	char path[1100], tmp[1110];
+	char *text = json_dumps(list, JSON_INDENT(2));
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "%s/demo-accounts.json", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (text == NULL)
+		abort();
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ok = fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text) &&
+	     write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+	if (fd >= 0)
+		close(fd);
+	sodium_memzero(text, strlen(text));
+	free(text);
+	if (!ok || chmod(tmp, 0600) < 0 || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return yerr_set(err, 500, "demo_file", path, "无法写入 %s：%s", path, strerror(errno));
+	}
+	return 0;
+}
+
+/* Password of username in a previous demo-accounts.json, or NULL. */
+static const char *known_password(json_t *old, const char *username)
+{
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(old, i, item)
+	{
+		const char *u = json_string_value(json_object_get(item, "username"));
+
+		if (u && strcmp(u, username) == 0)
+			return json_string_value(json_object_get(item, "password"));
+	}
+	return NULL;
+}
+
+static int init_demo(struct app *app, struct store_conn *c, struct yerr *err)
+{
+	char path[1100], pw[PASSWORD_GEN_LEN + 1];
+	json_t *old, *list = json_array();
+	int created = 0, rc = 0;
+
+	snprintf(path, sizeof(path), "%s/demo-accounts.json", app->cfg.data_dir);
+	old = json_load_file(path, 0, NULL);
+	for (size_t i = 0; rc == 0 && i < sizeof(demo_accounts) / sizeof(demo_accounts[0]); i++) {
+		const struct demo_account *a = &demo_accounts[i];
+		const char *known = known_password(old, a->username);
+		struct store_user u;
+		int exists = store_user_get_by_name(c, a->username, &u, err) == 0;
+
+		if (exists && known && password_verify(u.password_hash, known))
+			snprintf(pw, sizeof(pw), "%s", known); /* nothing to do */
+		else {
+			password_generate(a->username, pw);
+			rc = put_user(c, a, pw, 0, a->role == ROLE_APPLICANT, err);
+			created++;
+		}
+		sodium_memzero(u.password_hash, sizeof(u.password_hash));
+		json_array_append_new(list,
+				      json_pack("{s:s,s:s,s:[s],s:o}", "username", a->username,
+						"password", pw, "roles", role_name(a->role),
+						"department",
+						a->department ? json_string(a->department)
+							      : json_null()));
+	}
+	json_decref(old);
+	sodium_memzero(pw, sizeof(pw));
+	if (rc == 0)
+		rc = write_demo_file(app->cfg.data_dir, list, err);
+	json_decref(list);
+	if (rc == 0)
+		printf("演示账号：新建或重置 %d 个，密码见 %s（仅本机可读）\n", created, path);
+	return rc;
+}
+
+int cli_accounts_init(struct app *app, const char *catalog_dir, int demo, struct yerr *err)
+{
+	static const struct demo_account admin = {"admin", "系统管理员", ROLE_SYSTEM_ADMIN, NULL};
+	struct store_conn *c;
+	struct store_user u;
+	int added = 0, rc;
+
+	if ((rc = store_acquire(app->store, &c, err)) < 0)
+		return rc;
+	rc = store_begin(c, err);
+	if (rc == 0)
+		rc = seed_departments(c, catalog_dir, &added, err);
+	if (rc == 0)
+		rc = store_commit(c, err);
+	if (rc == 0)
+		printf("部门：新增 %d 个\n", added);
+	if (rc == 0 && demo)
+		rc = init_demo(app, c, err);
+	else if (rc == 0) {
+		rc = store_user_get_by_name(c, "admin", &u, err);
+		if (rc == 0)
+			printf("系统管理员 admin 已存在\n");
+		else if (rc == STORE_ENOTFOUND) {
+			char pw[PASSWORD_GEN_LEN + 1];
+
+			password_generate("admin", pw);
+			rc = put_user(c, &admin, pw, 1, 0, err);
+			if (rc == 0)
+				printf("已创建系统管理员 admin，一次性密码：%s\n"
+				       "（请妥善保管；首次登录后须修改）\n",
+				       pw);
+			sodium_memzero(pw, sizeof(pw));
+		}
+	}
+	store_release(c);
+	return rc < 0 ? -1 : 0;
+}
