@@ -25,6 +25,9 @@ if(API_TESTS)
 endif()
 
 set(YIYE_TEST_BACKENDS "sqlite" CACHE STRING "Storage backends the API tests run against")
+# YIYE_PWHASH_FAST=1: argon2id at minimum cost so every server start with
+# demo accounts stays quick; tests/api/test_auth.c runs the default cost once
+# and tests/unit/test_password.c hashes at the default cost.
 foreach(src IN LISTS API_TESTS)
   get_filename_component(name ${src} NAME_WE)
   add_executable(${name} ${src})
@@ -32,7 +35,7 @@ foreach(src IN LISTS API_TESTS)
   foreach(backend IN LISTS YIYE_TEST_BACKENDS)
     add_test(NAME api.${backend}.${name} COMMAND ${name})
     set_tests_properties(api.${backend}.${name} PROPERTIES
-      ENVIRONMENT "YIYE_SOURCE_DIR=${CMAKE_SOURCE_DIR};YIYE_BIN=$<TARGET_FILE:yiye>;YIYE_TEST_BACKEND=${backend};YIYE_PG_STATE=${CMAKE_BINARY_DIR}/pgtest"
+      ENVIRONMENT "YIYE_SOURCE_DIR=${CMAKE_SOURCE_DIR};YIYE_BIN=$<TARGET_FILE:yiye>;YIYE_TEST_BACKEND=${backend};YIYE_PG_STATE=${CMAKE_BINARY_DIR}/pgtest;YIYE_PWHASH_FAST=1"
       LABELS "api;${backend}" TIMEOUT 600)
     if(backend STREQUAL "pg")
       set_tests_properties(api.${backend}.${name} PROPERTIES FIXTURES_REQUIRED pgserver)
@@ -46,6 +49,9 @@ if("pg" IN_LIST YIYE_TEST_BACKENDS)
   set_tests_properties(pg.start PROPERTIES FIXTURES_SETUP pgserver)
   set_tests_properties(pg.stop PROPERTIES FIXTURES_CLEANUP pgserver)
 endif()
+
+# The command line: --help everywhere, exit codes, environment vs flags.
+add_test(NAME cli COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/cli.sh $<TARGET_FILE:yiye>)
 
 # Catalog rule tests run through the real binary.
 add_test(NAME catalog.check COMMAND yiye catalog check ${CMAKE_SOURCE_DIR}/catalog)

@@ -90,8 +90,10 @@ int cmd_serve(int argc, char **argv)
 
 int cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("用法: yiye version   显示版本\n");
+		return 0;
+	}
 	printf("yiye %s\n", YIYE_VERSION);
 	return 0;
 }
