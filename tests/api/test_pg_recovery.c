@@ -4,7 +4,9 @@
  * 503 quickly with a clear error (no hang, no crash), and the server heals
  * itself once the database is back. PostgreSQL backend only (skipped on
  * SQLite). It stops its own private cluster, never the shared test cluster.
+ * Also: a write waiting for the write lock gives up after lock_timeout (503).
  */
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +53,8 @@ static int setup(void **st)
 		return -1;
 	/* The harness creates the server's database in the cluster named here. */
 	setenv("YIYE_PG_STATE", state, 1);
+	/* Writers wait at most 1 s for the write lock (test_write_lock_wait_bounded). */
+	setenv("YIYE_BUSY_TIMEOUT_MS", "1000", 1);
 	return server_start(&srv, 1, NULL);
 }
 
@@ -148,10 +152,42 @@ static void test_outage_and_recovery(void **st)
 	assert_true(server_running());
 }
 
+/* Another session holding the database-wide write lock (as a long write
+ * transaction of another node would): a write waits lock_timeout, then
+ * answers 503 db_locked; reads go on. */
+static void test_write_lock_wait_bounded(void **st)
+{
+	struct resp r;
+	PGconn *db;
+	PGresult *res;
+	double t0;
+
+	(void)st;
+	if (!is_pg())
+		skip();
+	db = PQconnectdb(srv.db_url);
+	assert_int_equal(PQstatus(db), CONNECTION_OK);
+	res = PQexec(db, "SELECT pg_advisory_lock(727000)");
+	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+	PQclear(res);
+	t0 = now_sec();
+	assert_int_equal(http_req(&srv, "GET", "/healthz", NULL, NULL, 0, NULL, &r), 0);
+	assert_true(now_sec() - t0 < 10.0);
+	assert_int_equal(r.status, 503);
+	assert_string_equal(json_string_value(json_object_get(r.json, "status")), "degraded");
+	assert_non_null(strstr(r.body, "数据库正忙"));
+	resp_free(&r);
+	PQfinish(db); /* releases the lock */
+	assert_int_equal(http_req(&srv, "GET", "/healthz", NULL, NULL, 0, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_outage_and_recovery),
+	    cmocka_unit_test(test_write_lock_wait_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -5,7 +5,8 @@
  *   - every client registers its own applicants (nothing may be lost);
  *   - all clients race to register the same applicants (each must be
  *     created exactly once: one 201, the others 409);
- *   - both nodes update the same user at once (no update may be lost);
+ *   - both nodes update different fields of the same user at once (no
+ *     update may be lost);
  * then the database is checked row by row and the audit chain must still
  * verify (`yiye audit verify --db URL`). PostgreSQL backend only.
  */
@@ -33,7 +34,7 @@ struct tally {
 	int shared_created[SHARED_N];
 	int shared_conflict[SHARED_N];
 	int unexpected[CLIENTS];
-	int patched[2];
+	int patched[2]; /* PATCHes whose answer shows the node's own change */
 };
 
 static int is_pg(void)
@@ -241,6 +242,113 @@ static void test_concurrent_registrations(void **st)
 	node[0].cookies[0] = node[0].csrf[0] = node[1].cookies[0] = node[1].csrf[0] = '\0';
 }
 
+/* The id of a user, looked up by an administrator. */
+static json_int_t user_id(struct server *s, const char *username)
+{
+	char path[128];
+	struct resp r;
+	json_int_t id = 0;
+
+	snprintf(path, sizeof(path), "/api/v1/users?q=%s", username);
+	assert_int_equal(http_req(s, "GET", path, NULL, NULL, 0, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	for (size_t i = 0; i < json_array_size(json_object_get(r.json, "items")); i++) {
+		json_t *u = json_array_get(json_object_get(r.json, "items"), i);
+
+		if (strcmp(json_string_value(json_object_get(u, "username")), username) == 0)
+			id = json_integer_value(json_object_get(u, "id"));
+	}
+	resp_free(&r);
+	assert_true(id > 0);
+	return id;
+}
+
+#define PATCHES 25
+
+/* One administrator per node changes a different field of the same user at
+ * the same time, PATCHES times each. After every answer the field a node
+ * changed must hold its value: the other node's concurrent change may not
+ * write back a stale copy of it. */
+static void patch_run(int n, json_int_t id, struct tally *t)
+{
+	struct server s = node[n];
+	char path[64], name[32];
+
+	s.curl = curl_easy_init();
+	s.cookies[0] = s.csrf[0] = s.bearer[0] = '\0';
+	if (login(&s, "admin", demo_password(&node[0], "admin")) < 0)
+		_exit(1);
+	snprintf(path, sizeof(path), "/api/v1/users/%lld", (long long)id);
+	for (int i = 0; i < PATCHES; i++) {
+		struct resp r;
+		json_t *u;
+		int ok;
+
+		snprintf(name, sizeof(name), "甲-%d", i);
+		if (http_json(&s, "PATCH", path,
+			      n == 0 ? json_pack("{s:s}", "display_name", name)
+				     : json_pack("{s:b}", "disabled", i % 2 == 0),
+			      &r) < 0)
+			_exit(1);
+		u = json_object_get(r.json, "user");
+		ok = r.status == 200 &&
+		     (n == 0 ? strcmp(json_string_value(json_object_get(u, "display_name")) ?: "",
+				      name) == 0
+			     : json_is_true(json_object_get(u, "disabled")) == (i % 2 == 0));
+		if (ok)
+			__atomic_fetch_add(&t->patched[n], 1, __ATOMIC_SEQ_CST);
+		else
+			fprintf(stderr, "node %d PATCH %d: %ld %s\n", n, i, r.status, r.body);
+		resp_free(&r);
+	}
+	curl_easy_cleanup(s.curl);
+}
+
+static void test_concurrent_updates(void **st)
+{
+	struct tally *t;
+	pid_t pids[2];
+	json_int_t id;
+	struct resp r;
+	char path[64];
+
+	(void)st;
+	if (!is_pg())
+		skip();
+	assert_int_equal(login(&node[0], "admin", demo_password(&node[0], "admin")), 0);
+	id = user_id(&node[0], "tn_2_1");
+	t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(t != MAP_FAILED);
+	memset(t, 0, sizeof(*t));
+	fflush(NULL);
+	for (int n = 0; n < 2; n++) {
+		pids[n] = fork();
+		assert_true(pids[n] >= 0);
+		if (pids[n] == 0) {
+			patch_run(n, id, t);
+			_exit(0);
+		}
+	}
+	for (int n = 0; n < 2; n++) {
+		int status;
+
+		assert_int_equal(waitpid(pids[n], &status, 0), pids[n]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	assert_int_equal(t->patched[0], PATCHES);
+	assert_int_equal(t->patched[1], PATCHES);
+	munmap(t, sizeof(*t));
+	/* Both last changes are there. */
+	snprintf(path, sizeof(path), "/api/v1/users/%lld", (long long)id);
+	assert_int_equal(http_req(&node[0], "GET", path, NULL, NULL, 0, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "user"), "display_name")),
+	    "甲-24");
+	assert_true(json_is_true(json_object_get(json_object_get(r.json, "user"), "disabled")));
+	resp_free(&r);
+}
+
 static void test_audit_chain_verifies(void **st)
 {
 	const char *verify[] = {"audit", "verify", NULL};
@@ -265,6 +373,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_concurrent_registrations),
+	    cmocka_unit_test(test_concurrent_updates),
 	    cmocka_unit_test(test_audit_chain_verifies),
 	};
 
