@@ -17,8 +17,8 @@ const struct route routes[] = {
 	{"GET", "/api/v1/version", h_version, "public", NULL, 0, "system", "版本信息", NULL},
 
 	/* public tools */
-	{"POST", "/api/v1/validate", h_validate, "public", NULL, ROUTE_JSON_BODY, "tools",
-	 "校验统一社会信用代码或居民身份证号", NULL},
+	{"POST", "/api/v1/validate", h_validate, "public", NULL, ROUTE_JSON_BODY | ROUTE_INLINE,
+	 "tools", "校验统一社会信用代码或居民身份证号", NULL},
 	{"GET", "/api/v1/calendar/workdays", h_calendar_workdays, "public", NULL, 0, "calendar",
 	 "工作日计算：from+add 求期限日，from+to 求间隔工作日数", "from:date,add:integer,to:date"},
 	{"GET", "/api/v1/calendar/years", h_calendar_years, "public", NULL, 0, "calendar",
