@@ -211,7 +211,12 @@ void h_user_update(struct req *r)
 		return reply_error(r, 400, "invalid_type", "disabled", "disabled 必须是 true 或 false");
 	if (acct_acquire(r, &c) < 0)
 		return;
-	rc = store_user_get(c, id, &u, &e);
+	/* Read inside the write transaction: the row is written back whole, so
+	 * a copy read before it could undo a concurrent change of another field
+	 * (tests/api/test_pg_twonode.c). store_release rolls back on early exits. */
+	rc = store_begin(c, &e);
+	if (rc == 0)
+		rc = store_user_get(c, id, &u, &e);
 	if (rc < 0) {
 		store_release(c);
 		return reply_yerr(r, &e);
@@ -235,9 +240,7 @@ void h_user_update(struct req *r)
 		store_release(c);
 		return;
 	}
-	rc = store_begin(c, &e);
-	if (rc == 0)
-		rc = store_user_update(c, &u, now, &e);
+	rc = store_user_update(c, &u, now, &e);
 	if (rc == 0 && u.disabled) /* a disabled account is logged out everywhere */
 		rc = store_sessions_revoke_user(c, u.id, NULL, now, &e);
 	if (rc == 0)
