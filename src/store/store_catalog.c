@@ -477,7 +477,7 @@ int store_catalog_proposal_decide(struct store *s, const char *district, int64_t
 			"decision_comment = ? WHERE district = ? AND id = ? AND status = 'pending'",
 			(struct store_param[]){SP_TEXT(approve ? "approved" : "rejected"),
 					       SP_TEXT(by), SP_INT(time(NULL)),
-					       SP_TEXT(comment ? comment : ""), SP_TEXT(district),
+					       comment ? SP_TEXT(comment) : SP_NULL, SP_TEXT(district),
 					       SP_INT(id)},
 			6, &res, err);
 	if (rc < 0)
