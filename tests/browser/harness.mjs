@@ -143,6 +143,7 @@ export async function login(page, username, password) {
   await page.getByLabel('密码', { exact: true }).fill(password)
   await page.getByRole('button', { name: '登录', exact: true }).click()
   await page.getByRole('button', { name: '退出登录' }).waitFor()
+  await page.waitForURL((u) => u.pathname !== '/login')
   return new URL(page.url()).pathname
 }
 

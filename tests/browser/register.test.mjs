@@ -55,7 +55,7 @@ test('with a valid code the registration succeeds and the account logs in', asyn
   if (missing) return t.skip(`accounts API missing: ${missing}`)
   await page.getByLabel('统一社会信用代码', { exact: true }).fill('91110000600037341L')
   await page.getByTestId('uscc-ok').waitFor()
-  assert.equal(await formItem('统一社会信用代码').locator('.el-form-item__error').count(), 0)
+  await formItem('统一社会信用代码').locator('.el-form-item__error').waitFor({ state: 'detached' })
   const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/registrations')
   await page.getByRole('button', { name: '注册', exact: true }).click()
   assert.equal((await answer).status(), 201)
