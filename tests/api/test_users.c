@@ -1,0 +1,408 @@
+/*
+ * test_users.c — applicant self-registration (every field's error), user
+ * administration, departments, department isolation, API tokens (scopes,
+ * read-only, revocation) and adding a calendar year.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+
+static struct server srv;
+static char uscc[32];
+
+static void as(const char *user)
+{
+	srv.cookies[0] = srv.csrf[0] = srv.bearer[0] = '\0';
+	assert_int_equal(login(&srv, user, demo_password(&srv, user)), 0);
+}
+
+static json_t *reg(const char *username, const char *pw, const char *code, const char *name,
+		   const char *phone)
+{
+	json_t *o = json_object();
+
+	if (username)
+		json_object_set_new(o, "username", json_string(username));
+	if (pw)
+		json_object_set_new(o, "password", json_string(pw));
+	if (code)
+		json_object_set_new(o, "uscc", json_string(code));
+	if (name)
+		json_object_set_new(o, "name", json_string(name));
+	if (phone)
+		json_object_set_new(o, "phone", json_string(phone));
+	return o;
+}
+
+static void expect(json_t *body, long status, const char *code, const char *field)
+{
+	struct resp r;
+
+	http_json(&srv, "POST", "/api/v1/registrations", body, &r);
+	assert_error(&r, status, code, field);
+	resp_free(&r);
+}
+
+static void test_registration(void **state)
+{
+	struct resp r;
+	const char *pw = "Good-Pass-2026";
+
+	(void)state;
+	srv.cookies[0] = srv.csrf[0] = '\0';
+	/* every field, in turn */
+	expect(reg(NULL, pw, uscc, "某某公司", "13800138000"), 400, "required", "username");
+	expect(reg("A b", pw, uscc, "某某公司", "13800138000"), 400, "invalid_username", "username");
+	expect(reg("newco", NULL, uscc, "某某公司", "13800138000"), 400, "required", "password");
+	expect(reg("newco", "short", uscc, "某某公司", "13800138000"), 400, "too_short", "password");
+	expect(reg("newco", "onlylowercase", uscc, "某某公司", "13800138000"), 400, "weak", "password");
+	expect(reg("newco", "Newco-Pass-2026", uscc, "某某公司", "13800138000"), 400,
+	       "contains_username", "password");
+	expect(reg("newco", pw, "91310104MA1G4Y2K0", "某某公司", "13800138000"), 400, "length", "uscc");
+	expect(reg("newco", pw, "91310104ma1g4y2k0x", "某某公司", "13800138000"), 400, "lowercase",
+	       "uscc");
+	char badcheck[32];
+
+	snprintf(badcheck, sizeof(badcheck), "%s", uscc);
+	badcheck[17] = badcheck[17] == '0' ? '1' : '0';
+	expect(reg("newco", pw, badcheck, "某某公司", "13800138000"), 400, "check", "uscc");
+	expect(reg("newco", pw, uscc, NULL, "13800138000"), 400, "required", "name");
+	expect(reg("newco", pw, uscc, "某某公司", NULL), 400, "required", "phone");
+	expect(reg("newco", pw, uscc, "某某公司", "12345"), 400, "invalid_phone", "phone");
+	json_t *extra = reg("newco", pw, uscc, "某某公司", "13800138000");
+
+	json_object_set_new(extra, "role", json_string("system_admin"));
+	expect(extra, 400, "unknown_field", "role");
+	/* the applicant demo entity already has the code */
+	expect(reg("newco", pw, uscc, "某某公司", "13800138000"), 409, "uscc_exists", "uscc");
+	expect(reg("admin", pw, NULL, "某某公司", "13800138000"), 409, "username_exists", "username");
+
+	/* a person about to found an entity: no code */
+	http_json(&srv, "POST", "/api/v1/registrations",
+		  reg("founder1", pw, NULL, "李四", "13900139000"), &r);
+	assert_int_equal(r.status, 201);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "user"),
+								  "username")),
+			    "founder1");
+	resp_free(&r);
+	assert_int_equal(login(&srv, "founder1", pw), 0);
+	http_req(&srv, "GET", "/api/v1/me", NULL, NULL, 0, NULL, &r);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(r.json, "roles"), 0)),
+			    "applicant");
+	resp_free(&r);
+}
+
+static void test_user_admin(void **state)
+{
+	struct resp r;
+	char path[128], pw[64];
+	long long id;
+
+	(void)state;
+	as("admin");
+	/* create a staff member: department required, must exist */
+	http_json(&srv, "POST", "/api/v1/users",
+		  json_pack("{s:s,s:s,s:[s]}", "username", "wang", "display_name", "王五", "roles",
+			    "reviewer"),
+		  &r);
+	assert_error(&r, 400, "department_required", "department");
+	resp_free(&r);
+	http_json(&srv, "POST", "/api/v1/users",
+		  json_pack("{s:s,s:s,s:[s],s:s}", "username", "wang", "display_name", "王五", "roles",
+			    "reviewer", "department", "nosuch"),
+		  &r);
+	assert_error(&r, 400, "unknown_department", "department");
+	resp_free(&r);
+	http_json(&srv, "POST", "/api/v1/users",
+		  json_pack("{s:s,s:s,s:[s]}", "username", "wang", "display_name", "王五", "roles",
+			    "pope"),
+		  &r);
+	assert_error(&r, 400, "unknown_role", "roles[0]");
+	resp_free(&r);
+	http_json(&srv, "POST", "/api/v1/users",
+		  json_pack("{s:s,s:s,s:[s],s:s}", "username", "wang", "display_name", "王五", "roles",
+			    "reviewer", "department", "wjw"),
+		  &r);
+	assert_int_equal(r.status, 201);
+	snprintf(pw, sizeof(pw), "%s", json_string_value(json_object_get(r.json, "password")));
+	id = json_integer_value(json_object_get(json_object_get(r.json, "user"), "id"));
+	assert_true(strlen(pw) >= 10);
+	resp_free(&r);
+	http_json(&srv, "POST", "/api/v1/users",
+		  json_pack("{s:s,s:s,s:[s],s:s}", "username", "wang", "display_name", "王五", "roles",
+			    "reviewer", "department", "wjw"),
+		  &r);
+	assert_error(&r, 409, "username_exists", "username");
+	resp_free(&r);
+
+	/* list with search and bounded paging */
+	http_req(&srv, "GET", "/api/v1/users?q=wang&limit=10", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "total")), 1);
+	assert_null(strstr(r.body, "argon2"));
+	resp_free(&r);
+	http_req(&srv, "GET", "/api/v1/users?limit=100000", NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 400, "invalid_number", "limit");
+	resp_free(&r);
+
+	/* update roles/department/name; disable */
+	snprintf(path, sizeof(path), "/api/v1/users/%lld", id);
+	http_json(&srv, "PATCH", path,
+		  json_pack("{s:[s,s],s:s,s:s}", "roles", "reviewer", "supervisor", "department",
+			    "scjgj", "display_name", "王五（市场监管）"),
+		  &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(r.json, "user"), "roles")), 2);
+	resp_free(&r);
+	http_json(&srv, "PATCH", "/api/v1/users/999999", json_pack("{s:b}", "disabled", 1), &r);
+	assert_error(&r, 404, "user_not_found", NULL);
+	resp_free(&r);
+	/* the administrator cannot disable themselves */
+	http_req(&srv, "GET", "/api/v1/me", NULL, NULL, 0, NULL, &r);
+	char self[64];
+
+	snprintf(self, sizeof(self), "/api/v1/users/%lld",
+		 (long long)json_integer_value(json_object_get(r.json, "id")));
+	resp_free(&r);
+	http_json(&srv, "PATCH", self, json_pack("{s:b}", "disabled", 1), &r);
+	assert_error(&r, 409, "cannot_modify_self", NULL);
+	resp_free(&r);
+
+	/* new user must change the one-time password first */
+	srv.cookies[0] = srv.csrf[0] = '\0';
+	assert_int_equal(login(&srv, "wang", pw), 0);
+	http_req(&srv, "GET", "/api/v1/departments/scjgj/users", NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 403, "password_change_required", NULL);
+	resp_free(&r);
+
+	/* disabling logs the user out everywhere */
+	as("admin");
+	http_json(&srv, "PATCH", path, json_pack("{s:b}", "disabled", 1), &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	srv.cookies[0] = srv.csrf[0] = '\0';
+	http_json(&srv, "POST", "/api/v1/session",
+		  json_pack("{s:s,s:s}", "username", "wang", "password", pw), &r);
+	assert_error(&r, 403, "account_disabled", NULL);
+	resp_free(&r);
+}
+
+static void test_departments(void **state)
+{
+	struct resp r;
+
+	(void)state;
+	srv.cookies[0] = srv.csrf[0] = '\0';
+	http_req(&srv, "GET", "/api/v1/departments", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(json_integer_value(json_object_get(r.json, "total")) >= 17);
+	assert_non_null(strstr(r.body, "区市场监管局"));
+	resp_free(&r);
+	as("admin");
+	http_json(&srv, "POST", "/api/v1/departments",
+		  json_pack("{s:s,s:s}", "code", "scjgj", "name", "重复"), &r);
+	assert_error(&r, 409, "department_exists", "code");
+	resp_free(&r);
+	http_json(&srv, "POST", "/api/v1/departments",
+		  json_pack("{s:s,s:s}", "code", "Bad Code", "name", "x"), &r);
+	assert_error(&r, 400, "invalid_code", "code");
+	resp_free(&r);
+	http_json(&srv, "POST", "/api/v1/departments",
+		  json_pack("{s:s,s:s}", "code", "mzj", "name", "区民政局"), &r);
+	assert_int_equal(r.status, 201);
+	resp_free(&r);
+	http_json(&srv, "PATCH", "/api/v1/departments/mzj", json_pack("{s:s}", "name", "徐汇区民政局"),
+		  &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "department"),
+								  "name")),
+			    "徐汇区民政局");
+	resp_free(&r);
+	http_json(&srv, "PATCH", "/api/v1/departments/nosuch", json_pack("{s:b}", "disabled", 1), &r);
+	assert_error(&r, 404, "department_not_found", NULL);
+	resp_free(&r);
+}
+
+/* A reviewer sees the staff of their own department only; another
+ * department answers exactly like one that does not exist. */
+static void test_department_isolation(void **state)
+{
+	struct resp r, missing;
+	size_t i;
+	json_t *u;
+
+	(void)state;
+	as("reviewer"); /* scjgj */
+	http_req(&srv, "GET", "/api/v1/departments/scjgj/users", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	json_array_foreach(json_object_get(r.json, "items"), i, u)
+		assert_string_equal(json_string_value(json_object_get(u, "department")), "scjgj");
+	assert_non_null(strstr(r.body, "\"inspector\""));
+	assert_null(strstr(r.body, "reviewer2"));
+	resp_free(&r);
+	http_req(&srv, "GET", "/api/v1/departments/whlyj/users", NULL, NULL, 0, NULL, &r);
+	http_req(&srv, "GET", "/api/v1/departments/nosuch/users", NULL, NULL, 0, NULL, &missing);
+	assert_error(&r, 404, "department_not_found", NULL);
+	assert_int_equal(missing.status, 404);
+	assert_string_equal(r.body, missing.body);
+	resp_free(&r);
+	resp_free(&missing);
+	as("reviewer2"); /* whlyj */
+	http_req(&srv, "GET", "/api/v1/departments/scjgj/users", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 404);
+	resp_free(&r);
+	/* the system administrator sees every department */
+	as("admin");
+	http_req(&srv, "GET", "/api/v1/departments/whlyj/users", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "reviewer2"));
+	resp_free(&r);
+}
+
+static void test_tokens(void **state)
+{
+	struct resp r;
+	char secret[128], path[64];
+	long long id;
+
+	(void)state;
+	as("admin");
+	http_json(&srv, "POST", "/api/v1/tokens",
+		  json_pack("{s:s,s:[s]}", "name", "区大数据中心", "scopes", "licenses:write"), &r);
+	assert_error(&r, 400, "unknown_scope", "scopes[0]");
+	resp_free(&r);
+	http_json(&srv, "POST", "/api/v1/tokens",
+		  json_pack("{s:s,s:[s],s:i}", "name", "x", "scopes", "audit:read", "expires_at", 5),
+		  &r);
+	assert_error(&r, 400, "invalid_expiry", "expires_at");
+	resp_free(&r);
+	http_json(&srv, "POST", "/api/v1/tokens",
+		  json_pack("{s:s,s:[s,s]}", "name", "区大数据中心", "scopes", "audit:read",
+			    "catalog:read"),
+		  &r);
+	assert_int_equal(r.status, 201);
+	snprintf(secret, sizeof(secret), "%s", json_string_value(json_object_get(r.json, "secret")));
+	id = json_integer_value(json_object_get(json_object_get(r.json, "token"), "id"));
+	resp_free(&r);
+	/* the list never shows a secret */
+	http_req(&srv, "GET", "/api/v1/tokens", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, secret));
+	assert_null(strstr(r.body, "secret"));
+	resp_free(&r);
+
+	/* use it: only what its scopes allow */
+	srv.cookies[0] = srv.csrf[0] = '\0';
+	snprintf(srv.bearer, sizeof(srv.bearer), "%s", secret);
+	http_req(&srv, "GET", "/api/v1/audit", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	http_req(&srv, "GET", "/api/v1/users", NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 403, "forbidden", NULL);
+	resp_free(&r);
+	http_req(&srv, "GET", "/api/v1/me", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "auth")), "token");
+	resp_free(&r);
+	/* read-only: no POST, even where a user could; no CSRF needed to say so */
+	http_json(&srv, "POST", "/api/v1/departments",
+		  json_pack("{s:s,s:s}", "code", "tok", "name", "x"), &r);
+	assert_error(&r, 403, "forbidden", NULL);
+	resp_free(&r);
+	http_json(&srv, "POST", "/api/v1/me/password",
+		  json_pack("{s:s,s:s}", "old_password", "a", "new_password", "b"), &r);
+	assert_error(&r, 403, "forbidden", NULL);
+	resp_free(&r);
+	/* a wrong token is 401 */
+	snprintf(srv.bearer, sizeof(srv.bearer), "yiye_not-a-token");
+	http_req(&srv, "GET", "/api/v1/audit", NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 401, "token_invalid", NULL);
+	resp_free(&r);
+
+	/* revoke: it stops working at once */
+	srv.bearer[0] = '\0';
+	as("admin");
+	snprintf(path, sizeof(path), "/api/v1/tokens/%lld", id);
+	http_req(&srv, "DELETE", path, NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "token"),
+								  "status")),
+			    "revoked");
+	resp_free(&r);
+	http_req(&srv, "DELETE", "/api/v1/tokens/999999", NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 404, "token_not_found", NULL);
+	resp_free(&r);
+	srv.cookies[0] = srv.csrf[0] = '\0';
+	snprintf(srv.bearer, sizeof(srv.bearer), "%s", secret);
+	http_req(&srv, "GET", "/api/v1/audit", NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 401, "token_invalid", NULL);
+	resp_free(&r);
+	srv.bearer[0] = '\0';
+}
+
+static void test_calendar_year(void **state)
+{
+	struct resp r;
+	const char *y2027 =
+		"{\"year\":2027,\"source\":\"测试\",\"holidays\":[{\"date\":\"2027-01-01\","
+		"\"name\":\"元旦\"}],\"workdays\":[]}";
+
+	(void)state;
+	as("admin");
+	http_req(&srv, "POST", "/api/v1/calendar/years", NULL, "{\"year\":2027}", 13, NULL, &r);
+	assert_error(&r, 400, "invalid_calendar", NULL);
+	resp_free(&r);
+	http_req(&srv, "POST", "/api/v1/calendar/years", NULL, y2027, strlen(y2027), NULL, &r);
+	assert_int_equal(r.status, 201);
+	resp_free(&r);
+	http_req(&srv, "POST", "/api/v1/calendar/years", NULL, y2027, strlen(y2027), NULL, &r);
+	assert_error(&r, 409, "year_exists", "year");
+	resp_free(&r);
+	http_req(&srv, "GET", "/api/v1/calendar/years", NULL, NULL, 0, NULL, &r);
+	assert_non_null(strstr(r.body, "2027"));
+	resp_free(&r);
+	/* reloaded: 2027-01-01 is now a holiday, not provisional */
+	http_req(&srv, "GET", "/api/v1/calendar/workdays?from=2026-12-31&to=2027-01-01", NULL, NULL,
+		 0, NULL, &r);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "workdays")), 0);
+	assert_true(json_is_false(json_object_get(r.json, "provisional")));
+	resp_free(&r);
+}
+
+static int setup(void **state)
+{
+	json_t *me;
+	struct resp r;
+
+	(void)state;
+	if (server_start(&srv, 1, NULL) < 0)
+		return -1;
+	as("applicant");
+	http_req(&srv, "GET", "/api/v1/me", NULL, NULL, 0, NULL, &r);
+	me = json_object_get(json_object_get(r.json, "entity"), "uscc");
+	snprintf(uscc, sizeof(uscc), "%s", json_string_value(me) ? json_string_value(me) : "");
+	resp_free(&r);
+	return strlen(uscc) == 18 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	server_stop(&srv, 0);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_registration),   cmocka_unit_test(test_user_admin),
+		cmocka_unit_test(test_departments),    cmocka_unit_test(test_department_isolation),
+		cmocka_unit_test(test_tokens),	       cmocka_unit_test(test_calendar_year),
+	};
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
