@@ -236,38 +236,29 @@ out:
 static void usage(FILE *f, const char *action)
 {
 	if (action != NULL && strcmp(action, "check") == 0)
-		fprintf(f, "usage: yiye catalog check DIR\n"
-			   "  Checks the catalog in DIR (catalog.json, departments.json, "
-			   "materials.json, fields.json,\n"
-			   "  permits.json, industries/<name>.json) and prints every problem as "
-			   "FILE: PATH: message.\n"
-			   "  Exit status: 0 clean, 1 problems, 2 usage or I/O error.\n");
-	else if (action != NULL && strcmp(action, "test") == 0)
 		fprintf(
-		    f,
-		    "usage: yiye catalog test DIR\n"
-		    "  Checks the catalog in DIR, then runs every industry's rule tests through "
-		    "the guide and\n"
-		    "  prints each mismatch as FILE: PATH: message.\n"
-		    "  Exit status: 0 all pass, 1 problems or failures, 2 usage or I/O error.\n");
+		    f, "用法: yiye catalog check DIR\n"
+		       "  检查 DIR 中的行业目录（catalog.json、departments.json、materials.json、\n"
+		       "  fields.json、permits.json、industries/<name>.json），逐条列出问题：\n"
+		       "  FILE: PATH: 说明。\n"
+		       "  退出状态：0 无问题，1 有问题，2 用法或读取错误。\n");
+	else if (action != NULL && strcmp(action, "test") == 0)
+		fprintf(f, "用法: yiye catalog test DIR\n"
+			   "  先检查 DIR，再用导办引擎运行每个行业的规则用例，逐条列出不符之处。\n"
+			   "  退出状态：0 全部通过，1 有问题或用例失败，2 用法或读取错误。\n");
 	else if (action != NULL && strcmp(action, "import") == 0)
-		fprintf(f,
-			"usage: yiye catalog import DIR [--activate] [--note TEXT] [--data DIR] "
-			"[--db URL]\n"
-			"  Checks DIR and runs its rule tests like `yiye catalog test`; when "
-			"everything passes,\n"
-			"  saves it as the next catalog version (published; with --activate also "
-			"the active one,\n"
-			"  served by the guide after the server restarts or reloads). On any "
-			"problem it lists\n"
-			"  every one as FILE: PATH: message and changes nothing.\n"
-			"  Exit status: 0 imported, 1 problems, 2 usage, I/O or database error.\n");
+		fprintf(f, "用法: yiye catalog import DIR [--activate] [--note TEXT] [--data DIR] "
+			   "[--db URL]\n"
+			   "  像 yiye catalog test "
+			   "一样检查并运行规则用例；全部通过后保存为下一个目录版本\n"
+			   "  （已发布；加 --activate 同时启用，服务重启后导办即按新版本答复）。\n"
+			   "  有任何问题时逐条列出（FILE: PATH: 说明），不作任何改动。\n"
+			   "  退出状态：0 已导入，1 有问题，2 用法、读取或数据库错误。\n");
 	else
-		fprintf(f, "usage: yiye catalog check DIR   check the catalog files\n"
-			   "       yiye catalog test DIR    check, then run the rule test cases\n"
-			   "       yiye catalog import DIR  check, test and save as the next "
-			   "catalog version\n"
-			   "       yiye catalog ACTION --help\n");
+		fprintf(f, "用法: yiye catalog check DIR    检查目录文件\n"
+			   "      yiye catalog test DIR     检查并运行规则用例\n"
+			   "      yiye catalog import DIR   检查、运行用例并保存为下一个目录版本\n"
+			   "      yiye catalog ACTION --help\n");
 }
 
 /* Audits a version published from the command line inside its transaction;
