@@ -29,7 +29,8 @@ const CHROMIUM_ARGS = [
 
 // API paths whose non-2xx answers are expected and harmless: the browser logs
 // "Failed to load resource" for them, which is not a fault of the page.
-// /api/v1/me answers 401 (or 404 before accounts exist) for the public.
+// /api/v1/me answers 401 when a stale yiye_csrf cookie outlived its session
+// (the UI does not ask /me at all without that cookie).
 const EXPECTED_FAILURES = [/^\/api\/v1\/me$/]
 
 // launchBrowser: a headless chromium with a fresh temporary profile. Returns
