@@ -134,11 +134,18 @@ static int parse_body(struct req *r)
 /* Requests that run on the worker pool: ROUTE_SLOW and every state-changing
  * method unless ROUTE_INLINE. Their authorisation runs there too, since it
  * may write (the audit entry of a refusal, a session's last-seen time). */
+/* Which requests leave the I/O thread: those marked slow, those that change
+ * state (unless marked inline: they touch no store), and those that need the
+ * caller identified — looking up a session reads the store and may write it
+ * (last-seen time, the audit entry of a refusal). */
 static int runs_on_worker(const struct req *r)
 {
-	return (r->route->flags & ROUTE_SLOW) ||
-	       (!(r->route->flags & ROUTE_INLINE) && strcmp(r->method, "GET") != 0 &&
-		strcmp(r->method, "HEAD") != 0);
+	if (r->route->flags & ROUTE_SLOW)
+		return 1;
+	if (r->route->flags & ROUTE_INLINE)
+		return 0;
+	return strcmp(r->route->permission, "public") != 0 || (strcmp(r->method, "GET") != 0 &&
+								strcmp(r->method, "HEAD") != 0);
 }
 
 /* Runs the handler of a matched request (any thread); worker requests are
@@ -181,7 +188,9 @@ static int precheck(struct req *r)
 	}
 	if (runs_on_worker(r))
 		return 0; /* authorised by http_run_handler on the worker */
-	if (auth_check(r) < 0)
+	/* Public routes answered on the I/O thread do not identify the caller:
+	 * nothing they answer depends on who asks. */
+	if (strcmp(r->route->permission, "public") != 0 && auth_check(r) < 0)
 		return 1;
 	if (parse_body(r) < 0)
 		return 1;
