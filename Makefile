@@ -28,9 +28,10 @@ run: build
 	@echo "Yiye: http://$(LISTEN)/"
 	build/yiye serve --data "$(DATA)" --listen "$(LISTEN)"
 
-check:
+# The release build is part of the check: optimisation enables warnings
+# (-Werror) that the Debug build of the tests does not see.
+check: build
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory web
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DYIYE_SANITIZE=ON \
 	      "-DYIYE_TEST_BACKENDS=$(BACKENDS)" >/dev/null
 	cmake --build build-asan -j $(JOBS)

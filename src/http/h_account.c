@@ -251,7 +251,7 @@ void h_session_create(struct req *r)
 	struct store_conn *c;
 	struct yerr e = {0};
 	int64_t now = (int64_t)time(NULL), until_user = 0, until_addr = 0, lock;
-	int rc, found, ok;
+	int rc, found = 0, ok = 0;
 
 	if (acct_body_keys(r, keys) < 0 || acct_str(r, "username", 1, 64, &username_in) < 0 ||
 	    acct_str(r, "password", 1, PASSWORD_MAX_BYTES, &pw) < 0)
