@@ -63,9 +63,11 @@ static void format_time(int64_t ms, char *out, size_t outsz)
 	time_t t = (time_t)(ms / 1000) + 8 * 3600;
 	struct tm tm;
 
+	size_t n;
+
 	gmtime_r(&t, &tm);
-	snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+08:00", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	n = strftime(out, outsz, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, outsz - n, ".%03d+08:00", (int)(ms % 1000));
 }
 
 static int load(struct req *r, int limit, int offset, struct store_result **res, int64_t *total)

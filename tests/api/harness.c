@@ -3,6 +3,8 @@
  */
 #include "harness.h"
 
+#include "core/ident.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -459,4 +461,16 @@ const char *demo_password(struct server *s, const char *username)
 	}
 	json_decref(all);
 	return pw[0] ? pw : NULL;
+}
+
+void test_uscc(unsigned serial, char out[19])
+{
+	char org[9];
+
+	snprintf(org, sizeof(org), "%08u", serial % 100000000u);
+	memcpy(out, "91310104", 8);
+	memcpy(out + 8, org, 8);
+	out[16] = ident_org_check_char(org);
+	out[17] = ident_uscc_check_char(out);
+	out[18] = '\0';
 }

@@ -66,6 +66,10 @@ int resp_header(const struct resp *r, const char *name, char *out, size_t outsz)
  * NULL means "field must be null", "*" means "any". */
 void assert_error(const struct resp *r, long status, const char *code, const char *field);
 
+/* A valid 统一社会信用代码 made from a serial (91 310104 + organisation code
+ * + check characters), so tests can register as many entities as they need. */
+void test_uscc(unsigned serial, char out[19]);
+
 /* Logs in (POST /api/v1/session) and keeps the session cookie and CSRF
  * token for the following requests. */
 int login(struct server *s, const char *username, const char *password);

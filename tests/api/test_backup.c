@@ -44,18 +44,6 @@ static int teardown(void **st)
 	return 0;
 }
 
-/* A valid 统一社会信用代码 built from a serial: 91 + 310104 + org code. */
-static void make_uscc(int serial, char out[19])
-{
-	char org[9];
-
-	snprintf(org, sizeof(org), "%08d", serial);
-	snprintf(out, 19, "91310104%s", org);
-	out[16] = ident_org_check_char(org);
-	out[17] = ident_uscc_check_char(out);
-	out[18] = '\0';
-}
-
 /* Registers an applicant; returns the HTTP status (404: no such endpoint). */
 static long register_applicant(const char *username, int serial)
 {
@@ -63,7 +51,7 @@ static long register_applicant(const char *username, int serial)
 	struct resp r;
 	long status;
 
-	make_uscc(serial, uscc);
+	test_uscc(serial, uscc);
 	snprintf(name, sizeof(name), "备份测试企业%d", serial);
 	assert_int_equal(http_json(&srv, "POST", "/api/v1/registrations",
 				   json_pack("{s:s,s:s,s:s,s:s,s:s}", "username", username,

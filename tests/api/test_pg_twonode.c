@@ -78,25 +78,13 @@ static int teardown(void **st)
 	return 0;
 }
 
-/* A valid 统一社会信用代码 from a serial: 91 310104 + org code + check. */
-static void make_uscc(int serial, char out[19])
-{
-	char org[9];
-
-	snprintf(org, sizeof(org), "%08d", serial);
-	snprintf(out, 19, "91310104%s", org);
-	out[16] = ident_org_check_char(org);
-	out[17] = ident_uscc_check_char(out);
-	out[18] = '\0';
-}
-
 static long do_register(struct server *s, const char *username, int serial)
 {
 	char uscc[19], name[64];
 	struct resp r;
 	long status;
 
-	make_uscc(serial, uscc);
+	test_uscc(serial, uscc);
 	snprintf(name, sizeof(name), "双节点测试企业%d", serial);
 	if (http_json(s, "POST", "/api/v1/registrations",
 		      json_pack("{s:s,s:s,s:s,s:s,s:s}", "username", username, "password", PASSWORD,
