@@ -30,7 +30,7 @@ run: build
 
 # The release build is part of the check: optimisation enables warnings
 # (-Werror) that the Debug build of the tests does not see.
-check: build
+check: build lint
 	@scripts/deps.sh test
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DYIYE_SANITIZE=ON \
 	      "-DYIYE_TEST_BACKENDS=$(BACKENDS)" >/dev/null
@@ -45,7 +45,7 @@ lint:
 	@scripts/deps.sh lint
 	clang-format --dry-run -Werror $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h' 'bench/*.c')
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-	         --suppress=missingIncludeSystem -I src src
+	         --suppress=missingIncludeSystem --include=cmake/cppcheck-macros.h -I src src
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h' 'bench/*.c')

@@ -47,8 +47,10 @@ int app_config_listen(struct app_config *cfg, const char *hostport, struct yerr 
 	char *end;
 	long port;
 
-	if (colon == NULL || colon == hostport || (size_t)(colon - hostport) >= sizeof(cfg->listen_host))
-		return yerr_set(err, 400, "listen", "listen", "监听地址应为 HOST:PORT，例如 127.0.0.1:8080");
+	if (colon == NULL || colon == hostport ||
+	    (size_t)(colon - hostport) >= sizeof(cfg->listen_host))
+		return yerr_set(err, 400, "listen", "listen",
+				"监听地址应为 HOST:PORT，例如 127.0.0.1:8080");
 	port = strtol(colon + 1, &end, 10);
 	if (*end != '\0' || colon[1] == '\0' || port < 0 || port > 65535)
 		return yerr_set(err, 400, "listen", "listen", "端口应为 0 至 65535 的整数");
@@ -61,11 +63,10 @@ int app_config_listen(struct app_config *cfg, const char *hostport, struct yerr 
 int app_config_finish(struct app_config *cfg, struct yerr *err)
 {
 	if (mkdir(cfg->data_dir, 0700) < 0 && errno != EEXIST)
-		return yerr_set(err, 500, "data_dir", "data", "无法创建数据目录 %s：%s", cfg->data_dir,
-				strerror(errno));
-	if (cfg->db_url[0] == '\0' &&
-	    snprintf(cfg->db_url, sizeof(cfg->db_url), "%s/yiye.db", cfg->data_dir) >=
-		    (int)sizeof(cfg->db_url))
+		return yerr_set(err, 500, "data_dir", "data", "无法创建数据目录 %s：%s",
+				cfg->data_dir, strerror(errno));
+	if (cfg->db_url[0] == '\0' && snprintf(cfg->db_url, sizeof(cfg->db_url), "%s/yiye.db",
+					       cfg->data_dir) >= (int)sizeof(cfg->db_url))
 		return yerr_set(err, 400, "data_dir", "data", "数据目录路径过长");
 	return 0;
 }

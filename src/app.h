@@ -52,7 +52,7 @@ struct app {
 	pthread_mutex_t catalog_reload_mu;
 	struct metrics *metrics;
 	struct workpool *pool;
-	struct webfiles *web; /* the built UI, in memory */
+	struct webfiles *web;    /* the built UI, in memory */
 	struct auth_state *auth; /* sessions, hashing semaphore, gateway (http/auth.c) */
 };
 

@@ -11,15 +11,15 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
-	{"init", cmd_init, "创建数据目录与数据库，导入行业目录与节假日（--demo 另建演示账号）"},
-	{"serve", cmd_serve, "启动平台（HTTP 服务与网页界面）"},
-	{"calendar", cmd_calendar, "导入某一年的法定节假日安排"},
-	{"catalog", cmd_catalog, "检查、测试、导入行业目录"},
-	{"backup", cmd_backup, "备份数据库（可在平台运行时进行）"},
-	{"restore", cmd_restore, "用备份整体替换数据库（须先停止平台）"},
-	{"audit", cmd_audit, "校验审计日志哈希链（audit verify）"},
-	/* @@commands@@ */
-	{"version", cmd_version, "显示版本"},
+    {"init", cmd_init, "创建数据目录与数据库，导入行业目录与节假日（--demo 另建演示账号）"},
+    {"serve", cmd_serve, "启动平台（HTTP 服务与网页界面）"},
+    {"calendar", cmd_calendar, "导入某一年的法定节假日安排"},
+    {"catalog", cmd_catalog, "检查、测试、导入行业目录"},
+    {"backup", cmd_backup, "备份数据库（可在平台运行时进行）"},
+    {"restore", cmd_restore, "用备份整体替换数据库（须先停止平台）"},
+    {"audit", cmd_audit, "校验审计日志哈希链（audit verify）"},
+    /* @@commands@@ */
+    {"version", cmd_version, "显示版本"},
 };
 
 static void usage(FILE *f)

@@ -17,7 +17,8 @@ int cli_read_file(const char *path, size_t max, char **out, size_t *len, struct 
 
 	*out = NULL;
 	if (f == NULL)
-		return yerr_set(err, 400, "file", path, "无法打开文件 %s：%s", path, strerror(errno));
+		return yerr_set(err, 400, "file", path, "无法打开文件 %s：%s", path,
+				strerror(errno));
 	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
 		fclose(f);
 		return yerr_set(err, 400, "file", path, "文件 %s 不是普通文件或超过 %zu 字节", path,

@@ -12,16 +12,19 @@
 
 static void help(FILE *f)
 {
-	fprintf(f, "用法: yiye audit verify [--data DIR] [--db URL]\n\n"
-		   "  校验审计日志的哈希链：完整时退出码 0；否则指出第一条被改动、删除或插入的记录\n"
-		   "  （序号 seq），退出码 1。\n");
+	fprintf(f,
+		"用法: yiye audit verify [--data DIR] [--db URL]\n\n"
+		"  校验审计日志的哈希链：完整时退出码 0；否则指出第一条被改动、删除或插入的记录\n"
+		"  （序号 seq），退出码 1。\n");
 }
 
 int cmd_audit(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"data", required_argument, NULL, 'd'}, {"db", required_argument, NULL, 'D'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	    {"data", required_argument, NULL, 'd'},
+	    {"db", required_argument, NULL, 'D'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct app app;
 	struct yerr e = {0};

@@ -74,8 +74,10 @@ int cli_calendar_import_dir(struct app *app, const char *dir, int *imported, str
 int cmd_calendar(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"data", required_argument, NULL, 'd'}, {"db", required_argument, NULL, 'D'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	    {"data", required_argument, NULL, 'd'},
+	    {"db", required_argument, NULL, 'D'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct app app;
 	struct yerr e = {0};
@@ -88,7 +90,8 @@ int cmd_calendar(int argc, char **argv)
 		if (cli_common_option(&app.cfg, opt, optarg))
 			continue;
 		printf("用法: yiye calendar import FILE [--data DIR] [--db URL]\n\n"
-		       "  导入一年的法定节假日与调休上班安排（格式见 docs/catalog.md 与 catalog/calendar/）。\n"
+		       "  导入一年的法定节假日与调休上班安排（格式见 docs/catalog.md 与 "
+		       "catalog/calendar/）。\n"
 		       "  已存在的年份不会被覆盖。\n");
 		return opt == 'h' ? 0 : 2;
 	}

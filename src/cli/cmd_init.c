@@ -24,9 +24,9 @@ static void help(void)
 int cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"data", required_argument, NULL, 'd'}, {"db", required_argument, NULL, 'D'},
-		{"catalog", required_argument, NULL, 'c'}, {"demo", no_argument, NULL, 'm'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	    {"data", required_argument, NULL, 'd'},    {"db", required_argument, NULL, 'D'},
+	    {"catalog", required_argument, NULL, 'c'}, {"demo", no_argument, NULL, 'm'},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
 	struct app app;
 	struct yerr e = {0};

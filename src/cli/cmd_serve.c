@@ -13,10 +13,13 @@
 static void help(void)
 {
 	printf("用法: yiye serve [--data DIR] [--db URL] [--listen HOST:PORT] [--web DIR]\n"
-	       "                  [--port-file FILE] [--body-limit BYTES] [--threads N] [--workers N]\n\n"
+	       "                  [--port-file FILE] [--body-limit BYTES] [--threads N] [--workers "
+	       "N]\n\n"
 	       "  --data DIR        数据目录（默认 ./data；环境变量 YIYE_DATA）\n"
-	       "  --db URL          数据库：SQLite 文件路径或 postgresql://…（默认 DIR/yiye.db；YIYE_DB）\n"
-	       "  --listen H:P      监听地址（默认 127.0.0.1:8080；端口 0 表示任选空闲端口；YIYE_LISTEN）\n"
+	       "  --db URL          数据库：SQLite 文件路径或 postgresql://…（默认 "
+	       "DIR/yiye.db；YIYE_DB）\n"
+	       "  --listen H:P      监听地址（默认 127.0.0.1:8080；端口 0 "
+	       "表示任选空闲端口；YIYE_LISTEN）\n"
 	       "  --web DIR         网页界面目录（默认源码树中的 web/dist；YIYE_WEB）\n"
 	       "  --port-file FILE  开始监听后把实际端口写入该文件\n"
 	       "  --body-limit N    请求体上限字节数（默认 1048576；YIYE_BODY_LIMIT）\n"
@@ -27,12 +30,16 @@ static void help(void)
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"data", required_argument, NULL, 'd'}, {"db", required_argument, NULL, 'D'},
-		{"listen", required_argument, NULL, 'l'}, {"web", required_argument, NULL, 'w'},
-		{"port-file", required_argument, NULL, 'p'},
-		{"body-limit", required_argument, NULL, 'b'},
-		{"threads", required_argument, NULL, 't'}, {"workers", required_argument, NULL, 'k'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	    {"data", required_argument, NULL, 'd'},
+	    {"db", required_argument, NULL, 'D'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"web", required_argument, NULL, 'w'},
+	    {"port-file", required_argument, NULL, 'p'},
+	    {"body-limit", required_argument, NULL, 'b'},
+	    {"threads", required_argument, NULL, 't'},
+	    {"workers", required_argument, NULL, 'k'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct app app;
 	struct yerr e = {0};

@@ -31,16 +31,16 @@ static const struct demo_account {
 	enum role role;
 	const char *department; /* NULL: none */
 } demo_accounts[] = {
-	{"applicant", "徐汇示范便利店有限公司", ROLE_APPLICANT, NULL},
-	{"clerk", "窗口受理员（演示）", ROLE_WINDOW_CLERK, "xzfwzx"},
-	{"reviewer", "市场监管审核员（演示）", ROLE_REVIEWER, "scjgj"},
-	{"reviewer2", "文化旅游审核员（演示）", ROLE_REVIEWER, "whlyj"},
-	{"inspector", "执法检查员（演示）", ROLE_INSPECTOR, "scjgj"},
-	{"issuer", "制证员（演示）", ROLE_ISSUER, "zwfwb"},
-	{"supervisor", "监管员（演示）", ROLE_SUPERVISOR, "scjgj"},
-	{"catalog_admin", "审改办目录管理员（演示）", ROLE_CATALOG_ADMIN, "sgb"},
-	{"admin", "系统管理员", ROLE_SYSTEM_ADMIN, NULL},
-	{"auditor", "审计员（演示）", ROLE_AUDITOR, NULL},
+    {"applicant", "徐汇示范便利店有限公司", ROLE_APPLICANT, NULL},
+    {"clerk", "窗口受理员（演示）", ROLE_WINDOW_CLERK, "xzfwzx"},
+    {"reviewer", "市场监管审核员（演示）", ROLE_REVIEWER, "scjgj"},
+    {"reviewer2", "文化旅游审核员（演示）", ROLE_REVIEWER, "whlyj"},
+    {"inspector", "执法检查员（演示）", ROLE_INSPECTOR, "scjgj"},
+    {"issuer", "制证员（演示）", ROLE_ISSUER, "zwfwb"},
+    {"supervisor", "监管员（演示）", ROLE_SUPERVISOR, "scjgj"},
+    {"catalog_admin", "审改办目录管理员（演示）", ROLE_CATALOG_ADMIN, "sgb"},
+    {"admin", "系统管理员", ROLE_SYSTEM_ADMIN, NULL},
+    {"auditor", "审计员（演示）", ROLE_AUDITOR, NULL},
 };
 
 static int pwhash_fast(void)
@@ -111,17 +111,17 @@ static int seed_departments(struct store_conn *c, const char *catalog_dir, int *
 	free(text);
 	if (!json_is_array(all)) {
 		json_decref(all);
-		return yerr_set(err, 400, "departments", path, "部门文件不是 JSON 数组：%s", jerr.text);
+		return yerr_set(err, 400, "departments", path, "部门文件不是 JSON 数组：%s",
+				jerr.text);
 	}
-	json_array_foreach(all, i, d)
-	{
+	json_array_foreach (all, i, d) {
 		const char *code = json_string_value(json_object_get(d, "code"));
 		const char *name = json_string_value(json_object_get(d, "name"));
 
 		if (code == NULL || name == NULL || strlen(code) > DEPT_CODE_MAX ||
 		    strlen(name) > DEPT_NAME_MAX) {
-			rc = yerr_set(err, 400, "departments", path, "第 %zu 个部门缺少 code 或 name",
-				      i + 1);
+			rc = yerr_set(err, 400, "departments", path,
+				      "第 %zu 个部门缺少 code 或 name", i + 1);
 			break;
 		}
 		rc = store_department_seed(c, code, name, (int64_t)time(NULL), err);
@@ -162,7 +162,8 @@ static int put_user(struct store_conn *c, const struct demo_account *a, const ch
 		memcpy(u.password_hash, hash, sizeof(hash));
 		snprintf(u.username, sizeof(u.username), "%s", a->username);
 		snprintf(u.display_name, sizeof(u.display_name), "%s", a->display_name);
-		snprintf(u.department, sizeof(u.department), "%s", a->department ? a->department : "");
+		snprintf(u.department, sizeof(u.department), "%s",
+			 a->department ? a->department : "");
 		u.roles = ROLE_BIT(a->role);
 		u.must_change_password = must_change;
 		rc = 0;
@@ -206,7 +207,8 @@ static int write_demo_file(const char *dir, json_t *list, struct yerr *err)
 	free(text);
 	if (!ok || chmod(tmp, 0600) < 0 || rename(tmp, path) < 0) {
 		unlink(tmp);
-		return yerr_set(err, 500, "demo_file", path, "无法写入 %s：%s", path, strerror(errno));
+		return yerr_set(err, 500, "demo_file", path, "无法写入 %s：%s", path,
+				strerror(errno));
 	}
 	return 0;
 }
@@ -217,8 +219,7 @@ static const char *known_password(json_t *old, const char *username)
 	size_t i;
 	json_t *item;
 
-	json_array_foreach(old, i, item)
-	{
+	json_array_foreach (old, i, item) {
 		const char *u = json_string_value(json_object_get(item, "username"));
 
 		if (u && strcmp(u, username) == 0)
@@ -249,12 +250,10 @@ static int init_demo(struct app *app, struct store_conn *c, struct yerr *err)
 			created++;
 		}
 		sodium_memzero(u.password_hash, sizeof(u.password_hash));
-		json_array_append_new(list,
-				      json_pack("{s:s,s:s,s:[s],s:o}", "username", a->username,
-						"password", pw, "roles", role_name(a->role),
-						"department",
-						a->department ? json_string(a->department)
-							      : json_null()));
+		json_array_append_new(
+		    list, json_pack("{s:s,s:s,s:[s],s:o}", "username", a->username, "password", pw,
+				    "roles", role_name(a->role), "department",
+				    a->department ? json_string(a->department) : json_null()));
 	}
 	json_decref(old);
 	sodium_memzero(pw, sizeof(pw));

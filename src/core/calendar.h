@@ -42,28 +42,28 @@
 #define CALENDAR_MAX_NAMES 32
 
 enum calendar_kind {
-    CAL_NORMAL = 0,  /* not listed: weekday works, weekend rests */
-    CAL_HOLIDAY = 1, /* listed holiday: rest day */
-    CAL_WORKDAY = 2, /* listed make-up workday: working day */
+	CAL_NORMAL = 0,  /* not listed: weekday works, weekend rests */
+	CAL_HOLIDAY = 1, /* listed holiday: rest day */
+	CAL_WORKDAY = 2, /* listed make-up workday: working day */
 };
 
 /* One known year. kind[] and name[] are indexed by day of year (0-based). */
 struct calendar_year {
-    int year;
-    int jan1;                        /* day number of 1 January */
-    unsigned char kind[366];         /* enum calendar_kind */
-    unsigned char name[366];         /* 1-based index into names, 0 = none */
-    char *names[CALENDAR_MAX_NAMES]; /* owned */
-    int nnames;
-    char *source; /* owned; the notice the data comes from, may be NULL */
+	int year;
+	int jan1;                        /* day number of 1 January */
+	unsigned char kind[366];         /* enum calendar_kind */
+	unsigned char name[366];         /* 1-based index into names, 0 = none */
+	char *names[CALENDAR_MAX_NAMES]; /* owned */
+	int nnames;
+	char *source; /* owned; the notice the data comes from, may be NULL */
 };
 
 /* The calendar: known years sorted by year. Owned by whoever called
  * calendar_init, released with calendar_free. */
 struct calendar {
-    struct calendar_year *years;
-    size_t nyears;
-    size_t cap;
+	struct calendar_year *years;
+	size_t nyears;
+	size_t cap;
 };
 
 /* Make cal an empty calendar (no known years). Cannot fail. */
@@ -107,7 +107,7 @@ int calendar_is_workday(const struct calendar *cal, int day, int *provisional);
  * result is outside the supported dates or the scan exceeds
  * CALENDAR_MAX_SPAN_DAYS. */
 int calendar_add_workdays(const struct calendar *cal, int from_day, int n, int *out_day,
-                          int *provisional);
+			  int *provisional);
 
 /* Count the working days d with from_day < d <= to_day. If to_day <
  * from_day the result is the negated count of d with to_day < d <=
@@ -117,7 +117,7 @@ int calendar_add_workdays(const struct calendar *cal, int from_day, int n, int *
  * day is outside the supported dates or they are more than
  * CALENDAR_MAX_SPAN_DAYS apart. */
 int calendar_count_workdays(const struct calendar *cal, int from_day, int to_day, int *out_n,
-                            int *provisional);
+			    int *provisional);
 
 /*
  * Load one year from its JSON text (json_text[0..len), need not be
@@ -135,6 +135,6 @@ int calendar_count_workdays(const struct calendar *cal, int from_day, int to_day
  * in errbuf (may be NULL).
  */
 int calendar_load_json(struct calendar *cal, const char *json_text, size_t len, char *errbuf,
-                       size_t errsz);
+		       size_t errsz);
 
 #endif

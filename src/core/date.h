@@ -23,9 +23,9 @@
 #define DATE_STR_SIZE 11
 
 /* Error codes of date_parse and friends (0 is success). */
-#define DATE_EFORMAT (-1) /* not of the form YYYY-MM-DD */
+#define DATE_EFORMAT (-1)  /* not of the form YYYY-MM-DD */
 #define DATE_EINVALID (-2) /* well formed but not a real date, e.g. 2025-02-29 */
-#define DATE_ERANGE (-3) /* year outside DATE_YEAR_MIN..DATE_YEAR_MAX */
+#define DATE_ERANGE (-3)   /* year outside DATE_YEAR_MIN..DATE_YEAR_MAX */
 
 /* 1 if year is a Gregorian leap year, else 0. */
 int date_is_leap(int year);

@@ -6,7 +6,13 @@
  * snake_case English identifier, `message` a Chinese sentence for the user,
  * `field` the JSON path of the input at fault ("" when none).
  */
-struct yerr { int status; char code[64]; char message[256]; char field[128]; };
+struct yerr {
+	int status;
+	char code[64];
+	char message[256];
+	char field[128];
+};
 /* yerr_set fills e (if non-NULL) and returns -1 so callers can `return yerr_set(...)`. */
-int yerr_set(struct yerr *e, int status, const char *code, const char *field, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int yerr_set(struct yerr *e, int status, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 #endif

@@ -39,10 +39,10 @@
  *   "check"      final check character wrong (message gives the expected one)
  */
 struct ident_result {
-    int valid;
-    const char *reason;
-    const char *message;
-    char buf[256]; /* storage for formatted messages */
+	int valid;
+	const char *reason;
+	const char *message;
+	char buf[256]; /* storage for formatted messages */
 };
 
 /* Validate a 统一社会信用代码 held in s[0..len). Always fills *r. */

@@ -16,8 +16,11 @@ static long utf8_len(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
-		int extra = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2
-					      : (*p & 0xf8) == 0xf0 ? 3 : -1;
+		int extra = *p < 0x80             ? 0
+			    : (*p & 0xe0) == 0xc0 ? 1
+			    : (*p & 0xf0) == 0xe0 ? 2
+			    : (*p & 0xf8) == 0xf0 ? 3
+						  : -1;
 
 		if (extra < 0)
 			return -1;
@@ -77,22 +80,24 @@ int password_check_policy(const char *pw, const char *username, const char **cod
 
 		for (int i = 0; i < 4; i++)
 			if (names[i])
-				used += (size_t)snprintf(missing + used, sizeof(missing) - used, "%s%s",
-							 used ? "、" : "", names[i]);
+				used += (size_t)snprintf(missing + used, sizeof(missing) - used,
+							 "%s%s", used ? "、" : "", names[i]);
 	}
 	if (len < PASSWORD_MIN_LEN || classes < 3) {
 		*code = len < PASSWORD_MIN_LEN ? "too_short" : "weak";
 		if (len < PASSWORD_MIN_LEN && classes < 3)
 			snprintf(msg, msgsz,
-				 "密码至少需要 %d 个字符（现为 %ld 个），并至少包含小写字母、大写字母、数字、"
+				 "密码至少需要 %d 个字符（现为 %ld "
+				 "个），并至少包含小写字母、大写字母、数字、"
 				 "符号中的三类（还缺：%s）",
 				 PASSWORD_MIN_LEN, len, missing);
 		else if (len < PASSWORD_MIN_LEN)
-			snprintf(msg, msgsz, "密码至少需要 %d 个字符（现为 %ld 个）", PASSWORD_MIN_LEN,
-				 len);
+			snprintf(msg, msgsz, "密码至少需要 %d 个字符（现为 %ld 个）",
+				 PASSWORD_MIN_LEN, len);
 		else
 			snprintf(msg, msgsz,
-				 "密码须至少包含小写字母、大写字母、数字、符号中的三类（还缺：%s，任选其一补上即可）",
+				 "密码须至少包含小写字母、大写字母、数字、符号中的三类（还缺：%"
+				 "s，任选其一补上即可）",
 				 missing);
 		return -1;
 	}
@@ -112,11 +117,12 @@ int password_hash(const char *pw, int fast, char out[PASSWORD_HASH_SIZE])
 	_Static_assert(PASSWORD_HASH_SIZE >= crypto_pwhash_STRBYTES, "hash buffer too small");
 	if (sodium_init() < 0)
 		return -1;
-	return crypto_pwhash_str(out, pw, strlen(pw),
-				 fast ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_MODERATE,
-				 fast ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_MODERATE) == 0
-		       ? 0
-		       : -1;
+	return crypto_pwhash_str(
+		   out, pw, strlen(pw),
+		   fast ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_MODERATE,
+		   fast ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_MODERATE) == 0
+		   ? 0
+		   : -1;
 }
 
 int password_verify(const char *hash, const char *pw)
@@ -143,8 +149,8 @@ again:
 		out[i] = all[randombytes_uniform((uint32_t)(sizeof(all) - 1))];
 	/* one of each class at distinct random positions */
 	for (int c = 0; c < 4; c++) {
-		int pos = c * (PASSWORD_GEN_LEN / 4) +
-			  (int)randombytes_uniform(PASSWORD_GEN_LEN / 4);
+		int pos =
+		    c * (PASSWORD_GEN_LEN / 4) + (int)randombytes_uniform(PASSWORD_GEN_LEN / 4);
 
 		out[pos] = sets[c][randombytes_uniform((uint32_t)strlen(sets[c]))];
 	}

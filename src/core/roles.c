@@ -11,26 +11,22 @@ static const struct {
 	const char *name;
 	const char *label;
 } role_table[ROLE_COUNT] = {
-	[ROLE_APPLICANT] = {"applicant", "申请人"},
-	[ROLE_WINDOW_CLERK] = {"window_clerk", "窗口受理人员"},
-	[ROLE_REVIEWER] = {"reviewer", "部门审核人员"},
-	[ROLE_INSPECTOR] = {"inspector", "执法检查人员"},
-	[ROLE_ISSUER] = {"issuer", "制证人员"},
-	[ROLE_SUPERVISOR] = {"supervisor", "监管人员"},
-	[ROLE_CATALOG_ADMIN] = {"catalog_admin", "目录管理员（审改办）"},
-	[ROLE_SYSTEM_ADMIN] = {"system_admin", "系统管理员"},
-	[ROLE_AUDITOR] = {"auditor", "审计人员"},
+    [ROLE_APPLICANT] = {"applicant", "申请人"},
+    [ROLE_WINDOW_CLERK] = {"window_clerk", "窗口受理人员"},
+    [ROLE_REVIEWER] = {"reviewer", "部门审核人员"},
+    [ROLE_INSPECTOR] = {"inspector", "执法检查人员"},
+    [ROLE_ISSUER] = {"issuer", "制证人员"},
+    [ROLE_SUPERVISOR] = {"supervisor", "监管人员"},
+    [ROLE_CATALOG_ADMIN] = {"catalog_admin", "目录管理员（审改办）"},
+    [ROLE_SYSTEM_ADMIN] = {"system_admin", "系统管理员"},
+    [ROLE_AUDITOR] = {"auditor", "审计人员"},
 };
 
 static const char *const scope_table[SCOPE_COUNT] = {
-	[SCOPE_CATALOG_READ] = "catalog:read",
-	[SCOPE_APPLICATIONS_READ] = "applications:read",
-	[SCOPE_LICENSES_READ] = "licenses:read",
-	[SCOPE_SUPERVISION_READ] = "supervision:read",
-	[SCOPE_CREDIT_READ] = "credit:read",
-	[SCOPE_REPORTS_READ] = "reports:read",
-	[SCOPE_USERS_READ] = "users:read",
-	[SCOPE_AUDIT_READ] = "audit:read",
+    [SCOPE_CATALOG_READ] = "catalog:read",   [SCOPE_APPLICATIONS_READ] = "applications:read",
+    [SCOPE_LICENSES_READ] = "licenses:read", [SCOPE_SUPERVISION_READ] = "supervision:read",
+    [SCOPE_CREDIT_READ] = "credit:read",     [SCOPE_REPORTS_READ] = "reports:read",
+    [SCOPE_USERS_READ] = "users:read",       [SCOPE_AUDIT_READ] = "audit:read",
 };
 
 #define R(x) ROLE_BIT(ROLE_##x)
@@ -42,18 +38,18 @@ static const struct {
 	unsigned roles;
 	int scope; /* enum scope, or -1: tokens never */
 } perm_table[] = {
-	{"users.manage", R(SYSTEM_ADMIN), SCOPE_USERS_READ},
-	{"departments.manage", R(SYSTEM_ADMIN), -1},
-	{"tokens.manage", R(SYSTEM_ADMIN), -1},
-	{"calendar.manage", R(SYSTEM_ADMIN), -1},
-	{"audit.read", R(AUDITOR) | R(SYSTEM_ADMIN), SCOPE_AUDIT_READ},
-	{"catalog.manage", R(CATALOG_ADMIN), SCOPE_CATALOG_READ},
-	{"catalog.propose", R(REVIEWER) | R(SUPERVISOR) | R(CATALOG_ADMIN), SCOPE_CATALOG_READ},
-	/* the staff directory of one's own department */
-	{"department.members",
-	 R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) |
-		 R(CATALOG_ADMIN) | R(SYSTEM_ADMIN),
-	 SCOPE_USERS_READ},
+    {"users.manage", R(SYSTEM_ADMIN), SCOPE_USERS_READ},
+    {"departments.manage", R(SYSTEM_ADMIN), -1},
+    {"tokens.manage", R(SYSTEM_ADMIN), -1},
+    {"calendar.manage", R(SYSTEM_ADMIN), -1},
+    {"audit.read", R(AUDITOR) | R(SYSTEM_ADMIN), SCOPE_AUDIT_READ},
+    {"catalog.manage", R(CATALOG_ADMIN), SCOPE_CATALOG_READ},
+    {"catalog.propose", R(REVIEWER) | R(SUPERVISOR) | R(CATALOG_ADMIN), SCOPE_CATALOG_READ},
+    /* the staff directory of one's own department */
+    {"department.members",
+     R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) | R(CATALOG_ADMIN) |
+	 R(SYSTEM_ADMIN),
+     SCOPE_USERS_READ},
 };
 
 #undef R
@@ -140,7 +136,9 @@ unsigned scopes_parse_list(const char *text)
 	unsigned out = 0;
 	char word[64];
 
-	while (text && *text) {
+	if (text == NULL)
+		return 0;
+	while (*text) {
 		size_t n = strcspn(text, " ");
 
 		if (n > 0 && n < sizeof(word)) {
@@ -168,8 +166,9 @@ static int perm_index(const char *permission)
 
 int permission_known(const char *permission)
 {
-	return permission && (strcmp(permission, "public") == 0 ||
-			      strcmp(permission, "authenticated") == 0 || perm_index(permission) >= 0);
+	return permission &&
+	       (strcmp(permission, "public") == 0 || strcmp(permission, "authenticated") == 0 ||
+		perm_index(permission) >= 0);
 }
 
 unsigned permission_roles(const char *permission)

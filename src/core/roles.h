@@ -32,7 +32,7 @@ enum role {
 
 #define ROLE_BIT(r) (1u << (r))
 /* Roles that act for a department and must have one. */
-#define ROLES_STAFF                                                                        \
+#define ROLES_STAFF                                                                         \
 	(ROLE_BIT(ROLE_WINDOW_CLERK) | ROLE_BIT(ROLE_REVIEWER) | ROLE_BIT(ROLE_INSPECTOR) | \
 	 ROLE_BIT(ROLE_ISSUER) | ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_CATALOG_ADMIN))
 

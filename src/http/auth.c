@@ -97,7 +97,10 @@ void auth_state_free(struct app *app)
 	app->auth = NULL;
 }
 
-const struct auth_config *auth_config(const struct app *app) { return &app->auth->cfg; }
+const struct auth_config *auth_config(const struct app *app)
+{
+	return &app->auth->cfg;
+}
 
 /* secrets and passwords ----------------------------------------------------- */
 
@@ -244,7 +247,7 @@ static int ident_token(struct req *r, struct store_conn *c, const char *secret)
 	if (rc == STORE_ENOTFOUND || (rc == 0 && (t.revoked_at || t.expires_at <= now))) {
 		reply_error(r, 401, "token_invalid", NULL,
 			    rc == 0 && t.revoked_at ? "访问令牌已被吊销"
-			    : rc == 0		    ? "访问令牌已过期"
+			    : rc == 0               ? "访问令牌已过期"
 						    : "访问令牌无效");
 		return IDENT_INVALID;
 	}
@@ -265,7 +268,7 @@ static int ident_gateway(struct req *r, struct store_conn *c, const char *userna
 	struct store_user u;
 	struct yerr e = {0};
 	int rc = strlen(username) > USERNAME_MAX ? STORE_ENOTFOUND
-						   : store_user_get_by_name(c, username, &u, &e);
+						 : store_user_get_by_name(c, username, &u, &e);
 
 	if (rc == STORE_ENOTFOUND || (rc == 0 && u.disabled)) {
 		reply_error(r, 401, "gateway_user_unknown", NULL,
@@ -284,8 +287,7 @@ static int ident_gateway(struct req *r, struct store_conn *c, const char *userna
 /* Looks the session cookie up; expired or unknown sessions make the caller
  * anonymous with *why saying so. Touches last_seen at most every
  * touch_sec. */
-static int ident_session(struct req *r, struct store_conn *c, const char *cookie,
-			 const char **why)
+static int ident_session(struct req *r, struct store_conn *c, const char *cookie, const char **why)
 {
 	const struct auth_config *cfg = &r->app->auth->cfg;
 	struct store_session s;
@@ -309,9 +311,9 @@ static int ident_session(struct req *r, struct store_conn *c, const char *cookie
 		return IDENT_ERROR;
 	}
 	if (s.user.disabled || now >= s.expires_at || now - s.last_seen >= cfg->idle_sec) {
-		*why = s.user.disabled		? "账号已停用"
-		       : now >= s.expires_at	? "登录已超过最长时限，请重新登录"
-						: "长时间未操作，登录已失效，请重新登录";
+		*why = s.user.disabled       ? "账号已停用"
+		       : now >= s.expires_at ? "登录已超过最长时限，请重新登录"
+					     : "长时间未操作，登录已失效，请重新登录";
 		(void)store_session_delete(c, hash, &e);
 		return IDENT_NONE;
 	}
@@ -340,13 +342,14 @@ static int identify(struct req *r, const char **why)
 	const char *authz = req_header(r, "Authorization");
 	const char *gw = cfg->identity_header[0] ? req_header(r, cfg->identity_header) : NULL;
 	const char *cookie =
-		MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, AUTH_SESSION_COOKIE);
+	    MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, AUTH_SESSION_COOKIE);
 	struct store_conn *c;
 	struct yerr e = {0};
 	int rc = IDENT_NONE;
 
 	*why = NULL;
-	if (authz == NULL && (gw == NULL || !cfg->trusted_proxies[0]) && (cookie == NULL || !*cookie))
+	if (authz == NULL && (gw == NULL || !cfg->trusted_proxies[0]) &&
+	    (cookie == NULL || !*cookie))
 		return IDENT_NONE;
 	if (authz && strncmp(authz, "Bearer ", 7) != 0) {
 		reply_error(r, 401, "token_invalid", NULL, "Authorization 头须为 “Bearer <令牌>”");
@@ -369,7 +372,8 @@ static int identify(struct req *r, const char **why)
 			last = last ? last + 1 : xff;
 			while (*last == ' ')
 				last++;
-			snprintf(r->client, sizeof(r->client), "%.*s", (int)strcspn(last, " "), last);
+			snprintf(r->client, sizeof(r->client), "%.*s", (int)strcspn(last, " "),
+				 last);
 		}
 		rc = ident_gateway(r, c, gw);
 	} else if (cookie && *cookie)

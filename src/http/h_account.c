@@ -31,17 +31,17 @@ json_t *acct_user_json(const struct store_user *u)
 	for (int i = 0; i < ROLE_COUNT; i++)
 		if (u->roles & ROLE_BIT(i))
 			json_array_append_new(roles, json_string(role_name(i)));
-	return json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:b,s:b,s:I,s:I}", "id", (json_int_t)u->id,
-			 "username", u->username, "display_name", u->display_name, "roles", roles,
-			 "department", u->department[0] ? json_string(u->department) : json_null(),
-			 "entity",
-			 u->entity_id ? json_pack("{s:I,s:o,s:s}", "id", (json_int_t)u->entity_id, "uscc",
-						  u->uscc[0] ? json_string(u->uscc) : json_null(),
-						  "name", u->entity_name)
-				      : json_null(),
-			 "phone", u->phone[0] ? json_string(u->phone) : json_null(), "disabled",
-			 u->disabled, "must_change_password", u->must_change_password, "created_at",
-			 (json_int_t)u->created_at, "updated_at", (json_int_t)u->updated_at);
+	return json_pack(
+	    "{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:b,s:b,s:I,s:I}", "id", (json_int_t)u->id, "username",
+	    u->username, "display_name", u->display_name, "roles", roles, "department",
+	    u->department[0] ? json_string(u->department) : json_null(), "entity",
+	    u->entity_id
+		? json_pack("{s:I,s:o,s:s}", "id", (json_int_t)u->entity_id, "uscc",
+			    u->uscc[0] ? json_string(u->uscc) : json_null(), "name", u->entity_name)
+		: json_null(),
+	    "phone", u->phone[0] ? json_string(u->phone) : json_null(), "disabled", u->disabled,
+	    "must_change_password", u->must_change_password, "created_at",
+	    (json_int_t)u->created_at, "updated_at", (json_int_t)u->updated_at);
 }
 
 int acct_body_keys(struct req *r, const char *const *allowed)
@@ -53,8 +53,7 @@ int acct_body_keys(struct req *r, const char *const *allowed)
 		reply_error(r, 400, "invalid_body", NULL, "请求体必须是 JSON 对象");
 		return -1;
 	}
-	json_object_foreach(r->json, key, v)
-	{
+	json_object_foreach (r->json, key, v) {
 		int ok = 0;
 
 		(void)v;
@@ -124,17 +123,17 @@ int acct_roles(struct req *r, const char *key, unsigned *roles)
 			    "roles 须为 1 至 %d 个角色名的数组", ROLE_COUNT);
 		return -1;
 	}
-	json_array_foreach(v, i, item)
-	{
+	json_array_foreach (v, i, item) {
 		int role = json_is_string(item) ? role_parse(json_string_value(item)) : -1;
 
 		if (role < 0) {
 			char field[32];
 
 			snprintf(field, sizeof(field), "%s[%zu]", key, i);
-			reply_error(r, 400, "unknown_role", field,
-				    "未知角色（可选：applicant、window_clerk、reviewer、inspector、issuer、"
-				    "supervisor、catalog_admin、system_admin、auditor）");
+			reply_error(
+			    r, 400, "unknown_role", field,
+			    "未知角色（可选：applicant、window_clerk、reviewer、inspector、issuer、"
+			    "supervisor、catalog_admin、system_admin、auditor）");
 			return -1;
 		}
 		*roles |= ROLE_BIT(role);
@@ -153,8 +152,8 @@ static int query_int(struct req *r, const char *name, int dflt, int min, int max
 		return 0;
 	n = strtol(v, &end, 10);
 	if (*end != '\0' || n < min || n > max || strlen(v) > 9) {
-		reply_error(r, 400, "invalid_number", name, "参数 %s 须为 %d 至 %d 之间的整数", name, min,
-			    max);
+		reply_error(r, 400, "invalid_number", name, "参数 %s 须为 %d 至 %d 之间的整数",
+			    name, min, max);
 		return -1;
 	}
 	*out = (int)n;
@@ -367,7 +366,10 @@ void h_session_delete(struct req *r)
 	reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
-static void add_perm(const char *perm, void *ud) { json_array_append_new(ud, json_string(perm)); }
+static void add_perm(const char *perm, void *ud)
+{
+	json_array_append_new(ud, json_string(perm));
+}
 
 void h_me(struct req *r)
 {
@@ -413,8 +415,9 @@ void h_me(struct req *r)
 	}
 	out = acct_user_json(&u);
 	if (u.department[0])
-		json_object_set_new(out, "department",
-				    json_pack("{s:s,s:s}", "code", u.department, "name", u.department));
+		json_object_set_new(
+		    out, "department",
+		    json_pack("{s:s,s:s}", "code", u.department, "name", u.department));
 done:
 	json_object_set_new(out, "permissions", perms);
 	json_object_set_new(out, "auth", json_string(kinds[r->who.kind]));

@@ -83,8 +83,9 @@ void h_users_list(struct req *r)
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, acct_user_json(&users[i]));
 	free(users);
-	reply_json(r, 200, json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total",
-				     (json_int_t)total, "limit", limit, "offset", offset));
+	reply_json(r, 200,
+		   json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total,
+			     "limit", limit, "offset", offset));
 }
 
 void h_user_get(struct req *r)
@@ -106,8 +107,8 @@ void h_user_get(struct req *r)
 
 void h_user_create(struct req *r)
 {
-	static const char *const keys[] = {"username", "display_name", "roles", "department",
-					   "phone",    "uscc",	   "entity_name", NULL};
+	static const char *const keys[] = {"username", "display_name", "roles",       "department",
+					   "phone",    "uscc",         "entity_name", NULL};
 	const char *username, *display, *dept, *phone, *uscc, *entity_name;
 	char pw[PASSWORD_GEN_LEN + 1], object[48];
 	struct store_user u;
@@ -208,7 +209,8 @@ void h_user_update(struct req *r)
 	if (dep && !json_is_null(dep) && acct_str(r, "department", 1, DEPT_CODE_MAX, &dept) < 0)
 		return;
 	if (dis && !json_is_boolean(dis))
-		return reply_error(r, 400, "invalid_type", "disabled", "disabled 必须是 true 或 false");
+		return reply_error(r, 400, "invalid_type", "disabled",
+				   "disabled 必须是 true 或 false");
 	if (acct_acquire(r, &c) < 0)
 		return;
 	/* Read inside the write transaction: the row is written back whole, so
@@ -393,7 +395,8 @@ void h_department_update(struct req *r)
 	if (acct_str(r, "name", 0, DEPT_NAME_MAX, &name) < 0)
 		return;
 	if (dis && !json_is_boolean(dis))
-		return reply_error(r, 400, "invalid_type", "disabled", "disabled 必须是 true 或 false");
+		return reply_error(r, 400, "invalid_type", "disabled",
+				   "disabled 必须是 true 或 false");
 	if (strlen(code) > DEPT_CODE_MAX)
 		return reply_error(r, 404, "department_not_found", NULL, "部门不存在");
 	if (acct_acquire(r, &c) < 0)
@@ -449,8 +452,9 @@ void h_department_users(struct req *r)
 		json_array_append_new(items, u);
 	}
 	free(users);
-	reply_json(r, 200, json_pack("{s:o,s:o,s:I}", "department", dept_json(&d), "items", items,
-				     "total", (json_int_t)total));
+	reply_json(r, 200,
+		   json_pack("{s:o,s:o,s:I}", "department", dept_json(&d), "items", items, "total",
+			     (json_int_t)total));
 }
 
 /* API tokens ------------------------------------------------------------------ */
@@ -463,14 +467,16 @@ static json_t *token_json(const struct store_token *t)
 	for (int i = 0; i < SCOPE_COUNT; i++)
 		if (t->scopes & SCOPE_BIT(i))
 			json_array_append_new(scopes, json_string(scope_name(i)));
-	return json_pack("{s:I,s:s,s:o,s:I,s:I,s:o,s:o,s:o,s:s}", "id", (json_int_t)t->id, "name",
-			 t->name, "scopes", scopes, "created_at", (json_int_t)t->created_at,
-			 "expires_at", (json_int_t)t->expires_at, "revoked_at",
-			 t->revoked_at ? json_integer(t->revoked_at) : json_null(), "last_used_at",
-			 t->last_used_at ? json_integer(t->last_used_at) : json_null(), "created_by",
-			 t->created_by_name[0] ? json_string(t->created_by_name) : json_null(),
-			 "status",
-			 t->revoked_at ? "revoked" : t->expires_at <= now ? "expired" : "active");
+	return json_pack(
+	    "{s:I,s:s,s:o,s:I,s:I,s:o,s:o,s:o,s:s}", "id", (json_int_t)t->id, "name", t->name,
+	    "scopes", scopes, "created_at", (json_int_t)t->created_at, "expires_at",
+	    (json_int_t)t->expires_at, "revoked_at",
+	    t->revoked_at ? json_integer(t->revoked_at) : json_null(), "last_used_at",
+	    t->last_used_at ? json_integer(t->last_used_at) : json_null(), "created_by",
+	    t->created_by_name[0] ? json_string(t->created_by_name) : json_null(), "status",
+	    t->revoked_at          ? "revoked"
+	    : t->expires_at <= now ? "expired"
+				   : "active");
 }
 
 /* expires_at: unix seconds, or "YYYY-MM-DD" (the end of that day, Beijing
@@ -521,8 +527,7 @@ void h_token_create(struct req *r)
 		return reply_error(r, 400, scopes ? "invalid_scopes" : "required", "scopes",
 				   "scopes 须为 1 至 %d 个权限范围的数组（如 \"licenses:read\"）",
 				   SCOPE_COUNT);
-	json_array_foreach(scopes, i, item)
-	{
+	json_array_foreach (scopes, i, item) {
 		int s = json_is_string(item) ? scope_parse(json_string_value(item)) : -1;
 
 		if (s < 0) {
@@ -653,6 +658,7 @@ void h_calendar_year_create(struct req *r)
 		return reply_yerr(r, &e);
 	if (app_calendar_reload(r->app, &e) < 0)
 		return reply_yerr(r, &e);
-	reply_json(r, 201, json_pack("{s:i,s:i,s:i}", "year", year, "holidays", holidays,
-				     "workdays", workdays));
+	reply_json(
+	    r, 201,
+	    json_pack("{s:i,s:i,s:i}", "year", year, "holidays", holidays, "workdays", workdays));
 }

@@ -34,8 +34,8 @@ static int time_arg(struct req *r, const char *name, int end, int64_t *out)
 		return 0;
 	}
 	if (date_parse(v, strlen(v), &day) < 0) {
-		reply_error(r, 400, "invalid_date", name, "参数 %s 须为 YYYY-MM-DD 日期或毫秒时间戳",
-			    name);
+		reply_error(r, 400, "invalid_date", name,
+			    "参数 %s 须为 YYYY-MM-DD 日期或毫秒时间戳", name);
 		return -1;
 	}
 	*out = ((int64_t)(day + (end ? 1 : 0)) * 86400 - 8 * 3600) * 1000;
@@ -48,7 +48,8 @@ static int filter_args(struct req *r, struct audit_filter *f)
 	f->actor = req_query(r, "actor");
 	f->action = req_query(r, "action");
 	if ((f->actor && strlen(f->actor) > 128) || (f->action && strlen(f->action) > 128)) {
-		reply_error(r, 400, "too_long", f->actor && strlen(f->actor) > 128 ? "actor" : "action",
+		reply_error(r, 400, "too_long",
+			    f->actor && strlen(f->actor) > 128 ? "actor" : "action",
 			    "筛选条件过长");
 		return -1;
 	}
@@ -88,9 +89,9 @@ static int load(struct req *r, int limit, int offset, struct store_result **res,
 	return 0;
 }
 
-static const char *const columns[] = {"seq",	"ts",	     "actor",   "role",
+static const char *const columns[] = {"seq",        "ts",     "actor",  "role",
 				      "department", "action", "object", "request_id",
-				      "outcome",	  "client", "detail", "hash"};
+				      "outcome",    "client", "detail", "hash"};
 
 void h_audit_list(struct req *r)
 {
@@ -111,7 +112,8 @@ void h_audit_list(struct req *r)
 			const char *v = store_cell(res, i, k);
 
 			if (k == 0 || k == 1)
-				json_object_set_new(o, columns[k], json_integer(store_cell_int(res, i, k, 0)));
+				json_object_set_new(o, columns[k],
+						    json_integer(store_cell_int(res, i, k, 0)));
 			else
 				json_object_set_new(o, columns[k], json_string(v ? v : ""));
 		}
@@ -120,8 +122,9 @@ void h_audit_list(struct req *r)
 		json_array_append_new(items, o);
 	}
 	store_result_free(res);
-	reply_json(r, 200, json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total",
-				     (json_int_t)total, "limit", limit, "offset", offset));
+	reply_json(r, 200,
+		   json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total,
+			     "limit", limit, "offset", offset));
 }
 
 struct sbuf {
@@ -159,9 +162,9 @@ static void csv_field(struct sbuf *b, const char *v, int last)
 
 void h_audit_csv(struct req *r)
 {
-	static const char *const heads[] = {"序号",   "时间",	   "操作人",     "角色",
-					    "部门",   "操作",	   "对象",	     "请求编号",
-					    "结果",   "客户端地址", "说明",	     "哈希"};
+	static const char *const heads[] = {"序号", "时间",       "操作人", "角色",
+					    "部门", "操作",       "对象",   "请求编号",
+					    "结果", "客户端地址", "说明",   "哈希"};
 	struct store_result *res;
 	struct sbuf b = {0};
 	int64_t total;

@@ -43,7 +43,8 @@ void h_calendar_workdays(struct req *r)
 
 	if ((add == NULL) == (to == NULL))
 		return reply_error(r, 400, add ? "conflicting_parameters" : "required",
-				   add ? "to" : "add", "请提供 add（加上的工作日数）或 to（截止日期）之一");
+				   add ? "to" : "add",
+				   "请提供 add（加上的工作日数）或 to（截止日期）之一");
 	if (param_date(r, "from", &from) < 0)
 		return;
 	pthread_rwlock_rdlock(&r->app->cal_lock);
@@ -63,9 +64,10 @@ void h_calendar_workdays(struct req *r)
 		rc = calendar_add_workdays(r->app->cal, from, (int)n, &day, &provisional);
 		pthread_rwlock_unlock(&r->app->cal_lock);
 		if (rc < 0 || date_format(day, out, sizeof(out)) < 0)
-			return reply_error(r, 400, "out_of_range", "add", "计算结果超出支持的日期范围");
-		return reply_json(r, 200, json_pack("{s:s,s:b}", "date", out, "provisional",
-						    provisional));
+			return reply_error(r, 400, "out_of_range", "add",
+					   "计算结果超出支持的日期范围");
+		return reply_json(r, 200,
+				  json_pack("{s:s,s:b}", "date", out, "provisional", provisional));
 	}
 	int until, n;
 
@@ -92,6 +94,6 @@ void h_calendar_years(struct req *r)
 		json_array_append_new(items, json_pack("{s:i,s:s?}", "year", cal->years[i].year,
 						       "source", cal->years[i].source));
 	pthread_rwlock_unlock(&r->app->cal_lock);
-	reply_json(r, 200, json_pack("{s:o,s:i}", "items", items, "total",
-				     (int)json_array_size(items)));
+	reply_json(r, 200,
+		   json_pack("{s:o,s:i}", "items", items, "total", (int)json_array_size(items)));
 }

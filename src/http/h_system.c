@@ -17,9 +17,12 @@ void h_healthz(struct req *r)
 	store_health(r->app->store, &read_ok, &write_ok, detail, sizeof(detail));
 	reply_json(r, read_ok && write_ok ? 200 : 503,
 		   json_pack("{s:s,s:{s:s,s:s,s:s,s:s}}", "status",
-			     read_ok && write_ok ? "ok" : read_ok ? "degraded" : "down", "database",
-			     "backend", store_describe(r->app->store), "read", read_ok ? "ok" : "error",
-			     "write", write_ok ? "ok" : "error", "detail", detail));
+			     read_ok && write_ok ? "ok"
+			     : read_ok           ? "degraded"
+						 : "down",
+			     "database", "backend", store_describe(r->app->store), "read",
+			     read_ok ? "ok" : "error", "write", write_ok ? "ok" : "error", "detail",
+			     detail));
 }
 
 void h_metrics(struct req *r)
@@ -31,7 +34,10 @@ void h_metrics(struct req *r)
 	free(text);
 }
 
-void h_openapi(struct req *r) { reply_json(r, 200, openapi_document()); }
+void h_openapi(struct req *r)
+{
+	reply_json(r, 200, openapi_document());
+}
 
 void h_version(struct req *r)
 {

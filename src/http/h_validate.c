@@ -23,13 +23,16 @@ void h_validate(struct req *r)
 	if (!json_is_object(r->json))
 		return reply_error(r, 400, "invalid_body", NULL, "请求体必须是 JSON 对象");
 	if (!json_is_string(kind))
-		return reply_error(r, 400, "required", "kind", "请指定校验类型 kind（uscc 或 idcard）");
+		return reply_error(r, 400, "required", "kind",
+				   "请指定校验类型 kind（uscc 或 idcard）");
 	k = json_string_value(kind);
 	if (strcmp(k, "uscc") != 0 && strcmp(k, "idcard") != 0)
-		return reply_error(r, 400, "invalid_kind", "kind",
-				   "校验类型 kind 只能是 uscc（统一社会信用代码）或 idcard（居民身份证号）");
+		return reply_error(
+		    r, 400, "invalid_kind", "kind",
+		    "校验类型 kind 只能是 uscc（统一社会信用代码）或 idcard（居民身份证号）");
 	if (!json_is_string(value))
-		return reply_error(r, 400, "required", "value", "请提供要校验的号码 value（字符串）");
+		return reply_error(r, 400, "required", "value",
+				   "请提供要校验的号码 value（字符串）");
 	v = json_string_value(value);
 	len = json_string_length(value);
 	if (len > VALIDATE_MAX_LEN)
@@ -43,6 +46,6 @@ void h_validate(struct req *r)
 		   json_pack("{s:b,s:o,s:s}", "valid", res.valid, "reason",
 			     res.reason ? json_string(res.reason) : json_null(), "message",
 			     res.valid ? (strcmp(k, "uscc") == 0 ? "统一社会信用代码有效"
-								  : "居民身份证号有效")
+								 : "居民身份证号有效")
 				       : res.message));
 }

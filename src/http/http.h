@@ -24,10 +24,10 @@ struct req;
 typedef void (*route_handler)(struct req *r);
 
 enum {
-	ROUTE_JSON_BODY = 1 << 0, /* takes an application/json body */
-	ROUTE_SLOW = 1 << 1,      /* run on the worker pool even if GET */
-	ROUTE_RAW_BODY = 1 << 2,  /* takes a body of any type (uploads) */
-	ROUTE_INLINE = 1 << 3,    /* run on the I/O thread even if not GET (quick, no store) */
+	ROUTE_JSON_BODY = 1 << 0,  /* takes an application/json body */
+	ROUTE_SLOW = 1 << 1,       /* run on the worker pool even if GET */
+	ROUTE_RAW_BODY = 1 << 2,   /* takes a body of any type (uploads) */
+	ROUTE_INLINE = 1 << 3,     /* run on the I/O thread even if not GET (quick, no store) */
 	ROUTE_LARGE_BODY = 1 << 4, /* body limit ROUTE_LARGE_BODY_LIMIT instead of --body-limit */
 };
 
@@ -35,14 +35,14 @@ enum {
  * the audit trail and the OpenAPI document all read it. */
 struct route {
 	const char *method;
-	const char *pattern;    /* "/api/v1/licenses/{number}" */
+	const char *pattern; /* "/api/v1/licenses/{number}" */
 	route_handler handler;
 	const char *permission; /* "public" or a permission name */
 	const char *audit;      /* audit event name, or NULL for reads */
 	unsigned flags;
-	const char *tag;        /* OpenAPI tag */
-	const char *summary;    /* OpenAPI summary (Chinese is fine) */
-	const char *query;      /* OpenAPI query parameters: "name:type,…" */
+	const char *tag;     /* OpenAPI tag */
+	const char *summary; /* OpenAPI summary (Chinese is fine) */
+	const char *query;   /* OpenAPI query parameters: "name:type,…" */
 };
 
 /* Body limit of ROUTE_LARGE_BODY routes (a whole catalog document), or the
@@ -58,9 +58,9 @@ struct req {
 	struct app *app;
 	struct MHD_Connection *conn;
 	const struct route *route;
-	int route_idx;     /* index into routes[], -1 when none matched */
+	int route_idx; /* index into routes[], -1 when none matched */
 	const char *method;
-	const char *url;   /* path without the query string (owned by MHD) */
+	const char *url; /* path without the query string (owned by MHD) */
 	int nparams;
 	char *param_names[REQ_MAX_PARAMS];
 	char *param_values[REQ_MAX_PARAMS];
@@ -68,7 +68,7 @@ struct req {
 	char *body;
 	size_t body_len, body_cap;
 	int body_too_large;
-	json_t *json;      /* parsed body of ROUTE_JSON_BODY routes */
+	json_t *json; /* parsed body of ROUTE_JSON_BODY routes */
 	/* response */
 	int status;
 	char *resp_body;
@@ -83,7 +83,7 @@ struct req {
 	double t_start;
 	int state;
 	int suspended;
-	char client[64];   /* client address, for throttling and the audit trail */
+	char client[64]; /* client address, for throttling and the audit trail */
 	/* authentication (auth.c) */
 	struct principal who;  /* who is asking; kind PRINCIPAL_NONE when anonymous */
 	char session_hash[65]; /* hash of the session cookie in use, "" none */
@@ -102,8 +102,8 @@ const char *req_header(const struct req *r, const char *name);
 void reply_json(struct req *r, int status, json_t *body);
 /* Answers with the standard error body
  * {"error":{"code":…,"message":…,"field":…}}; `field` NULL or "" gives null. */
-void reply_error(struct req *r, int status, const char *code, const char *field,
-		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void reply_error(struct req *r, int status, const char *code, const char *field, const char *fmt,
+		 ...) __attribute__((format(printf, 5, 6)));
 void reply_yerr(struct req *r, const struct yerr *e);
 /* Answers with raw bytes; copies body. */
 void reply_raw(struct req *r, int status, const char *ctype, const void *body, size_t len);

@@ -11,9 +11,9 @@
 
 /* The Content-Security-Policy of every response: no inline or eval'd
  * script; the UI is built with precompiled templates. */
-#define HTTP_CSP                                                                         \
-	"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "      \
-	"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "              \
+#define HTTP_CSP                                                                    \
+	"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " \
+	"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "         \
 	"object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
 
 /* router.c */

@@ -10,16 +10,16 @@
 
 #include "http/internal.h"
 
-static const int status_codes[] = {200, 201, 204, 304, 400, 401, 403, 404, 405, 409,
-				   410, 413, 415, 422, 429, 499, 500, 503};
+static const int status_codes[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
+				   409, 410, 413, 415, 422, 429, 499, 500, 503};
 #define NSTATUS (int)(sizeof(status_codes) / sizeof(status_codes[0]))
 #define NOTHER NSTATUS /* slot for any other status */
 static const double buckets_ms[] = {0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500};
 #define NBUCKETS (int)(sizeof(buckets_ms) / sizeof(buckets_ms[0]))
 
 struct metrics {
-	int nroutes; /* rows: routes, then one for static files and unmatched */
-	unsigned long *count;  /* (nroutes+1) x (NSTATUS+1) */
+	int nroutes;          /* rows: routes, then one for static files and unmatched */
+	unsigned long *count; /* (nroutes+1) x (NSTATUS+1) */
 	unsigned long hist[NBUCKETS + 1];
 	unsigned long long sum_us;
 	unsigned long total;
@@ -72,7 +72,7 @@ long metrics_inflight(struct metrics *m, int delta)
 
 /* Grows a malloc'd text buffer by one formatted line. */
 static void put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 {
 	va_list ap;
@@ -101,12 +101,13 @@ char *metrics_render(struct metrics *m, struct app *app, size_t *outlen)
 	if (b == NULL)
 		abort();
 	b[0] = '\0';
-	put(&b, &len, &cap, "# HELP yiye_http_requests_total HTTP requests by route and status.\n"
-			    "# TYPE yiye_http_requests_total counter\n");
+	put(&b, &len, &cap,
+	    "# HELP yiye_http_requests_total HTTP requests by route and status.\n"
+	    "# TYPE yiye_http_requests_total counter\n");
 	for (int row = 0; row <= m->nroutes; row++) {
 		for (int col = 0; col <= NSTATUS; col++) {
-			unsigned long v = __atomic_load_n(&m->count[row * (NSTATUS + 1) + col],
-							  __ATOMIC_RELAXED);
+			unsigned long v =
+			    __atomic_load_n(&m->count[row * (NSTATUS + 1) + col], __ATOMIC_RELAXED);
 			char status[8];
 
 			if (v == 0)
@@ -117,34 +118,40 @@ char *metrics_render(struct metrics *m, struct app *app, size_t *outlen)
 				snprintf(status, sizeof(status), "%d", status_codes[col]);
 			if (row < m->nroutes)
 				put(&b, &len, &cap,
-				    "yiye_http_requests_total{method=\"%s\",route=\"%s\",status=\"%s\"} %lu\n",
+				    "yiye_http_requests_total{method=\"%s\",route=\"%s\",status=\"%"
+				    "s\"} %lu\n",
 				    routes[row].method, routes[row].pattern, status, v);
 			else
 				put(&b, &len, &cap,
-				    "yiye_http_requests_total{method=\"\",route=\"(other)\",status=\"%s\"} %lu\n",
+				    "yiye_http_requests_total{method=\"\",route=\"(other)\",status="
+				    "\"%s\"} %lu\n",
 				    status, v);
 		}
 	}
-	put(&b, &len, &cap, "# HELP yiye_http_request_duration_seconds Request latency.\n"
-			    "# TYPE yiye_http_request_duration_seconds histogram\n");
+	put(&b, &len, &cap,
+	    "# HELP yiye_http_request_duration_seconds Request latency.\n"
+	    "# TYPE yiye_http_request_duration_seconds histogram\n");
 	for (int i = 0; i <= NBUCKETS; i++) {
 		cum += __atomic_load_n(&m->hist[i], __ATOMIC_RELAXED);
 		if (i < NBUCKETS)
-			put(&b, &len, &cap, "yiye_http_request_duration_seconds_bucket{le=\"%g\"} %lu\n",
+			put(&b, &len, &cap,
+			    "yiye_http_request_duration_seconds_bucket{le=\"%g\"} %lu\n",
 			    buckets_ms[i] / 1000.0, cum);
 		else
-			put(&b, &len, &cap, "yiye_http_request_duration_seconds_bucket{le=\"+Inf\"} %lu\n",
-			    cum);
+			put(&b, &len, &cap,
+			    "yiye_http_request_duration_seconds_bucket{le=\"+Inf\"} %lu\n", cum);
 	}
 	put(&b, &len, &cap, "yiye_http_request_duration_seconds_sum %.6f\n",
 	    (double)__atomic_load_n(&m->sum_us, __ATOMIC_RELAXED) / 1e6);
 	put(&b, &len, &cap, "yiye_http_request_duration_seconds_count %lu\n",
 	    __atomic_load_n(&m->total, __ATOMIC_RELAXED));
-	put(&b, &len, &cap, "# HELP yiye_http_requests_in_flight Requests being served.\n"
-			    "# TYPE yiye_http_requests_in_flight gauge\nyiye_http_requests_in_flight %ld\n",
+	put(&b, &len, &cap,
+	    "# HELP yiye_http_requests_in_flight Requests being served.\n"
+	    "# TYPE yiye_http_requests_in_flight gauge\nyiye_http_requests_in_flight %ld\n",
 	    metrics_inflight(m, 0));
-	put(&b, &len, &cap, "# HELP yiye_db_errors_total Database errors since start.\n"
-			    "# TYPE yiye_db_errors_total counter\nyiye_db_errors_total %llu\n",
+	put(&b, &len, &cap,
+	    "# HELP yiye_db_errors_total Database errors since start.\n"
+	    "# TYPE yiye_db_errors_total counter\nyiye_db_errors_total %llu\n",
 	    (unsigned long long)store_error_count(app->store));
 	*outlen = len;
 	return b;

@@ -24,9 +24,9 @@ static void add_path_params(json_t *params, const char *pattern)
 		if (e == NULL || (size_t)(e - p - 1) >= sizeof(name))
 			break;
 		snprintf(name, sizeof(name), "%.*s", (int)(e - p - 1), p + 1);
-		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", name, "in",
-							"path", "required", 1, "schema", "type",
-							"string"));
+		json_array_append_new(params,
+				      json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", name, "in", "path",
+						"required", 1, "schema", "type", "string"));
 	}
 }
 
@@ -49,8 +49,8 @@ static void add_query_params(json_t *params, const char *query)
 			schema = json_pack("{s:s,s:s}", "type", "string", "format", "date");
 		else
 			schema = json_pack("{s:s}", "type", type);
-		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:o}", "name", tok, "in", "query",
-							"required", 0, "schema", schema));
+		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:o}", "name", tok, "in",
+							"query", "required", 0, "schema", schema));
 	}
 }
 
@@ -75,31 +75,34 @@ json_t *openapi_document(void)
 		snprintf(opid, sizeof(opid), "%s %s", rt->method, rt->pattern);
 		add_path_params(params, rt->pattern);
 		add_query_params(params, rt->query);
-		responses = json_pack("{s:{s:s},s:o,s:o,s:o,s:o,s:o}", "200", "description", "成功",
-				      "400", error_response("请求有误（code、message、field 说明原因）"),
-				      "401", error_response("未登录"), "403", error_response("无权限"),
-				      "404", error_response("不存在"), "503",
-				      error_response("数据库暂不可用"));
+		responses =
+		    json_pack("{s:{s:s},s:o,s:o,s:o,s:o,s:o}", "200", "description", "成功", "400",
+			      error_response("请求有误（code、message、field 说明原因）"), "401",
+			      error_response("未登录"), "403", error_response("无权限"), "404",
+			      error_response("不存在"), "503", error_response("数据库暂不可用"));
 		op = json_pack("{s:s,s:s,s:[s],s:o,s:o,s:s,s:s?}", "operationId", opid, "summary",
 			       rt->summary ? rt->summary : "", "tags", rt->tag ? rt->tag : "misc",
 			       "parameters", params, "responses", responses, "x-permission",
 			       rt->permission, "x-audit-event", rt->audit);
 		if (rt->flags & ROUTE_JSON_BODY) {
 			json_object_set_new(op, "requestBody",
-					    json_pack("{s:b,s:{s:{s:{s:s}}}}", "required", 1, "content",
-						      "application/json", "schema", "type", "object"));
+					    json_pack("{s:b,s:{s:{s:{s:s}}}}", "required", 1,
+						      "content", "application/json", "schema",
+						      "type", "object"));
 			json_object_set_new(responses, "413", error_response("请求体过大"));
 			json_object_set_new(responses, "415", error_response("内容类型错误"));
 		}
 		json_object_set_new(item, method, op);
 	}
-	return json_pack(
-		"{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:{s:{s:s,s:[s],s:{s:{s:s,s:[s,s,s],s:{s:{s:s},s:{s:s},s:{s:[s,s]}}}}}}}}",
-		"openapi", "3.1.0", "info", "title", "Yiye 一业一证综合许可平台 API", "version",
-		YIYE_VERSION, "description",
-		"所有错误均以 {\"error\":{\"code\",\"message\",\"field\"}} 返回；x-permission 为所需权限。",
-		"servers", "url", "/", "paths", paths, "components", "schemas", "Error", "type",
-		"object", "required", "error", "properties", "error", "type", "object", "required",
-		"code", "message", "field", "properties", "code", "type", "string", "message", "type",
-		"string", "field", "type", "string", "null");
+	return json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:{s:{s:s,s:[s],s:{s:{s:s,s:[s,s,s]"
+			 ",s:{s:{s:s},s:{s:s},s:{s:[s,s]}}}}}}}}",
+			 "openapi", "3.1.0", "info", "title", "Yiye 一业一证综合许可平台 API",
+			 "version", YIYE_VERSION, "description",
+			 "所有错误均以 {\"error\":{\"code\",\"message\",\"field\"}} "
+			 "返回；x-permission 为所需权限。",
+			 "servers", "url", "/", "paths", paths, "components", "schemas", "Error",
+			 "type", "object", "required", "error", "properties", "error", "type",
+			 "object", "required", "code", "message", "field", "properties", "code",
+			 "type", "string", "message", "type", "string", "field", "type", "string",
+			 "null");
 }

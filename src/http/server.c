@@ -63,12 +63,13 @@ static void req_free(struct req *r)
 static void client_address(struct MHD_Connection *conn, char *out, size_t outsz)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
 	snprintf(out, outsz, "unknown");
 	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)outsz);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
+			  (socklen_t)outsz);
 	else if (sa && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
 			  (socklen_t)outsz);
@@ -121,11 +122,11 @@ static int parse_body(struct req *r)
 			    "请求内容类型必须为 application/json");
 		return -1;
 	}
-	r->json = json_loadb(r->body ? r->body : "", r->body_len,
-			     JSON_REJECT_DUPLICATES, &jerr);
+	r->json = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (r->json == NULL) {
-		reply_error(r, 400, "invalid_json", NULL, "请求体不是合法的 JSON（第 %d 行第 %d 列：%s）",
-			    jerr.line, jerr.column, jerr.text);
+		reply_error(r, 400, "invalid_json", NULL,
+			    "请求体不是合法的 JSON（第 %d 行第 %d 列：%s）", jerr.line, jerr.column,
+			    jerr.text);
 		return -1;
 	}
 	return 0;
@@ -144,8 +145,8 @@ static int runs_on_worker(const struct req *r)
 		return 1;
 	if (r->route->flags & ROUTE_INLINE)
 		return 0;
-	return strcmp(r->route->permission, "public") != 0 || (strcmp(r->method, "GET") != 0 &&
-								strcmp(r->method, "HEAD") != 0);
+	return strcmp(r->route->permission, "public") != 0 ||
+	       (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0);
 }
 
 /* Runs the handler of a matched request (any thread); worker requests are
@@ -198,8 +199,8 @@ static int precheck(struct req *r)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
 {
 	struct app *app = cls;
 	struct req *r = *con_cls;
@@ -345,9 +346,9 @@ int http_serve(struct app *app)
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)app->cfg.listen_port);
-	if (inet_pton(AF_INET, strcmp(app->cfg.listen_host, "localhost") == 0
-					   ? "127.0.0.1"
-					   : app->cfg.listen_host,
+	if (inet_pton(AF_INET,
+		      strcmp(app->cfg.listen_host, "localhost") == 0 ? "127.0.0.1"
+								     : app->cfg.listen_host,
 		      &addr.sin_addr) != 1) {
 		fprintf(stderr, "yiye: listen address must be an IPv4 address: %s\n",
 			app->cfg.listen_host);
@@ -370,7 +371,7 @@ int http_serve(struct app *app)
 	app->pool = workpool_start(app, app->cfg.workers);
 
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-				     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO,
+				 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO,
 			     0, NULL, NULL, on_request, app, MHD_OPTION_SOCK_ADDR, &addr,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.io_threads,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,

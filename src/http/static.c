@@ -40,20 +40,20 @@ static const char *content_type(const char *path)
 	static const struct {
 		const char *ext, *type;
 	} types[] = {
-		{".html", "text/html; charset=utf-8"},
-		{".js", "text/javascript; charset=utf-8"},
-		{".mjs", "text/javascript; charset=utf-8"},
-		{".css", "text/css; charset=utf-8"},
-		{".json", "application/json; charset=utf-8"},
-		{".svg", "image/svg+xml"},
-		{".png", "image/png"},
-		{".jpg", "image/jpeg"},
-		{".ico", "image/x-icon"},
-		{".woff2", "font/woff2"},
-		{".woff", "font/woff"},
-		{".ttf", "font/ttf"},
-		{".txt", "text/plain; charset=utf-8"},
-		{".map", "application/json; charset=utf-8"},
+	    {".html", "text/html; charset=utf-8"},
+	    {".js", "text/javascript; charset=utf-8"},
+	    {".mjs", "text/javascript; charset=utf-8"},
+	    {".css", "text/css; charset=utf-8"},
+	    {".json", "application/json; charset=utf-8"},
+	    {".svg", "image/svg+xml"},
+	    {".png", "image/png"},
+	    {".jpg", "image/jpeg"},
+	    {".ico", "image/x-icon"},
+	    {".woff2", "font/woff2"},
+	    {".woff", "font/woff"},
+	    {".ttf", "font/ttf"},
+	    {".txt", "text/plain; charset=utf-8"},
+	    {".map", "application/json; charset=utf-8"},
 	};
 	const char *dot = strrchr(path, '.');
 
@@ -140,8 +140,10 @@ int static_load(struct app *app)
 		return 0;
 	if (load_dir(w, app->cfg.web_dir, "") < 0) {
 		if (errno == ENOENT && w->n == 0) {
-			fprintf(stderr, "yiye: web UI not found at %s (run `make` to build it); "
-					"serving the API only\n", app->cfg.web_dir);
+			fprintf(stderr,
+				"yiye: web UI not found at %s (run `make` to build it); "
+				"serving the API only\n",
+				app->cfg.web_dir);
 			return 0;
 		}
 		return -1;
@@ -192,8 +194,8 @@ int static_serve(struct req *r)
 	else
 		reply_raw(r, 200, f->type, f->data, f->len);
 	reply_header(r, "ETag", f->etag);
-	reply_header(r, "Cache-Control", strncmp(f->path, "/assets/", 8) == 0
-						 ? "public, max-age=31536000, immutable"
-						 : "no-cache");
+	reply_header(r, "Cache-Control",
+		     strncmp(f->path, "/assets/", 8) == 0 ? "public, max-age=31536000, immutable"
+							  : "no-cache");
 	return 1;
 }

@@ -30,10 +30,11 @@ int store_migrate(struct store *s, struct yerr *err)
 	    (rc = store_exec(c, "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK_KEY ")", NULL, 0,
 			     NULL, err)) < 0)
 		goto out;
-	rc = store_exec(c,
-			"CREATE TABLE IF NOT EXISTS schema_migrations ("
-			" version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-			NULL, 0, NULL, err);
+	rc = store_exec(
+	    c,
+	    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+	    NULL, 0, NULL, err);
 	if (rc < 0)
 		goto out;
 	for (int i = 0; i < migrations_count; i++) {

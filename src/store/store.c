@@ -19,9 +19,9 @@
 
 struct store_conn {
 	struct store *store;
-	void *handle;     /* backend connection, NULL until first use */
-	int in_tx;        /* a transaction is open */
-	int busy;         /* handed out by store_acquire */
+	void *handle; /* backend connection, NULL until first use */
+	int in_tx;    /* a transaction is open */
+	int busy;     /* handed out by store_acquire */
 };
 
 struct store {
@@ -110,8 +110,14 @@ void store_close(struct store *s)
 	free(s);
 }
 
-enum store_kind store_kind(const struct store *s) { return s->kind; }
-const char *store_describe(const struct store *s) { return s->describe; }
+enum store_kind store_kind(const struct store *s)
+{
+	return s->kind;
+}
+const char *store_describe(const struct store *s)
+{
+	return s->describe;
+}
 uint64_t store_error_count(const struct store *s)
 {
 	return __atomic_load_n(&s->errors, __ATOMIC_RELAXED);
@@ -182,8 +188,8 @@ void store_release(struct store_conn *c)
 	pthread_mutex_unlock(&s->mu);
 }
 
-int store_exec(struct store_conn *c, const char *sql, const struct store_param *params,
-	       int nparams, struct store_result **res, struct yerr *err)
+int store_exec(struct store_conn *c, const char *sql, const struct store_param *params, int nparams,
+	       struct store_result **res, struct yerr *err)
 {
 	if (res)
 		*res = NULL;
@@ -192,9 +198,8 @@ int store_exec(struct store_conn *c, const char *sql, const struct store_param *
 
 int store_begin(struct store_conn *c, struct yerr *err)
 {
-	int rc = c->store->be->begin
-			 ? count_error(c->store, c->store->be->begin(c->handle, err))
-			 : store_exec(c, c->store->be->begin_sql, NULL, 0, NULL, err);
+	int rc = c->store->be->begin ? count_error(c->store, c->store->be->begin(c->handle, err))
+				     : store_exec(c, c->store->be->begin_sql, NULL, 0, NULL, err);
 
 	if (rc == 0)
 		c->in_tx = 1;
@@ -350,7 +355,8 @@ int store_health(struct store *s, int *read_ok, int *write_ok, char *detail, siz
 	else
 		snprintf(detail, detailsz, "读取失败：%s", e.message);
 	if (store_begin(c, &e) == 0 &&
-	    store_exec(c, "UPDATE health_probe SET probes = probes + 1, checked_at = ? WHERE id = 1",
+	    store_exec(c,
+		       "UPDATE health_probe SET probes = probes + 1, checked_at = ? WHERE id = 1",
 		       (struct store_param[]){SP_INT(now)}, 1, NULL, &e) == 0 &&
 	    store_commit(c, &e) == 0)
 		*write_ok = 1;
@@ -372,5 +378,11 @@ int store_backup(struct store *s, const char *dest, struct yerr *err)
 	return rc;
 }
 
-const struct store_backend *store_backend_of(const struct store *s) { return s->be; }
-void *store_conn_handle(struct store_conn *c) { return c->handle; }
+const struct store_backend *store_backend_of(const struct store *s)
+{
+	return s->be;
+}
+void *store_conn_handle(struct store_conn *c)
+{
+	return c->handle;
+}

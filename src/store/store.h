@@ -54,9 +54,9 @@ struct store_param {
 struct store_result {
 	int rows;
 	int cols;
-	char **cells;      /* rows*cols entries */
-	char **names;      /* cols column names */
-	int64_t changes;   /* rows changed by an INSERT/UPDATE/DELETE */
+	char **cells;    /* rows*cols entries */
+	char **names;    /* cols column names */
+	int64_t changes; /* rows changed by an INSERT/UPDATE/DELETE */
 };
 
 /* Opens a store. `url` is a file path (SQLite) or a postgresql:// URL.
@@ -80,8 +80,8 @@ void store_rollback(struct store_conn *c);
 
 /* Runs one statement. `res` may be NULL when no rows are wanted; otherwise
  * *res receives a result the caller frees. Returns 0 or STORE_E*. */
-int store_exec(struct store_conn *c, const char *sql, const struct store_param *params,
-	       int nparams, struct store_result **res, struct yerr *err);
+int store_exec(struct store_conn *c, const char *sql, const struct store_param *params, int nparams,
+	       struct store_result **res, struct yerr *err);
 
 /* Convenience: the first column of the first row as an integer (or `dflt`
  * when no row / NULL). */

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define D STORE_DEFAULT_DISTRICT
-#define USER_COLS                                                                         \
+#define USER_COLS                                                                            \
 	"u.id, u.username, u.display_name, u.department, u.phone, u.entity_id, u.disabled, " \
 	"u.must_change_password, u.created_at, u.updated_at, u.password_hash, e.uscc, e.name"
 #define USER_FROM " FROM users u LEFT JOIN entities e ON e.id = u.entity_id"
@@ -67,8 +67,8 @@ static int save_roles(struct store_conn *c, int64_t id, unsigned roles, struct y
 	for (int i = 0; rc == 0 && i < ROLE_COUNT; i++)
 		if (roles & ROLE_BIT(i))
 			rc = store_exec(c, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)",
-					(struct store_param[]){SP_INT(id), SP_TEXT(role_name(i))}, 2,
-					NULL, err);
+					(struct store_param[]){SP_INT(id), SP_TEXT(role_name(i))},
+					2, NULL, err);
 	return rc;
 }
 
@@ -78,12 +78,13 @@ int store_department_seed(struct store_conn *c, const char *code, const char *na
 			  struct yerr *err)
 {
 	struct store_result *r;
-	int rc = store_exec(c,
-			    "INSERT INTO departments (district, code, name, created_at, updated_at) "
-			    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (district, code) DO NOTHING",
-			    (struct store_param[]){SP_TEXT(D), SP_TEXT(code), SP_TEXT(name),
-						   SP_INT(now), SP_INT(now)},
-			    5, &r, err);
+	int rc =
+	    store_exec(c,
+		       "INSERT INTO departments (district, code, name, created_at, updated_at) "
+		       "VALUES (?, ?, ?, ?, ?) ON CONFLICT (district, code) DO NOTHING",
+		       (struct store_param[]){SP_TEXT(D), SP_TEXT(code), SP_TEXT(name), SP_INT(now),
+					      SP_INT(now)},
+		       5, &r, err);
 
 	if (rc < 0)
 		return rc;
@@ -144,20 +145,21 @@ int store_department_get(struct store_conn *c, const char *code, struct store_de
 int store_department_insert(struct store_conn *c, const char *code, const char *name, int64_t now,
 			    struct yerr *err)
 {
-	int rc = store_exec(c,
-			    "INSERT INTO departments (district, code, name, created_at, updated_at) "
-			    "VALUES (?, ?, ?, ?, ?)",
-			    (struct store_param[]){SP_TEXT(D), SP_TEXT(code), SP_TEXT(name),
-						   SP_INT(now), SP_INT(now)},
-			    5, NULL, err);
+	int rc =
+	    store_exec(c,
+		       "INSERT INTO departments (district, code, name, created_at, updated_at) "
+		       "VALUES (?, ?, ?, ?, ?)",
+		       (struct store_param[]){SP_TEXT(D), SP_TEXT(code), SP_TEXT(name), SP_INT(now),
+					      SP_INT(now)},
+		       5, NULL, err);
 
 	if (rc == STORE_ECONFLICT)
 		yerr_set(err, 409, "department_exists", "code", "部门代码 %s 已存在", code);
 	return rc;
 }
 
-int store_department_update(struct store_conn *c, const char *code, const char *name,
-			    int disabled, int64_t now, struct yerr *err)
+int store_department_update(struct store_conn *c, const char *code, const char *name, int disabled,
+			    int64_t now, struct yerr *err)
 {
 	struct store_department cur;
 	int rc = store_department_get(c, code, &cur, err);
@@ -179,12 +181,13 @@ int store_entity_insert(struct store_conn *c, const char *uscc, const char *name
 			int64_t *id, struct yerr *err)
 {
 	struct store_result *r;
-	int rc = store_exec(c,
-			    "INSERT INTO entities (district, uscc, name, created_at) VALUES (?, ?, ?, ?) "
-			    "RETURNING id",
-			    (struct store_param[]){SP_TEXT(D), uscc ? SP_TEXT(uscc) : SP_NULL,
-						   SP_TEXT(name), SP_INT(now)},
-			    4, &r, err);
+	int rc = store_exec(
+	    c,
+	    "INSERT INTO entities (district, uscc, name, created_at) VALUES (?, ?, ?, ?) "
+	    "RETURNING id",
+	    (struct store_param[]){SP_TEXT(D), uscc ? SP_TEXT(uscc) : SP_NULL, SP_TEXT(name),
+				   SP_INT(now)},
+	    4, &r, err);
 
 	if (rc == STORE_ECONFLICT)
 		yerr_set(err, 409, "uscc_exists", "uscc", "该统一社会信用代码已注册账号");
@@ -199,20 +202,21 @@ int store_user_insert(struct store_conn *c, struct store_user *u, int64_t now, s
 {
 	struct store_result *r;
 	int rc = store_exec(
-		c,
-		"INSERT INTO users (district, username, display_name, password_hash, department, "
-		"entity_id, phone, disabled, must_change_password, created_at, updated_at) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		(struct store_param[]){
-			SP_TEXT(D), SP_TEXT(u->username), SP_TEXT(u->display_name),
-			SP_TEXT(u->password_hash), u->department[0] ? SP_TEXT(u->department) : SP_NULL,
-			u->entity_id ? SP_INT(u->entity_id) : SP_NULL,
-			u->phone[0] ? SP_TEXT(u->phone) : SP_NULL, SP_INT(u->disabled),
-			SP_INT(u->must_change_password), SP_INT(now), SP_INT(now)},
-		11, &r, err);
+	    c,
+	    "INSERT INTO users (district, username, display_name, password_hash, department, "
+	    "entity_id, phone, disabled, must_change_password, created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	    (struct store_param[]){SP_TEXT(D), SP_TEXT(u->username), SP_TEXT(u->display_name),
+				   SP_TEXT(u->password_hash),
+				   u->department[0] ? SP_TEXT(u->department) : SP_NULL,
+				   u->entity_id ? SP_INT(u->entity_id) : SP_NULL,
+				   u->phone[0] ? SP_TEXT(u->phone) : SP_NULL, SP_INT(u->disabled),
+				   SP_INT(u->must_change_password), SP_INT(now), SP_INT(now)},
+	    11, &r, err);
 
 	if (rc == STORE_ECONFLICT)
-		yerr_set(err, 409, "username_exists", "username", "用户名 %s 已被使用", u->username);
+		yerr_set(err, 409, "username_exists", "username", "用户名 %s 已被使用",
+			 u->username);
 	if (rc < 0)
 		return rc;
 	u->id = store_cell_int(r, 0, 0, 0);
@@ -241,8 +245,9 @@ static int user_query_one(struct store_conn *c, const char *sql, struct store_pa
 
 int store_user_get(struct store_conn *c, int64_t id, struct store_user *u, struct yerr *err)
 {
-	return user_query_one(c, "SELECT " USER_COLS USER_FROM " WHERE u.id = ? AND u.district = '" D "'",
-			      SP_INT(id), u, err);
+	return user_query_one(
+	    c, "SELECT " USER_COLS USER_FROM " WHERE u.id = ? AND u.district = '" D "'", SP_INT(id),
+	    u, err);
 }
 
 int store_user_get_by_name(struct store_conn *c, const char *username, struct store_user *u,
@@ -255,13 +260,14 @@ int store_user_get_by_name(struct store_conn *c, const char *username, struct st
 int store_user_update(struct store_conn *c, const struct store_user *u, int64_t now,
 		      struct yerr *err)
 {
-	int rc = store_exec(c,
-			    "UPDATE users SET display_name = ?, department = ?, disabled = ?, "
-			    "updated_at = ? WHERE id = ?",
-			    (struct store_param[]){SP_TEXT(u->display_name),
-						   u->department[0] ? SP_TEXT(u->department) : SP_NULL,
-						   SP_INT(u->disabled), SP_INT(now), SP_INT(u->id)},
-			    5, NULL, err);
+	int rc =
+	    store_exec(c,
+		       "UPDATE users SET display_name = ?, department = ?, disabled = ?, "
+		       "updated_at = ? WHERE id = ?",
+		       (struct store_param[]){SP_TEXT(u->display_name),
+					      u->department[0] ? SP_TEXT(u->department) : SP_NULL,
+					      SP_INT(u->disabled), SP_INT(now), SP_INT(u->id)},
+		       5, NULL, err);
 
 	return rc < 0 ? rc : save_roles(c, u->id, u->roles, err);
 }
@@ -269,12 +275,12 @@ int store_user_update(struct store_conn *c, const struct store_user *u, int64_t 
 int store_user_set_password(struct store_conn *c, int64_t id, const char *hash, int must_change,
 			    int64_t now, struct yerr *err)
 {
-	return store_exec(c,
-			  "UPDATE users SET password_hash = ?, must_change_password = ?, "
-			  "updated_at = ? WHERE id = ?",
-			  (struct store_param[]){SP_TEXT(hash), SP_INT(must_change), SP_INT(now),
-						 SP_INT(id)},
-			  4, NULL, err);
+	return store_exec(
+	    c,
+	    "UPDATE users SET password_hash = ?, must_change_password = ?, "
+	    "updated_at = ? WHERE id = ?",
+	    (struct store_param[]){SP_TEXT(hash), SP_INT(must_change), SP_INT(now), SP_INT(id)}, 4,
+	    NULL, err);
 }
 
 /* Materialises rows of USER_COLS into an array, loading each user's roles
@@ -329,16 +335,16 @@ int store_users_list(struct store_conn *c, const char *q, int limit, int offset,
 	rc = store_query_int(c,
 			     "SELECT count(*) FROM users u WHERE u.district = ? AND "
 			     "(u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\')",
-			     (struct store_param[]){SP_TEXT(D), SP_TEXT(pat), SP_TEXT(pat)}, 3, 0, total,
-			     err);
+			     (struct store_param[]){SP_TEXT(D), SP_TEXT(pat), SP_TEXT(pat)}, 3, 0,
+			     total, err);
 	if (rc < 0)
 		return rc;
 	rc = store_exec(c,
 			"SELECT " USER_COLS USER_FROM " WHERE u.district = ? AND "
 			"(u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\') "
 			"ORDER BY u.id DESC LIMIT ? OFFSET ?",
-			(struct store_param[]){SP_TEXT(D), SP_TEXT(pat), SP_TEXT(pat), SP_INT(limit),
-					       SP_INT(offset)},
+			(struct store_param[]){SP_TEXT(D), SP_TEXT(pat), SP_TEXT(pat),
+					       SP_INT(limit), SP_INT(offset)},
 			5, &r, err);
 	if (rc < 0)
 		return rc;
@@ -367,19 +373,20 @@ int store_users_in_department(struct store_conn *c, const struct principal *p, c
 		return rc;
 	/* The scope is also bound into the query, so the restriction holds in
 	 * SQL even if the check above were ever removed. */
-	rc = store_query_int(c,
-			     "SELECT count(*) FROM users u WHERE u.district = ? AND u.department = ? "
-			     "AND u.department = ?",
-			     (struct store_param[]){SP_TEXT(D), SP_TEXT(code),
-						    SP_TEXT(scope ? scope : code)},
-			     3, 0, total, err);
+	rc = store_query_int(
+	    c,
+	    "SELECT count(*) FROM users u WHERE u.district = ? AND u.department = ? "
+	    "AND u.department = ?",
+	    (struct store_param[]){SP_TEXT(D), SP_TEXT(code), SP_TEXT(scope ? scope : code)}, 3, 0,
+	    total, err);
 	if (rc < 0)
 		return rc;
 	rc = store_exec(c,
 			"SELECT " USER_COLS USER_FROM " WHERE u.district = ? AND u.department = ? "
 			"AND u.department = ? ORDER BY u.username LIMIT ? OFFSET ?",
-			(struct store_param[]){SP_TEXT(D), SP_TEXT(code), SP_TEXT(scope ? scope : code),
-					       SP_INT(limit), SP_INT(offset)},
+			(struct store_param[]){SP_TEXT(D), SP_TEXT(code),
+					       SP_TEXT(scope ? scope : code), SP_INT(limit),
+					       SP_INT(offset)},
 			5, &r, err);
 	if (rc < 0)
 		return rc;
@@ -388,8 +395,7 @@ int store_users_in_department(struct store_conn *c, const struct principal *p, c
 	return rc;
 }
 
-void store_user_principal(const struct store_user *u, enum principal_kind kind,
-			  struct principal *p)
+void store_user_principal(const struct store_user *u, enum principal_kind kind, struct principal *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->kind = kind;
@@ -410,9 +416,9 @@ int store_session_insert(struct store_conn *c, const char *token_hash, int64_t u
 	return store_exec(c,
 			  "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, "
 			  "expires_at, client) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			  (struct store_param[]){SP_TEXT(token_hash), SP_INT(user_id), SP_TEXT(csrf),
-						 SP_INT(now), SP_INT(now), SP_INT(expires_at),
-						 SP_TEXT(client)},
+			  (struct store_param[]){SP_TEXT(token_hash), SP_INT(user_id),
+						 SP_TEXT(csrf), SP_INT(now), SP_INT(now),
+						 SP_INT(expires_at), SP_TEXT(client)},
 			  7, NULL, err);
 }
 
@@ -443,8 +449,7 @@ int store_session_get(struct store_conn *c, const char *token_hash, struct store
 	return load_roles(c, &out->user, err);
 }
 
-int store_session_touch(struct store_conn *c, const char *token_hash, int64_t now,
-			struct yerr *err)
+int store_session_touch(struct store_conn *c, const char *token_hash, int64_t now, struct yerr *err)
 {
 	return store_exec(c, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?",
 			  (struct store_param[]){SP_INT(now), SP_TEXT(token_hash)}, 2, NULL, err);
@@ -459,9 +464,10 @@ int store_session_delete(struct store_conn *c, const char *token_hash, struct ye
 int store_sessions_revoke_user(struct store_conn *c, int64_t user_id, const char *keep_hash,
 			       int64_t now, struct yerr *err)
 {
-	int rc = store_exec(c, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
-			    (struct store_param[]){SP_INT(user_id), SP_TEXT(keep_hash ? keep_hash : "")},
-			    2, NULL, err);
+	int rc =
+	    store_exec(c, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+		       (struct store_param[]){SP_INT(user_id), SP_TEXT(keep_hash ? keep_hash : "")},
+		       2, NULL, err);
 
 	if (rc == 0)
 		rc = store_exec(c, "DELETE FROM sessions WHERE expires_at < ?",
@@ -471,7 +477,7 @@ int store_sessions_revoke_user(struct store_conn *c, int64_t user_id, const char
 
 /* API tokens --------------------------------------------------------------- */
 
-#define TOKEN_COLS                                                                      \
+#define TOKEN_COLS                                                                         \
 	"t.id, t.name, t.scopes, t.created_by, t.created_at, t.expires_at, t.revoked_at, " \
 	"t.last_used_at, u.username"
 #define TOKEN_FROM " FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by"
@@ -583,10 +589,9 @@ int store_login_locked(struct store_conn *c, const char *kind, const char *subje
 		       int64_t *locked_until, struct yerr *err)
 {
 	int64_t until;
-	int rc = store_query_int(c,
-				 "SELECT locked_until FROM login_failures WHERE kind = ? AND subject = ?",
-				 (struct store_param[]){SP_TEXT(kind), SP_TEXT(subject)}, 2, 0, &until,
-				 err);
+	int rc = store_query_int(
+	    c, "SELECT locked_until FROM login_failures WHERE kind = ? AND subject = ?",
+	    (struct store_param[]){SP_TEXT(kind), SP_TEXT(subject)}, 2, 0, &until, err);
 
 	*locked_until = rc == 0 && until > now ? until : 0;
 	return rc;
@@ -600,32 +605,32 @@ int store_login_failure(struct store_conn *c, const char *kind, const char *subj
 {
 	int64_t failures;
 	int rc = store_query_int(
-		c,
-		"INSERT INTO login_failures (kind, subject, failures, window_start, locked_until) "
-		"VALUES (?, ?, 1, ?, 0) ON CONFLICT (kind, subject) DO UPDATE SET "
-		"failures = CASE WHEN login_failures.window_start < ? THEN 1 "
-		"ELSE login_failures.failures + 1 END, "
-		"window_start = CASE WHEN login_failures.window_start < ? THEN ? "
-		"ELSE login_failures.window_start END "
-		"RETURNING failures",
-		(struct store_param[]){SP_TEXT(kind), SP_TEXT(subject), SP_INT(now),
-				       SP_INT(now - window_sec), SP_INT(now - window_sec), SP_INT(now)},
-		6, 0, &failures, err);
+	    c,
+	    "INSERT INTO login_failures (kind, subject, failures, window_start, locked_until) "
+	    "VALUES (?, ?, 1, ?, 0) ON CONFLICT (kind, subject) DO UPDATE SET "
+	    "failures = CASE WHEN login_failures.window_start < ? THEN 1 "
+	    "ELSE login_failures.failures + 1 END, "
+	    "window_start = CASE WHEN login_failures.window_start < ? THEN ? "
+	    "ELSE login_failures.window_start END "
+	    "RETURNING failures",
+	    (struct store_param[]){SP_TEXT(kind), SP_TEXT(subject), SP_INT(now),
+				   SP_INT(now - window_sec), SP_INT(now - window_sec), SP_INT(now)},
+	    6, 0, &failures, err);
 
 	*locked_until = 0;
 	if (rc < 0 || failures < max)
 		return rc;
 	*locked_until = now + lock_sec;
-	return store_exec(c,
-			  "UPDATE login_failures SET locked_until = ?, failures = 0, window_start = ? "
-			  "WHERE kind = ? AND subject = ?",
-			  (struct store_param[]){SP_INT(*locked_until), SP_INT(now), SP_TEXT(kind),
-						 SP_TEXT(subject)},
-			  4, NULL, err);
+	return store_exec(
+	    c,
+	    "UPDATE login_failures SET locked_until = ?, failures = 0, window_start = ? "
+	    "WHERE kind = ? AND subject = ?",
+	    (struct store_param[]){SP_INT(*locked_until), SP_INT(now), SP_TEXT(kind),
+				   SP_TEXT(subject)},
+	    4, NULL, err);
 }
 
-int store_login_clear(struct store_conn *c, const char *kind, const char *subject,
-		      struct yerr *err)
+int store_login_clear(struct store_conn *c, const char *kind, const char *subject, struct yerr *err)
 {
 	return store_exec(c, "DELETE FROM login_failures WHERE kind = ? AND subject = ?",
 			  (struct store_param[]){SP_TEXT(kind), SP_TEXT(subject)}, 2, NULL, err);

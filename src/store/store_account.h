@@ -30,8 +30,8 @@ struct store_user {
 	char display_name[DISPLAY_NAME_MAX + 1];
 	char department[DEPT_CODE_MAX + 1]; /* "" none */
 	char phone[PHONE_MAX + 1];
-	int64_t entity_id;                  /* 0 none */
-	char uscc[24];                      /* entity's code, "" none */
+	int64_t entity_id; /* 0 none */
+	char uscc[24];     /* entity's code, "" none */
 	char entity_name[ENTITY_NAME_MAX + 1];
 	unsigned roles;
 	int disabled;
@@ -62,8 +62,8 @@ int store_department_get(struct store_conn *c, const char *code, struct store_de
 int store_department_insert(struct store_conn *c, const char *code, const char *name, int64_t now,
 			    struct yerr *err);
 /* Changes name (NULL: keep) and disabled (-1: keep). STORE_ENOTFOUND. */
-int store_department_update(struct store_conn *c, const char *code, const char *name,
-			    int disabled, int64_t now, struct yerr *err);
+int store_department_update(struct store_conn *c, const char *code, const char *name, int disabled,
+			    int64_t now, struct yerr *err);
 
 /* entities and users ------------------------------------------------------ */
 

@@ -75,22 +75,19 @@ int audit_append(struct store_conn *c, const struct audit_entry *e, int64_t *seq
 	snprintf(prev, sizeof(prev), "%s", store_cell(r, 0, 1) ? store_cell(r, 0, 1) : "");
 	store_result_free(r);
 	audit_hash(prev, seq, D, e, hash);
-	rc = store_exec(c,
-			"INSERT INTO audit_log (seq, district, ts, actor, role, department, action, "
-			"object, request_id, outcome, client, detail, prev_hash, hash) "
-			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			(struct store_param[]){SP_INT(seq), SP_TEXT(D), SP_INT(e->ts_ms),
-					       SP_TEXT(e->actor ? e->actor : ""),
-					       SP_TEXT(e->role ? e->role : ""),
-					       SP_TEXT(e->department ? e->department : ""),
-					       SP_TEXT(e->action ? e->action : ""),
-					       SP_TEXT(e->object ? e->object : ""),
-					       SP_TEXT(e->request_id ? e->request_id : ""),
-					       SP_TEXT(e->outcome ? e->outcome : ""),
-					       SP_TEXT(e->client ? e->client : ""),
-					       SP_TEXT(e->detail ? e->detail : ""), SP_TEXT(prev),
-					       SP_TEXT(hash)},
-			14, NULL, err);
+	rc = store_exec(
+	    c,
+	    "INSERT INTO audit_log (seq, district, ts, actor, role, department, action, "
+	    "object, request_id, outcome, client, detail, prev_hash, hash) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    (struct store_param[]){
+		SP_INT(seq), SP_TEXT(D), SP_INT(e->ts_ms), SP_TEXT(e->actor ? e->actor : ""),
+		SP_TEXT(e->role ? e->role : ""), SP_TEXT(e->department ? e->department : ""),
+		SP_TEXT(e->action ? e->action : ""), SP_TEXT(e->object ? e->object : ""),
+		SP_TEXT(e->request_id ? e->request_id : ""), SP_TEXT(e->outcome ? e->outcome : ""),
+		SP_TEXT(e->client ? e->client : ""), SP_TEXT(e->detail ? e->detail : ""),
+		SP_TEXT(prev), SP_TEXT(hash)},
+	    14, NULL, err);
 	if (rc < 0)
 		return rc;
 	rc = store_exec(c, "UPDATE audit_head SET hash = ? WHERE id = 1",
@@ -113,14 +110,13 @@ int audit_append_own(struct store *s, const struct audit_entry *e, struct yerr *
 	return rc;
 }
 
-#define AUDIT_COLS                                                                       \
+#define AUDIT_COLS                                                                        \
 	"seq, ts, actor, role, department, action, object, request_id, outcome, client, " \
 	"detail, hash"
 
 /* Builds the WHERE clause of a filter and its parameters. Only fixed SQL
  * fragments are concatenated; every value is bound. */
-static int audit_where(const struct audit_filter *f, char *sql, size_t sqlsz,
-		       struct store_param *p)
+static int audit_where(const struct audit_filter *f, char *sql, size_t sqlsz, struct store_param *p)
 {
 	int n = 0;
 
@@ -160,8 +156,10 @@ int store_audit_list(struct store_conn *c, const struct audit_filter *f, int lim
 		limit = 1000000;
 	p[n++] = SP_INT(limit);
 	p[n++] = SP_INT(offset);
-	snprintf(sql, sizeof(sql), "SELECT " AUDIT_COLS " FROM audit_log%s ORDER BY seq DESC "
-		 "LIMIT ? OFFSET ?", where);
+	snprintf(sql, sizeof(sql),
+		 "SELECT " AUDIT_COLS " FROM audit_log%s ORDER BY seq DESC "
+		 "LIMIT ? OFFSET ?",
+		 where);
 	return store_exec(c, sql, p, n, out, err);
 }
 
@@ -180,33 +178,36 @@ int store_audit_verify(struct store *s, int64_t *count, int64_t *bad_seq, char *
 	if ((rc = store_acquire(s, &c, err)) < 0)
 		return rc;
 	for (;;) {
-		rc = store_exec(c,
-				"SELECT seq, district, ts, actor, role, department, action, object, "
-				"request_id, outcome, client, detail, prev_hash, hash FROM audit_log "
-				"WHERE seq >= ? ORDER BY seq LIMIT ?",
-				(struct store_param[]){SP_INT(expect), SP_INT(VERIFY_PAGE)}, 2, &r, err);
+		rc = store_exec(
+		    c,
+		    "SELECT seq, district, ts, actor, role, department, action, object, "
+		    "request_id, outcome, client, detail, prev_hash, hash FROM audit_log "
+		    "WHERE seq >= ? ORDER BY seq LIMIT ?",
+		    (struct store_param[]){SP_INT(expect), SP_INT(VERIFY_PAGE)}, 2, &r, err);
 		if (rc < 0)
 			goto out;
 		for (int i = 0; i < r->rows && !broken; i++) {
 			int64_t seq = store_cell_int(r, i, 0, 0);
 			struct audit_entry e = {
-				.ts_ms = store_cell_int(r, i, 2, 0),
-				.actor = store_cell(r, i, 3),
-				.role = store_cell(r, i, 4),
-				.department = store_cell(r, i, 5),
-				.action = store_cell(r, i, 6),
-				.object = store_cell(r, i, 7),
-				.request_id = store_cell(r, i, 8),
-				.outcome = store_cell(r, i, 9),
-				.client = store_cell(r, i, 10),
-				.detail = store_cell(r, i, 11),
+			    .ts_ms = store_cell_int(r, i, 2, 0),
+			    .actor = store_cell(r, i, 3),
+			    .role = store_cell(r, i, 4),
+			    .department = store_cell(r, i, 5),
+			    .action = store_cell(r, i, 6),
+			    .object = store_cell(r, i, 7),
+			    .request_id = store_cell(r, i, 8),
+			    .outcome = store_cell(r, i, 9),
+			    .client = store_cell(r, i, 10),
+			    .detail = store_cell(r, i, 11),
 			};
-			const char *stored_prev = store_cell(r, i, 12), *stored = store_cell(r, i, 13);
+			const char *stored_prev = store_cell(r, i, 12),
+				   *stored = store_cell(r, i, 13);
 			char h[AUDIT_HASH_HEX];
 
 			if (seq != expect) {
 				*bad_seq = expect;
-				snprintf(msg, msgsz, "缺少第 %" PRId64 " 条记录（下一条为第 %" PRId64 " 条）",
+				snprintf(msg, msgsz,
+					 "缺少第 %" PRId64 " 条记录（下一条为第 %" PRId64 " 条）",
 					 expect, seq);
 				broken = 1;
 				break;
@@ -214,11 +215,13 @@ int store_audit_verify(struct store *s, int64_t *count, int64_t *bad_seq, char *
 			audit_hash(prev, seq, store_cell(r, i, 1), &e, h);
 			if (stored_prev == NULL || strcmp(stored_prev, prev) != 0) {
 				*bad_seq = seq;
-				snprintf(msg, msgsz, "第 %" PRId64 " 条记录的前序哈希与上一条不符", seq);
+				snprintf(msg, msgsz, "第 %" PRId64 " 条记录的前序哈希与上一条不符",
+					 seq);
 				broken = 1;
 			} else if (stored == NULL || strcmp(stored, h) != 0) {
 				*bad_seq = seq;
-				snprintf(msg, msgsz, "第 %" PRId64 " 条记录的内容与其哈希不符（被改动过）",
+				snprintf(msg, msgsz,
+					 "第 %" PRId64 " 条记录的内容与其哈希不符（被改动过）",
 					 seq);
 				broken = 1;
 			} else {

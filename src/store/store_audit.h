@@ -35,9 +35,9 @@ struct audit_entry {
 	const char *action;     /* the route's audit event, e.g. "user.create" */
 	const char *object;     /* "user:12", "department:scjgj", … or "" */
 	const char *request_id;
-	const char *outcome;    /* "ok", or "denied:403", "failed:400", … */
-	const char *client;     /* client address */
-	const char *detail;     /* short free text, never personal data */
+	const char *outcome; /* "ok", or "denied:403", "failed:400", … */
+	const char *client;  /* client address */
+	const char *detail;  /* short free text, never personal data */
 };
 
 /* Appends e inside the transaction the caller opened on c (store_begin), so

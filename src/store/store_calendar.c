@@ -9,8 +9,8 @@
 #include "core/date.h"
 #include "store/store_calendar.h"
 
-int store_calendar_insert_year(struct store *s, const char *district,
-			       const struct calendar_year *y, struct yerr *err)
+int store_calendar_insert_year(struct store *s, const char *district, const struct calendar_year *y,
+			       struct yerr *err)
 {
 	struct store_conn *c;
 	int rc;
@@ -51,9 +51,9 @@ int store_calendar_insert_year_conn(struct store_conn *c, const char *district,
 				"INSERT INTO calendar_days (district, day, year, kind, name) "
 				"VALUES (?, ?, ?, ?, ?)",
 				(struct store_param[]){
-					SP_TEXT(district), SP_TEXT(day), SP_INT(y->year),
-					SP_TEXT(y->kind[i] == CAL_HOLIDAY ? "holiday" : "workday"),
-					SP_TEXT(y->name[i] ? y->names[y->name[i] - 1] : "")},
+				    SP_TEXT(district), SP_TEXT(day), SP_INT(y->year),
+				    SP_TEXT(y->kind[i] == CAL_HOLIDAY ? "holiday" : "workday"),
+				    SP_TEXT(y->name[i] ? y->names[y->name[i] - 1] : "")},
 				5, NULL, err);
 	}
 	return rc;
@@ -68,7 +68,8 @@ int store_calendar_load(struct store *s, const char *district, struct calendar *
 
 	if ((rc = store_acquire(s, &c, err)) < 0)
 		return rc;
-	rc = store_exec(c, "SELECT year, source FROM calendar_years WHERE district = ? ORDER BY year",
+	rc = store_exec(c,
+			"SELECT year, source FROM calendar_years WHERE district = ? ORDER BY year",
 			(struct store_param[]){SP_TEXT(district)}, 1, &years, err);
 	if (rc == 0)
 		rc = store_exec(c,
@@ -98,9 +99,11 @@ int store_calendar_load(struct store *s, const char *district, struct calendar *
 
 		if (d == NULL || date_parse(d, strlen(d), &day) < 0 ||
 		    calendar_set_day(cal, day,
-				     strcmp(kind ? kind : "", "holiday") == 0 ? CAL_HOLIDAY : CAL_WORKDAY,
+				     strcmp(kind ? kind : "", "holiday") == 0 ? CAL_HOLIDAY
+									      : CAL_WORKDAY,
 				     store_cell(days, i, 2)) < 0)
-			rc = yerr_set(err, 500, "calendar_load", "", "节假日数据有误：%s", d ? d : "?");
+			rc = yerr_set(err, 500, "calendar_load", "", "节假日数据有误：%s",
+				      d ? d : "?");
 	}
 	store_result_free(years);
 	store_result_free(days);

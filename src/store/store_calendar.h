@@ -5,8 +5,8 @@
 
 /* Saves one parsed year (its holidays and make-up workdays) for district in
  * one transaction. A year already present answers STORE_ECONFLICT (409). */
-int store_calendar_insert_year(struct store *s, const char *district,
-			       const struct calendar_year *y, struct yerr *err);
+int store_calendar_insert_year(struct store *s, const char *district, const struct calendar_year *y,
+			       struct yerr *err);
 /* The same inside a transaction the caller opened on c (so the audit entry
  * of an import commits with it). */
 int store_calendar_insert_year_conn(struct store_conn *c, const char *district,

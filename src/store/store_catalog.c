@@ -477,8 +477,8 @@ int store_catalog_proposal_decide(struct store *s, const char *district, int64_t
 			"decision_comment = ? WHERE district = ? AND id = ? AND status = 'pending'",
 			(struct store_param[]){SP_TEXT(approve ? "approved" : "rejected"),
 					       SP_TEXT(by), SP_INT(time(NULL)),
-					       comment ? SP_TEXT(comment) : SP_NULL, SP_TEXT(district),
-					       SP_INT(id)},
+					       comment ? SP_TEXT(comment) : SP_NULL,
+					       SP_TEXT(district), SP_INT(id)},
 			6, &res, err);
 	if (rc < 0)
 		goto out;

@@ -45,7 +45,8 @@ static int sq_error(sqlite3 *db, int rc, struct yerr *err)
 		yerr_set(err, 503, "db_full", "", "存储空间已满，暂时无法保存，请联系系统管理员");
 		return STORE_EUNAVAIL;
 	case SQLITE_READONLY:
-		yerr_set(err, 503, "db_readonly", "", "数据库当前只读，暂时无法保存，请联系系统管理员");
+		yerr_set(err, 503, "db_readonly", "",
+			 "数据库当前只读，暂时无法保存，请联系系统管理员");
 		return STORE_EUNAVAIL;
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
@@ -76,8 +77,8 @@ static int sq_connect(const char *url, void **out, struct yerr *err)
 
 	if (c == NULL)
 		abort();
-	rc = sqlite3_open_v2(url, &c->db,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(
+	    url, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		rc = sq_error(c->db, rc, err);
 		sqlite3_close(c->db);
@@ -85,9 +86,9 @@ static int sq_connect(const char *url, void **out, struct yerr *err)
 		return rc;
 	}
 	sqlite3_busy_timeout(c->db, busy > 0 ? busy : BUSY_TIMEOUT_MS_DEFAULT);
-	rc = sqlite3_exec(c->db,
-			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
-			  NULL, NULL, &errmsg);
+	rc = sqlite3_exec(
+	    c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+	    NULL, NULL, &errmsg);
 	sqlite3_free(errmsg);
 	if (rc != SQLITE_OK) {
 		rc = sq_error(c->db, rc, err);
@@ -272,21 +273,19 @@ static int sq_backup(const char *url, void *conn, const char *dest, struct yerr 
 static char *sq_dialect(const char *sql)
 {
 	static const char *const pairs[] = {
-		"{{ID}}", "INTEGER PRIMARY KEY AUTOINCREMENT",
-		"{{BLOB}}", "BLOB",
-		NULL,
+	    "{{ID}}", "INTEGER PRIMARY KEY AUTOINCREMENT", "{{BLOB}}", "BLOB", NULL,
 	};
 	return store_replace_tokens(sql, pairs);
 }
 
 const struct store_backend store_sqlite_backend = {
-	.name = "sqlite",
-	.connect = sq_connect,
-	.disconnect = sq_disconnect,
-	.alive = sq_alive,
-	.exec = sq_exec,
-	.exec_script = sq_exec_script,
-	.begin_sql = "BEGIN IMMEDIATE",
-	.backup = sq_backup,
-	.dialect = sq_dialect,
+    .name = "sqlite",
+    .connect = sq_connect,
+    .disconnect = sq_disconnect,
+    .alive = sq_alive,
+    .exec = sq_exec,
+    .exec_script = sq_exec_script,
+    .begin_sql = "BEGIN IMMEDIATE",
+    .backup = sq_backup,
+    .dialect = sq_dialect,
 };

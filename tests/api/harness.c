@@ -42,7 +42,8 @@ static int make_db_url(struct server *s)
 	s->db_url[0] = '\0';
 	if (strcmp(backend(), "pg") != 0)
 		return 0;
-	snprintf(path, sizeof(path), "%s/url", getenv("YIYE_PG_STATE") ? getenv("YIYE_PG_STATE") : ".");
+	snprintf(path, sizeof(path), "%s/url",
+		 getenv("YIYE_PG_STATE") ? getenv("YIYE_PG_STATE") : ".");
 	f = fopen(path, "r");
 	if (f == NULL || fgets(prefix, sizeof(prefix), f) == NULL) {
 		fprintf(stderr, "harness: no PostgreSQL test cluster (%s)\n", path);
@@ -296,14 +297,15 @@ static void take_cookies(struct server *s, const char *headers)
 		char *save = NULL, copy[4096];
 
 		snprintf(copy, sizeof(copy), "%s", s->cookies);
-		for (char *tok = strtok_r(copy, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+		for (char *tok = strtok_r(copy, ";", &save); tok;
+		     tok = strtok_r(NULL, ";", &save)) {
 			while (*tok == ' ')
 				tok++;
 			if (strncmp(tok, name, strlen(name)) == 0 && tok[strlen(name)] == '=')
 				continue;
 			if (*tok)
-				snprintf(fresh + strlen(fresh), sizeof(fresh) - strlen(fresh), "%s%s",
-					 fresh[0] ? "; " : "", tok);
+				snprintf(fresh + strlen(fresh), sizeof(fresh) - strlen(fresh),
+					 "%s%s", fresh[0] ? "; " : "", tok);
 		}
 		if (value[0])
 			snprintf(fresh + strlen(fresh), sizeof(fresh) - strlen(fresh), "%s%s=%s",
@@ -335,7 +337,8 @@ int http_req(struct server *s, const char *method, const char *path, const char 
 	if (body) {
 		curl_easy_setopt(s->curl, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(s->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-		snprintf(line, sizeof(line), "Content-Type: %s", ctype ? ctype : "application/json");
+		snprintf(line, sizeof(line), "Content-Type: %s",
+			 ctype ? ctype : "application/json");
 		hl = curl_slist_append(hl, line);
 	}
 	hl = curl_slist_append(hl, "Expect:");
@@ -372,8 +375,7 @@ int http_req(struct server *s, const char *method, const char *path, const char 
 	return 0;
 }
 
-int http_json(struct server *s, const char *method, const char *path, json_t *body,
-	      struct resp *r)
+int http_json(struct server *s, const char *method, const char *path, json_t *body, struct resp *r)
 {
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	int rc = http_req(s, method, path, NULL, text, text ? strlen(text) : 0, NULL, r);
@@ -395,7 +397,8 @@ int resp_header(const struct resp *r, const char *name, char *out, size_t outsz)
 {
 	size_t n = strlen(name);
 
-	for (const char *h = r->headers; h && *h; h = strchr(h, '\n') ? strchr(h, '\n') + 1 : NULL) {
+	for (const char *h = r->headers; h && *h;
+	     h = strchr(h, '\n') ? strchr(h, '\n') + 1 : NULL) {
 		if (strncasecmp(h, name, n) == 0 && h[n] == ':') {
 			const char *v = h + n + 1;
 
@@ -454,10 +457,11 @@ const char *demo_password(struct server *s, const char *username)
 	snprintf(path, sizeof(path), "%s/demo-accounts.json", s->dir);
 	all = json_load_file(path, 0, NULL);
 	pw[0] = '\0';
-	json_array_foreach(all, i, item)
-	{
-		if (strcmp(json_string_value(json_object_get(item, "username")) ?: "", username) == 0)
-			snprintf(pw, sizeof(pw), "%s", json_string_value(json_object_get(item, "password")));
+	json_array_foreach (all, i, item) {
+		if (strcmp(json_string_value(json_object_get(item, "username")) ?: "", username) ==
+		    0)
+			snprintf(pw, sizeof(pw), "%s",
+				 json_string_value(json_object_get(item, "password")));
 	}
 	json_decref(all);
 	return pw[0] ? pw : NULL;

@@ -34,8 +34,8 @@ struct resp {
 	long status;
 	char *body;
 	size_t len;
-	json_t *json;       /* parsed body when it is JSON, else NULL */
-	char *headers;      /* raw response headers */
+	json_t *json;         /* parsed body when it is JSON, else NULL */
+	char *headers;        /* raw response headers */
 	long new_connections; /* CURLINFO_NUM_CONNECTS of this request */
 };
 
@@ -56,8 +56,7 @@ int server_cli(struct server *s, char **out, const char *const *args);
 int http_req(struct server *s, const char *method, const char *path, const char *ctype,
 	     const char *body, size_t body_len, const char *const *extra_headers, struct resp *r);
 /* Convenience: JSON body from a jansson value (reference stolen). */
-int http_json(struct server *s, const char *method, const char *path, json_t *body,
-	      struct resp *r);
+int http_json(struct server *s, const char *method, const char *path, json_t *body, struct resp *r);
 void resp_free(struct resp *r);
 /* Value of a response header (case-insensitive), copied into out. */
 int resp_header(const struct resp *r, const char *name, char *out, size_t outsz);

@@ -24,7 +24,10 @@ static void as(const char *user)
 	assert_int_equal(login(&srv, user, demo_password(&srv, user)), 0);
 }
 
-static int sqlite_backend(void) { return srv.db_url[0] == '\0'; }
+static int sqlite_backend(void)
+{
+	return srv.db_url[0] == '\0';
+}
 
 static char *slurp(const char *path)
 {
@@ -57,13 +60,13 @@ static void test_entries(void **state)
 	http_json(&srv, "POST", "/api/v1/session",
 		  json_pack("{s:s,s:s}", "username", "clerk", "password", "Wrong-Pass-123"), &r);
 	resp_free(&r);
-	http_json(&srv, "POST", "/api/v1/departments", json_pack("{s:s,s:s}", "code", "q1", "name", "x"),
-		  &r);
+	http_json(&srv, "POST", "/api/v1/departments",
+		  json_pack("{s:s,s:s}", "code", "q1", "name", "x"), &r);
 	assert_int_equal(r.status, 401);
 	resp_free(&r);
 	as("reviewer");
-	http_json(&srv, "POST", "/api/v1/departments", json_pack("{s:s,s:s}", "code", "q2", "name", "x"),
-		  &r);
+	http_json(&srv, "POST", "/api/v1/departments",
+		  json_pack("{s:s,s:s}", "code", "q2", "name", "x"), &r);
 	assert_int_equal(r.status, 403);
 	resp_free(&r);
 	as("admin");
@@ -77,8 +80,7 @@ static void test_entries(void **state)
 	assert_int_equal(r.status, 200);
 	items = json_object_get(r.json, "items");
 	assert_true(json_array_size(items) > 0);
-	json_array_foreach(items, i, e)
-	{
+	json_array_foreach (items, i, e) {
 		const char *action = json_string_value(json_object_get(e, "action"));
 		const char *outcome = json_string_value(json_object_get(e, "outcome"));
 		const char *actor = json_string_value(json_object_get(e, "actor"));
@@ -113,7 +115,8 @@ static void test_entries(void **state)
 		 NULL, &r);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "total")), 1);
 	resp_free(&r);
-	http_req(&srv, "GET", "/api/v1/audit?from=2000-01-01&to=2000-12-31", NULL, NULL, 0, NULL, &r);
+	http_req(&srv, "GET", "/api/v1/audit?from=2000-01-01&to=2000-12-31", NULL, NULL, 0, NULL,
+		 &r);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "total")), 0);
 	resp_free(&r);
 	http_req(&srv, "GET", "/api/v1/audit?from=yesterday", NULL, NULL, 0, NULL, &r);
@@ -123,7 +126,8 @@ static void test_entries(void **state)
 	/* CSV for Excel: BOM, quoted fields */
 	char ct[128];
 
-	http_req(&srv, "GET", "/api/v1/audit.csv?action=department.create", NULL, NULL, 0, NULL, &r);
+	http_req(&srv, "GET", "/api/v1/audit.csv?action=department.create", NULL, NULL, 0, NULL,
+		 &r);
 	assert_int_equal(r.status, 200);
 	resp_header(&r, "Content-Type", ct, sizeof(ct));
 	assert_non_null(strstr(ct, "text/csv"));
@@ -153,26 +157,30 @@ static void test_verify_and_tamper(void **state)
 	assert_non_null(strstr(out, "seq=3"));
 	free(out);
 	/* put it back: the chain verifies again */
-	snprintf(cmd, sizeof(cmd),
-		 "sqlite3 '%s' \"PRAGMA busy_timeout=5000; UPDATE audit_log SET actor = 'yiye-init' "
-		 "WHERE seq = 3\" > /dev/null",
-		 db);
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "sqlite3 '%s' \"PRAGMA busy_timeout=5000; UPDATE audit_log SET actor = 'yiye-init' "
+	    "WHERE seq = 3\" > /dev/null",
+	    db);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(server_cli(&srv, &out, verify), 0);
 	free(out);
 	/* deleting the newest entry shows at the head */
-	snprintf(cmd, sizeof(cmd),
-		 "sqlite3 '%s' \"PRAGMA busy_timeout=5000; CREATE TABLE keep AS SELECT * FROM audit_log "
-		 "WHERE seq = (SELECT max(seq) FROM audit_log); DELETE FROM audit_log WHERE seq = (SELECT "
-		 "max(seq) FROM audit_log)\" > /dev/null",
-		 db);
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "sqlite3 '%s' \"PRAGMA busy_timeout=5000; CREATE TABLE keep AS SELECT * FROM audit_log "
+	    "WHERE seq = (SELECT max(seq) FROM audit_log); DELETE FROM audit_log WHERE seq = "
+	    "(SELECT "
+	    "max(seq) FROM audit_log)\" > /dev/null",
+	    db);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(server_cli(&srv, &out, verify), 1);
 	free(out);
-	snprintf(cmd, sizeof(cmd),
-		 "sqlite3 '%s' \"PRAGMA busy_timeout=5000; INSERT INTO audit_log SELECT * FROM keep; "
-		 "DROP TABLE keep\" > /dev/null",
-		 db);
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "sqlite3 '%s' \"PRAGMA busy_timeout=5000; INSERT INTO audit_log SELECT * FROM keep; "
+	    "DROP TABLE keep\" > /dev/null",
+	    db);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(server_cli(&srv, &out, verify), 0);
 	free(out);
@@ -206,7 +214,8 @@ static void test_locked_database(void **state)
 	assert_error(&r, 503, "db_locked", NULL);
 	resp_free(&r);
 	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_prepare_v2(db, "SELECT count(*) FROM departments WHERE code = 'locked'", -1, &st, NULL);
+	sqlite3_prepare_v2(db, "SELECT count(*) FROM departments WHERE code = 'locked'", -1, &st,
+			   NULL);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int64(st, 0), 0);
 	sqlite3_finalize(st);
@@ -235,13 +244,14 @@ static void test_no_personal_data(void **state)
 	(void)state;
 	srv.cookies[0] = srv.csrf[0] = '\0';
 	http_json(&srv, "POST", "/api/v1/registrations",
-		  json_pack("{s:s,s:s,s:s,s:s}", "username", "secretive", "password", SECRET_PW, "name",
-			    "王某", "phone", "13700137000"),
+		  json_pack("{s:s,s:s,s:s,s:s}", "username", "secretive", "password", SECRET_PW,
+			    "name", "王某", "phone", "13700137000"),
 		  &r);
 	assert_int_equal(r.status, 201);
 	resp_free(&r);
 	http_json(&srv, "POST", "/api/v1/session",
-		  json_pack("{s:s,s:s}", "username", "secretive", "password", "Wrong-" SECRET_PW), &r);
+		  json_pack("{s:s,s:s}", "username", "secretive", "password", "Wrong-" SECRET_PW),
+		  &r);
 	resp_free(&r);
 	assert_int_equal(login(&srv, "secretive", SECRET_PW), 0);
 	if ((s = strstr(srv.cookies, "yiye_session=")) != NULL)
@@ -251,9 +261,8 @@ static void test_no_personal_data(void **state)
 		  json_pack("{s:s,s:s}", "kind", "idcard", "value", ID_NUMBER), &r);
 	resp_free(&r);
 	as("admin");
-	http_json(&srv, "POST", "/api/v1/tokens", json_pack("{s:s,s:[s]}", "name", "t", "scopes",
-							     "audit:read"),
-		  &r);
+	http_json(&srv, "POST", "/api/v1/tokens",
+		  json_pack("{s:s,s:[s]}", "name", "t", "scopes", "audit:read"), &r);
 	snprintf(token, sizeof(token), "%s", json_string_value(json_object_get(r.json, "secret")));
 	resp_free(&r);
 	as("auditor");
@@ -304,10 +313,10 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_entries),
-		cmocka_unit_test(test_verify_and_tamper),
-		cmocka_unit_test(test_locked_database),
-		cmocka_unit_test(test_no_personal_data),
+	    cmocka_unit_test(test_entries),
+	    cmocka_unit_test(test_verify_and_tamper),
+	    cmocka_unit_test(test_locked_database),
+	    cmocka_unit_test(test_no_personal_data),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);

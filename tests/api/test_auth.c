@@ -23,8 +23,8 @@ static void forget_session(struct server *s)
 
 static long post_login(struct server *s, const char *u, const char *p, struct resp *r)
 {
-	http_json(s, "POST", "/api/v1/session", json_pack("{s:s,s:s}", "username", u, "password", p),
-		  r);
+	http_json(s, "POST", "/api/v1/session",
+		  json_pack("{s:s,s:s}", "username", u, "password", p), r);
 	return r->status;
 }
 
@@ -73,12 +73,11 @@ static void test_login_me_logout(void **state)
 	assert_string_equal(json_string_value(json_object_get(me, "username")), "reviewer");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(me, "roles"), 0)),
 			    "reviewer");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(me, "department"),
-								  "code")),
-			    "scjgj");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(me, "department"),
-								  "name")),
-			    "区市场监管局");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(me, "department"), "code")), "scjgj");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(me, "department"), "name")),
+	    "区市场监管局");
 	assert_string_equal(json_string_value(json_object_get(me, "auth")), "session");
 	assert_true(json_is_array(json_object_get(me, "permissions")));
 	assert_null(json_object_get(me, "password_hash"));
@@ -128,19 +127,16 @@ static void test_csrf(void **state)
 
 	snprintf(csrf, sizeof(csrf), "%s", srv.csrf);
 	srv.csrf[0] = '\0';
-	http_req(&srv, "POST", "/api/v1/departments", NULL, BODY_XX, strlen(BODY_XX),
-		 NULL, &r);
+	http_req(&srv, "POST", "/api/v1/departments", NULL, BODY_XX, strlen(BODY_XX), NULL, &r);
 	assert_error(&r, 403, "csrf", NULL);
 	resp_free(&r);
 	/* wrong header */
-	http_req(&srv, "POST", "/api/v1/departments", NULL, BODY_XX, strlen(BODY_XX), bad,
-		 &r);
+	http_req(&srv, "POST", "/api/v1/departments", NULL, BODY_XX, strlen(BODY_XX), bad, &r);
 	assert_error(&r, 403, "csrf", NULL);
 	resp_free(&r);
 	/* right header */
 	snprintf(srv.csrf, sizeof(srv.csrf), "%s", csrf);
-	http_req(&srv, "POST", "/api/v1/departments", NULL, BODY_XX, strlen(BODY_XX), NULL,
-		 &r);
+	http_req(&srv, "POST", "/api/v1/departments", NULL, BODY_XX, strlen(BODY_XX), NULL, &r);
 	assert_int_equal(r.status, 201);
 	resp_free(&r);
 	/* reads need no token */
@@ -168,9 +164,9 @@ static void test_throttling(void **state)
 	}
 	assert_int_equal(post_login(&srv, "clerk", demo_password(&srv, "clerk"), &r), 429);
 	assert_error(&r, 429, "too_many_attempts", NULL);
-	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(r.json, "error"),
-								  "message")),
-			       "分钟后再试"));
+	assert_non_null(
+	    strstr(json_string_value(json_object_get(json_object_get(r.json, "error"), "message")),
+		   "分钟后再试"));
 	assert_int_equal(resp_header(&r, "Retry-After", ra, sizeof(ra)), 0);
 	assert_true(atoi(ra) > 0);
 	resp_free(&r);
@@ -187,9 +183,9 @@ static void test_throttling(void **state)
 		resp_free(&r);
 	}
 	assert_int_equal(post_login(&srv, "auditor", demo_password(&srv, "auditor"), &r), 429);
-	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(r.json, "error"),
-								  "message")),
-			       "网络地址"));
+	assert_non_null(
+	    strstr(json_string_value(json_object_get(json_object_get(r.json, "error"), "message")),
+		   "网络地址"));
 	resp_free(&r);
 	server_stop(&srv, 0);
 }
@@ -262,12 +258,14 @@ static void test_password_change_and_reset(void **state)
 	assert_error(&r, 400, "too_short", "new_password");
 	resp_free(&r);
 	http_json(&srv, "POST", "/api/v1/me/password",
-		  json_pack("{s:s,s:s}", "old_password", pw, "new_password", "alllowercaseletters"), &r);
+		  json_pack("{s:s,s:s}", "old_password", pw, "new_password", "alllowercaseletters"),
+		  &r);
 	assert_error(&r, 400, "weak", "new_password");
 	assert_non_null(strstr(r.body, "大写字母"));
 	resp_free(&r);
 	http_json(&srv, "POST", "/api/v1/me/password",
-		  json_pack("{s:s,s:s}", "old_password", pw, "new_password", "Supervisor-2026x"), &r);
+		  json_pack("{s:s,s:s}", "old_password", pw, "new_password", "Supervisor-2026x"),
+		  &r);
 	assert_error(&r, 400, "contains_username", "new_password");
 	resp_free(&r);
 	http_json(&srv, "POST", "/api/v1/me/password",
@@ -277,7 +275,8 @@ static void test_password_change_and_reset(void **state)
 	assert_error(&r, 400, "wrong_password", "old_password");
 	resp_free(&r);
 	http_json(&srv, "POST", "/api/v1/me/password",
-		  json_pack("{s:s,s:s}", "old_password", pw, "new_password", "New-Password-2026"), &r);
+		  json_pack("{s:s,s:s}", "old_password", pw, "new_password", "New-Password-2026"),
+		  &r);
 	assert_int_equal(r.status, 200);
 	resp_free(&r);
 	/* this session lives on, the other one ended */
@@ -291,7 +290,8 @@ static void test_password_change_and_reset(void **state)
 
 	/* administrator reset: one-time password, change forced at next login */
 	http_req(&srv, "GET", "/api/v1/me", NULL, NULL, 0, NULL, &r);
-	snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(json_object_get(r.json, "id")));
+	snprintf(id, sizeof(id), "%lld",
+		 (long long)json_integer_value(json_object_get(r.json, "id")));
 	resp_free(&r);
 	forget_session(&srv);
 	assert_int_equal(login(&srv, "admin", demo_password(&srv, "admin")), 0);
@@ -314,9 +314,10 @@ static void test_password_change_and_reset(void **state)
 	http_req(&srv, "GET", "/api/v1/departments/scjgj/users", NULL, NULL, 0, NULL, &r);
 	assert_error(&r, 403, "password_change_required", NULL);
 	resp_free(&r);
-	http_json(&srv, "POST", "/api/v1/me/password",
-		  json_pack("{s:s,s:s}", "old_password", one_time, "new_password", "Another-Pass-77"),
-		  &r);
+	http_json(
+	    &srv, "POST", "/api/v1/me/password",
+	    json_pack("{s:s,s:s}", "old_password", one_time, "new_password", "Another-Pass-77"),
+	    &r);
 	assert_int_equal(r.status, 200);
 	resp_free(&r);
 	assert_int_equal(get_status(&srv, "/api/v1/departments/scjgj/users"), 200);
@@ -348,8 +349,10 @@ static void test_default_hash_cost(void **state)
 
 	snprintf(db, sizeof(db), "%s/yiye.db", srv.dir);
 	if (srv.db_url[0] == '\0') {
-		snprintf(cmd, sizeof(cmd),
-			 "sqlite3 '%s' \"SELECT password_hash FROM users WHERE username='slowhash'\"", db);
+		snprintf(
+		    cmd, sizeof(cmd),
+		    "sqlite3 '%s' \"SELECT password_hash FROM users WHERE username='slowhash'\"",
+		    db);
 		p = popen(cmd, "r");
 		assert_non_null(p);
 		assert_true(getline(&line, &cap, p) > 0);
@@ -406,14 +409,14 @@ static void test_identity_gateway(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_login_me_logout),
-		cmocka_unit_test(test_csrf),
-		cmocka_unit_test(test_throttling),
-		cmocka_unit_test(test_session_idle_expiry),
-		cmocka_unit_test(test_session_absolute_expiry),
-		cmocka_unit_test(test_password_change_and_reset),
-		cmocka_unit_test(test_default_hash_cost),
-		cmocka_unit_test(test_identity_gateway),
+	    cmocka_unit_test(test_login_me_logout),
+	    cmocka_unit_test(test_csrf),
+	    cmocka_unit_test(test_throttling),
+	    cmocka_unit_test(test_session_idle_expiry),
+	    cmocka_unit_test(test_session_absolute_expiry),
+	    cmocka_unit_test(test_password_change_and_reset),
+	    cmocka_unit_test(test_default_hash_cost),
+	    cmocka_unit_test(test_identity_gateway),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -41,7 +41,8 @@ static void test_keepalive(void **state)
 
 	(void)state;
 	assert_int_equal(http_req(&srv, "GET", "/api/v1/version", NULL, NULL, 0, NULL, &a), 0);
-	assert_int_equal(http_req(&srv, "GET", "/api/v1/calendar/years", NULL, NULL, 0, NULL, &b), 0);
+	assert_int_equal(http_req(&srv, "GET", "/api/v1/calendar/years", NULL, NULL, 0, NULL, &b),
+			 0);
 	assert_int_equal(a.status, 200);
 	assert_int_equal(b.status, 200);
 	/* the second request reused the first one's connection */
@@ -50,7 +51,8 @@ static void test_keepalive(void **state)
 	resp_free(&b);
 	/* also after a POST with a body */
 	assert_int_equal(http_req(&srv, "POST", "/api/v1/validate", NULL,
-				  "{\"kind\":\"uscc\",\"value\":\"x\"}", 27, NULL, &a), 0);
+				  "{\"kind\":\"uscc\",\"value\":\"x\"}", 27, NULL, &a),
+			 0);
 	assert_int_equal(http_req(&srv, "GET", "/api/v1/version", NULL, NULL, 0, NULL, &b), 0);
 	assert_int_equal(a.status, 200);
 	assert_int_equal(b.new_connections, 0);
@@ -127,8 +129,8 @@ static void test_content_type(void **state)
 
 static void test_malformed_json(void **state)
 {
-	static const char *bad[] = {"{", "{\"kind\":}", "[1,2", "{\"kind\":\"uscc\",\"kind\":\"idcard\"}",
-				    "\xff\xfe", ""};
+	static const char *bad[] = {
+	    "{", "{\"kind\":}", "[1,2", "{\"kind\":\"uscc\",\"kind\":\"idcard\"}", "\xff\xfe", ""};
 	struct resp r;
 
 	(void)state;
@@ -151,10 +153,8 @@ static void test_openapi(void **state)
 	assert_int_equal(r.status, 200);
 	assert_string_equal(json_string_value(json_object_get(r.json, "openapi")), "3.1.0");
 	paths = json_object_get(r.json, "paths");
-	json_object_foreach(paths, path, item)
-	{
-		json_object_foreach(item, method, op)
-		{
+	json_object_foreach (paths, path, item) {
+		json_object_foreach (item, method, op) {
 			assert_true(json_is_string(json_object_get(op, "x-permission")));
 			ops++;
 		}
@@ -189,7 +189,8 @@ static void test_health_and_metrics(void **state)
 	resp_free(&r);
 	http_req(&srv, "GET", "/metrics", NULL, NULL, 0, NULL, &r);
 	assert_int_equal(r.status, 200);
-	assert_non_null(strstr(r.body, "yiye_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"));
+	assert_non_null(strstr(
+	    r.body, "yiye_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"));
 	assert_non_null(strstr(r.body, "status=\"404\""));
 	assert_non_null(strstr(r.body, "yiye_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
 	assert_non_null(strstr(r.body, "yiye_db_errors_total"));
@@ -290,12 +291,14 @@ static void test_db_locked(void **state)
 	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	http_req(&srv, "GET", "/healthz", NULL, NULL, 0, NULL, &r);
 	assert_int_equal(r.status, 503);
-	assert_string_equal(json_string_value(json_object_get(
-				    json_object_get(r.json, "database"), "write")), "error");
-	assert_string_equal(json_string_value(json_object_get(
-				    json_object_get(r.json, "database"), "read")), "ok");
-	assert_non_null(strstr(json_string_value(json_object_get(
-				       json_object_get(r.json, "database"), "detail")), "锁"));
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "database"), "write")),
+	    "error");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "database"), "read")), "ok");
+	assert_non_null(strstr(
+	    json_string_value(json_object_get(json_object_get(r.json, "database"), "detail")),
+	    "锁"));
 	resp_free(&r);
 	http_req(&srv, "GET", "/api/v1/calendar/workdays?from=2026-09-30&add=1", NULL, NULL, 0,
 		 NULL, &r);
@@ -379,10 +382,11 @@ static void test_disk_full(void **state)
 	http_req(&srv, "GET", "/healthz", NULL, NULL, 0, NULL, &r);
 	assert_int_equal(prlimit(srv.pid, RLIMIT_FSIZE, &old, NULL), 0);
 	assert_int_equal(r.status, 503);
-	assert_string_equal(json_string_value(json_object_get(
-				    json_object_get(r.json, "database"), "write")), "error");
-	assert_string_equal(json_string_value(json_object_get(
-				    json_object_get(r.json, "database"), "read")), "ok");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "database"), "write")),
+	    "error");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "database"), "read")), "ok");
 	resp_free(&r);
 	http_req(&srv, "GET", "/api/v1/calendar/years", NULL, NULL, 0, NULL, &r);
 	assert_int_equal(r.status, 200);
@@ -418,20 +422,20 @@ static void test_clean_shutdown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_keepalive),
-		cmocka_unit_test(test_not_found),
-		cmocka_unit_test(test_method_not_allowed),
-		cmocka_unit_test(test_body_limit),
-		cmocka_unit_test(test_content_type),
-		cmocka_unit_test(test_malformed_json),
-		cmocka_unit_test(test_openapi),
-		cmocka_unit_test(test_health_and_metrics),
-		cmocka_unit_test(test_access_log),
-		cmocka_unit_test(test_static_ui),
-		cmocka_unit_test(test_db_locked),
-		cmocka_unit_test(test_slow_work_does_not_block),
-		cmocka_unit_test(test_disk_full),
-		cmocka_unit_test(test_clean_shutdown),
+	    cmocka_unit_test(test_keepalive),
+	    cmocka_unit_test(test_not_found),
+	    cmocka_unit_test(test_method_not_allowed),
+	    cmocka_unit_test(test_body_limit),
+	    cmocka_unit_test(test_content_type),
+	    cmocka_unit_test(test_malformed_json),
+	    cmocka_unit_test(test_openapi),
+	    cmocka_unit_test(test_health_and_metrics),
+	    cmocka_unit_test(test_access_log),
+	    cmocka_unit_test(test_static_ui),
+	    cmocka_unit_test(test_db_locked),
+	    cmocka_unit_test(test_slow_work_does_not_block),
+	    cmocka_unit_test(test_disk_full),
+	    cmocka_unit_test(test_clean_shutdown),
 	};
 	return cmocka_run_group_tests_name("api.http", tests, setup, teardown);
 }

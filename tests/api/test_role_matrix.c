@@ -21,11 +21,15 @@ static const struct {
 	const char *username;
 	enum role role;
 } demo[] = {
-	{"applicant", ROLE_APPLICANT},	   {"clerk", ROLE_WINDOW_CLERK},
-	{"reviewer", ROLE_REVIEWER},	   {"inspector", ROLE_INSPECTOR},
-	{"issuer", ROLE_ISSUER},	   {"supervisor", ROLE_SUPERVISOR},
-	{"catalog_admin", ROLE_CATALOG_ADMIN}, {"admin", ROLE_SYSTEM_ADMIN},
-	{"auditor", ROLE_AUDITOR},
+    {"applicant", ROLE_APPLICANT},
+    {"clerk", ROLE_WINDOW_CLERK},
+    {"reviewer", ROLE_REVIEWER},
+    {"inspector", ROLE_INSPECTOR},
+    {"issuer", ROLE_ISSUER},
+    {"supervisor", ROLE_SUPERVISOR},
+    {"catalog_admin", ROLE_CATALOG_ADMIN},
+    {"admin", ROLE_SYSTEM_ADMIN},
+    {"auditor", ROLE_AUDITOR},
 };
 
 static struct server srv;
@@ -83,11 +87,13 @@ static void test_anonymous(void **state)
 
 		if (strcmp(rt->permission, "public") == 0) {
 			if (st == 401 || st == 403 || st >= 500)
-				fprintf(stderr, "anonymous %s %s: %ld\n", rt->method, rt->pattern, st);
+				fprintf(stderr, "anonymous %s %s: %ld\n", rt->method, rt->pattern,
+					st);
 			assert_true(st != 401 && st != 403 && st < 500);
 		} else {
 			if (st != 401)
-				fprintf(stderr, "anonymous %s %s: %ld\n", rt->method, rt->pattern, st);
+				fprintf(stderr, "anonymous %s %s: %ld\n", rt->method, rt->pattern,
+					st);
 			assert_int_equal(st, 401);
 		}
 	}
@@ -100,22 +106,26 @@ static void test_every_role(void **state)
 	(void)state;
 	for (size_t k = 0; k < sizeof(demo) / sizeof(demo[0]); k++) {
 		srv.cookies[0] = srv.csrf[0] = '\0';
-		assert_int_equal(login(&srv, demo[k].username, demo_password(&srv, demo[k].username)), 0);
+		assert_int_equal(
+		    login(&srv, demo[k].username, demo_password(&srv, demo[k].username)), 0);
 		for (int i = 0; i < routes_count; i++) {
 			const struct route *rt = &routes[i];
 			long st = call(rt);
 			int allowed = expect_allowed(rt, demo[k].role);
 
-			if ((allowed && (st == 401 || st == 403 || st >= 500)) || (!allowed && st != 403))
-				fprintf(stderr, "%s: %s %s -> %ld (expected %s)\n", demo[k].username,
-					rt->method, rt->pattern, st, allowed ? "allowed" : "403");
+			if ((allowed && (st == 401 || st == 403 || st >= 500)) ||
+			    (!allowed && st != 403))
+				fprintf(stderr, "%s: %s %s -> %ld (expected %s)\n",
+					demo[k].username, rt->method, rt->pattern, st,
+					allowed ? "allowed" : "403");
 			if (allowed)
 				assert_true(st != 401 && st != 403 && st < 500);
 			else
 				assert_int_equal(st, 403);
 			checked++;
 			/* logging out is one of the routes: log in again */
-			if (strcmp(rt->method, "DELETE") == 0 && strcmp(rt->pattern, "/api/v1/session") == 0) {
+			if (strcmp(rt->method, "DELETE") == 0 &&
+			    strcmp(rt->pattern, "/api/v1/session") == 0) {
 				srv.cookies[0] = srv.csrf[0] = '\0';
 				assert_int_equal(login(&srv, demo[k].username,
 						       demo_password(&srv, demo[k].username)),
@@ -133,15 +143,15 @@ static void test_known_answers(void **state)
 		const char *user, *method, *path;
 		long status;
 	} cases[] = {
-		{"auditor", "GET", "/api/v1/audit", 200},
-		{"admin", "GET", "/api/v1/audit", 200},
-		{"reviewer", "GET", "/api/v1/audit", 403},
-		{"applicant", "GET", "/api/v1/users", 403},
-		{"admin", "GET", "/api/v1/users", 200},
-		{"auditor", "GET", "/api/v1/users", 403},
-		{"catalog_admin", "GET", "/api/v1/tokens", 403},
-		{"reviewer", "GET", "/api/v1/departments/scjgj/users", 200},
-		{"applicant", "GET", "/api/v1/departments/scjgj/users", 403},
+	    {"auditor", "GET", "/api/v1/audit", 200},
+	    {"admin", "GET", "/api/v1/audit", 200},
+	    {"reviewer", "GET", "/api/v1/audit", 403},
+	    {"applicant", "GET", "/api/v1/users", 403},
+	    {"admin", "GET", "/api/v1/users", 200},
+	    {"auditor", "GET", "/api/v1/users", 403},
+	    {"catalog_admin", "GET", "/api/v1/tokens", 403},
+	    {"reviewer", "GET", "/api/v1/departments/scjgj/users", 200},
+	    {"applicant", "GET", "/api/v1/departments/scjgj/users", 403},
 	};
 
 	(void)state;
@@ -152,8 +162,8 @@ static void test_known_answers(void **state)
 		assert_int_equal(login(&srv, cases[i].user, demo_password(&srv, cases[i].user)), 0);
 		http_req(&srv, cases[i].method, cases[i].path, NULL, NULL, 0, NULL, &r);
 		if (r.status != cases[i].status)
-			fprintf(stderr, "%s %s %s: %ld\n", cases[i].user, cases[i].method, cases[i].path,
-				r.status);
+			fprintf(stderr, "%s %s %s: %ld\n", cases[i].user, cases[i].method,
+				cases[i].path, r.status);
 		assert_int_equal(r.status, cases[i].status);
 		resp_free(&r);
 	}
@@ -168,10 +178,11 @@ static void test_default_deny(void **state)
 	assert_int_equal(roles_authorize(&p, "no.such.permission", "GET"), AUTHZ_FORBIDDEN);
 	assert_int_equal(roles_authorize(NULL, "no.such.permission", "GET"), AUTHZ_UNAUTHENTICATED);
 	for (int i = 0; i < routes_count; i++)
-		assert_true(permission_known(routes[i].permission) ||
-			    (fprintf(stderr, "route %s %s: unknown permission %s (nobody may call it)\n",
-				     routes[i].method, routes[i].pattern, routes[i].permission),
-			     1));
+		assert_true(
+		    permission_known(routes[i].permission) ||
+		    (fprintf(stderr, "route %s %s: unknown permission %s (nobody may call it)\n",
+			     routes[i].method, routes[i].pattern, routes[i].permission),
+		     1));
 	/* every state-changing route is audited */
 	for (int i = 0; i < routes_count; i++)
 		if (strcmp(routes[i].method, "GET") != 0 && routes[i].audit == NULL &&
@@ -198,10 +209,10 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_anonymous),
-		cmocka_unit_test(test_every_role),
-		cmocka_unit_test(test_known_answers),
-		cmocka_unit_test(test_default_deny),
+	    cmocka_unit_test(test_anonymous),
+	    cmocka_unit_test(test_every_role),
+	    cmocka_unit_test(test_known_answers),
+	    cmocka_unit_test(test_default_deny),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -70,10 +70,12 @@ static void test_validate_errors(void **state)
 	http_json(&srv, "POST", "/api/v1/validate", json_pack("{s:s}", "value", "x"), &r);
 	assert_error(&r, 400, "required", "kind");
 	resp_free(&r);
-	http_json(&srv, "POST", "/api/v1/validate", json_pack("{s:s,s:s}", "kind", "passport", "value", "x"), &r);
+	http_json(&srv, "POST", "/api/v1/validate",
+		  json_pack("{s:s,s:s}", "kind", "passport", "value", "x"), &r);
 	assert_error(&r, 400, "invalid_kind", "kind");
 	resp_free(&r);
-	http_json(&srv, "POST", "/api/v1/validate", json_pack("{s:s,s:i}", "kind", "uscc", "value", 5), &r);
+	http_json(&srv, "POST", "/api/v1/validate",
+		  json_pack("{s:s,s:i}", "kind", "uscc", "value", 5), &r);
 	assert_error(&r, 400, "required", "value");
 	resp_free(&r);
 	http_json(&srv, "POST", "/api/v1/validate", json_pack("[s]", "uscc"), &r);
@@ -81,7 +83,8 @@ static void test_validate_errors(void **state)
 	resp_free(&r);
 	memset(big, '9', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	http_json(&srv, "POST", "/api/v1/validate", json_pack("{s:s,s:s}", "kind", "uscc", "value", big), &r);
+	http_json(&srv, "POST", "/api/v1/validate",
+		  json_pack("{s:s,s:s}", "kind", "uscc", "value", big), &r);
 	assert_error(&r, 400, "too_long", "value");
 	resp_free(&r);
 }
@@ -140,17 +143,17 @@ static void test_calendar_errors(void **state)
 	static const struct {
 		const char *query, *code, *field;
 	} cases[] = {
-		{"add=1", "required", "from"},
-		{"from=2026-02-30&add=1", "invalid_date", "from"},
-		{"from=2026-2-3&add=1", "invalid_date", "from"},
-		{"from=20260203&add=1", "invalid_date", "from"},
-		{"from=2026-02-03", "required", "add"},
-		{"from=2026-02-03&add=1&to=2026-03-01", "conflicting_parameters", "to"},
-		{"from=2026-02-03&add=-1", "invalid_number", "add"},
-		{"from=2026-02-03&add=1x", "invalid_number", "add"},
-		{"from=2026-02-03&add=99999", "invalid_number", "add"},
-		{"from=2026-02-03&to=2026-13-01", "invalid_date", "to"},
-		{"from=1800-01-01&add=1", "date_out_of_range", "from"},
+	    {"add=1", "required", "from"},
+	    {"from=2026-02-30&add=1", "invalid_date", "from"},
+	    {"from=2026-2-3&add=1", "invalid_date", "from"},
+	    {"from=20260203&add=1", "invalid_date", "from"},
+	    {"from=2026-02-03", "required", "add"},
+	    {"from=2026-02-03&add=1&to=2026-03-01", "conflicting_parameters", "to"},
+	    {"from=2026-02-03&add=-1", "invalid_number", "add"},
+	    {"from=2026-02-03&add=1x", "invalid_number", "add"},
+	    {"from=2026-02-03&add=99999", "invalid_number", "add"},
+	    {"from=2026-02-03&to=2026-13-01", "invalid_date", "to"},
+	    {"from=1800-01-01&add=1", "date_out_of_range", "from"},
 	};
 	char path[200];
 	struct resp r;
@@ -171,11 +174,9 @@ static void test_calendar_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_validate_uscc),
-		cmocka_unit_test(test_validate_idcard),
-		cmocka_unit_test(test_validate_errors),
-		cmocka_unit_test(test_calendar),
-		cmocka_unit_test(test_calendar_errors),
+	    cmocka_unit_test(test_validate_uscc),   cmocka_unit_test(test_validate_idcard),
+	    cmocka_unit_test(test_validate_errors), cmocka_unit_test(test_calendar),
+	    cmocka_unit_test(test_calendar_errors),
 	};
 	return cmocka_run_group_tests_name("api.tools", tests, setup, teardown);
 }

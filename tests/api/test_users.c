@@ -9,7 +9,6 @@
 
 #include "harness.h"
 
-
 static struct server srv;
 static char uscc[32];
 
@@ -55,13 +54,17 @@ static void test_registration(void **state)
 	srv.cookies[0] = srv.csrf[0] = '\0';
 	/* every field, in turn */
 	expect(reg(NULL, pw, uscc, "某某公司", "13800138000"), 400, "required", "username");
-	expect(reg("A b", pw, uscc, "某某公司", "13800138000"), 400, "invalid_username", "username");
+	expect(reg("A b", pw, uscc, "某某公司", "13800138000"), 400, "invalid_username",
+	       "username");
 	expect(reg("newco", NULL, uscc, "某某公司", "13800138000"), 400, "required", "password");
-	expect(reg("newco", "short", uscc, "某某公司", "13800138000"), 400, "too_short", "password");
-	expect(reg("newco", "onlylowercase", uscc, "某某公司", "13800138000"), 400, "weak", "password");
+	expect(reg("newco", "short", uscc, "某某公司", "13800138000"), 400, "too_short",
+	       "password");
+	expect(reg("newco", "onlylowercase", uscc, "某某公司", "13800138000"), 400, "weak",
+	       "password");
 	expect(reg("newco", "Newco-Pass-2026", uscc, "某某公司", "13800138000"), 400,
 	       "contains_username", "password");
-	expect(reg("newco", pw, "91310104MA1G4Y2K0", "某某公司", "13800138000"), 400, "length", "uscc");
+	expect(reg("newco", pw, "91310104MA1G4Y2K0", "某某公司", "13800138000"), 400, "length",
+	       "uscc");
 	expect(reg("newco", pw, "91310104ma1g4y2k0x", "某某公司", "13800138000"), 400, "lowercase",
 	       "uscc");
 	char badcheck[32];
@@ -78,15 +81,16 @@ static void test_registration(void **state)
 	expect(extra, 400, "unknown_field", "role");
 	/* the applicant demo entity already has the code */
 	expect(reg("newco", pw, uscc, "某某公司", "13800138000"), 409, "uscc_exists", "uscc");
-	expect(reg("admin", pw, NULL, "某某公司", "13800138000"), 409, "username_exists", "username");
+	expect(reg("admin", pw, NULL, "某某公司", "13800138000"), 409, "username_exists",
+	       "username");
 
 	/* a person about to found an entity: no code */
 	http_json(&srv, "POST", "/api/v1/registrations",
 		  reg("founder1", pw, NULL, "李四", "13900139000"), &r);
 	assert_int_equal(r.status, 201);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "user"),
-								  "username")),
-			    "founder1");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "user"), "username")),
+	    "founder1");
 	resp_free(&r);
 	assert_int_equal(login(&srv, "founder1", pw), 0);
 	http_req(&srv, "GET", "/api/v1/me", NULL, NULL, 0, NULL, &r);
@@ -111,8 +115,8 @@ static void test_user_admin(void **state)
 	assert_error(&r, 400, "department_required", "department");
 	resp_free(&r);
 	http_json(&srv, "POST", "/api/v1/users",
-		  json_pack("{s:s,s:s,s:[s],s:s}", "username", "wang", "display_name", "王五", "roles",
-			    "reviewer", "department", "nosuch"),
+		  json_pack("{s:s,s:s,s:[s],s:s}", "username", "wang", "display_name", "王五",
+			    "roles", "reviewer", "department", "nosuch"),
 		  &r);
 	assert_error(&r, 400, "unknown_department", "department");
 	resp_free(&r);
@@ -123,8 +127,8 @@ static void test_user_admin(void **state)
 	assert_error(&r, 400, "unknown_role", "roles[0]");
 	resp_free(&r);
 	http_json(&srv, "POST", "/api/v1/users",
-		  json_pack("{s:s,s:s,s:[s],s:s}", "username", "wang", "display_name", "王五", "roles",
-			    "reviewer", "department", "wjw"),
+		  json_pack("{s:s,s:s,s:[s],s:s}", "username", "wang", "display_name", "王五",
+			    "roles", "reviewer", "department", "wjw"),
 		  &r);
 	assert_int_equal(r.status, 201);
 	snprintf(pw, sizeof(pw), "%s", json_string_value(json_object_get(r.json, "password")));
@@ -132,8 +136,8 @@ static void test_user_admin(void **state)
 	assert_true(strlen(pw) >= 10);
 	resp_free(&r);
 	http_json(&srv, "POST", "/api/v1/users",
-		  json_pack("{s:s,s:s,s:[s],s:s}", "username", "wang", "display_name", "王五", "roles",
-			    "reviewer", "department", "wjw"),
+		  json_pack("{s:s,s:s,s:[s],s:s}", "username", "wang", "display_name", "王五",
+			    "roles", "reviewer", "department", "wjw"),
 		  &r);
 	assert_error(&r, 409, "username_exists", "username");
 	resp_free(&r);
@@ -155,7 +159,8 @@ static void test_user_admin(void **state)
 			    "scjgj", "display_name", "王五（市场监管）"),
 		  &r);
 	assert_int_equal(r.status, 200);
-	assert_int_equal(json_array_size(json_object_get(json_object_get(r.json, "user"), "roles")), 2);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(r.json, "user"), "roles")),
+			 2);
 	resp_free(&r);
 	http_json(&srv, "PATCH", "/api/v1/users/999999", json_pack("{s:b}", "disabled", 1), &r);
 	assert_error(&r, 404, "user_not_found", NULL);
@@ -214,14 +219,15 @@ static void test_departments(void **state)
 		  json_pack("{s:s,s:s}", "code", "mzj", "name", "区民政局"), &r);
 	assert_int_equal(r.status, 201);
 	resp_free(&r);
-	http_json(&srv, "PATCH", "/api/v1/departments/mzj", json_pack("{s:s}", "name", "徐汇区民政局"),
-		  &r);
+	http_json(&srv, "PATCH", "/api/v1/departments/mzj",
+		  json_pack("{s:s}", "name", "徐汇区民政局"), &r);
 	assert_int_equal(r.status, 200);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "department"),
-								  "name")),
-			    "徐汇区民政局");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "department"), "name")),
+	    "徐汇区民政局");
 	resp_free(&r);
-	http_json(&srv, "PATCH", "/api/v1/departments/nosuch", json_pack("{s:b}", "disabled", 1), &r);
+	http_json(&srv, "PATCH", "/api/v1/departments/nosuch", json_pack("{s:b}", "disabled", 1),
+		  &r);
 	assert_error(&r, 404, "department_not_found", NULL);
 	resp_free(&r);
 }
@@ -238,7 +244,7 @@ static void test_department_isolation(void **state)
 	as("reviewer"); /* scjgj */
 	http_req(&srv, "GET", "/api/v1/departments/scjgj/users", NULL, NULL, 0, NULL, &r);
 	assert_int_equal(r.status, 200);
-	json_array_foreach(json_object_get(r.json, "items"), i, u)
+	json_array_foreach (json_object_get(r.json, "items"), i, u)
 		assert_string_equal(json_string_value(json_object_get(u, "department")), "scjgj");
 	assert_non_null(strstr(r.body, "\"inspector\""));
 	assert_null(strstr(r.body, "reviewer2"));
@@ -274,9 +280,9 @@ static void test_tokens(void **state)
 		  json_pack("{s:s,s:[s]}", "name", "区大数据中心", "scopes", "licenses:write"), &r);
 	assert_error(&r, 400, "unknown_scope", "scopes[0]");
 	resp_free(&r);
-	http_json(&srv, "POST", "/api/v1/tokens",
-		  json_pack("{s:s,s:[s],s:i}", "name", "x", "scopes", "audit:read", "expires_at", 5),
-		  &r);
+	http_json(
+	    &srv, "POST", "/api/v1/tokens",
+	    json_pack("{s:s,s:[s],s:i}", "name", "x", "scopes", "audit:read", "expires_at", 5), &r);
 	assert_error(&r, 400, "invalid_expiry", "expires_at");
 	resp_free(&r);
 	http_json(&srv, "POST", "/api/v1/tokens",
@@ -284,7 +290,8 @@ static void test_tokens(void **state)
 			    "catalog:read"),
 		  &r);
 	assert_int_equal(r.status, 201);
-	snprintf(secret, sizeof(secret), "%s", json_string_value(json_object_get(r.json, "secret")));
+	snprintf(secret, sizeof(secret), "%s",
+		 json_string_value(json_object_get(r.json, "secret")));
 	id = json_integer_value(json_object_get(json_object_get(r.json, "token"), "id"));
 	resp_free(&r);
 	/* the list never shows a secret */
@@ -328,9 +335,9 @@ static void test_tokens(void **state)
 	snprintf(path, sizeof(path), "/api/v1/tokens/%lld", id);
 	http_req(&srv, "DELETE", path, NULL, NULL, 0, NULL, &r);
 	assert_int_equal(r.status, 200);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "token"),
-								  "status")),
-			    "revoked");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "token"), "status")),
+	    "revoked");
 	resp_free(&r);
 	http_req(&srv, "DELETE", "/api/v1/tokens/999999", NULL, NULL, 0, NULL, &r);
 	assert_error(&r, 404, "token_not_found", NULL);
@@ -347,8 +354,8 @@ static void test_calendar_year(void **state)
 {
 	struct resp r;
 	const char *y2027 =
-		"{\"year\":2027,\"source\":\"测试\",\"holidays\":[{\"date\":\"2027-01-01\","
-		"\"name\":\"元旦\"}],\"workdays\":[]}";
+	    "{\"year\":2027,\"source\":\"测试\",\"holidays\":[{\"date\":\"2027-01-01\","
+	    "\"name\":\"元旦\"}],\"workdays\":[]}";
 
 	(void)state;
 	as("admin");
@@ -398,9 +405,9 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_registration),   cmocka_unit_test(test_user_admin),
-		cmocka_unit_test(test_departments),    cmocka_unit_test(test_department_isolation),
-		cmocka_unit_test(test_tokens),	       cmocka_unit_test(test_calendar_year),
+	    cmocka_unit_test(test_registration), cmocka_unit_test(test_user_admin),
+	    cmocka_unit_test(test_departments),  cmocka_unit_test(test_department_isolation),
+	    cmocka_unit_test(test_tokens),       cmocka_unit_test(test_calendar_year),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -28,9 +28,10 @@ static void test_policy(void **state)
 	char msg[256];
 
 	(void)state;
-	assert_string_equal(check("Abcdefgh12", "bob", msg), "ok");   /* 3 classes, 10 chars */
-	assert_string_equal(check("abcdefgh1!", "bob", msg), "ok");   /* lower digit symbol */
-	assert_string_equal(check("密码Abcdefg1", "bob", msg), "ok"); /* non-ASCII counts as symbol */
+	assert_string_equal(check("Abcdefgh12", "bob", msg), "ok"); /* 3 classes, 10 chars */
+	assert_string_equal(check("abcdefgh1!", "bob", msg), "ok"); /* lower digit symbol */
+	assert_string_equal(check("密码Abcdefg1", "bob", msg),
+			    "ok"); /* non-ASCII counts as symbol */
 	assert_string_equal(check("Abcdefg12", "bob", msg), "too_short");
 	assert_non_null(strstr(msg, "10"));
 	assert_string_equal(check("abcdefghijkl", "bob", msg), "weak");
@@ -93,10 +94,10 @@ static void test_hash_fast_cost(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_policy),
-		cmocka_unit_test(test_generate),
-		cmocka_unit_test(test_hash_default_cost),
-		cmocka_unit_test(test_hash_fast_cost),
+	    cmocka_unit_test(test_policy),
+	    cmocka_unit_test(test_generate),
+	    cmocka_unit_test(test_hash_default_cost),
+	    cmocka_unit_test(test_hash_fast_cost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,7 +39,8 @@ static void test_names(void **state)
 	assert_string_equal(buf, "");
 	for (int i = 0; i < SCOPE_COUNT; i++)
 		assert_int_equal(scope_parse(scope_name(i)), i);
-	scopes_format(SCOPE_BIT(SCOPE_AUDIT_READ) | SCOPE_BIT(SCOPE_LICENSES_READ), buf, sizeof(buf));
+	scopes_format(SCOPE_BIT(SCOPE_AUDIT_READ) | SCOPE_BIT(SCOPE_LICENSES_READ), buf,
+		      sizeof(buf));
 	assert_int_equal(scopes_parse_list(buf),
 			 SCOPE_BIT(SCOPE_AUDIT_READ) | SCOPE_BIT(SCOPE_LICENSES_READ));
 	assert_int_equal(scopes_parse_list("audit:read  bogus:write"), SCOPE_BIT(SCOPE_AUDIT_READ));
@@ -81,7 +82,8 @@ static void test_table(void **state)
 
 static void test_tokens(void **state)
 {
-	struct principal t = {.kind = PRINCIPAL_TOKEN, .id = 7,
+	struct principal t = {.kind = PRINCIPAL_TOKEN,
+			      .id = 7,
 			      .scopes = SCOPE_BIT(SCOPE_AUDIT_READ) | SCOPE_BIT(SCOPE_USERS_READ)};
 
 	(void)state;
@@ -115,10 +117,10 @@ static void test_department_scope(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_table),
-		cmocka_unit_test(test_tokens),
-		cmocka_unit_test(test_department_scope),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_department_scope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
