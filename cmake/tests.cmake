@@ -56,6 +56,7 @@ add_test(NAME cli COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/cli.sh $<TARGET_FILE:yiy
 # Catalog rule tests run through the real binary.
 add_test(NAME catalog.check COMMAND yiye catalog check ${CMAKE_SOURCE_DIR}/catalog)
 add_test(NAME catalog.test COMMAND yiye catalog test ${CMAKE_SOURCE_DIR}/catalog)
+add_test(NAME catalog.broken COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/catalog_broken.sh $<TARGET_FILE:yiye> ${CMAKE_SOURCE_DIR}/catalog)
 
 # Browser journeys: real chromium against a real server.
 if(EXISTS ${CMAKE_SOURCE_DIR}/tests/browser/run.sh)

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# `yiye catalog check` and `yiye catalog test` pass on the shipped catalog and
+# fail, naming file, path and problem, on broken copies made here.
+#   tests/cli/catalog_broken.sh YIYE_BINARY CATALOG_DIR
+set -u
+yiye=$1 src=$2
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+tmp=$(mktemp -d /tmp/yiye-catalog-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+fresh() { rm -rf "$tmp/c"; cp -r "$src" "$tmp/c"; }
+# expect CMD-ARGS… -- PATTERN…: exit 1 and every pattern in the output
+expect_fail() {
+  local what=$1; shift
+  local args=() pats=()
+  while [ "$1" != "--" ]; do args+=("$1"); shift; done; shift
+  pats=("$@")
+  out=$("$yiye" catalog "${args[@]}" 2>&1); rc=$?
+  [ $rc -eq 1 ] || { bad "$what: exit $rc, expected 1"; echo "$out" | tail -5; return; }
+  for p in "${pats[@]}"; do
+    printf '%s' "$out" | grep -qF -- "$p" || { bad "$what: output lacks '$p'"; echo "$out" | tail -5; return; }
+  done
+  ok
+}
+
+"$yiye" catalog check "$src" >/dev/null 2>&1 && ok || bad "shipped catalog: check"
+"$yiye" catalog test "$src" >/dev/null 2>&1 && ok || bad "shipped catalog: test"
+
+# A broken reference: a permit of an unknown department.
+fresh
+sed -i '0,/"department": "scjgj"/s//"department": "nowhere"/' "$tmp/c/permits.json"
+expect_fail "unknown department" check "$tmp/c" -- "permits.json" "nowhere"
+
+# Malformed JSON names the file.
+fresh
+printf '{"code": ' > "$tmp/c/industries/shudian.json"
+expect_fail "unparsable file" check "$tmp/c" -- "industries/shudian.json"
+
+# edit FILE JS: applies a JavaScript edit to the parsed JSON file `j`.
+edit() { node -e 'const fs=require("fs"); const f=process.argv[1]; const j=JSON.parse(fs.readFileSync(f)); (new Function("j", process.argv[2]))(j); fs.writeFileSync(f, JSON.stringify(j, null, 2));' "$1" "$2"; }
+
+# A rule condition on an unknown question names the rule's path.
+fresh
+edit "$tmp/c/industries/shudian.json" 'j.rules[0].when = {"eq": ["q_nonexistent", true]};'
+expect_fail "unknown question in a rule" check "$tmp/c" -- "industries/shudian.json" "rules[0].when" "q_nonexistent"
+
+# A material nobody uses is reported.
+fresh
+edit "$tmp/c/materials.json" 'j.push({"id": "M_orphan", "name": "无人使用的材料"});'
+expect_fail "unused material" check "$tmp/c" -- "materials.json" "M_orphan"
+
+# A rule test whose expectation is wrong fails `catalog test` with its name.
+fresh
+edit "$tmp/c/industries/shudian.json" 'j.tests[0].expect.permits.push("P_tobacco_retail");'
+expect_fail "wrong rule test expectation" test "$tmp/c" -- "industries/shudian.json" "tests[0]"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
