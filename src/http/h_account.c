@@ -32,8 +32,8 @@ json_t *acct_user_json(const struct store_user *u)
 		if (u->roles & ROLE_BIT(i))
 			json_array_append_new(roles, json_string(role_name(i)));
 	return json_pack(
-	    "{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:b,s:b,s:I,s:I}", "id", (json_int_t)u->id, "username",
-	    u->username, "display_name", u->display_name, "roles", roles, "department",
+	    "{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:b,s:b,s:I,s:I,s:I}", "id", (json_int_t)u->id,
+	    "username", u->username, "display_name", u->display_name, "roles", roles, "department",
 	    u->department[0] ? json_string(u->department) : json_null(), "entity",
 	    u->entity_id
 		? json_pack("{s:I,s:o,s:s}", "id", (json_int_t)u->entity_id, "uscc",
@@ -41,7 +41,8 @@ json_t *acct_user_json(const struct store_user *u)
 		: json_null(),
 	    "phone", u->phone[0] ? json_string(u->phone) : json_null(), "disabled", u->disabled,
 	    "must_change_password", u->must_change_password, "created_at",
-	    (json_int_t)u->created_at, "updated_at", (json_int_t)u->updated_at);
+	    (json_int_t)u->created_at, "updated_at", (json_int_t)u->updated_at, "version",
+	    (json_int_t)u->version);
 }
 
 int acct_body_keys(struct req *r, const char *const *allowed)

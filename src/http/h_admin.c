@@ -183,8 +183,10 @@ void h_user_create(struct req *r)
 
 void h_user_update(struct req *r)
 {
-	static const char *const keys[] = {"roles", "department", "display_name", "disabled", NULL};
+	static const char *const keys[] = {"roles",    "department", "display_name",
+					   "disabled", "version",    NULL};
 	json_t *dis = json_object_get(r->json, "disabled");
+	json_t *ver = json_object_get(r->json, "version");
 	json_t *dep = json_object_get(r->json, "department");
 	const char *display, *dept = NULL;
 	struct store_user u;
@@ -199,7 +201,10 @@ void h_user_update(struct req *r)
 	snprintf(r->audit_object, sizeof(r->audit_object), "user:%" PRId64, id);
 	if (acct_body_keys(r, keys) < 0)
 		return;
-	if (json_object_size(r->json) == 0)
+	if (ver && (!json_is_integer(ver) || json_integer_value(ver) < 1))
+		return reply_error(r, 400, "invalid_type", "version",
+				   "version 必须是正整数（读取用户时得到的版本号）");
+	if (json_object_size(r->json) == (ver ? 1u : 0u))
 		return reply_error(r, 400, "empty_update", NULL,
 				   "请至少提供 roles、department、display_name、disabled 之一");
 	if (json_object_get(r->json, "roles") && acct_roles(r, "roles", &roles) < 0)
@@ -222,6 +227,14 @@ void h_user_update(struct req *r)
 	if (rc < 0) {
 		store_release(c);
 		return reply_yerr(r, &e);
+	}
+	/* The editor based the change on `version`: someone else changed the
+	 * user since, so applying it would silently overwrite their change. */
+	if (ver && json_integer_value(ver) != u.version) {
+		store_release(c);
+		return reply_error(r, 409, "stale_version", "version",
+				   "该用户已被他人修改（当前版本 %" PRId64 "），请刷新后重试",
+				   u.version);
 	}
 	if (json_object_get(r->json, "roles"))
 		u.roles = roles;

@@ -9,9 +9,10 @@
 #include <string.h>
 
 #define D STORE_DEFAULT_DISTRICT
-#define USER_COLS                                                                            \
-	"u.id, u.username, u.display_name, u.department, u.phone, u.entity_id, u.disabled, " \
-	"u.must_change_password, u.created_at, u.updated_at, u.password_hash, e.uscc, e.name"
+#define USER_COLS                                                                               \
+	"u.id, u.username, u.display_name, u.department, u.phone, u.entity_id, u.disabled, "    \
+	"u.must_change_password, u.created_at, u.updated_at, u.password_hash, e.uscc, e.name, " \
+	"u.version"
 #define USER_FROM " FROM users u LEFT JOIN entities e ON e.id = u.entity_id"
 
 static void copy_cell(char *dst, size_t dstsz, const struct store_result *r, int row, int col)
@@ -38,6 +39,7 @@ static void user_from_row(const struct store_result *r, int row, int col0, struc
 	copy_cell(u->password_hash, sizeof(u->password_hash), r, row, col0 + 10);
 	copy_cell(u->uscc, sizeof(u->uscc), r, row, col0 + 11);
 	copy_cell(u->entity_name, sizeof(u->entity_name), r, row, col0 + 12);
+	u->version = store_cell_int(r, row, col0 + 13, 1);
 }
 
 static int load_roles(struct store_conn *c, struct store_user *u, struct yerr *err)
@@ -263,7 +265,7 @@ int store_user_update(struct store_conn *c, const struct store_user *u, int64_t 
 	int rc =
 	    store_exec(c,
 		       "UPDATE users SET display_name = ?, department = ?, disabled = ?, "
-		       "updated_at = ? WHERE id = ?",
+		       "updated_at = ?, version = version + 1 WHERE id = ?",
 		       (struct store_param[]){SP_TEXT(u->display_name),
 					      u->department[0] ? SP_TEXT(u->department) : SP_NULL,
 					      SP_INT(u->disabled), SP_INT(now), SP_INT(u->id)},

@@ -37,6 +37,7 @@ struct store_user {
 	int disabled;
 	int must_change_password;
 	int64_t created_at, updated_at;
+	int64_t version; /* bumped by every store_user_update (optimistic concurrency) */
 	char password_hash[PASSWORD_HASH_SIZE];
 };
 

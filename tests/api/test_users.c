@@ -195,6 +195,51 @@ static void test_user_admin(void **state)
 	resp_free(&r);
 }
 
+/* Two administrators edit the same user: the second edit, based on the
+ * version both read, is refused with 409 instead of silently overwriting. */
+static void test_user_stale_version(void **state)
+{
+	struct resp r;
+	char path[128];
+	long long id, v;
+
+	(void)state;
+	as("admin");
+	http_json(&srv, "POST", "/api/v1/users",
+		  json_pack("{s:s,s:s,s:[s],s:s}", "username", "zhao", "display_name", "赵六",
+			    "roles", "inspector", "department", "scjgj"),
+		  &r);
+	assert_int_equal(r.status, 201);
+	id = json_integer_value(json_object_get(json_object_get(r.json, "user"), "id"));
+	v = json_integer_value(json_object_get(json_object_get(r.json, "user"), "version"));
+	assert_true(v >= 1);
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/users/%lld", id);
+
+	http_json(&srv, "PATCH", path,
+		  json_pack("{s:s,s:I}", "display_name", "赵六（甲）", "version", v), &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(r.json, "user"), "version")), v + 1);
+	resp_free(&r);
+	http_json(&srv, "PATCH", path,
+		  json_pack("{s:s,s:I}", "display_name", "赵六（乙）", "version", v), &r);
+	assert_error(&r, 409, "stale_version", "version");
+	resp_free(&r);
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "赵六（甲）"));
+	resp_free(&r);
+
+	http_json(&srv, "PATCH", path, json_pack("{s:I}", "version", v + 1), &r);
+	assert_error(&r, 400, "empty_update", NULL);
+	resp_free(&r);
+	http_json(&srv, "PATCH", path, json_pack("{s:s,s:s}", "display_name", "x", "version", "2"),
+		  &r);
+	assert_error(&r, 400, "invalid_type", "version");
+	resp_free(&r);
+}
+
 static void test_departments(void **state)
 {
 	struct resp r;
@@ -405,9 +450,10 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_registration), cmocka_unit_test(test_user_admin),
-	    cmocka_unit_test(test_departments),  cmocka_unit_test(test_department_isolation),
-	    cmocka_unit_test(test_tokens),       cmocka_unit_test(test_calendar_year),
+	    cmocka_unit_test(test_registration),         cmocka_unit_test(test_user_admin),
+	    cmocka_unit_test(test_user_stale_version),   cmocka_unit_test(test_departments),
+	    cmocka_unit_test(test_department_isolation), cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_calendar_year),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
