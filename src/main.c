@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 
@@ -33,6 +34,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* Everything yiye creates (database, WAL, backups, key files) is the
+	 * operator's alone. */
+	umask(077);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(argc < 2 ? stderr : stdout);
