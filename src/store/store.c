@@ -225,6 +225,23 @@ void store_rollback(struct store_conn *c)
 	c->in_tx = 0;
 }
 
+int store_query_row(struct store_conn *c, const char *sql, const struct store_param *params,
+		    int nparams, struct store_result **res, int status, const char *code,
+		    const char *message, struct yerr *err)
+{
+	int rc = store_exec(c, sql, params, nparams, res, err);
+
+	if (rc < 0)
+		return rc;
+	if ((*res)->rows == 0) {
+		store_result_free(*res);
+		*res = NULL;
+		yerr_set(err, status, code, "", "%s", message);
+		return STORE_ENOTFOUND;
+	}
+	return 0;
+}
+
 int store_query_int(struct store_conn *c, const char *sql, const struct store_param *params,
 		    int nparams, int64_t dflt, int64_t *out, struct yerr *err)
 {

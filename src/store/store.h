@@ -83,6 +83,13 @@ void store_rollback(struct store_conn *c);
 int store_exec(struct store_conn *c, const char *sql, const struct store_param *params, int nparams,
 	       struct store_result **res, struct yerr *err);
 
+/* Runs a query that must return a row: on success *res holds the result
+ * (at least one row, caller frees); no row gives STORE_ENOTFOUND with err set
+ * to `status` (404, or 401 for a session), `code` and `message`. */
+int store_query_row(struct store_conn *c, const char *sql, const struct store_param *params,
+		    int nparams, struct store_result **res, int status, const char *code,
+		    const char *message, struct yerr *err);
+
 /* Convenience: the first column of the first row as an integer (or `dflt`
  * when no row / NULL). */
 int store_query_int(struct store_conn *c, const char *sql, const struct store_param *params,

@@ -125,18 +125,15 @@ int store_department_get(struct store_conn *c, const char *code, struct store_de
 			 struct yerr *err)
 {
 	struct store_result *r;
-	int rc = store_exec(c,
+	int rc =
+	    store_query_row(c,
 			    "SELECT code, name, disabled FROM departments WHERE district = ? AND "
 			    "code = ?",
-			    (struct store_param[]){SP_TEXT(D), SP_TEXT(code)}, 2, &r, err);
+			    (struct store_param[]){SP_TEXT(D), SP_TEXT(code)}, 2, &r, 404,
+			    "department_not_found", "部门不存在", err);
 
 	if (rc < 0)
 		return rc;
-	if (r->rows == 0) {
-		store_result_free(r);
-		yerr_set(err, 404, "department_not_found", "", "部门不存在");
-		return STORE_ENOTFOUND;
-	}
 	copy_cell(out->code, sizeof(out->code), r, 0, 0);
 	copy_cell(out->name, sizeof(out->name), r, 0, 1);
 	out->disabled = (int)store_cell_int(r, 0, 2, 0);
@@ -231,15 +228,10 @@ static int user_query_one(struct store_conn *c, const char *sql, struct store_pa
 			  struct store_user *u, struct yerr *err)
 {
 	struct store_result *r;
-	int rc = store_exec(c, sql, &p, 1, &r, err);
+	int rc = store_query_row(c, sql, &p, 1, &r, 404, "user_not_found", "用户不存在", err);
 
 	if (rc < 0)
 		return rc;
-	if (r->rows == 0) {
-		store_result_free(r);
-		yerr_set(err, 404, "user_not_found", "", "用户不存在");
-		return STORE_ENOTFOUND;
-	}
 	user_from_row(r, 0, 0, u);
 	store_result_free(r);
 	return load_roles(c, u, err);
@@ -428,19 +420,16 @@ int store_session_get(struct store_conn *c, const char *token_hash, struct store
 		      struct yerr *err)
 {
 	struct store_result *r;
-	int rc = store_exec(c,
+	int rc =
+	    store_query_row(c,
 			    "SELECT s.csrf, s.created_at, s.last_seen, s.expires_at, " USER_COLS
 			    " FROM sessions s JOIN users u ON u.id = s.user_id "
 			    "LEFT JOIN entities e ON e.id = u.entity_id WHERE s.token_hash = ?",
-			    (struct store_param[]){SP_TEXT(token_hash)}, 1, &r, err);
+			    (struct store_param[]){SP_TEXT(token_hash)}, 1, &r, 401,
+			    "session_invalid", "登录已失效，请重新登录", err);
 
 	if (rc < 0)
 		return rc;
-	if (r->rows == 0) {
-		store_result_free(r);
-		yerr_set(err, 401, "session_invalid", "", "登录已失效，请重新登录");
-		return STORE_ENOTFOUND;
-	}
 	copy_cell(out->csrf, sizeof(out->csrf), r, 0, 0);
 	out->created_at = store_cell_int(r, 0, 1, 0);
 	out->last_seen = store_cell_int(r, 0, 2, 0);
@@ -525,15 +514,10 @@ static int token_query_one(struct store_conn *c, const char *sql, struct store_p
 			   struct store_token *t, struct yerr *err)
 {
 	struct store_result *r;
-	int rc = store_exec(c, sql, &p, 1, &r, err);
+	int rc = store_query_row(c, sql, &p, 1, &r, 404, "token_not_found", "令牌不存在", err);
 
 	if (rc < 0)
 		return rc;
-	if (r->rows == 0) {
-		store_result_free(r);
-		yerr_set(err, 404, "token_not_found", "", "令牌不存在");
-		return STORE_ENOTFOUND;
-	}
 	token_from_row(r, 0, t);
 	store_result_free(r);
 	return 0;
