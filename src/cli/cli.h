@@ -7,6 +7,7 @@
 #define YIYE_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "app.h"
 
@@ -27,6 +28,15 @@ void cli_error(const char *cmd, const struct yerr *e);
 /* Handles the options every data-touching subcommand takes (--data, --db):
  * returns 1 when opt was one of them. */
 int cli_common_option(struct app_config *cfg, int opt, const char *arg);
+/* For subcommands whose only options are --data, --db and --help: zeroes
+ * app and fills app->cfg from defaults, environment and argv. Returns -1 to
+ * go on with argv[optind…] as positional arguments, otherwise the exit status
+ * to return at once (0 after --help, 2 for an unknown option). */
+int cli_data_options(int argc, char **argv, struct app *app, void (*help)(FILE *));
+/* app_config_finish + app_open; on failure prints the error as cmd's,
+ * closes what was opened and returns -1. */
+int cli_app_open(struct app *app, const char *cmd);
+
 /* Imports every year file (catalog/calendar/YYYY.json) not yet in the store. */
 int cli_calendar_import_dir(struct app *app, const char *dir, int *imported, struct yerr *err);
 int cli_calendar_import_file(struct app *app, const char *path, struct yerr *err);

@@ -2,6 +2,7 @@
  * cli_util.c — small pieces every subcommand shares.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,4 +58,38 @@ int cli_common_option(struct app_config *cfg, int opt, const char *arg)
 	default:
 		return 0;
 	}
+}
+
+int cli_data_options(int argc, char **argv, struct app *app, void (*help)(FILE *))
+{
+	static const struct option opts[] = {
+	    {"data", required_argument, NULL, 'd'},
+	    {"db", required_argument, NULL, 'D'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int opt;
+
+	memset(app, 0, sizeof(*app));
+	app_config_defaults(&app->cfg);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (cli_common_option(&app->cfg, opt, optarg))
+			continue;
+		help(opt == 'h' ? stdout : stderr);
+		return opt == 'h' ? 0 : 2;
+	}
+	return -1;
+}
+
+int cli_app_open(struct app *app, const char *cmd)
+{
+	struct yerr e = {0};
+
+	if (app_config_finish(&app->cfg, &e) < 0 || app_open(app, &e) < 0) {
+		cli_error(cmd, &e);
+		app_close(app);
+		return -1;
+	}
+	return 0;
 }

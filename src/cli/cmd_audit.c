@@ -20,36 +20,20 @@ static void help(FILE *f)
 
 int cmd_audit(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"data", required_argument, NULL, 'd'},
-	    {"db", required_argument, NULL, 'D'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	struct app app;
 	struct yerr e = {0};
 	char msg[256];
 	int64_t count, bad;
-	int opt, rc;
+	int rc;
 
-	memset(&app, 0, sizeof(app));
-	app_config_defaults(&app.cfg);
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_option(&app.cfg, opt, optarg))
-			continue;
-		help(opt == 'h' ? stdout : stderr);
-		return opt == 'h' ? 0 : 2;
-	}
+	if ((rc = cli_data_options(argc, argv, &app, help)) >= 0)
+		return rc;
 	if (argc - optind != 1 || strcmp(argv[optind], "verify") != 0) {
 		help(stderr);
 		return 2;
 	}
-	if (app_config_finish(&app.cfg, &e) < 0 || app_open(&app, &e) < 0) {
-		cli_error("audit", &e);
-		app_close(&app);
+	if (cli_app_open(&app, "audit") < 0)
 		return 2;
-	}
 	rc = store_audit_verify(app.store, &count, &bad, msg, sizeof(msg), &e);
 	if (rc < 0) {
 		cli_error("audit", &e);

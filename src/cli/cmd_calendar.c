@@ -71,36 +71,29 @@ int cli_calendar_import_dir(struct app *app, const char *dir, int *imported, str
 	return rc;
 }
 
+static void help(FILE *f)
+{
+	fprintf(f, "用法: yiye calendar import FILE [--data DIR] [--db URL]\n\n"
+		   "  导入一年的法定节假日与调休上班安排（格式见 docs/catalog.md 与 "
+		   "catalog/calendar/）。\n"
+		   "  已存在的年份不会被覆盖。\n");
+}
+
 int cmd_calendar(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"data", required_argument, NULL, 'd'},
-	    {"db", required_argument, NULL, 'D'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	struct app app;
 	struct yerr e = {0};
-	int opt, rc;
+	int rc;
 
-	memset(&app, 0, sizeof(app));
-	app_config_defaults(&app.cfg);
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_option(&app.cfg, opt, optarg))
-			continue;
-		printf("用法: yiye calendar import FILE [--data DIR] [--db URL]\n\n"
-		       "  导入一年的法定节假日与调休上班安排（格式见 docs/catalog.md 与 "
-		       "catalog/calendar/）。\n"
-		       "  已存在的年份不会被覆盖。\n");
-		return opt == 'h' ? 0 : 2;
-	}
+	if ((rc = cli_data_options(argc, argv, &app, help)) >= 0)
+		return rc;
 	if (argc - optind != 2 || strcmp(argv[optind], "import") != 0) {
-		fprintf(stderr, "用法: yiye calendar import FILE [--data DIR] [--db URL]\n");
+		help(stderr);
 		return 2;
 	}
-	if (app_config_finish(&app.cfg, &e) < 0 || app_open(&app, &e) < 0 ||
-	    cli_calendar_import_file(&app, argv[optind + 1], &e) < 0) {
+	if (cli_app_open(&app, "calendar") < 0)
+		return 1;
+	if (cli_calendar_import_file(&app, argv[optind + 1], &e) < 0) {
 		cli_error("calendar", &e);
 		rc = 1;
 	} else {
