@@ -58,6 +58,10 @@ add_test(NAME catalog.check COMMAND yiye catalog check ${CMAKE_SOURCE_DIR}/catal
 add_test(NAME catalog.test COMMAND yiye catalog test ${CMAKE_SOURCE_DIR}/catalog)
 add_test(NAME catalog.broken COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/catalog_broken.sh $<TARGET_FILE:yiye> ${CMAKE_SOURCE_DIR}/catalog)
 
+# One libFuzzer target per parser, each run for a bounded time (clang build).
+add_test(NAME fuzz COMMAND ${CMAKE_SOURCE_DIR}/tests/fuzz/run.sh ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
+set_tests_properties(fuzz PROPERTIES LABELS fuzz TIMEOUT 900)
+
 # Browser journeys: real chromium against a real server.
 if(EXISTS ${CMAKE_SOURCE_DIR}/tests/browser/run.sh)
   add_test(NAME browser COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh $<TARGET_FILE:yiye> ${CMAKE_BINARY_DIR})
