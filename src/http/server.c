@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -335,6 +336,25 @@ static int write_port_file(const char *path, int port)
 	return rename(tmp, path);
 }
 
+/* Each connection is a descriptor: lift the soft limit to the hard one and
+ * keep the connection limit below it, leaving room for the database, the
+ * log and the worker pool, so a burst of clients is refused by
+ * libmicrohttpd cleanly instead of failing accept() or open() elsewhere. */
+static void raise_fd_limit(struct app *app)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && (rlim_t)app->cfg.max_connections + 128 > rl.rlim_cur)
+		app->cfg.max_connections = rl.rlim_cur > 256 ? (int)(rl.rlim_cur - 128) : 128;
+}
+
 int http_serve(struct app *app)
 {
 	struct MHD_Daemon *d;
@@ -366,6 +386,7 @@ int http_serve(struct app *app)
 	/* A file-size limit or quota must fail the write (and answer 503), not
 	 * kill the server. */
 	signal(SIGXFSZ, SIG_IGN);
+	raise_fd_limit(app);
 	app->metrics = metrics_new(routes_count);
 	auth_state_init(app);
 	app->pool = workpool_start(app, app->cfg.workers);
