@@ -34,6 +34,7 @@ start_yiye() { # DATA_DIR [--db URL]
   "$yiye" serve --data "$data" "$@" --listen 127.0.0.1:0 --port-file "$data/port" \
     2>"$data/server.log" >/dev/null &
   pids+=($!)
+  ypid=$!
   for _ in $(seq 1 100); do [ -s "$data/port" ] && break; sleep 0.1; done
   yport=$(cat "$data/port")
   wait_http "http://127.0.0.1:$yport/healthz"
@@ -69,6 +70,7 @@ CONF
   pids+=($!)
   wait_http "http://127.0.0.1:$nport/workdays.json"
 
+  local idle_kb; idle_kb=$(awk '/VmRSS/ {print $2}' "/proc/$ypid/status")
   echo "== HTTP ($label): GET $path (${#body} bytes) vs nginx static file, wrk -t2 -c$conns -d${duration}s"
   wrk -t2 -c"$conns" -d2s "http://127.0.0.1:$nport/workdays.json" >/dev/null
   wrk -t2 -c"$conns" -d2s "http://127.0.0.1:$yport$path" >/dev/null
@@ -78,6 +80,8 @@ CONF
   echo "nginx static file:      $n req/s"
   echo "yiye calendar workdays: $y req/s"
   awk -v y="$y" -v n="$n" 'BEGIN { r = y / n; printf "ratio yiye/nginx: %.2f (target >= 0.50) %s\n", r, (r >= 0.5 ? "PASS" : "FAIL") }'
+  local load_kb; load_kb=$(awk '/VmRSS/ {print $2}' "/proc/$ypid/status")
+  awk -v i="$idle_kb" -v l="$load_kb" 'BEGIN { printf "yiye resident memory: %.1f MB idle, %.1f MB after the load; ratio idle/30 MB: %.2f (target <= 1.00) %s\n", i/1024, l/1024, i/1024/30, (i/1024 <= 30 ? "PASS" : "FAIL") }'
   nginx -c "$work/nginx/nginx.conf" -s stop 2>/dev/null || true
   grep -q '"status":500' "$data/server.log" && { echo "bench: server answered 500" >&2; return 1; }
   return 0
