@@ -22,6 +22,16 @@ for c in $cmds; do
   if [ $rc -eq 0 ] && printf '%s' "$out" | grep -q "用法"; then ok; else bad "yiye $c --help (exit $rc)"; fi
 done
 
+# Every subcommand that touches data takes --db (SQLite path or PostgreSQL URL).
+for c in init serve calendar "catalog import" audit backup restore; do
+  # shellcheck disable=SC2086
+  "$yiye" $c --help 2>&1 | grep -q -- "--db" && ok || bad "yiye $c does not document --db"
+done
+# --db is honoured: a database file elsewhere than DATA/yiye.db
+"$yiye" init --data "$tmp/dbflag" --db "$tmp/elsewhere.db" >/dev/null 2>&1
+[ -f "$tmp/elsewhere.db" ] && [ ! -e "$tmp/dbflag/yiye.db" ] && ok || bad "--db must choose the database"
+"$yiye" audit verify --data "$tmp/dbflag" --db "$tmp/elsewhere.db" >/dev/null 2>&1 && ok || bad "audit verify --db"
+
 "$yiye" no-such-command >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown command must exit 2"
 "$yiye" serve --no-such-option >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown option must exit 2"
 "$yiye" serve --listen nonsense >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "bad --listen must exit 2"
