@@ -28,14 +28,17 @@ const STATUS_MESSAGES = {
 
 // ApiError: what every failed call throws. `status` is the HTTP status (0 when the
 // request never reached the server), `code` the stable English code, `message` the
-// Chinese text for the user, `field` the JSON path of the input at fault ('' if none).
+// Chinese text for the user, `field` the JSON path of the input at fault ('' if none),
+// `details` the whole error object of the answer ({} if none) for errors that carry
+// more, e.g. catalog_invalid's {problems:[…], problems_total}.
 export class ApiError extends Error {
-  constructor({ status = 0, code = 'unknown_error', message, field = '' } = {}) {
+  constructor({ status = 0, code = 'unknown_error', message, field = '', details = {} } = {}) {
     super(message || STATUS_MESSAGES[status] || '请求失败，请稍后重试。')
     this.name = 'ApiError'
     this.status = status
     this.code = code
     this.field = field || ''
+    this.details = details || {}
   }
 }
 
@@ -102,7 +105,8 @@ export async function request(method, path, options = {}) {
       status: response.status,
       code: typeof e.code === 'string' && e.code ? e.code : `http_${response.status}`,
       message: typeof e.message === 'string' && e.message ? e.message : STATUS_MESSAGES[response.status],
-      field: typeof e.field === 'string' ? e.field : ''
+      field: typeof e.field === 'string' ? e.field : '',
+      details: e
     })
   }
   if (data === undefined) {
