@@ -78,3 +78,32 @@ test('the new user must change the given password at first login', async (t) => 
   await page.getByTestId('current-user').getByText('窗口受理人员').waitFor()
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
 })
+
+test('the administrator resets a password; the old one stops working', async (t) => {
+  if (missing || !initial) return t.skip(missing ? `accounts API missing: ${missing}` : 'no user was created')
+  await login(page, 'admin', demoPassword('admin'))
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '用户管理' }).click()
+  await page.getByRole('textbox', { name: '用户名或姓名' }).fill('clerk_new')
+  await page.getByRole('button', { name: '查询' }).click()
+  const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'clerk_new', exact: true }) })
+  await row.getByRole('button', { name: '重置密码' }).click()
+  const reset = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/password-reset'))
+  await page.getByRole('button', { name: '重置', exact: true }).click()
+  assert.equal((await reset).status(), 200)
+  const secret = page.getByRole('dialog', { name: '密码已重置' })
+  const fresh = await secret.getByRole('textbox', { name: '临时密码' }).inputValue()
+  assert.ok(fresh.length >= 8 && fresh !== initial, 'a new one-time password is shown')
+  await secret.getByRole('button', { name: '我已妥善保存，关闭' }).click()
+  await logout(page)
+
+  // the password the clerk chose no longer works; the new one does, and must be changed
+  const refused = await page.evaluate(async () => (await fetch('/api/v1/session', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'clerk_new', password: 'Clerk-own-2026' })
+  })).status)
+  assert.equal(refused, 401)
+  assert.equal(await login(page, 'clerk_new', fresh), '/account')
+  await page.getByTestId('force-password').waitFor()
+  // the refused login above is expected to log a 401
+  assert.deepEqual(page.problems.filter((p) => !p.includes('status of 401')), [], page.problems.join('\n'))
+})
