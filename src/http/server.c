@@ -424,9 +424,12 @@ int http_serve(struct app *app)
 	MHD_quiesce_daemon(d);
 	for (int i = 0; i < 100 && metrics_inflight(app->metrics, 0) > 0; i++)
 		usleep(100 * 1000);
-	MHD_stop_daemon(d);
+	/* Workers first: they finish what they hold and resume its connection,
+	 * so no request is freed by the daemon while a worker still uses it and
+	 * no connection is left suspended when the daemon stops. */
 	workpool_stop(app->pool);
 	app->pool = NULL;
+	MHD_stop_daemon(d);
 	metrics_free(app->metrics);
 	app->metrics = NULL;
 	auth_state_free(app);

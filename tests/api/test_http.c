@@ -396,6 +396,39 @@ static void test_disk_full(void **state)
 	resp_free(&r);
 }
 
+/* SIGTERM while a request waits on the worker pool: the request still gets
+ * its answer and the server then exits 0 (in-flight requests finish). */
+static void test_shutdown_with_request_in_flight(void **state)
+{
+	sqlite3 *db;
+	char path[400];
+	struct slow_call call;
+	pthread_t t;
+	int status;
+
+	(void)state;
+	if (srv.db_url[0])
+		skip();
+	snprintf(path, sizeof(path), "%s/yiye.db", srv.dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	memset(&call, 0, sizeof(call));
+	call.copy = srv;
+	assert_int_equal(pthread_create(&t, NULL, slow_healthz, &call), 0);
+	usleep(300 * 1000);
+	kill(srv.pid, SIGTERM);
+	usleep(300 * 1000);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	pthread_join(t, NULL);
+	assert_true(call.status == 200 || call.status == 503);
+	assert_int_equal(waitpid(srv.pid, &status, 0), srv.pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	srv.pid = 0;
+	assert_int_equal(server_restart(&srv, NULL), 0);
+}
+
 /* SIGTERM lets the server finish and exit 0 with the database closed. */
 static void test_clean_shutdown(void **state)
 {
@@ -435,6 +468,7 @@ int main(void)
 	    cmocka_unit_test(test_db_locked),
 	    cmocka_unit_test(test_slow_work_does_not_block),
 	    cmocka_unit_test(test_disk_full),
+	    cmocka_unit_test(test_shutdown_with_request_in_flight),
 	    cmocka_unit_test(test_clean_shutdown),
 	};
 	return cmocka_run_group_tests_name("api.http", tests, setup, teardown);
