@@ -4,9 +4,11 @@
  * A handler receives a struct req whose route has matched, whose permission
  * has been checked and whose JSON body (for routes that take one) has been
  * parsed. It answers with exactly one reply_* call. Handlers of routes marked
- * ROUTE_SLOW, and of every route that is not GET/HEAD, run on the worker
- * pool, so they may block (hash a password, fsync, render a PDF); the others
- * run on an I/O thread and must be quick.
+ * ROUTE_SLOW, of routes that are not GET/HEAD, and of routes that are not
+ * "public" (identifying the caller reads the store) run on the worker pool, so
+ * they may block (hash a password, fsync, render a PDF); ROUTE_INLINE and
+ * public GETs run on an I/O thread and must be quick (see runs_on_worker in
+ * server.c).
  */
 #ifndef YIYE_HTTP_H
 #define YIYE_HTTP_H
@@ -26,7 +28,6 @@ typedef void (*route_handler)(struct req *r);
 enum {
 	ROUTE_JSON_BODY = 1 << 0,  /* takes an application/json body */
 	ROUTE_SLOW = 1 << 1,       /* run on the worker pool even if GET */
-	ROUTE_RAW_BODY = 1 << 2,   /* takes a body of any type (uploads) */
 	ROUTE_INLINE = 1 << 3,     /* run on the I/O thread even if not GET (quick, no store) */
 	ROUTE_LARGE_BODY = 1 << 4, /* body limit ROUTE_LARGE_BODY_LIMIT instead of --body-limit */
 };
@@ -82,7 +83,6 @@ struct req {
 	char rid[20];
 	double t_start;
 	int state;
-	int suspended;
 	char client[64]; /* client address, for throttling and the audit trail */
 	/* authentication (auth.c) */
 	struct principal who;  /* who is asking; kind PRINCIPAL_NONE when anonymous */

@@ -75,11 +75,19 @@ json_t *openapi_document(void)
 		snprintf(opid, sizeof(opid), "%s %s", rt->method, rt->pattern);
 		add_path_params(params, rt->pattern);
 		add_query_params(params, rt->query);
+		/* 2XX: reads answer 200, creations 201. Only routes that need a
+		 * login can answer 401/403; only writes can conflict. */
 		responses =
-		    json_pack("{s:{s:s},s:o,s:o,s:o,s:o,s:o}", "200", "description", "成功", "400",
-			      error_response("请求有误（code、message、field 说明原因）"), "401",
-			      error_response("未登录"), "403", error_response("无权限"), "404",
+		    json_pack("{s:{s:s},s:o,s:o,s:o}", "2XX", "description", "成功", "400",
+			      error_response("请求有误（code、message、field 说明原因）"), "404",
 			      error_response("不存在"), "503", error_response("数据库暂不可用"));
+		if (strcmp(rt->permission, "public") != 0) {
+			json_object_set_new(responses, "401", error_response("未登录或登录已失效"));
+			json_object_set_new(responses, "403",
+					    error_response("无权限，或缺少防伪令牌"));
+		}
+		if (strcmp(rt->method, "GET") != 0)
+			json_object_set_new(responses, "409", error_response("与现有数据冲突"));
 		op = json_pack("{s:s,s:s,s:[s],s:o,s:o,s:s,s:s?}", "operationId", opid, "summary",
 			       rt->summary ? rt->summary : "", "tags", rt->tag ? rt->tag : "misc",
 			       "parameters", params, "responses", responses, "x-permission",

@@ -66,8 +66,10 @@ void reply_raw(struct req *r, int status, const char *ctype, const void *body, s
 
 void reply_header(struct req *r, const char *name, const char *value)
 {
-	if (r->resp_headers == 8)
-		return;
+	/* A handler adding more headers than a reply holds is a bug, not an
+	 * input: losing one (a Set-Cookie, say) silently would be worse. */
+	if (r->resp_headers == (int)(sizeof(r->resp_hname) / sizeof(r->resp_hname[0])))
+		abort();
 	r->resp_hname[r->resp_headers] = strdup(name);
 	r->resp_hvalue[r->resp_headers] = strdup(value);
 	if (!r->resp_hname[r->resp_headers] || !r->resp_hvalue[r->resp_headers])

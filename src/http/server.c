@@ -184,7 +184,7 @@ static int precheck(struct req *r)
 	}
 	if (r->route == NULL)
 		return http_route_fallback(r);
-	if (r->body_len > 0 && !(r->route->flags & (ROUTE_JSON_BODY | ROUTE_RAW_BODY))) {
+	if (r->body_len > 0 && !(r->route->flags & ROUTE_JSON_BODY)) {
 		reply_error(r, 415, "unsupported_media_type", NULL, "此接口不接受请求体");
 		return 1;
 	}
@@ -270,7 +270,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		if (runs_on_worker(r)) {
 			r->state = ST_RUNNING;
-			r->suspended = 1;
 			MHD_suspend_connection(conn);
 			workpool_submit(app->pool, r);
 			return MHD_YES;

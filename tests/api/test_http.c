@@ -172,6 +172,18 @@ static void test_openapi(void **state)
 		assert_non_null(op);
 		assert_string_equal(json_string_value(json_object_get(op, "x-permission")),
 				    routes[i].permission);
+		{
+			json_t *resp = json_object_get(op, "responses");
+			int public = strcmp(routes[i].permission, "public") == 0;
+
+			assert_non_null(json_object_get(resp, "2XX"));
+			assert_int_equal(json_object_get(resp, "401") != NULL, !public);
+			assert_int_equal(json_object_get(resp, "403") != NULL, !public);
+			assert_int_equal(json_object_get(resp, "415") != NULL,
+					 (routes[i].flags & ROUTE_JSON_BODY) != 0);
+			assert_int_equal(json_object_get(op, "requestBody") != NULL,
+					 (routes[i].flags & ROUTE_JSON_BODY) != 0);
+		}
 	}
 	resp_free(&r);
 }
@@ -280,15 +292,12 @@ static void test_static_ui(void **state)
 static void test_db_locked(void **state)
 {
 	sqlite3 *db;
-	char path[400];
 	struct resp r;
 
 	(void)state;
 	if (srv.db_url[0])
 		skip(); /* SQLite-specific; the PostgreSQL suite stops the server instead */
-	snprintf(path, sizeof(path), "%s/yiye.db", srv.dir);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	db = hold_write_lock(&srv);
 	http_req(&srv, "GET", "/healthz", NULL, NULL, 0, NULL, &r);
 	assert_int_equal(r.status, 503);
 	assert_string_equal(
@@ -304,8 +313,7 @@ static void test_db_locked(void **state)
 		 NULL, &r);
 	assert_int_equal(r.status, 200);
 	resp_free(&r);
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(db);
+	release_write_lock(db);
 	http_req(&srv, "GET", "/healthz", NULL, NULL, 0, NULL, &r);
 	assert_int_equal(r.status, 200);
 	resp_free(&r);
@@ -337,7 +345,6 @@ static void *slow_healthz(void *arg)
 static void test_slow_work_does_not_block(void **state)
 {
 	sqlite3 *db;
-	char path[400];
 	struct slow_call call;
 	pthread_t t;
 	struct resp r;
@@ -345,9 +352,7 @@ static void test_slow_work_does_not_block(void **state)
 	(void)state;
 	if (srv.db_url[0])
 		skip();
-	snprintf(path, sizeof(path), "%s/yiye.db", srv.dir);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	db = hold_write_lock(&srv);
 	memset(&call, 0, sizeof(call));
 	call.copy = srv;
 	assert_int_equal(pthread_create(&t, NULL, slow_healthz, &call), 0);
@@ -359,8 +364,7 @@ static void test_slow_work_does_not_block(void **state)
 		resp_free(&r);
 	}
 	assert_int_equal(__atomic_load_n(&call.done, __ATOMIC_SEQ_CST), 0);
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(db);
+	release_write_lock(db);
 	pthread_join(t, NULL);
 	/* it waited for the lock: 200 once released, 503 had it waited too long */
 	assert_true(call.status == 200 || call.status == 503);
@@ -401,7 +405,6 @@ static void test_disk_full(void **state)
 static void test_shutdown_with_request_in_flight(void **state)
 {
 	sqlite3 *db;
-	char path[400];
 	struct slow_call call;
 	pthread_t t;
 	int status;
@@ -409,17 +412,14 @@ static void test_shutdown_with_request_in_flight(void **state)
 	(void)state;
 	if (srv.db_url[0])
 		skip();
-	snprintf(path, sizeof(path), "%s/yiye.db", srv.dir);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	db = hold_write_lock(&srv);
 	memset(&call, 0, sizeof(call));
 	call.copy = srv;
 	assert_int_equal(pthread_create(&t, NULL, slow_healthz, &call), 0);
 	usleep(300 * 1000);
 	kill(srv.pid, SIGTERM);
 	usleep(300 * 1000);
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(db);
+	release_write_lock(db);
 	pthread_join(t, NULL);
 	assert_true(call.status == 200 || call.status == 503);
 	assert_int_equal(waitpid(srv.pid, &status, 0), srv.pid);
