@@ -5,6 +5,8 @@
 
 #include "core/ident.h"
 
+#include <sqlite3.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -477,4 +479,21 @@ void test_uscc(unsigned serial, char out[19])
 	out[16] = ident_org_check_char(org);
 	out[17] = ident_uscc_check_char(out);
 	out[18] = '\0';
+}
+
+struct sqlite3 *hold_write_lock(struct server *s)
+{
+	char path[400];
+	sqlite3 *db = NULL;
+
+	snprintf(path, sizeof(path), "%s/yiye.db", s->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	return db;
+}
+
+void release_write_lock(struct sqlite3 *db)
+{
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
 }

@@ -65,6 +65,12 @@ int resp_header(const struct resp *r, const char *name, char *out, size_t outsz)
  * NULL means "field must be null", "*" means "any". */
 void assert_error(const struct resp *r, long status, const char *code, const char *field);
 
+/* SQLite only: opens a second connection to the server's database and takes
+ * its write lock (BEGIN IMMEDIATE), as another process busy writing would.
+ * release_write_lock rolls back and closes it. */
+struct sqlite3 *hold_write_lock(struct server *s);
+void release_write_lock(struct sqlite3 *db);
+
 /* A valid 统一社会信用代码 made from a serial (91 310104 + organisation code
  * + check characters), so tests can register as many entities as they need. */
 void test_uscc(unsigned serial, char out[19]);
