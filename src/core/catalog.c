@@ -980,55 +980,45 @@ static const struct catalog_where *ind_w(const void *p)
 	return &((const struct catalog_industry *)p)->where;
 }
 
+/* Looks key up in a sorted index of n entity pointers; NULL when absent
+ * (or when the index was not built because parsing failed). */
+static void *index_find(void *const *idx, size_t n, const char *key,
+			int (*find)(const void *, const void *))
+{
+	void *const *hit;
+
+	if (key == NULL || idx == NULL)
+		return NULL;
+	hit = bsearch(key, idx, n, sizeof(*idx), find);
+	return hit ? *hit : NULL;
+}
+
 const struct catalog_department *catalog_department_find(const struct catalog *cat,
 							 const char *code)
 {
-	struct catalog_department **r;
-
-	if (code == NULL || cat->idx_departments == NULL)
-		return NULL;
-	r = bsearch(code, cat->idx_departments, cat->ndepartments, sizeof(*r), find_department);
-	return r ? *r : NULL;
+	return index_find((void *const *)cat->idx_departments, cat->ndepartments, code,
+			  find_department);
 }
 
 const struct catalog_material *catalog_material_find(const struct catalog *cat, const char *id)
 {
-	struct catalog_material **r;
-
-	if (id == NULL || cat->idx_materials == NULL)
-		return NULL;
-	r = bsearch(id, cat->idx_materials, cat->nmaterials, sizeof(*r), find_material);
-	return r ? *r : NULL;
+	return index_find((void *const *)cat->idx_materials, cat->nmaterials, id, find_material);
 }
 
 const struct catalog_field *catalog_field_find(const struct catalog *cat, const char *id)
 {
-	struct catalog_field **r;
-
-	if (id == NULL || cat->idx_fields == NULL)
-		return NULL;
-	r = bsearch(id, cat->idx_fields, cat->nfields, sizeof(*r), find_field);
-	return r ? *r : NULL;
+	return index_find((void *const *)cat->idx_fields, cat->nfields, id, find_field);
 }
 
 const struct catalog_permit *catalog_permit_find(const struct catalog *cat, const char *code)
 {
-	struct catalog_permit **r;
-
-	if (code == NULL || cat->idx_permits == NULL)
-		return NULL;
-	r = bsearch(code, cat->idx_permits, cat->npermits, sizeof(*r), find_permit);
-	return r ? *r : NULL;
+	return index_find((void *const *)cat->idx_permits, cat->npermits, code, find_permit);
 }
 
 const struct catalog_industry *catalog_industry_find(const struct catalog *cat, const char *code)
 {
-	struct catalog_industry **r;
-
-	if (code == NULL || cat->idx_industries == NULL)
-		return NULL;
-	r = bsearch(code, cat->idx_industries, cat->nindustries, sizeof(*r), find_industry);
-	return r ? *r : NULL;
+	return index_find((void *const *)cat->idx_industries, cat->nindustries, code,
+			  find_industry);
 }
 
 long catalog_question_index(const struct catalog_industry *ind, const char *id)
