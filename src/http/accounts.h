@@ -30,8 +30,12 @@ int acct_roles(struct req *r, const char *key, unsigned *roles);
 int acct_paging(struct req *r, int dflt, int max, int *limit, int *offset);
 /* Path parameter {id} as a positive integer; replies 404 when it is not. */
 int acct_path_id(struct req *r, int64_t *id);
-/* Username rule: 3..32 of a-z 0-9 . _ -, starting with a letter. */
-int acct_username_ok(const char *u);
+/* The required "username" member: 3..32 of a-z 0-9 . _ -, starting with a
+ * letter; replies 400 naming the field and returns -1 otherwise. */
+int acct_username(struct req *r, const char **out);
+/* The optional "uscc" member, checked as a 统一社会信用代码: *out NULL when
+ * absent; replies 400 with the validator's reason and message. */
+int acct_uscc(struct req *r, const char **out);
 /* Acquires a connection or replies 503. */
 int acct_acquire(struct req *r, struct store_conn **c);
 /* Commits, or replies with the store error; returns 0 / -1. */

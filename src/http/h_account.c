@@ -182,7 +182,7 @@ int acct_path_id(struct req *r, int64_t *id)
 	return 0;
 }
 
-int acct_username_ok(const char *u)
+static int username_ok(const char *u)
 {
 	size_t n = strlen(u);
 
@@ -193,6 +193,34 @@ int acct_username_ok(const char *u)
 		      u[i] == '_' || u[i] == '-'))
 			return 0;
 	return 1;
+}
+
+int acct_username(struct req *r, const char **out)
+{
+	if (acct_str(r, "username", 1, 64, out) < 0)
+		return -1;
+	if (!username_ok(*out)) {
+		reply_error(r, 400, "invalid_username", "username",
+			    "用户名须为 3 至 32 个小写字母、数字或 . _ -，并以字母开头");
+		return -1;
+	}
+	return 0;
+}
+
+int acct_uscc(struct req *r, const char **out)
+{
+	struct ident_result ir;
+
+	if (acct_str(r, "uscc", 0, 64, out) < 0)
+		return -1;
+	if (*out == NULL)
+		return 0;
+	ident_check_uscc(*out, strlen(*out), &ir);
+	if (!ir.valid) {
+		reply_error(r, 400, ir.reason, "uscc", "%s", ir.message);
+		return -1;
+	}
+	return 0;
 }
 
 int acct_acquire(struct req *r, struct store_conn **c)
@@ -507,26 +535,17 @@ void h_registration_create(struct req *r)
 	struct store_user u;
 	struct store_conn *c;
 	struct yerr e = {0};
-	struct ident_result ir;
 	int64_t now = (int64_t)time(NULL), entity_id = 0, exists = 0;
 	int rc;
 
-	if (acct_body_keys(r, keys) < 0 || acct_str(r, "username", 1, 64, &username) < 0)
+	if (acct_body_keys(r, keys) < 0 || acct_username(r, &username) < 0)
 		return;
-	if (!acct_username_ok(username))
-		return reply_error(r, 400, "invalid_username", "username",
-				   "用户名须为 3 至 32 个小写字母、数字或 . _ -，并以字母开头");
 	if (acct_str(r, "password", 1, 1024, &pw) < 0)
 		return;
 	if (password_check_policy(pw, username, &code, msg, sizeof(msg)) < 0)
 		return reply_error(r, 400, code, "password", "%s", msg);
-	if (acct_str(r, "uscc", 0, 64, &uscc) < 0)
+	if (acct_uscc(r, &uscc) < 0)
 		return;
-	if (uscc) {
-		ident_check_uscc(uscc, strlen(uscc), &ir);
-		if (!ir.valid)
-			return reply_error(r, 400, ir.reason, "uscc", "%s", ir.message);
-	}
 	if (acct_str(r, "name", 1, ENTITY_NAME_MAX, &name) < 0 ||
 	    acct_str(r, "phone", 1, PHONE_MAX, &phone) < 0)
 		return;

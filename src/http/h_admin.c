@@ -113,31 +113,21 @@ void h_user_create(struct req *r)
 	char pw[PASSWORD_GEN_LEN + 1], object[48];
 	struct store_user u;
 	struct store_conn *c;
-	struct ident_result ir;
 	struct yerr e = {0};
 	int64_t now = (int64_t)time(NULL), entity_id = 0;
 	unsigned roles;
 	int rc;
 
-	if (acct_body_keys(r, keys) < 0 || acct_str(r, "username", 1, 64, &username) < 0)
+	if (acct_body_keys(r, keys) < 0 || acct_username(r, &username) < 0)
 		return;
-	if (!acct_username_ok(username))
-		return reply_error(r, 400, "invalid_username", "username",
-				   "用户名须为 3 至 32 个小写字母、数字或 . _ -，并以字母开头");
 	if (acct_str(r, "display_name", 1, DISPLAY_NAME_MAX, &display) < 0 ||
 	    acct_roles(r, "roles", &roles) < 0 ||
 	    acct_str(r, "department", 0, DEPT_CODE_MAX, &dept) < 0 ||
-	    acct_str(r, "phone", 0, PHONE_MAX, &phone) < 0 ||
-	    acct_str(r, "uscc", 0, 64, &uscc) < 0 ||
+	    acct_str(r, "phone", 0, PHONE_MAX, &phone) < 0 || acct_uscc(r, &uscc) < 0 ||
 	    acct_str(r, "entity_name", 0, ENTITY_NAME_MAX, &entity_name) < 0)
 		return;
 	if (check_roles_department(r, roles, dept) < 0)
 		return;
-	if (uscc) {
-		ident_check_uscc(uscc, strlen(uscc), &ir);
-		if (!ir.valid)
-			return reply_error(r, 400, ir.reason, "uscc", "%s", ir.message);
-	}
 	if ((uscc || entity_name) && !(roles & ROLE_BIT(ROLE_APPLICANT)))
 		return reply_error(r, 400, "entity_not_applicant", "uscc",
 				   "只有申请人账号可以关联市场主体");
