@@ -19,7 +19,6 @@
 #include <time.h>
 
 #include "core/date.h"
-#include "core/ident.h"
 #include "http/accounts.h"
 #include "store/store_calendar.h"
 
