@@ -76,8 +76,12 @@ static int pg_error(PGconn *conn, const PGresult *res, struct yerr *err)
 		return STORE_ECONFLICT;
 	}
 	if (strncmp(state, "23", 2) == 0) {
-		yerr_set(err, 409, "constraint", "", "数据不满足约束：%s",
-			 PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+		/* The server's text names tables and columns: it goes to the log,
+		 * the user gets a sentence. */
+		fprintf(stderr, "yiye: postgresql constraint %s: %s\n", state,
+			PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+		yerr_set(err, 409, "constraint", "",
+			 "数据与已有记录冲突或引用了不存在的记录，请核对后重试");
 		return STORE_ECONFLICT;
 	}
 	if (strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0) {

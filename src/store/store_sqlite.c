@@ -58,7 +58,9 @@ static int sq_error(sqlite3 *db, int rc, struct yerr *err)
 			yerr_set(err, 409, "conflict", "", "记录已存在");
 			return STORE_ECONFLICT;
 		}
-		yerr_set(err, 409, "constraint", "", "数据不满足约束：%s", detail);
+		fprintf(stderr, "yiye: sqlite constraint %d: %s\n", ext, detail);
+		yerr_set(err, 409, "constraint", "",
+			 "数据与已有记录冲突或引用了不存在的记录，请核对后重试");
 		return STORE_ECONFLICT;
 	default:
 		yerr_set(err, 500, "db_error", "", "数据库内部错误");
