@@ -278,7 +278,7 @@ static int cli_audit_hook(struct store_conn *c, void *ud, const char *object, st
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	e.ts_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	return audit_append(c, &e, NULL, err);
+	return store_audit_append(c, &e, NULL, err);
 }
 
 int cli_catalog_import_initial(struct app *app, const char *dir, struct yerr *err)

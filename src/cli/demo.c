@@ -73,7 +73,7 @@ static int audit_init(struct store_conn *c, const char *action, const char *obje
 				.client = "cli",
 				.detail = ""};
 
-	return audit_append(c, &e, NULL, err);
+	return store_audit_append(c, &e, NULL, err);
 }
 
 /* The demo applicant's 统一社会信用代码: a fixed, valid code of an entity

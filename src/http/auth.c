@@ -419,7 +419,7 @@ int req_audit(struct req *r, struct store_conn *c, const char *object, const cha
 	if (object)
 		snprintf(r->audit_object, sizeof(r->audit_object), "%s", object);
 	fill_entry(r, &e, roles, sizeof(roles), NULL, object, "ok", detail);
-	rc = audit_append(c, &e, NULL, err);
+	rc = store_audit_append(c, &e, NULL, err);
 	if (rc == 0)
 		r->audited = 1;
 	return rc;
@@ -433,7 +433,7 @@ void req_audit_own(struct req *r, const char *actor, const char *object, const c
 	struct yerr err = {0};
 
 	fill_entry(r, &e, roles, sizeof(roles), actor, object, outcome, detail);
-	if (audit_append_own(r->app->store, &e, &err) < 0)
+	if (store_audit_append_own(r->app->store, &e, &err) < 0)
 		fprintf(stderr, "{\"rid\":\"%s\",\"audit_error\":\"%s\"}\n", r->rid, err.code);
 	r->audited = 2;
 }

@@ -341,7 +341,7 @@ void h_session_create(struct req *r)
 		ae.client = r->client;
 		ae.detail = detail;
 		if (rc == 0)
-			rc = audit_append(c, &ae, NULL, &e);
+			rc = store_audit_append(c, &ae, NULL, &e);
 		if (rc == 0)
 			rc = store_commit(c, &e);
 		store_release(c);

@@ -26,8 +26,8 @@ static void put_field(crypto_hash_sha256_state *st, const char *v)
 	crypto_hash_sha256_update(st, (const unsigned char *)"\n", 1);
 }
 
-void audit_hash(const char *prev_hash, int64_t seq, const char *district,
-		const struct audit_entry *e, char out[AUDIT_HASH_HEX])
+void store_audit_hash(const char *prev_hash, int64_t seq, const char *district,
+		      const struct audit_entry *e, char out[AUDIT_HASH_HEX])
 {
 	crypto_hash_sha256_state st;
 	unsigned char h[crypto_hash_sha256_BYTES];
@@ -55,8 +55,8 @@ void audit_hash(const char *prev_hash, int64_t seq, const char *district,
 	sodium_bin2hex(out, AUDIT_HASH_HEX, h, sizeof(h));
 }
 
-int audit_append(struct store_conn *c, const struct audit_entry *e, int64_t *seq_out,
-		 struct yerr *err)
+int store_audit_append(struct store_conn *c, const struct audit_entry *e, int64_t *seq_out,
+		       struct yerr *err)
 {
 	struct store_result *r;
 	char prev[AUDIT_HASH_HEX], hash[AUDIT_HASH_HEX];
@@ -74,7 +74,7 @@ int audit_append(struct store_conn *c, const struct audit_entry *e, int64_t *seq
 	seq = store_cell_int(r, 0, 0, 0);
 	snprintf(prev, sizeof(prev), "%s", store_cell(r, 0, 1) ? store_cell(r, 0, 1) : "");
 	store_result_free(r);
-	audit_hash(prev, seq, D, e, hash);
+	store_audit_hash(prev, seq, D, e, hash);
 	rc = store_exec(
 	    c,
 	    "INSERT INTO audit_log (seq, district, ts, actor, role, department, action, "
@@ -97,14 +97,14 @@ int audit_append(struct store_conn *c, const struct audit_entry *e, int64_t *seq
 	return rc;
 }
 
-int audit_append_own(struct store *s, const struct audit_entry *e, struct yerr *err)
+int store_audit_append_own(struct store *s, const struct audit_entry *e, struct yerr *err)
 {
 	struct store_conn *c;
 	int rc;
 
 	if ((rc = store_acquire(s, &c, err)) < 0)
 		return rc;
-	if ((rc = store_begin(c, err)) == 0 && (rc = audit_append(c, e, NULL, err)) == 0)
+	if ((rc = store_begin(c, err)) == 0 && (rc = store_audit_append(c, e, NULL, err)) == 0)
 		rc = store_commit(c, err);
 	store_release(c); /* rolls back when still open */
 	return rc;
@@ -212,7 +212,7 @@ int store_audit_verify(struct store *s, int64_t *count, int64_t *bad_seq, char *
 				broken = 1;
 				break;
 			}
-			audit_hash(prev, seq, store_cell(r, i, 1), &e, h);
+			store_audit_hash(prev, seq, store_cell(r, i, 1), &e, h);
 			if (stored_prev == NULL || strcmp(stored_prev, prev) != 0) {
 				*bad_seq = seq;
 				snprintf(msg, msgsz, "第 %" PRId64 " 条记录的前序哈希与上一条不符",

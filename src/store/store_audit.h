@@ -9,7 +9,7 @@
  * contents can make two different entries serialise alike.
  *
  * Appends are strictly ordered even with several server processes on one
- * database: audit_append first runs
+ * database: store_audit_append first runs
  *     UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash
  * inside the caller's transaction, which takes the row lock (PostgreSQL) or
  * the database write lock (SQLite) until the transaction ends.
@@ -43,14 +43,14 @@ struct audit_entry {
 /* Appends e inside the transaction the caller opened on c (store_begin), so
  * the entry commits or rolls back together with the change it records.
  * *seq_out (may be NULL) receives the entry's sequence number. */
-int audit_append(struct store_conn *c, const struct audit_entry *e, int64_t *seq_out,
-		 struct yerr *err);
+int store_audit_append(struct store_conn *c, const struct audit_entry *e, int64_t *seq_out,
+		       struct yerr *err);
 /* Appends in a transaction of its own (refusals, failed logins). */
-int audit_append_own(struct store *s, const struct audit_entry *e, struct yerr *err);
+int store_audit_append_own(struct store *s, const struct audit_entry *e, struct yerr *err);
 
 /* Canonical serialisation + chain hash: hex SHA-256 into out. */
-void audit_hash(const char *prev_hash, int64_t seq, const char *district,
-		const struct audit_entry *e, char out[AUDIT_HASH_HEX]);
+void store_audit_hash(const char *prev_hash, int64_t seq, const char *district,
+		      const struct audit_entry *e, char out[AUDIT_HASH_HEX]);
 
 /* Filter of the audit listing; NULL/0 members do not filter. */
 struct audit_filter {
