@@ -96,7 +96,7 @@ int form_phone_valid(const char *s)
 	n = strlen(s);
 	if (n == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9' && all_digits(s, n))
 		return 1;
-	/* fixed line: [0AA(A)-]NNNNNNN(N)[-EXT] */
+	/* fixed line: [0AA(A)-]NNNNNNN(N)[-EXT]; a local number starts with 2-9 */
 	num = s;
 	if (s[0] == '0') {
 		dash = strchr(s, '-');
@@ -107,7 +107,7 @@ int form_phone_valid(const char *s)
 	}
 	dash = strchr(num, '-');
 	n = dash ? (size_t)(dash - num) : strlen(num);
-	if ((n != 7 && n != 8) || !all_digits(num, n) || num[0] == '0')
+	if ((n != 7 && n != 8) || !all_digits(num, n) || num[0] < '2')
 		return 0;
 	if (dash == NULL)
 		return 1;
@@ -172,6 +172,9 @@ int form_check_value(const struct catalog_field *f, const json_t *v, int today, 
 	}
 	if (s == NULL)
 		return field_err(err, f, "应填写文字");
+	/* A NUL inside the string would let "own\0junk" pass as "own". */
+	if (strlen(s) != json_string_length(v))
+		return field_err(err, f, "含有不可见的控制字符");
 	if (strcmp(type, "text") == 0)
 		return check_text(f, v, true, err);
 	if (strcmp(type, "address") == 0)
@@ -196,7 +199,7 @@ int form_check_value(const struct catalog_field *f, const json_t *v, int today, 
 		return r.valid ? 0 : field_err(err, f, r.message);
 	}
 	if (strcmp(type, "phone") == 0) {
-		if (strlen(s) != json_string_length(v) || !form_phone_valid(s))
+		if (!form_phone_valid(s))
 			return field_err(
 			    err, f, "应为11位手机号码或固定电话（如 021-64871234，可带分机号）");
 		return 0;

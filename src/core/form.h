@@ -15,7 +15,7 @@
  *   uscc           统一社会信用代码 (ident.h, GB 32100)
  *   idcard         居民身份证号 (ident.h, GB 11643; not born after today)
  *   phone          a mainland mobile number (11 digits, 1[3-9]…) or a fixed
- *                  line: optional area code 0xx/0xxx, 7–8 digits, optional
+ *                  line: optional area code 0xx/0xxx, 7–8 digits starting with 2–9, optional
  *                  extension ("021-64871234", "64871234", "021-64871234-801")
  * null, "" and all-blank strings mean "not filled in". Errors are 400
  * invalid_field (unknown_field for an id the form does not have) with field
@@ -63,9 +63,8 @@ int form_check_value(const struct catalog_field *f, const json_t *v, int today, 
 /*
  * form_validate checks every key of form (a draft save: values may be empty,
  * required fields may be missing). Returns 0 when all is well, -1 with the
- * first problem in err otherwise (in form's key order, which jansson keeps as
- * inserted). When rep is not NULL every problem is appended to it. A form
- * that is not an object is 400 invalid_form (field "form").
+ * first problem (in the object's iteration order) in err otherwise. When rep is not NULL every
+ * problem is appended to it. A form that is not an object is 400 invalid_form (field "form").
  */
 int form_validate(const struct catalog_field *const *fields, size_t nfields, const json_t *form,
 		  int today, struct form_report *rep, struct yerr *err);
