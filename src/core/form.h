@@ -63,8 +63,9 @@ int form_check_value(const struct catalog_field *f, const json_t *v, int today, 
 /*
  * form_validate checks every key of form (a draft save: values may be empty,
  * required fields may be missing). Returns 0 when all is well, -1 with the
- * first problem (in the object's iteration order) in err otherwise. When rep is not NULL every
- * problem is appended to it. A form that is not an object is 400 invalid_form (field "form").
+ * first problem (in the object's iteration order) in err otherwise. When rep
+ * is not NULL every problem is appended to it. A form that is not an object
+ * is 400 invalid_form (field "form").
  */
 int form_validate(const struct catalog_field *const *fields, size_t nfields, const json_t *form,
 		  int today, struct form_report *rep, struct yerr *err);
