@@ -41,7 +41,7 @@ static int count(const struct calendar *cal, int from, int to, long *n, bool *pr
 
 int deadline_resume(struct deadline_clock *c, const struct calendar *cal, int day, struct yerr *err)
 {
-	long n;
+	long n = 0;
 
 	if (c->paused_since < 0)
 		return yerr_set(err, 409, "clock_running", NULL, "计时未暂停");
