@@ -80,6 +80,8 @@ static const struct wf_rule wf_rules[WF_ACTION_COUNT] = {
     [WF_PRECHECK] = {"precheck", "预审",
 		     S(APP_DRAFT) | S(APP_SUPPLEMENT_REQUESTED) | S(APP_RETURNED),
 		     R_APPLICANT | R_CLERK, false, do_nothing},
+    [WF_EDIT] = {"edit", "修改申请", S(APP_DRAFT) | S(APP_SUPPLEMENT_REQUESTED) | S(APP_RETURNED),
+		 R_APPLICANT | R_CLERK, false, do_nothing},
     [WF_SUBMIT] = {"submit", "提交", S(APP_DRAFT), R_APPLICANT | R_CLERK, false, do_submit},
     [WF_ACCEPT] = {"accept", "受理", S(APP_SUBMITTED), R_CLERK, false, do_accept},
     [WF_REFUSE] = {"refuse", "不予受理", S(APP_SUBMITTED), R_CLERK, false, do_refuse},
@@ -703,4 +705,64 @@ int workflow_init(struct wf_app *app, const struct guide_result *g, const char *
 	}
 	app->all_committed = total > 0 && done == total;
 	return 0;
+}
+
+static bool permit_of(const struct guide_result *g, const char *code, const char *department)
+{
+	size_t i;
+
+	for (i = 0; i < g->npermits; i++)
+		if (strcmp(g->permits[i].permit->code, code) == 0)
+			return department == NULL ||
+			       strcmp(g->permits[i].permit->department, department) == 0;
+	return false;
+}
+
+static bool permit_lists_field(const struct catalog_permit *p, const char *field)
+{
+	size_t k;
+
+	for (k = 0; k < p->nfields; k++)
+		if (strcmp(p->fields[k], field) == 0)
+			return true;
+	return false;
+}
+
+size_t workflow_department_view(const struct guide_result *g, const char *department,
+				bool *visible_materials, bool *visible_fields)
+{
+	size_t i, j, mine = 0;
+
+	for (i = 0; i < g->nmaterials; i++)
+		visible_materials[i] = false;
+	for (i = 0; i < g->nfields; i++)
+		visible_fields[i] = false;
+	for (i = 0; department != NULL && i < g->npermits; i++)
+		mine += strcmp(g->permits[i].permit->department, department) == 0;
+	if (mine == 0)
+		return 0;
+	for (i = 0; i < g->nmaterials; i++) {
+		const struct guide_material *m = &g->materials[i];
+		bool any = false, own = false;
+
+		for (j = 0; j < m->nrequired_by; j++) {
+			any |= permit_of(g, m->required_by[j], NULL);
+			own |= permit_of(g, m->required_by[j], department);
+		}
+		visible_materials[i] = own || !any;
+	}
+	for (i = 0; i < g->nfields; i++) {
+		bool any = false, own = false;
+
+		for (j = 0; j < g->npermits; j++) {
+			const struct catalog_permit *p = g->permits[j].permit;
+
+			if (!permit_lists_field(p, g->fields[i]->id))
+				continue;
+			any = true;
+			own |= strcmp(p->department, department) == 0;
+		}
+		visible_fields[i] = own || !any;
+	}
+	return mine;
 }

@@ -16,6 +16,8 @@
  *   -------------------  ----------------------------  ----------------------  ------------------
  *   precheck             draft, supplement_requested,  applicant (owner),      (unchanged)
  *                        returned                      window_clerk
+ *   edit (form, materials, draft, supplement_requested,  applicant (owner),      (unchanged)
+ *    commitments)        returned                      window_clerk
  *   submit               draft                         applicant (owner),      submitted
  *                                                      window_clerk (walk-in)
  *   accept               submitted                     window_clerk            under_review, or
@@ -94,6 +96,7 @@ enum app_status {
 
 enum wf_action {
 	WF_PRECHECK,
+	WF_EDIT, /* PATCH the form, PUT a material, POST commitments */
 	WF_SUBMIT,
 	WF_ACCEPT,
 	WF_REFUSE,
@@ -269,6 +272,21 @@ struct wf_period {
 int workflow_init(struct wf_app *app, const struct guide_result *g, const char *const *committed,
 		  size_t ncommitted, const struct wf_period *periods, size_t nperiods,
 		  long default_verify_days, long acceptance_days, struct yerr *err);
+
+/*
+ * workflow_department_view says what a reviewer or inspector of `department`
+ * sees of an application: visible_materials[i] for g->materials[i] and
+ * visible_fields[i] for g->fields[i] (arrays the caller sizes to
+ * g->nmaterials and g->nfields). A material is visible when one of the
+ * department's permits requires it or when no permit does (the industry's
+ * own); a field when one of the department's permits lists it or when no
+ * permit of the notice does (the industry's own and rule-added fields, which
+ * the notice does not tie to a permit). Returns the number of the
+ * department's permits; 0 means the application does not involve it (the
+ * caller answers 404) and leaves both arrays all false.
+ */
+size_t workflow_department_view(const struct guide_result *g, const char *department,
+				bool *visible_materials, bool *visible_fields);
 
 /* Names as in the API ("under_review") and Chinese labels ("审查中"); NULL out of range. */
 const char *workflow_status_name(enum app_status s);

@@ -242,6 +242,7 @@ static unsigned roles_allowed(enum wf_action a)
 
 	switch (a) {
 	case WF_PRECHECK:
+	case WF_EDIT:
 	case WF_SUBMIT:
 	case WF_RESUBMIT:
 		return ap | cl;
@@ -263,6 +264,7 @@ static unsigned states_allowed(enum wf_action a)
 {
 	switch (a) {
 	case WF_PRECHECK:
+	case WF_EDIT:
 		return B(APP_DRAFT) | B(APP_SUPPLEMENT_REQUESTED) | B(APP_RETURNED);
 	case WF_SUBMIT:
 		return B(APP_DRAFT);
@@ -350,7 +352,7 @@ static void test_state_matrix(void **state)
 
 static void test_not_owner_is_404(void **state)
 {
-	static const enum wf_action acts[] = {WF_PRECHECK, WF_SUBMIT, WF_WITHDRAW};
+	static const enum wf_action acts[] = {WF_PRECHECK, WF_EDIT, WF_SUBMIT, WF_WITHDRAW};
 	size_t i;
 	struct wf_app a = app3(APP_DRAFT), b = app3(APP_SUPPLEMENT_REQUESTED);
 
@@ -421,6 +423,12 @@ static void test_precheck_changes_nothing(void **state)
 	assert_int_equal(fx.clock, WF_CLOCK_NONE);
 	n = apply_ok(&a, staff(ROLE_WINDOW_CLERK, "zwb"), rq(WF_PRECHECK), &fx);
 	assert_int_equal(n.status, APP_SUPPLEMENT_REQUESTED);
+	/* editing the form, a material or the commitments: allowed, no effect */
+	n = apply_ok(&a, owner(), rq(WF_EDIT), &fx);
+	assert_int_equal(n.status, APP_SUPPLEMENT_REQUESTED);
+	assert_int_equal(fx.ntasks + fx.nnotices, 0);
+	a.status = APP_UNDER_REVIEW;
+	apply_err(&a, owner(), rq(WF_EDIT), 409, "invalid_state", "status");
 }
 
 static void test_accept_opens_parallel_review(void **state)
@@ -1075,6 +1083,44 @@ static void test_init_shipped_catalog(void **state)
 			if (strcmp(a.depts[j].code, g.inspection_departments[i]->code) == 0)
 				found = a.depts[j].inspect == WF_INSPECT_PENDING;
 		assert_true(found);
+	}
+	/* what each department sees */
+	{
+		bool *vm = calloc(g.nmaterials + 1, sizeof(bool));
+		bool *vf = calloc(g.nfields + 1, sizeof(bool));
+		bool seen_alc_supply = false, seen_alc_kind = false, seen_form = false;
+
+		assert_int_equal(workflow_department_view(&g, "gafj", vm, vf), 0);
+		assert_int_equal(workflow_department_view(&g, NULL, vm, vf), 0);
+		assert_true(workflow_department_view(&g, "scjgj", vm, vf) >= 1);
+		for (i = 0; i < g.nmaterials; i++) {
+			const char *id = g.materials[i].material->id;
+
+			if (strcmp(id, "M_alc_supply") == 0)
+				seen_alc_supply |= vm[i];
+			if (strcmp(id, "M_application_form") == 0)
+				seen_form |= vm[i];
+		}
+		for (i = 0; i < g.nfields; i++)
+			if (strcmp(g.fields[i]->id, "F_alc_kind") == 0)
+				seen_alc_kind |= vf[i];
+		/* the market regulator does not see commerce's alcohol documents */
+		assert_false(seen_alc_supply);
+		assert_false(seen_alc_kind);
+		assert_true(seen_form);
+		assert_int_equal(workflow_department_view(&g, "swj", vm, vf), 1);
+		for (i = 0; i < g.nmaterials; i++)
+			if (strcmp(g.materials[i].material->id, "M_alc_supply") == 0)
+				assert_true(vm[i]);
+		for (i = 0; i < g.nfields; i++) {
+			if (strcmp(g.fields[i]->id, "F_alc_kind") == 0)
+				assert_true(vf[i]);
+			/* food-only fields are the market regulator's */
+			if (strcmp(g.fields[i]->id, "F_food_mode") == 0)
+				assert_false(vf[i]);
+		}
+		free(vm);
+		free(vf);
 	}
 	guide_result_free(&g);
 	json_decref(answers);
