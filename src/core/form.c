@@ -305,6 +305,36 @@ long form_precheck(const struct catalog_field *const *fields, size_t nfields, co
 	return (long)(rep->n - before);
 }
 
+long form_prefill(const struct catalog_field *const *fields, size_t nfields, json_t *form,
+		  const json_t *const *sources, size_t nsources, int today, json_t *prefilled)
+{
+	size_t i, k;
+	long filled = 0;
+
+	if (!json_is_object(form) || !json_is_array(prefilled))
+		return -1;
+	for (i = 0; i < nfields; i++) {
+		const struct catalog_field *f = fields[i];
+
+		if (!empty(json_object_get(form, f->id)))
+			continue;
+		for (k = 0; k < nsources; k++) {
+			json_t *v = json_object_get(sources[k], f->id);
+			struct yerr e;
+
+			if (!json_is_object(sources[k]) || empty(v) ||
+			    form_check_value(f, v, today, &e) != 0)
+				continue;
+			if (json_object_set(form, f->id, v) != 0 ||
+			    json_array_append_new(prefilled, json_string(f->id)) != 0)
+				return -1;
+			filled++;
+			break;
+		}
+	}
+	return filled;
+}
+
 json_t *form_report_to_json(const struct form_report *rep)
 {
 	json_t *o = json_object(), *mf = json_array(), *mm = json_array(), *errs = json_array();

@@ -83,6 +83,20 @@ long form_precheck(const struct catalog_field *const *fields, size_t nfields, co
 		   const char *const *uploaded, size_t nuploaded, int today,
 		   struct form_report *rep);
 
+/*
+ * form_prefill is smart filling (智慧填报): for every field of the form that
+ * is empty in `form` (an object, modified in place), the first source (in
+ * priority order: e.g. the applicant's entity record, then the latest
+ * application, then licenses) that holds a value passing form_check_value
+ * fills it, and the field id is appended to `prefilled` (an array) so the UI
+ * can mark it. Values that would not validate are skipped, never copied, so a
+ * pre-filled form never carries an error the applicant did not type. Sources
+ * that are not objects are ignored. Returns the number of fields filled, or
+ * -1 when memory runs out or form / prefilled have the wrong JSON type.
+ */
+long form_prefill(const struct catalog_field *const *fields, size_t nfields, json_t *form,
+		  const json_t *const *sources, size_t nsources, int today, json_t *prefilled);
+
 /* form_report_to_json: {"complete":bool,"missing_fields":[{id,label}],
  * "missing_materials":[{id,name}],"errors":[{code,message,field}]}; NULL on OOM. */
 json_t *form_report_to_json(const struct form_report *rep);

@@ -288,6 +288,39 @@ static void test_validate_draft(void **state)
 	json_decref(form);
 }
 
+static void test_prefill(void **state)
+{
+	json_t *form = json_pack("{ss sn}", "F_name", "自己填的", "F_phone");
+	json_t *entity = json_pack("{ss ss ss}", "F_name", "登记名称", "F_uscc",
+				   "91310104MA1FL0XX7Y", "F_phone", "13812345678");
+	json_t *earlier = json_pack("{ss ss si ss}", "F_uscc", "91310104MA1FL0XX7X", "F_addr",
+				    "漕溪北路1号", "F_area", 80, "F_other", "x");
+	json_t *notobj = json_string("x");
+	const json_t *sources[] = {entity, notobj, earlier};
+	json_t *pre = json_array();
+
+	(void)state;
+	/* the entity's USCC is mistyped: the earlier application's valid one is used */
+	assert_int_equal(form_prefill(fields, NF, form, sources, 3, TODAY, pre), 4);
+	assert_string_equal(json_string_value(json_object_get(form, "F_name")), "自己填的");
+	assert_string_equal(json_string_value(json_object_get(form, "F_uscc")),
+			    "91310104MA1FL0XX7X");
+	assert_string_equal(json_string_value(json_object_get(form, "F_phone")), "13812345678");
+	assert_int_equal(json_integer_value(json_object_get(form, "F_area")), 80);
+	assert_null(json_object_get(form, "F_other")); /* not a field of this form */
+	assert_int_equal(json_array_size(pre), 4);
+	assert_string_equal(json_string_value(json_array_get(pre, 0)), "F_addr");
+	/* nothing left to fill */
+	assert_int_equal(form_prefill(fields, NF, form, sources, 3, TODAY, pre), 0);
+	assert_int_equal(form_prefill(fields, NF, notobj, sources, 3, TODAY, pre), -1);
+	assert_int_equal(form_prefill(fields, NF, form, sources, 3, TODAY, notobj), -1);
+	json_decref(form);
+	json_decref(entity);
+	json_decref(earlier);
+	json_decref(notobj);
+	json_decref(pre);
+}
+
 static struct catalog_material M[] = {
     {.id = "M_application_form", .name = "申请书"},
     {.id = "M_yyzz", .name = "营业执照", .exempt = true, .source = "共享"},
@@ -427,6 +460,7 @@ int main(void)
 	    cmocka_unit_test(test_phone),
 	    cmocka_unit_test(test_unknown_type_refused),
 	    cmocka_unit_test(test_validate_draft),
+	    cmocka_unit_test(test_prefill),
 	    cmocka_unit_test(test_precheck_lists_everything),
 	    cmocka_unit_test(test_precheck_complete),
 	    cmocka_unit_test(test_precheck_shipped_catalog),
