@@ -654,6 +654,10 @@ int workflow_init(struct wf_app *app, const struct guide_result *g, const char *
 	app->acceptance_days = acceptance_days;
 	if (g->npermits > WF_MAX_PERMITS)
 		return yerr_set(err, 422, "too_many_permits", NULL, "许可事项过多");
+	/* Nobody would ever review it: an application needs at least one permit. */
+	if (g->npermits == 0)
+		return yerr_set(err, 400, "no_permits", "answers",
+				"根据回答，本行业无需办理许可事项，无需提交申请");
 	for (i = 0; i < ncommitted; i++) {
 		bool offered = false;
 

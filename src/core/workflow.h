@@ -267,7 +267,8 @@ struct wf_period {
  * committed id must be a commitment the notice offers (400
  * invalid_commitment, field "commitments[i]"); duplicates are ignored.
  * Departments come in the notice's permit order. Fails with 422
- * too_many_permits when the notice exceeds WF_MAX_PERMITS / WF_MAX_DEPTS.
+ * too_many_permits when the notice exceeds WF_MAX_PERMITS / WF_MAX_DEPTS, and
+ * with 400 no_permits (field "answers") when it has no permit at all.
  */
 int workflow_init(struct wf_app *app, const struct guide_result *g, const char *const *committed,
 		  size_t ncommitted, const struct wf_period *periods, size_t nperiods,

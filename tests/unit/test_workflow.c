@@ -18,6 +18,7 @@
 
 #include "cli/cmd_catalog.h"
 #include "core/date.h"
+#include "core/deadline.h"
 #include "core/roles.h"
 #include "core/workflow.h"
 
@@ -605,6 +606,62 @@ static void test_withdraw(void **state)
 	apply_err(&a, staff(ROLE_WINDOW_CLERK, "zwb"), rq(WF_WITHDRAW), 403, "forbidden", NULL);
 }
 
+/* The in-place form: next may be the input. */
+static void test_apply_in_place(void **state)
+{
+	struct wf_app a = app3(APP_DRAFT);
+	struct wf_actor w = owner();
+	struct wf_request r = rq(WF_SUBMIT);
+	struct wf_effects fx;
+	struct yerr err = {0};
+
+	(void)state;
+	assert_int_equal(workflow_apply(&a, &w, &r, &a, &fx, &err), 0);
+	assert_int_equal(a.status, APP_SUBMITTED);
+	/* a refusal leaves it untouched */
+	assert_int_equal(workflow_apply(&a, &w, &r, &a, &fx, &err), -1);
+	assert_int_equal(a.status, APP_SUBMITTED);
+}
+
+/* The store drives the application's clock from fx.clock: a 补正 round moves
+ * the due date by the working days the applicant took (calendar: 2026 known,
+ * no holidays listed; 2026-03-02 is a Monday). */
+static void test_clock_through_supplement(void **state)
+{
+	struct calendar cal;
+	struct deadline_clock clk = {0};
+	struct wf_app a = app3(APP_DRAFT);
+	struct wf_effects fx;
+	struct wf_request r;
+	struct yerr err = {0};
+	int due = 0;
+
+	(void)state;
+	calendar_init(&cal);
+	assert_int_equal(calendar_add_year(&cal, 2026), 0);
+	a = apply_ok(&a, owner(), rq(WF_SUBMIT), &fx); /* Monday 2 March */
+	assert_int_equal(fx.clock, WF_CLOCK_START);
+	assert_int_equal(deadline_start(&clk, TODAY, 5, &err), 0);
+	assert_int_equal(deadline_due(&clk, &cal, TODAY, &due, NULL, &err), 0);
+	assert_int_equal(due, date_from_ymd(2026, 3, 9));
+
+	r = good_request(WF_REQUEST_SUPPLEMENT);
+	r.today = date_from_ymd(2026, 3, 3); /* Tuesday */
+	a = apply_ok(&a, staff(ROLE_WINDOW_CLERK, "zwb"), r, &fx);
+	assert_int_equal(fx.clock, WF_CLOCK_PAUSE);
+	assert_int_equal(deadline_pause(&clk, r.today, &err), 0);
+
+	r = rq(WF_RESUBMIT);
+	r.today = date_from_ymd(2026, 3, 9); /* the Monday after: Wed-Fri and Mon paused */
+	a = apply_ok(&a, owner(), r, &fx);
+	assert_int_equal(fx.clock, WF_CLOCK_RESUME);
+	assert_int_equal(deadline_resume(&clk, &cal, r.today, &err), 0);
+	assert_int_equal(clk.paused, 4);
+	assert_int_equal(deadline_due(&clk, &cal, r.today, &due, NULL, &err), 0);
+	assert_int_equal(due, date_from_ymd(2026, 3, 13)); /* 9 March + 4 working days */
+	calendar_free(&cal);
+}
+
 /* ---- parallel review ---- */
 
 static struct wf_request review(const char *dept_code, const char *decision, const char *reason)
@@ -1029,6 +1086,15 @@ static void test_init_from_notice(void **state)
 	assert_int_equal(a.depts[0].inspect, WF_INSPECT_PENDING); /* food still needs one */
 	assert_false(a.all_committed);
 
+	/* too many, or no permit at all */
+	g.npermits = WF_MAX_PERMITS + 1;
+	assert_int_equal(workflow_init(&a, &g, NULL, 0, NULL, 0, 20, 1, &err), -1);
+	assert_string_equal(err.code, "too_many_permits");
+	g.npermits = 0;
+	assert_int_equal(workflow_init(&a, &g, NULL, 0, NULL, 0, 20, 1, &err), -1);
+	assert_string_equal(err.code, "no_permits");
+	assert_string_equal(err.field, "answers");
+
 	/* without food: every condition committed → the 告知承诺 path */
 	g.npermits = 2;
 	gp[0] = gp[2];
@@ -1143,6 +1209,8 @@ int main(void)
 	    cmocka_unit_test(test_request_supplement),
 	    cmocka_unit_test(test_supplement_rounds),
 	    cmocka_unit_test(test_withdraw),
+	    cmocka_unit_test(test_apply_in_place),
+	    cmocka_unit_test(test_clock_through_supplement),
 	    cmocka_unit_test(test_review_refusals),
 	    cmocka_unit_test(test_review_reject),
 	    cmocka_unit_test(test_review_send_back_and_new_round),
