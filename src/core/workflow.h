@@ -10,34 +10,35 @@
  * Nothing here touches a socket, a file or SQL, so every transition and
  * every refusal is unit-tested on plain structs (tests/unit/test_workflow.c).
  *
- * Transition table (the `wf_rules` table in workflow.c is this table):
+ * Transition table (the `wf_rules` table in workflow.c is this table; [..]
+ * is what the request must carry):
  *
- *   action               from                          who                     to
- *   -------------------  ----------------------------  ----------------------  ------------------
- *   precheck             draft, supplement_requested,  applicant (owner),      (unchanged)
- *                        returned                      window_clerk
- *   edit (form, materials, draft, supplement_requested,  applicant (owner),      (unchanged)
- *    commitments)        returned                      window_clerk
- *   submit               draft                         applicant (owner),      submitted
- *                                                      window_clerk (walk-in)
- *   accept               submitted                     window_clerk            under_review, or
- *                                                                              approved (告知承诺:
- *                                                                              every condition
- *                                                                              committed)
- *   refuse               submitted                     window_clerk            refused    [reason]
- *   request_supplement   submitted                     window_clerk            supplement_requested
- *                                                                              [reason, list]
- *   resubmit             supplement_requested,         applicant (owner),      submitted
- *                        returned                      window_clerk
- *   withdraw             draft, submitted,             applicant (owner)       withdrawn
- *                        supplement_requested,
- *                        under_review, inspection,
- *                        returned
- *   review               under_review, inspection      reviewer of that        approved / rejected
- * / department              returned / unchanged [reason unless approve] schedule_inspection
- * under_review                  inspector of a          inspection department that needs an
- * inspection inspection_result    inspection                    inspector of that       approved /
- * rejected / department              under_review / unchanged
+ *   action              from                       who                       to
+ *   ------------------  -------------------------  ------------------------  -----------------
+ *   precheck, edit      draft,                     applicant (owner),        (unchanged)
+ *   (form, materials,   supplement_requested,      window_clerk
+ *   commitments)        returned
+ *   submit              draft                      applicant (owner),        submitted
+ *                                                  window_clerk (walk-in)
+ *   accept              submitted                  window_clerk              under_review; or
+ *                                                                            approved (告知承诺)
+ *   refuse              submitted                  window_clerk              refused [reason]
+ *   request_supplement  submitted                  window_clerk              supplement_requested
+ *                                                                            [reason, list]
+ *   resubmit            supplement_requested,      applicant (owner),        submitted
+ *                       returned                   window_clerk
+ *   withdraw            draft, submitted,          applicant (owner)         withdrawn
+ *                       supplement_requested,
+ *                       under_review, inspection,
+ *                       returned
+ *   review              under_review, inspection   reviewer of the           see aggregation
+ *                                                  department                [reason unless
+ *                                                                            approve]
+ *   schedule_inspection under_review               inspector of a            inspection
+ *                                                  department needing one    [at, inspectors]
+ *   inspection_result   inspection                 inspector of the          see aggregation
+ *                                                  department                [reason unless
+ *                                                                            pass; deadline]
  *
  * Aggregation after every review or inspection result, in this order:
  *   any department rejected (a failed inspection counts as a rejection) → rejected;
