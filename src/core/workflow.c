@@ -45,8 +45,7 @@ struct wf_rule {
 	const char *verb; /* Chinese, for "不能%s" */
 	unsigned from;    /* S(status) set */
 	unsigned roles;   /* ROLE_BIT set allowed to act */
-	bool dept_scoped; /* staff must act for the department the request names */
-	wf_fn fn;
+	wf_fn fn;         /* checks the input and the department, fills the effects */
 };
 
 static int do_nothing(struct wf_app *, const struct wf_actor *, const struct wf_request *,
@@ -79,26 +78,26 @@ static int do_inspection(struct wf_app *, const struct wf_actor *, const struct 
 static const struct wf_rule wf_rules[WF_ACTION_COUNT] = {
     [WF_PRECHECK] = {"precheck", "预审",
 		     S(APP_DRAFT) | S(APP_SUPPLEMENT_REQUESTED) | S(APP_RETURNED),
-		     R_APPLICANT | R_CLERK, false, do_nothing},
+		     R_APPLICANT | R_CLERK, do_nothing},
     [WF_EDIT] = {"edit", "修改申请", S(APP_DRAFT) | S(APP_SUPPLEMENT_REQUESTED) | S(APP_RETURNED),
-		 R_APPLICANT | R_CLERK, false, do_nothing},
-    [WF_SUBMIT] = {"submit", "提交", S(APP_DRAFT), R_APPLICANT | R_CLERK, false, do_submit},
-    [WF_ACCEPT] = {"accept", "受理", S(APP_SUBMITTED), R_CLERK, false, do_accept},
-    [WF_REFUSE] = {"refuse", "不予受理", S(APP_SUBMITTED), R_CLERK, false, do_refuse},
-    [WF_REQUEST_SUPPLEMENT] = {"request-supplement", "要求补正", S(APP_SUBMITTED), R_CLERK, false,
+		 R_APPLICANT | R_CLERK, do_nothing},
+    [WF_SUBMIT] = {"submit", "提交", S(APP_DRAFT), R_APPLICANT | R_CLERK, do_submit},
+    [WF_ACCEPT] = {"accept", "受理", S(APP_SUBMITTED), R_CLERK, do_accept},
+    [WF_REFUSE] = {"refuse", "不予受理", S(APP_SUBMITTED), R_CLERK, do_refuse},
+    [WF_REQUEST_SUPPLEMENT] = {"request-supplement", "要求补正", S(APP_SUBMITTED), R_CLERK,
 			       do_supplement},
     [WF_RESUBMIT] = {"resubmit", "重新提交", S(APP_SUPPLEMENT_REQUESTED) | S(APP_RETURNED),
-		     R_APPLICANT | R_CLERK, false, do_resubmit},
+		     R_APPLICANT | R_CLERK, do_resubmit},
     [WF_WITHDRAW] = {"withdraw", "撤回",
 		     S(APP_DRAFT) | S(APP_SUBMITTED) | S(APP_SUPPLEMENT_REQUESTED) |
 			 S(APP_UNDER_REVIEW) | S(APP_INSPECTION) | S(APP_RETURNED),
-		     R_APPLICANT, false, do_withdraw},
+		     R_APPLICANT, do_withdraw},
     [WF_REVIEW] = {"review", "作出审查决定", S(APP_UNDER_REVIEW) | S(APP_INSPECTION), R_REVIEWER,
-		   true, do_review},
+		   do_review},
     [WF_SCHEDULE_INSPECTION] = {"inspection", "安排现场核查", S(APP_UNDER_REVIEW), R_INSPECTOR,
-				false, do_schedule},
+				do_schedule},
     [WF_INSPECTION_RESULT] = {"inspection-result", "录入核查结果", S(APP_INSPECTION), R_INSPECTOR,
-			      true, do_inspection},
+			      do_inspection},
 };
 
 const char *workflow_status_name(enum app_status s)
