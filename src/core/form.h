@@ -71,12 +71,12 @@ int form_validate(const struct catalog_field *const *fields, size_t nfields, con
 		  int today, struct form_report *rep, struct yerr *err);
 
 /*
- * form_precheck is the completeness check (审前服务): it appends to rep every
- * required field that is not filled in, every filled-in field that is wrong,
- * every key that is not a field of the form and every material that is
- * neither exempt (免于提交) nor among the uploaded ids — all at once, in form
- * order then material order. Returns the number of issues, or -1 when memory
- * runs out. form may be NULL (nothing filled in).
+ * form_precheck is the completeness check (审前服务): it appends to rep, all at
+ * once, every required field that is not filled in (form order), then every
+ * filled-in value that is wrong and every key that is not a field of the form
+ * (the object's order), then every material that is neither exempt (免于提交)
+ * nor among the uploaded ids (material order). Returns the number of issues
+ * appended, or -1 when memory runs out. form may be NULL (nothing filled in).
  */
 long form_precheck(const struct catalog_field *const *fields, size_t nfields, const json_t *form,
 		   const struct catalog_material *const *materials, size_t nmaterials,
