@@ -29,6 +29,7 @@ void app_config_defaults(struct app_config *cfg)
 	cfg->io_threads = ncpu > 0 ? (int)ncpu : 2;
 	cfg->workers = 4;
 	cfg->max_connections = 4096;
+	snprintf(cfg->district, sizeof(cfg->district), "%s", STORE_DEFAULT_DISTRICT);
 	if ((v = getenv("YIYE_DATA")) && *v)
 		snprintf(cfg->data_dir, sizeof(cfg->data_dir), "%s", v);
 	if ((v = getenv("YIYE_DB")) && *v)

@@ -30,6 +30,9 @@ struct app_config {
 	int io_threads;        /* libmicrohttpd thread pool */
 	int workers;           /* threads for slow work (hashing, writes, PDF) */
 	int max_connections;
+	/* The district this node serves (行政区划代码); every row it reads or
+	 * writes carries it. Handlers pass it to the store (req_district). */
+	char district[16];
 };
 
 struct app {

@@ -22,7 +22,6 @@
 #include "http/accounts.h"
 #include "store/store_calendar.h"
 
-#define USERS_PAGE_MAX 200
 #define TOKEN_MAX_LIFETIME (3LL * 366 * 86400)
 #define TOKEN_DEFAULT_LIFETIME (365LL * 86400)
 
@@ -65,16 +64,17 @@ void h_users_list(struct req *r)
 	struct store_conn *c;
 	struct yerr e = {0};
 	int64_t total = 0;
-	int limit, offset, n = 0, rc;
+	struct req_page page;
+	int n = 0, rc;
 	json_t *items;
 
-	if (acct_paging(r, 50, USERS_PAGE_MAX, &limit, &offset) < 0)
+	if (req_paging(r, REQ_PAGE_DEFAULT, REQ_PAGE_MAX, &page) < 0)
 		return;
 	if (q && strlen(q) > 64)
 		return reply_error(r, 400, "too_long", "q", "检索词过长（最多 64 个字节）");
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
-	rc = store_users_list(c, q, limit, offset, &users, &n, &total, &e);
+	rc = store_users_list(c, q, page.limit, page.offset, &users, &n, &total, &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
@@ -82,9 +82,7 @@ void h_users_list(struct req *r)
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, acct_user_json(&users[i]));
 	free(users);
-	reply_json(r, 200,
-		   json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total,
-			     "limit", limit, "offset", offset));
+	reply_json(r, 200, req_list_json(items, total, &page));
 }
 
 void h_user_get(struct req *r)
@@ -95,7 +93,7 @@ void h_user_get(struct req *r)
 	int64_t id;
 	int rc;
 
-	if (acct_path_id(r, &id) < 0 || acct_acquire(r, &c) < 0)
+	if (req_path_id(r, "id", "not_found", &id) < 0 || req_acquire(r, &c) < 0)
 		return;
 	rc = store_user_get(c, id, &u, &e);
 	store_release(c);
@@ -117,13 +115,13 @@ void h_user_create(struct req *r)
 	unsigned roles;
 	int rc;
 
-	if (acct_body_keys(r, keys) < 0 || acct_username(r, &username) < 0)
+	if (req_body_keys(r, keys) < 0 || acct_username(r, &username) < 0)
 		return;
-	if (acct_str(r, "display_name", 1, DISPLAY_NAME_MAX, &display) < 0 ||
+	if (req_text(r, "display_name", ARG_REQUIRED, DISPLAY_NAME_MAX, &display) < 0 ||
 	    acct_roles(r, "roles", &roles) < 0 ||
-	    acct_str(r, "department", 0, DEPT_CODE_MAX, &dept) < 0 ||
-	    acct_str(r, "phone", 0, PHONE_MAX, &phone) < 0 || acct_uscc(r, &uscc) < 0 ||
-	    acct_str(r, "entity_name", 0, ENTITY_NAME_MAX, &entity_name) < 0)
+	    req_text(r, "department", 0, DEPT_CODE_MAX, &dept) < 0 ||
+	    req_text(r, "phone", 0, PHONE_MAX, &phone) < 0 || acct_uscc(r, &uscc) < 0 ||
+	    req_text(r, "entity_name", 0, ENTITY_NAME_MAX, &entity_name) < 0)
 		return;
 	if (check_roles_department(r, roles, dept) < 0)
 		return;
@@ -140,7 +138,7 @@ void h_user_create(struct req *r)
 	password_generate(username, pw);
 	if (auth_password_hash(r->app, pw, u.password_hash) < 0)
 		return reply_error(r, 503, "busy", NULL, "系统繁忙，请稍后重试");
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
 	if (dept && check_department(r, c, dept, "department") < 0) {
 		store_release(c);
@@ -185,10 +183,10 @@ void h_user_update(struct req *r)
 	unsigned roles = 0;
 	int rc;
 
-	if (acct_path_id(r, &id) < 0)
+	if (req_path_id(r, "id", "not_found", &id) < 0)
 		return;
 	snprintf(r->audit_object, sizeof(r->audit_object), "user:%" PRId64, id);
-	if (acct_body_keys(r, keys) < 0)
+	if (req_body_keys(r, keys) < 0)
 		return;
 	if (ver && (!json_is_integer(ver) || json_integer_value(ver) < 1))
 		return reply_error(r, 400, "invalid_type", "version",
@@ -198,14 +196,15 @@ void h_user_update(struct req *r)
 				   "请至少提供 roles、department、display_name、disabled 之一");
 	if (json_object_get(r->json, "roles") && acct_roles(r, "roles", &roles) < 0)
 		return;
-	if (acct_str(r, "display_name", 0, DISPLAY_NAME_MAX, &display) < 0)
+	if (req_text(r, "display_name", 0, DISPLAY_NAME_MAX, &display) < 0)
 		return;
-	if (dep && !json_is_null(dep) && acct_str(r, "department", 1, DEPT_CODE_MAX, &dept) < 0)
+	if (dep && !json_is_null(dep) &&
+	    req_text(r, "department", ARG_REQUIRED, DEPT_CODE_MAX, &dept) < 0)
 		return;
 	if (dis && !json_is_boolean(dis))
 		return reply_error(r, 400, "invalid_type", "disabled",
 				   "disabled 必须是 true 或 false");
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
 	/* Read inside the write transaction: the row is written back whole, so
 	 * a copy read before it could undo a concurrent change of another field
@@ -268,10 +267,10 @@ void h_user_password_reset(struct req *r)
 	int64_t id, now = (int64_t)time(NULL);
 	int rc;
 
-	if (acct_path_id(r, &id) < 0)
+	if (req_path_id(r, "id", "not_found", &id) < 0)
 		return;
 	snprintf(r->audit_object, sizeof(r->audit_object), "user:%" PRId64, id);
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_user_get(c, id, &u, &e);
 	store_release(c);
@@ -280,7 +279,7 @@ void h_user_password_reset(struct req *r)
 	password_generate(u.username, pw);
 	if (auth_password_hash(r->app, pw, hash) < 0)
 		return reply_error(r, 503, "busy", NULL, "系统繁忙，请稍后重试");
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
@@ -319,7 +318,7 @@ void h_departments_list(struct req *r)
 	int n, rc;
 	json_t *items;
 
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_departments_list(c, &ds, &n, &e);
 	store_release(c);
@@ -354,15 +353,16 @@ void h_department_create(struct req *r)
 	char object[64];
 	int rc;
 
-	if (acct_body_keys(r, keys) < 0 || acct_str(r, "code", 1, DEPT_CODE_MAX, &code) < 0)
+	if (req_body_keys(r, keys) < 0 ||
+	    req_text(r, "code", ARG_REQUIRED, DEPT_CODE_MAX, &code) < 0)
 		return;
 	if (!dept_code_ok(code))
 		return reply_error(r, 400, "invalid_code", "code",
 				   "部门代码须为 2 至 24 个小写字母、数字或下划线，并以字母开头");
-	if (acct_str(r, "name", 1, DEPT_NAME_MAX, &name) < 0)
+	if (req_text(r, "name", ARG_REQUIRED, DEPT_NAME_MAX, &name) < 0)
 		return;
 	snprintf(object, sizeof(object), "department:%s", code);
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
@@ -390,18 +390,18 @@ void h_department_update(struct req *r)
 	int rc;
 
 	snprintf(r->audit_object, sizeof(r->audit_object), "department:%.60s", code);
-	if (acct_body_keys(r, keys) < 0)
+	if (req_body_keys(r, keys) < 0)
 		return;
 	if (json_object_size(r->json) == 0)
 		return reply_error(r, 400, "empty_update", NULL, "请至少提供 name、disabled 之一");
-	if (acct_str(r, "name", 0, DEPT_NAME_MAX, &name) < 0)
+	if (req_text(r, "name", 0, DEPT_NAME_MAX, &name) < 0)
 		return;
 	if (dis && !json_is_boolean(dis))
 		return reply_error(r, 400, "invalid_type", "disabled",
 				   "disabled 必须是 true 或 false");
 	if (strlen(code) > DEPT_CODE_MAX)
 		return reply_error(r, 404, "department_not_found", NULL, "部门不存在");
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
@@ -427,16 +427,18 @@ void h_department_users(struct req *r)
 	struct store_conn *c;
 	struct yerr e = {0};
 	int64_t total = 0;
-	int limit, offset, n = 0, rc;
+	struct req_page page;
+	int n = 0, rc;
 	json_t *items;
 
-	if (acct_paging(r, 50, USERS_PAGE_MAX, &limit, &offset) < 0)
+	if (req_paging(r, REQ_PAGE_DEFAULT, REQ_PAGE_MAX, &page) < 0)
 		return;
 	if (strlen(code) > DEPT_CODE_MAX)
 		return reply_error(r, 404, "department_not_found", NULL, "部门不存在");
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
-	rc = store_users_in_department(c, &r->who, code, limit, offset, &users, &n, &total, &e);
+	rc = store_users_in_department(c, &r->who, code, page.limit, page.offset, &users, &n,
+				       &total, &e);
 	if (rc == 0)
 		rc = store_department_get(c, code, &d, &e);
 	store_release(c);
@@ -522,7 +524,8 @@ void h_token_create(struct req *r)
 	size_t i;
 	int rc;
 
-	if (acct_body_keys(r, keys) < 0 || acct_str(r, "name", 1, TOKEN_NAME_MAX, &name) < 0)
+	if (req_body_keys(r, keys) < 0 ||
+	    req_text(r, "name", ARG_REQUIRED, TOKEN_NAME_MAX, &name) < 0)
 		return;
 	if (!json_is_array(scopes) || json_array_size(scopes) == 0 ||
 	    json_array_size(scopes) > SCOPE_COUNT)
@@ -550,7 +553,7 @@ void h_token_create(struct req *r)
 	t.created_at = now;
 	auth_random_secret(secret + 5, sizeof(secret) - 5);
 	auth_secret_hash(secret, hash);
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
@@ -580,7 +583,7 @@ void h_tokens_list(struct req *r)
 	int n, rc;
 	json_t *items;
 
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_tokens_list(c, &ts, &n, &e);
 	store_release(c);
@@ -601,10 +604,10 @@ void h_token_revoke(struct req *r)
 	int64_t id;
 	int rc;
 
-	if (acct_path_id(r, &id) < 0)
+	if (req_path_id(r, "id", "not_found", &id) < 0)
 		return;
 	snprintf(r->audit_object, sizeof(r->audit_object), "token:%" PRId64, id);
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
@@ -643,7 +646,7 @@ void h_calendar_year_create(struct req *r)
 	}
 	snprintf(object, sizeof(object), "calendar:%d", year);
 	snprintf(r->audit_object, sizeof(r->audit_object), "%s", object);
-	if (acct_acquire(r, &c) < 0) {
+	if (req_acquire(r, &c) < 0) {
 		calendar_free(&cal);
 		return;
 	}

@@ -21,6 +21,7 @@
 #include "core/catalog_check.h"
 #include "core/catalog_diff.h"
 #include "core/roles.h"
+#include "http/args.h"
 #include "http/auth.h"
 #include "http/handlers.h"
 #include "store/store_catalog.h"
@@ -49,127 +50,22 @@ static int audit_hook(struct store_conn *c, void *ud, const char *object, struct
 	return req_audit(r, c, object, NULL, err);
 }
 
-/* Characters of a UTF-8 string (jansson strings are valid UTF-8). */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
-static bool blank(const char *s)
-{
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return false;
-	return true;
-}
-
-/* parse_long parses a whole decimal in [min, max]; -1 when it is not one. */
-static int parse_long(const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v;
-
-	if (s == NULL || *s == '\0' || *s == '+' || *s == '-' || *s == ' ')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* paging reads ?limit=&offset= (defaults 50 and 0, limit at most 200). */
-static int paging(struct req *r, long *limit, long *offset)
-{
-	const char *l = req_query(r, "limit"), *o = req_query(r, "offset");
-
-	*limit = 50;
-	*offset = 0;
-	if (l && parse_long(l, 1, 200, limit) < 0) {
-		reply_error(r, 400, "invalid_number", "limit", "limit 须为 1 至 200 之间的整数");
-		return -1;
-	}
-	if (o && parse_long(o, 0, 1000000000L, offset) < 0) {
-		reply_error(r, 400, "invalid_number", "offset", "offset 须为非负整数");
-		return -1;
-	}
-	return 0;
-}
-
 /* version_param reads {v}: a version number, or "active" for the active one
  * (answered as 0). */
 static int version_param(struct req *r, long *v)
 {
 	const char *s = req_param(r, "v");
+	long long n;
 
 	if (s && strcmp(s, "active") == 0) {
 		*v = 0;
 		return 0;
 	}
-	if (parse_long(s, 1, 1000000000L, v) < 0) {
+	if (args_int(s, 1, 1000000000L, &n) < 0) {
 		reply_error(r, 404, "unknown_version", "version", "目录版本号应为正整数");
 		return -1;
 	}
-	return 0;
-}
-
-/* A string member of the body: absent/null gives NULL (an error when
- * required), otherwise it must be a string of at most max characters and,
- * when required, not blank. */
-static int body_string(struct req *r, const char *key, bool required, size_t max, const char **out)
-{
-	json_t *v = json_object_get(r->json, key);
-
-	*out = NULL;
-	if (v == NULL || json_is_null(v)) {
-		if (required) {
-			reply_error(r, 400, "required", key, "缺少 %s", key);
-			return -1;
-		}
-		return 0;
-	}
-	if (!json_is_string(v)) {
-		reply_error(r, 400, "invalid_type", key, "%s 应为字符串", key);
-		return -1;
-	}
-	if (required && blank(json_string_value(v))) {
-		reply_error(r, 400, "required", key, "%s 不能为空", key);
-		return -1;
-	}
-	if (utf8_chars(json_string_value(v)) > max) {
-		reply_error(r, 400, "too_long", key, "%s 最多 %zu 个字符", key, max);
-		return -1;
-	}
-	*out = json_string_value(v);
-	return 0;
-}
-
-/* only_keys answers 400 unknown_field for a body member not in keys. */
-static int only_keys(struct req *r, const char *const *keys)
-{
-	const char *k;
-	json_t *v;
-
-	if (!json_is_object(r->json)) {
-		reply_error(r, 400, "invalid_body", NULL, "请求体应为 JSON 对象");
-		return -1;
-	}
-	json_object_foreach (r->json, k, v) {
-		size_t i;
-
-		for (i = 0; keys[i] && strcmp(keys[i], k) != 0; i++)
-			;
-		if (keys[i] == NULL) {
-			reply_error(r, 400, "unknown_field", strlen(k) <= 64 ? k : NULL,
-				    "不认识的字段 %.64s", k);
-			return -1;
-		}
-	}
+	*v = (long)n;
 	return 0;
 }
 
@@ -177,19 +73,21 @@ void h_catalog_versions_list(struct req *r)
 {
 	struct yerr e = {0};
 	json_t *items;
-	long limit, offset, total, active;
+	struct req_page page;
+	long total, active;
+	json_t *out;
 
-	if (paging(r, &limit, &offset) < 0)
+	if (req_paging(r, REQ_PAGE_DEFAULT, REQ_PAGE_MAX, &page) < 0)
 		return;
-	if (store_catalog_versions(r->app->store, STORE_DEFAULT_DISTRICT, limit, offset, &items,
-				   &total, &e) < 0)
+	if (store_catalog_versions(r->app->store, STORE_DEFAULT_DISTRICT, page.limit, page.offset,
+				   &items, &total, &e) < 0)
 		return reply_yerr(r, &e);
 	pthread_rwlock_rdlock(&r->app->catalog_lock);
 	active = r->app->catalog_version;
 	pthread_rwlock_unlock(&r->app->catalog_lock);
-	reply_json(r, 200,
-		   json_pack("{s:o,s:I,s:o}", "items", items, "total", (json_int_t)total, "active",
-			     active > 0 ? json_integer(active) : json_null()));
+	out = req_list_json(items, total, &page);
+	json_object_set_new(out, "active", active > 0 ? json_integer(active) : json_null());
+	reply_json(r, 200, out);
 }
 
 /* problems_reply answers 400 catalog_invalid listing every problem. */
@@ -283,7 +181,7 @@ void h_catalog_version_create(struct req *r)
 	char *text = NULL, *canonical = NULL;
 	long version = 0;
 
-	if (only_keys(r, keys) < 0 || body_string(r, "note", false, NOTE_MAX, &v.note) < 0)
+	if (req_body_keys(r, keys) < 0 || req_text(r, "note", ARG_MULTILINE, NOTE_MAX, &v.note) < 0)
 		return;
 	doc = json_object_get(r->json, "document");
 	if (doc == NULL || json_is_null(doc))
@@ -382,11 +280,12 @@ void h_catalog_version_diff(struct req *r)
 	struct catalog_changes ch = {0};
 	struct yerr e = {0};
 	size_t added = 0, removed = 0, changed = 0;
-	long v, va, from = 0, to = 0;
+	long v, from = 0, to = 0;
+	long long va;
 
 	if (version_param(r, &v) < 0)
 		return;
-	if (against != NULL && parse_long(against, 1, 1000000000L, &va) < 0)
+	if (against != NULL && args_int(against, 1, 1000000000L, &va) < 0)
 		return reply_error(r, 400, "invalid_number", "against", "against 应为目录版本号");
 	if (load_version(r, v, &b, &to, &e) < 0)
 		return reply_yerr(r, &e);
@@ -476,11 +375,11 @@ void h_catalog_proposal_create(struct req *r)
 	int64_t id;
 	bool known;
 
-	if (only_keys(r, keys) < 0 || body_string(r, "kind", true, 16, &p.kind) < 0 ||
-	    body_string(r, "industry", false, 64, &p.industry) < 0 ||
-	    body_string(r, "title", true, TITLE_MAX, &p.title) < 0 ||
-	    body_string(r, "reason", true, REASON_MAX, &p.reason) < 0 ||
-	    body_string(r, "detail", false, DETAIL_MAX, &p.detail) < 0)
+	if (req_body_keys(r, keys) < 0 || req_text(r, "kind", ARG_REQUIRED, 16, &p.kind) < 0 ||
+	    req_text(r, "industry", 0, 64, &p.industry) < 0 ||
+	    req_text(r, "title", ARG_REQUIRED, TITLE_MAX, &p.title) < 0 ||
+	    req_text(r, "reason", ARG_REQUIRED | ARG_MULTILINE, REASON_MAX, &p.reason) < 0 ||
+	    req_text(r, "detail", ARG_MULTILINE, DETAIL_MAX, &p.detail) < 0)
 		return;
 	if (strcmp(p.kind, "add") != 0 && strcmp(p.kind, "change") != 0)
 		return reply_error(r, 400, "invalid_value", "kind",
@@ -513,10 +412,11 @@ void h_catalog_proposals_list(struct req *r)
 	const char *status = req_query(r, "status"), *dept;
 	struct yerr e = {0};
 	json_t *items, *it;
-	long limit, offset, total;
+	struct req_page page;
+	long total;
 	size_t i;
 
-	if (paging(r, &limit, &offset) < 0)
+	if (req_paging(r, REQ_PAGE_DEFAULT, REQ_PAGE_MAX, &page) < 0)
 		return;
 	if (status && *status == '\0')
 		status = NULL;
@@ -527,12 +427,12 @@ void h_catalog_proposals_list(struct req *r)
 				   "status 应为 pending、approved、rejected 或 included");
 	/* Proposers see their department's; the catalog admin sees all. */
 	dept = manages_catalog(who) ? NULL : who->department;
-	if (store_catalog_proposals(r->app->store, STORE_DEFAULT_DISTRICT, dept, status, limit,
-				    offset, &items, &total, &e) < 0)
+	if (store_catalog_proposals(r->app->store, STORE_DEFAULT_DISTRICT, dept, status, page.limit,
+				    page.offset, &items, &total, &e) < 0)
 		return reply_yerr(r, &e);
 	json_array_foreach (items, i, it)
 		add_industry_name(r, it);
-	reply_json(r, 200, json_pack("{s:o,s:I}", "items", items, "total", (json_int_t)total));
+	reply_json(r, 200, req_list_json(items, total, &page));
 }
 
 void h_catalog_proposal_decide(struct req *r)
@@ -542,19 +442,20 @@ void h_catalog_proposal_decide(struct req *r)
 	const char *decision, *comment;
 	struct yerr e = {0};
 	json_t *out;
-	long id;
+	int64_t id;
 	bool approve;
 
-	if (parse_long(req_param(r, "id"), 1, 1000000000000L, &id) < 0)
-		return reply_error(r, 404, "unknown_proposal", "id", "建议编号应为正整数");
-	if (only_keys(r, keys) < 0 || body_string(r, "decision", true, 16, &decision) < 0 ||
-	    body_string(r, "comment", false, COMMENT_MAX, &comment) < 0)
+	if (req_path_id(r, "id", "unknown_proposal", &id) < 0)
+		return;
+	if (req_body_keys(r, keys) < 0 ||
+	    req_text(r, "decision", ARG_REQUIRED, 16, &decision) < 0 ||
+	    req_text(r, "comment", ARG_MULTILINE, COMMENT_MAX, &comment) < 0)
 		return;
 	if (strcmp(decision, "approve") != 0 && strcmp(decision, "reject") != 0)
 		return reply_error(r, 400, "invalid_value", "decision",
 				   "decision 应为 approve（同意）或 reject（不同意）");
 	approve = strcmp(decision, "approve") == 0;
-	if (!approve && (comment == NULL || blank(comment)))
+	if (!approve && comment == NULL)
 		return reply_error(r, 400, "required", "comment", "不同意时须说明理由");
 	if (store_catalog_proposal_decide(r->app->store, STORE_DEFAULT_DISTRICT, id, approve,
 					  caller(r)->name[0] ? caller(r)->name : "unknown", comment,

@@ -16,23 +16,26 @@
 #include "core/roles.h"
 #include "store/store.h"
 
+/* Lengths in characters (UTF-8 code points), as the API checks them
+ * (src/http/args.h); a buffer holds CHARS_BYTES(n). Codes are ASCII. */
 #define USERNAME_MAX 32
-#define DISPLAY_NAME_MAX 96 /* bytes: 32 Chinese characters */
+#define DISPLAY_NAME_MAX 96
 #define PHONE_MAX 20
 #define DEPT_CODE_MAX 24
 #define DEPT_NAME_MAX 96
 #define ENTITY_NAME_MAX 192
 #define TOKEN_NAME_MAX 96
+#define CHARS_BYTES(n) ((n)*4 + 1)
 
 struct store_user {
 	int64_t id;
 	char username[USERNAME_MAX + 1];
-	char display_name[DISPLAY_NAME_MAX + 1];
+	char display_name[CHARS_BYTES(DISPLAY_NAME_MAX)];
 	char department[DEPT_CODE_MAX + 1]; /* "" none */
 	char phone[PHONE_MAX + 1];
 	int64_t entity_id; /* 0 none */
 	char uscc[24];     /* entity's code, "" none */
-	char entity_name[ENTITY_NAME_MAX + 1];
+	char entity_name[CHARS_BYTES(ENTITY_NAME_MAX)];
 	unsigned roles;
 	int disabled;
 	int must_change_password;
@@ -43,7 +46,7 @@ struct store_user {
 
 struct store_department {
 	char code[DEPT_CODE_MAX + 1];
-	char name[DEPT_NAME_MAX + 1];
+	char name[CHARS_BYTES(DEPT_NAME_MAX)];
 	int disabled;
 };
 
@@ -124,7 +127,7 @@ int store_sessions_revoke_user(struct store_conn *c, int64_t user_id, const char
 
 struct store_token {
 	int64_t id;
-	char name[TOKEN_NAME_MAX + 1];
+	char name[CHARS_BYTES(TOKEN_NAME_MAX)];
 	unsigned scopes;
 	int64_t created_by, created_at, expires_at, revoked_at, last_used_at; /* 0 none */
 	char created_by_name[USERNAME_MAX + 1];
