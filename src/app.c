@@ -116,11 +116,18 @@ void app_close(struct app *app)
 int app_calendar_reload(struct app *app, struct yerr *err)
 {
 	struct calendar *fresh = calloc(1, sizeof(*fresh)), *old;
+	struct store_conn *c;
+	int rc;
 
 	if (fresh == NULL)
 		abort();
 	calendar_init(fresh);
-	if (store_calendar_load(app->store, STORE_DEFAULT_DISTRICT, fresh, err) < 0) {
+	rc = store_acquire(app->store, &c, err);
+	if (rc == 0) {
+		rc = store_calendar_load(c, app->cfg.district, fresh, err);
+		store_release(c);
+	}
+	if (rc < 0) {
 		calendar_free(fresh);
 		free(fresh);
 		return -1;
@@ -141,13 +148,18 @@ int app_calendar_reload(struct app *app, struct yerr *err)
 int app_catalog_reload(struct app *app, struct yerr *err)
 {
 	struct catalog *fresh = NULL, *old;
+	struct store_conn *c;
 	struct yerr perr = {0};
 	char *doc = NULL;
 	long version = 0;
 	int rc;
 
 	pthread_mutex_lock(&app->catalog_reload_mu);
-	rc = store_catalog_document(app->store, STORE_DEFAULT_DISTRICT, 0, &doc, &version, err);
+	rc = store_acquire(app->store, &c, err);
+	if (rc == 0) {
+		rc = store_catalog_document(c, app->cfg.district, 0, &doc, &version, err);
+		store_release(c);
+	}
 	if (rc < 0 && err && strcmp(err->code, "no_active_catalog") == 0) {
 		rc = 0;
 		version = 0;

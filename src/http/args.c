@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "http/auth.h"
 #include "store/store.h"
 
 /* pure checks ---------------------------------------------------------------- */
@@ -91,7 +92,7 @@ int args_text(const json_t *obj, const char *key, unsigned flags, size_t max_cha
 		return yerr_set(e, 400, "invalid_type", key, "%s 必须是字符串", key);
 	s = v ? json_string_value(v) : NULL;
 	len = s ? json_string_length(v) : 0;
-	if (s == NULL || len == 0 || (required && blank(s, len))) {
+	if (s == NULL || blank(s, len)) {
 		if (required)
 			return yerr_set(e, 400, "required", key, "请填写 %s", key);
 		return 0;
@@ -228,4 +229,11 @@ json_t *req_list(const void *arr, size_t n, size_t size, req_item_json to_json, 
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, to_json((const char *)arr + i * size));
 	return req_list_json(items, total, page);
+}
+
+int req_audit_commit(struct req *r, struct store_conn *c, const char *object, struct yerr *e)
+{
+	int rc = req_audit(r, c, object, NULL, e);
+
+	return rc < 0 ? rc : store_commit(c, e);
 }

@@ -50,12 +50,11 @@ long args_utf8_chars(const char *s, size_t len);
 int args_keys(const json_t *obj, const char *const *allowed, struct yerr *e);
 
 /*
- * The string member `key` of obj, at most max_chars characters. Absent, null
- * or empty: *out NULL, or 400 required with ARG_REQUIRED (also when it is all
- * blanks). 400 invalid_type when not a string, invalid_characters for invalid
- * UTF-8, an embedded NUL or a control character (line breaks and tabs are
- * allowed with ARG_MULTILINE), too_long past max_chars. The field at fault is
- * `key`. *out points into obj.
+ * The string member `key` of obj, at most max_chars characters. Absent, null,
+ * empty or all blanks: *out NULL, or 400 required with ARG_REQUIRED. 400 invalid_type when not a
+ * string, invalid_characters for invalid UTF-8, an embedded NUL or a control character (line breaks
+ * and tabs are allowed with ARG_MULTILINE), too_long past max_chars. The field at fault is `key`.
+ * *out points into obj.
  */
 int args_text(const json_t *obj, const char *key, unsigned flags, size_t max_chars,
 	      const char **out, struct yerr *e);
@@ -83,6 +82,10 @@ const char *req_district(const struct req *r);
 int req_acquire(struct req *r, struct store_conn **c);
 /* Commits, or replies with the store error; returns 0 / -1. */
 int req_commit(struct req *r, struct store_conn *c);
+/* The end of every change: the route's audit entry for object (req_audit),
+ * then the commit, on the caller's transaction. Returns 0 or the store error
+ * in e (not answered: the caller releases the connection, then replies). */
+int req_audit_commit(struct req *r, struct store_conn *c, const char *object, struct yerr *e);
 
 /* List answers --------------------------------------------------------------- */
 

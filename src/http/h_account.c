@@ -296,11 +296,11 @@ void h_me(struct req *r)
 		json_decref(perms);
 		return;
 	}
-	rc = store_user_get(c, r->who.id, &u, &e);
+	rc = store_user_get(c, req_district(r), r->who.id, &u, &e);
 	if (rc == 0 && u.department[0]) {
 		struct store_department d;
 
-		if (store_department_get(c, u.department, &d, &e) == 0) {
+		if (store_department_get(c, req_district(r), u.department, &d, &e) == 0) {
 			store_release(c);
 			out = acct_user_json(&u);
 			json_object_set_new(out, "department",
@@ -353,7 +353,7 @@ void h_me_password(struct req *r)
 				   "新密码不能与原密码相同");
 	if (req_acquire(r, &c) < 0)
 		return;
-	rc = store_user_get(c, r->who.id, &u, &e);
+	rc = store_user_get(c, req_district(r), r->who.id, &u, &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
@@ -406,8 +406,8 @@ void h_registration_create(struct req *r)
 	struct store_user u;
 	struct store_conn *c;
 	struct yerr e = {0};
-	int64_t now = (int64_t)time(NULL), entity_id = 0, exists = 0;
-	int rc;
+	int64_t now = (int64_t)time(NULL), entity_id = 0;
+	int rc, exists = 0;
 
 	if (req_body_keys(r, keys) < 0 || acct_username(r, &username) < 0)
 		return;
@@ -427,8 +427,7 @@ void h_registration_create(struct req *r)
 	 * decide in the end. */
 	if (req_acquire(r, &c) < 0)
 		return;
-	rc = store_query_int(c, "SELECT count(*) FROM users WHERE username = ?",
-			     (struct store_param[]){SP_TEXT(username)}, 1, 0, &exists, &e);
+	rc = store_username_taken(c, username, &exists, &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
@@ -446,10 +445,10 @@ void h_registration_create(struct req *r)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = store_entity_insert(c, uscc, name, now, &entity_id, &e);
+		rc = store_entity_insert(c, req_district(r), uscc, name, now, &entity_id, &e);
 	u.entity_id = entity_id;
 	if (rc == 0)
-		rc = store_user_insert(c, &u, now, &e);
+		rc = store_user_insert(c, req_district(r), &u, now, &e);
 	if (rc == 0) {
 		snprintf(object, sizeof(object), "user:%" PRId64, u.id);
 		rc = req_audit(r, c, object, uscc ? uscc : "founder", &e);

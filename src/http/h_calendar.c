@@ -129,7 +129,7 @@ void h_calendar_year_create(struct req *r)
 	}
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = store_calendar_insert_year_conn(c, req_district(r), &cal.years[0], &e);
+		rc = store_calendar_insert_year(c, req_district(r), &cal.years[0], &e);
 	if (rc == 0)
 		rc = req_audit(r, c, object, NULL, &e);
 	if (rc == 0)

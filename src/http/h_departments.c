@@ -36,7 +36,7 @@ void h_departments_list(struct req *r)
 
 	if (req_acquire(r, &c) < 0)
 		return;
-	rc = store_departments_list(c, &ds, &n, &e);
+	rc = store_departments_list(c, req_district(r), &ds, &n, &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
@@ -79,7 +79,8 @@ void h_department_create(struct req *r)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = store_department_insert(c, code, name, (int64_t)time(NULL), &e);
+		rc = store_department_insert(c, req_district(r), code, name, (int64_t)time(NULL),
+					     &e);
 	if (rc == 0)
 		rc = req_audit(r, c, object, NULL, &e);
 	if (rc == 0)
@@ -118,14 +119,14 @@ void h_department_update(struct req *r)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = store_department_update(c, code, name, dis ? json_is_true(dis) : -1,
-					     (int64_t)time(NULL), &e);
+		rc = store_department_update(c, req_district(r), code, name,
+					     dis ? json_is_true(dis) : -1, (int64_t)time(NULL), &e);
 	if (rc == 0)
 		rc = req_audit(r, c, r->audit_object, NULL, &e);
 	if (rc == 0)
 		rc = store_commit(c, &e);
 	if (rc == 0)
-		rc = store_department_get(c, code, &d, &e);
+		rc = store_department_get(c, req_district(r), code, &d, &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
@@ -160,10 +161,10 @@ void h_department_users(struct req *r)
 		return reply_error(r, 404, "department_not_found", NULL, "部门不存在");
 	if (req_acquire(r, &c) < 0)
 		return;
-	rc = store_users_in_department(c, &r->who, code, page.limit, page.offset, &users, &n,
-				       &total, &e);
+	rc = store_users_in_department(c, req_district(r), &r->who, code, page.limit, page.offset,
+				       &users, &n, &total, &e);
 	if (rc == 0)
-		rc = store_department_get(c, code, &d, &e);
+		rc = store_department_get(c, req_district(r), code, &d, &e);
 	store_release(c);
 	if (rc < 0) {
 		free(users);

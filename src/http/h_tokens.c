@@ -112,7 +112,7 @@ void h_token_create(struct req *r)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = store_token_insert(c, &t, hash, &e);
+		rc = store_token_insert(c, req_district(r), &t, hash, &e);
 	if (rc == 0) {
 		snprintf(object, sizeof(object), "token:%" PRId64, t.id);
 		rc = req_audit(r, c, object, t.name, &e);
@@ -144,7 +144,7 @@ void h_tokens_list(struct req *r)
 
 	if (req_acquire(r, &c) < 0)
 		return;
-	rc = store_tokens_list(c, &ts, &n, &e);
+	rc = store_tokens_list(c, req_district(r), &ts, &n, &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);

@@ -20,7 +20,7 @@ static int check_department(struct req *r, struct store_conn *c, const char *cod
 {
 	struct store_department d;
 	struct yerr e = {0};
-	int rc = store_department_get(c, code, &d, &e);
+	int rc = store_department_get(c, req_district(r), code, &d, &e);
 
 	if (rc == STORE_ENOTFOUND) {
 		reply_error(r, 400, "unknown_department", field, "部门 %s 不存在", code);
@@ -64,10 +64,12 @@ void h_users_list(struct req *r)
 	if (req_paging(r, REQ_PAGE_DEFAULT, REQ_PAGE_MAX, &page) < 0)
 		return;
 	if (q && (unsigned long)args_utf8_chars(q, strlen(q)) > 64) /* -1: invalid */
-		return reply_error(r, 400, "too_long", "q", "检索词过长或含无效字符（最多 64 个字）");
+		return reply_error(r, 400, "too_long", "q",
+				   "检索词过长或含无效字符（最多 64 个字）");
 	if (req_acquire(r, &c) < 0)
 		return;
-	rc = store_users_list(c, q, page.limit, page.offset, &users, &n, &total, &e);
+	rc = store_users_list(c, req_district(r), q, page.limit, page.offset, &users, &n, &total,
+			      &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
@@ -85,7 +87,7 @@ void h_user_get(struct req *r)
 
 	if (req_path_id(r, "id", "not_found", &id) < 0 || req_acquire(r, &c) < 0)
 		return;
-	rc = store_user_get(c, id, &u, &e);
+	rc = store_user_get(c, req_district(r), id, &u, &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
@@ -136,11 +138,11 @@ void h_user_create(struct req *r)
 	}
 	rc = store_begin(c, &e);
 	if (rc == 0 && (roles & ROLE_BIT(ROLE_APPLICANT)) && (uscc || entity_name))
-		rc = store_entity_insert(c, uscc, entity_name ? entity_name : display, now,
-					 &entity_id, &e);
+		rc = store_entity_insert(c, req_district(r), uscc,
+					 entity_name ? entity_name : display, now, &entity_id, &e);
 	u.entity_id = entity_id;
 	if (rc == 0)
-		rc = store_user_insert(c, &u, now, &e);
+		rc = store_user_insert(c, req_district(r), &u, now, &e);
 	if (rc == 0) {
 		snprintf(object, sizeof(object), "user:%" PRId64, u.id);
 		rc = req_audit(r, c, object, NULL, &e);
@@ -148,7 +150,7 @@ void h_user_create(struct req *r)
 	if (rc == 0)
 		rc = store_commit(c, &e);
 	if (rc == 0)
-		rc = store_user_get(c, u.id, &u, &e);
+		rc = store_user_get(c, req_district(r), u.id, &u, &e);
 	store_release(c);
 	if (rc < 0) {
 		sodium_memzero(pw, sizeof(pw));
@@ -201,7 +203,7 @@ void h_user_update(struct req *r)
 	 * (tests/api/test_pg_twonode.c). store_release rolls back on early exits. */
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = store_user_get(c, id, &u, &e);
+		rc = store_user_get(c, req_district(r), id, &u, &e);
 	if (rc < 0) {
 		store_release(c);
 		return reply_yerr(r, &e);
@@ -241,7 +243,7 @@ void h_user_update(struct req *r)
 	if (rc == 0)
 		rc = store_commit(c, &e);
 	if (rc == 0)
-		rc = store_user_get(c, id, &u, &e);
+		rc = store_user_get(c, req_district(r), id, &u, &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
@@ -262,7 +264,7 @@ void h_user_password_reset(struct req *r)
 	snprintf(r->audit_object, sizeof(r->audit_object), "user:%" PRId64, id);
 	if (req_acquire(r, &c) < 0)
 		return;
-	rc = store_user_get(c, id, &u, &e);
+	rc = store_user_get(c, req_district(r), id, &u, &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
