@@ -15,6 +15,59 @@
 
 #define BODY_LIMIT_DEFAULT (1u << 20)
 
+/* The integer environment variable name in [min, max], else dflt (a value
+ * out of range is reported and ignored). */
+static int env_int(const char *name, int dflt, int min, int max)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (v == NULL || *v == '\0')
+		return dflt;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end != '\0' || n < min || n > max) {
+		fprintf(stderr, "yiye: ignoring %s=%s (expected %d..%d)\n", name, v, min, max);
+		return dflt;
+	}
+	return (int)n;
+}
+
+static void env_str(const char *name, char *out, size_t outsz)
+{
+	const char *v = getenv(name);
+
+	if (v != NULL)
+		snprintf(out, outsz, "%s", v);
+}
+
+/* Authentication and storage settings; 0 in a store option means the
+ * backend's default. */
+static void config_env(struct app_config *cfg)
+{
+	struct auth_config *a = &cfg->auth;
+
+	a->idle_sec = env_int("YIYE_SESSION_IDLE", 1800, 1, 86400 * 30);
+	a->absolute_sec = env_int("YIYE_SESSION_ABSOLUTE", 43200, 1, 86400 * 90);
+	/* last_seen is written at most every touch_sec, so reading pages does not
+	 * mean one database write per request */
+	a->touch_sec = a->idle_sec / 10 < 60 ? a->idle_sec / 10 : 60;
+	a->max_failures = env_int("YIYE_LOGIN_MAX_FAILURES", 5, 1, 1000);
+	a->max_failures_addr = env_int("YIYE_LOGIN_MAX_FAILURES_ADDR", 20, 1, 100000);
+	a->window_sec = env_int("YIYE_LOGIN_WINDOW", 900, 1, 86400);
+	a->lock_sec = env_int("YIYE_LOGIN_LOCK", 900, 1, 86400);
+	a->pwhash_fast = env_int("YIYE_PWHASH_FAST", 0, 0, 1);
+	a->pwhash_concurrency = env_int("YIYE_PWHASH_CONCURRENCY", 2, 1, 64);
+	a->cookie_secure = env_int("YIYE_COOKIE_SECURE", 0, 0, 1);
+	env_str("YIYE_TRUSTED_PROXIES", a->trusted_proxies, sizeof(a->trusted_proxies));
+	env_str("YIYE_IDENTITY_HEADER", a->identity_header, sizeof(a->identity_header));
+	cfg->store.busy_timeout_ms = env_int("YIYE_BUSY_TIMEOUT_MS", 0, 0, 3600000);
+	cfg->store.pg_connect_timeout_s = env_int("YIYE_PG_CONNECT_TIMEOUT", 0, 0, 3600);
+	cfg->store.pg_statement_timeout_ms =
+	    env_int("YIYE_PG_STATEMENT_TIMEOUT_MS", 0, 0, 86400000);
+}
+
 void app_config_defaults(struct app_config *cfg)
 {
 	const char *v;
@@ -40,6 +93,7 @@ void app_config_defaults(struct app_config *cfg)
 		cfg->body_limit = (size_t)atol(v);
 	if ((v = getenv("YIYE_LISTEN")) && *v)
 		app_config_listen(cfg, v, NULL);
+	config_env(cfg);
 }
 
 int app_config_listen(struct app_config *cfg, const char *hostport, struct yerr *err)
@@ -84,7 +138,7 @@ int app_open(struct app *app, struct yerr *err)
 		abort();
 	calendar_init(app->cal);
 	rc = store_open(&app->store, app->cfg.db_url, app->cfg.io_threads + app->cfg.workers + 2,
-			err);
+			&app->cfg.store, err);
 	if (rc < 0)
 		return rc;
 	if ((rc = store_migrate(app->store, err)) < 0)

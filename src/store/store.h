@@ -59,9 +59,19 @@ struct store_result {
 	int64_t changes; /* rows changed by an INSERT/UPDATE/DELETE */
 };
 
+/* Tuning of a store, filled from struct app_config (app.c reads the
+ * environment once). A zero field takes the backend's default. */
+struct store_options {
+	int busy_timeout_ms;         /* SQLite busy wait (3000); PostgreSQL lock_timeout (10000) */
+	int pg_connect_timeout_s;    /* PostgreSQL connect_timeout (5) */
+	int pg_statement_timeout_ms; /* PostgreSQL statement_timeout (30000) */
+};
+
 /* Opens a store. `url` is a file path (SQLite) or a postgresql:// URL.
- * `pool_size` connections at most are opened, lazily. */
-int store_open(struct store **out, const char *url, int pool_size, struct yerr *err);
+ * `pool_size` connections at most are opened, lazily. opt may be NULL
+ * (defaults); it is copied. */
+int store_open(struct store **out, const char *url, int pool_size, const struct store_options *opt,
+	       struct yerr *err);
 void store_close(struct store *s);
 enum store_kind store_kind(const struct store *s);
 const char *store_describe(const struct store *s); /* for logs: never a password */
