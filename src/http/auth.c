@@ -417,12 +417,12 @@ static void audit_refusal(struct req *r)
 
 /* the check ------------------------------------------------------------------- */
 
-/* Routes a session that must change its password may still reach. */
+/* Routes a session that must change its password may still reach: public
+ * ones and those flagged in the route table. */
 static int allowed_before_password_change(const struct route *rt)
 {
-	return strcmp(rt->permission, "public") == 0 || strcmp(rt->pattern, "/api/v1/me") == 0 ||
-	       strcmp(rt->pattern, "/api/v1/me/password") == 0 ||
-	       strcmp(rt->pattern, "/api/v1/session") == 0;
+	return strcmp(rt->permission, "public") == 0 ||
+	       (rt->flags & ROUTE_BEFORE_PASSWORD_CHANGE) != 0;
 }
 
 int auth_check(struct req *r)
