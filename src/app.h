@@ -44,7 +44,7 @@ struct app_config {
 	char port_file[1024];  /* --port-file: where to write the bound port */
 	size_t body_limit;     /* --body-limit / YIYE_BODY_LIMIT, bytes */
 	int io_threads;        /* libmicrohttpd thread pool */
-	int workers;           /* threads for slow work (hashing, writes, PDF) */
+	int workers;           /* threads for slow work (hashing, writes) */
 	int max_connections;
 	struct auth_config auth;
 	struct store_options store; /* YIYE_BUSY_TIMEOUT_MS, YIYE_PG_CONNECT_TIMEOUT,

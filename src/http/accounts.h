@@ -1,7 +1,9 @@
 /*
- * accounts.h — helpers shared by the account handlers (h_account.c,
- * h_admin.c, h_audit.c): JSON shapes of users and input checks that answer
- * 400 with the field at fault.
+ * accounts.h — what the account handlers (h_account.c, h_users.c,
+ * h_departments.c, h_tokens.c) share: the JSON shape of a user and the
+ * account-specific input checks (roles, username, 统一社会信用代码), each
+ * answering 400 with the field at fault. General input helpers are in
+ * args.h.
  */
 #ifndef YIYE_HTTP_ACCOUNTS_H
 #define YIYE_HTTP_ACCOUNTS_H

@@ -3,7 +3,10 @@
  * self-registration (see docs/api-accounts.md):
  *   POST   /api/v1/session         log in
  *   DELETE /api/v1/session         log out
- *   GET    /api/v1/me              who am I
+ *   GET    /api/v1/me              who am I: the user (without "disabled";
+ *                                   "department" as {"code","name"}), its
+ *                                   "permissions" and "auth"; for a token
+ *                                   {"auth":"token","token":{…},"permissions"}
  *   POST   /api/v1/me/password     change my password
  *   POST   /api/v1/registrations   applicant self-registration
  * Passwords are hashed on the worker pool (these routes are not GET) and

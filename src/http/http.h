@@ -6,7 +6,7 @@
  * parsed. It answers with exactly one reply_* call. Handlers of routes marked
  * ROUTE_SLOW, of routes that are not GET/HEAD, and of routes that are not
  * "public" (identifying the caller reads the store) run on the worker pool, so
- * they may block (hash a password, fsync, render a PDF); ROUTE_INLINE and
+ * they may block (hash a password, fsync, wait for a lock); ROUTE_INLINE and
  * public GETs run on an I/O thread and must be quick (see runs_on_worker in
  * server.c).
  */

@@ -61,7 +61,8 @@ const struct route routes[] = {
      .tag = "calendar",
      .summary = "已载入的法定节假日年份"},
 
-    /* accounts, sessions, tokens, audit — routes of h_account.c, h_admin.c, h_audit.c */
+    /* accounts, sessions, tokens, audit — routes of h_account.c, h_users.c,
+       h_departments.c, h_tokens.c, h_calendar.c, h_audit.c */
     {.method = "POST",
      .pattern = "/api/v1/session",
      .handler = h_session_create,

@@ -13,10 +13,17 @@
  * Errors: every function returns 0 (or a row count) on success and a negative
  * STORE_E* code on failure, filling the caller's struct yerr with an HTTP
  * status, a stable code and a Chinese message:
- *   STORE_EUNAVAIL  the database cannot be reached or written (disk full,
- *                   read-only, locked too long, server down) -> 503
- *   STORE_ECONFLICT a uniqueness or concurrent-update conflict   -> 409
- *   STORE_EINTERNAL anything else (a bug)                        -> 500
+ *   STORE_EUNAVAIL  the database cannot be reached or written -> 503
+ *                   db_unavailable (server down), db_locked / db_busy (a
+ *                   lock held too long), db_full, db_readonly, db_io
+ *   STORE_ECONFLICT a uniqueness, constraint or concurrent-update conflict
+ *                   -> 409 (conflict, constraint, concurrent_update, or the
+ *                   module's own code such as username_exists)
+ *   STORE_ENOTFOUND store_query_row found no row -> the status and code the
+ *                   caller passed (404 user_not_found, 401 for a session, …)
+ *   STORE_EINTERNAL anything else (a bug) -> 500 db_error
+ * Store modules (store_<thing>.c) may also fail with a 4xx of their own
+ * (409 stale_version, 404 unknown_proposal, …) and return -1.
  */
 #ifndef YIYE_STORE_H
 #define YIYE_STORE_H
