@@ -231,9 +231,10 @@ json_t *req_list(const void *arr, size_t n, size_t size, req_item_json to_json, 
 	return req_list_json(items, total, page);
 }
 
-int req_audit_commit(struct req *r, struct store_conn *c, const char *object, struct yerr *e)
+int req_audit_commit(struct req *r, struct store_conn *c, const char *object, const char *detail,
+		     struct yerr *e)
 {
-	int rc = req_audit(r, c, object, NULL, e);
+	int rc = req_audit(r, c, object, detail, e);
 
 	return rc < 0 ? rc : store_commit(c, e);
 }

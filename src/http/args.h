@@ -82,10 +82,12 @@ const char *req_district(const struct req *r);
 int req_acquire(struct req *r, struct store_conn **c);
 /* Commits, or replies with the store error; returns 0 / -1. */
 int req_commit(struct req *r, struct store_conn *c);
-/* The end of every change: the route's audit entry for object (req_audit),
- * then the commit, on the caller's transaction. Returns 0 or the store error
- * in e (not answered: the caller releases the connection, then replies). */
-int req_audit_commit(struct req *r, struct store_conn *c, const char *object, struct yerr *e);
+/* The end of every change: the route's audit entry for object (req_audit;
+ * detail may be NULL), then the commit, on the caller's transaction. Returns
+ * 0 or the store error in e (not answered: the caller releases the
+ * connection, then replies). */
+int req_audit_commit(struct req *r, struct store_conn *c, const char *object, const char *detail,
+		     struct yerr *e);
 
 /* List answers --------------------------------------------------------------- */
 

@@ -236,9 +236,7 @@ void h_session_create(struct req *r)
 	if (rc == 0)
 		rc = auth_session_start(r, c, u.id, &e);
 	if (rc == 0)
-		rc = req_audit(r, c, object, NULL, &e);
-	if (rc == 0)
-		rc = store_commit(c, &e);
+		rc = req_audit_commit(r, c, object, NULL, &e);
 	store_release(c);
 	if (rc < 0) {
 		r->resp_headers = 0; /* no cookies for a session that was not stored */
@@ -259,9 +257,7 @@ void h_session_delete(struct req *r)
 	if (rc == 0 && r->session_hash[0])
 		rc = store_session_delete(c, r->session_hash, &e);
 	if (rc == 0)
-		rc = req_audit(r, c, "session", NULL, &e);
-	if (rc == 0)
-		rc = store_commit(c, &e);
+		rc = req_audit_commit(r, c, "session", NULL, &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
@@ -379,9 +375,7 @@ void h_me_password(struct req *r)
 	if (rc == 0) /* every other session of the user ends */
 		rc = store_sessions_revoke_user(c, u.id, r->session_hash, now, &e);
 	if (rc == 0)
-		rc = req_audit(r, c, object, NULL, &e);
-	if (rc == 0)
-		rc = store_commit(c, &e);
+		rc = req_audit_commit(r, c, object, NULL, &e);
 	store_release(c);
 	sodium_memzero(hash, sizeof(hash));
 	if (rc < 0)
@@ -454,10 +448,8 @@ void h_registration_create(struct req *r)
 		rc = store_user_insert(c, req_district(r), &u, now, &e);
 	if (rc == 0) {
 		snprintf(object, sizeof(object), "user:%" PRId64, u.id);
-		rc = req_audit(r, c, object, uscc ? uscc : "founder", &e);
+		rc = req_audit_commit(r, c, object, uscc ? uscc : "founder", &e);
 	}
-	if (rc == 0)
-		rc = store_commit(c, &e);
 	store_release(c);
 	sodium_memzero(u.password_hash, sizeof(u.password_hash));
 	if (rc < 0)

@@ -131,9 +131,7 @@ void h_calendar_year_create(struct req *r)
 	if (rc == 0)
 		rc = store_calendar_insert_year(c, req_district(r), &cal.years[0], &e);
 	if (rc == 0)
-		rc = req_audit(r, c, object, NULL, &e);
-	if (rc == 0)
-		rc = store_commit(c, &e);
+		rc = req_audit_commit(r, c, object, NULL, &e);
 	store_release(c);
 	calendar_free(&cal);
 	if (rc < 0)

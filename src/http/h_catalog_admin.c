@@ -264,7 +264,7 @@ void h_catalog_version_create(struct req *r)
 		rc = store_catalog_publish(c, &v, &version, &e);
 	snprintf(object, sizeof(object), "catalog_version:%ld", version);
 	if (rc == 0)
-		rc = req_audit_commit(r, c, object, &e);
+		rc = req_audit_commit(r, c, object, NULL, &e);
 	store_release(c);
 	if (rc < 0) {
 		reply_yerr(r, &e);
@@ -405,7 +405,7 @@ void h_catalog_version_activate(struct req *r)
 	if (rc == 0)
 		rc = store_catalog_activate(c, req_district(r), v, &previous, &e);
 	if (rc == 0)
-		rc = req_audit_commit(r, c, object, &e);
+		rc = req_audit_commit(r, c, object, NULL, &e);
 	store_release(c);
 	if (rc < 0 || app_catalog_reload(r->app, &e) < 0)
 		return reply_yerr(r, &e);
@@ -464,7 +464,7 @@ static int proposal_write(struct req *r, const struct store_catalog_proposal_new
 		rc = store_catalog_proposal_get(c, req_district(r), id, out, e);
 	snprintf(object, sizeof(object), "catalog_proposal:%lld", (long long)id);
 	if (rc == 0)
-		rc = req_audit_commit(r, c, object, e);
+		rc = req_audit_commit(r, c, object, NULL, e);
 	store_release(c);
 	if (rc < 0)
 		store_catalog_proposals_free(out, 1, false);

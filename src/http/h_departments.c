@@ -82,9 +82,7 @@ void h_department_create(struct req *r)
 		rc = store_department_insert(c, req_district(r), code, name, (int64_t)time(NULL),
 					     &e);
 	if (rc == 0)
-		rc = req_audit(r, c, object, NULL, &e);
-	if (rc == 0)
-		rc = store_commit(c, &e);
+		rc = req_audit_commit(r, c, object, NULL, &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
@@ -122,9 +120,7 @@ void h_department_update(struct req *r)
 		rc = store_department_update(c, req_district(r), code, name,
 					     dis ? json_is_true(dis) : -1, (int64_t)time(NULL), &e);
 	if (rc == 0)
-		rc = req_audit(r, c, r->audit_object, NULL, &e);
-	if (rc == 0)
-		rc = store_commit(c, &e);
+		rc = req_audit_commit(r, c, r->audit_object, NULL, &e);
 	if (rc == 0)
 		rc = store_department_get(c, req_district(r), code, &d, &e);
 	store_release(c);

@@ -115,10 +115,8 @@ void h_token_create(struct req *r)
 		rc = store_token_insert(c, req_district(r), &t, hash, &e);
 	if (rc == 0) {
 		snprintf(object, sizeof(object), "token:%" PRId64, t.id);
-		rc = req_audit(r, c, object, t.name, &e);
+		rc = req_audit_commit(r, c, object, t.name, &e);
 	}
-	if (rc == 0)
-		rc = store_commit(c, &e);
 	if (rc == 0)
 		rc = store_token_get(c, t.id, &t, &e);
 	store_release(c);
@@ -169,9 +167,7 @@ void h_token_revoke(struct req *r)
 	if (rc == 0)
 		rc = store_token_revoke(c, id, (int64_t)time(NULL), &e);
 	if (rc == 0)
-		rc = req_audit(r, c, r->audit_object, NULL, &e);
-	if (rc == 0)
-		rc = store_commit(c, &e);
+		rc = req_audit_commit(r, c, r->audit_object, NULL, &e);
 	if (rc == 0)
 		rc = store_token_get(c, id, &t, &e);
 	store_release(c);

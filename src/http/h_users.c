@@ -145,10 +145,8 @@ void h_user_create(struct req *r)
 		rc = store_user_insert(c, req_district(r), &u, now, &e);
 	if (rc == 0) {
 		snprintf(object, sizeof(object), "user:%" PRId64, u.id);
-		rc = req_audit(r, c, object, NULL, &e);
+		rc = req_audit_commit(r, c, object, NULL, &e);
 	}
-	if (rc == 0)
-		rc = store_commit(c, &e);
 	if (rc == 0)
 		rc = store_user_get(c, req_district(r), u.id, &u, &e);
 	store_release(c);
@@ -239,9 +237,7 @@ void h_user_update(struct req *r)
 	if (rc == 0 && u.disabled) /* a disabled account is logged out everywhere */
 		rc = store_sessions_revoke_user(c, u.id, NULL, now, &e);
 	if (rc == 0)
-		rc = req_audit(r, c, r->audit_object, NULL, &e);
-	if (rc == 0)
-		rc = store_commit(c, &e);
+		rc = req_audit_commit(r, c, r->audit_object, NULL, &e);
 	if (rc == 0)
 		rc = store_user_get(c, req_district(r), id, &u, &e);
 	store_release(c);
@@ -281,9 +277,7 @@ void h_user_password_reset(struct req *r)
 	if (rc == 0)
 		rc = store_login_clear(c, "user", u.username, &e);
 	if (rc == 0)
-		rc = req_audit(r, c, r->audit_object, NULL, &e);
-	if (rc == 0)
-		rc = store_commit(c, &e);
+		rc = req_audit_commit(r, c, r->audit_object, NULL, &e);
 	store_release(c);
 	sodium_memzero(hash, sizeof(hash));
 	if (rc < 0) {
