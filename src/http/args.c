@@ -93,7 +93,7 @@ int args_text(const json_t *obj, const char *key, unsigned flags, size_t max_cha
 	s = v ? json_string_value(v) : NULL;
 	len = s ? json_string_length(v) : 0;
 	if (s == NULL || blank(s, len)) {
-		if (required)
+		if (required || (s != NULL && (flags & ARG_NOT_BLANK)))
 			return yerr_set(e, 400, "required", key, "请填写 %s", key);
 		return 0;
 	}

@@ -27,6 +27,8 @@ struct store_conn;
 enum {
 	ARG_REQUIRED = 1 << 0,  /* absent, null, empty or blank: 400 required */
 	ARG_MULTILINE = 1 << 1, /* line breaks and tabs allowed (free text) */
+	ARG_NOT_BLANK = 1 << 2, /* optional, but a string given must not be blank (a change
+				   may leave a name alone, not blank it) */
 };
 
 /* Default and largest page of a list (?limit=). */
@@ -51,7 +53,8 @@ int args_keys(const json_t *obj, const char *const *allowed, struct yerr *e);
 
 /*
  * The string member `key` of obj, at most max_chars characters. Absent, null,
- * empty or all blanks: *out NULL, or 400 required with ARG_REQUIRED. 400 invalid_type when not a
+ * empty or all blanks: *out NULL, or 400 required with ARG_REQUIRED (with
+ * ARG_NOT_BLANK only an empty or blank string is refused). 400 invalid_type when not a
  * string, invalid_characters for invalid UTF-8, an embedded NUL or a control character (line breaks
  * and tabs are allowed with ARG_MULTILINE), too_long past max_chars. The field at fault is `key`.
  * *out points into obj.

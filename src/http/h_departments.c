@@ -106,7 +106,7 @@ void h_department_update(struct req *r)
 		return;
 	if (json_object_size(r->json) == 0)
 		return reply_error(r, 400, "empty_update", NULL, "请至少提供 name、disabled 之一");
-	if (req_text(r, "name", 0, DEPT_NAME_MAX, &name) < 0)
+	if (req_text(r, "name", ARG_NOT_BLANK, DEPT_NAME_MAX, &name) < 0)
 		return;
 	if (dis && !json_is_boolean(dis))
 		return reply_error(r, 400, "invalid_type", "disabled",

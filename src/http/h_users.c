@@ -186,7 +186,7 @@ void h_user_update(struct req *r)
 				   "请至少提供 roles、department、display_name、disabled 之一");
 	if (json_object_get(r->json, "roles") && acct_roles(r, "roles", &roles) < 0)
 		return;
-	if (req_text(r, "display_name", 0, DISPLAY_NAME_MAX, &display) < 0)
+	if (req_text(r, "display_name", ARG_NOT_BLANK, DISPLAY_NAME_MAX, &display) < 0)
 		return;
 	if (dep && !json_is_null(dep) &&
 	    req_text(r, "department", ARG_REQUIRED, DEPT_CODE_MAX, &dept) < 0)

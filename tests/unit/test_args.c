@@ -92,6 +92,9 @@ static void test_text(void **state)
 	assert_string_equal(text_code(json_string(" \t"), ARG_REQUIRED, 10, NULL), "required");
 	assert_string_equal(text_code(json_string("\n\r "), ARG_REQUIRED | ARG_MULTILINE, 10, NULL),
 			    "required");
+	assert_string_equal(text_code(json_string(" "), ARG_NOT_BLANK, 10, NULL), "required");
+	assert_string_equal(text_code(json_null(), ARG_NOT_BLANK, 10, &out), "");
+	assert_null(out);
 	/* type */
 	assert_string_equal(text_code(json_integer(3), 0, 10, NULL), "invalid_type");
 	assert_string_equal(text_code(json_true(), ARG_REQUIRED, 10, NULL), "invalid_type");
