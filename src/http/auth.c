@@ -396,6 +396,7 @@ static void fill_entry(struct req *r, struct audit_entry *e, char *roles, size_t
 		       const char *actor, const char *object, const char *outcome,
 		       const char *detail)
 {
+	memset(e, 0, sizeof(*e)); /* members it does not name (district) default */
 	roles_format(r->who.roles, roles, rolesz);
 	e->ts_ms = now_ms();
 	e->actor = actor ? actor : r->who.kind == PRINCIPAL_NONE ? "-" : r->who.name;

@@ -165,11 +165,14 @@ int store_department_update(struct store_conn *c, const char *code, const char *
 
 	if (rc < 0)
 		return rc;
+	/* Fields not given keep the row's current value in the same statement,
+	 * so a concurrent change of the other field is not undone. */
 	return store_exec(c,
-			  "UPDATE departments SET name = ?, disabled = ?, updated_at = ? "
+			  "UPDATE departments SET name = COALESCE(CAST(? AS TEXT), name), "
+			  "disabled = COALESCE(CAST(? AS INTEGER), disabled), updated_at = ? "
 			  "WHERE district = ? AND code = ?",
-			  (struct store_param[]){SP_TEXT(name ? name : cur.name),
-						 SP_INT(disabled < 0 ? cur.disabled : disabled),
+			  (struct store_param[]){name ? SP_TEXT(name) : SP_NULL,
+						 disabled < 0 ? SP_NULL : SP_INT(disabled),
 						 SP_INT(now), SP_TEXT(D), SP_TEXT(code)},
 			  5, NULL, err);
 }
@@ -249,6 +252,12 @@ int store_user_get_by_name(struct store_conn *c, const char *username, struct st
 {
 	return user_query_one(c, "SELECT " USER_COLS USER_FROM " WHERE u.username = ?",
 			      SP_TEXT(username), u, err);
+}
+
+int store_user_lock(struct store_conn *c, int64_t id, struct yerr *err)
+{
+	return store_exec(c, "SELECT id FROM users WHERE id = ? FOR UPDATE",
+			  (struct store_param[]){SP_INT(id)}, 1, NULL, err);
 }
 
 int store_user_update(struct store_conn *c, const struct store_user *u, int64_t now,
@@ -565,8 +574,9 @@ int store_token_revoke(struct store_conn *c, int64_t id, int64_t now, struct yer
 
 	if (rc < 0 || t.revoked_at)
 		return rc;
-	return store_exec(c, "UPDATE api_tokens SET revoked_at = ? WHERE id = ?",
-			  (struct store_param[]){SP_INT(now), SP_INT(id)}, 2, NULL, err);
+	return store_exec(
+	    c, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+	    (struct store_param[]){SP_INT(now), SP_INT(id)}, 2, NULL, err);
 }
 
 /* login throttling ------------------------------------------------------ */
@@ -620,4 +630,17 @@ int store_login_clear(struct store_conn *c, const char *kind, const char *subjec
 {
 	return store_exec(c, "DELETE FROM login_failures WHERE kind = ? AND subject = ?",
 			  (struct store_param[]){SP_TEXT(kind), SP_TEXT(subject)}, 2, NULL, err);
+}
+
+int store_login_prune(struct store_conn *c, int64_t now, int window_sec, int64_t *removed,
+		      struct yerr *err)
+{
+	struct store_result *r = NULL;
+	int rc =
+	    store_exec(c, "DELETE FROM login_failures WHERE window_start < ? AND locked_until < ?",
+		       (struct store_param[]){SP_INT(now - window_sec), SP_INT(now)}, 2, &r, err);
+
+	*removed = rc == 0 ? r->changes : 0;
+	store_result_free(r);
+	return rc;
 }

@@ -73,6 +73,9 @@ int store_department_update(struct store_conn *c, const char *code, const char *
 int store_entity_insert(struct store_conn *c, const char *uscc, const char *name, int64_t now,
 			int64_t *id, struct yerr *err);
 
+/* Locks user id's row until the transaction ends (PostgreSQL FOR UPDATE):
+ * call it before reading a user that is then written back whole. */
+int store_user_lock(struct store_conn *c, int64_t id, struct yerr *err);
 /* Inserts u (username, display_name, department, phone, entity_id,
  * password_hash, must_change_password, roles) and sets u->id. STORE_ECONFLICT
  * (409, username_exists, field username) when the name is taken. */
@@ -152,6 +155,11 @@ int store_login_failure(struct store_conn *c, const char *kind, const char *subj
 			int window_sec, int max, int lock_sec, int64_t *locked_until,
 			struct yerr *err);
 int store_login_clear(struct store_conn *c, const char *kind, const char *subject,
+		      struct yerr *err);
+/* Removes the counters whose window and lock are both over (they would
+ * restart at 1 anyway); *removed receives how many. Run on a schedule
+ * (http/catalog_watch.c), not per request. */
+int store_login_prune(struct store_conn *c, int64_t now, int window_sec, int64_t *removed,
 		      struct yerr *err);
 
 /* Fills a principal from a user (kind given by the caller). */

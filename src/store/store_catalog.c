@@ -134,7 +134,11 @@ int store_catalog_publish(struct store *s, const struct store_catalog_new *v,
 	sha256_hex(v->document, sha);
 	if ((rc = store_acquire(s, &c, err)) < 0)
 		return rc;
-	if ((rc = store_begin(c, err)) < 0)
+	/* The next number and the one active version depend on all the
+	 * district's versions: publishers and activators of one district take
+	 * turns (other districts do not wait). */
+	if ((rc = store_begin(c, err)) < 0 ||
+	    (rc = store_lock_key(c, "catalog_versions", v->district, err)) < 0)
 		goto out;
 	rc = store_query_int(c, "SELECT count(*) FROM catalog_versions WHERE district = ?",
 			     (struct store_param[]){SP_TEXT(v->district)}, 1, 0, &n, err);
@@ -238,7 +242,8 @@ int store_catalog_activate(struct store *s, const char *district, long version,
 		*previous_out = 0;
 	if ((rc = store_acquire(s, &c, err)) < 0)
 		return rc;
-	if ((rc = store_begin(c, err)) < 0)
+	if ((rc = store_begin(c, err)) < 0 ||
+	    (rc = store_lock_key(c, "catalog_versions", district, err)) < 0)
 		goto out;
 	rc = store_query_int(
 	    c, "SELECT count(*) FROM catalog_versions WHERE district = ? AND version = ?",
@@ -268,6 +273,25 @@ int store_catalog_activate(struct store *s, const char *district, long version,
 		*previous_out = previous;
 out:
 	store_release(c);
+	return rc;
+}
+
+int store_catalog_active_version(struct store *s, const char *district, long *version,
+				 struct yerr *err)
+{
+	struct store_conn *c;
+	int64_t v = 0;
+	int rc;
+
+	*version = 0;
+	if ((rc = store_acquire(s, &c, err)) < 0)
+		return rc;
+	rc = store_query_int(c,
+			     "SELECT version FROM catalog_versions WHERE district = ? AND "
+			     "status = 'active'",
+			     (struct store_param[]){SP_TEXT(district)}, 1, 0, &v, err);
+	store_release(c);
+	*version = (long)v;
 	return rc;
 }
 

@@ -80,6 +80,11 @@ int store_catalog_activate(struct store *s, const char *district, long version,
 			   const struct store_catalog_hook *hook, long *previous_out,
 			   struct yerr *err);
 
+/* The number of district's active version, 0 when none: one indexed read,
+ * cheap enough to poll (other nodes notice an activation this way). */
+int store_catalog_active_version(struct store *s, const char *district, long *version,
+				 struct yerr *err);
+
 /*
  * store_catalog_versions lists versions newest first, limit/offset paged:
  * *items receives [{version,status,created_at,created_by,note,sha256,
