@@ -417,7 +417,10 @@ int req_audit(struct req *r, struct store_conn *c, const char *object, const cha
 	char roles[160];
 	int rc;
 
-	if (object)
+	/* Handlers often pass r->audit_object itself: copying a string onto
+	 * itself is undefined (glibc left it empty, so every user and
+	 * department update was audited without its object). */
+	if (object && object != r->audit_object)
 		snprintf(r->audit_object, sizeof(r->audit_object), "%s", object);
 	fill_entry(r, &e, roles, sizeof(roles), NULL, object, "ok", detail);
 	rc = store_audit_append(c, &e, NULL, err);
