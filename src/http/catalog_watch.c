@@ -13,10 +13,11 @@
  * catalog in memory stays as it was.
  *
  * The same thread removes login-failure counters whose window and lock are
- * over every CATALOG_WATCH_PRUNE_SEC, so the table does not grow with every
- * address that ever mistyped a password, without a DELETE on each request.
- * Several nodes pruning at once delete disjoint or already-deleted rows:
- * harmless.
+ * over, and sessions past their limits, every CATALOG_WATCH_PRUNE_SEC, so the
+ * tables do not grow with every address that ever mistyped a password or
+ * every session never logged out of, without a DELETE on each request (a
+ * login used to scan and lock every expired session). Several nodes pruning
+ * at once delete disjoint or already-deleted rows: harmless.
  */
 #include "http/catalog_watch.h"
 
@@ -69,7 +70,7 @@ static void watch_catalog(struct catalog_watch *w)
 			active);
 }
 
-static void prune_login_failures(struct catalog_watch *w)
+static void prune(struct catalog_watch *w)
 {
 	const struct auth_config *cfg = auth_config(w->app);
 	struct store_conn *c;
@@ -80,6 +81,8 @@ static void prune_login_failures(struct catalog_watch *w)
 		return;
 	if (store_login_prune(c, (int64_t)time(NULL), cfg->window_sec, &removed, &e) < 0)
 		fprintf(stderr, "yiye: login counter pruning: %s\n", e.message);
+	if (store_sessions_prune(c, (int64_t)time(NULL), cfg->idle_sec, &removed, &e) < 0)
+		fprintf(stderr, "yiye: session pruning: %s\n", e.message);
 	store_release(c);
 }
 
@@ -93,7 +96,7 @@ static void *watch_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 		watch_catalog(w);
 		if (time(NULL) >= w->next_prune) {
-			prune_login_failures(w);
+			prune(w);
 			w->next_prune = time(NULL) + CATALOG_WATCH_PRUNE_SEC;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &until);

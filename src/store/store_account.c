@@ -464,14 +464,26 @@ int store_session_delete(struct store_conn *c, const char *token_hash, struct ye
 int store_sessions_revoke_user(struct store_conn *c, int64_t user_id, const char *keep_hash,
 			       int64_t now, struct yerr *err)
 {
-	int rc =
-	    store_exec(c, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
-		       (struct store_param[]){SP_INT(user_id), SP_TEXT(keep_hash ? keep_hash : "")},
-		       2, NULL, err);
+	/* Expired sessions of everyone are removed by store_sessions_prune on a
+	 * schedule: deleting them here made every login scan the table and lock
+	 * other users' rows. */
+	(void)now;
+	return store_exec(
+	    c, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+	    (struct store_param[]){SP_INT(user_id), SP_TEXT(keep_hash ? keep_hash : "")}, 2, NULL,
+	    err);
+}
 
-	if (rc == 0)
-		rc = store_exec(c, "DELETE FROM sessions WHERE expires_at < ?",
-				(struct store_param[]){SP_INT(now)}, 1, NULL, err);
+int store_sessions_prune(struct store_conn *c, int64_t now, int idle_sec, int64_t *removed,
+			 struct yerr *err)
+{
+	struct store_result *r = NULL;
+	int rc =
+	    store_exec(c, "DELETE FROM sessions WHERE expires_at <= ? OR last_seen <= ?",
+		       (struct store_param[]){SP_INT(now), SP_INT(now - idle_sec)}, 2, &r, err);
+
+	*removed = rc == 0 ? r->changes : 0;
+	store_result_free(r);
 	return rc;
 }
 

@@ -118,10 +118,15 @@ int store_session_get(struct store_conn *c, const char *token_hash, struct store
 int store_session_touch(struct store_conn *c, const char *token_hash, int64_t now,
 			struct yerr *err);
 int store_session_delete(struct store_conn *c, const char *token_hash, struct yerr *err);
-/* Deletes every session of user_id except keep_hash (NULL: all); also drops
- * sessions past their absolute expiry, of anyone. */
+/* Deletes every session of user_id except keep_hash (NULL: all). `now` is
+ * unused: expired sessions of everyone go by store_sessions_prune. */
 int store_sessions_revoke_user(struct store_conn *c, int64_t user_id, const char *keep_hash,
 			       int64_t now, struct yerr *err);
+/* Removes sessions past their absolute or idle limit (lookups refuse them
+ * anyway); *removed receives how many. Run on a schedule
+ * (http/catalog_watch.c), not per request. */
+int store_sessions_prune(struct store_conn *c, int64_t now, int idle_sec, int64_t *removed,
+			 struct yerr *err);
 
 /* API tokens ---------------------------------------------------------------- */
 

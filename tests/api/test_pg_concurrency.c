@@ -16,13 +16,16 @@
  * Both backends (SQLite: two processes on one file):
  *   - a catalog version activated on one node is served by the other
  *     without a restart (its catalog watch notices within seconds; the test
- *     polls for it with a generous bound, it does not time it).
+ *     polls for it with a generous bound, it does not time it);
+ *   - login-failure counters whose window is over are pruned by the watch
+ *     (once at start, then every few minutes), current ones stay.
  *
  * No assertion is on a duration: "does not delay" is shown by the write
  * succeeding while the other transaction is still open, which a write that
  * waited for it could not do (it would answer 503 after lock_timeout).
  */
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -386,6 +389,67 @@ static void test_activation_reaches_other_node(void **st)
 	assert_int_equal(served_version(&node[1]), v);
 }
 
+/* One statement on the nodes' database, whichever backend; returns the
+ * first column of the first row (0 when none). */
+static long db_long(const char *q)
+{
+	long v = 0;
+
+	if (is_pg()) {
+		PGconn *db = PQconnectdb(node[0].db_url);
+		PGresult *r;
+
+		assert_int_equal(PQstatus(db), CONNECTION_OK);
+		r = PQexec(db, q);
+		assert_true(PQresultStatus(r) == PGRES_TUPLES_OK ||
+			    PQresultStatus(r) == PGRES_COMMAND_OK);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
+			v = atol(PQgetvalue(r, 0, 0));
+		PQclear(r);
+		PQfinish(db);
+	} else {
+		char path[400];
+		sqlite3 *db;
+		sqlite3_stmt *st;
+
+		snprintf(path, sizeof(path), "%s/yiye.db", node[0].dir);
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		sqlite3_busy_timeout(db, 10000);
+		assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = (long)sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	return v;
+}
+
+static void test_login_failures_pruned(void **st)
+{
+	char q[256];
+	time_t deadline;
+
+	(void)st;
+	snprintf(q, sizeof(q),
+		 "INSERT INTO login_failures (kind, subject, failures, window_start, "
+		 "locked_until) VALUES ('addr', '192.0.2.1', 3, 1000, 0), "
+		 "('addr', '192.0.2.2', 2, %lld, 0)",
+		 (long long)time(NULL));
+	db_long(q);
+	assert_int_equal(
+	    db_long("SELECT count(*) FROM login_failures WHERE subject LIKE '192.0.2.%'"), 2);
+	server_stop(&node[1], 1);
+	assert_int_equal(server_restart(&node[1], NULL), 0);
+	deadline = time(NULL) + 60;
+	while (db_long("SELECT count(*) FROM login_failures WHERE subject = '192.0.2.1'") != 0 &&
+	       time(NULL) < deadline)
+		usleep(200 * 1000);
+	assert_int_equal(db_long("SELECT count(*) FROM login_failures WHERE subject = '192.0.2.1'"),
+			 0);
+	assert_int_equal(db_long("SELECT count(*) FROM login_failures WHERE subject = '192.0.2.2'"),
+			 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +457,7 @@ int main(void)
 	    cmocka_unit_test(test_held_district_does_not_delay_another),
 	    cmocka_unit_test(test_two_nodes_write_for_a_while),
 	    cmocka_unit_test(test_activation_reaches_other_node),
+	    cmocka_unit_test(test_login_failures_pruned),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
