@@ -53,10 +53,16 @@ static long memory_version(struct app *app)
 
 static void watch_catalog(struct catalog_watch *w)
 {
+	struct store_conn *c;
 	struct yerr e = {0};
-	long active;
+	long active = 0;
+	int rc;
 
-	if (store_catalog_active_version(w->app->store, STORE_DEFAULT_DISTRICT, &active, &e) < 0) {
+	if ((rc = store_acquire(w->app->store, &c, &e)) == 0) {
+		rc = store_catalog_active_version(c, STORE_DEFAULT_DISTRICT, &active, &e);
+		store_release(c);
+	}
+	if (rc < 0) {
 		fprintf(stderr, "yiye: catalog watch: %s\n", e.message);
 		return;
 	}
