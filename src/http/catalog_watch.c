@@ -12,6 +12,10 @@
  * away, a corrupt document) is logged and tried again at the next tick; the
  * catalog in memory stays as it was.
  *
+ * The working-day calendar is watched the same way (a fingerprint of the
+ * district's imported years), so a year imported through one node moves the
+ * deadlines every node computes.
+ *
  * The same thread removes login-failure counters whose window and lock are
  * over, and sessions past their limits, every CATALOG_WATCH_PRUNE_SEC, so the
  * tables do not grow with every address that ever mistyped a password or
@@ -30,6 +34,7 @@
 #include "app.h"
 #include "http/auth.h"
 #include "store/store_account.h"
+#include "store/store_calendar.h"
 #include "store/store_catalog.h"
 
 struct catalog_watch {
@@ -39,6 +44,7 @@ struct catalog_watch {
 	pthread_cond_t cv; /* signalled by catalog_watch_stop */
 	int stopping;
 	time_t next_prune;
+	int64_t calendar_stamp; /* -1: not read yet */
 };
 
 static long memory_version(struct app *app)
@@ -76,6 +82,34 @@ static void watch_catalog(struct catalog_watch *w)
 			active);
 }
 
+/* The working-day calendar the same way: a year imported through another
+ * node (or `yiye calendar import`) is loaded here too, so every node
+ * computes the same deadlines. The first tick after start reloads once (the
+ * calendar loaded at start may predate the first stamp read). */
+static void watch_calendar(struct catalog_watch *w)
+{
+	struct store_conn *c;
+	struct yerr e = {0};
+	int64_t stamp = 0;
+	int rc;
+
+	if ((rc = store_acquire(w->app->store, &c, &e)) == 0) {
+		rc = store_calendar_stamp(c, STORE_DEFAULT_DISTRICT, &stamp, &e);
+		store_release(c);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "yiye: calendar watch: %s\n", e.message);
+		return;
+	}
+	if (stamp == w->calendar_stamp)
+		return;
+	if (app_calendar_reload(w->app, &e) < 0) {
+		fprintf(stderr, "yiye: calendar watch: not reloaded: %s\n", e.message);
+		return;
+	}
+	w->calendar_stamp = stamp;
+}
+
 static void prune(struct catalog_watch *w)
 {
 	const struct auth_config *cfg = auth_config(w->app);
@@ -101,6 +135,7 @@ static void *watch_main(void *arg)
 	while (!w->stopping) {
 		pthread_mutex_unlock(&w->mu);
 		watch_catalog(w);
+		watch_calendar(w);
 		if (time(NULL) >= w->next_prune) {
 			prune(w);
 			w->next_prune = time(NULL) + CATALOG_WATCH_PRUNE_SEC;
@@ -129,6 +164,7 @@ struct catalog_watch *catalog_watch_start(struct app *app)
 		abort();
 	w->app = app;
 	w->next_prune = time(NULL); /* once at start, then on the schedule */
+	w->calendar_stamp = -1;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

@@ -17,6 +17,7 @@
  *   - a catalog version activated on one node is served by the other
  *     without a restart (its catalog watch notices within seconds; the test
  *     polls for it with a generous bound, it does not time it);
+ *   - the same for a calendar year imported through one node;
  *   - login-failure counters whose window is over are pruned by the watch
  *     (once at start, then every few minutes), current ones stay.
  *
@@ -389,6 +390,48 @@ static void test_activation_reaches_other_node(void **st)
 	assert_int_equal(served_version(&node[1]), v);
 }
 
+static int lists_year(struct server *s, int year)
+{
+	struct resp r;
+	json_t *it;
+	size_t i;
+	int found = 0;
+
+	assert_int_equal(http_req(s, "GET", "/api/v1/calendar/years", NULL, NULL, 0, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	json_array_foreach (json_object_get(r.json, "items"), i, it)
+		found |= json_integer_value(json_object_get(it, "year")) == year;
+	resp_free(&r);
+	return found;
+}
+
+/* A calendar year imported through node 0 is known to node 1 without a
+ * restart (the same watch), so both compute the same deadlines. */
+static void test_calendar_import_reaches_other_node(void **st)
+{
+	static const char body[] = "{\"year\":2031,\"source\":\"双节点测试\",\"holidays\":"
+				   "[{\"date\":\"2031-01-01\",\"name\":\"元旦\"}],"
+				   "\"workdays\":[]}";
+	struct resp r;
+	time_t deadline;
+
+	(void)st;
+	as(&node[0], "admin");
+	assert_false(lists_year(&node[1], 2031));
+	assert_int_equal(http_req(&node[0], "POST", "/api/v1/calendar/years", NULL, body,
+				  strlen(body), NULL, &r),
+			 0);
+	if (r.status != 201)
+		fprintf(stderr, "%s\n", r.body);
+	assert_int_equal(r.status, 201);
+	resp_free(&r);
+	assert_true(lists_year(&node[0], 2031));
+	deadline = time(NULL) + 60;
+	while (!lists_year(&node[1], 2031) && time(NULL) < deadline)
+		usleep(200 * 1000);
+	assert_true(lists_year(&node[1], 2031));
+}
+
 /* One statement on the nodes' database, whichever backend; returns the
  * first column of the first row (0 when none). */
 static long db_long(const char *q)
@@ -457,6 +500,7 @@ int main(void)
 	    cmocka_unit_test(test_held_district_does_not_delay_another),
 	    cmocka_unit_test(test_two_nodes_write_for_a_while),
 	    cmocka_unit_test(test_activation_reaches_other_node),
+	    cmocka_unit_test(test_calendar_import_reaches_other_node),
 	    cmocka_unit_test(test_login_failures_pruned),
 	};
 
