@@ -552,6 +552,14 @@ static void test_supplement_clock(void **state)
 	}
 	resp_free(&r);
 	assert_false(has_task("applicant", "supplement", id, NULL, 0));
+	/* the window's new acceptance task: due five working days after the
+	 * resubmission, three left, so on time */
+	{
+		char due[16] = "";
+
+		assert_true(has_task("clerk", "acceptance", id, due, sizeof(due)));
+		assert_string_equal(due, "2026-03-12");
+	}
 
 	/* acceptance: one review task per department, in its reviewers' inbox */
 	as("clerk");
@@ -563,6 +571,9 @@ static void test_supplement_clock(void **state)
 	as("reviewer");
 	get_app(id, &r);
 	assert_int_equal(r.status, 200);
+	assert_string_equal(str(app_of(&r), "department_view"), "scjgj");
+	assert_true(
+	    json_array_size(json_object_get(json_object_get(app_of(&r), "notice"), "fields")) > 0);
 	resp_free(&r);
 	as("reviewer2");
 	get_app(id, &r);
