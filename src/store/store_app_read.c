@@ -213,7 +213,7 @@ int store_app_prefill_sources(struct store_conn *c, const char *district, int64_
 	rc = store_exec(
 	    c,
 	    "SELECT form FROM applications WHERE district = ? AND applicant_id = ? "
-	    "AND id <> ? AND form <> '{}' ORDER BY id DESC LIMIT 1",
+	    "AND id <> ? AND form <> '{}' ORDER BY updated_at DESC, id DESC LIMIT 1",
 	    (struct store_param[]){SP_TEXT(district), SP_INT(applicant_id), SP_INT(exclude_id)}, 3,
 	    &res, err);
 	if (rc < 0)

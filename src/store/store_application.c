@@ -596,8 +596,14 @@ int store_app_transition(struct store_conn *c, const char *district, struct stor
 
 	/* A new review round after a return: the departments start over (the
 	 * workflow has reset them) and the round counts up. */
-	if (fx->from == APP_RETURNED && fx->to == APP_SUBMITTED)
+	if (fx->from == APP_RETURNED && fx->to == APP_SUBMITTED) {
 		a->review_round++;
+		for (size_t i = 0; i < WF_MAX_DEPTS; i++) {
+			free(a->dinfo[i].reason);
+			free(a->dinfo[i].legal_basis);
+			memset(&a->dinfo[i], 0, sizeof(a->dinfo[i]));
+		}
+	}
 	if (clock_apply(a, fx->clock, cal, today, now, err) != 0)
 		return -1;
 	if ((rc = store_app_update(c, district, a, expected_version, now, err)) < 0)
