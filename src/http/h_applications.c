@@ -65,8 +65,13 @@ static int resolve_applicant(struct req *r, struct store_conn *c, int64_t *appli
 			    "统一社会信用代码 %s 没有对应的申请人账号", uscc);
 		return -1;
 	}
-	if (!username && store_user_get(c, req_district(r), u.id, &u, &e) < 0)
-		return reply_yerr(r, &e), -1;
+	/* by id in this district: an account of another district is unknown here */
+	if (store_user_get(c, req_district(r), u.id, &u, &e) < 0) {
+		if (e.status != 404)
+			return reply_yerr(r, &e), -1;
+		reply_error(r, 400, "unknown_applicant", "applicant", "申请人账号不存在");
+		return -1;
+	}
 	if (!(u.roles & ROLE_BIT(ROLE_APPLICANT)) || u.disabled) {
 		reply_error(r, 400, "unknown_applicant", "applicant",
 			    "账号 %s 不是可用的申请人账号", u.username);
