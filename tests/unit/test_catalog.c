@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cli/cmd_catalog.h"
+#include "io/catalog_dir.h"
 #include "core/catalog.h"
 #include "core/catalog_check.h"
 #include "core/catalog_diff.h"
