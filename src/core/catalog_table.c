@@ -51,86 +51,94 @@ static void check_keys(struct bctx *b, json_t *obj, const char *base, const stru
 	}
 }
 
-/* get_str returns obj[key] as a string; NULL (and a problem if required or mistyped) otherwise. */
-static const char *get_str(struct bctx *b, json_t *obj, const char *base, const char *key,
-			   bool required)
+/* has_type: whether v is what a spec of type t reads. */
+static bool has_type(const json_t *v, enum cf_type t)
+{
+	switch (t) {
+	case CF_STR:
+		return json_is_string(v);
+	case CF_LONG:
+		return json_is_integer(v);
+	case CF_BOOL:
+		return json_is_boolean(v);
+	case CF_NUMBER:
+		return json_is_number(v);
+	default: /* CF_STRS, CF_LIST */
+		return json_is_array(v);
+	}
+}
+
+/* type_text completes "\"key\" 必须是…" for a spec of type t. */
+static const char *type_text(enum cf_type t)
+{
+	switch (t) {
+	case CF_STR:
+		return "字符串";
+	case CF_LONG:
+		return "整数";
+	case CF_BOOL:
+		return " true 或 false";
+	case CF_NUMBER:
+		return "数字";
+	case CF_STRS:
+		return "字符串数组";
+	default:
+		return "数组";
+	}
+}
+
+/*
+ * member returns obj[key] when it is there with the JSON type a spec of type t
+ * reads, and writes its JSON path to path. Otherwise it returns NULL, reporting
+ * a missing value when required and a value of another type always. A null
+ * string counts as missing.
+ */
+static json_t *member(struct bctx *b, json_t *obj, const char *base, const char *key,
+		      enum cf_type t, bool required, char path[static 256])
 {
 	json_t *v = json_object_get(obj, key);
-	char path[256];
 
-	cf_path(path, sizeof(path), base, key);
-	if (v == NULL || json_is_null(v)) {
+	cf_path(path, 256, base, key);
+	if (v == NULL || (t == CF_STR && json_is_null(v))) {
 		if (required)
 			PROBLEM(b, true, path, "缺少必填项 \"%s\"", key);
 		return NULL;
 	}
-	if (!json_is_string(v)) {
-		PROBLEM(b, true, path, "\"%s\" 必须是字符串", key);
+	if (!has_type(v, t)) {
+		PROBLEM(b, true, path, "\"%s\" 必须是%s", key, type_text(t));
 		return NULL;
 	}
-	if (required && json_string_length(v) == 0) {
+	return v;
+}
+
+/* get_str returns obj[key] as a string (non-empty when required), or NULL. */
+static const char *get_str(struct bctx *b, json_t *obj, const char *base, const char *key,
+			   bool required)
+{
+	char path[256];
+	json_t *v = member(b, obj, base, key, CF_STR, required, path);
+
+	if (v != NULL && required && json_string_length(v) == 0) {
 		PROBLEM(b, true, path, "\"%s\" 不能为空", key);
 		return NULL;
 	}
-	return json_string_value(v);
+	return v ? json_string_value(v) : NULL;
 }
 
 /* get_long returns obj[key] as an integer in [min, 1000000000], or 0. */
 static long get_long(struct bctx *b, json_t *obj, const char *base, const char *key, bool required,
 		     long min)
 {
-	json_t *v = json_object_get(obj, key);
 	char path[256];
+	json_t *v = member(b, obj, base, key, CF_LONG, required, path);
 
-	cf_path(path, sizeof(path), base, key);
-	if (v == NULL) {
-		if (required)
-			PROBLEM(b, true, path, "缺少必填项 \"%s\"", key);
+	if (v == NULL)
 		return 0;
-	}
-	if (!json_is_integer(v)) {
-		PROBLEM(b, true, path, "\"%s\" 必须是整数", key);
-		return 0;
-	}
 	if (json_integer_value(v) < min || json_integer_value(v) > LONG_MAX_VALUE) {
 		PROBLEM(b, true, path, "\"%s\" 超出范围（%ld 至 1000000000）", key, min);
 		return 0;
 	}
 	return (long)json_integer_value(v);
-}
-
-static bool get_bool(struct bctx *b, json_t *obj, const char *base, const char *key, bool required)
-{
-	json_t *v = json_object_get(obj, key);
-	char path[256];
-
-	cf_path(path, sizeof(path), base, key);
-	if (v == NULL) {
-		if (required)
-			PROBLEM(b, true, path, "缺少必填项 \"%s\"", key);
-		return false;
-	}
-	if (!json_is_boolean(v)) {
-		PROBLEM(b, true, path, "\"%s\" 必须是 true 或 false", key);
-		return false;
-	}
-	return json_is_true(v);
-}
-
-static bool get_number(struct bctx *b, json_t *obj, const char *base, const char *key, double *out)
-{
-	json_t *v = json_object_get(obj, key);
-	char path[256];
-
-	if (v == NULL)
-		return false;
-	cf_path(path, sizeof(path), base, key);
-	if (!json_is_number(v)) {
-		PROBLEM(b, true, path, "\"%s\" 必须是数字", key);
-		return false;
-	}
-	*out = json_number_value(v);
-	return true;
 }
 
 /*
@@ -140,22 +148,14 @@ static bool get_number(struct bctx *b, json_t *obj, const char *base, const char
 static const char **get_strs(struct bctx *b, json_t *obj, const char *base, const char *key,
 			     bool required, size_t *n)
 {
-	json_t *v = json_object_get(obj, key), *e;
-	const char **arr;
 	char path[256];
+	json_t *v = member(b, obj, base, key, CF_STRS, required, path), *e;
+	const char **arr;
 	size_t i, k;
 
 	*n = 0;
-	cf_path(path, sizeof(path), base, key);
-	if (v == NULL) {
-		if (required)
-			PROBLEM(b, true, path, "缺少必填项 \"%s\"", key);
+	if (v == NULL)
 		return NULL;
-	}
-	if (!json_is_array(v)) {
-		PROBLEM(b, true, path, "\"%s\" 必须是字符串数组", key);
-		return NULL;
-	}
 	arr = cf_calloc(b, json_array_size(v), sizeof(*arr));
 	if (arr == NULL)
 		return NULL;
@@ -201,19 +201,12 @@ static bool read_object(struct bctx *b, json_t *obj, const char *base, const str
 static bool read_list(struct bctx *b, json_t *obj, const char *base, const struct cf_spec *s,
 		      char *ent)
 {
-	json_t *v = json_object_get(obj, s->key);
+	bool required = (s->flags & CF_REQUIRED) != 0;
 	char path[256];
+	json_t *v = member(b, obj, base, s->key, CF_LIST, required, path);
 
-	cf_path(path, sizeof(path), base, s->key);
-	if (v == NULL) {
-		if (s->flags & CF_REQUIRED)
-			PROBLEM(b, true, path, "缺少必填项 \"%s\"", s->key);
-		return !(s->flags & CF_REQUIRED);
-	}
-	if (!json_is_array(v)) {
-		PROBLEM(b, true, path, "\"%s\" 必须是数组", s->key);
-		return false;
-	}
+	if (v == NULL)
+		return json_object_get(obj, s->key) == NULL && !required;
 	cf_list(b, v, base, s->key, s->sub, (void **)(ent + s->off), (size_t *)(ent + s->aux));
 	return true;
 }
@@ -253,8 +246,10 @@ bool cf_read(struct bctx *b, json_t *obj, const char *base, const struct cf_tabl
 		const struct cf_spec *s = &t->specs[i];
 		bool req = (s->flags & CF_REQUIRED) != 0, ok = true;
 		const char **strs;
+		char path[256];
 		double number;
 		size_t count;
+		json_t *v;
 
 		switch (s->type) {
 		case CF_KNOWN:
@@ -267,12 +262,16 @@ bool cf_read(struct bctx *b, json_t *obj, const char *base, const struct cf_tabl
 			*(long *)(ent + s->off) = get_long(b, obj, base, s->key, req, s->min);
 			break;
 		case CF_BOOL:
-			*(bool *)(ent + s->off) = get_bool(b, obj, base, s->key, req);
+			v = member(b, obj, base, s->key, CF_BOOL, req, path);
+			*(bool *)(ent + s->off) = v != NULL && json_is_true(v);
 			break;
 		case CF_NUMBER:
-			*(bool *)(ent + s->aux) = get_number(b, obj, base, s->key, &number);
-			if (*(bool *)(ent + s->aux))
+			v = member(b, obj, base, s->key, CF_NUMBER, false, path);
+			*(bool *)(ent + s->aux) = v != NULL;
+			if (v != NULL) {
+				number = json_number_value(v);
 				memcpy(ent + s->off, &number, sizeof(number));
+			}
 			break;
 		case CF_STRS:
 			strs = get_strs(b, obj, base, s->key, req, &count);
