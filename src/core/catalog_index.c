@@ -33,24 +33,30 @@ static int cmp_key(const void *key, const void *e)
 	return strcmp((const char *)key, id_of(*(void *const *)e));
 }
 
-/* One indexed kind: where its array, count, index and locations are in struct catalog. */
+/* One indexed kind: where its array, count, index, file root and locations are in struct catalog.
+ */
 struct index_kind {
-	size_t arr, n, idx, size, where;
+	size_t arr, n, idx, root, size, where;
 	const char *what;
 };
 
-#define KIND(arr, n, T, what)                                                                  \
-	{                                                                                      \
-		offsetof(struct catalog, arr), offsetof(struct catalog, n),                    \
-		    offsetof(struct catalog, idx_##arr), sizeof(T), offsetof(T, where), (what) \
-	}
+/* clang-format off */
+#define KIND(arr, n, T, root, what) \
+	{offsetof(struct catalog, arr), offsetof(struct catalog, n), \
+	 offsetof(struct catalog, idx_##arr), (root), sizeof(T), offsetof(T, where), (what)}
+/* clang-format on */
 
+enum { K_DEP, K_MAT, K_FLD, K_PER, K_IND };
 static const struct index_kind kinds[] = {
-    KIND(departments, ndepartments, struct catalog_department, "部门"),
-    KIND(materials, nmaterials, struct catalog_material, "材料"),
-    KIND(fields, nfields, struct catalog_field, "字段"),
-    KIND(permits, npermits, struct catalog_permit, "许可事项"),
-    KIND(industries, nindustries, struct catalog_industry, "行业"),
+    [K_DEP] = KIND(departments, ndepartments, struct catalog_department,
+		   offsetof(struct catalog, root_departments), "部门"),
+    [K_MAT] = KIND(materials, nmaterials, struct catalog_material,
+		   offsetof(struct catalog, root_materials), "材料"),
+    [K_FLD] =
+	KIND(fields, nfields, struct catalog_field, offsetof(struct catalog, root_fields), "字段"),
+    [K_PER] = KIND(permits, npermits, struct catalog_permit, offsetof(struct catalog, root_permits),
+		   "许可事项"),
+    [K_IND] = KIND(industries, nindustries, struct catalog_industry, CF_NONE, "行业"),
 };
 
 /*
@@ -156,60 +162,53 @@ const struct catalog_question *catalog_question_find(const struct catalog_indust
 
 /* ------------------------------------------------------------- references */
 
-/* A reference into a file that is missing or unparsable is not reported again for every use. */
-static bool has_dep(const struct catalog *c, const char *id)
+/*
+ * ref_exists: whether id names an entity of kind k. A reference into a file
+ * that is missing or unparsable is not reported again for every use.
+ */
+static bool ref_exists(const struct catalog *c, const struct index_kind *k, const char *id)
 {
-	return c->root_departments == NULL || catalog_department_find(c, id) != NULL;
-}
-static bool has_mat(const struct catalog *c, const char *id)
-{
-	return c->root_materials == NULL || catalog_material_find(c, id) != NULL;
-}
-static bool has_fld(const struct catalog *c, const char *id)
-{
-	return c->root_fields == NULL || catalog_field_find(c, id) != NULL;
-}
-static bool has_per(const struct catalog *c, const char *id)
-{
-	return c->root_permits == NULL || catalog_permit_find(c, id) != NULL;
+	const char *cat = (const char *)c;
+
+	return *(json_t *const *)(cat + k->root) == NULL ||
+	       index_find(*(void *const *const *)(cat + k->idx), *(const size_t *)(cat + k->n),
+			  id) != NULL;
 }
 
 /* One list of ids in an entity that must name existing entities of another kind. */
 struct ref_spec {
 	const char *key;
-	size_t arr, n; /* const char ** and its count in the entity struct */
-	bool (*exists)(const struct catalog *, const char *);
-	const char *what;
+	size_t arr, n;                 /* const char ** and its count in the entity struct */
+	const struct index_kind *kind; /* what they name */
 };
 
-#define REF(T, k, m, nm, fn, what)                                 \
-	{                                                          \
-		(k), offsetof(T, m), offsetof(T, nm), (fn), (what) \
-	}
+/* clang-format off */
+#define REF(T, k, m, nm, kind) {(k), offsetof(T, m), offsetof(T, nm), &kinds[kind]}
+/* clang-format on */
 
 static const struct ref_spec permit_refs[] = {
-    REF(struct catalog_permit, "materials", materials, nmaterials, has_mat, "材料"),
-    REF(struct catalog_permit, "fields", fields, nfields, has_fld, "字段"),
+    REF(struct catalog_permit, "materials", materials, nmaterials, K_MAT),
+    REF(struct catalog_permit, "fields", fields, nfields, K_FLD),
 };
 static const struct ref_spec industry_refs[] = {
-    REF(struct catalog_industry, "cooperating", cooperating, ncooperating, has_dep, "部门"),
-    REF(struct catalog_industry, "permits", permits, npermits, has_per, "许可事项"),
-    REF(struct catalog_industry, "base_permits", base_permits, nbase_permits, has_per, "许可事项"),
-    REF(struct catalog_industry, "materials", materials, nmaterials, has_mat, "材料"),
-    REF(struct catalog_industry, "fields", fields, nfields, has_fld, "字段"),
+    REF(struct catalog_industry, "cooperating", cooperating, ncooperating, K_DEP),
+    REF(struct catalog_industry, "permits", permits, npermits, K_PER),
+    REF(struct catalog_industry, "base_permits", base_permits, nbase_permits, K_PER),
+    REF(struct catalog_industry, "materials", materials, nmaterials, K_MAT),
+    REF(struct catalog_industry, "fields", fields, nfields, K_FLD),
 };
 static const struct ref_spec rule_refs[] = {
-    REF(struct catalog_rule, "permits", permits, npermits, has_per, "许可事项"),
-    REF(struct catalog_rule, "materials", materials, nmaterials, has_mat, "材料"),
-    REF(struct catalog_rule, "fields", fields, nfields, has_fld, "字段"),
+    REF(struct catalog_rule, "permits", permits, npermits, K_PER),
+    REF(struct catalog_rule, "materials", materials, nmaterials, K_MAT),
+    REF(struct catalog_rule, "fields", fields, nfields, K_FLD),
 };
 
 /* ref_one reports id (at base.key) when it names no entity. */
 static void ref_one(struct bctx *b, const char *file, const char *path, const char *id,
-		    bool (*exists)(const struct catalog *, const char *), const char *what)
+		    const struct index_kind *k)
 {
-	if (id != NULL && !exists(b->cat, id) &&
-	    catalog_problem_add(b->probs, true, file, path, "未知的%s \"%s\"", what, id))
+	if (id != NULL && !ref_exists(b->cat, k, id) &&
+	    catalog_problem_add(b->probs, true, file, path, "未知的%s \"%s\"", k->what, id))
 		b->oom = 1;
 }
 
@@ -226,7 +225,7 @@ static void ref_lists(struct bctx *b, const char *file, const char *base, const 
 		for (i = 0; i < n; i++) {
 			char path[256];
 			cf_path_index(path, sizeof(path), base, refs[r].key, i);
-			ref_one(b, file, path, ids[i], refs[r].exists, refs[r].what);
+			ref_one(b, file, path, ids[i], refs[r].kind);
 		}
 	}
 }
@@ -258,14 +257,14 @@ void catalog_refs_check(struct bctx *b)
 		struct catalog_permit *p = &cat->permits[i];
 		char path[256];
 		cf_path(path, sizeof(path), p->where.path, "department");
-		ref_one(b, p->where.file, path, p->department, has_dep, "部门");
+		ref_one(b, p->where.file, path, p->department, &kinds[K_DEP]);
 		ref_lists(b, p->where.file, p->where.path, p, permit_refs, NREFS(permit_refs));
 	}
 	for (i = 0; i < cat->nindustries; i++) {
 		struct catalog_industry *ind = &cat->industries[i];
 		struct qref_ctx qc = {b, ind};
 		const char *f = ind->where.file;
-		ref_one(b, f, "lead", ind->lead, has_dep, "部门");
+		ref_one(b, f, "lead", ind->lead, &kinds[K_DEP]);
 		ref_lists(b, f, "", ind, industry_refs, NREFS(industry_refs));
 		for (j = 0; j < ind->nquestions; j++)
 			cond_visit(ind->questions[j].ask_if, qref_check, &qc);
