@@ -172,7 +172,7 @@ static void test_parse_fixture(void **state)
 	assert_non_null(ind->questions[1].ask_if);
 	assert_int_equal(ind->nrules, 3);
 	assert_int_equal(ind->ntests, 2);
-	assert_string_equal(ind->provenance_status, "fixture");
+	assert_string_equal(ind->provenance_status, "modelled");
 	assert_int_equal(catalog_question_index(ind, "q_area"), 3);
 	assert_null(catalog_question_find(ind, "q_nope"));
 	catalog_free(cat);
