@@ -42,7 +42,8 @@ int catalog_check_model(const struct catalog *cat, struct catalog_problems *out)
  */
 int catalog_check_data(const struct catalog *cat, struct catalog_problems *out);
 
-/* catalog_status_offered: the guide offers industries in force or piloting only. */
+/* catalog_status_offered: the guide offers industries in force or piloting only
+ * (and those of a version stored before statuses existed: status NULL). */
 bool catalog_status_offered(const char *status);
 /* catalog_status_label: the Chinese name of a status, or NULL when unknown. */
 const char *catalog_status_label(const char *status);

@@ -112,6 +112,11 @@ static bool settings_format(struct bctx *b, json_t *obj, const char *base, void 
 static const struct cf_spec after_specs[] = {
     LONG(struct catalog, "steps", after_steps, RQ, 0),
     LONG(struct catalog, "trips", after_trips, RQ, 0),
+    /* added when an applying permit needs an inspection */
+    LONG(struct catalog, "inspection_steps", after_inspection_steps, 0, 0),
+    LONG(struct catalog, "inspection_trips", after_inspection_trips, 0, 0),
+    KNOWN("modelled"), /* checked by catalog_check_data */
+    KNOWN("note"),
 };
 static const struct cf_table after_table = {TABLE(after_specs)};
 
@@ -125,6 +130,7 @@ static const struct cf_spec settings_specs[] = {
     OBJECT("after", RQ, &after_table, "缺少 \"after\" 对象 {\"steps\":N,\"trips\":N}"),
     KNOWN("note"),
     KNOWN("description"),
+    KNOWN("service"), /* 办事指南 items, checked by catalog_check_data */
 };
 const struct cf_table cf_settings = {TABLE(settings_specs)};
 
@@ -265,6 +271,7 @@ static const struct cf_spec cost_specs[] = {
     LONG(struct catalog_permit, "days", before.days, RQ, 0),
     LONG(struct catalog_permit, "steps", before.steps, RQ, 0),
     LONG(struct catalog_permit, "trips", before.trips, RQ, 0),
+    KNOWN("modelled"),
 };
 static const struct cf_table cost_table = {TABLE(cost_specs)};
 
@@ -434,6 +441,7 @@ static const struct cf_spec rule_specs[] = {
     STR(struct catalog_rule, "basis", basis, RQ),
     KNOWN("when"),
     KNOWN("note"),
+    KNOWN("modelled"),
     CALL(rule_when),
     UNIQUE(struct catalog_rule, "id", id, 0, "规则编号"),
     CALL(rule_effect),
@@ -476,6 +484,7 @@ static const struct cf_spec provenance_specs[] = {
     STR(struct catalog_industry, "status", provenance_status, RQ),
     STR(struct catalog_industry, "source", provenance_source, 0),
     KNOWN("note"),
+    KNOWN("batch_source"),
 };
 static const struct cf_table provenance_table = {TABLE(provenance_specs)};
 
@@ -498,6 +507,20 @@ static bool industry_pinyin(struct bctx *b, json_t *obj, const char *base, void 
 	return true;
 }
 
+/* The roll-out status decides what the guide offers: an unknown one is fatal. */
+static bool industry_status(struct bctx *b, json_t *obj, const char *base, void *ent)
+{
+	static const char *const statuses[] = {"planned", "piloting", "in_force", "suspended",
+					       NULL};
+	struct catalog_industry *ind = ent;
+
+	(void)obj;
+	if (ind->status != NULL &&
+	    check_enum(b, base, "status", ind->status, statuses, "实施状态") < 0)
+		ind->status = NULL;
+	return true;
+}
+
 /* The search keys catalog_search_prepare made (catalog_search.c). */
 static void industry_release(void *ent)
 {
@@ -517,7 +540,10 @@ static const struct cf_spec industry_specs[] = {
     STR(struct catalog_industry, "name", name, RQN),
     STRS(struct catalog_industry, "aliases", aliases, naliases, 0),
     STR(struct catalog_industry, "pinyin", pinyin, 0),
-    LONG(struct catalog_industry, "batch", batch, RQ, 1),
+    LONG(struct catalog_industry, "batch", batch, 0, 1), /* only where a source gives it */
+    STR(struct catalog_industry, "status", status, 0),
+    CALL(industry_status),
+    STR(struct catalog_industry, "effective_date", effective_date, 0),
     STR(struct catalog_industry, "lead", lead, RQ),
     STRS(struct catalog_industry, "cooperating", cooperating, ncooperating, 0),
     STR(struct catalog_industry, "description", description, 0),
@@ -531,8 +557,11 @@ static const struct cf_spec industry_specs[] = {
     LIST(struct catalog_industry, "rules", rules, nrules, 0, &rule_table),
     LIST(struct catalog_industry, "tests", tests, ntests, 0, &test_table),
     KNOWN("note"),
-    KNOWN("effective_date"),
-    KNOWN("status"),
+    /* read from the industry's JSON by catalog_check_data and the API */
+    KNOWN("rollout_note"),
+    KNOWN("modelled"),
+    KNOWN("published"),
+    KNOWN("service"),
 };
 const struct cf_table cf_industry = {
     TABLE(industry_specs),

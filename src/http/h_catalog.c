@@ -84,7 +84,7 @@ static void rollout_set(json_t *o, const struct catalog_industry *ind)
 	json_object_set_new(o, "status_label",
 			    json_string(catalog_status_label(ind->status)
 					    ? catalog_status_label(ind->status)
-					    : "未定"));
+					    : "未标注"));
 	json_object_set_new(o, "effective_date",
 			    ind->effective_date ? json_string(ind->effective_date) : json_null());
 	json_object_set_new(o, "offered", json_boolean(catalog_status_offered(ind->status)));
@@ -493,7 +493,7 @@ void h_guide(struct req *r)
 			snprintf(when, sizeof(when), "（日期 %s）", ind->effective_date);
 		reply_error(r, 409, "industry_not_offered", "industry",
 			    "“%s”在本区的状态为“%s”%s，暂不提供导办和申请", ind->name,
-			    label ? label : "未定", when);
+			    label ? label : "未标注", when);
 		catalog_release(r);
 		return;
 	}
