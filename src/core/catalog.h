@@ -138,7 +138,7 @@ struct catalog_industry {
 	const char *name;
 	const char **aliases;
 	size_t naliases;
-	const char *pinyin; /* initials, lower-case ASCII, e.g. "bld" */
+	const char *pinyin;         /* initials, lower-case ASCII, e.g. "bld" */
 	long batch;                 /* 0: none (a batch is kept only where a source gives it) */
 	const char *status;         /* planned piloting in_force suspended, or NULL */
 	const char *effective_date; /* YYYY-MM-DD, or NULL */
