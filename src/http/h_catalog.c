@@ -355,6 +355,21 @@ static json_t *questions_json(const struct catalog_industry *ind)
 	return out;
 }
 
+/* The keys of a rule whose values are modelled (e.g. ["when"]: a threshold). */
+static json_t *rule_modelled(const struct catalog_industry *ind, const char *id)
+{
+	json_t *v, *m;
+	size_t i;
+
+	json_array_foreach (json_object_get(ind->json, "rules"), i, v) {
+		if (json_is_string(json_object_get(v, "id")) &&
+		    strcmp(json_string_value(json_object_get(v, "id")), id) == 0 &&
+		    (m = json_object_get(v, "modelled")) != NULL)
+			return json_deep_copy(m);
+	}
+	return json_array();
+}
+
 static json_t *rules_json(const struct catalog_industry *ind)
 {
 	json_t *out = json_array();
@@ -364,16 +379,15 @@ static json_t *rules_json(const struct catalog_industry *ind)
 
 		json_array_append_new(
 		    out,
-		    json_pack("{s:s,s:O,s:o,s:o,s:o,s:s?}", "id", ru->id, "when", ru->when_json,
+		    json_pack("{s:s,s:O,s:o,s:o,s:o,s:s?,s:o}", "id", ru->id, "when", ru->when_json,
 			      "permits", strings_json(ru->permits, ru->npermits), "materials",
 			      strings_json(ru->materials, ru->nmaterials), "fields",
-			      strings_json(ru->fields, ru->nfields), "basis", ru->basis));
+			      strings_json(ru->fields, ru->nfields), "basis", ru->basis, "modelled",
+			      rule_modelled(ind, ru->id)));
 	}
 	return out;
 }
 
-/* The promised time limits: with only the base permits, and with every
- * permit the industry may merge (both include the issuance days). */
 /* The steps and trips after the reform for this industry: the catalog's, plus
  * the inspection's when any permit may need one (both modelled figures). */
 static json_t *after_json(const struct catalog *cat, bool inspection)
@@ -389,6 +403,8 @@ static json_t *after_json(const struct catalog *cat, bool inspection)
 	    "modelled", m ? json_deep_copy(m) : json_array());
 }
 
+/* The promised time limits: with only the base permits, and with every
+ * permit the industry may merge (both include the issuance days). */
 static json_t *time_limits_json(const struct catalog *cat, const struct catalog_industry *ind)
 {
 	long base = 0, all = 0, stat = 0;

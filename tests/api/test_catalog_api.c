@@ -343,6 +343,29 @@ static void test_bianlidian_figures(void **state)
 	}
 	resp_free(&r);
 
+	/* the industry page: the confirmed totals, and the modelled threshold marked */
+	get("/api/v1/industries/bianlidian", &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(
+	    json_integer_value(json_object_get(
+		json_object_get(json_object_get(r.json, "published"), "before"), "days")),
+	    95);
+	{
+		json_t *ru;
+		size_t k;
+		int seen = 0;
+		json_array_foreach (json_object_get(r.json, "rules"), k, ru)
+			if (strcmp(json_string_value(json_object_get(ru, "id")), "r_fire_area") ==
+			    0) {
+				assert_string_equal(json_string_value(json_array_get(
+							json_object_get(ru, "modelled"), 0)),
+						    "when");
+				seen = 1;
+			}
+		assert_true(seen);
+	}
+	resp_free(&r);
+
 	/* only the food permit: the split of pre-reform costs is modelled */
 	guide("bianlidian",
 	      json_pack("{s:b,s:b,s:b,s:b,s:b,s:i,s:b}", "q_alcohol", 0, "q_tobacco", 0, "q_drug",
