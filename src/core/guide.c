@@ -616,9 +616,11 @@ json_t *guide_result_to_json(const struct guide_result *r, long catalog_version)
 	o = json_object();
 	if (o == NULL)
 		return NULL;
-	bad |= json_object_set_new(
-	    o, "industry",
-	    json_pack("{s:s,s:s}", "code", r->industry->code, "name", r->industry->name));
+	bad |=
+	    json_object_set_new(o, "industry",
+				json_pack("{s:s,s:s,s:s?,s:s?}", "code", r->industry->code, "name",
+					  r->industry->name, "status", r->industry->status,
+					  "effective_date", r->industry->effective_date));
 	bad |=
 	    json_object_set_new(o, "catalog_version",
 				catalog_version > 0 ? json_integer(catalog_version) : json_null());

@@ -110,7 +110,7 @@ void guide_result_free(struct guide_result *r);
 
 /*
  * guide_result_to_json renders the API shape:
- * {"industry":{code,name},"catalog_version":N|null,"complete":…,"next_questions":[…],
+ * {"industry":{code,name,status,effective_date},"catalog_version":N|null,"complete":…,"next_questions":[…],
  *  "permits":[…],"materials":[…],"fields":[…],"inspection_departments":[…],
  *  "commitments":[…],"time_limit_days":N,"savings":{"before":…,"after":…,"percent":…,
  *  "modelled":["steps",…],"source":"…"|null}}

@@ -277,6 +277,10 @@ static void test_every_industry_guide(void **state)
 			resp_free(&r);
 		}
 		assert_true(rounds < 50);
+		/* the notice says whether the industry is in force or piloting */
+		assert_string_equal(json_string_value(json_object_get(
+					json_object_get(r.json, "industry"), "status")),
+				    json_string_value(json_object_get(it, "status")));
 		assert_true(json_array_size(json_object_get(r.json, "permits")) >= 1);
 		assert_int_equal(json_array_size(json_object_get(r.json, "next_questions")), 0);
 		assert_true(json_integer_value(json_object_get(r.json, "time_limit_days")) >= 1);
