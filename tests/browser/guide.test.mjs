@@ -91,6 +91,7 @@ test('search 便利, open 便利店 and read its guide', async (t) => {
   await service.locator('dd[data-item="rules"]').waitFor()
   // modelled figures say so
   await page.getByTestId('industry-after').getByText('模型取值').waitFor()
+  await page.getByTestId('industry-permits-modelled').waitFor()
   await page.getByTestId('industry-published').getByText('公开数据', { exact: true }).waitFor()
   await screenshot(page, 'industry-bianlidian')
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
