@@ -230,6 +230,8 @@ static long number_before(const char *s, size_t at)
 	size_t i = at;
 	long v = 0, mul = 1;
 
+	if (i > 0 && s[i - 1] == ' ') /* "5 项许可" */
+		i--;
 	if (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9') {
 		while (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9') {
 			v += (s[i - 1] - '0') * mul;

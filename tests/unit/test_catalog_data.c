@@ -309,12 +309,13 @@ static void test_counts_in_text(void **state)
 	expect(&f, BLD, "description", "文字写的是 5 项许可，本行业实际合并 4 项许可");
 
 	j = fx_get(&f, BLD);
-	json_object_set_new(j, "description", json_string("共12个许可事项"));
+	json_object_set_new(j, "description", json_string("共12个许可事项，另有 3 项许可"));
 	json_object_set_new(
 	    json_object_get(j, "service"), "rules",
 	    json_pack("{s:s,s:s}", "text", "涵盖十一项单项许可", "status", "to_confirm"));
 	fx_put(&f, BLD, j);
 	expect(&f, BLD, "description", "文字写的是 12 项许可");
+	expect(&f, BLD, "description", "文字写的是 3 项许可");
 	expect(&f, BLD, "service.rules.text", "文字写的是 11 项许可");
 
 	/* the right count, and numbers that are not permit counts, pass */
