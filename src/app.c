@@ -29,6 +29,14 @@ void app_config_defaults(struct app_config *cfg)
 	cfg->io_threads = ncpu > 0 ? (int)ncpu : 2;
 	cfg->workers = 4;
 	cfg->max_connections = 4096;
+	/* Far below max_connections, so one address cannot take the table;
+	 * above what a browser (6 per host) or an office behind one NAT needs.
+	 * Behind a reverse proxy every client has the proxy's address: raise it
+	 * or set 0 and let the proxy limit per client. */
+	cfg->per_ip_connections = 256;
+	cfg->header_timeout = 20;
+	cfg->queue_limit = 1024;
+	cfg->hash_queue = 64;
 	if ((v = getenv("YIYE_DATA")) && *v)
 		snprintf(cfg->data_dir, sizeof(cfg->data_dir), "%s", v);
 	if ((v = getenv("YIYE_DB")) && *v)
@@ -37,6 +45,14 @@ void app_config_defaults(struct app_config *cfg)
 		snprintf(cfg->web_dir, sizeof(cfg->web_dir), "%s", v);
 	if ((v = getenv("YIYE_BODY_LIMIT")) && *v && atol(v) > 0)
 		cfg->body_limit = (size_t)atol(v);
+	if ((v = getenv("YIYE_PER_IP_CONNECTIONS")) && *v && atoi(v) >= 0)
+		cfg->per_ip_connections = atoi(v);
+	if ((v = getenv("YIYE_HEADER_TIMEOUT")) && *v && atoi(v) > 0)
+		cfg->header_timeout = atoi(v);
+	if ((v = getenv("YIYE_QUEUE_LIMIT")) && *v && atoi(v) > 0)
+		cfg->queue_limit = atoi(v);
+	if ((v = getenv("YIYE_HASH_QUEUE")) && *v && atoi(v) >= 0)
+		cfg->hash_queue = atoi(v);
 	if ((v = getenv("YIYE_LISTEN")) && *v)
 		app_config_listen(cfg, v, NULL);
 }

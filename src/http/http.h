@@ -30,6 +30,11 @@ enum {
 	ROUTE_SLOW = 1 << 1,       /* run on the worker pool even if GET */
 	ROUTE_INLINE = 1 << 3,     /* run on the I/O thread even if not GET (quick, no store) */
 	ROUTE_LARGE_BODY = 1 << 4, /* body limit ROUTE_LARGE_BODY_LIMIT instead of --body-limit */
+	/* Bits from 8 up choose the worker pool's class of a slow route: its
+	 * jobs run a bounded number at once and wait in a bounded queue; past
+	 * it the request answers 503 busy with Retry-After (docs/development.md,
+	 * "Threads"). */
+	ROUTE_HASHES = 1 << 8, /* hashes or verifies a password (class WORK_HASH) */
 };
 
 /* One row of the route table (routes.c). The router, the permission check,
@@ -89,6 +94,7 @@ struct req {
 	char session_hash[65]; /* hash of the session cookie in use, "" none */
 	int audited;           /* 1: handler wrote the entry (req_audit); 2: fully handled */
 	char audit_object[96]; /* what an audited request acted on ("user:12"), if known */
+	int authorised;        /* 1: auth_check passed before the body was received */
 };
 
 /* Path parameter {name} of the matched route, or NULL. */
