@@ -167,6 +167,12 @@ static void test_refused_before_body(void **state)
 			    &closed);
 	assert_non_null(strstr(got, "HTTP/1.1 401"));
 	assert_true(closed);
+	/* a client that asks first (Expect: 100-continue) is never told to go on */
+	upload_headers_only(&srv, "/api/v1/users", "Expect: 100-continue\r\n", got, sizeof(got),
+			    &closed);
+	assert_null(strstr(got, "100 Continue"));
+	assert_non_null(strstr(got, "HTTP/1.1 401"));
+	assert_true(closed);
 
 	/* a logged-in user without the permission: 403, also before the body */
 	assert_int_equal(login(&srv, "clerk", demo_password(&srv, "clerk")), 0);
@@ -190,9 +196,16 @@ static void test_refused_before_body(void **state)
 	    http_req(&srv, "POST", "/api/v1/users", "text/plain", "hello", 5, NULL, &r), 0);
 	assert_error(&r, 415, "unsupported_media_type", NULL);
 	resp_free(&r);
-	/* and a permitted request with a body works as before */
+	/* and a permitted request with a body works as before, on a connection
+	 * that is kept */
+	assert_int_equal(http_json(&srv, "POST", "/api/v1/departments",
+				   json_pack("{s:s,s:s}", "code", "ovl", "name", "早拒部门"), &r),
+			 0);
+	assert_int_equal(r.status, 201);
+	resp_free(&r);
 	assert_int_equal(http_req(&srv, "GET", "/api/v1/me", NULL, NULL, 0, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
+	assert_int_equal(r.new_connections, 0);
 	resp_free(&r);
 	server_stop(&srv, 0);
 }
