@@ -10,6 +10,12 @@
  * socket of every connection whose headers are overdue; libmicrohttpd then
  * reads end-of-stream and closes the connection on its own thread.
  *
+ * A body is held to the same rule in the form of a minimum average rate:
+ * after a grace of header_timeout it must arrive at CONNTRACK_BODY_RATE
+ * bytes a second on average, so an upload trickled a byte at a time cannot
+ * hold a connection for hours either. While a request is being handled (on
+ * a worker) or answered, nothing is timed here.
+ *
  * The socket is shut down under the list's mutex, and libmicrohttpd removes
  * a connection from the list (NOTIFY_CLOSED) before it closes the
  * descriptor, so the sweeper never touches a descriptor that was reused.
@@ -22,11 +28,20 @@
 
 #include "http/internal.h"
 
+/* Minimum average rate of a request body, bytes a second (after the
+ * grace): a 10 MiB upload may take up to about three hours at it, so only
+ * deliberate trickling is cut. */
+#define CONNTRACK_BODY_RATE 1024.0
+
+enum { PHASE_IDLE, PHASE_HEADERS, PHASE_BODY };
+
 struct tracked {
 	int fd;
-	int waiting;     /* 1 while the current request's headers are awaited */
-	int shut;        /* 1 once the sweeper shut it down */
-	double deadline; /* monotonic ms by which the headers are due */
+	int phase;         /* what is awaited from the client, if anything */
+	int shut;          /* 1 once the sweeper shut it down */
+	double deadline;   /* monotonic ms by which it is due */
+	double body_start; /* PHASE_BODY: when the body began to be awaited */
+	double received;   /* PHASE_BODY: bytes of it so far */
 	struct tracked *prev, *next;
 };
 
@@ -64,7 +79,7 @@ static void *sweeper_main(void *arg)
 		int closed = 0;
 
 		for (struct tracked *c = t->head; c; c = c->next)
-			if (c->waiting && !c->shut && now >= c->deadline) {
+			if (c->phase != PHASE_IDLE && !c->shut && now >= c->deadline) {
 				shutdown(c->fd, SHUT_RDWR);
 				c->shut = 1;
 				closed++;
@@ -133,7 +148,7 @@ void conntrack_notify(void *cls, struct MHD_Connection *conn, void **socket_cont
 			return;
 		}
 		c->fd = ci->connect_fd;
-		c->waiting = 1;
+		c->phase = PHASE_HEADERS;
 		c->deadline = mono_ms() + t->timeout_ms;
 		pthread_mutex_lock(&t->mu);
 		c->next = t->head;
@@ -167,25 +182,49 @@ static struct tracked *tracked_of(struct MHD_Connection *conn)
 	return ci ? ci->socket_context : NULL;
 }
 
-void conntrack_headers_done(struct conntrack *t, struct MHD_Connection *conn)
+/* Sets c's phase under the lock; for PHASE_BODY starts the body clock. */
+static void set_phase(struct conntrack *t, struct MHD_Connection *conn, int phase)
 {
 	struct tracked *c = tracked_of(conn);
 
 	if (c == NULL)
 		return;
 	pthread_mutex_lock(&t->mu);
-	c->waiting = 0;
+	c->phase = phase;
+	c->deadline = mono_ms() + t->timeout_ms;
+	c->body_start = mono_ms();
+	c->received = 0;
 	pthread_mutex_unlock(&t->mu);
+}
+
+void conntrack_headers_done(struct conntrack *t, struct MHD_Connection *conn)
+{
+	set_phase(t, conn, PHASE_IDLE);
+}
+
+void conntrack_body_expect(struct conntrack *t, struct MHD_Connection *conn)
+{
+	set_phase(t, conn, PHASE_BODY);
+}
+
+void conntrack_body_progress(struct conntrack *t, struct MHD_Connection *conn, size_t n)
+{
+	struct tracked *c = tracked_of(conn);
+
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&t->mu);
+	c->received += (double)n;
+	c->deadline = c->body_start + t->timeout_ms + c->received * 1e3 / CONNTRACK_BODY_RATE;
+	pthread_mutex_unlock(&t->mu);
+}
+
+void conntrack_body_done(struct conntrack *t, struct MHD_Connection *conn)
+{
+	set_phase(t, conn, PHASE_IDLE);
 }
 
 void conntrack_request_done(struct conntrack *t, struct MHD_Connection *conn)
 {
-	struct tracked *c = tracked_of(conn);
-
-	if (c == NULL)
-		return;
-	pthread_mutex_lock(&t->mu);
-	c->waiting = 1;
-	c->deadline = mono_ms() + t->timeout_ms;
-	pthread_mutex_unlock(&t->mu);
+	set_phase(t, conn, PHASE_HEADERS);
 }

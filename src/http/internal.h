@@ -61,7 +61,7 @@ void workpool_stop(struct workpool *p);
 /* conntrack.c — the header deadline: a connection that has not delivered a
  * request's complete headers within header_timeout seconds of being
  * accepted (or of its previous answer) is closed, however steadily it
- * dribbles bytes. */
+ * dribbles bytes; a body must keep a minimum average rate. */
 struct conntrack;
 struct conntrack *conntrack_start(int header_timeout_sec);
 void conntrack_stop(struct conntrack *t);
@@ -70,6 +70,12 @@ void conntrack_notify(void *cls, struct MHD_Connection *conn, void **socket_cont
 		      enum MHD_ConnectionNotificationCode toe);
 /* The connection's current request has its headers (first on_request). */
 void conntrack_headers_done(struct conntrack *t, struct MHD_Connection *conn);
+/* Its body is now being received: from here it must arrive at a minimum
+ * average rate (conntrack.c). body_progress counts n more bytes of it;
+ * body_done: all of it is in. */
+void conntrack_body_expect(struct conntrack *t, struct MHD_Connection *conn);
+void conntrack_body_progress(struct conntrack *t, struct MHD_Connection *conn, size_t n);
+void conntrack_body_done(struct conntrack *t, struct MHD_Connection *conn);
 /* The connection answered a request; its next request's headers are due
  * within header_timeout from now. */
 void conntrack_request_done(struct conntrack *t, struct MHD_Connection *conn);

@@ -318,6 +318,7 @@ static enum MHD_Result on_headers(struct req *r)
 		return queue_reply(r);
 	}
 	r->state = ST_BODY;
+	conntrack_body_expect(r->app->conntrack, r->conn);
 	return MHD_YES;
 }
 
@@ -355,6 +356,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return queue_reply(r);
 		}
 		r->state = ST_BODY;
+		conntrack_body_expect(app->conntrack, conn);
 		return MHD_YES;
 	}
 
@@ -362,6 +364,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		size_t n = *upload_data_size;
 
 		*upload_data_size = 0;
+		conntrack_body_progress(app->conntrack, conn, n);
 		if (r->body_too_large || r->body_len + n > body_limit(r)) {
 			r->body_too_large = 1;
 			return MHD_YES; /* discard the rest; answer 413 at the end */
@@ -385,6 +388,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 
 	if (r->state == ST_BODY) {
+		conntrack_body_done(app->conntrack, conn);
 		if (precheck(r)) {
 			r->state = ST_READY;
 			return queue_reply(r);

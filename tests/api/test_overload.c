@@ -2,8 +2,9 @@
  * test_overload.c — the server refuses early, sheds load and never hangs:
  * authorisation is decided from the headers before a body is received, a
  * burst of password hashing beyond the queue answers 503 busy with
- * Retry-After, and connections that dribble their headers are closed by the
- * header deadline while fresh clients keep being answered.
+ * Retry-After, and connections that dribble their headers (or trickle a
+ * body) are closed by the header deadline (or the minimum body rate) while
+ * fresh clients keep being answered.
  *
  * Every loop here is bounded in count and time, talks only to the server on
  * 127.0.0.1 (from 127.0.0.x source addresses, all loopback) and stops by
@@ -455,6 +456,58 @@ static void test_slow_headers_closed(void **state)
 	server_stop(&srv, 0);
 }
 
+#define TRICKLE 20
+
+/* TRICKLE connections announce a 1,000-byte login body and send it a byte
+ * every 100 ms: each is closed by the minimum body rate (after the 2-second
+ * grace) with most of its body unsent, and the server keeps answering. */
+static void test_slow_body_closed(void **state)
+{
+	const char *args[] = {"--header-timeout", "2", NULL};
+	int fds[TRICKLE], sent = 0, open;
+	struct server srv;
+	double end;
+
+	(void)state;
+	assert_int_equal(server_start(&srv, 0, args), 0);
+	for (int i = 0; i < TRICKLE; i++) {
+		fds[i] = raw_connect(&srv, "127.0.0.4");
+		assert_true(fds[i] >= 0);
+		assert_int_equal(send_all(fds[i],
+					  "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+					  "Content-Type: application/json\r\n"
+					  "Content-Length: 1000\r\n\r\n{"),
+				 0);
+	}
+	end = mono_s() + 40; /* failsafe: the bodies would take 100 s */
+	do {
+		usleep(100 * 1000);
+		open = 0;
+		for (int i = 0; i < TRICKLE; i++) {
+			char c[256];
+			ssize_t got;
+
+			if (fds[i] < 0)
+				continue;
+			got = recv(fds[i], c, sizeof(c), 0);
+			if (got >= 0 || errno != EAGAIN || send(fds[i], " ", 1, MSG_NOSIGNAL) < 0) {
+				close(fds[i]);
+				fds[i] = -1;
+				continue;
+			}
+			open++;
+		}
+		sent++;
+	} while (open > 0 && mono_s() < end);
+	for (int i = 0; i < TRICKLE; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	assert_int_equal(open, 0);
+	assert_true(sent < 999); /* closed with the body still incomplete */
+	assert_int_equal(healthz(&srv), 200);
+	server_stop(&srv, 0);
+}
+
 #define PER_IP 50
 #define CROWD 120
 
@@ -496,6 +549,7 @@ int main(void)
 	    cmocka_unit_test(test_large_anonymous_upload),
 	    cmocka_unit_test(test_hash_burst),
 	    cmocka_unit_test(test_slow_headers_closed),
+	    cmocka_unit_test(test_slow_body_closed),
 	    cmocka_unit_test(test_per_address_limit),
 	};
 
