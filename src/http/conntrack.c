@@ -85,8 +85,8 @@ static void *sweeper_main(void *arg)
 				closed++;
 			}
 		if (closed)
-			fprintf(stderr, "{\"ts\":%ld,\"header_timeout_closed\":%d}\n",
-				(long)time(NULL), closed);
+			fprintf(stderr, "{\"ts\":%ld,\"deadline_closed\":%d}\n", (long)time(NULL),
+				closed);
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_nsec += (long)(period * 1e6);
 		until.tv_sec += until.tv_nsec / 1000000000L;
