@@ -15,6 +15,68 @@
 
 #define BODY_LIMIT_DEFAULT (1u << 20)
 
+/* The integer environment variable name in [min, max], else dflt (a value
+ * out of range is reported and ignored). */
+static int env_int(const char *name, int dflt, int min, int max)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (v == NULL || *v == '\0')
+		return dflt;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end != '\0' || n < min || n > max) {
+		fprintf(stderr, "yiye: ignoring %s=%s (expected %d..%d)\n", name, v, min, max);
+		return dflt;
+	}
+	return (int)n;
+}
+
+static void env_str(const char *name, char *out, size_t outsz)
+{
+	const char *v = getenv(name);
+
+	if (v != NULL)
+		snprintf(out, outsz, "%s", v);
+}
+
+/* Authentication and storage settings; 0 in a store option means the
+ * backend's default. */
+static void config_env(struct app_config *cfg)
+{
+	struct auth_config *a = &cfg->auth;
+
+	a->idle_sec = env_int("YIYE_SESSION_IDLE", 1800, 1, 86400 * 30);
+	a->absolute_sec = env_int("YIYE_SESSION_ABSOLUTE", 43200, 1, 86400 * 90);
+	/* last_seen is written at most every touch_sec, so reading pages does not
+	 * mean one database write per request */
+	a->touch_sec = a->idle_sec / 10 < 60 ? a->idle_sec / 10 : 60;
+	a->max_failures = env_int("YIYE_LOGIN_MAX_FAILURES", 5, 1, 1000);
+	a->max_failures_addr = env_int("YIYE_LOGIN_MAX_FAILURES_ADDR", 20, 1, 100000);
+	a->window_sec = env_int("YIYE_LOGIN_WINDOW", 900, 1, 86400);
+	a->lock_sec = env_int("YIYE_LOGIN_LOCK", 900, 1, 86400);
+	a->pwhash_fast = env_int("YIYE_PWHASH_FAST", 0, 0, 1);
+	a->pwhash_concurrency = env_int("YIYE_PWHASH_CONCURRENCY", 2, 1, 64);
+	a->cookie_secure = env_int("YIYE_COOKIE_SECURE", 0, 0, 1);
+	env_str("YIYE_TRUSTED_PROXIES", a->trusted_proxies, sizeof(a->trusted_proxies));
+	env_str("YIYE_IDENTITY_HEADER", a->identity_header, sizeof(a->identity_header));
+	/* Load shedding. The per-address limit is far below max_connections,
+	 * so one address cannot take the table, and above what a browser (6 per
+	 * host) or an office behind one NAT needs. Behind a reverse proxy every
+	 * client has the proxy's address: raise it or set 0 (no limit) and let
+	 * the proxy limit per client. */
+	cfg->per_ip_connections = env_int("YIYE_PER_IP_CONNECTIONS", 256, 0, 1000000);
+	cfg->header_timeout = env_int("YIYE_HEADER_TIMEOUT", 20, 1, 3600);
+	cfg->queue_limit = env_int("YIYE_QUEUE_LIMIT", 1024, 1, 1000000);
+	cfg->hash_queue = env_int("YIYE_HASH_QUEUE", 64, 0, 100000);
+	cfg->store.busy_timeout_ms = env_int("YIYE_BUSY_TIMEOUT_MS", 0, 0, 3600000);
+	cfg->store.pg_connect_timeout_s = env_int("YIYE_PG_CONNECT_TIMEOUT", 0, 0, 3600);
+	cfg->store.pg_statement_timeout_ms =
+	    env_int("YIYE_PG_STATEMENT_TIMEOUT_MS", 0, 0, 86400000);
+}
+
 void app_config_defaults(struct app_config *cfg)
 {
 	const char *v;
@@ -29,14 +91,7 @@ void app_config_defaults(struct app_config *cfg)
 	cfg->io_threads = ncpu > 0 ? (int)ncpu : 2;
 	cfg->workers = 4;
 	cfg->max_connections = 4096;
-	/* Far below max_connections, so one address cannot take the table;
-	 * above what a browser (6 per host) or an office behind one NAT needs.
-	 * Behind a reverse proxy every client has the proxy's address: raise it
-	 * or set 0 and let the proxy limit per client. */
-	cfg->per_ip_connections = 256;
-	cfg->header_timeout = 20;
-	cfg->queue_limit = 1024;
-	cfg->hash_queue = 64;
+	snprintf(cfg->district, sizeof(cfg->district), "%s", STORE_DEFAULT_DISTRICT);
 	if ((v = getenv("YIYE_DATA")) && *v)
 		snprintf(cfg->data_dir, sizeof(cfg->data_dir), "%s", v);
 	if ((v = getenv("YIYE_DB")) && *v)
@@ -45,16 +100,9 @@ void app_config_defaults(struct app_config *cfg)
 		snprintf(cfg->web_dir, sizeof(cfg->web_dir), "%s", v);
 	if ((v = getenv("YIYE_BODY_LIMIT")) && *v && atol(v) > 0)
 		cfg->body_limit = (size_t)atol(v);
-	if ((v = getenv("YIYE_PER_IP_CONNECTIONS")) && *v && atoi(v) >= 0)
-		cfg->per_ip_connections = atoi(v);
-	if ((v = getenv("YIYE_HEADER_TIMEOUT")) && *v && atoi(v) > 0)
-		cfg->header_timeout = atoi(v);
-	if ((v = getenv("YIYE_QUEUE_LIMIT")) && *v && atoi(v) > 0)
-		cfg->queue_limit = atoi(v);
-	if ((v = getenv("YIYE_HASH_QUEUE")) && *v && atoi(v) >= 0)
-		cfg->hash_queue = atoi(v);
 	if ((v = getenv("YIYE_LISTEN")) && *v)
 		app_config_listen(cfg, v, NULL);
+	config_env(cfg);
 }
 
 int app_config_listen(struct app_config *cfg, const char *hostport, struct yerr *err)
@@ -99,7 +147,7 @@ int app_open(struct app *app, struct yerr *err)
 		abort();
 	calendar_init(app->cal);
 	rc = store_open(&app->store, app->cfg.db_url, app->cfg.io_threads + app->cfg.workers + 2,
-			err);
+			&app->cfg.store, err);
 	if (rc < 0)
 		return rc;
 	if ((rc = store_migrate(app->store, err)) < 0)
@@ -131,11 +179,18 @@ void app_close(struct app *app)
 int app_calendar_reload(struct app *app, struct yerr *err)
 {
 	struct calendar *fresh = calloc(1, sizeof(*fresh)), *old;
+	struct store_conn *c;
+	int rc;
 
 	if (fresh == NULL)
 		abort();
 	calendar_init(fresh);
-	if (store_calendar_load(app->store, STORE_DEFAULT_DISTRICT, fresh, err) < 0) {
+	rc = store_acquire(app->store, &c, err);
+	if (rc == 0) {
+		rc = store_calendar_load(c, app->cfg.district, fresh, err);
+		store_release(c);
+	}
+	if (rc < 0) {
 		calendar_free(fresh);
 		free(fresh);
 		return -1;
@@ -156,13 +211,18 @@ int app_calendar_reload(struct app *app, struct yerr *err)
 int app_catalog_reload(struct app *app, struct yerr *err)
 {
 	struct catalog *fresh = NULL, *old;
+	struct store_conn *c;
 	struct yerr perr = {0};
 	char *doc = NULL;
 	long version = 0;
 	int rc;
 
 	pthread_mutex_lock(&app->catalog_reload_mu);
-	rc = store_catalog_document(app->store, STORE_DEFAULT_DISTRICT, 0, &doc, &version, err);
+	rc = store_acquire(app->store, &c, err);
+	if (rc == 0) {
+		rc = store_catalog_document(c, app->cfg.district, 0, &doc, &version, err);
+		store_release(c);
+	}
 	if (rc < 0 && err && strcmp(err->code, "no_active_catalog") == 0) {
 		rc = 0;
 		version = 0;

@@ -20,6 +20,22 @@ struct webfiles;
 struct auth_state;
 struct conntrack;
 
+/* Authentication settings (http/auth.c). */
+struct auth_config {
+	int idle_sec, absolute_sec; /* YIYE_SESSION_IDLE, YIYE_SESSION_ABSOLUTE */
+	int touch_sec;              /* last_seen written at most this often (derived) */
+	int max_failures;           /* YIYE_LOGIN_MAX_FAILURES, per account */
+	int max_failures_addr;      /* YIYE_LOGIN_MAX_FAILURES_ADDR, per client address */
+	int window_sec, lock_sec;   /* YIYE_LOGIN_WINDOW, YIYE_LOGIN_LOCK */
+	int pwhash_fast;            /* YIYE_PWHASH_FAST: minimum argon2id cost (tests) */
+	int pwhash_concurrency;     /* YIYE_PWHASH_CONCURRENCY: hashes at once */
+	int cookie_secure;          /* YIYE_COOKIE_SECURE */
+	char trusted_proxies[1024]; /* YIYE_TRUSTED_PROXIES: comma list, "" = gateway mode off */
+	char identity_header[64];   /* YIYE_IDENTITY_HEADER */
+};
+
+/* Every setting of a process. Environment variables are read here, once, by
+ * app_config_defaults — nowhere else. */
 struct app_config {
 	char data_dir[1024];   /* --data / YIYE_DATA */
 	char db_url[1024];     /* --db / YIYE_DB; default DATA/yiye.db */
@@ -29,8 +45,14 @@ struct app_config {
 	char port_file[1024];  /* --port-file: where to write the bound port */
 	size_t body_limit;     /* --body-limit / YIYE_BODY_LIMIT, bytes */
 	int io_threads;        /* libmicrohttpd thread pool */
-	int workers;           /* threads for slow work (hashing, writes, PDF) */
+	int workers;           /* threads for slow work (hashing, writes) */
 	int max_connections;
+	struct auth_config auth;
+	struct store_options store; /* YIYE_BUSY_TIMEOUT_MS, YIYE_PG_CONNECT_TIMEOUT,
+				       YIYE_PG_STATEMENT_TIMEOUT_MS */
+	/* The district this node serves (行政区划代码); every row it reads or
+	 * writes carries it. Handlers pass it to the store (req_district). */
+	char district[16];
 	/* Load shedding (docs/development.md, "Threads"; docs/deployment.md). */
 	int per_ip_connections; /* --per-ip-connections / YIYE_PER_IP_CONNECTIONS; 0 = no limit */
 	int header_timeout;     /* --header-timeout / YIYE_HEADER_TIMEOUT: seconds for a request's

@@ -92,7 +92,7 @@ int cmd_backup(int argc, char **argv)
 		fprintf(stderr, "yiye backup: 数据库 %s 不存在（先运行 yiye init）\n", cfg.db_url);
 		return 1;
 	}
-	if (store_open(&s, cfg.db_url, 1, &e) < 0 || store_backup(s, out, &e) < 0) {
+	if (store_open(&s, cfg.db_url, 1, &cfg.store, &e) < 0 || store_backup(s, out, &e) < 0) {
 		cli_error("backup", &e);
 		store_close(s);
 		return 1;

@@ -18,6 +18,7 @@ int cli_calendar_import_file(struct app *app, const char *path, struct yerr *err
 {
 	struct calendar cal;
 	char *text, msg[256] = "";
+	struct store_conn *c;
 	size_t len;
 	int rc;
 
@@ -30,7 +31,15 @@ int cli_calendar_import_file(struct app *app, const char *path, struct yerr *err
 		calendar_free(&cal);
 		return yerr_set(err, 400, "invalid_calendar", path, "%s", msg);
 	}
-	rc = store_calendar_insert_year(app->store, STORE_DEFAULT_DISTRICT, &cal.years[0], err);
+	rc = store_acquire(app->store, &c, err);
+	if (rc == 0) {
+		rc = store_begin(c, err);
+		if (rc == 0)
+			rc = store_calendar_insert_year(c, app->cfg.district, &cal.years[0], err);
+		if (rc == 0)
+			rc = store_commit(c, err);
+		store_release(c);
+	}
 	calendar_free(&cal);
 	return rc;
 }

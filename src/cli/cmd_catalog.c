@@ -261,12 +261,15 @@ static void usage(FILE *f, const char *action)
 			   "      yiye catalog ACTION --help\n");
 }
 
-/* Audits a version published from the command line inside its transaction;
- * ud is the actor ("yiye-init" or "yiye-catalog-import"). */
-static int cli_audit_hook(struct store_conn *c, void *ud, const char *object, struct yerr *err)
+/* Publishes v from the command line: the version and its audit entry (actor
+ * "yiye-init" or "yiye-catalog-import") commit in one transaction. */
+static int cli_publish(struct app *app, const struct store_catalog_new *v, const char *actor,
+		       long *version, struct yerr *err)
 {
 	struct timespec ts;
-	struct audit_entry e = {.actor = ud,
+	struct store_conn *c;
+	char object[48];
+	struct audit_entry e = {.actor = actor,
 				.role = "",
 				.department = "",
 				.action = "catalog.version.publish",
@@ -275,24 +278,42 @@ static int cli_audit_hook(struct store_conn *c, void *ud, const char *object, st
 				.outcome = "ok",
 				.client = "cli",
 				.detail = ""};
+	int rc = store_acquire(app->store, &c, err);
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	e.ts_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	return store_audit_append(c, &e, NULL, err);
+	if (rc < 0)
+		return rc;
+	rc = store_begin(c, err);
+	if (rc == 0)
+		rc = store_catalog_publish(c, v, version, err);
+	if (rc == 0 && *version > 0) {
+		snprintf(object, sizeof(object), "catalog_version:%ld", *version);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		e.ts_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		rc = store_audit_append(c, &e, NULL, err);
+	}
+	if (rc == 0)
+		rc = store_commit(c, err);
+	store_release(c);
+	return rc;
 }
 
 int cli_catalog_import_initial(struct app *app, const char *dir, struct yerr *err)
 {
-	struct store_catalog_new v = {.district = STORE_DEFAULT_DISTRICT,
+	struct store_catalog_new v = {.district = app->cfg.district,
 				      .created_by = "init",
 				      .activate = true,
 				      .only_if_empty = true};
 	char *doc = NULL, note[1200];
+	struct store_conn *c;
 	int64_t n = 0;
 	long version = 0;
 	int rc;
 
-	if (store_catalog_count(app->store, STORE_DEFAULT_DISTRICT, &n, err) < 0)
+	if (store_acquire(app->store, &c, err) < 0)
+		return -1;
+	rc = store_catalog_count(c, app->cfg.district, &n, err);
+	store_release(c);
+	if (rc < 0)
 		return -1;
 	if (n > 0) {
 		printf("行业目录：已有 %lld 个版本，未重新导入\n", (long long)n);
@@ -303,9 +324,7 @@ int cli_catalog_import_initial(struct app *app, const char *dir, struct yerr *er
 	snprintf(note, sizeof(note), "初始导入（%s）", dir);
 	v.document = doc;
 	v.note = note;
-	rc = store_catalog_publish(app->store, &v,
-				   &(struct store_catalog_hook){cli_audit_hook, "yiye-init"},
-				   &version, err);
+	rc = cli_publish(app, &v, "yiye-init", &version, err);
 	free(doc);
 	if (rc < 0)
 		return -1;
@@ -332,7 +351,7 @@ static int catalog_import(int argc, char **argv)
 	    {"activate", no_argument, NULL, 'a'},   {"note", required_argument, NULL, 'n'},
 	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
 	};
-	struct store_catalog_new v = {.district = STORE_DEFAULT_DISTRICT, .created_by = "cli"};
+	struct store_catalog_new v = {.created_by = "cli"};
 	struct app app;
 	struct yerr e = {0};
 	const char *dir, *note = NULL;
@@ -378,9 +397,8 @@ static int catalog_import(int argc, char **argv)
 		goto fail;
 	v.document = doc;
 	v.note = note;
-	if (store_catalog_publish(
-		app.store, &v, &(struct store_catalog_hook){cli_audit_hook, "yiye-catalog-import"},
-		&version, &e) < 0)
+	v.district = app.cfg.district;
+	if (cli_publish(&app, &v, "yiye-catalog-import", &version, &e) < 0)
 		goto fail;
 	printf("catalog %s: imported as version %ld%s\n", dir, version,
 	       v.activate ? " (active)" : "");

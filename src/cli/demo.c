@@ -124,7 +124,8 @@ static int seed_departments(struct store_conn *c, const char *catalog_dir, int *
 				      "第 %zu 个部门缺少 code 或 name", i + 1);
 			break;
 		}
-		rc = store_department_seed(c, code, name, (int64_t)time(NULL), err);
+		rc = store_department_seed(c, STORE_DEFAULT_DISTRICT, code, name,
+					   (int64_t)time(NULL), err);
 		if (rc == 1) {
 			(*added)++;
 			snprintf(object, sizeof(object), "department:%s", code);
@@ -169,11 +170,12 @@ static int put_user(struct store_conn *c, const struct demo_account *a, const ch
 		rc = 0;
 		if (with_entity) {
 			demo_uscc(uscc);
-			rc = store_entity_insert(c, uscc, a->display_name, now, &entity_id, err);
+			rc = store_entity_insert(c, STORE_DEFAULT_DISTRICT, uscc, a->display_name,
+						 now, &entity_id, err);
 			u.entity_id = entity_id;
 		}
 		if (rc == 0)
-			rc = store_user_insert(c, &u, now, err);
+			rc = store_user_insert(c, STORE_DEFAULT_DISTRICT, &u, now, err);
 		snprintf(object, sizeof(object), "user:%" PRId64, u.id);
 		if (rc == 0)
 			rc = audit_init(c, "user.create", object, err);

@@ -38,46 +38,13 @@ struct auth_state {
 	char dummy_hash[PASSWORD_HASH_SIZE]; /* "" until first needed */
 };
 
-static int env_int(const char *name, int dflt, int min, int max)
-{
-	const char *v = getenv(name);
-	char *end;
-	long n;
-
-	if (v == NULL || *v == '\0')
-		return dflt;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || *end != '\0' || n < min || n > max) {
-		fprintf(stderr, "yiye: ignoring %s=%s (expected %d..%d)\n", name, v, min, max);
-		return dflt;
-	}
-	return (int)n;
-}
-
 void auth_state_init(struct app *app)
 {
 	struct auth_state *a = calloc(1, sizeof(*a));
-	const char *v;
 
 	if (a == NULL || sodium_init() < 0)
 		abort();
-	a->cfg.idle_sec = env_int("YIYE_SESSION_IDLE", 1800, 1, 86400 * 30);
-	a->cfg.absolute_sec = env_int("YIYE_SESSION_ABSOLUTE", 43200, 1, 86400 * 90);
-	/* last_seen is written at most every touch_sec, so reading pages does not
-	 * mean one database write per request */
-	a->cfg.touch_sec = a->cfg.idle_sec / 10 < 60 ? a->cfg.idle_sec / 10 : 60;
-	a->cfg.max_failures = env_int("YIYE_LOGIN_MAX_FAILURES", 5, 1, 1000);
-	a->cfg.max_failures_addr = env_int("YIYE_LOGIN_MAX_FAILURES_ADDR", 20, 1, 100000);
-	a->cfg.window_sec = env_int("YIYE_LOGIN_WINDOW", 900, 1, 86400);
-	a->cfg.lock_sec = env_int("YIYE_LOGIN_LOCK", 900, 1, 86400);
-	a->cfg.pwhash_fast = env_int("YIYE_PWHASH_FAST", 0, 0, 1);
-	a->cfg.pwhash_concurrency = env_int("YIYE_PWHASH_CONCURRENCY", 2, 1, 64);
-	a->cfg.cookie_secure = env_int("YIYE_COOKIE_SECURE", 0, 0, 1);
-	if ((v = getenv("YIYE_TRUSTED_PROXIES")) != NULL)
-		snprintf(a->cfg.trusted_proxies, sizeof(a->cfg.trusted_proxies), "%s", v);
-	if ((v = getenv("YIYE_IDENTITY_HEADER")) != NULL)
-		snprintf(a->cfg.identity_header, sizeof(a->cfg.identity_header), "%s", v);
+	a->cfg = app->cfg.auth;
 	if (a->cfg.trusted_proxies[0] && a->cfg.identity_header[0])
 		fprintf(stderr, "yiye: identity gateway mode: header %s trusted from %s\n",
 			a->cfg.identity_header, a->cfg.trusted_proxies);
@@ -458,12 +425,12 @@ static void audit_refusal(struct req *r)
 
 /* the check ------------------------------------------------------------------- */
 
-/* Routes a session that must change its password may still reach. */
+/* Routes a session that must change its password may still reach: public
+ * ones and those flagged in the route table. */
 static int allowed_before_password_change(const struct route *rt)
 {
-	return strcmp(rt->permission, "public") == 0 || strcmp(rt->pattern, "/api/v1/me") == 0 ||
-	       strcmp(rt->pattern, "/api/v1/me/password") == 0 ||
-	       strcmp(rt->pattern, "/api/v1/session") == 0;
+	return strcmp(rt->permission, "public") == 0 ||
+	       (rt->flags & ROUTE_BEFORE_PASSWORD_CHANGE) != 0;
 }
 
 int auth_check(struct req *r)

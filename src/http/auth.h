@@ -29,17 +29,9 @@
 #define AUTH_CSRF_HEADER "X-CSRF-Token"
 #define AUTH_SECRET_HEX 65 /* hex BLAKE2b-256 of a session cookie or token */
 
-struct auth_config {
-	int idle_sec, absolute_sec, touch_sec;
-	int max_failures, max_failures_addr, window_sec, lock_sec;
-	int pwhash_fast, pwhash_concurrency;
-	int cookie_secure;
-	char trusted_proxies[1024]; /* comma list, "" = gateway mode off */
-	char identity_header[64];
-};
-
-/* Creates the per-server authentication state (configuration from the
- * environment, the bounded password-hashing semaphore) into app->auth. */
+/* Creates the per-server authentication state (its configuration is
+ * app->cfg.auth, struct auth_config in app.h; the bounded password-hashing
+ * semaphore) into app->auth. */
 void auth_state_init(struct app *app);
 void auth_state_free(struct app *app);
 const struct auth_config *auth_config(const struct app *app);

@@ -3,7 +3,10 @@
  * self-registration (see docs/api-accounts.md):
  *   POST   /api/v1/session         log in
  *   DELETE /api/v1/session         log out
- *   GET    /api/v1/me              who am I
+ *   GET    /api/v1/me              who am I: the user (without "disabled";
+ *                                   "department" as {"code","name"}), its
+ *                                   "permissions" and "auth"; for a token
+ *                                   {"auth":"token","token":{…},"permissions"}
  *   POST   /api/v1/me/password     change my password
  *   POST   /api/v1/registrations   applicant self-registration
  * Passwords are hashed on the worker pool (these routes are not GET) and
@@ -45,74 +48,6 @@ json_t *acct_user_json(const struct store_user *u)
 	    (json_int_t)u->version);
 }
 
-int acct_body_keys(struct req *r, const char *const *allowed)
-{
-	const char *key;
-	json_t *v;
-
-	if (!json_is_object(r->json)) {
-		reply_error(r, 400, "invalid_body", NULL, "请求体必须是 JSON 对象");
-		return -1;
-	}
-	json_object_foreach (r->json, key, v) {
-		int ok = 0;
-
-		(void)v;
-		for (int i = 0; allowed[i] && !ok; i++)
-			ok = strcmp(allowed[i], key) == 0;
-		if (!ok) {
-			char field[64];
-
-			snprintf(field, sizeof(field), "%.60s", key);
-			reply_error(r, 400, "unknown_field", field, "不认识的字段 %s", field);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-int acct_str(struct req *r, const char *key, int required, size_t maxbytes, const char **out)
-{
-	json_t *v = json_object_get(r->json, key);
-	const char *s;
-	size_t len;
-
-	*out = NULL;
-	if (v == NULL || json_is_null(v)) {
-		if (!required)
-			return 0;
-		reply_error(r, 400, "required", key, "请填写 %s", key);
-		return -1;
-	}
-	if (!json_is_string(v)) {
-		reply_error(r, 400, "invalid_type", key, "%s 必须是字符串", key);
-		return -1;
-	}
-	s = json_string_value(v);
-	len = json_string_length(v);
-	if (len == 0 || (required && strspn(s, " \t") == len)) {
-		if (!required)
-			return 0;
-		reply_error(r, 400, "required", key, "请填写 %s", key);
-		return -1;
-	}
-	if (len > maxbytes) {
-		reply_error(r, 400, "too_long", key, "%s 过长（最多 %zu 个字节）", key, maxbytes);
-		return -1;
-	}
-	if (strlen(s) != len) {
-		reply_error(r, 400, "invalid_characters", key, "%s 含有不允许的字符", key);
-		return -1;
-	}
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
-			reply_error(r, 400, "invalid_characters", key, "%s 含有控制字符", key);
-			return -1;
-		}
-	*out = s;
-	return 0;
-}
-
 int acct_roles(struct req *r, const char *key, unsigned *roles)
 {
 	json_t *v = json_object_get(r->json, key), *item;
@@ -142,46 +77,6 @@ int acct_roles(struct req *r, const char *key, unsigned *roles)
 	return 0;
 }
 
-static int query_int(struct req *r, const char *name, int dflt, int min, int max, int *out)
-{
-	const char *v = req_query(r, name);
-	char *end;
-	long n;
-
-	*out = dflt;
-	if (v == NULL || *v == '\0')
-		return 0;
-	n = strtol(v, &end, 10);
-	if (*end != '\0' || n < min || n > max || strlen(v) > 9) {
-		reply_error(r, 400, "invalid_number", name, "参数 %s 须为 %d 至 %d 之间的整数",
-			    name, min, max);
-		return -1;
-	}
-	*out = (int)n;
-	return 0;
-}
-
-int acct_paging(struct req *r, int dflt, int max, int *limit, int *offset)
-{
-	if (query_int(r, "limit", dflt, 1, max, limit) < 0)
-		return -1;
-	return query_int(r, "offset", 0, 0, 100000000, offset);
-}
-
-int acct_path_id(struct req *r, int64_t *id)
-{
-	const char *v = req_param(r, "id");
-	char *end;
-	long long n = v ? strtoll(v, &end, 10) : 0;
-
-	if (v == NULL || *v == '\0' || *end != '\0' || n <= 0 || strlen(v) > 18) {
-		reply_error(r, 404, "not_found", NULL, "对象不存在");
-		return -1;
-	}
-	*id = (int64_t)n;
-	return 0;
-}
-
 static int username_ok(const char *u)
 {
 	size_t n = strlen(u);
@@ -197,7 +92,7 @@ static int username_ok(const char *u)
 
 int acct_username(struct req *r, const char **out)
 {
-	if (acct_str(r, "username", 1, 64, out) < 0)
+	if (req_text(r, "username", ARG_REQUIRED, 64, out) < 0)
 		return -1;
 	if (!username_ok(*out)) {
 		reply_error(r, 400, "invalid_username", "username",
@@ -211,35 +106,13 @@ int acct_uscc(struct req *r, const char **out)
 {
 	struct ident_result ir;
 
-	if (acct_str(r, "uscc", 0, 64, out) < 0)
+	if (req_text(r, "uscc", 0, 64, out) < 0)
 		return -1;
 	if (*out == NULL)
 		return 0;
 	ident_check_uscc(*out, strlen(*out), &ir);
 	if (!ir.valid) {
 		reply_error(r, 400, ir.reason, "uscc", "%s", ir.message);
-		return -1;
-	}
-	return 0;
-}
-
-int acct_acquire(struct req *r, struct store_conn **c)
-{
-	struct yerr e = {0};
-
-	if (store_acquire(r->app->store, c, &e) < 0) {
-		reply_yerr(r, &e);
-		return -1;
-	}
-	return 0;
-}
-
-int acct_commit(struct req *r, struct store_conn *c)
-{
-	struct yerr e = {0};
-
-	if (store_commit(c, &e) < 0) {
-		reply_yerr(r, &e);
 		return -1;
 	}
 	return 0;
@@ -282,12 +155,13 @@ void h_session_create(struct req *r)
 	int64_t now = (int64_t)time(NULL), until_user = 0, until_addr = 0, lock;
 	int rc, found = 0, ok = 0;
 
-	if (acct_body_keys(r, keys) < 0 || acct_str(r, "username", 1, 64, &username_in) < 0 ||
-	    acct_str(r, "password", 1, PASSWORD_MAX_BYTES, &pw) < 0)
+	if (req_body_keys(r, keys) < 0 ||
+	    req_text(r, "username", ARG_REQUIRED, 64, &username_in) < 0 ||
+	    req_text(r, "password", ARG_REQUIRED, PASSWORD_MAX_BYTES, &pw) < 0)
 		return;
 	snprintf(username, sizeof(username), "%s", username_in);
 	lowercase(username);
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_login_locked(c, "user", username, now, &until_user, &e);
 	if (rc == 0)
@@ -319,7 +193,7 @@ void h_session_create(struct req *r)
 	if (ok && !u.disabled && auth_password_upgrade(r->app, u.password_hash, pw, upgraded) == 1)
 		memcpy(old_hash, u.password_hash, sizeof(old_hash));
 	sodium_memzero(u.password_hash, sizeof(u.password_hash));
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
 	if (!ok || u.disabled) {
 		/* Count the failure (per account and per address) and audit it in
@@ -371,9 +245,7 @@ void h_session_create(struct req *r)
 	if (rc == 0)
 		rc = auth_session_start(r, c, u.id, &e);
 	if (rc == 0)
-		rc = req_audit(r, c, object, NULL, &e);
-	if (rc == 0)
-		rc = store_commit(c, &e);
+		rc = req_audit_commit(r, c, object, NULL, &e);
 	store_release(c);
 	if (rc < 0) {
 		r->resp_headers = 0; /* no cookies for a session that was not stored */
@@ -388,15 +260,13 @@ void h_session_delete(struct req *r)
 	struct yerr e = {0};
 	int rc;
 
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0 && r->session_hash[0])
 		rc = store_session_delete(c, r->session_hash, &e);
 	if (rc == 0)
-		rc = req_audit(r, c, "session", NULL, &e);
-	if (rc == 0)
-		rc = store_commit(c, &e);
+		rc = req_audit_commit(r, c, "session", NULL, &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
@@ -430,15 +300,15 @@ void h_me(struct req *r)
 					    (json_int_t)r->who.id, "scopes", scopes, "permissions",
 					    perms));
 	}
-	if (acct_acquire(r, &c) < 0) {
+	if (req_acquire(r, &c) < 0) {
 		json_decref(perms);
 		return;
 	}
-	rc = store_user_get(c, r->who.id, &u, &e);
+	rc = store_user_get(c, req_district(r), r->who.id, &u, &e);
 	if (rc == 0 && u.department[0]) {
 		struct store_department d;
 
-		if (store_department_get(c, u.department, &d, &e) == 0) {
+		if (store_department_get(c, req_district(r), u.department, &d, &e) == 0) {
 			store_release(c);
 			out = acct_user_json(&u);
 			json_object_set_new(out, "department",
@@ -480,24 +350,24 @@ void h_me_password(struct req *r)
 				   "通过统一身份认证登录的用户请在统一身份认证平台修改密码");
 	snprintf(object, sizeof(object), "user:%" PRId64, r->who.id);
 	snprintf(r->audit_object, sizeof(r->audit_object), "%s", object);
-	if (acct_body_keys(r, keys) < 0 ||
-	    acct_str(r, "old_password", 1, PASSWORD_MAX_BYTES, &old_pw) < 0 ||
-	    acct_str(r, "new_password", 1, PASSWORD_MAX_BYTES, &new_pw) < 0)
+	if (req_body_keys(r, keys) < 0 ||
+	    req_text(r, "old_password", ARG_REQUIRED, PASSWORD_MAX_BYTES, &old_pw) < 0 ||
+	    req_text(r, "new_password", ARG_REQUIRED, PASSWORD_MAX_BYTES, &new_pw) < 0)
 		return;
 	if (password_check_policy(new_pw, r->who.name, &code, msg, sizeof(msg)) < 0)
 		return reply_error(r, 400, code, "new_password", "%s", msg);
 	if (strcmp(old_pw, new_pw) == 0)
 		return reply_error(r, 400, "password_unchanged", "new_password",
 				   "新密码不能与原密码相同");
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
-	rc = store_user_get(c, r->who.id, &u, &e);
+	rc = store_user_get(c, req_district(r), r->who.id, &u, &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
 	if (!auth_password_verify(r->app, u.password_hash, old_pw)) {
 		/* a wrong old password counts as a failed login of the account */
-		if (acct_acquire(r, &c) < 0)
+		if (req_acquire(r, &c) < 0)
 			return;
 		(void)store_login_failure(c, "user", u.username, now, cfg->window_sec,
 					  cfg->max_failures, cfg->lock_sec, &lock, &e);
@@ -506,7 +376,7 @@ void h_me_password(struct req *r)
 	}
 	if (auth_password_hash(r->app, new_pw, hash) < 0)
 		return reply_error(r, 503, "busy", NULL, "系统繁忙，请稍后重试");
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
@@ -514,9 +384,7 @@ void h_me_password(struct req *r)
 	if (rc == 0) /* every other session of the user ends */
 		rc = store_sessions_revoke_user(c, u.id, r->session_hash, now, &e);
 	if (rc == 0)
-		rc = req_audit(r, c, object, NULL, &e);
-	if (rc == 0)
-		rc = store_commit(c, &e);
+		rc = req_audit_commit(r, c, object, NULL, &e);
 	store_release(c);
 	sodium_memzero(hash, sizeof(hash));
 	if (rc < 0)
@@ -544,29 +412,28 @@ void h_registration_create(struct req *r)
 	struct store_user u;
 	struct store_conn *c;
 	struct yerr e = {0};
-	int64_t now = (int64_t)time(NULL), entity_id = 0, exists = 0;
-	int rc;
+	int64_t now = (int64_t)time(NULL), entity_id = 0;
+	int rc, exists = 0;
 
-	if (acct_body_keys(r, keys) < 0 || acct_username(r, &username) < 0)
+	if (req_body_keys(r, keys) < 0 || acct_username(r, &username) < 0)
 		return;
-	if (acct_str(r, "password", 1, 1024, &pw) < 0)
+	if (req_text(r, "password", ARG_REQUIRED, 1024, &pw) < 0)
 		return;
 	if (password_check_policy(pw, username, &code, msg, sizeof(msg)) < 0)
 		return reply_error(r, 400, code, "password", "%s", msg);
 	if (acct_uscc(r, &uscc) < 0)
 		return;
-	if (acct_str(r, "name", 1, ENTITY_NAME_MAX, &name) < 0 ||
-	    acct_str(r, "phone", 1, PHONE_MAX, &phone) < 0)
+	if (req_text(r, "name", ARG_REQUIRED, ENTITY_NAME_MAX, &name) < 0 ||
+	    req_text(r, "phone", ARG_REQUIRED, PHONE_MAX, &phone) < 0)
 		return;
 	if (!phone_ok(phone))
 		return reply_error(r, 400, "invalid_phone", "phone",
 				   "手机号须为 11 位数字，以 13 至 19 开头");
 	/* Cheap duplicate checks before the expensive hash; the unique indexes
 	 * decide in the end. */
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
-	rc = store_query_int(c, "SELECT count(*) FROM users WHERE username = ?",
-			     (struct store_param[]){SP_TEXT(username)}, 1, 0, &exists, &e);
+	rc = store_username_taken(c, username, &exists, &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
@@ -580,20 +447,18 @@ void h_registration_create(struct req *r)
 	u.roles = ROLE_BIT(ROLE_APPLICANT);
 	if (auth_password_hash(r->app, pw, u.password_hash) < 0)
 		return reply_error(r, 503, "busy", NULL, "系统繁忙，请稍后重试");
-	if (acct_acquire(r, &c) < 0)
+	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = store_entity_insert(c, uscc, name, now, &entity_id, &e);
+		rc = store_entity_insert(c, req_district(r), uscc, name, now, &entity_id, &e);
 	u.entity_id = entity_id;
 	if (rc == 0)
-		rc = store_user_insert(c, &u, now, &e);
+		rc = store_user_insert(c, req_district(r), &u, now, &e);
 	if (rc == 0) {
 		snprintf(object, sizeof(object), "user:%" PRId64, u.id);
-		rc = req_audit(r, c, object, uscc ? uscc : "founder", &e);
+		rc = req_audit_commit(r, c, object, uscc ? uscc : "founder", &e);
 	}
-	if (rc == 0)
-		rc = store_commit(c, &e);
 	store_release(c);
 	sodium_memzero(u.password_hash, sizeof(u.password_hash));
 	if (rc < 0)

@@ -78,7 +78,7 @@ static int load(struct req *r, int limit, int offset, struct store_result **res,
 	struct yerr e = {0};
 	int rc;
 
-	if (filter_args(r, &f) < 0 || acct_acquire(r, &c) < 0)
+	if (filter_args(r, &f) < 0 || req_acquire(r, &c) < 0)
 		return -1;
 	rc = store_audit_list(c, &f, limit, offset, res, total, &e);
 	store_release(c);
@@ -97,11 +97,11 @@ void h_audit_list(struct req *r)
 {
 	struct store_result *res;
 	int64_t total;
-	int limit, offset;
+	struct req_page page;
 	json_t *items;
 
-	if (acct_paging(r, 50, AUDIT_PAGE_MAX, &limit, &offset) < 0 ||
-	    load(r, limit, offset, &res, &total) < 0)
+	if (req_paging(r, REQ_PAGE_DEFAULT, AUDIT_PAGE_MAX, &page) < 0 ||
+	    load(r, page.limit, page.offset, &res, &total) < 0)
 		return;
 	items = json_array();
 	for (int i = 0; i < res->rows; i++) {
@@ -122,9 +122,7 @@ void h_audit_list(struct req *r)
 		json_array_append_new(items, o);
 	}
 	store_result_free(res);
-	reply_json(r, 200,
-		   json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total,
-			     "limit", limit, "offset", offset));
+	reply_json(r, 200, req_list_json(items, total, &page));
 }
 
 struct sbuf {

@@ -5,13 +5,17 @@
  * GET /api/v1/calendar/workdays?from=D1&to=D2 -> {"workdays":N, "provisional":…}
  * `provisional` is true when a year the calendar does not know was involved
  * (then only weekends were rest days).
+ * POST /api/v1/calendar/years (calendar.manage) adds a year's holidays.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/date.h"
+#include "http/args.h"
+#include "http/auth.h"
 #include "http/handlers.h"
+#include "store/store_calendar.h"
 
 static int param_date(struct req *r, const char *name, int *day)
 {
@@ -94,6 +98,47 @@ void h_calendar_years(struct req *r)
 		json_array_append_new(items, json_pack("{s:i,s:s?}", "year", cal->years[i].year,
 						       "source", cal->years[i].source));
 	pthread_rwlock_unlock(&r->app->cal_lock);
-	reply_json(r, 200,
-		   json_pack("{s:o,s:i}", "items", items, "total", (int)json_array_size(items)));
+	reply_json(r, 200, req_list_json(items, (int64_t)json_array_size(items), NULL));
+}
+
+/* calendar ------------------------------------------------------------------------ */
+
+void h_calendar_year_create(struct req *r)
+{
+	struct calendar cal;
+	struct store_conn *c;
+	struct yerr e = {0};
+	char msg[256] = "", object[32];
+	int rc, holidays = 0, workdays = 0, year;
+
+	calendar_init(&cal);
+	if (calendar_load_json(&cal, r->body ? r->body : "", r->body_len, msg, sizeof(msg)) < 0) {
+		calendar_free(&cal);
+		return reply_error(r, 400, "invalid_calendar", NULL, "%s", msg);
+	}
+	year = cal.years[0].year;
+	for (int i = 0; i < 366; i++) {
+		holidays += cal.years[0].kind[i] == CAL_HOLIDAY;
+		workdays += cal.years[0].kind[i] == CAL_WORKDAY;
+	}
+	snprintf(object, sizeof(object), "calendar:%d", year);
+	snprintf(r->audit_object, sizeof(r->audit_object), "%s", object);
+	if (req_acquire(r, &c) < 0) {
+		calendar_free(&cal);
+		return;
+	}
+	rc = store_begin(c, &e);
+	if (rc == 0)
+		rc = store_calendar_insert_year(c, req_district(r), &cal.years[0], &e);
+	if (rc == 0)
+		rc = req_audit_commit(r, c, object, NULL, &e);
+	store_release(c);
+	calendar_free(&cal);
+	if (rc < 0)
+		return reply_yerr(r, &e);
+	if (app_calendar_reload(r->app, &e) < 0)
+		return reply_yerr(r, &e);
+	reply_json(
+	    r, 201,
+	    json_pack("{s:i,s:i,s:i}", "year", year, "holidays", holidays, "workdays", workdays));
 }

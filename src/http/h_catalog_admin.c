@@ -21,6 +21,7 @@
 #include "core/catalog_check.h"
 #include "core/catalog_diff.h"
 #include "core/roles.h"
+#include "http/args.h"
 #include "http/auth.h"
 #include "http/handlers.h"
 #include "store/store_catalog.h"
@@ -39,66 +40,47 @@ static const struct principal *caller(struct req *r)
 	return &r->who;
 }
 
-/* The in-transaction hook of every change: the route's audit entry commits
- * together with the change (req_audit). */
-static int audit_hook(struct store_conn *c, void *ud, const char *object, struct yerr *err)
+static json_t *text_or_null(const char *s)
 {
-	struct req *r = ud;
-
-	snprintf(r->audit_object, sizeof(r->audit_object), "%s", object);
-	return req_audit(r, c, object, NULL, err);
+	return s ? json_string(s) : json_null();
 }
 
-/* Characters of a UTF-8 string (jansson strings are valid UTF-8). */
-static size_t utf8_chars(const char *s)
+static json_t *time_or_null(int64_t t)
 {
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
+	return t ? json_integer(t) : json_null();
 }
 
-static bool blank(const char *s)
+/* {version,status,created_at,created_by,note,sha256,activated_at,proposals} */
+static json_t *version_json(const void *item)
 {
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return false;
-	return true;
+	const struct store_catalog_version *v = item;
+	json_t *ids = json_array();
+
+	for (size_t i = 0; i < v->nproposals; i++)
+		json_array_append_new(ids, json_integer(v->proposals[i]));
+	return json_pack("{s:I,s:s,s:I,s:o,s:o,s:s,s:o,s:o}", "version", (json_int_t)v->version,
+			 "status", v->status, "created_at", (json_int_t)v->created_at, "created_by",
+			 text_or_null(v->created_by), "note", text_or_null(v->note), "sha256",
+			 v->sha256, "activated_at", time_or_null(v->activated_at), "proposals",
+			 ids);
 }
 
-/* parse_long parses a whole decimal in [min, max]; -1 when it is not one. */
-static int parse_long(const char *s, long min, long max, long *out)
+/* {id,kind,industry,title,reason,detail,department,proposed_by,created_at,
+ *  status,decided_by,decided_at,comment,included_in} (industry_name is added
+ * from the catalog by add_industry_name). */
+static json_t *proposal_json(const void *item)
 {
-	char *end;
-	long v;
+	const struct store_catalog_proposal *p = item;
 
-	if (s == NULL || *s == '\0' || *s == '+' || *s == '-' || *s == ' ')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* paging reads ?limit=&offset= (defaults 50 and 0, limit at most 200). */
-static int paging(struct req *r, long *limit, long *offset)
-{
-	const char *l = req_query(r, "limit"), *o = req_query(r, "offset");
-
-	*limit = 50;
-	*offset = 0;
-	if (l && parse_long(l, 1, 200, limit) < 0) {
-		reply_error(r, 400, "invalid_number", "limit", "limit 须为 1 至 200 之间的整数");
-		return -1;
-	}
-	if (o && parse_long(o, 0, 1000000000L, offset) < 0) {
-		reply_error(r, 400, "invalid_number", "offset", "offset 须为非负整数");
-		return -1;
-	}
-	return 0;
+	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o,s:o,s:o,s:o,s:o}", "id",
+			 (json_int_t)p->id, "kind", text_or_null(p->kind), "industry",
+			 text_or_null(p->industry), "title", text_or_null(p->title), "reason",
+			 text_or_null(p->reason), "detail", text_or_null(p->detail), "department",
+			 text_or_null(p->department), "proposed_by", text_or_null(p->proposed_by),
+			 "created_at", (json_int_t)p->created_at, "status", text_or_null(p->status),
+			 "decided_by", text_or_null(p->decided_by), "decided_at",
+			 time_or_null(p->decided_at), "comment", text_or_null(p->comment),
+			 "included_in", time_or_null(p->included_in));
 }
 
 /* version_param reads {v}: a version number, or "active" for the active one
@@ -106,90 +88,45 @@ static int paging(struct req *r, long *limit, long *offset)
 static int version_param(struct req *r, long *v)
 {
 	const char *s = req_param(r, "v");
+	long long n;
 
 	if (s && strcmp(s, "active") == 0) {
 		*v = 0;
 		return 0;
 	}
-	if (parse_long(s, 1, 1000000000L, v) < 0) {
+	if (args_int(s, 1, 1000000000L, &n) < 0) {
 		reply_error(r, 404, "unknown_version", "version", "目录版本号应为正整数");
 		return -1;
 	}
-	return 0;
-}
-
-/* A string member of the body: absent/null gives NULL (an error when
- * required), otherwise it must be a string of at most max characters and,
- * when required, not blank. */
-static int body_string(struct req *r, const char *key, bool required, size_t max, const char **out)
-{
-	json_t *v = json_object_get(r->json, key);
-
-	*out = NULL;
-	if (v == NULL || json_is_null(v)) {
-		if (required) {
-			reply_error(r, 400, "required", key, "缺少 %s", key);
-			return -1;
-		}
-		return 0;
-	}
-	if (!json_is_string(v)) {
-		reply_error(r, 400, "invalid_type", key, "%s 应为字符串", key);
-		return -1;
-	}
-	if (required && blank(json_string_value(v))) {
-		reply_error(r, 400, "required", key, "%s 不能为空", key);
-		return -1;
-	}
-	if (utf8_chars(json_string_value(v)) > max) {
-		reply_error(r, 400, "too_long", key, "%s 最多 %zu 个字符", key, max);
-		return -1;
-	}
-	*out = json_string_value(v);
-	return 0;
-}
-
-/* only_keys answers 400 unknown_field for a body member not in keys. */
-static int only_keys(struct req *r, const char *const *keys)
-{
-	const char *k;
-	json_t *v;
-
-	if (!json_is_object(r->json)) {
-		reply_error(r, 400, "invalid_body", NULL, "请求体应为 JSON 对象");
-		return -1;
-	}
-	json_object_foreach (r->json, k, v) {
-		size_t i;
-
-		for (i = 0; keys[i] && strcmp(keys[i], k) != 0; i++)
-			;
-		if (keys[i] == NULL) {
-			reply_error(r, 400, "unknown_field", strlen(k) <= 64 ? k : NULL,
-				    "不认识的字段 %.64s", k);
-			return -1;
-		}
-	}
+	*v = (long)n;
 	return 0;
 }
 
 void h_catalog_versions_list(struct req *r)
 {
+	struct store_catalog_version *items;
+	struct store_conn *c;
+	struct req_page page;
 	struct yerr e = {0};
-	json_t *items;
-	long limit, offset, total, active;
+	long total, active;
+	size_t n;
+	json_t *out;
+	int rc;
 
-	if (paging(r, &limit, &offset) < 0)
+	if (req_paging(r, REQ_PAGE_DEFAULT, REQ_PAGE_MAX, &page) < 0 || req_acquire(r, &c) < 0)
 		return;
-	if (store_catalog_versions(r->app->store, STORE_DEFAULT_DISTRICT, limit, offset, &items,
-				   &total, &e) < 0)
+	rc = store_catalog_versions(c, req_district(r), page.limit, page.offset, &items, &n, &total,
+				    &e);
+	store_release(c);
+	if (rc < 0)
 		return reply_yerr(r, &e);
 	pthread_rwlock_rdlock(&r->app->catalog_lock);
 	active = r->app->catalog_version;
 	pthread_rwlock_unlock(&r->app->catalog_lock);
-	reply_json(r, 200,
-		   json_pack("{s:o,s:I,s:o}", "items", items, "total", (json_int_t)total, "active",
-			     active > 0 ? json_integer(active) : json_null()));
+	out = req_list(items, n, sizeof(*items), version_json, total, &page);
+	store_catalog_versions_free(items, n);
+	json_object_set_new(out, "active", active > 0 ? json_integer(active) : json_null());
+	reply_json(r, 200, out);
 }
 
 /* problems_reply answers 400 catalog_invalid listing every problem. */
@@ -216,7 +153,7 @@ static void problems_reply(struct req *r, const struct catalog_problems *p)
  * be for this district. Appends every problem to probs; *cat receives the
  * built catalog (or NULL on OOM).
  */
-static void document_check(const char *text, size_t len, struct catalog **cat,
+static void document_check(const char *text, size_t len, const char *district, struct catalog **cat,
 			   struct catalog_problems *probs)
 {
 	size_t ntests = 0;
@@ -228,10 +165,9 @@ static void document_check(const char *text, size_t len, struct catalog **cat,
 		abort();
 	if (catalog_problems_fatal(probs) == 0 && catalog_test(*cat, probs, &ntests) < 0)
 		abort();
-	if ((*cat)->district && strcmp((*cat)->district, STORE_DEFAULT_DISTRICT) != 0)
+	if ((*cat)->district && strcmp((*cat)->district, district) != 0)
 		catalog_problem_add(probs, true, "catalog", "district",
-				    "目录属于辖区 %s，本平台辖区为 %s", (*cat)->district,
-				    STORE_DEFAULT_DISTRICT);
+				    "目录属于辖区 %s，本平台辖区为 %s", (*cat)->district, district);
 }
 
 /* publish_ids reads "proposals": absent means every approved proposal,
@@ -271,19 +207,20 @@ static int publish_ids(struct req *r, struct store_catalog_new *v, int64_t *ids)
 
 void h_catalog_version_create(struct req *r)
 {
-	const struct store_catalog_hook hook = {audit_hook, r};
 	static const char *const keys[] = {"document", "note", "activate", "proposals", NULL};
-	struct store_catalog_new v = {.district = STORE_DEFAULT_DISTRICT};
+	struct store_catalog_new v = {.district = req_district(r)};
 	struct catalog_problems probs = {0};
 	struct catalog_changes changes = {0};
 	struct catalog *cat = NULL;
 	struct yerr e = {0};
 	int64_t ids[PROPOSALS_MAX];
 	json_t *doc, *act, *out, *diff = NULL;
-	char *text = NULL, *canonical = NULL;
+	char *text = NULL, *canonical = NULL, object[48];
+	struct store_conn *c;
 	long version = 0;
+	int rc;
 
-	if (only_keys(r, keys) < 0 || body_string(r, "note", false, NOTE_MAX, &v.note) < 0)
+	if (req_body_keys(r, keys) < 0 || req_text(r, "note", ARG_MULTILINE, NOTE_MAX, &v.note) < 0)
 		return;
 	doc = json_object_get(r->json, "document");
 	if (doc == NULL || json_is_null(doc))
@@ -303,7 +240,7 @@ void h_catalog_version_create(struct req *r)
 	text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
 	if (text == NULL)
 		abort();
-	document_check(text, strlen(text), &cat, &probs);
+	document_check(text, strlen(text), req_district(r), &cat, &probs);
 	if (probs.n > 0) {
 		problems_reply(r, &probs);
 		goto out;
@@ -320,7 +257,16 @@ void h_catalog_version_create(struct req *r)
 
 	v.document = canonical;
 	v.created_by = caller(r)->name[0] ? caller(r)->name : "unknown";
-	if (store_catalog_publish(r->app->store, &v, &hook, &version, &e) < 0) {
+	if (req_acquire(r, &c) < 0)
+		goto out;
+	rc = store_begin(c, &e);
+	if (rc == 0)
+		rc = store_catalog_publish(c, &v, &version, &e);
+	snprintf(object, sizeof(object), "catalog_version:%ld", version);
+	if (rc == 0)
+		rc = req_audit_commit(r, c, object, NULL, &e);
+	store_release(c);
+	if (rc < 0) {
 		reply_yerr(r, &e);
 		goto out;
 	}
@@ -342,6 +288,19 @@ out:
 	free(canonical);
 }
 
+/* document_read reads version v's document (0: the active one). */
+static int document_read(struct req *r, long v, char **doc, long *version, struct yerr *e)
+{
+	struct store_conn *c;
+	int rc = store_acquire(r->app->store, &c, e);
+
+	if (rc == 0) {
+		rc = store_catalog_document(c, req_district(r), v, doc, version, e);
+		store_release(c);
+	}
+	return rc;
+}
+
 void h_catalog_version_document(struct req *r)
 {
 	struct yerr e = {0};
@@ -350,8 +309,7 @@ void h_catalog_version_document(struct req *r)
 
 	if (version_param(r, &v) < 0)
 		return;
-	if (store_catalog_document(r->app->store, STORE_DEFAULT_DISTRICT, v, &doc, &version, &e) <
-	    0)
+	if (document_read(r, v, &doc, &version, &e) < 0)
 		return reply_yerr(r, &e);
 	snprintf(hv, sizeof(hv), "%ld", version);
 	reply_header(r, "X-Catalog-Version", hv);
@@ -366,7 +324,7 @@ static int load_version(struct req *r, long v, struct catalog **cat, long *versi
 	int rc;
 
 	*cat = NULL;
-	if (store_catalog_document(r->app->store, STORE_DEFAULT_DISTRICT, v, &doc, version, e) < 0)
+	if (document_read(r, v, &doc, version, e) < 0)
 		return -1;
 	rc = catalog_parse_document(doc, strlen(doc), cat, e);
 	free(doc);
@@ -382,11 +340,12 @@ void h_catalog_version_diff(struct req *r)
 	struct catalog_changes ch = {0};
 	struct yerr e = {0};
 	size_t added = 0, removed = 0, changed = 0;
-	long v, va, from = 0, to = 0;
+	long v, from = 0, to = 0;
+	long long va;
 
 	if (version_param(r, &v) < 0)
 		return;
-	if (against != NULL && parse_long(against, 1, 1000000000L, &va) < 0)
+	if (against != NULL && args_int(against, 1, 1000000000L, &va) < 0)
 		return reply_error(r, 400, "invalid_number", "against", "against 应为目录版本号");
 	if (load_version(r, v, &b, &to, &e) < 0)
 		return reply_yerr(r, &e);
@@ -424,10 +383,12 @@ void h_catalog_version_diff(struct req *r)
 
 void h_catalog_version_activate(struct req *r)
 {
-	const struct store_catalog_hook hook = {audit_hook, r};
 	struct catalog *cat = NULL;
+	struct store_conn *c;
 	struct yerr e = {0};
 	long v, version, previous = 0;
+	char object[48];
+	int rc;
 
 	if (version_param(r, &v) < 0)
 		return;
@@ -437,10 +398,16 @@ void h_catalog_version_activate(struct req *r)
 	if (load_version(r, v, &cat, &version, &e) < 0)
 		return reply_yerr(r, &e);
 	catalog_free(cat);
-	if (store_catalog_activate(r->app->store, STORE_DEFAULT_DISTRICT, v, &hook, &previous, &e) <
-	    0)
-		return reply_yerr(r, &e);
-	if (app_catalog_reload(r->app, &e) < 0)
+	if (req_acquire(r, &c) < 0)
+		return;
+	snprintf(object, sizeof(object), "catalog_version:%ld", v);
+	rc = store_begin(c, &e);
+	if (rc == 0)
+		rc = store_catalog_activate(c, req_district(r), v, &previous, &e);
+	if (rc == 0)
+		rc = req_audit_commit(r, c, object, NULL, &e);
+	store_release(c);
+	if (rc < 0 || app_catalog_reload(r->app, &e) < 0)
 		return reply_yerr(r, &e);
 	reply_json(r, 200,
 		   json_pack("{s:I,s:s,s:o}", "version", (json_int_t)v, "status", "active",
@@ -453,7 +420,7 @@ static bool manages_catalog(const struct principal *p)
 	return roles_authorize(p, "catalog.manage", "GET") == AUTHZ_ALLOW;
 }
 
-/* industry_name adds "industry_name" to a proposal from the active catalog. */
+/* add_industry_name adds "industry_name" to a proposal from the active catalog. */
 static void add_industry_name(struct req *r, json_t *p)
 {
 	const char *code = json_string_value(json_object_get(p, "industry"));
@@ -465,28 +432,63 @@ static void add_industry_name(struct req *r, json_t *p)
 	pthread_rwlock_unlock(&r->app->catalog_lock);
 }
 
+/* proposal_reply answers with proposal p, named from the active catalog. */
+static void proposal_reply(struct req *r, int status, const struct store_catalog_proposal *p)
+{
+	json_t *out = proposal_json(p);
+
+	add_industry_name(r, out);
+	reply_json(r, status, out);
+}
+
+/* proposal_write runs a proposal change (insert when p is set, else the
+ * decision), reads the proposal back and audits it, in one transaction. */
+static int proposal_write(struct req *r, const struct store_catalog_proposal_new *p, int64_t id,
+			  bool approve, const char *comment, struct store_catalog_proposal *out,
+			  struct yerr *e)
+{
+	const char *by = r->who.name[0] ? r->who.name : "unknown";
+	struct store_conn *c;
+	char object[48];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = store_acquire(r->app->store, &c, e)) < 0)
+		return rc;
+	rc = store_begin(c, e);
+	if (rc == 0)
+		rc = p ? store_catalog_proposal_insert(c, p, &id, e)
+		       : store_catalog_proposal_decide(c, req_district(r), id, approve, by, comment,
+						       e);
+	if (rc == 0)
+		rc = store_catalog_proposal_get(c, req_district(r), id, out, e);
+	snprintf(object, sizeof(object), "catalog_proposal:%lld", (long long)id);
+	if (rc == 0)
+		rc = req_audit_commit(r, c, object, NULL, e);
+	store_release(c);
+	if (rc < 0)
+		store_catalog_proposals_free(out, 1, false);
+	return rc;
+}
+
 void h_catalog_proposal_create(struct req *r)
 {
-	const struct store_catalog_hook hook = {audit_hook, r};
 	static const char *const keys[] = {"kind", "industry", "title", "reason", "detail", NULL};
 	const struct principal *who = caller(r);
-	struct store_catalog_proposal p = {.district = STORE_DEFAULT_DISTRICT};
+	struct store_catalog_proposal_new p = {.district = req_district(r)};
+	struct store_catalog_proposal out;
 	struct yerr e = {0};
-	json_t *out;
-	int64_t id;
 	bool known;
 
-	if (only_keys(r, keys) < 0 || body_string(r, "kind", true, 16, &p.kind) < 0 ||
-	    body_string(r, "industry", false, 64, &p.industry) < 0 ||
-	    body_string(r, "title", true, TITLE_MAX, &p.title) < 0 ||
-	    body_string(r, "reason", true, REASON_MAX, &p.reason) < 0 ||
-	    body_string(r, "detail", false, DETAIL_MAX, &p.detail) < 0)
+	if (req_body_keys(r, keys) < 0 || req_text(r, "kind", ARG_REQUIRED, 16, &p.kind) < 0 ||
+	    req_text(r, "industry", 0, 64, &p.industry) < 0 ||
+	    req_text(r, "title", ARG_REQUIRED, TITLE_MAX, &p.title) < 0 ||
+	    req_text(r, "reason", ARG_REQUIRED | ARG_MULTILINE, REASON_MAX, &p.reason) < 0 ||
+	    req_text(r, "detail", ARG_MULTILINE, DETAIL_MAX, &p.detail) < 0)
 		return;
 	if (strcmp(p.kind, "add") != 0 && strcmp(p.kind, "change") != 0)
 		return reply_error(r, 400, "invalid_value", "kind",
 				   "kind 应为 add（新增建议）或 change（调整建议）");
-	if (p.industry && *p.industry == '\0')
-		p.industry = NULL;
 	if (p.industry == NULL && strcmp(p.kind, "change") == 0)
 		return reply_error(r, 400, "required", "industry", "调整建议须指明所调整的行业");
 	if (p.industry) {
@@ -499,11 +501,10 @@ void h_catalog_proposal_create(struct req *r)
 	}
 	p.department = who->department[0] ? who->department : NULL;
 	p.proposed_by = who->name[0] ? who->name : "unknown";
-	if (store_catalog_proposal_insert(r->app->store, &p, &hook, &id, &e) < 0 ||
-	    store_catalog_proposal_get(r->app->store, STORE_DEFAULT_DISTRICT, id, &out, &e) < 0)
+	if (proposal_write(r, &p, 0, false, NULL, &out, &e) < 0)
 		return reply_yerr(r, &e);
-	add_industry_name(r, out);
-	reply_json(r, 201, out);
+	proposal_reply(r, 201, &out);
+	store_catalog_proposals_free(&out, 1, false);
 }
 
 void h_catalog_proposals_list(struct req *r)
@@ -511,12 +512,16 @@ void h_catalog_proposals_list(struct req *r)
 	static const char *const statuses[] = {"pending", "approved", "rejected", "included", NULL};
 	const struct principal *who = caller(r);
 	const char *status = req_query(r, "status"), *dept;
+	struct store_catalog_proposal *items;
+	struct store_conn *c;
+	struct req_page page;
 	struct yerr e = {0};
-	json_t *items, *it;
-	long limit, offset, total;
-	size_t i;
+	json_t *out, *it;
+	size_t i, n;
+	long total;
+	int rc;
 
-	if (paging(r, &limit, &offset) < 0)
+	if (req_paging(r, REQ_PAGE_DEFAULT, REQ_PAGE_MAX, &page) < 0)
 		return;
 	if (status && *status == '\0')
 		status = NULL;
@@ -527,39 +532,43 @@ void h_catalog_proposals_list(struct req *r)
 				   "status 应为 pending、approved、rejected 或 included");
 	/* Proposers see their department's; the catalog admin sees all. */
 	dept = manages_catalog(who) ? NULL : who->department;
-	if (store_catalog_proposals(r->app->store, STORE_DEFAULT_DISTRICT, dept, status, limit,
-				    offset, &items, &total, &e) < 0)
+	if (req_acquire(r, &c) < 0)
+		return;
+	rc = store_catalog_proposals(c, req_district(r), dept, status, page.limit, page.offset,
+				     &items, &n, &total, &e);
+	store_release(c);
+	if (rc < 0)
 		return reply_yerr(r, &e);
-	json_array_foreach (items, i, it)
+	out = req_list(items, n, sizeof(*items), proposal_json, total, &page);
+	store_catalog_proposals_free(items, n, true);
+	json_array_foreach (json_object_get(out, "items"), i, it)
 		add_industry_name(r, it);
-	reply_json(r, 200, json_pack("{s:o,s:I}", "items", items, "total", (json_int_t)total));
+	reply_json(r, 200, out);
 }
 
 void h_catalog_proposal_decide(struct req *r)
 {
-	const struct store_catalog_hook hook = {audit_hook, r};
 	static const char *const keys[] = {"decision", "comment", NULL};
 	const char *decision, *comment;
+	struct store_catalog_proposal out;
 	struct yerr e = {0};
-	json_t *out;
-	long id;
+	int64_t id;
 	bool approve;
 
-	if (parse_long(req_param(r, "id"), 1, 1000000000000L, &id) < 0)
-		return reply_error(r, 404, "unknown_proposal", "id", "建议编号应为正整数");
-	if (only_keys(r, keys) < 0 || body_string(r, "decision", true, 16, &decision) < 0 ||
-	    body_string(r, "comment", false, COMMENT_MAX, &comment) < 0)
+	if (req_path_id(r, "id", "unknown_proposal", &id) < 0)
+		return;
+	if (req_body_keys(r, keys) < 0 ||
+	    req_text(r, "decision", ARG_REQUIRED, 16, &decision) < 0 ||
+	    req_text(r, "comment", ARG_MULTILINE, COMMENT_MAX, &comment) < 0)
 		return;
 	if (strcmp(decision, "approve") != 0 && strcmp(decision, "reject") != 0)
 		return reply_error(r, 400, "invalid_value", "decision",
 				   "decision 应为 approve（同意）或 reject（不同意）");
 	approve = strcmp(decision, "approve") == 0;
-	if (!approve && (comment == NULL || blank(comment)))
+	if (!approve && comment == NULL)
 		return reply_error(r, 400, "required", "comment", "不同意时须说明理由");
-	if (store_catalog_proposal_decide(r->app->store, STORE_DEFAULT_DISTRICT, id, approve,
-					  caller(r)->name[0] ? caller(r)->name : "unknown", comment,
-					  &hook, &out, &e) < 0)
+	if (proposal_write(r, NULL, id, approve, comment, &out, &e) < 0)
 		return reply_yerr(r, &e);
-	add_industry_name(r, out);
-	reply_json(r, 200, out);
+	proposal_reply(r, 200, &out);
+	store_catalog_proposals_free(&out, 1, false);
 }

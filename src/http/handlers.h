@@ -17,6 +17,7 @@ void h_validate(struct req *r);
 /* h_calendar.c */
 void h_calendar_workdays(struct req *r);
 void h_calendar_years(struct req *r);
+void h_calendar_year_create(struct req *r);
 
 /* accounts, sessions, tokens, audit */
 /* h_account.c */
@@ -25,20 +26,21 @@ void h_session_delete(struct req *r);
 void h_me(struct req *r);
 void h_me_password(struct req *r);
 void h_registration_create(struct req *r);
-/* h_admin.c */
+/* h_users.c */
 void h_users_list(struct req *r);
 void h_user_create(struct req *r);
 void h_user_get(struct req *r);
 void h_user_update(struct req *r);
 void h_user_password_reset(struct req *r);
+/* h_departments.c */
 void h_departments_list(struct req *r);
 void h_department_create(struct req *r);
 void h_department_update(struct req *r);
 void h_department_users(struct req *r);
+/* h_tokens.c */
 void h_token_create(struct req *r);
 void h_tokens_list(struct req *r);
 void h_token_revoke(struct req *r);
-void h_calendar_year_create(struct req *r);
 /* h_audit.c */
 void h_audit_list(struct req *r);
 void h_audit_csv(struct req *r);

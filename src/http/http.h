@@ -6,7 +6,7 @@
  * parsed. It answers with exactly one reply_* call. Handlers of routes marked
  * ROUTE_SLOW, of routes that are not GET/HEAD, and of routes that are not
  * "public" (identifying the caller reads the store) run on the worker pool, so
- * they may block (hash a password, fsync, render a PDF); ROUTE_INLINE and
+ * they may block (hash a password, fsync, wait for a lock); ROUTE_INLINE and
  * public GETs run on an I/O thread and must be quick (see runs_on_worker in
  * server.c).
  */
@@ -30,6 +30,10 @@ enum {
 	ROUTE_SLOW = 1 << 1,       /* run on the worker pool even if GET */
 	ROUTE_INLINE = 1 << 3,     /* run on the I/O thread even if not GET (quick, no store) */
 	ROUTE_LARGE_BODY = 1 << 4, /* body limit ROUTE_LARGE_BODY_LIMIT instead of --body-limit */
+	/* reachable by a session that must change its password first (who am I,
+	 * change it, log out); every other non-public route answers 403
+	 * password_change_required */
+	ROUTE_BEFORE_PASSWORD_CHANGE = 1 << 5,
 	/* Bits from 8 up choose the worker pool's class of a slow route: its
 	 * jobs run a bounded number at once and wait in a bounded queue; past
 	 * it the request answers 503 busy with Retry-After (docs/development.md,
@@ -37,8 +41,9 @@ enum {
 	ROUTE_HASHES = 1 << 8, /* hashes or verifies a password (class WORK_HASH) */
 };
 
-/* One row of the route table (routes.c). The router, the permission check,
- * the audit trail and the OpenAPI document all read it. */
+/* One row of the route table (routes.c), written with designated
+ * initializers. The router, the permission check, the audit trail and the
+ * OpenAPI document all read it. */
 struct route {
 	const char *method;
 	const char *pattern; /* "/api/v1/licenses/{number}" */

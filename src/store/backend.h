@@ -8,8 +8,10 @@
 
 struct store_backend {
 	const char *name;
-	/* Opens one connection; *conn is the backend's own handle. */
-	int (*connect)(const char *url, void **conn, struct yerr *err);
+	/* Opens one connection; *conn is the backend's own handle. opt is
+	 * never NULL (zero fields: defaults). */
+	int (*connect)(const char *url, const struct store_options *opt, void **conn,
+		       struct yerr *err);
 	void (*disconnect)(void *conn);
 	/* Is the connection still usable (PostgreSQL: socket alive)? */
 	int (*alive)(void *conn);

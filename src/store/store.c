@@ -28,6 +28,7 @@ struct store {
 	const struct store_backend *be;
 	enum store_kind kind;
 	char *url;
+	struct store_options opt;
 	char describe[160];
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -64,7 +65,8 @@ static void describe_url(char *out, size_t outsz, const char *url, enum store_ki
 		snprintf(out, outsz, "%s", url);
 }
 
-int store_open(struct store **out, const char *url, int pool_size, struct yerr *err)
+int store_open(struct store **out, const char *url, int pool_size, const struct store_options *opt,
+	       struct yerr *err)
 {
 	struct store *s;
 
@@ -87,6 +89,8 @@ int store_open(struct store **out, const char *url, int pool_size, struct yerr *
 		s->kind = STORE_SQLITE;
 	}
 	s->url = store_strdup(url);
+	if (opt)
+		s->opt = *opt;
 	describe_url(s->describe, sizeof(s->describe), url, s->kind);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
@@ -161,7 +165,7 @@ int store_acquire(struct store *s, struct store_conn **out, struct yerr *err)
 		c->handle = NULL;
 	}
 	if (c->handle == NULL) {
-		rc = s->be->connect(s->url, &c->handle, err);
+		rc = s->be->connect(s->url, &s->opt, &c->handle, err);
 		if (rc < 0) {
 			c->handle = NULL;
 			store_release(c);

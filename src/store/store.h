@@ -13,10 +13,17 @@
  * Errors: every function returns 0 (or a row count) on success and a negative
  * STORE_E* code on failure, filling the caller's struct yerr with an HTTP
  * status, a stable code and a Chinese message:
- *   STORE_EUNAVAIL  the database cannot be reached or written (disk full,
- *                   read-only, locked too long, server down) -> 503
- *   STORE_ECONFLICT a uniqueness or concurrent-update conflict   -> 409
- *   STORE_EINTERNAL anything else (a bug)                        -> 500
+ *   STORE_EUNAVAIL  the database cannot be reached or written -> 503
+ *                   db_unavailable (server down), db_locked / db_busy (a
+ *                   lock held too long), db_full, db_readonly, db_io
+ *   STORE_ECONFLICT a uniqueness, constraint or concurrent-update conflict
+ *                   -> 409 (conflict, constraint, concurrent_update, or the
+ *                   module's own code such as username_exists)
+ *   STORE_ENOTFOUND store_query_row found no row -> the status and code the
+ *                   caller passed (404 user_not_found, 401 for a session, …)
+ *   STORE_EINTERNAL anything else (a bug) -> 500 db_error
+ * Store modules (store_<thing>.c) may also fail with a 4xx of their own
+ * (409 stale_version, 404 unknown_proposal, …) and return -1.
  */
 #ifndef YIYE_STORE_H
 #define YIYE_STORE_H
@@ -59,9 +66,19 @@ struct store_result {
 	int64_t changes; /* rows changed by an INSERT/UPDATE/DELETE */
 };
 
+/* Tuning of a store, filled from struct app_config (app.c reads the
+ * environment once). A zero field takes the backend's default. */
+struct store_options {
+	int busy_timeout_ms;         /* SQLite busy wait (3000); PostgreSQL lock_timeout (10000) */
+	int pg_connect_timeout_s;    /* PostgreSQL connect_timeout (5) */
+	int pg_statement_timeout_ms; /* PostgreSQL statement_timeout (30000) */
+};
+
 /* Opens a store. `url` is a file path (SQLite) or a postgresql:// URL.
- * `pool_size` connections at most are opened, lazily. */
-int store_open(struct store **out, const char *url, int pool_size, struct yerr *err);
+ * `pool_size` connections at most are opened, lazily. opt may be NULL
+ * (defaults); it is copied. */
+int store_open(struct store **out, const char *url, int pool_size, const struct store_options *opt,
+	       struct yerr *err);
 void store_close(struct store *s);
 enum store_kind store_kind(const struct store *s);
 const char *store_describe(const struct store *s); /* for logs: never a password */

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define D STORE_DEFAULT_DISTRICT
 #define USER_COLS                                                                               \
 	"u.id, u.username, u.display_name, u.department, u.phone, u.entity_id, u.disabled, "    \
 	"u.must_change_password, u.created_at, u.updated_at, u.password_hash, e.uscc, e.name, " \
@@ -76,16 +75,16 @@ static int save_roles(struct store_conn *c, int64_t id, unsigned roles, struct y
 
 /* departments ------------------------------------------------------------ */
 
-int store_department_seed(struct store_conn *c, const char *code, const char *name, int64_t now,
-			  struct yerr *err)
+int store_department_seed(struct store_conn *c, const char *district, const char *code,
+			  const char *name, int64_t now, struct yerr *err)
 {
 	struct store_result *r;
 	int rc =
 	    store_exec(c,
 		       "INSERT INTO departments (district, code, name, created_at, updated_at) "
 		       "VALUES (?, ?, ?, ?, ?) ON CONFLICT (district, code) DO NOTHING",
-		       (struct store_param[]){SP_TEXT(D), SP_TEXT(code), SP_TEXT(name), SP_INT(now),
-					      SP_INT(now)},
+		       (struct store_param[]){SP_TEXT(district), SP_TEXT(code), SP_TEXT(name),
+					      SP_INT(now), SP_INT(now)},
 		       5, &r, err);
 
 	if (rc < 0)
@@ -95,14 +94,14 @@ int store_department_seed(struct store_conn *c, const char *code, const char *na
 	return rc;
 }
 
-int store_departments_list(struct store_conn *c, struct store_department **out, int *n,
-			   struct yerr *err)
+int store_departments_list(struct store_conn *c, const char *district,
+			   struct store_department **out, int *n, struct yerr *err)
 {
 	struct store_result *r;
 	int rc = store_exec(c,
 			    "SELECT code, name, disabled FROM departments WHERE district = ? "
 			    "ORDER BY code",
-			    (struct store_param[]){SP_TEXT(D)}, 1, &r, err);
+			    (struct store_param[]){SP_TEXT(district)}, 1, &r, err);
 
 	*out = NULL;
 	*n = 0;
@@ -121,15 +120,15 @@ int store_departments_list(struct store_conn *c, struct store_department **out, 
 	return 0;
 }
 
-int store_department_get(struct store_conn *c, const char *code, struct store_department *out,
-			 struct yerr *err)
+int store_department_get(struct store_conn *c, const char *district, const char *code,
+			 struct store_department *out, struct yerr *err)
 {
 	struct store_result *r;
 	int rc =
 	    store_query_row(c,
 			    "SELECT code, name, disabled FROM departments WHERE district = ? AND "
 			    "code = ?",
-			    (struct store_param[]){SP_TEXT(D), SP_TEXT(code)}, 2, &r, 404,
+			    (struct store_param[]){SP_TEXT(district), SP_TEXT(code)}, 2, &r, 404,
 			    "department_not_found", "部门不存在", err);
 
 	if (rc < 0)
@@ -141,15 +140,15 @@ int store_department_get(struct store_conn *c, const char *code, struct store_de
 	return 0;
 }
 
-int store_department_insert(struct store_conn *c, const char *code, const char *name, int64_t now,
-			    struct yerr *err)
+int store_department_insert(struct store_conn *c, const char *district, const char *code,
+			    const char *name, int64_t now, struct yerr *err)
 {
 	int rc =
 	    store_exec(c,
 		       "INSERT INTO departments (district, code, name, created_at, updated_at) "
 		       "VALUES (?, ?, ?, ?, ?)",
-		       (struct store_param[]){SP_TEXT(D), SP_TEXT(code), SP_TEXT(name), SP_INT(now),
-					      SP_INT(now)},
+		       (struct store_param[]){SP_TEXT(district), SP_TEXT(code), SP_TEXT(name),
+					      SP_INT(now), SP_INT(now)},
 		       5, NULL, err);
 
 	if (rc == STORE_ECONFLICT)
@@ -157,11 +156,11 @@ int store_department_insert(struct store_conn *c, const char *code, const char *
 	return rc;
 }
 
-int store_department_update(struct store_conn *c, const char *code, const char *name, int disabled,
-			    int64_t now, struct yerr *err)
+int store_department_update(struct store_conn *c, const char *district, const char *code,
+			    const char *name, int disabled, int64_t now, struct yerr *err)
 {
 	struct store_department cur;
-	int rc = store_department_get(c, code, &cur, err);
+	int rc = store_department_get(c, district, code, &cur, err);
 
 	if (rc < 0)
 		return rc;
@@ -170,21 +169,21 @@ int store_department_update(struct store_conn *c, const char *code, const char *
 			  "WHERE district = ? AND code = ?",
 			  (struct store_param[]){SP_TEXT(name ? name : cur.name),
 						 SP_INT(disabled < 0 ? cur.disabled : disabled),
-						 SP_INT(now), SP_TEXT(D), SP_TEXT(code)},
+						 SP_INT(now), SP_TEXT(district), SP_TEXT(code)},
 			  5, NULL, err);
 }
 
 /* entities and users ---------------------------------------------------- */
 
-int store_entity_insert(struct store_conn *c, const char *uscc, const char *name, int64_t now,
-			int64_t *id, struct yerr *err)
+int store_entity_insert(struct store_conn *c, const char *district, const char *uscc,
+			const char *name, int64_t now, int64_t *id, struct yerr *err)
 {
 	struct store_result *r;
 	int rc = store_exec(
 	    c,
 	    "INSERT INTO entities (district, uscc, name, created_at) VALUES (?, ?, ?, ?) "
 	    "RETURNING id",
-	    (struct store_param[]){SP_TEXT(D), uscc ? SP_TEXT(uscc) : SP_NULL, SP_TEXT(name),
+	    (struct store_param[]){SP_TEXT(district), uscc ? SP_TEXT(uscc) : SP_NULL, SP_TEXT(name),
 				   SP_INT(now)},
 	    4, &r, err);
 
@@ -197,7 +196,8 @@ int store_entity_insert(struct store_conn *c, const char *uscc, const char *name
 	return 0;
 }
 
-int store_user_insert(struct store_conn *c, struct store_user *u, int64_t now, struct yerr *err)
+int store_user_insert(struct store_conn *c, const char *district, struct store_user *u, int64_t now,
+		      struct yerr *err)
 {
 	struct store_result *r;
 	int rc = store_exec(
@@ -205,8 +205,8 @@ int store_user_insert(struct store_conn *c, struct store_user *u, int64_t now, s
 	    "INSERT INTO users (district, username, display_name, password_hash, department, "
 	    "entity_id, phone, disabled, must_change_password, created_at, updated_at) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	    (struct store_param[]){SP_TEXT(D), SP_TEXT(u->username), SP_TEXT(u->display_name),
-				   SP_TEXT(u->password_hash),
+	    (struct store_param[]){SP_TEXT(district), SP_TEXT(u->username),
+				   SP_TEXT(u->display_name), SP_TEXT(u->password_hash),
 				   u->department[0] ? SP_TEXT(u->department) : SP_NULL,
 				   u->entity_id ? SP_INT(u->entity_id) : SP_NULL,
 				   u->phone[0] ? SP_TEXT(u->phone) : SP_NULL, SP_INT(u->disabled),
@@ -224,11 +224,11 @@ int store_user_insert(struct store_conn *c, struct store_user *u, int64_t now, s
 	return save_roles(c, u->id, u->roles, err);
 }
 
-static int user_query_one(struct store_conn *c, const char *sql, struct store_param p,
-			  struct store_user *u, struct yerr *err)
+static int user_query_one(struct store_conn *c, const char *sql, const struct store_param *p,
+			  int np, struct store_user *u, struct yerr *err)
 {
 	struct store_result *r;
-	int rc = store_query_row(c, sql, &p, 1, &r, 404, "user_not_found", "用户不存在", err);
+	int rc = store_query_row(c, sql, p, np, &r, 404, "user_not_found", "用户不存在", err);
 
 	if (rc < 0)
 		return rc;
@@ -237,18 +237,28 @@ static int user_query_one(struct store_conn *c, const char *sql, struct store_pa
 	return load_roles(c, u, err);
 }
 
-int store_user_get(struct store_conn *c, int64_t id, struct store_user *u, struct yerr *err)
+int store_user_get(struct store_conn *c, const char *district, int64_t id, struct store_user *u,
+		   struct yerr *err)
 {
-	return user_query_one(
-	    c, "SELECT " USER_COLS USER_FROM " WHERE u.id = ? AND u.district = '" D "'", SP_INT(id),
-	    u, err);
+	return user_query_one(c, "SELECT " USER_COLS USER_FROM " WHERE u.id = ? AND u.district = ?",
+			      (struct store_param[]){SP_INT(id), SP_TEXT(district)}, 2, u, err);
 }
 
 int store_user_get_by_name(struct store_conn *c, const char *username, struct store_user *u,
 			   struct yerr *err)
 {
 	return user_query_one(c, "SELECT " USER_COLS USER_FROM " WHERE u.username = ?",
-			      SP_TEXT(username), u, err);
+			      (struct store_param[]){SP_TEXT(username)}, 1, u, err);
+}
+
+int store_username_taken(struct store_conn *c, const char *username, int *taken, struct yerr *err)
+{
+	int64_t n = 0;
+	int rc = store_query_int(c, "SELECT count(*) FROM users WHERE username = ?",
+				 (struct store_param[]){SP_TEXT(username)}, 1, 0, &n, err);
+
+	*taken = n > 0;
+	return rc;
 }
 
 int store_user_update(struct store_conn *c, const struct store_user *u, int64_t now,
@@ -326,8 +336,8 @@ static void like_pattern(const char *q, char *out, size_t outsz)
 	out[j] = '\0';
 }
 
-int store_users_list(struct store_conn *c, const char *q, int limit, int offset,
-		     struct store_user **out, int *n, int64_t *total, struct yerr *err)
+int store_users_list(struct store_conn *c, const char *district, const char *q, int limit,
+		     int offset, struct store_user **out, int *n, int64_t *total, struct yerr *err)
 {
 	char pat[300];
 	struct store_result *r;
@@ -339,15 +349,15 @@ int store_users_list(struct store_conn *c, const char *q, int limit, int offset,
 	rc = store_query_int(c,
 			     "SELECT count(*) FROM users u WHERE u.district = ? AND "
 			     "(u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\')",
-			     (struct store_param[]){SP_TEXT(D), SP_TEXT(pat), SP_TEXT(pat)}, 3, 0,
-			     total, err);
+			     (struct store_param[]){SP_TEXT(district), SP_TEXT(pat), SP_TEXT(pat)},
+			     3, 0, total, err);
 	if (rc < 0)
 		return rc;
 	rc = store_exec(c,
 			"SELECT " USER_COLS USER_FROM " WHERE u.district = ? AND "
 			"(u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\') "
 			"ORDER BY u.id DESC LIMIT ? OFFSET ?",
-			(struct store_param[]){SP_TEXT(D), SP_TEXT(pat), SP_TEXT(pat),
+			(struct store_param[]){SP_TEXT(district), SP_TEXT(pat), SP_TEXT(pat),
 					       SP_INT(limit), SP_INT(offset)},
 			5, &r, err);
 	if (rc < 0)
@@ -357,9 +367,9 @@ int store_users_list(struct store_conn *c, const char *q, int limit, int offset,
 	return rc;
 }
 
-int store_users_in_department(struct store_conn *c, const struct principal *p, const char *code,
-			      int limit, int offset, struct store_user **out, int *n,
-			      int64_t *total, struct yerr *err)
+int store_users_in_department(struct store_conn *c, const char *district, const struct principal *p,
+			      const char *code, int limit, int offset, struct store_user **out,
+			      int *n, int64_t *total, struct yerr *err)
 {
 	const char *scope = principal_department_scope(p);
 	struct store_department dept;
@@ -373,7 +383,7 @@ int store_users_in_department(struct store_conn *c, const struct principal *p, c
 		yerr_set(err, 404, "department_not_found", "", "部门不存在");
 		return STORE_ENOTFOUND;
 	}
-	if ((rc = store_department_get(c, code, &dept, err)) < 0)
+	if ((rc = store_department_get(c, district, code, &dept, err)) < 0)
 		return rc;
 	/* The scope is also bound into the query, so the restriction holds in
 	 * SQL even if the check above were ever removed. */
@@ -381,14 +391,14 @@ int store_users_in_department(struct store_conn *c, const struct principal *p, c
 	    c,
 	    "SELECT count(*) FROM users u WHERE u.district = ? AND u.department = ? "
 	    "AND u.department = ?",
-	    (struct store_param[]){SP_TEXT(D), SP_TEXT(code), SP_TEXT(scope ? scope : code)}, 3, 0,
-	    total, err);
+	    (struct store_param[]){SP_TEXT(district), SP_TEXT(code), SP_TEXT(scope ? scope : code)},
+	    3, 0, total, err);
 	if (rc < 0)
 		return rc;
 	rc = store_exec(c,
 			"SELECT " USER_COLS USER_FROM " WHERE u.district = ? AND u.department = ? "
 			"AND u.department = ? ORDER BY u.username LIMIT ? OFFSET ?",
-			(struct store_param[]){SP_TEXT(D), SP_TEXT(code),
+			(struct store_param[]){SP_TEXT(district), SP_TEXT(code),
 					       SP_TEXT(scope ? scope : code), SP_INT(limit),
 					       SP_INT(offset)},
 			5, &r, err);
@@ -497,8 +507,8 @@ static void token_from_row(const struct store_result *r, int row, struct store_t
 	copy_cell(t->created_by_name, sizeof(t->created_by_name), r, row, 8);
 }
 
-int store_token_insert(struct store_conn *c, struct store_token *t, const char *secret_hash,
-		       struct yerr *err)
+int store_token_insert(struct store_conn *c, const char *district, struct store_token *t,
+		       const char *secret_hash, struct yerr *err)
 {
 	char scopes[512];
 	struct store_result *r;
@@ -508,8 +518,8 @@ int store_token_insert(struct store_conn *c, struct store_token *t, const char *
 	rc = store_exec(c,
 			"INSERT INTO api_tokens (district, name, secret_hash, scopes, created_by, "
 			"created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			(struct store_param[]){SP_TEXT(D), SP_TEXT(t->name), SP_TEXT(secret_hash),
-					       SP_TEXT(scopes),
+			(struct store_param[]){SP_TEXT(district), SP_TEXT(t->name),
+					       SP_TEXT(secret_hash), SP_TEXT(scopes),
 					       t->created_by ? SP_INT(t->created_by) : SP_NULL,
 					       SP_INT(t->created_at), SP_INT(t->expires_at)},
 			7, &r, err);
@@ -546,13 +556,14 @@ int store_token_get(struct store_conn *c, int64_t id, struct store_token *t, str
 			       err);
 }
 
-int store_tokens_list(struct store_conn *c, struct store_token **out, int *n, struct yerr *err)
+int store_tokens_list(struct store_conn *c, const char *district, struct store_token **out, int *n,
+		      struct yerr *err)
 {
 	struct store_result *r;
 	int rc = store_exec(c,
 			    "SELECT " TOKEN_COLS TOKEN_FROM " WHERE t.district = ? "
 			    "ORDER BY t.id DESC LIMIT 500",
-			    (struct store_param[]){SP_TEXT(D)}, 1, &r, err);
+			    (struct store_param[]){SP_TEXT(district)}, 1, &r, err);
 
 	*out = NULL;
 	*n = 0;

@@ -16,23 +16,26 @@
 #include "core/roles.h"
 #include "store/store.h"
 
+/* Lengths in characters (UTF-8 code points), as the API checks them
+ * (src/http/args.h); a buffer holds CHARS_BYTES(n). Codes are ASCII. */
 #define USERNAME_MAX 32
-#define DISPLAY_NAME_MAX 96 /* bytes: 32 Chinese characters */
+#define DISPLAY_NAME_MAX 96
 #define PHONE_MAX 20
 #define DEPT_CODE_MAX 24
 #define DEPT_NAME_MAX 96
 #define ENTITY_NAME_MAX 192
 #define TOKEN_NAME_MAX 96
+#define CHARS_BYTES(n) ((n)*4 + 1)
 
 struct store_user {
 	int64_t id;
 	char username[USERNAME_MAX + 1];
-	char display_name[DISPLAY_NAME_MAX + 1];
+	char display_name[CHARS_BYTES(DISPLAY_NAME_MAX)];
 	char department[DEPT_CODE_MAX + 1]; /* "" none */
 	char phone[PHONE_MAX + 1];
 	int64_t entity_id; /* 0 none */
 	char uscc[24];     /* entity's code, "" none */
-	char entity_name[ENTITY_NAME_MAX + 1];
+	char entity_name[CHARS_BYTES(ENTITY_NAME_MAX)];
 	unsigned roles;
 	int disabled;
 	int must_change_password;
@@ -43,7 +46,7 @@ struct store_user {
 
 struct store_department {
 	char code[DEPT_CODE_MAX + 1];
-	char name[DEPT_NAME_MAX + 1];
+	char name[CHARS_BYTES(DEPT_NAME_MAX)];
 	int disabled;
 };
 
@@ -51,36 +54,43 @@ struct store_department {
 
 /* Inserts unless the code exists (seeding from catalog/departments.json).
  * Returns 1 when inserted, 0 when it existed. */
-int store_department_seed(struct store_conn *c, const char *code, const char *name, int64_t now,
-			  struct yerr *err);
+int store_department_seed(struct store_conn *c, const char *district, const char *code,
+			  const char *name, int64_t now, struct yerr *err);
 /* Every department of the district, by code. *out is malloc'd (caller frees). */
-int store_departments_list(struct store_conn *c, struct store_department **out, int *n,
-			   struct yerr *err);
+int store_departments_list(struct store_conn *c, const char *district,
+			   struct store_department **out, int *n, struct yerr *err);
 /* STORE_ENOTFOUND (404, code department_not_found) when absent. */
-int store_department_get(struct store_conn *c, const char *code, struct store_department *out,
-			 struct yerr *err);
+int store_department_get(struct store_conn *c, const char *district, const char *code,
+			 struct store_department *out, struct yerr *err);
 /* STORE_ECONFLICT (409 department_exists) when the code is taken. */
-int store_department_insert(struct store_conn *c, const char *code, const char *name, int64_t now,
-			    struct yerr *err);
+int store_department_insert(struct store_conn *c, const char *district, const char *code,
+			    const char *name, int64_t now, struct yerr *err);
 /* Changes name (NULL: keep) and disabled (-1: keep). STORE_ENOTFOUND. */
-int store_department_update(struct store_conn *c, const char *code, const char *name, int disabled,
-			    int64_t now, struct yerr *err);
+int store_department_update(struct store_conn *c, const char *district, const char *code,
+			    const char *name, int disabled, int64_t now, struct yerr *err);
 
 /* entities and users ------------------------------------------------------ */
 
 /* New market entity; uscc NULL for a founder. STORE_ECONFLICT (409,
  * uscc_exists, field uscc) when the code is registered already. */
-int store_entity_insert(struct store_conn *c, const char *uscc, const char *name, int64_t now,
-			int64_t *id, struct yerr *err);
+int store_entity_insert(struct store_conn *c, const char *district, const char *uscc,
+			const char *name, int64_t now, int64_t *id, struct yerr *err);
 
 /* Inserts u (username, display_name, department, phone, entity_id,
  * password_hash, must_change_password, roles) and sets u->id. STORE_ECONFLICT
  * (409, username_exists, field username) when the name is taken. */
-int store_user_insert(struct store_conn *c, struct store_user *u, int64_t now, struct yerr *err);
+int store_user_insert(struct store_conn *c, const char *district, struct store_user *u, int64_t now,
+		      struct yerr *err);
 /* Loads a user with roles and entity. STORE_ENOTFOUND (404 user_not_found). */
-int store_user_get(struct store_conn *c, int64_t id, struct store_user *u, struct yerr *err);
+int store_user_get(struct store_conn *c, const char *district, int64_t id, struct store_user *u,
+		   struct yerr *err);
+/* By username, in any district: usernames are unique platform-wide (the
+ * login form names no district). */
 int store_user_get_by_name(struct store_conn *c, const char *username, struct store_user *u,
 			   struct yerr *err);
+/* *taken = 1 when a user of that name exists (a cheap check before hashing a
+ * password; the unique index decides in the end). */
+int store_username_taken(struct store_conn *c, const char *username, int *taken, struct yerr *err);
 /* Writes display_name, department, disabled and roles of u->id. */
 int store_user_update(struct store_conn *c, const struct store_user *u, int64_t now,
 		      struct yerr *err);
@@ -92,15 +102,15 @@ int store_user_upgrade_password(struct store_conn *c, int64_t id, const char *ol
 				const char *new_hash, struct yerr *err);
 /* A page of users whose username or display name contains q (NULL: all),
  * newest first. *out malloc'd, *n rows, *total matching. Hashes not filled. */
-int store_users_list(struct store_conn *c, const char *q, int limit, int offset,
-		     struct store_user **out, int *n, int64_t *total, struct yerr *err);
+int store_users_list(struct store_conn *c, const char *district, const char *q, int limit,
+		     int offset, struct store_user **out, int *n, int64_t *total, struct yerr *err);
 /* The staff of department `code`, scoped by who asks: a principal restricted
  * to its own department (principal_department_scope) gets STORE_ENOTFOUND
  * (404) for any other department, exactly as for one that does not exist,
  * so the answer never confirms what it may not see. */
-int store_users_in_department(struct store_conn *c, const struct principal *p, const char *code,
-			      int limit, int offset, struct store_user **out, int *n,
-			      int64_t *total, struct yerr *err);
+int store_users_in_department(struct store_conn *c, const char *district, const struct principal *p,
+			      const char *code, int limit, int offset, struct store_user **out,
+			      int *n, int64_t *total, struct yerr *err);
 
 /* sessions ------------------------------------------------------------------ */
 
@@ -128,20 +138,21 @@ int store_sessions_revoke_user(struct store_conn *c, int64_t user_id, const char
 
 struct store_token {
 	int64_t id;
-	char name[TOKEN_NAME_MAX + 1];
+	char name[CHARS_BYTES(TOKEN_NAME_MAX)];
 	unsigned scopes;
 	int64_t created_by, created_at, expires_at, revoked_at, last_used_at; /* 0 none */
 	char created_by_name[USERNAME_MAX + 1];
 };
 
-int store_token_insert(struct store_conn *c, struct store_token *t, const char *secret_hash,
-		       struct yerr *err);
+int store_token_insert(struct store_conn *c, const char *district, struct store_token *t,
+		       const char *secret_hash, struct yerr *err);
 /* By secret hash; STORE_ENOTFOUND when unknown. */
 int store_token_lookup(struct store_conn *c, const char *secret_hash, struct store_token *t,
 		       struct yerr *err);
 int store_token_get(struct store_conn *c, int64_t id, struct store_token *t, struct yerr *err);
 /* Every token, newest first (at most 500). */
-int store_tokens_list(struct store_conn *c, struct store_token **out, int *n, struct yerr *err);
+int store_tokens_list(struct store_conn *c, const char *district, struct store_token **out, int *n,
+		      struct yerr *err);
 /* Marks revoked (idempotent); STORE_ENOTFOUND (404 token_not_found). */
 int store_token_revoke(struct store_conn *c, int64_t id, int64_t now, struct yerr *err);
 

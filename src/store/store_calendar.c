@@ -1,5 +1,5 @@
 /*
- * store_calendar.c — SQL of the working-day calendar.
+ * store_calendar.c — SQL of the working-day calendar (store_calendar.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,26 +9,8 @@
 #include "core/date.h"
 #include "store/store_calendar.h"
 
-int store_calendar_insert_year(struct store *s, const char *district, const struct calendar_year *y,
-			       struct yerr *err)
-{
-	struct store_conn *c;
-	int rc;
-
-	if ((rc = store_acquire(s, &c, err)) < 0)
-		return rc;
-	if ((rc = store_begin(c, err)) < 0)
-		goto out;
-	rc = store_calendar_insert_year_conn(c, district, y, err);
-	if (rc == 0)
-		rc = store_commit(c, err);
-out:
-	store_release(c);
-	return rc;
-}
-
-int store_calendar_insert_year_conn(struct store_conn *c, const char *district,
-				    const struct calendar_year *y, struct yerr *err)
+int store_calendar_insert_year(struct store_conn *c, const char *district,
+			       const struct calendar_year *y, struct yerr *err)
 {
 	int rc;
 
@@ -59,15 +41,12 @@ int store_calendar_insert_year_conn(struct store_conn *c, const char *district,
 	return rc;
 }
 
-int store_calendar_load(struct store *s, const char *district, struct calendar *cal,
+int store_calendar_load(struct store_conn *c, const char *district, struct calendar *cal,
 			struct yerr *err)
 {
-	struct store_conn *c;
 	struct store_result *years = NULL, *days = NULL;
 	int rc;
 
-	if ((rc = store_acquire(s, &c, err)) < 0)
-		return rc;
 	rc = store_exec(c,
 			"SELECT year, source FROM calendar_years WHERE district = ? ORDER BY year",
 			(struct store_param[]){SP_TEXT(district)}, 1, &years, err);
@@ -76,7 +55,6 @@ int store_calendar_load(struct store *s, const char *district, struct calendar *
 				"SELECT day, kind, name FROM calendar_days WHERE district = ? "
 				"ORDER BY day",
 				(struct store_param[]){SP_TEXT(district)}, 1, &days, err);
-	store_release(c);
 	for (int i = 0; rc == 0 && years && i < years->rows; i++) {
 		int year = (int)store_cell_int(years, i, 0, 0);
 

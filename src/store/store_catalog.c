@@ -1,7 +1,10 @@
 /*
  * store_catalog.c — SQL of catalog versions and proposals (store_catalog.h).
+ * Every function runs on the caller's connection; changes run inside the
+ * caller's transaction.
  */
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,41 +25,21 @@ static void sha256_hex(const char *text, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
-/* run_hook calls the caller's in-transaction hook for object kind:id. */
-static int run_hook(const struct store_catalog_hook *hook, struct store_conn *c, const char *kind,
-		    int64_t id, struct yerr *err)
-{
-	char object[64];
-
-	if (hook == NULL || hook->fn == NULL)
-		return 0;
-	snprintf(object, sizeof(object), "%s:%lld", kind, (long long)id);
-	return hook->fn(c, hook->ud, object, err) < 0 ? -1 : 0;
-}
-
-static json_t *cell_str(const struct store_result *r, int row, int col)
+/* A text cell as a malloc'd copy, NULL for SQL NULL. */
+static char *cell_dup(const struct store_result *r, int row, int col)
 {
 	const char *v = store_cell(r, row, col);
+	char *copy = v ? strdup(v) : NULL;
 
-	return v ? json_string(v) : json_null();
+	if (v && copy == NULL)
+		abort();
+	return copy;
 }
 
-static json_t *cell_int(const struct store_result *r, int row, int col)
+int store_catalog_count(struct store_conn *c, const char *district, int64_t *n, struct yerr *err)
 {
-	return store_cell(r, row, col) ? json_integer(store_cell_int(r, row, col, 0)) : json_null();
-}
-
-int store_catalog_count(struct store *s, const char *district, int64_t *n, struct yerr *err)
-{
-	struct store_conn *c;
-	int rc;
-
-	if ((rc = store_acquire(s, &c, err)) < 0)
-		return rc;
-	rc = store_query_int(c, "SELECT count(*) FROM catalog_versions WHERE district = ?",
-			     (struct store_param[]){SP_TEXT(district)}, 1, 0, n, err);
-	store_release(c);
-	return rc;
+	return store_query_int(c, "SELECT count(*) FROM catalog_versions WHERE district = ?",
+			       (struct store_param[]){SP_TEXT(district)}, 1, 0, n, err);
 }
 
 /* mark_included marks the proposals of v included in version (inside the
@@ -119,11 +102,9 @@ static int retire_active(struct store_conn *c, const char *district, long *previ
 	return rc;
 }
 
-int store_catalog_publish(struct store *s, const struct store_catalog_new *v,
-			  const struct store_catalog_hook *hook, long *version_out,
-			  struct yerr *err)
+int store_catalog_publish(struct store_conn *c, const struct store_catalog_new *v,
+			  long *version_out, struct yerr *err)
 {
-	struct store_conn *c;
 	char sha[65];
 	int64_t max = 0, n = 0;
 	long version, previous;
@@ -132,25 +113,17 @@ int store_catalog_publish(struct store *s, const struct store_catalog_new *v,
 
 	*version_out = 0;
 	sha256_hex(v->document, sha);
-	if ((rc = store_acquire(s, &c, err)) < 0)
+	if ((rc = store_catalog_count(c, v->district, &n, err)) < 0)
 		return rc;
-	if ((rc = store_begin(c, err)) < 0)
-		goto out;
-	rc = store_query_int(c, "SELECT count(*) FROM catalog_versions WHERE district = ?",
-			     (struct store_param[]){SP_TEXT(v->district)}, 1, 0, &n, err);
-	if (rc < 0)
-		goto out;
-	if (n > 0 && v->only_if_empty) {
-		store_rollback(c);
-		goto out;
-	}
+	if (n > 0 && v->only_if_empty)
+		return 0;
 	rc = store_query_int(c, "SELECT max(version) FROM catalog_versions WHERE district = ?",
 			     (struct store_param[]){SP_TEXT(v->district)}, 1, 0, &max, err);
 	if (rc < 0)
-		goto out;
+		return rc;
 	version = (long)max + 1;
 	if (v->activate && (rc = retire_active(c, v->district, &previous, err)) < 0)
-		goto out;
+		return rc;
 	rc = store_exec(c,
 			"INSERT INTO catalog_versions (district, version, status, created_at, "
 			"created_by, note, sha256, document, activated_at) "
@@ -164,30 +137,22 @@ int store_catalog_publish(struct store *s, const struct store_catalog_new *v,
 	if (rc == STORE_ECONFLICT)
 		yerr_set(err, 409, "version_conflict", "", "同时发布了另一个目录版本，请重试");
 	if (rc < 0)
-		goto out;
+		return rc;
 	if ((rc = mark_included(c, v, version, err)) < 0)
-		goto out;
-	if ((rc = run_hook(hook, c, "catalog_version", version, err)) < 0)
-		goto out;
-	if ((rc = store_commit(c, err)) == 0)
-		*version_out = version;
-out:
-	store_release(c); /* rolls back an open transaction */
-	return rc;
+		return rc;
+	*version_out = version;
+	return 0;
 }
 
-int store_catalog_document(struct store *s, const char *district, long version, char **doc,
+int store_catalog_document(struct store_conn *c, const char *district, long version, char **doc,
 			   long *version_out, struct yerr *err)
 {
 	struct store_result *res = NULL;
-	struct store_conn *c;
 	char sha[65];
 	int rc;
 
 	*doc = NULL;
 	*version_out = 0;
-	if ((rc = store_acquire(s, &c, err)) < 0)
-		return rc;
 	if (version > 0)
 		rc = store_exec(c,
 				"SELECT version, sha256, document FROM catalog_versions "
@@ -199,7 +164,6 @@ int store_catalog_document(struct store *s, const char *district, long version, 
 				"SELECT version, sha256, document FROM catalog_versions "
 				"WHERE district = ? AND status = 'active'",
 				(struct store_param[]){SP_TEXT(district)}, 1, &res, err);
-	store_release(c);
 	if (rc < 0)
 		return rc;
 	if (res->rows == 0) {
@@ -225,33 +189,25 @@ int store_catalog_document(struct store *s, const char *district, long version, 
 	return 0;
 }
 
-int store_catalog_activate(struct store *s, const char *district, long version,
-			   const struct store_catalog_hook *hook, long *previous_out,
-			   struct yerr *err)
+int store_catalog_activate(struct store_conn *c, const char *district, long version,
+			   long *previous_out, struct yerr *err)
 {
-	struct store_conn *c;
 	int64_t exists = 0;
 	long previous = 0;
 	int rc;
 
 	if (previous_out)
 		*previous_out = 0;
-	if ((rc = store_acquire(s, &c, err)) < 0)
-		return rc;
-	if ((rc = store_begin(c, err)) < 0)
-		goto out;
 	rc = store_query_int(
 	    c, "SELECT count(*) FROM catalog_versions WHERE district = ? AND version = ?",
 	    (struct store_param[]){SP_TEXT(district), SP_INT(version)}, 2, 0, &exists, err);
 	if (rc < 0)
-		goto out;
-	if (!exists) {
-		rc = yerr_set(err, 404, "unknown_version", "version", "目录版本 %ld 不存在",
-			      version);
-		goto out;
-	}
+		return rc;
+	if (!exists)
+		return yerr_set(err, 404, "unknown_version", "version", "目录版本 %ld 不存在",
+				version);
 	if ((rc = retire_active(c, district, &previous, err)) < 0)
-		goto out;
+		return rc;
 	rc = store_exec(
 	    c,
 	    "UPDATE catalog_versions SET status = 'active', activated_at = ? "
@@ -260,31 +216,23 @@ int store_catalog_activate(struct store *s, const char *district, long version,
 	    err);
 	if (rc == STORE_ECONFLICT)
 		yerr_set(err, 409, "version_conflict", "", "同时启用了另一个目录版本，请重试");
-	if (rc == 0)
-		rc = run_hook(hook, c, "catalog_version", version, err);
-	if (rc == 0)
-		rc = store_commit(c, err);
 	if (rc == 0 && previous_out)
 		*previous_out = previous;
-out:
-	store_release(c);
 	return rc;
 }
 
-int store_catalog_versions(struct store *s, const char *district, long limit, long offset,
-			   json_t **items, long *total, struct yerr *err)
+int store_catalog_versions(struct store_conn *c, const char *district, long limit, long offset,
+			   struct store_catalog_version **items, size_t *n, long *total,
+			   struct yerr *err)
 {
 	struct store_result *res = NULL, *props = NULL;
-	struct store_conn *c;
-	int64_t n = 0;
+	int64_t count = 0;
 	int rc;
 
 	*items = NULL;
+	*n = 0;
 	*total = 0;
-	if ((rc = store_acquire(s, &c, err)) < 0)
-		return rc;
-	rc = store_query_int(c, "SELECT count(*) FROM catalog_versions WHERE district = ?",
-			     (struct store_param[]){SP_TEXT(district)}, 1, 0, &n, err);
+	rc = store_catalog_count(c, district, &count, err);
 	if (rc == 0)
 		rc = store_exec(
 		    c,
@@ -298,46 +246,54 @@ int store_catalog_versions(struct store *s, const char *district, long limit, lo
 				"SELECT included_in, id FROM catalog_proposals WHERE district = ? "
 				"AND included_in IS NOT NULL ORDER BY id",
 				(struct store_param[]){SP_TEXT(district)}, 1, &props, err);
-	store_release(c);
 	if (rc < 0)
 		goto out;
-	*items = json_array();
+	*items = calloc((size_t)res->rows + 1, sizeof(**items));
+	if (*items == NULL)
+		abort();
 	for (int i = 0; i < res->rows; i++) {
-		json_t *ids = json_array();
-		int64_t v = store_cell_int(res, i, 0, 0);
+		struct store_catalog_version *v = &(*items)[i];
 
+		v->version = (long)store_cell_int(res, i, 0, 0);
+		snprintf(v->status, sizeof(v->status), "%s", store_cell(res, i, 1));
+		v->created_at = store_cell_int(res, i, 2, 0);
+		v->created_by = cell_dup(res, i, 3);
+		v->note = cell_dup(res, i, 4);
+		snprintf(v->sha256, sizeof(v->sha256), "%s",
+			 store_cell(res, i, 5) ? store_cell(res, i, 5) : "");
+		v->activated_at = store_cell_int(res, i, 6, 0);
+		v->proposals = calloc((size_t)props->rows + 1, sizeof(*v->proposals));
+		if (v->proposals == NULL)
+			abort();
 		for (int k = 0; k < props->rows; k++)
-			if (store_cell_int(props, k, 0, 0) == v)
-				json_array_append_new(ids,
-						      json_integer(store_cell_int(props, k, 1, 0)));
-		json_array_append_new(
-		    *items, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "version", (json_int_t)v,
-				      "status", cell_str(res, i, 1), "created_at",
-				      cell_int(res, i, 2), "created_by", cell_str(res, i, 3),
-				      "note", cell_str(res, i, 4), "sha256", cell_str(res, i, 5),
-				      "activated_at", cell_int(res, i, 6), "proposals", ids));
+			if (store_cell_int(props, k, 0, 0) == v->version)
+				v->proposals[v->nproposals++] = store_cell_int(props, k, 1, 0);
 	}
-	*total = (long)n;
+	*n = (size_t)res->rows;
+	*total = (long)count;
 out:
 	store_result_free(res);
 	store_result_free(props);
 	return rc;
 }
 
-int store_catalog_proposal_insert(struct store *s, const struct store_catalog_proposal *p,
-				  const struct store_catalog_hook *hook, int64_t *id_out,
-				  struct yerr *err)
+void store_catalog_versions_free(struct store_catalog_version *items, size_t n)
+{
+	for (size_t i = 0; items && i < n; i++) {
+		free(items[i].created_by);
+		free(items[i].note);
+		free(items[i].proposals);
+	}
+	free(items);
+}
+
+int store_catalog_proposal_insert(struct store_conn *c, const struct store_catalog_proposal_new *p,
+				  int64_t *id_out, struct yerr *err)
 {
 	struct store_result *res = NULL;
-	struct store_conn *c;
-	int64_t id = 0;
 	int rc;
 
 	*id_out = 0;
-	if ((rc = store_acquire(s, &c, err)) < 0)
-		return rc;
-	if ((rc = store_begin(c, err)) < 0)
-		goto out;
 	rc = store_exec(c,
 			"INSERT INTO catalog_proposals (district, kind, industry, title, reason, "
 			"detail, department, proposed_by, created_at, status) "
@@ -349,29 +305,48 @@ int store_catalog_proposal_insert(struct store *s, const struct store_catalog_pr
 					       p->department ? SP_TEXT(p->department) : SP_NULL,
 					       SP_TEXT(p->proposed_by), SP_INT(time(NULL))},
 			9, &res, err);
-	if (rc < 0)
-		goto out;
-	id = store_cell_int(res, 0, 0, 0);
-	if ((rc = run_hook(hook, c, "catalog_proposal", id, err)) < 0)
-		goto out;
-	if ((rc = store_commit(c, err)) == 0)
-		*id_out = id;
-out:
+	if (rc == 0)
+		*id_out = store_cell_int(res, 0, 0, 0);
 	store_result_free(res);
-	store_release(c);
 	return rc;
 }
 
-static json_t *proposal_json(const struct store_result *r, int i)
+static void proposal_from_row(const struct store_result *r, int i, struct store_catalog_proposal *p)
 {
-	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
-			 (json_int_t)store_cell_int(r, i, 0, 0), "kind", cell_str(r, i, 1),
-			 "industry", cell_str(r, i, 2), "title", cell_str(r, i, 3), "reason",
-			 cell_str(r, i, 4), "detail", cell_str(r, i, 5), "department",
-			 cell_str(r, i, 6), "proposed_by", cell_str(r, i, 7), "created_at",
-			 cell_int(r, i, 8), "status", cell_str(r, i, 9), "decided_by",
-			 cell_str(r, i, 10), "decided_at", cell_int(r, i, 11), "comment",
-			 cell_str(r, i, 12), "included_in", cell_int(r, i, 13));
+	p->id = store_cell_int(r, i, 0, 0);
+	p->kind = cell_dup(r, i, 1);
+	p->industry = cell_dup(r, i, 2);
+	p->title = cell_dup(r, i, 3);
+	p->reason = cell_dup(r, i, 4);
+	p->detail = cell_dup(r, i, 5);
+	p->department = cell_dup(r, i, 6);
+	p->proposed_by = cell_dup(r, i, 7);
+	p->created_at = store_cell_int(r, i, 8, 0);
+	p->status = cell_dup(r, i, 9);
+	p->decided_by = cell_dup(r, i, 10);
+	p->decided_at = store_cell_int(r, i, 11, 0);
+	p->comment = cell_dup(r, i, 12);
+	p->included_in = store_cell_int(r, i, 13, 0);
+}
+
+void store_catalog_proposals_free(struct store_catalog_proposal *items, size_t n, bool free_array)
+{
+	for (size_t i = 0; items && i < n; i++) {
+		struct store_catalog_proposal *p = &items[i];
+
+		free(p->kind);
+		free(p->industry);
+		free(p->title);
+		free(p->reason);
+		free(p->detail);
+		free(p->department);
+		free(p->proposed_by);
+		free(p->status);
+		free(p->decided_by);
+		free(p->comment);
+	}
+	if (free_array)
+		free(items);
 }
 
 #define PROPOSAL_WHERE                                     \
@@ -379,9 +354,10 @@ static json_t *proposal_json(const struct store_result *r, int i)
 	"AND (CAST(? AS TEXT) IS NULL OR department = ?) " \
 	"AND (CAST(? AS TEXT) IS NULL OR status = ?)"
 
-int store_catalog_proposals(struct store *s, const char *district, const char *department,
-			    const char *status, long limit, long offset, json_t **items,
-			    long *total, struct yerr *err)
+int store_catalog_proposals(struct store_conn *c, const char *district, const char *department,
+			    const char *status, long limit, long offset,
+			    struct store_catalog_proposal **items, size_t *n, long *total,
+			    struct yerr *err)
 {
 	/* A NULL filter is bound as NULL and short-circuits its test: one
 	 * statement for every combination, with parameters only. */
@@ -393,38 +369,37 @@ int store_catalog_proposals(struct store *s, const char *district, const char *d
 				       SP_INT(limit),
 				       SP_INT(offset)};
 	struct store_result *res = NULL;
-	struct store_conn *c;
-	int64_t n = 0;
+	int64_t count = 0;
 	int rc;
 
 	*items = NULL;
+	*n = 0;
 	*total = 0;
-	if ((rc = store_acquire(s, &c, err)) < 0)
-		return rc;
-	rc = store_query_int(c, "SELECT count(*)" PROPOSAL_WHERE, params, 5, 0, &n, err);
+	rc = store_query_int(c, "SELECT count(*)" PROPOSAL_WHERE, params, 5, 0, &count, err);
 	if (rc == 0)
 		rc = store_exec(
 		    c, "SELECT " PROPOSAL_COLS PROPOSAL_WHERE " ORDER BY id DESC LIMIT ? OFFSET ?",
 		    params, 7, &res, err);
-	store_release(c);
 	if (rc == 0) {
-		*items = json_array();
+		*items = calloc((size_t)res->rows + 1, sizeof(**items));
+		if (*items == NULL)
+			abort();
 		for (int i = 0; i < res->rows; i++)
-			json_array_append_new(*items, proposal_json(res, i));
-		*total = (long)n;
+			proposal_from_row(res, i, &(*items)[i]);
+		*n = (size_t)res->rows;
+		*total = (long)count;
 	}
 	store_result_free(res);
 	return rc;
 }
 
-/* get_locked reads proposal id on connection c into *out. */
-static int proposal_read(struct store_conn *c, const char *district, int64_t id, json_t **out,
-			 struct yerr *err)
+int store_catalog_proposal_get(struct store_conn *c, const char *district, int64_t id,
+			       struct store_catalog_proposal *out, struct yerr *err)
 {
 	struct store_result *res = NULL;
 	int rc;
 
-	*out = NULL;
+	memset(out, 0, sizeof(*out));
 	rc = store_exec(c,
 			"SELECT " PROPOSAL_COLS " FROM catalog_proposals "
 			"WHERE district = ? AND id = ?",
@@ -433,45 +408,27 @@ static int proposal_read(struct store_conn *c, const char *district, int64_t id,
 		rc =
 		    yerr_set(err, 404, "unknown_proposal", "id", "建议 %lld 不存在", (long long)id);
 	else if (rc == 0)
-		*out = proposal_json(res, 0);
+		proposal_from_row(res, 0, out);
 	store_result_free(res);
 	return rc;
 }
 
-int store_catalog_proposal_get(struct store *s, const char *district, int64_t id, json_t **out,
-			       struct yerr *err)
-{
-	struct store_conn *c;
-	int rc;
-
-	*out = NULL;
-	if ((rc = store_acquire(s, &c, err)) < 0)
-		return rc;
-	rc = proposal_read(c, district, id, out, err);
-	store_release(c);
-	return rc;
-}
-
-int store_catalog_proposal_decide(struct store *s, const char *district, int64_t id, bool approve,
-				  const char *by, const char *comment,
-				  const struct store_catalog_hook *hook, json_t **out,
+int store_catalog_proposal_decide(struct store_conn *c, const char *district, int64_t id,
+				  bool approve, const char *by, const char *comment,
 				  struct yerr *err)
 {
 	struct store_result *res = NULL;
-	struct store_conn *c;
-	json_t *p = NULL;
+	int64_t exists = 0;
 	int rc;
 
-	if (out)
-		*out = NULL;
-	if ((rc = store_acquire(s, &c, err)) < 0)
+	rc = store_query_int(
+	    c, "SELECT count(*) FROM catalog_proposals WHERE district = ? AND id = ?",
+	    (struct store_param[]){SP_TEXT(district), SP_INT(id)}, 2, 0, &exists, err);
+	if (rc < 0)
 		return rc;
-	if ((rc = store_begin(c, err)) < 0)
-		goto out;
-	if ((rc = proposal_read(c, district, id, &p, err)) < 0)
-		goto out;
-	json_decref(p);
-	p = NULL;
+	if (!exists)
+		return yerr_set(err, 404, "unknown_proposal", "id", "建议 %lld 不存在",
+				(long long)id);
 	rc = store_exec(c,
 			"UPDATE catalog_proposals SET status = ?, decided_by = ?, decided_at = ?, "
 			"decision_comment = ? WHERE district = ? AND id = ? AND status = 'pending'",
@@ -480,26 +437,9 @@ int store_catalog_proposal_decide(struct store *s, const char *district, int64_t
 					       comment ? SP_TEXT(comment) : SP_NULL,
 					       SP_TEXT(district), SP_INT(id)},
 			6, &res, err);
-	if (rc < 0)
-		goto out;
-	if (res->changes != 1) {
+	if (rc == 0 && res->changes != 1)
 		rc = yerr_set(err, 409, "proposal_decided", "id", "建议 %lld 已处理，不能再次决定",
 			      (long long)id);
-		goto out;
-	}
-	if ((rc = proposal_read(c, district, id, &p, err)) < 0)
-		goto out;
-	if ((rc = run_hook(hook, c, "catalog_proposal", id, err)) < 0)
-		goto out;
-	if ((rc = store_commit(c, err)) < 0)
-		goto out;
-	if (out) {
-		*out = p;
-		p = NULL;
-	}
-out:
-	json_decref(p);
 	store_result_free(res);
-	store_release(c);
 	return rc;
 }

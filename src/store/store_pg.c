@@ -45,11 +45,10 @@
 #define PG_WRITE_LOCK_KEY "727000"
 #define MSG_UNAVAIL "数据库暂时无法连接，请稍后重试；如持续出现请联系系统管理员"
 
-static int env_int(const char *name, int dflt)
+/* An option of struct store_options, or its default when unset (0). */
+static int opt_or(int v, int dflt)
 {
-	const char *v = getenv(name);
-
-	return v && atoi(v) > 0 ? atoi(v) : dflt;
+	return v > 0 ? v : dflt;
 }
 
 /* Maps a failed result (or a connection-level failure when res is NULL) to a
@@ -109,7 +108,8 @@ static int pg_error(PGconn *conn, const PGresult *res, struct yerr *err)
 
 /* Opens one connection. Defaults come first so the URL may override them
  * (libpq keeps the last value of a repeated keyword). */
-static int pg_connect(const char *url, void **out, struct yerr *err)
+static int pg_connect(const char *url, const struct store_options *opt, void **out,
+		      struct yerr *err)
 {
 	char ctimeout[16], options[160];
 	const char *keys[] = {"connect_timeout",  "keepalives",
@@ -120,12 +120,12 @@ static int pg_connect(const char *url, void **out, struct yerr *err)
 	const char *vals[] = {ctimeout, "1", "10", "5", "3", "15000", "yiye", options, url, NULL};
 	PGconn *conn;
 
-	snprintf(ctimeout, sizeof(ctimeout), "%d", env_int("YIYE_PG_CONNECT_TIMEOUT", 5));
+	snprintf(ctimeout, sizeof(ctimeout), "%d", opt_or(opt->pg_connect_timeout_s, 5));
 	snprintf(options, sizeof(options),
 		 "-c statement_timeout=%d -c lock_timeout=%d "
 		 "-c idle_in_transaction_session_timeout=%d -c client_encoding=UTF8",
-		 env_int("YIYE_PG_STATEMENT_TIMEOUT_MS", 30000),
-		 env_int("YIYE_BUSY_TIMEOUT_MS", 10000), 60000);
+		 opt_or(opt->pg_statement_timeout_ms, 30000), opt_or(opt->busy_timeout_ms, 10000),
+		 60000);
 	*out = NULL;
 	conn = PQconnectdbParams(keys, vals, 1);
 	if (conn == NULL)
@@ -440,7 +440,7 @@ int store_pg_restore(const char *url, const char *src, struct yerr *err)
 				"%s 不是 PostgreSQL 备份文件（pg_dump 自定义格式）", src);
 	}
 	fclose(f);
-	if ((rc = pg_connect(url, &conn, &e)) < 0) {
+	if ((rc = pg_connect(url, &(struct store_options){0}, &conn, &e)) < 0) {
 		*err = e;
 		return rc;
 	}

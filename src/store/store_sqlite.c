@@ -69,11 +69,11 @@ static int sq_error(sqlite3 *db, int rc, struct yerr *err)
 	}
 }
 
-static int sq_connect(const char *url, void **out, struct yerr *err)
+static int sq_connect(const char *url, const struct store_options *opt, void **out,
+		      struct yerr *err)
 {
 	struct sq_conn *c = calloc(1, sizeof(*c));
-	const char *env = getenv("YIYE_BUSY_TIMEOUT_MS");
-	int busy = env ? atoi(env) : BUSY_TIMEOUT_MS_DEFAULT;
+	int busy = opt->busy_timeout_ms;
 	char *errmsg = NULL;
 	int rc;
 

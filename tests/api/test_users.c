@@ -277,6 +277,46 @@ static void test_departments(void **state)
 	resp_free(&r);
 }
 
+/* Text limits count characters, as the UI does (src/http/args.c): a
+ * department name of DEPT_NAME_MAX Chinese characters (288 bytes) is taken,
+ * one more is too long; control characters are refused naming the field;
+ * paged lists answer limit and offset. */
+static void test_text_rules(void **state)
+{
+	char name[97 * 3 + 1] = "";
+	struct resp r;
+
+	(void)state;
+	as("admin");
+	for (int i = 0; i < 96; i++)
+		strcat(name, "局");
+	http_json(&srv, "POST", "/api/v1/departments",
+		  json_pack("{s:s,s:s}", "code", "chars96", "name", name), &r);
+	assert_int_equal(r.status, 201);
+	resp_free(&r);
+	strcat(name, "局");
+	http_json(&srv, "POST", "/api/v1/departments",
+		  json_pack("{s:s,s:s}", "code", "chars97", "name", name), &r);
+	assert_error(&r, 400, "too_long", "name");
+	resp_free(&r);
+	http_json(&srv, "POST", "/api/v1/departments",
+		  json_pack("{s:s,s:s}", "code", "ctrl", "name", "区\n民政局"), &r);
+	assert_error(&r, 400, "invalid_characters", "name");
+	resp_free(&r);
+	http_json(&srv, "PATCH", "/api/v1/departments/chars96", json_pack("{s:s}", "name", "  "),
+		  &r);
+	assert_error(&r, 400, "required", "name"); /* a name is changed, not blanked */
+	resp_free(&r);
+	http_req(&srv, "GET", "/api/v1/users?limit=2&offset=1", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "limit")), 2);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "offset")), 1);
+	resp_free(&r);
+	http_req(&srv, "GET", "/api/v1/users?limit=%2B5", NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 400, "invalid_number", "limit");
+	resp_free(&r);
+}
+
 /* A reviewer sees the staff of their own department only; another
  * department answers exactly like one that does not exist. */
 static void test_department_isolation(void **state)
@@ -453,7 +493,7 @@ int main(void)
 	    cmocka_unit_test(test_registration),         cmocka_unit_test(test_user_admin),
 	    cmocka_unit_test(test_user_stale_version),   cmocka_unit_test(test_departments),
 	    cmocka_unit_test(test_department_isolation), cmocka_unit_test(test_tokens),
-	    cmocka_unit_test(test_calendar_year),
+	    cmocka_unit_test(test_calendar_year),        cmocka_unit_test(test_text_rules),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);

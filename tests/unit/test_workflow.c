@@ -1,0 +1,1025 @@
+/*
+ * test_workflow.c — the application state machine: every transition, every
+ * refusal (role, ownership, state, department, input), the aggregation of
+ * parallel reviews and the joint inspection, the 告知承诺 path, and building
+ * the state from a notice.
+ *
+ * The expected tables below are written out by hand from the table in
+ * workflow.h, not derived from workflow.c.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "core/deadline.h"
+#include "core/roles.h"
+#include "core/workflow.h"
+
+#define TODAY date_from_ymd(2026, 3, 2)
+
+/* ---- fixtures ---- */
+
+static void dept(struct wf_app *a, const char *code, long days, bool inspection)
+{
+	struct wf_dept *d = &a->depts[a->ndepts++];
+
+	snprintf(d->code, sizeof(d->code), "%s", code);
+	d->review_days = days;
+	d->review = WF_REVIEW_PENDING;
+	d->inspect = inspection ? WF_INSPECT_PENDING : WF_INSPECT_NONE;
+}
+
+static void permit(struct wf_app *a, const char *code, const char *department, size_t committed,
+		   long verify_days)
+{
+	struct wf_permit *p = &a->permits[a->npermits++];
+
+	snprintf(p->code, sizeof(p->code), "%s", code);
+	snprintf(p->department, sizeof(p->department), "%s", department);
+	p->committed = committed;
+	p->verify_days = verify_days;
+}
+
+/* Three departments: market regulator and fire service inspect, commerce does
+ * not; the food permit has one committed condition. */
+static struct wf_app app3(enum app_status st)
+{
+	struct wf_app a;
+
+	memset(&a, 0, sizeof(a));
+	a.status = st;
+	a.acceptance_days = 1;
+	dept(&a, "scjgj", 4, true);
+	dept(&a, "swj", 3, false);
+	dept(&a, "xfzd", 4, true);
+	permit(&a, "P_food_sale", "scjgj", 1, 20);
+	permit(&a, "P_alcohol_retail", "swj", 0, 20);
+	permit(&a, "P_fire_check", "xfzd", 0, 20);
+	return a;
+}
+
+static struct wf_actor owner(void)
+{
+	struct wf_actor w = {ROLE_BIT(ROLE_APPLICANT), "", true};
+
+	return w;
+}
+
+static struct wf_actor stranger(void)
+{
+	struct wf_actor w = {ROLE_BIT(ROLE_APPLICANT), "", false};
+
+	return w;
+}
+
+static struct wf_actor staff(enum role r, const char *department)
+{
+	struct wf_actor w = {ROLE_BIT(r), department, false};
+
+	return w;
+}
+
+static struct wf_request rq(enum wf_action a)
+{
+	struct wf_request r;
+
+	memset(&r, 0, sizeof(r));
+	r.action = a;
+	r.today = TODAY;
+	return r;
+}
+
+/* apply_ok applies and fails the test on refusal. */
+static struct wf_app apply_ok(const struct wf_app *a, struct wf_actor w, struct wf_request r,
+			      struct wf_effects *fx)
+{
+	struct wf_app next;
+	struct yerr err = {0};
+
+	if (workflow_apply(a, &w, &r, &next, fx, &err) != 0)
+		fail_msg("%s refused: %d %s %s %s", workflow_action_name(r.action), err.status,
+			 err.code, err.field, err.message);
+	return next;
+}
+
+static void apply_err(const struct wf_app *a, struct wf_actor w, struct wf_request r, int status,
+		      const char *code, const char *field)
+{
+	struct wf_app next;
+	struct wf_effects fx;
+	struct yerr err = {0};
+
+	if (workflow_apply(a, &w, &r, &next, &fx, &err) == 0)
+		fail_msg("%s in %s: accepted, expected %s", workflow_action_name(r.action),
+			 workflow_status_name(a->status), code);
+	if (err.status != status || strcmp(err.code, code) != 0 ||
+	    (field && strcmp(err.field, field) != 0))
+		fail_msg("%s: got %d %s field=%s (%s), expected %d %s field=%s",
+			 workflow_action_name(r.action), err.status, err.code, err.field,
+			 err.message, status, code, field ? field : "*");
+}
+
+static size_t count_tasks(const struct wf_effects *fx, enum wf_task_op op, enum wf_task_kind k)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < fx->ntasks; i++)
+		if (fx->tasks[i].op == op && (op == WF_TASK_CLOSE_ALL || fx->tasks[i].kind == k))
+			n++;
+	return n;
+}
+
+static const struct wf_task *find_task(const struct wf_effects *fx, enum wf_task_op op,
+				       enum wf_task_kind k, const char *dept_code)
+{
+	size_t i;
+
+	for (i = 0; i < fx->ntasks; i++)
+		if (fx->tasks[i].op == op && fx->tasks[i].kind == k &&
+		    strcmp(fx->tasks[i].department, dept_code) == 0)
+			return &fx->tasks[i];
+	return NULL;
+}
+
+static size_t count_notices(const struct wf_effects *fx, enum wf_recipient to, enum wf_event ev)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < fx->nnotices; i++)
+		if (fx->notices[i].to == to && fx->notices[i].event == ev)
+			n++;
+	return n;
+}
+
+/* The right actor for each action (departments as in app3). */
+static struct wf_actor actor_for(enum wf_action a)
+{
+	switch (a) {
+	case WF_ACCEPT:
+	case WF_REFUSE:
+	case WF_REQUEST_SUPPLEMENT:
+		return staff(ROLE_WINDOW_CLERK, "zwb");
+	case WF_REVIEW:
+		return staff(ROLE_REVIEWER, "scjgj");
+	case WF_SCHEDULE_INSPECTION:
+	case WF_INSPECTION_RESULT:
+		return staff(ROLE_INSPECTOR, "scjgj");
+	default:
+		return owner();
+	}
+}
+
+/* A complete, valid request for each action. */
+static const char *const supp_materials[] = {"M_site_layout"};
+static const char *const supp_fields[] = {"F_site_area"};
+static const char *const all_inspectors[] = {"scjgj", "xfzd"};
+
+static struct wf_request good_request(enum wf_action a)
+{
+	struct wf_request r = rq(a);
+
+	r.reason = "理由";
+	r.department = "scjgj";
+	r.decision = "approve";
+	r.result = "pass";
+	r.at = "2026-03-05";
+	r.deadline = "2026-03-20";
+	r.materials = supp_materials;
+	r.nmaterials = 1;
+	r.fields = supp_fields;
+	r.nfields = 1;
+	r.inspector_departments = all_inspectors;
+	r.ninspectors = 2;
+	return r;
+}
+
+/* ---- names ---- */
+
+static void test_names(void **state)
+{
+	static const char *const names[] = {"draft",    "submitted",    "supplement_requested",
+					    "refused",  "under_review", "inspection",
+					    "approved", "rejected",     "returned",
+					    "withdrawn"};
+	int i;
+
+	(void)state;
+	assert_int_equal(APP_STATUS_COUNT, 10);
+	for (i = 0; i < APP_STATUS_COUNT; i++) {
+		assert_string_equal(workflow_status_name((enum app_status)i), names[i]);
+		assert_int_equal(workflow_status_parse(names[i]), i);
+		assert_non_null(workflow_status_label((enum app_status)i));
+	}
+	assert_int_equal(workflow_status_parse("licensed"), -1);
+	assert_int_equal(workflow_status_parse(NULL), -1);
+	assert_null(workflow_status_name(APP_STATUS_COUNT));
+	assert_true(workflow_status_final(APP_APPROVED));
+	assert_true(workflow_status_final(APP_REJECTED));
+	assert_true(workflow_status_final(APP_REFUSED));
+	assert_true(workflow_status_final(APP_WITHDRAWN));
+	assert_false(workflow_status_final(APP_RETURNED));
+	assert_false(workflow_status_final(APP_DRAFT));
+	assert_string_equal(workflow_action_name(WF_REQUEST_SUPPLEMENT), "request-supplement");
+	assert_null(workflow_action_name(WF_ACTION_COUNT));
+	assert_string_equal(workflow_task_kind_name(WF_TASK_VERIFICATION), "verification");
+	assert_string_equal(workflow_event_name(WF_EV_DECISION), "decision");
+	assert_string_equal(workflow_review_name(WF_REVIEW_SENT_BACK), "sent_back");
+	assert_string_equal(workflow_inspect_name(WF_INSPECT_RECTIFY), "rectify");
+}
+
+/* ---- the two matrices: who, and from which state ---- */
+
+/* Roles allowed per action, from the table of workflow.h. */
+static unsigned roles_allowed(enum wf_action a)
+{
+	unsigned ap = ROLE_BIT(ROLE_APPLICANT), cl = ROLE_BIT(ROLE_WINDOW_CLERK);
+
+	switch (a) {
+	case WF_PRECHECK:
+	case WF_EDIT:
+	case WF_SUBMIT:
+	case WF_RESUBMIT:
+		return ap | cl;
+	case WF_ACCEPT:
+	case WF_REFUSE:
+	case WF_REQUEST_SUPPLEMENT:
+		return cl;
+	case WF_WITHDRAW:
+		return ap;
+	case WF_REVIEW:
+		return ROLE_BIT(ROLE_REVIEWER);
+	default:
+		return ROLE_BIT(ROLE_INSPECTOR);
+	}
+}
+
+#define B(s) (1u << (s))
+static unsigned states_allowed(enum wf_action a)
+{
+	switch (a) {
+	case WF_PRECHECK:
+	case WF_EDIT:
+		return B(APP_DRAFT) | B(APP_SUPPLEMENT_REQUESTED) | B(APP_RETURNED);
+	case WF_SUBMIT:
+		return B(APP_DRAFT);
+	case WF_ACCEPT:
+	case WF_REFUSE:
+	case WF_REQUEST_SUPPLEMENT:
+		return B(APP_SUBMITTED);
+	case WF_RESUBMIT:
+		return B(APP_SUPPLEMENT_REQUESTED) | B(APP_RETURNED);
+	case WF_WITHDRAW:
+		return B(APP_DRAFT) | B(APP_SUBMITTED) | B(APP_SUPPLEMENT_REQUESTED) |
+		       B(APP_UNDER_REVIEW) | B(APP_INSPECTION) | B(APP_RETURNED);
+	case WF_REVIEW:
+		return B(APP_UNDER_REVIEW) | B(APP_INSPECTION);
+	case WF_SCHEDULE_INSPECTION:
+		return B(APP_UNDER_REVIEW);
+	default:
+		return B(APP_INSPECTION);
+	}
+}
+
+static void test_role_matrix(void **state)
+{
+	int a, r;
+
+	(void)state;
+	for (a = 0; a < WF_ACTION_COUNT; a++) {
+		for (r = 0; r < ROLE_COUNT; r++) {
+			/* the state is one the action is allowed in */
+			enum app_status st = APP_DRAFT;
+			struct wf_app app;
+			struct wf_actor w = staff((enum role)r, "scjgj");
+			struct wf_request req = good_request((enum wf_action)a);
+
+			while (!(states_allowed((enum wf_action)a) & B(st)))
+				st++;
+			app = app3(st);
+			if (st == APP_INSPECTION)
+				app.inspection_scheduled = true;
+			w.owner = true;
+			if (roles_allowed((enum wf_action)a) & ROLE_BIT(r)) {
+				struct wf_effects fx;
+
+				apply_ok(&app, w, req, &fx);
+			} else {
+				apply_err(&app, w, req, 403, "forbidden", NULL);
+			}
+		}
+	}
+}
+
+static void test_state_matrix(void **state)
+{
+	int a, s;
+
+	(void)state;
+	for (a = 0; a < WF_ACTION_COUNT; a++) {
+		for (s = 0; s < APP_STATUS_COUNT; s++) {
+			struct wf_app app = app3((enum app_status)s);
+			struct wf_request req = good_request((enum wf_action)a);
+			struct wf_actor w = actor_for((enum wf_action)a);
+
+			if (s == APP_INSPECTION)
+				app.inspection_scheduled = true;
+			if (states_allowed((enum wf_action)a) & B(s)) {
+				struct wf_effects fx;
+
+				apply_ok(&app, w, req, &fx);
+			} else {
+				struct wf_app next;
+				struct wf_effects fx;
+				struct yerr err = {0};
+
+				assert_int_equal(workflow_apply(&app, &w, &req, &next, &fx, &err),
+						 -1);
+				assert_int_equal(err.status, 409);
+				assert_string_equal(err.code, "invalid_state");
+				/* the message names the current state */
+				assert_non_null(
+				    strstr(err.message, workflow_status_name((enum app_status)s)));
+			}
+		}
+	}
+}
+
+static void test_not_owner_is_404(void **state)
+{
+	static const enum wf_action acts[] = {WF_PRECHECK, WF_EDIT, WF_SUBMIT, WF_WITHDRAW};
+	size_t i;
+	struct wf_app a = app3(APP_DRAFT), b = app3(APP_SUPPLEMENT_REQUESTED);
+
+	(void)state;
+	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
+		apply_err(&a, stranger(), good_request(acts[i]), 404, "not_found", NULL);
+	apply_err(&b, stranger(), good_request(WF_RESUBMIT), 404, "not_found", NULL);
+	/* ownership comes before state: no leak of another's status */
+	b.status = APP_APPROVED;
+	apply_err(&b, stranger(), good_request(WF_WITHDRAW), 404, "not_found", NULL);
+}
+
+static void test_bad_arguments(void **state)
+{
+	struct wf_app a = app3(APP_DRAFT), next;
+	struct wf_actor w = owner();
+	struct wf_request r = rq(WF_SUBMIT);
+	struct wf_effects fx;
+	struct yerr err = {0};
+
+	(void)state;
+	assert_int_equal(workflow_apply(NULL, &w, &r, &next, &fx, &err), -1);
+	assert_int_equal(err.status, 400);
+	r.action = WF_ACTION_COUNT;
+	assert_int_equal(workflow_apply(&a, &w, &r, &next, &fx, &err), -1);
+	r.action = WF_SUBMIT;
+	a.status = APP_STATUS_COUNT;
+	assert_int_equal(workflow_apply(&a, &w, &r, &next, &fx, &err), -1);
+	assert_string_equal(err.code, "invalid_input");
+}
+
+/* ---- window ---- */
+
+static void test_submit(void **state)
+{
+	struct wf_app a = app3(APP_DRAFT), n;
+	struct wf_effects fx;
+	const struct wf_task *t;
+
+	(void)state;
+	n = apply_ok(&a, owner(), rq(WF_SUBMIT), &fx);
+	assert_int_equal(n.status, APP_SUBMITTED);
+	assert_int_equal(fx.from, APP_DRAFT);
+	assert_int_equal(fx.to, APP_SUBMITTED);
+	assert_int_equal(fx.clock, WF_CLOCK_START);
+	t = find_task(&fx, WF_TASK_CREATE, WF_TASK_ACCEPTANCE, "");
+	assert_non_null(t);
+	assert_int_equal(t->due_workdays, 1);
+	assert_int_equal(t->due_day, -1);
+	assert_int_equal(count_notices(&fx, WF_TO_WINDOW, WF_EV_SUBMITTED), 1);
+	/* a walk-in entered by the window clerk */
+	n = apply_ok(&a, staff(ROLE_WINDOW_CLERK, "zwb"), rq(WF_SUBMIT), &fx);
+	assert_int_equal(n.status, APP_SUBMITTED);
+	/* the input is untouched */
+	assert_int_equal(a.status, APP_DRAFT);
+}
+
+static void test_precheck_changes_nothing(void **state)
+{
+	struct wf_app a = app3(APP_SUPPLEMENT_REQUESTED), n;
+	struct wf_effects fx;
+
+	(void)state;
+	n = apply_ok(&a, owner(), rq(WF_PRECHECK), &fx);
+	assert_int_equal(n.status, APP_SUPPLEMENT_REQUESTED);
+	assert_int_equal(fx.ntasks, 0);
+	assert_int_equal(fx.nnotices, 0);
+	assert_int_equal(fx.clock, WF_CLOCK_NONE);
+	n = apply_ok(&a, staff(ROLE_WINDOW_CLERK, "zwb"), rq(WF_PRECHECK), &fx);
+	assert_int_equal(n.status, APP_SUPPLEMENT_REQUESTED);
+	/* editing the form, a material or the commitments: allowed, no effect */
+	n = apply_ok(&a, owner(), rq(WF_EDIT), &fx);
+	assert_int_equal(n.status, APP_SUPPLEMENT_REQUESTED);
+	assert_int_equal(fx.ntasks + fx.nnotices, 0);
+	a.status = APP_UNDER_REVIEW;
+	apply_err(&a, owner(), rq(WF_EDIT), 409, "invalid_state", "status");
+}
+
+static void test_accept_opens_parallel_review(void **state)
+{
+	struct wf_app a = app3(APP_SUBMITTED), n;
+	struct wf_effects fx;
+	const struct wf_task *t;
+
+	(void)state;
+	n = apply_ok(&a, staff(ROLE_WINDOW_CLERK, "zwb"), rq(WF_ACCEPT), &fx);
+	assert_int_equal(n.status, APP_UNDER_REVIEW);
+	assert_int_equal(fx.clock, WF_CLOCK_NONE);
+	assert_non_null(find_task(&fx, WF_TASK_CLOSE, WF_TASK_ACCEPTANCE, ""));
+	assert_int_equal(count_tasks(&fx, WF_TASK_CREATE, WF_TASK_REVIEW), 3);
+	t = find_task(&fx, WF_TASK_CREATE, WF_TASK_REVIEW, "swj");
+	assert_non_null(t);
+	assert_int_equal(t->due_workdays, 3);
+	assert_int_equal(count_tasks(&fx, WF_TASK_CREATE, WF_TASK_INSPECTION), 2);
+	assert_null(find_task(&fx, WF_TASK_CREATE, WF_TASK_INSPECTION, "swj"));
+	assert_int_equal(count_notices(&fx, WF_TO_REVIEWERS, WF_EV_NEW_TASK), 3);
+	assert_int_equal(count_notices(&fx, WF_TO_INSPECTORS, WF_EV_NEW_TASK), 2);
+	assert_int_equal(count_tasks(&fx, WF_TASK_CREATE, WF_TASK_VERIFICATION), 0);
+}
+
+static void test_accept_with_every_condition_committed(void **state)
+{
+	struct wf_app a = app3(APP_SUBMITTED), n;
+	struct wf_effects fx;
+	const struct wf_task *t;
+	size_t i;
+
+	(void)state;
+	a.all_committed = true;
+	a.permits[1].committed = 3;
+	a.permits[1].verify_days = 10;
+	n = apply_ok(&a, staff(ROLE_WINDOW_CLERK, "zwb"), rq(WF_ACCEPT), &fx);
+	assert_int_equal(n.status, APP_APPROVED);
+	assert_int_equal(fx.clock, WF_CLOCK_STOP);
+	assert_int_equal(count_tasks(&fx, WF_TASK_CREATE, WF_TASK_REVIEW), 0);
+	assert_int_equal(count_tasks(&fx, WF_TASK_CREATE, WF_TASK_INSPECTION), 0);
+	/* one verification per permit with commitments, in its period */
+	assert_int_equal(count_tasks(&fx, WF_TASK_CREATE, WF_TASK_VERIFICATION), 2);
+	t = find_task(&fx, WF_TASK_CREATE, WF_TASK_VERIFICATION, "swj");
+	assert_non_null(t);
+	assert_string_equal(t->permit, "P_alcohol_retail");
+	assert_int_equal(t->due_workdays, 10);
+	t = find_task(&fx, WF_TASK_CREATE, WF_TASK_VERIFICATION, "scjgj");
+	assert_non_null(t);
+	assert_int_equal(t->due_workdays, 20);
+	assert_int_equal(count_notices(&fx, WF_TO_APPLICANT, WF_EV_DECISION), 1);
+	for (i = 0; i < n.ndepts; i++) {
+		assert_int_equal(n.depts[i].review, WF_REVIEW_APPROVED);
+		assert_int_equal(n.depts[i].inspect, WF_INSPECT_NONE);
+	}
+}
+
+static void test_refuse(void **state)
+{
+	struct wf_app a = app3(APP_SUBMITTED), n;
+	struct wf_actor clerk = staff(ROLE_WINDOW_CLERK, "zwb");
+	struct wf_request r = rq(WF_REFUSE);
+	struct wf_effects fx;
+
+	(void)state;
+	apply_err(&a, clerk, r, 400, "reason_required", "reason");
+	r.reason = "";
+	apply_err(&a, clerk, r, 400, "reason_required", "reason");
+	r.reason = " \t\n";
+	apply_err(&a, clerk, r, 400, "reason_required", "reason");
+	r.reason = "不属于本区受理范围";
+	n = apply_ok(&a, clerk, r, &fx);
+	assert_int_equal(n.status, APP_REFUSED);
+	assert_int_equal(fx.clock, WF_CLOCK_STOP);
+	assert_non_null(find_task(&fx, WF_TASK_CLOSE, WF_TASK_ACCEPTANCE, ""));
+	assert_int_equal(count_notices(&fx, WF_TO_APPLICANT, WF_EV_REFUSED), 1);
+}
+
+static void test_request_supplement(void **state)
+{
+	static const char *const blank_list[] = {"M_a", " "};
+	struct wf_app a = app3(APP_SUBMITTED), n;
+	struct wf_actor clerk = staff(ROLE_WINDOW_CLERK, "zwb");
+	struct wf_request r = rq(WF_REQUEST_SUPPLEMENT);
+	struct wf_effects fx;
+
+	(void)state;
+	r.materials = supp_materials;
+	r.nmaterials = 1;
+	apply_err(&a, clerk, r, 400, "reason_required", "reason");
+	r.reason = "场所平面图不清晰";
+	r.nmaterials = 0;
+	apply_err(&a, clerk, r, 400, "supplement_list_required", "materials");
+	r.materials = blank_list;
+	r.nmaterials = 2;
+	apply_err(&a, clerk, r, 400, "invalid_input", "materials[1]");
+	r.materials = NULL;
+	r.nmaterials = 0;
+	r.fields = blank_list;
+	r.nfields = 2;
+	apply_err(&a, clerk, r, 400, "invalid_input", "fields[1]");
+	r.nfields = WF_MAX_LIST + 1;
+	apply_err(&a, clerk, r, 400, "invalid_input", "fields");
+	/* fields alone are a list too */
+	r.fields = supp_fields;
+	r.nfields = 1;
+	n = apply_ok(&a, clerk, r, &fx);
+	assert_int_equal(n.status, APP_SUPPLEMENT_REQUESTED);
+	assert_int_equal(n.rounds, 1);
+	assert_int_equal(fx.clock, WF_CLOCK_PAUSE);
+	assert_non_null(find_task(&fx, WF_TASK_CLOSE, WF_TASK_ACCEPTANCE, ""));
+	assert_non_null(find_task(&fx, WF_TASK_CREATE, WF_TASK_SUPPLEMENT, ""));
+	assert_int_equal(count_notices(&fx, WF_TO_APPLICANT, WF_EV_SUPPLEMENT_REQUESTED), 1);
+}
+
+static void test_supplement_rounds(void **state)
+{
+	struct wf_app a = app3(APP_SUBMITTED);
+	struct wf_actor clerk = staff(ROLE_WINDOW_CLERK, "zwb");
+	struct wf_effects fx;
+
+	(void)state;
+	a = apply_ok(&a, clerk, good_request(WF_REQUEST_SUPPLEMENT), &fx);
+	a = apply_ok(&a, owner(), rq(WF_RESUBMIT), &fx);
+	assert_int_equal(a.status, APP_SUBMITTED);
+	assert_int_equal(fx.clock, WF_CLOCK_RESUME);
+	assert_non_null(find_task(&fx, WF_TASK_CLOSE, WF_TASK_SUPPLEMENT, ""));
+	assert_non_null(find_task(&fx, WF_TASK_CREATE, WF_TASK_ACCEPTANCE, ""));
+	assert_int_equal(count_notices(&fx, WF_TO_WINDOW, WF_EV_SUBMITTED), 1);
+	a = apply_ok(&a, clerk, good_request(WF_REQUEST_SUPPLEMENT), &fx);
+	assert_int_equal(a.rounds, 2);
+	/* the clerk may take the supplement at the window */
+	a = apply_ok(&a, clerk, rq(WF_RESUBMIT), &fx);
+	a = apply_ok(&a, clerk, rq(WF_ACCEPT), &fx);
+	assert_int_equal(a.status, APP_UNDER_REVIEW);
+}
+
+static void test_withdraw(void **state)
+{
+	struct wf_app a, n;
+	struct wf_effects fx;
+
+	(void)state;
+	a = app3(APP_DRAFT);
+	n = apply_ok(&a, owner(), rq(WF_WITHDRAW), &fx);
+	assert_int_equal(n.status, APP_WITHDRAWN);
+	assert_int_equal(fx.clock, WF_CLOCK_NONE); /* a draft's clock never started */
+	assert_int_equal(fx.ntasks, 0);
+
+	a = app3(APP_SUBMITTED);
+	n = apply_ok(&a, owner(), rq(WF_WITHDRAW), &fx);
+	assert_int_equal(n.status, APP_WITHDRAWN);
+	assert_int_equal(fx.clock, WF_CLOCK_STOP);
+	assert_int_equal(count_tasks(&fx, WF_TASK_CLOSE_ALL, 0), 1);
+	assert_int_equal(count_notices(&fx, WF_TO_WINDOW, WF_EV_WITHDRAWN), 1);
+
+	a = app3(APP_INSPECTION);
+	a.inspection_scheduled = true;
+	n = apply_ok(&a, owner(), rq(WF_WITHDRAW), &fx);
+	assert_int_equal(n.status, APP_WITHDRAWN);
+	assert_int_equal(count_notices(&fx, WF_TO_REVIEWERS, WF_EV_WITHDRAWN), 3);
+	assert_int_equal(count_notices(&fx, WF_TO_INSPECTORS, WF_EV_WITHDRAWN), 2);
+
+	a = app3(APP_SUPPLEMENT_REQUESTED);
+	n = apply_ok(&a, owner(), rq(WF_WITHDRAW), &fx);
+	assert_int_equal(n.status, APP_WITHDRAWN);
+	a = app3(APP_RETURNED);
+	n = apply_ok(&a, owner(), rq(WF_WITHDRAW), &fx);
+	assert_int_equal(n.status, APP_WITHDRAWN);
+	/* after a decision: too late */
+	a = app3(APP_APPROVED);
+	apply_err(&a, owner(), rq(WF_WITHDRAW), 409, "invalid_state", "status");
+	/* the clerk cannot withdraw for the applicant */
+	a = app3(APP_SUBMITTED);
+	apply_err(&a, staff(ROLE_WINDOW_CLERK, "zwb"), rq(WF_WITHDRAW), 403, "forbidden", NULL);
+}
+
+/* The in-place form: next may be the input. */
+static void test_apply_in_place(void **state)
+{
+	struct wf_app a = app3(APP_DRAFT);
+	struct wf_actor w = owner();
+	struct wf_request r = rq(WF_SUBMIT);
+	struct wf_effects fx;
+	struct yerr err = {0};
+
+	(void)state;
+	assert_int_equal(workflow_apply(&a, &w, &r, &a, &fx, &err), 0);
+	assert_int_equal(a.status, APP_SUBMITTED);
+	/* a refusal leaves it untouched */
+	assert_int_equal(workflow_apply(&a, &w, &r, &a, &fx, &err), -1);
+	assert_int_equal(a.status, APP_SUBMITTED);
+}
+
+/* The store drives the application's clock from fx.clock: a 补正 round moves
+ * the due date by the working days the applicant took (calendar: 2026 known,
+ * no holidays listed; 2026-03-02 is a Monday). */
+static void test_clock_through_supplement(void **state)
+{
+	struct calendar cal;
+	struct deadline_clock clk = {0};
+	struct wf_app a = app3(APP_DRAFT);
+	struct wf_effects fx;
+	struct wf_request r;
+	struct yerr err = {0};
+	int due = 0;
+
+	(void)state;
+	calendar_init(&cal);
+	assert_int_equal(calendar_add_year(&cal, 2026), 0);
+	a = apply_ok(&a, owner(), rq(WF_SUBMIT), &fx); /* Monday 2 March */
+	assert_int_equal(fx.clock, WF_CLOCK_START);
+	assert_int_equal(deadline_start(&clk, TODAY, 5, &err), 0);
+	assert_int_equal(deadline_due(&clk, &cal, TODAY, &due, NULL, &err), 0);
+	assert_int_equal(due, date_from_ymd(2026, 3, 9));
+
+	r = good_request(WF_REQUEST_SUPPLEMENT);
+	r.today = date_from_ymd(2026, 3, 3); /* Tuesday */
+	a = apply_ok(&a, staff(ROLE_WINDOW_CLERK, "zwb"), r, &fx);
+	assert_int_equal(fx.clock, WF_CLOCK_PAUSE);
+	assert_int_equal(deadline_pause(&clk, r.today, &err), 0);
+
+	r = rq(WF_RESUBMIT);
+	r.today = date_from_ymd(2026, 3, 9); /* the Monday after: Wed-Fri and Mon paused */
+	a = apply_ok(&a, owner(), r, &fx);
+	assert_int_equal(fx.clock, WF_CLOCK_RESUME);
+	assert_int_equal(deadline_resume(&clk, &cal, r.today, &err), 0);
+	assert_int_equal(clk.paused, 4);
+	assert_int_equal(deadline_due(&clk, &cal, r.today, &due, NULL, &err), 0);
+	assert_int_equal(due, date_from_ymd(2026, 3, 13)); /* 9 March + 4 working days */
+	calendar_free(&cal);
+}
+
+/* ---- parallel review ---- */
+
+static struct wf_request review(const char *dept_code, const char *decision, const char *reason)
+{
+	struct wf_request r = rq(WF_REVIEW);
+
+	r.department = dept_code;
+	r.decision = decision;
+	r.reason = reason;
+	return r;
+}
+
+static void test_review_refusals(void **state)
+{
+	struct wf_app a = app3(APP_UNDER_REVIEW);
+	struct wf_actor rev = staff(ROLE_REVIEWER, "scjgj");
+	struct wf_effects fx;
+
+	(void)state;
+	apply_err(&a, rev, review(NULL, "approve", NULL), 400, "invalid_input", "department");
+	apply_err(&a, rev, review("swj", "approve", NULL), 403, "wrong_department", "department");
+	apply_err(&a, staff(ROLE_REVIEWER, ""), review("swj", "approve", NULL), 403,
+		  "wrong_department", "department");
+	apply_err(&a, staff(ROLE_REVIEWER, NULL), review("swj", "approve", NULL), 403,
+		  "wrong_department", "department");
+	apply_err(&a, staff(ROLE_REVIEWER, "gafj"), review("gafj", "approve", NULL), 404,
+		  "unknown_department", "department");
+	apply_err(&a, rev, review("scjgj", NULL, NULL), 400, "invalid_decision", "decision");
+	apply_err(&a, rev, review("scjgj", "maybe", NULL), 400, "invalid_decision", "decision");
+	apply_err(&a, rev, review("scjgj", "reject", NULL), 400, "reason_required", "reason");
+	apply_err(&a, rev, review("scjgj", "reject", "  "), 400, "reason_required", "reason");
+	apply_err(&a, rev, review("scjgj", "send_back", ""), 400, "reason_required", "reason");
+	/* an inspector is not a reviewer */
+	apply_err(&a, staff(ROLE_INSPECTOR, "scjgj"), review("scjgj", "approve", NULL), 403,
+		  "forbidden", NULL);
+	/* approve needs no reason; deciding twice is refused */
+	a = apply_ok(&a, rev, review("scjgj", "approve", NULL), &fx);
+	assert_int_equal(a.status, APP_UNDER_REVIEW);
+	apply_err(&a, rev, review("scjgj", "reject", "晚到的决定"), 409, "already_decided",
+		  "department");
+}
+
+static void test_review_reject(void **state)
+{
+	struct wf_app a = app3(APP_UNDER_REVIEW);
+	struct wf_effects fx;
+
+	(void)state;
+	a = apply_ok(&a, staff(ROLE_REVIEWER, "scjgj"), review("scjgj", "approve", NULL), &fx);
+	assert_non_null(find_task(&fx, WF_TASK_CLOSE, WF_TASK_REVIEW, "scjgj"));
+	a = apply_ok(&a, staff(ROLE_REVIEWER, "swj"),
+		     review("swj", "reject", "不符合《酒类商品零售许可》条件"), &fx);
+	assert_int_equal(a.status, APP_REJECTED);
+	assert_int_equal(fx.clock, WF_CLOCK_STOP);
+	assert_int_equal(count_tasks(&fx, WF_TASK_CLOSE_ALL, 0), 1);
+	assert_int_equal(count_notices(&fx, WF_TO_APPLICANT, WF_EV_DECISION), 1);
+	assert_int_equal(count_tasks(&fx, WF_TASK_CREATE, WF_TASK_VERIFICATION), 0);
+	/* nothing more to decide */
+	apply_err(&a, staff(ROLE_REVIEWER, "xfzd"), review("xfzd", "approve", NULL), 409,
+		  "invalid_state", "status");
+}
+
+static void test_review_send_back_and_new_round(void **state)
+{
+	struct wf_app a = app3(APP_UNDER_REVIEW);
+	struct wf_effects fx;
+	size_t i;
+
+	(void)state;
+	a = apply_ok(&a, staff(ROLE_REVIEWER, "swj"), review("swj", "approve", NULL), &fx);
+	a = apply_ok(&a, staff(ROLE_REVIEWER, "xfzd"), review("xfzd", "send_back", "图纸缺页"),
+		     &fx);
+	assert_int_equal(a.status, APP_RETURNED);
+	assert_int_equal(fx.clock, WF_CLOCK_PAUSE);
+	assert_int_equal(count_tasks(&fx, WF_TASK_CLOSE_ALL, 0), 1);
+	assert_int_equal(count_notices(&fx, WF_TO_APPLICANT, WF_EV_DECISION), 1);
+	/* the applicant resubmits: a new round where nobody has decided */
+	a = apply_ok(&a, owner(), rq(WF_RESUBMIT), &fx);
+	assert_int_equal(a.status, APP_SUBMITTED);
+	assert_int_equal(fx.clock, WF_CLOCK_RESUME);
+	assert_null(find_task(&fx, WF_TASK_CLOSE, WF_TASK_SUPPLEMENT, ""));
+	for (i = 0; i < a.ndepts; i++)
+		assert_int_equal(a.depts[i].review, WF_REVIEW_PENDING);
+	assert_int_equal(a.depts[0].inspect, WF_INSPECT_PENDING);
+	assert_int_equal(a.depts[1].inspect, WF_INSPECT_NONE);
+	assert_false(a.inspection_scheduled);
+}
+
+/* Two reviewers of the same department decide from the same loaded state:
+ * the store applies the first, reloads for the second, which then loses. */
+static void test_two_reviewers_at_once(void **state)
+{
+	struct wf_app base = app3(APP_UNDER_REVIEW), first;
+	struct wf_effects fx;
+
+	(void)state;
+	first =
+	    apply_ok(&base, staff(ROLE_REVIEWER, "scjgj"), review("scjgj", "approve", NULL), &fx);
+	apply_err(&first, staff(ROLE_REVIEWER, "scjgj"), review("scjgj", "reject", "不符合"), 409,
+		  "already_decided", "department");
+	/* different departments at once both count */
+	first = apply_ok(&first, staff(ROLE_REVIEWER, "swj"), review("swj", "approve", NULL), &fx);
+	assert_int_equal(first.depts[0].review, WF_REVIEW_APPROVED);
+	assert_int_equal(first.depts[1].review, WF_REVIEW_APPROVED);
+}
+
+/* ---- joint inspection ---- */
+
+static struct wf_request schedule(const char *at, const char *const *depts, size_t n)
+{
+	struct wf_request r = rq(WF_SCHEDULE_INSPECTION);
+
+	r.at = at;
+	r.inspector_departments = depts;
+	r.ninspectors = n;
+	return r;
+}
+
+static struct wf_request result(const char *dept_code, const char *res, const char *reason,
+				const char *deadline)
+{
+	struct wf_request r = rq(WF_INSPECTION_RESULT);
+
+	r.department = dept_code;
+	r.result = res;
+	r.reason = reason;
+	r.deadline = deadline;
+	return r;
+}
+
+static void test_schedule_refusals(void **state)
+{
+	static const char *const only_market[] = {"scjgj", "scjgj"};
+	static const char *const with_outsider[] = {"scjgj", "xfzd", "swj"};
+	struct wf_app a = app3(APP_UNDER_REVIEW), none = app3(APP_UNDER_REVIEW);
+	struct wf_actor insp = staff(ROLE_INSPECTOR, "scjgj");
+
+	(void)state;
+	none.depts[0].inspect = WF_INSPECT_NONE;
+	none.depts[2].inspect = WF_INSPECT_NONE;
+	apply_err(&none, insp, schedule("2026-03-05", all_inspectors, 2), 409,
+		  "inspection_not_needed", NULL);
+	apply_err(&a, staff(ROLE_INSPECTOR, "swj"), schedule("2026-03-05", all_inspectors, 2), 403,
+		  "wrong_department", NULL);
+	apply_err(&a, staff(ROLE_INSPECTOR, "gafj"), schedule("2026-03-05", all_inspectors, 2), 403,
+		  "wrong_department", NULL);
+	apply_err(&a, insp, schedule(NULL, all_inspectors, 2), 400, "invalid_date", "at");
+	apply_err(&a, insp, schedule("2026-02-30", all_inspectors, 2), 400, "invalid_date", "at");
+	apply_err(&a, insp, schedule("2026-03-01", all_inspectors, 2), 400, "invalid_date", "at");
+	apply_err(&a, insp, schedule("2026-03-05", only_market, 2), 400, "inspectors_required",
+		  "inspectors");
+	apply_err(&a, insp, schedule("2026-03-05", NULL, 0), 400, "inspectors_required",
+		  "inspectors");
+	apply_err(&a, insp, schedule("2026-03-05", with_outsider, 3), 400, "inspectors_required",
+		  "inspectors[2]");
+}
+
+static void test_joint_inspection_three_departments(void **state)
+{
+	static const char *const team[] = {"scjgj", "scjgj", "xfzd", "wjw"};
+	struct wf_app a;
+	struct wf_effects fx;
+	const struct wf_task *t;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.status = APP_SUBMITTED;
+	a.acceptance_days = 1;
+	dept(&a, "scjgj", 4, true);
+	dept(&a, "xfzd", 4, true);
+	dept(&a, "wjw", 4, true);
+	dept(&a, "swj", 3, false);
+	permit(&a, "P_food_sale", "scjgj", 0, 20);
+	permit(&a, "P_fire_check", "xfzd", 0, 20);
+	permit(&a, "P_public_health", "wjw", 2, 15);
+	permit(&a, "P_alcohol_retail", "swj", 0, 20);
+	a = apply_ok(&a, staff(ROLE_WINDOW_CLERK, "zwb"), rq(WF_ACCEPT), &fx);
+	assert_int_equal(count_tasks(&fx, WF_TASK_CREATE, WF_TASK_INSPECTION), 3);
+	/* the result of a department is not accepted before the appointment */
+	apply_err(&a, staff(ROLE_INSPECTOR, "wjw"), result("wjw", "pass", NULL, NULL), 409,
+		  "invalid_state", "status");
+	a = apply_ok(&a, staff(ROLE_INSPECTOR, "xfzd"), schedule("2026-03-06", team, 4), &fx);
+	assert_int_equal(a.status, APP_INSPECTION);
+	assert_true(a.inspection_scheduled);
+	assert_int_equal(fx.inspection_day, date_from_ymd(2026, 3, 6));
+	assert_int_equal(count_tasks(&fx, WF_TASK_DUE, WF_TASK_INSPECTION), 3);
+	t = find_task(&fx, WF_TASK_DUE, WF_TASK_INSPECTION, "wjw");
+	assert_non_null(t);
+	assert_int_equal(t->due_day, date_from_ymd(2026, 3, 6));
+	assert_int_equal(count_notices(&fx, WF_TO_INSPECTORS, WF_EV_INSPECTION_SCHEDULED), 3);
+	assert_int_equal(count_notices(&fx, WF_TO_APPLICANT, WF_EV_INSPECTION_SCHEDULED), 1);
+	/* scheduling twice is a state error */
+	apply_err(&a, staff(ROLE_INSPECTOR, "xfzd"), schedule("2026-03-06", team, 4), 409,
+		  "invalid_state", "status");
+
+	/* reviews may come in while the inspection is open */
+	a = apply_ok(&a, staff(ROLE_REVIEWER, "swj"), review("swj", "approve", NULL), &fx);
+	a = apply_ok(&a, staff(ROLE_REVIEWER, "scjgj"), review("scjgj", "approve", NULL), &fx);
+	a = apply_ok(&a, staff(ROLE_REVIEWER, "xfzd"), review("xfzd", "approve", NULL), &fx);
+	a = apply_ok(&a, staff(ROLE_REVIEWER, "wjw"), review("wjw", "approve", NULL), &fx);
+	assert_int_equal(a.status, APP_INSPECTION); /* every review in, inspections not */
+
+	a = apply_ok(&a, staff(ROLE_INSPECTOR, "scjgj"), result("scjgj", "pass", NULL, NULL), &fx);
+	assert_int_equal(a.status, APP_INSPECTION);
+	assert_non_null(find_task(&fx, WF_TASK_CLOSE, WF_TASK_INSPECTION, "scjgj"));
+	a = apply_ok(&a, staff(ROLE_INSPECTOR, "xfzd"),
+		     result("xfzd", "rectify", "疏散指示标志缺失", "2026-03-20"), &fx);
+	assert_int_equal(a.status, APP_INSPECTION);
+	assert_int_equal(a.depts[1].inspect, WF_INSPECT_RECTIFY);
+	assert_int_equal(a.depts[1].rectify_due, date_from_ymd(2026, 3, 20));
+	t = find_task(&fx, WF_TASK_DUE, WF_TASK_INSPECTION, "xfzd");
+	assert_non_null(t);
+	assert_int_equal(t->due_day, date_from_ymd(2026, 3, 20));
+	assert_int_equal(count_notices(&fx, WF_TO_APPLICANT, WF_EV_RECTIFY), 1);
+	a = apply_ok(&a, staff(ROLE_INSPECTOR, "wjw"), result("wjw", "pass", NULL, NULL), &fx);
+	assert_int_equal(a.status, APP_INSPECTION);
+	/* the rectified section passes: everything is in */
+	a = apply_ok(&a, staff(ROLE_INSPECTOR, "xfzd"), result("xfzd", "pass", NULL, NULL), &fx);
+	assert_int_equal(a.status, APP_APPROVED);
+	assert_int_equal(fx.clock, WF_CLOCK_STOP);
+	assert_int_equal(count_tasks(&fx, WF_TASK_CLOSE_ALL, 0), 1);
+	assert_int_equal(count_tasks(&fx, WF_TASK_CREATE, WF_TASK_VERIFICATION), 1);
+	t = find_task(&fx, WF_TASK_CREATE, WF_TASK_VERIFICATION, "wjw");
+	assert_non_null(t);
+	assert_int_equal(t->due_workdays, 15);
+	assert_string_equal(t->permit, "P_public_health");
+	assert_int_equal(count_notices(&fx, WF_TO_APPLICANT, WF_EV_DECISION), 1);
+}
+
+static void test_inspection_refusals(void **state)
+{
+	struct wf_app a = app3(APP_INSPECTION);
+	struct wf_actor insp = staff(ROLE_INSPECTOR, "scjgj");
+	struct wf_effects fx;
+
+	(void)state;
+	a.inspection_scheduled = true;
+	apply_err(&a, insp, result("xfzd", "pass", NULL, NULL), 403, "wrong_department",
+		  "department");
+	apply_err(&a, staff(ROLE_INSPECTOR, "swj"), result("swj", "pass", NULL, NULL), 409,
+		  "inspection_not_needed", "department");
+	apply_err(&a, staff(ROLE_INSPECTOR, "gafj"), result("gafj", "pass", NULL, NULL), 404,
+		  "unknown_department", "department");
+	apply_err(&a, insp, result("scjgj", NULL, NULL, NULL), 400, "invalid_result", "result");
+	apply_err(&a, insp, result("scjgj", "ok", NULL, NULL), 400, "invalid_result", "result");
+	apply_err(&a, insp, result("scjgj", "rectify", NULL, "2026-03-20"), 400, "reason_required",
+		  "reason");
+	apply_err(&a, insp, result("scjgj", "rectify", "整改", NULL), 400, "invalid_date",
+		  "deadline");
+	apply_err(&a, insp, result("scjgj", "rectify", "整改", "20260320"), 400, "invalid_date",
+		  "deadline");
+	apply_err(&a, insp, result("scjgj", "rectify", "整改", "2026-03-02"), 400, "invalid_date",
+		  "deadline");
+	apply_err(&a, insp, result("scjgj", "fail", NULL, NULL), 400, "reason_required", "reason");
+	/* a reviewer cannot enter inspection results */
+	apply_err(&a, staff(ROLE_REVIEWER, "scjgj"), result("scjgj", "pass", NULL, NULL), 403,
+		  "forbidden", NULL);
+	a = apply_ok(&a, insp, result("scjgj", "pass", NULL, NULL), &fx);
+	apply_err(&a, insp, result("scjgj", "fail", "复查不合格", NULL), 409, "already_decided",
+		  "department");
+}
+
+static void test_inspection_fail_rejects(void **state)
+{
+	struct wf_app a = app3(APP_INSPECTION);
+	struct wf_effects fx;
+
+	(void)state;
+	a.inspection_scheduled = true;
+	a = apply_ok(&a, staff(ROLE_INSPECTOR, "xfzd"),
+		     result("xfzd", "fail", "消防设施不符合要求", NULL), &fx);
+	assert_int_equal(a.status, APP_REJECTED);
+	assert_int_equal(a.depts[2].review, WF_REVIEW_REJECTED);
+	assert_int_equal(a.depts[2].inspect, WF_INSPECT_FAIL);
+	assert_int_equal(fx.clock, WF_CLOCK_STOP);
+	assert_int_equal(count_notices(&fx, WF_TO_APPLICANT, WF_EV_DECISION), 1);
+}
+
+/* Inspections done, reviews outstanding: the application is back with the reviewers. */
+static void test_inspections_done_reviews_pending(void **state)
+{
+	struct wf_app a = app3(APP_INSPECTION);
+	struct wf_effects fx;
+
+	(void)state;
+	a.inspection_scheduled = true;
+	a = apply_ok(&a, staff(ROLE_INSPECTOR, "scjgj"), result("scjgj", "pass", NULL, NULL), &fx);
+	assert_int_equal(a.status, APP_INSPECTION);
+	a = apply_ok(&a, staff(ROLE_INSPECTOR, "xfzd"), result("xfzd", "pass", NULL, NULL), &fx);
+	assert_int_equal(a.status, APP_UNDER_REVIEW);
+	a = apply_ok(&a, staff(ROLE_REVIEWER, "scjgj"), review("scjgj", "approve", NULL), &fx);
+	a = apply_ok(&a, staff(ROLE_REVIEWER, "swj"), review("swj", "approve", NULL), &fx);
+	assert_int_equal(a.status, APP_UNDER_REVIEW);
+	a = apply_ok(&a, staff(ROLE_REVIEWER, "xfzd"), review("xfzd", "approve", NULL), &fx);
+	assert_int_equal(a.status, APP_APPROVED);
+	/* the committed food condition is verified after approval */
+	assert_int_equal(count_tasks(&fx, WF_TASK_CREATE, WF_TASK_VERIFICATION), 1);
+	assert_non_null(find_task(&fx, WF_TASK_CREATE, WF_TASK_VERIFICATION, "scjgj"));
+}
+
+/* Every department approves and none needs an inspection: approved without one. */
+static void test_all_approve_without_inspection(void **state)
+{
+	struct wf_app a = app3(APP_UNDER_REVIEW);
+	struct wf_effects fx;
+
+	(void)state;
+	a.depts[0].inspect = WF_INSPECT_NONE;
+	a.depts[2].inspect = WF_INSPECT_NONE;
+	a = apply_ok(&a, staff(ROLE_REVIEWER, "xfzd"), review("xfzd", "approve", NULL), &fx);
+	a = apply_ok(&a, staff(ROLE_REVIEWER, "swj"), review("swj", "approve", NULL), &fx);
+	assert_int_equal(a.status, APP_UNDER_REVIEW);
+	a = apply_ok(&a, staff(ROLE_REVIEWER, "scjgj"), review("scjgj", "approve", NULL), &fx);
+	assert_int_equal(a.status, APP_APPROVED);
+}
+
+/* A user holding several roles acts with the one the action needs. */
+static void test_multi_role_actor(void **state)
+{
+	struct wf_app a = app3(APP_UNDER_REVIEW);
+	struct wf_actor w = {ROLE_BIT(ROLE_REVIEWER) | ROLE_BIT(ROLE_INSPECTOR), "scjgj", false};
+	struct wf_effects fx;
+
+	(void)state;
+	a = apply_ok(&a, w, review("scjgj", "approve", NULL), &fx);
+	a = apply_ok(&a, w, schedule("2026-03-05", all_inspectors, 2), &fx);
+	assert_int_equal(a.status, APP_INSPECTION);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_role_matrix),
+	    cmocka_unit_test(test_state_matrix),
+	    cmocka_unit_test(test_not_owner_is_404),
+	    cmocka_unit_test(test_bad_arguments),
+	    cmocka_unit_test(test_submit),
+	    cmocka_unit_test(test_precheck_changes_nothing),
+	    cmocka_unit_test(test_accept_opens_parallel_review),
+	    cmocka_unit_test(test_accept_with_every_condition_committed),
+	    cmocka_unit_test(test_refuse),
+	    cmocka_unit_test(test_request_supplement),
+	    cmocka_unit_test(test_supplement_rounds),
+	    cmocka_unit_test(test_withdraw),
+	    cmocka_unit_test(test_apply_in_place),
+	    cmocka_unit_test(test_clock_through_supplement),
+	    cmocka_unit_test(test_review_refusals),
+	    cmocka_unit_test(test_review_reject),
+	    cmocka_unit_test(test_review_send_back_and_new_round),
+	    cmocka_unit_test(test_two_reviewers_at_once),
+	    cmocka_unit_test(test_schedule_refusals),
+	    cmocka_unit_test(test_joint_inspection_three_departments),
+	    cmocka_unit_test(test_inspection_refusals),
+	    cmocka_unit_test(test_inspection_fail_rejects),
+	    cmocka_unit_test(test_inspections_done_reviews_pending),
+	    cmocka_unit_test(test_all_approve_without_inspection),
+	    cmocka_unit_test(test_multi_role_actor),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
