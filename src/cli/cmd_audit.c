@@ -1,10 +1,12 @@
 /*
- * cmd_audit.c — `yiye audit verify`: walks the hash chain of the audit trail
- * and exits 0 when it is intact, 1 naming the first broken entry.
+ * cmd_audit.c — `yiye audit verify`: walks every district's hash chain of the
+ * audit trail and exits 0 when all are intact, 1 naming the first broken
+ * entry of each broken chain.
  */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -14,17 +16,16 @@ static void help(FILE *f)
 {
 	fprintf(f,
 		"用法: yiye audit verify [--data DIR] [--db URL]\n\n"
-		"  校验审计日志的哈希链：完整时退出码 0；否则指出第一条被改动、删除或插入的记录\n"
-		"  （序号 seq），退出码 1。\n");
+		"  逐区校验审计日志的哈希链（每区一条链）：全部完整时退出码 0；否则对每条损坏的链\n"
+		"  指出第一条被改动、删除或插入的记录（序号 seq），退出码 1。\n");
 }
 
 int cmd_audit(int argc, char **argv)
 {
+	struct audit_chain_report *reps = NULL;
 	struct app app;
 	struct yerr e = {0};
-	char msg[256];
-	int64_t count, bad;
-	int rc;
+	int n = 0, rc;
 
 	if ((rc = cli_data_options(argc, argv, &app, help)) >= 0)
 		return rc;
@@ -34,17 +35,26 @@ int cmd_audit(int argc, char **argv)
 	}
 	if (cli_app_open(&app, "audit") < 0)
 		return 2;
-	rc = store_audit_verify(app.store, &count, &bad, msg, sizeof(msg), &e);
+	rc = store_audit_verify(app.store, &reps, &n, &e);
 	if (rc < 0) {
 		cli_error("audit", &e);
-		rc = 2;
-	} else if (rc == 1) {
-		printf("审计日志已损坏：第一条有问题的记录 seq=%" PRId64 "：%s\n"
-		       "（此前 %" PRId64 " 条完整）\n",
-		       bad, msg, count);
-		rc = 1;
-	} else
-		printf("审计日志完整：%" PRId64 " 条记录，哈希链校验通过\n", count);
+		app_close(&app);
+		return 2;
+	}
+	/* One line per district's chain; a broken one names its first broken
+	 * entry (the entries before it are intact). */
+	for (int i = 0; i < n; i++) {
+		if (reps[i].bad_seq)
+			printf("区 %s：审计日志已损坏：第一条有问题的记录 seq=%" PRId64 "：%s"
+			       "（此前 %" PRId64 " 条完整）\n",
+			       reps[i].district, reps[i].bad_seq, reps[i].msg, reps[i].count);
+		else
+			printf("区 %s：审计日志完整：%" PRId64 " 条记录，哈希链校验通过\n",
+			       reps[i].district, reps[i].count);
+	}
+	if (n == 0)
+		printf("审计日志完整：尚无记录\n");
+	free(reps);
 	app_close(&app);
-	return rc;
+	return rc == 1 ? 1 : 0;
 }

@@ -2,7 +2,8 @@
  * demo.c — the accounts part of `yiye init`: departments seeded from
  * catalog/departments.json, the first system administrator, and with --demo
  * one account per role written to DATA/demo-accounts.json (mode 0600).
- * Everything is idempotent: running init again creates nothing twice.
+ * Everything is idempotent: running init again creates nothing twice, and no
+ * existing account's password is ever reset by it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -138,8 +139,9 @@ static int seed_departments(struct store_conn *c, const char *catalog_dir, int *
 	return rc < 0 ? -1 : 0;
 }
 
-/* Creates the user, or resets its password when it exists; one transaction
- * with its audit entry. */
+/* Creates the user, or resets its password when it exists (callers decide
+ * whether an existing account may be reset); one transaction with its audit
+ * entry. */
 static int put_user(struct store_conn *c, const struct demo_account *a, const char *pw,
 		    int must_change, int with_entity, struct yerr *err)
 {
@@ -230,11 +232,17 @@ static const char *known_password(json_t *old, const char *username)
 	return NULL;
 }
 
+/* Creates the demo accounts that do not exist yet. An existing account is
+ * never reset: it keeps its password when that is still the one in the
+ * previous demo-accounts.json, and is otherwise left alone and named on the
+ * terminal (typically `admin`, created by a plain `init` with a one-time
+ * password its administrator may already have changed: resetting it here
+ * would lock them out silently). */
 static int init_demo(struct app *app, struct store_conn *c, struct yerr *err)
 {
 	char path[1100], pw[PASSWORD_GEN_LEN + 1];
 	json_t *old, *list = json_array();
-	int created = 0, rc = 0;
+	int created = 0, kept = 0, left = 0, rc = 0;
 
 	snprintf(path, sizeof(path), "%s/demo-accounts.json", app->cfg.data_dir);
 	old = json_load_file(path, 0, NULL);
@@ -242,11 +250,23 @@ static int init_demo(struct app *app, struct store_conn *c, struct yerr *err)
 		const struct demo_account *a = &demo_accounts[i];
 		const char *known = known_password(old, a->username);
 		struct store_user u;
-		int exists = store_user_get_by_name(c, a->username, &u, err) == 0;
+		int found = store_user_get_by_name(c, a->username, &u, err);
 
-		if (exists && known && password_verify(u.password_hash, known))
+		if (found < 0 && found != STORE_ENOTFOUND) {
+			rc = found;
+			break;
+		}
+		if (found == 0 && known && password_verify(u.password_hash, known)) {
 			snprintf(pw, sizeof(pw), "%s", known); /* nothing to do */
-		else {
+			kept++;
+		} else if (found == 0) {
+			printf("账号 %s 已存在，且不是先前生成的演示账号（或其密码已被修改）："
+			       "未改动其密码，也未写入 %s\n",
+			       a->username, path);
+			left++;
+			sodium_memzero(u.password_hash, sizeof(u.password_hash));
+			continue;
+		} else {
 			password_generate(a->username, pw);
 			rc = put_user(c, a, pw, 0, a->role == ROLE_APPLICANT, err);
 			created++;
@@ -263,7 +283,9 @@ static int init_demo(struct app *app, struct store_conn *c, struct yerr *err)
 		rc = write_demo_file(app->cfg.data_dir, list, err);
 	json_decref(list);
 	if (rc == 0)
-		printf("演示账号：新建或重置 %d 个，密码见 %s（仅本机可读）\n", created, path);
+		printf("演示账号：新建 %d 个，沿用 %d 个，未改动已有账号 %d 个；密码见 %s"
+		       "（仅本机可读）\n",
+		       created, kept, left, path);
 	return rc;
 }
 

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "core/password.h"
+#include "http/args.h"
 #include "store/store_account.h"
 #include "store/store_audit.h"
 
@@ -371,7 +372,9 @@ static void fill_entry(struct req *r, struct audit_entry *e, char *roles, size_t
 		       const char *actor, const char *object, const char *outcome,
 		       const char *detail)
 {
+	memset(e, 0, sizeof(*e));
 	roles_format(r->who.roles, roles, rolesz);
+	e->district = req_district(r); /* the chain the entry joins */
 	e->ts_ms = now_ms();
 	e->actor = actor ? actor : r->who.kind == PRINCIPAL_NONE ? "-" : r->who.name;
 	e->role = roles;
@@ -391,7 +394,10 @@ int req_audit(struct req *r, struct store_conn *c, const char *object, const cha
 	char roles[160];
 	int rc;
 
-	if (object)
+	/* Handlers often pass r->audit_object itself: copying a string onto
+	 * itself is undefined (glibc left it empty, so every user and
+	 * department update was audited without its object). */
+	if (object && object != r->audit_object)
 		snprintf(r->audit_object, sizeof(r->audit_object), "%s", object);
 	fill_entry(r, &e, roles, sizeof(roles), NULL, object, "ok", detail);
 	rc = store_audit_append(c, &e, NULL, err);

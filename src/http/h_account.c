@@ -218,6 +218,7 @@ void h_session_create(struct req *r)
 		ae.request_id = r->rid;
 		ae.outcome = ok ? "failed:403" : "failed:401";
 		ae.client = r->client;
+		ae.district = req_district(r);
 		ae.detail = detail;
 		if (rc == 0)
 			rc = store_audit_append(c, &ae, NULL, &e);

@@ -196,10 +196,13 @@ void h_user_update(struct req *r)
 				   "disabled 必须是 true 或 false");
 	if (req_acquire(r, &c) < 0)
 		return;
-	/* Read inside the write transaction: the row is written back whole, so
-	 * a copy read before it could undo a concurrent change of another field
-	 * (tests/api/test_pg_twonode.c). store_release rolls back on early exits. */
+	/* Read inside the write transaction with the row locked: it is written
+	 * back whole, so a copy read before another node's change commits would
+	 * undo it (tests/api/test_pg_twonode.c). store_release rolls back on
+	 * early exits. */
 	rc = store_begin(c, &e);
+	if (rc == 0)
+		rc = store_user_lock(c, req_district(r), id, &e);
 	if (rc == 0)
 		rc = store_user_get(c, req_district(r), id, &u, &e);
 	if (rc < 0) {

@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "http/auth.h"
+#include "http/catalog_watch.h"
 #include "http/http.h"
 #include "http/internal.h"
 
@@ -483,6 +484,7 @@ static void raise_fd_limit(struct app *app)
 int http_serve(struct app *app)
 {
 	struct MHD_Daemon *d;
+	struct catalog_watch *watch;
 	struct sockaddr_in addr;
 	const union MHD_DaemonInfo *info;
 	sigset_t stopset;
@@ -529,6 +531,7 @@ int http_serve(struct app *app)
 		app->pool = workpool_start(app, app->cfg.workers, limits);
 	}
 	app->conntrack = conntrack_start(app->cfg.header_timeout);
+	watch = catalog_watch_start(app); /* other nodes' activations, housekeeping */
 
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 				 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO,
@@ -543,6 +546,7 @@ int http_serve(struct app *app)
 	if (d == NULL) {
 		fprintf(stderr, "yiye: cannot listen on %s:%d: %s\n", app->cfg.listen_host,
 			app->cfg.listen_port, strerror(errno));
+		catalog_watch_stop(watch);
 		workpool_stop(app->pool);
 		conntrack_stop(app->conntrack);
 		app->conntrack = NULL;
@@ -570,6 +574,7 @@ int http_serve(struct app *app)
 	/* Workers first: they finish what they hold and resume its connection,
 	 * so no request is freed by the daemon while a worker still uses it and
 	 * no connection is left suspended when the daemon stops. */
+	catalog_watch_stop(watch);
 	workpool_stop(app->pool);
 	app->pool = NULL;
 	MHD_stop_daemon(d);

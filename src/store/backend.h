@@ -20,8 +20,8 @@ struct store_backend {
 	/* Runs a script of several statements without parameters (migrations). */
 	int (*exec_script)(void *conn, const char *sql, struct yerr *err);
 	const char *begin_sql;
-	/* Optional: opens a write transaction (PostgreSQL: BEGIN plus the write
-	 * lock); when NULL, store_begin runs begin_sql. */
+	/* Optional: opens a write transaction in a way begin_sql cannot; when
+	 * NULL, store_begin runs begin_sql. */
 	int (*begin)(void *conn, struct yerr *err);
 	int (*backup)(const char *url, void *conn, const char *dest, struct yerr *err);
 	/* Rewrites backend-neutral tokens in migration SQL ({{ID}}, …). */

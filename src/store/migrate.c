@@ -1,10 +1,11 @@
 /*
  * migrate.c — applies the numbered migrations embedded in the binary.
  *
- * All pending migrations run in one transaction that first takes the
- * database-wide write lock (SQLite BEGIN IMMEDIATE; PostgreSQL an advisory
- * lock), so several processes starting at once apply each migration exactly
- * once and a failed migration leaves the schema as it was.
+ * All pending migrations run in one transaction that first takes a
+ * database-wide lock (SQLite BEGIN IMMEDIATE; PostgreSQL the migration
+ * advisory lock, the one lock of its kind left: ordinary writes take row
+ * locks only), so several processes starting at once apply each migration
+ * exactly once and a failed migration leaves the schema as it was.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -192,12 +192,42 @@ void store_release(struct store_conn *c)
 	pthread_mutex_unlock(&s->mu);
 }
 
+#define FOR_UPDATE " FOR UPDATE"
+
 int store_exec(struct store_conn *c, const char *sql, const struct store_param *params, int nparams,
 	       struct store_result **res, struct yerr *err)
 {
+	size_t len = strlen(sql), tail = strlen(FOR_UPDATE);
+	char *plain = NULL;
+	int rc;
+
 	if (res)
 		*res = NULL;
-	return count_error(c->store, c->store->be->exec(c->handle, sql, params, nparams, res, err));
+	/* SQLite has no row locks (see store.h): the clause goes. */
+	if (c->store->kind == STORE_SQLITE && len > tail &&
+	    strcmp(sql + len - tail, FOR_UPDATE) == 0) {
+		plain = store_strdup(sql);
+		plain[len - tail] = '\0';
+		sql = plain;
+	}
+	rc = count_error(c->store, c->store->be->exec(c->handle, sql, params, nparams, res, err));
+	free(plain);
+	return rc;
+}
+
+/* The class of yiye's keyed advisory locks (the two-key form of
+ * pg_advisory_xact_lock keeps them apart from the migration lock). */
+#define LOCK_KEY_CLASS "727002"
+
+int store_lock_key(struct store_conn *c, const char *space, const char *key, struct yerr *err)
+{
+	char name[256];
+
+	if (c->store->kind != STORE_PG)
+		return 0;
+	snprintf(name, sizeof(name), "%s:%s", space, key);
+	return store_exec(c, "SELECT pg_advisory_xact_lock(" LOCK_KEY_CLASS ", hashtext(?))",
+			  (struct store_param[]){SP_TEXT(name)}, 1, NULL, err);
 }
 
 int store_begin(struct store_conn *c, struct yerr *err)

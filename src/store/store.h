@@ -89,14 +89,31 @@ const char *store_describe(const struct store *s); /* for logs: never a password
 int store_acquire(struct store *s, struct store_conn **out, struct yerr *err);
 void store_release(struct store_conn *c);
 
-/* Transactions. store_begin takes the write lock at once (SQLite BEGIN
- * IMMEDIATE) so a transaction never fails half-way for lock upgrades. */
+/* Transactions. SQLite: store_begin takes the file's write lock at once
+ * (BEGIN IMMEDIATE) so a transaction never fails half-way for lock upgrades;
+ * one writer per file. PostgreSQL: a READ COMMITTED transaction with no lock
+ * of its own: writes to different rows proceed in parallel, and a
+ * read-modify-write locks what it depends on (`… FOR UPDATE` on the rows,
+ * store_lock_key for a thing with no row), in the order object rows, then
+ * named keys, then the audit chain head (store_audit_append, last) so two
+ * transactions never wait on each other in a cycle. */
 int store_begin(struct store_conn *c, struct yerr *err);
 int store_commit(struct store_conn *c, struct yerr *err);
 void store_rollback(struct store_conn *c);
 
+/* Serialises the transactions that name the same (space, key) until they
+ * end, for a change that depends on a set of rows rather than one (e.g. the
+ * next catalog version number of a district). PostgreSQL: a
+ * transaction-scoped advisory lock on a hash of space and key; SQLite:
+ * nothing to do (the transaction already holds the file's write lock).
+ * Call it inside store_begin … store_commit, before reading the rows. */
+int store_lock_key(struct store_conn *c, const char *space, const char *key, struct yerr *err);
+
 /* Runs one statement. `res` may be NULL when no rows are wanted; otherwise
- * *res receives a result the caller frees. Returns 0 or STORE_E*. */
+ * *res receives a result the caller frees. Returns 0 or STORE_E*.
+ * A SELECT may end in " FOR UPDATE" (lock the rows read until the transaction
+ * ends): SQLite, whose transaction already holds the write lock, runs it
+ * without the clause. */
 int store_exec(struct store_conn *c, const char *sql, const struct store_param *params, int nparams,
 	       struct store_result **res, struct yerr *err);
 

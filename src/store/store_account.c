@@ -164,11 +164,14 @@ int store_department_update(struct store_conn *c, const char *district, const ch
 
 	if (rc < 0)
 		return rc;
+	/* Fields not given keep the row's current value in the same statement,
+	 * so a concurrent change of the other field is not undone. */
 	return store_exec(c,
-			  "UPDATE departments SET name = ?, disabled = ?, updated_at = ? "
+			  "UPDATE departments SET name = COALESCE(CAST(? AS TEXT), name), "
+			  "disabled = COALESCE(CAST(? AS INTEGER), disabled), updated_at = ? "
 			  "WHERE district = ? AND code = ?",
-			  (struct store_param[]){SP_TEXT(name ? name : cur.name),
-						 SP_INT(disabled < 0 ? cur.disabled : disabled),
+			  (struct store_param[]){name ? SP_TEXT(name) : SP_NULL,
+						 disabled < 0 ? SP_NULL : SP_INT(disabled),
 						 SP_INT(now), SP_TEXT(district), SP_TEXT(code)},
 			  5, NULL, err);
 }
@@ -259,6 +262,12 @@ int store_username_taken(struct store_conn *c, const char *username, int *taken,
 
 	*taken = n > 0;
 	return rc;
+}
+
+int store_user_lock(struct store_conn *c, const char *district, int64_t id, struct yerr *err)
+{
+	return store_exec(c, "SELECT id FROM users WHERE district = ? AND id = ? FOR UPDATE",
+			  (struct store_param[]){SP_TEXT(district), SP_INT(id)}, 2, NULL, err);
 }
 
 int store_user_update(struct store_conn *c, const struct store_user *u, int64_t now,
@@ -475,14 +484,26 @@ int store_session_delete(struct store_conn *c, const char *token_hash, struct ye
 int store_sessions_revoke_user(struct store_conn *c, int64_t user_id, const char *keep_hash,
 			       int64_t now, struct yerr *err)
 {
-	int rc =
-	    store_exec(c, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
-		       (struct store_param[]){SP_INT(user_id), SP_TEXT(keep_hash ? keep_hash : "")},
-		       2, NULL, err);
+	/* Expired sessions of everyone are removed by store_sessions_prune on a
+	 * schedule: deleting them here made every login scan the table and lock
+	 * other users' rows. */
+	(void)now;
+	return store_exec(
+	    c, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+	    (struct store_param[]){SP_INT(user_id), SP_TEXT(keep_hash ? keep_hash : "")}, 2, NULL,
+	    err);
+}
 
-	if (rc == 0)
-		rc = store_exec(c, "DELETE FROM sessions WHERE expires_at < ?",
-				(struct store_param[]){SP_INT(now)}, 1, NULL, err);
+int store_sessions_prune(struct store_conn *c, int64_t now, int idle_sec, int64_t *removed,
+			 struct yerr *err)
+{
+	struct store_result *r = NULL;
+	int rc =
+	    store_exec(c, "DELETE FROM sessions WHERE expires_at <= ? OR last_seen <= ?",
+		       (struct store_param[]){SP_INT(now), SP_INT(now - idle_sec)}, 2, &r, err);
+
+	*removed = rc == 0 ? r->changes : 0;
+	store_result_free(r);
 	return rc;
 }
 
@@ -586,8 +607,9 @@ int store_token_revoke(struct store_conn *c, int64_t id, int64_t now, struct yer
 
 	if (rc < 0 || t.revoked_at)
 		return rc;
-	return store_exec(c, "UPDATE api_tokens SET revoked_at = ? WHERE id = ?",
-			  (struct store_param[]){SP_INT(now), SP_INT(id)}, 2, NULL, err);
+	return store_exec(
+	    c, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+	    (struct store_param[]){SP_INT(now), SP_INT(id)}, 2, NULL, err);
 }
 
 /* login throttling ------------------------------------------------------ */
@@ -641,4 +663,17 @@ int store_login_clear(struct store_conn *c, const char *kind, const char *subjec
 {
 	return store_exec(c, "DELETE FROM login_failures WHERE kind = ? AND subject = ?",
 			  (struct store_param[]){SP_TEXT(kind), SP_TEXT(subject)}, 2, NULL, err);
+}
+
+int store_login_prune(struct store_conn *c, int64_t now, int window_sec, int64_t *removed,
+		      struct yerr *err)
+{
+	struct store_result *r = NULL;
+	int rc =
+	    store_exec(c, "DELETE FROM login_failures WHERE window_start < ? AND locked_until < ?",
+		       (struct store_param[]){SP_INT(now - window_sec), SP_INT(now)}, 2, &r, err);
+
+	*removed = rc == 0 ? r->changes : 0;
+	store_result_free(r);
+	return rc;
 }

@@ -76,6 +76,9 @@ int store_department_update(struct store_conn *c, const char *district, const ch
 int store_entity_insert(struct store_conn *c, const char *district, const char *uscc,
 			const char *name, int64_t now, int64_t *id, struct yerr *err);
 
+/* Locks user id's row until the transaction ends (PostgreSQL FOR UPDATE):
+ * call it before reading a user that is then written back whole. */
+int store_user_lock(struct store_conn *c, const char *district, int64_t id, struct yerr *err);
 /* Inserts u (username, display_name, department, phone, entity_id,
  * password_hash, must_change_password, roles) and sets u->id. STORE_ECONFLICT
  * (409, username_exists, field username) when the name is taken. */
@@ -129,10 +132,15 @@ int store_session_get(struct store_conn *c, const char *token_hash, struct store
 int store_session_touch(struct store_conn *c, const char *token_hash, int64_t now,
 			struct yerr *err);
 int store_session_delete(struct store_conn *c, const char *token_hash, struct yerr *err);
-/* Deletes every session of user_id except keep_hash (NULL: all); also drops
- * sessions past their absolute expiry, of anyone. */
+/* Deletes every session of user_id except keep_hash (NULL: all). `now` is
+ * unused: expired sessions of everyone go by store_sessions_prune. */
 int store_sessions_revoke_user(struct store_conn *c, int64_t user_id, const char *keep_hash,
 			       int64_t now, struct yerr *err);
+/* Removes sessions past their absolute or idle limit (lookups refuse them
+ * anyway); *removed receives how many. Run on a schedule
+ * (http/catalog_watch.c), not per request. */
+int store_sessions_prune(struct store_conn *c, int64_t now, int idle_sec, int64_t *removed,
+			 struct yerr *err);
 
 /* API tokens ---------------------------------------------------------------- */
 
@@ -167,6 +175,11 @@ int store_login_failure(struct store_conn *c, const char *kind, const char *subj
 			int window_sec, int max, int lock_sec, int64_t *locked_until,
 			struct yerr *err);
 int store_login_clear(struct store_conn *c, const char *kind, const char *subject,
+		      struct yerr *err);
+/* Removes the counters whose window and lock are both over (they would
+ * restart at 1 anyway); *removed receives how many. Run on a schedule
+ * (http/catalog_watch.c), not per request. */
+int store_login_prune(struct store_conn *c, int64_t now, int window_sec, int64_t *removed,
 		      struct yerr *err);
 
 /* Fills a principal from a user (kind given by the caller). */

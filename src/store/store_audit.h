@@ -8,11 +8,16 @@
  * "<decimal byte length>:<bytes>\n" in a fixed order, so no choice of field
  * contents can make two different entries serialise alike.
  *
- * Appends are strictly ordered even with several server processes on one
- * database: store_audit_append first runs
- *     UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash
- * inside the caller's transaction, which takes the row lock (PostgreSQL) or
- * the database write lock (SQLite) until the transaction ends.
+ * One chain per district (migration 0005): each district has its own head
+ * row in audit_head and its own seq 1, 2, 3 …; entries of one district are
+ * strictly ordered even with several server processes on one database,
+ * because store_audit_append first runs
+ *     UPDATE audit_head SET seq = seq + 1 WHERE district = ? RETURNING seq, hash
+ * inside the caller's transaction, which holds that row's lock (PostgreSQL)
+ * or the file's write lock (SQLite) until the transaction ends. Writes of
+ * different districts never wait on each other; writes of one district wait
+ * on each other only from their append to their commit, which is why the
+ * append comes last, just before the commit (see store_audit.c).
  *
  * Personal data never goes in: callers mask identity numbers
  * (ident_mask_idcard) and never pass passwords, tokens or session ids.
@@ -35,9 +40,10 @@ struct audit_entry {
 	const char *action;     /* the route's audit event, e.g. "user.create" */
 	const char *object;     /* "user:12", "department:scjgj", … or "" */
 	const char *request_id;
-	const char *outcome; /* "ok", or "denied:403", "failed:400", … */
-	const char *client;  /* client address */
-	const char *detail;  /* short free text, never personal data */
+	const char *outcome;  /* "ok", or "denied:403", "failed:400", … */
+	const char *client;   /* client address */
+	const char *detail;   /* short free text, never personal data */
+	const char *district; /* the chain it joins; NULL: STORE_DEFAULT_DISTRICT */
 };
 
 /* Appends e inside the transaction the caller opened on c (store_begin), so
@@ -66,10 +72,17 @@ struct audit_filter {
 int store_audit_list(struct store_conn *c, const struct audit_filter *f, int limit, int offset,
 		     struct store_result **out, int64_t *total, struct yerr *err);
 
-/* Walks the whole chain in seq order. Returns 0 when intact; 1 when broken,
- * with *bad_seq the first broken entry and why in msg; negative on a store
- * error. *count receives the number of entries checked. */
-int store_audit_verify(struct store *s, int64_t *count, int64_t *bad_seq, char *msg, size_t msgsz,
-		       struct yerr *err);
+/* The verdict on one district's chain. */
+struct audit_chain_report {
+	char district[32];
+	int64_t count;   /* entries checked (the intact prefix when broken) */
+	int64_t bad_seq; /* first broken entry; 0 when intact */
+	char msg[256];   /* why it is broken (Chinese), "" when intact */
+};
+
+/* Walks every district's chain in seq order (districts in order): *out
+ * receives *n reports (caller frees). Returns 0 when every chain is intact,
+ * 1 when at least one is broken, negative on a store error. */
+int store_audit_verify(struct store *s, struct audit_chain_report **out, int *n, struct yerr *err);
 
 #endif

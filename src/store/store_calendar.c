@@ -41,6 +41,24 @@ int store_calendar_insert_year(struct store_conn *c, const char *district,
 	return rc;
 }
 
+int store_calendar_stamp(struct store_conn *c, const char *district, int64_t *stamp,
+			 struct yerr *err)
+{
+	struct store_result *r = NULL;
+	int rc = store_exec(c,
+			    "SELECT count(*), COALESCE(max(imported_at), 0) FROM calendar_years "
+			    "WHERE district = ?",
+			    (struct store_param[]){SP_TEXT(district)}, 1, &r, err);
+
+	/* Years are only ever added (or all replaced by a restore, which
+	 * restarts every node), so count and newest import time together
+	 * change with every import. */
+	*stamp =
+	    rc == 0 ? store_cell_int(r, 0, 0, 0) * 10000000000LL + store_cell_int(r, 0, 1, 0) : 0;
+	store_result_free(r);
+	return rc;
+}
+
 int store_calendar_load(struct store_conn *c, const char *district, struct calendar *cal,
 			struct yerr *err)
 {

@@ -13,6 +13,11 @@
  * year already present answers STORE_ECONFLICT (409). */
 int store_calendar_insert_year(struct store_conn *c, const char *district,
 			       const struct calendar_year *y, struct yerr *err);
+/* A fingerprint of district's calendar that changes whenever a year is
+ * added or removed (count and latest import time): cheap enough to poll, so
+ * other nodes notice an import (http/catalog_watch.c). */
+int store_calendar_stamp(struct store_conn *c, const char *district, int64_t *stamp,
+			 struct yerr *err);
 /* Loads every known year of district into cal (initialised by the caller). */
 int store_calendar_load(struct store_conn *c, const char *district, struct calendar *cal,
 			struct yerr *err);

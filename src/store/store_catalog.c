@@ -113,6 +113,11 @@ int store_catalog_publish(struct store_conn *c, const struct store_catalog_new *
 
 	*version_out = 0;
 	sha256_hex(v->document, sha);
+	/* The next number and the one active version depend on all the
+	 * district's versions: publishers and activators of one district take
+	 * turns (other districts do not wait). */
+	if ((rc = store_lock_key(c, "catalog_versions", v->district, err)) < 0)
+		return rc;
 	if ((rc = store_catalog_count(c, v->district, &n, err)) < 0)
 		return rc;
 	if (n > 0 && v->only_if_empty)
@@ -198,6 +203,8 @@ int store_catalog_activate(struct store_conn *c, const char *district, long vers
 
 	if (previous_out)
 		*previous_out = 0;
+	if ((rc = store_lock_key(c, "catalog_versions", district, err)) < 0)
+		return rc;
 	rc = store_query_int(
 	    c, "SELECT count(*) FROM catalog_versions WHERE district = ? AND version = ?",
 	    (struct store_param[]){SP_TEXT(district), SP_INT(version)}, 2, 0, &exists, err);
@@ -218,6 +225,19 @@ int store_catalog_activate(struct store_conn *c, const char *district, long vers
 		yerr_set(err, 409, "version_conflict", "", "同时启用了另一个目录版本，请重试");
 	if (rc == 0 && previous_out)
 		*previous_out = previous;
+	return rc;
+}
+
+int store_catalog_active_version(struct store_conn *c, const char *district, long *version,
+				 struct yerr *err)
+{
+	int64_t v = 0;
+	int rc = store_query_int(c,
+				 "SELECT version FROM catalog_versions WHERE district = ? AND "
+				 "status = 'active'",
+				 (struct store_param[]){SP_TEXT(district)}, 1, 0, &v, err);
+
+	*version = (long)v;
 	return rc;
 }
 

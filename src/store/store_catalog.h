@@ -87,6 +87,11 @@ int store_catalog_document(struct store_conn *c, const char *district, long vers
 int store_catalog_activate(struct store_conn *c, const char *district, long version,
 			   long *previous_out, struct yerr *err);
 
+/* The number of district's active version, 0 when none: one indexed read,
+ * cheap enough to poll (other nodes notice an activation this way). */
+int store_catalog_active_version(struct store_conn *c, const char *district, long *version,
+				 struct yerr *err);
+
 /*
  * store_catalog_versions lists versions newest first, limit/offset paged:
  * *items (malloc'd, free with store_catalog_versions_free) receives *n

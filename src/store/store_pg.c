@@ -8,15 +8,24 @@
  * typing lets callers assume. (`? IS NULL` has no context: write
  * `CAST(? AS TEXT) IS NULL`, which both backends accept.)
  *
- * Writers. store_begin opens a READ COMMITTED transaction and takes one
- * transaction-scoped advisory lock, the database-wide write lock. Every
- * read-modify-write transaction of every yiye node is therefore serialised
- * — the guarantee SQLite's BEGIN IMMEDIATE gives on one machine — and, since
- * each statement of a READ COMMITTED transaction sees everything committed
- * before it started, no store function can lose an update even when it reads
- * without FOR UPDATE. Reads outside a transaction never wait for it. Waits are
- * bounded by lock_timeout (→ 503 db_locked) and statement_timeout.
- * docs/deployment.md explains the choice.
+ * Writers. store_begin opens a READ COMMITTED transaction and takes no lock
+ * of its own: transactions that write different rows (different users,
+ * departments, districts) run in parallel on every node. What keeps them
+ * correct is row-level: unique constraints for "exactly once" (usernames,
+ * version numbers, calendar years), single-statement updates
+ * (`version = version + 1`, INSERT … ON CONFLICT DO UPDATE for the login
+ * counters, `… AND status = 'pending'` for a decision), `SELECT … FOR UPDATE`
+ * on the row a read-modify-write rewrites (a user), store_lock_key where a
+ * change depends on a set of rows (a district's catalog versions), and the
+ * row lock on the district's audit chain head taken last (store_audit.c).
+ * Reads outside a transaction never wait. Waits are bounded by lock_timeout
+ * (→ 503 db_locked) and statement_timeout. docs/deployment.md explains it.
+ *
+ * No transparent retry: a transaction is composed by its handler, so only a
+ * replay of the request could retry it. Serialization failures cannot arise
+ * at READ COMMITTED, and the fixed lock order (store.h) leaves no cycle for
+ * a deadlock; should either happen all the same, nothing was written and the
+ * client is told to retry (409 concurrent_update).
  *
  * Failures map to store codes: 23505 unique_violation → STORE_ECONFLICT 409
  * "conflict"; 40001 serialization_failure and 40P01 deadlock → 409
@@ -42,7 +51,6 @@
 #include "store/backend.h"
 
 #define PG_MAX_PARAMS 256
-#define PG_WRITE_LOCK_KEY "727000"
 #define MSG_UNAVAIL "数据库暂时无法连接，请稍后重试；如持续出现请联系系统管理员"
 
 /* An option of struct store_options, or its default when unset (0). */
@@ -85,7 +93,8 @@ static int pg_error(PGconn *conn, const PGresult *res, struct yerr *err)
 	}
 	if (strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0) {
 		/* lock_timeout / statement_timeout */
-		yerr_set(err, 503, "db_locked", "", "数据库正忙（写锁被长时间占用），请稍后重试");
+		yerr_set(err, 503, "db_locked", "",
+			 "数据库正忙（所需记录被长时间锁定），请稍后重试");
 		return STORE_EUNAVAIL;
 	}
 	if (strcmp(state, "53100") == 0) {
@@ -277,20 +286,6 @@ static int pg_exec_script(void *conn, const char *sql, struct yerr *err)
 		rc = pg_error(conn, pr, err);
 	}
 	PQclear(pr);
-	return rc;
-}
-
-/* BEGIN plus the database-wide write lock (see the head comment). */
-static int pg_begin(void *conn, struct yerr *err)
-{
-	int rc = pg_exec(conn, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL, 0, NULL, err);
-
-	if (rc == 0 && (rc = pg_exec(conn, "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK_KEY ")",
-				     NULL, 0, NULL, err)) < 0) {
-		struct yerr ignored;
-
-		pg_exec(conn, "ROLLBACK", NULL, 0, NULL, &ignored);
-	}
 	return rc;
 }
 
@@ -492,7 +487,6 @@ const struct store_backend store_pg_backend = {
     .exec = pg_exec,
     .exec_script = pg_exec_script,
     .begin_sql = "BEGIN ISOLATION LEVEL READ COMMITTED",
-    .begin = pg_begin,
     .backup = pg_backup,
     .dialect = pg_dialect,
 };

@@ -152,9 +152,9 @@ static void test_outage_and_recovery(void **st)
 	assert_true(server_running());
 }
 
-/* Another session holding the database-wide write lock (as a long write
- * transaction of another node would): a write waits lock_timeout, then
- * answers 503 db_locked; reads go on. */
+/* Another session holding the row a write needs (as a long write
+ * transaction of another node would: here the health probe's row): the
+ * write waits lock_timeout, then answers 503 db_locked; reads go on. */
 static void test_write_lock_wait_bounded(void **st)
 {
 	struct resp r;
@@ -167,7 +167,10 @@ static void test_write_lock_wait_bounded(void **st)
 		skip();
 	db = PQconnectdb(srv.db_url);
 	assert_int_equal(PQstatus(db), CONNECTION_OK);
-	res = PQexec(db, "SELECT pg_advisory_lock(727000)");
+	res = PQexec(db, "BEGIN");
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	res = PQexec(db, "SELECT probes FROM health_probe WHERE id = 1 FOR UPDATE");
 	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
 	PQclear(res);
 	t0 = now_sec();
@@ -177,7 +180,7 @@ static void test_write_lock_wait_bounded(void **st)
 	assert_string_equal(json_string_value(json_object_get(r.json, "status")), "degraded");
 	assert_non_null(strstr(r.body, "数据库正忙"));
 	resp_free(&r);
-	PQfinish(db); /* releases the lock */
+	PQfinish(db); /* ends the transaction: releases the lock */
 	assert_int_equal(http_req(&srv, "GET", "/healthz", NULL, NULL, 0, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	resp_free(&r);

@@ -53,5 +53,22 @@ if [ -s "$tmp/port" ] && grep -q "listening on http://127.0.0.1:$(cat "$tmp/port
 kill -TERM "$srv"; wait "$srv"; rc=$?; srv=
 [ $rc -eq 0 ] && ok || bad "serve must exit 0 on SIGTERM (got $rc)"
 
+# `init --demo` after a plain `init` never resets an existing account (the administrator's
+# one-time password may already be in use): it creates the other demo accounts, leaves admin
+# alone, says so, and does not list admin in demo-accounts.json.
+d="$tmp/demo-after"
+"$yiye" init --data "$d" >"$tmp/init1.out" 2>&1 || bad "plain init"
+h1=$(sqlite3 "$d/yiye.db" "SELECT password_hash FROM users WHERE username = 'admin'")
+YIYE_PWHASH_FAST=1 "$yiye" init --demo --data "$d" >"$tmp/init2.out" 2>&1 && ok || bad "init --demo after init"
+h2=$(sqlite3 "$d/yiye.db" "SELECT password_hash FROM users WHERE username = 'admin'")
+[ -n "$h1" ] && [ "$h1" = "$h2" ] && ok || bad "init --demo reset the admin password"
+grep -q "账号 admin 已存在.*未改动其密码" "$tmp/init2.out" && ok || bad "init --demo must say it left admin alone"
+grep -q '"username": "admin"' "$d/demo-accounts.json" && bad "admin listed in demo-accounts.json with a wrong password" || ok
+grep -q '"username": "clerk"' "$d/demo-accounts.json" && ok || bad "init --demo must create the other demo accounts"
+# …and a second --demo run keeps the demo passwords it wrote.
+cp "$d/demo-accounts.json" "$tmp/demo1.json"
+YIYE_PWHASH_FAST=1 "$yiye" init --demo --data "$d" >"$tmp/init3.out" 2>&1 && ok || bad "init --demo again"
+cmp -s "$d/demo-accounts.json" "$tmp/demo1.json" && ok || bad "a second init --demo changed demo passwords"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -2,9 +2,10 @@
 # A throw-away PostgreSQL cluster for the tests and benchmarks.
 #
 #   pgctl.sh start STATE        installs PostgreSQL (Debian packages) if missing, creates a
-#                               fresh cluster in STATE/data, listening on 127.0.0.1 only on a
-#                               free port (its unix socket in STATE/sock), trust auth for
-#                               127.0.0.1; writes STATE/url = postgresql://yiye@127.0.0.1:PORT
+#                               fresh cluster in HOME/data, listening on 127.0.0.1 only on a
+#                               free port (its unix socket in HOME/sock, its log in
+#                               HOME/server.log), trust auth for 127.0.0.1; writes
+#                               STATE/url = postgresql://yiye@127.0.0.1:PORT
 #   pgctl.sh createdb STATE NAME   creates database NAME in that cluster
 #   pgctl.sh halt STATE         stops the server, keeps the cluster (tests of an outage)
 #   pgctl.sh resume STATE       starts a halted cluster again on the same port
@@ -13,6 +14,11 @@
 # When run as root the server runs as the `postgres` system user the package creates (created
 # here if missing): PostgreSQL refuses to run as root. A stale STATE (a crashed earlier run) is
 # stopped and removed by `start`.
+#
+# HOME is everything the server user writes (data, socket, log). It is STATE itself when that
+# user can write there; when it cannot (root cloned the checkout into a private directory such
+# as /root/yiye or a `mktemp -d`, mode 0700, which `postgres` cannot even enter), HOME is a
+# fresh directory under /tmp owned by that user, recorded in STATE/home and removed by `stop`.
 set -euo pipefail
 
 cmd=${1:-}
@@ -56,11 +62,11 @@ ensure_owner() {
 		useradd --system --home-dir /var/lib/postgresql --shell /bin/false postgres
 }
 
-# Where the cluster lives: STATE/data when the owner can reach STATE, else a private
-# directory under /tmp recorded in STATE/datadir (STATE inside a home only root can enter).
-datadir() {
-	if [ -f "$state/datadir" ]; then cat "$state/datadir"; else echo "$state/data"; fi
+# Where the server user's files live (see the head comment).
+home() {
+	if [ -f "$state/home" ]; then cat "$state/home"; else echo "$state"; fi
 }
+datadir() { echo "$(home)/data"; }
 
 port_free() {
 	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
@@ -69,8 +75,8 @@ port_free() {
 server_start() {
 	local bin=$1 port=$2 dd
 	dd=$(datadir)
-	as_owner "$bin/pg_ctl" -D "$dd" -l "$state/server.log" -w -t 60 \
-		-o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$state/sock" \
+	as_owner "$bin/pg_ctl" -D "$dd" -l "$(home)/server.log" -w -t 60 \
+		-o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$(home)/sock" \
 		start >/dev/null
 }
 
@@ -85,9 +91,9 @@ server_stop() {
 }
 
 remove_state() {
-	local dd
-	dd=$(datadir)
-	case "$dd" in "$state"/*) ;; *) rm -rf "$dd" ;; esac
+	local h
+	h=$(home)
+	case "$h" in "$state" | "$state"/*) ;; /tmp/yiye-pg.*) rm -rf "$h" ;; esac
 	rm -rf "$state"
 }
 
@@ -105,13 +111,14 @@ start)
 	if [ "$(id -u)" -eq 0 ]; then
 		chown postgres "$state"
 		if ! runuser -u postgres -- test -w "$state"; then
-			mktemp -d /tmp/yiye-pg.XXXXXX >"$state/datadir"
-			chown postgres "$(cat "$state/datadir")"
-			rmdir "$(cat "$state/datadir")"
+			h=$(mktemp -d /tmp/yiye-pg.XXXXXX)
+			chown postgres "$h"
+			chmod 0700 "$h"
+			echo "$h" >"$state/home"
 		fi
 	fi
 	dd=$(datadir)
-	as_owner mkdir -p "$state/sock"
+	as_owner mkdir -p "$(home)/sock"
 	as_owner "$bin/initdb" -D "$dd" -U yiye --auth=trust -E UTF8 --locale=C.UTF-8 \
 		--no-sync >"$state/initdb.log" 2>&1 || {
 		cat "$state/initdb.log" >&2
@@ -138,7 +145,7 @@ start)
 	done
 	if [ "$started" -ne 1 ]; then
 		echo "pgctl: PostgreSQL did not start" >&2
-		cat "$state/start.err" "$state/server.log" >&2 || true
+		cat "$state/start.err" "$(home)/server.log" >&2 || true
 		exit 1
 	fi
 	echo "$port" >"$state/port"
