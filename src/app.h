@@ -18,6 +18,7 @@ struct metrics;
 struct workpool;
 struct webfiles;
 struct auth_state;
+struct conntrack;
 
 /* Authentication settings (http/auth.c). */
 struct auth_config {
@@ -52,6 +53,13 @@ struct app_config {
 	/* The district this node serves (行政区划代码); every row it reads or
 	 * writes carries it. Handlers pass it to the store (req_district). */
 	char district[16];
+	/* Load shedding (docs/development.md, "Threads"; docs/deployment.md). */
+	int per_ip_connections; /* --per-ip-connections / YIYE_PER_IP_CONNECTIONS; 0 = no limit */
+	int header_timeout;     /* --header-timeout / YIYE_HEADER_TIMEOUT: seconds for a request's
+				   headers, from accept or the previous answer */
+	int queue_limit; /* --queue-limit / YIYE_QUEUE_LIMIT: requests waiting for a worker */
+	int hash_queue;  /* --hash-queue / YIYE_HASH_QUEUE: password-hashing requests
+			    waiting; more answer 503 busy */
 	/* YIYE_TODAY: "YYYY-MM-DD" the server takes as today for time limits
 	 * (tests only); "" means the real day in Asia/Shanghai. */
 	char today[16];
@@ -77,8 +85,9 @@ struct app {
 	pthread_mutex_t catalog_reload_mu;
 	struct metrics *metrics;
 	struct workpool *pool;
-	struct webfiles *web;    /* the built UI, in memory */
-	struct auth_state *auth; /* sessions, hashing semaphore, gateway (http/auth.c) */
+	struct webfiles *web;        /* the built UI, in memory */
+	struct auth_state *auth;     /* sessions, hashing semaphore, gateway (http/auth.c) */
+	struct conntrack *conntrack; /* the header deadline (http/conntrack.c) */
 };
 
 /* Fills cfg with defaults, then environment variables (flags are applied by
