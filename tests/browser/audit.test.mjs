@@ -59,3 +59,18 @@ test('the auditor filters the audit trail and exports it', async (t) => {
   await logout(page)
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
 })
+
+test('every audited route has a Chinese name for the audit page', async () => {
+  // AuditView names actions from the OpenAPI document (web/src/auditActions.js):
+  // each operation's x-audit-event with its summary cut at the first bracket.
+  const { actionsFromOpenApi } = await import('../../web/src/auditActions.js')
+  const doc = await (await fetch(`${process.env.YIYE_URL}/api/v1/openapi.json`)).json()
+  const events = new Set()
+  for (const item of Object.values(doc.paths)) for (const op of Object.values(item)) if (op['x-audit-event']) events.add(op['x-audit-event'])
+  assert.ok(events.has('session.login'))
+  const named = actionsFromOpenApi(doc)
+  assert.deepEqual(named.map((a) => a.action).sort(), [...events].sort())
+  const unnamed = named.filter((a) => !/[\u4e00-\u9fff]/.test(a.label) || a.label === a.action)
+  assert.deepEqual(unnamed, [], 'actions without a Chinese name')
+  assert.equal(named.find((a) => a.action === 'session.login').label, '登录')
+})

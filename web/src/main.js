@@ -7,5 +7,8 @@ import 'element-plus/theme-chalk/base.css'
 import './styles/main.css'
 import App from './App.vue'
 import { router } from './router.js'
+import { installPrintLayout } from './print.js'
+
+installPrintLayout()
 
 createApp(App).use(router).mount('#app')
