@@ -72,7 +72,7 @@ async function nameVisible(page) {
 // character per line) among the visible ones.
 const squeezedLabels = (page) =>
   page.evaluate(() =>
-    [...document.querySelectorAll('.el-form-item__label, .toolbar__field')]
+    [...document.querySelectorAll('.el-form-item__label, .toolbar__field, .el-descriptions__label')]
       .filter((l) => l.offsetParent !== null && l.textContent.trim().length > 1)
       .filter((l) => l.getBoundingClientRect().width < 2 * parseFloat(getComputedStyle(l).fontSize))
       .map((l) => l.textContent.trim())
@@ -106,6 +106,7 @@ test('every list reads on a phone and at 1366 px', async () => {
       // lists another journey fills (tokens, proposals) may still be empty
       await page.locator('.el-table__body-wrapper tbody tr, .el-table__empty-text').first().waitFor()
       if (text) await page.locator('.el-table__body-wrapper tbody').getByText(text).first().waitFor()
+      await page.locator('.el-loading-mask').waitFor({ state: 'detached' })
       const rows = await page.locator('.el-table__body-wrapper tbody tr').count()
       await screenshot(page, `list${where.replace(/\//g, '-')}-${label}`)
       assert.ok((await sideways(page)) <= 0, `${h1} (${label}) scrolls sideways by ${await sideways(page)}px`)
@@ -120,6 +121,7 @@ test('every list reads on a phone and at 1366 px', async () => {
 })
 
 test('forms keep their labels on top on a phone', async () => {
+  await browser.context.clearCookies() // the public's forms first, whatever came before
   const page = await openPage(browser.context)
   page.setDefaultTimeout(10000)
   await page.setViewportSize(PHONE)
@@ -131,11 +133,16 @@ test('forms keep their labels on top on a phone', async () => {
     await screenshot(page, `form-${where.slice(1)}-phone`)
   }
   await login(page, 'admin', demoPassword('admin'))
+  await page.goto('/account')
+  await page.getByRole('heading', { level: 1, name: '我的账户' }).waitFor()
+  assert.ok((await sideways(page)) <= 0, '/account scrolls sideways')
+  assert.deepEqual(await squeezedLabels(page), [], '/account: squeezed labels')
+  await screenshot(page, 'form-account-phone')
   await page.goto('/admin/users')
   await page.getByRole('button', { name: '新建用户' }).click()
   const dialog = page.getByRole('dialog', { name: '新建用户' })
   await dialog.getByLabel('用户名', { exact: true }).waitFor()
-  const box = await dialog.locator('.el-dialog').or(dialog).first().boundingBox()
+  const box = await page.locator('.el-dialog').filter({ hasText: '新建用户' }).boundingBox()
   assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width + 1, `the dialog fits the screen: ${JSON.stringify(box)}`)
   assert.deepEqual(await squeezedLabels(page), [], 'user dialog: squeezed labels')
   await screenshot(page, 'form-user-dialog-phone')
