@@ -76,7 +76,7 @@ test('a page without a chart does not fetch ECharts', async () => {
   const { page, sizes } = await transferred('/tools', async (p) =>
     p.getByRole('heading', { level: 1, name: '证照号码校验与工作日计算' }).waitFor()
   )
-  const charts = sizes.filter((s) => /ReformChart|echarts/i.test(s.url))
+  const charts = sizes.filter((s) => /\/assets\/(ReformChart|charts)-/.test(s.url))
   assert.deepEqual(charts, [], `fetched chart code:\n${report(charts)}`)
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
   await page.close()
