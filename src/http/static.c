@@ -194,7 +194,8 @@ static void pair_encodings(struct webfiles *w)
 
 /* The weight (0..1000) Accept-Encoding gives `coding`: an exact token wins
  * over `*`; absent means 0, except for identity which is acceptable unless
- * refused. Parsed leniently: a malformed element is skipped, not fatal. */
+ * refused. Parsed leniently: an empty element is skipped and a weight that
+ * is not a qvalue counts as 1, so a sloppy header never refuses an encoding. */
 static int accept_weight(const char *header, const char *coding)
 {
 	int exact = -1, star = -1;
