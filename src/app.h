@@ -60,6 +60,9 @@ struct app_config {
 	int queue_limit; /* --queue-limit / YIYE_QUEUE_LIMIT: requests waiting for a worker */
 	int hash_queue;  /* --hash-queue / YIYE_HASH_QUEUE: password-hashing requests
 			    waiting; more answer 503 busy */
+	/* YIYE_TODAY: "YYYY-MM-DD" the server takes as today for time limits
+	 * (tests only); "" means the real day in Asia/Shanghai. */
+	char today[16];
 };
 
 struct app {
