@@ -1,0 +1,235 @@
+/*
+ * blobs.c — the content-addressed material store (blobs.h). File I/O lives
+ * here, outside src/core, like the catalog directory reader.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io/blobs.h"
+
+struct blob_writer {
+	int fd;
+	uint64_t size;
+	crypto_hash_sha256_state st;
+	char dir[1024]; /* DATA/materials */
+	char tmp[1100]; /* DATA/materials/tmp/up-XXXXXX */
+	int failed;     /* a write failed: commit refuses */
+};
+
+static int io_fail(struct yerr *err, const char *what, const char *path)
+{
+	int e = errno;
+
+	fprintf(stderr, "yiye: blobs: %s %s: %s\n", what, path, strerror(e));
+	return yerr_set(err, 503, "storage_unavailable", NULL, "材料存储暂不可用，请稍后重试");
+}
+
+/* mkdir that accepts an existing directory. */
+static int mkdir_p1(const char *path)
+{
+	return mkdir(path, 0750) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* fsync of a directory, so a rename or creation in it is durable. */
+static int fsync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int blob_writer_open(const char *data_dir, struct blob_writer **out, struct yerr *err)
+{
+	struct blob_writer *w = calloc(1, sizeof(*w));
+	char tmpdir[1060];
+
+	*out = NULL;
+	if (w == NULL)
+		return yerr_set(err, 503, "storage_unavailable", NULL, "内存不足，请稍后重试");
+	snprintf(w->dir, sizeof(w->dir), "%s/materials", data_dir);
+	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", w->dir);
+	snprintf(w->tmp, sizeof(w->tmp), "%s/up-XXXXXX", tmpdir);
+	if (mkdir_p1(w->dir) < 0 || mkdir_p1(tmpdir) < 0) {
+		free(w);
+		return io_fail(err, "mkdir", tmpdir);
+	}
+	w->fd = mkostemp(w->tmp, O_CLOEXEC);
+	if (w->fd < 0) {
+		io_fail(err, "create", w->tmp);
+		free(w);
+		return -1;
+	}
+	crypto_hash_sha256_init(&w->st);
+	*out = w;
+	return 0;
+}
+
+int blob_writer_write(struct blob_writer *w, const void *buf, size_t len, struct yerr *err)
+{
+	const unsigned char *p = buf;
+	size_t left = len;
+
+	if (w->failed)
+		return yerr_set(err, 503, "storage_unavailable", NULL,
+				"材料存储暂不可用，请稍后重试");
+	while (left > 0) {
+		ssize_t n = write(w->fd, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			w->failed = 1;
+			return io_fail(err, "write", w->tmp);
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	crypto_hash_sha256_update(&w->st, buf, (unsigned long long)len);
+	w->size += len;
+	return 0;
+}
+
+uint64_t blob_writer_size(const struct blob_writer *w)
+{
+	return w->size;
+}
+
+int blob_writer_fd(const struct blob_writer *w)
+{
+	return w->fd;
+}
+
+void blob_writer_abort(struct blob_writer *w)
+{
+	if (w == NULL)
+		return;
+	if (w->fd >= 0)
+		close(w->fd);
+	unlink(w->tmp);
+	free(w);
+}
+
+static void hex_of(const unsigned char *h, char out[BLOB_HEX_LEN + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = digits[h[i] >> 4];
+		out[2 * i + 1] = digits[h[i] & 15];
+	}
+	out[BLOB_HEX_LEN] = '\0';
+}
+
+int blob_writer_commit(struct blob_writer *w, char hex[BLOB_HEX_LEN + 1], struct yerr *err)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char sub[1100], path[1200];
+	struct stat sb;
+	int fresh_sub, rc = 0;
+
+	if (w->failed) {
+		blob_writer_abort(w);
+		return yerr_set(err, 503, "storage_unavailable", NULL,
+				"材料存储暂不可用，请稍后重试");
+	}
+	crypto_hash_sha256_final(&w->st, h);
+	hex_of(h, hex);
+	snprintf(sub, sizeof(sub), "%s/%.2s", w->dir, hex);
+	snprintf(path, sizeof(path), "%s/%s", sub, hex + 2);
+	/* The bytes first, then the name: after a crash the name never points
+	 * at a file whose content is not on disk. */
+	if (fsync(w->fd) < 0) {
+		rc = io_fail(err, "fsync", w->tmp);
+		goto out;
+	}
+	fresh_sub = stat(sub, &sb) < 0;
+	if (mkdir_p1(sub) < 0) {
+		rc = io_fail(err, "mkdir", sub);
+		goto out;
+	}
+	if (fresh_sub && fsync_dir(w->dir) < 0) {
+		rc = io_fail(err, "fsync", w->dir);
+		goto out;
+	}
+	/* An existing blob of the same hash has the same bytes; replacing it
+	 * keeps the store consistent, and the directory fsync below makes the
+	 * name durable even if an earlier writer crashed before its own. */
+	if (rename(w->tmp, path) < 0) {
+		rc = io_fail(err, "rename", path);
+		goto out;
+	}
+	w->tmp[0] = '\0';
+	if (fsync_dir(sub) < 0)
+		rc = io_fail(err, "fsync", sub);
+out:
+	if (w->tmp[0])
+		unlink(w->tmp);
+	close(w->fd);
+	free(w);
+	return rc;
+}
+
+int blob_path(const char *data_dir, const char *hex, char *out, size_t outsz)
+{
+	int n;
+
+	if (hex == NULL || strlen(hex) != BLOB_HEX_LEN ||
+	    strspn(hex, "0123456789abcdef") != BLOB_HEX_LEN)
+		return -1;
+	n = snprintf(out, outsz, "%s/materials/%.2s/%s", data_dir, hex, hex + 2);
+	return n < 0 || (size_t)n >= outsz ? -1 : 0;
+}
+
+int blob_open(const char *data_dir, const char *hex, int *fd, uint64_t *size, struct yerr *err)
+{
+	char path[1200];
+	struct stat sb;
+
+	*fd = -1;
+	*size = 0;
+	if (blob_path(data_dir, hex, path, sizeof(path)) < 0)
+		return yerr_set(err, 404, "material_file_missing", NULL, "材料文件不存在");
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		if (errno == ENOENT)
+			return yerr_set(err, 404, "material_file_missing", NULL, "材料文件不存在");
+		return io_fail(err, "open", path);
+	}
+	if (fstat(*fd, &sb) < 0) {
+		close(*fd);
+		*fd = -1;
+		return io_fail(err, "stat", path);
+	}
+	*size = (uint64_t)sb.st_size;
+	return 0;
+}
+
+void blobs_sweep_tmp(const char *data_dir)
+{
+	char dir[1100], path[1400];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/materials/tmp", data_dir);
+	d = opendir(dir);
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "up-", 3) == 0) {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			unlink(path);
+		}
+	closedir(d);
+}
