@@ -489,9 +489,10 @@ static void build_cost(struct bctx *b, json_t *obj, const char *base, struct cat
 static void build_permits(struct bctx *b, json_t *root)
 {
 	static const char *const known[] = {
-	    "code",           "name",       "department",     "legal_basis", "statutory_days",
-	    "committed_days", "inspection", "validity_years", "materials",   "fields",
-	    "conditions",     "before",     "note",           NULL};
+	    "code", "name", "department", "legal_basis", "statutory_days", "committed_days",
+	    "inspection", "validity_years", "materials", "fields", "conditions", "before", "note",
+	    /* read and checked by catalog_checklist.c */
+	    "inspection_checklist", "modelled", NULL};
 	static const char *const cknown[] = {"id", "category", "text", "commitment", "note", NULL};
 	struct catalog *cat = b->cat;
 	json_t *e, *conds, *ce;
