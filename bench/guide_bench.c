@@ -3,7 +3,7 @@
  *
  *   guide_bench CATALOG_DIR [RUNS]
  *
- * Targets (ARCHITECTURE.md): catalog load at start under 50 ms, guide
+ * Targets (docs/benchmarks.md): catalog load at start under 50 ms, guide
  * matching for any industry under 1 ms server time. It measures
  *   - catalog_dir_load (read the files, check, run every rule test, render
  *     the single document) — what `yiye catalog import` does, for reference;
@@ -22,7 +22,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/cmd_catalog.h"
+#include "io/catalog_dir.h"
 #include "core/catalog.h"
 #include "core/guide.h"
 

@@ -138,8 +138,10 @@ struct catalog_industry {
 	const char *name;
 	const char **aliases;
 	size_t naliases;
-	const char *pinyin; /* initials, lower-case ASCII, e.g. "bld" */
-	long batch;
+	const char *pinyin;         /* initials, lower-case ASCII, e.g. "bld" */
+	long batch;                 /* 0: none (a batch is kept only where a source gives it) */
+	const char *status;         /* planned piloting in_force suspended, or NULL */
+	const char *effective_date; /* YYYY-MM-DD, or NULL */
 	const char *lead;
 	const char **cooperating;
 	size_t ncooperating;
@@ -172,7 +174,8 @@ struct catalog {
 	const char *district;
 	const char *issuer;
 	long issuance_days;
-	long after_steps, after_trips;
+	long after_steps, after_trips; /* after the reform, without an inspection */
+	long after_inspection_steps, after_inspection_trips; /* added when one is needed */
 
 	struct catalog_department *departments;
 	size_t ndepartments;

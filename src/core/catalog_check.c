@@ -550,6 +550,8 @@ int catalog_check_model(const struct catalog *cat, struct catalog_problems *out)
 		c.ind = &cat->industries[i];
 		check_industry(&c);
 	}
+	if (catalog_check_data(cat, out) < 0)
+		c.oom = 1;
 	if (catalog_checklist_check(cat, out) < 0)
 		c.oom = 1;
 	return c.oom ? -1 : 0;

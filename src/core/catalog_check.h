@@ -6,6 +6,7 @@
  * The checker never stops at the first problem: a catalog author wants the
  * whole list. Each problem carries the file and the JSON path inside it.
  */
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/catalog.h"
@@ -30,6 +31,22 @@ int catalog_check(const struct catalog_file *files, size_t nfiles, struct catalo
  * Returns 0 or -1 on OOM.
  */
 int catalog_check_model(const struct catalog *cat, struct catalog_problems *out);
+
+/*
+ * catalog_check_data appends the problems that would make the public pages say
+ * something untrue (catalog_check_data.c): industry status and effective date,
+ * batches without a source, `modelled` lists, the 办事指南 items, published
+ * totals that the permits' figures do not add up to, counts written in text
+ * ("七项许可") that differ from the permits merged, and a zero statutory limit
+ * on anything but a filing. catalog_check_model calls it. Returns 0 or -1 on OOM.
+ */
+int catalog_check_data(const struct catalog *cat, struct catalog_problems *out);
+
+/* catalog_status_offered: the guide offers industries in force or piloting only
+ * (and those of a version stored before statuses existed: status NULL). */
+bool catalog_status_offered(const char *status);
+/* catalog_status_label: the Chinese name of a status, or NULL when unknown. */
+const char *catalog_status_label(const char *status);
 
 /*
  * catalog_test runs every industry's tests through guide_run and appends a

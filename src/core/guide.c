@@ -15,6 +15,78 @@
 
 #define GUIDE_TEXT_MAX 1000 /* longest text answer (characters) when maxlen is not set */
 
+static const char *const measure_names[] = {"permits", "days",  "materials",
+					    "fields",  "steps", "trips"};
+#define NMEASURES (sizeof(measure_names) / sizeof(measure_names[0]))
+
+/* measure_bits: the GUIDE_M_* bits of the measure names listed in a `modelled` array
+ * ("inspection_steps" counts as steps, "inspection_trips" as trips). */
+static unsigned measure_bits(const json_t *list)
+{
+	unsigned bits = 0;
+	const json_t *v;
+	size_t i, k;
+
+	json_array_foreach (list, i, v) {
+		const char *s = json_string_value(v);
+		if (s == NULL)
+			continue;
+		if (strncmp(s, "inspection_", 11) == 0)
+			s += 11;
+		for (k = 0; k < NMEASURES; k++)
+			if (strcmp(s, measure_names[k]) == 0)
+				bits |= 1u << k;
+	}
+	return bits;
+}
+
+static long cost_get(const struct guide_cost *c, size_t k)
+{
+	const long v[] = {c->permits, c->days, c->materials, c->fields, c->steps, c->trips};
+
+	return v[k];
+}
+
+/*
+ * savings_provenance marks the savings measures that rest on modelled figures,
+ * then clears those a published case confirms: when the applying permits are
+ * exactly the industry's `published.permits`, a measure whose computed before
+ * and after both equal the published ones is confirmed (docs/catalog.md).
+ */
+static void savings_provenance(const struct catalog *cat, const struct catalog_industry *ind,
+			       struct guide_result *r)
+{
+	const json_t *pub = json_object_get(ind->json, "published"), *ps, *v;
+	size_t i, k;
+
+	for (i = 0; i < r->npermits; i++)
+		r->modelled |= measure_bits(json_object_get(
+		    json_object_get(r->permits[i].permit->json, "before"), "modelled"));
+	if (r->npermits > 0)
+		r->modelled |= measure_bits(
+		    json_object_get(json_object_get(cat->root_catalog, "after"), "modelled"));
+	ps = json_object_get(pub, "permits");
+	if (!json_is_array(ps) || json_array_size(ps) != r->npermits)
+		return;
+	json_array_foreach (ps, i, v) {
+		for (k = 0; k < r->npermits; k++)
+			if (json_is_string(v) &&
+			    strcmp(json_string_value(v), r->permits[k].permit->code) == 0)
+				break;
+		if (k == r->npermits)
+			return;
+	}
+	r->published_source = json_string_value(json_object_get(pub, "source"));
+	for (k = 0; k < NMEASURES; k++) {
+		const json_t *b = json_object_get(json_object_get(pub, "before"), measure_names[k]);
+		const json_t *a = json_object_get(json_object_get(pub, "after"), measure_names[k]);
+		if (json_is_integer(b) && json_is_integer(a) &&
+		    json_integer_value(b) == cost_get(&r->before, k) &&
+		    json_integer_value(a) == cost_get(&r->after, k))
+			r->modelled &= ~(1u << k);
+	}
+}
+
 long guide_percent(long before, long after)
 {
 	long d, q;
@@ -435,10 +507,15 @@ int guide_run(const struct catalog *cat, const char *industry_code, const json_t
 		r.before.trips += p->before.trips;
 	}
 	if (r.npermits > 0) {
+		bool inspect = false;
+		for (i = 0; i < r.npermits; i++)
+			inspect |= r.permits[i].permit->inspection;
 		r.time_limit_days += cat->issuance_days;
 		r.after.permits = 1;
-		r.after.steps = cat->after_steps;
-		r.after.trips = cat->after_trips;
+		/* the after cost follows the industry: an inspection is one more step
+		 * and one more trip for the applicant */
+		r.after.steps = cat->after_steps + (inspect ? cat->after_inspection_steps : 0);
+		r.after.trips = cat->after_trips + (inspect ? cat->after_inspection_trips : 0);
 	}
 	r.after.days = r.time_limit_days;
 	for (i = 0; i < r.nmaterials; i++)
@@ -451,6 +528,7 @@ int guide_run(const struct catalog *cat, const char *industry_code, const json_t
 	r.percent.fields = guide_percent(r.before.fields, r.after.fields);
 	r.percent.steps = guide_percent(r.before.steps, r.after.steps);
 	r.percent.trips = guide_percent(r.before.trips, r.after.trips);
+	savings_provenance(cat, ind, &r);
 
 	*out = r;
 	memset(&r, 0, sizeof(r));
@@ -538,9 +616,11 @@ json_t *guide_result_to_json(const struct guide_result *r, long catalog_version)
 	o = json_object();
 	if (o == NULL)
 		return NULL;
-	bad |= json_object_set_new(
-	    o, "industry",
-	    json_pack("{s:s,s:s}", "code", r->industry->code, "name", r->industry->name));
+	bad |=
+	    json_object_set_new(o, "industry",
+				json_pack("{s:s,s:s,s:s?,s:s?}", "code", r->industry->code, "name",
+					  r->industry->name, "status", r->industry->status,
+					  "effective_date", r->industry->effective_date));
 	bad |=
 	    json_object_set_new(o, "catalog_version",
 				catalog_version > 0 ? json_integer(catalog_version) : json_null());
@@ -611,10 +691,15 @@ json_t *guide_result_to_json(const struct guide_result *r, long catalog_version)
 	bad |= json_object_set_new(o, "commitments", a);
 
 	bad |= json_object_set_new(o, "time_limit_days", json_integer(r->time_limit_days));
-	bad |=
-	    json_object_set_new(o, "savings",
-				json_pack("{s:o,s:o,s:o}", "before", cost_json(&r->before), "after",
-					  cost_json(&r->after), "percent", cost_json(&r->percent)));
+	a = json_array();
+	for (i = 0; a != NULL && i < NMEASURES; i++)
+		if (r->modelled & (1u << i))
+			bad |= json_array_append_new(a, json_string(measure_names[i]));
+	bad |= json_object_set_new(o, "savings",
+				   json_pack("{s:o,s:o,s:o,s:o,s:s?}", "before",
+					     cost_json(&r->before), "after", cost_json(&r->after),
+					     "percent", cost_json(&r->percent), "modelled", a,
+					     "source", r->published_source));
 	if (bad) {
 		json_decref(o);
 		return NULL;

@@ -71,7 +71,22 @@ struct guide_result {
 	long time_limit_days; /* max committed_days of the permits + issuance_days; 0 with no permit
 			       */
 	struct guide_cost before, after, percent;
-	json_t *answers; /* the accepted answers (nulls dropped); owned */
+	/* Which savings measures rest on modelled figures (bit GUIDE_M_DAYS…): a
+	 * permit's `before.modelled`, the catalog's `after.modelled`; cleared for
+	 * the measures a published case confirms when the permits are exactly it. */
+	unsigned modelled;
+	const char *published_source; /* that case's source, or NULL */
+	json_t *answers;              /* the accepted answers (nulls dropped); owned */
+};
+
+/* Bits of guide_result.modelled, in the order of the savings measures. */
+enum {
+	GUIDE_M_PERMITS = 1u << 0,
+	GUIDE_M_DAYS = 1u << 1,
+	GUIDE_M_MATERIALS = 1u << 2,
+	GUIDE_M_FIELDS = 1u << 3,
+	GUIDE_M_STEPS = 1u << 4,
+	GUIDE_M_TRIPS = 1u << 5
 };
 
 /*
@@ -95,9 +110,10 @@ void guide_result_free(struct guide_result *r);
 
 /*
  * guide_result_to_json renders the API shape:
- * {"industry":{code,name},"catalog_version":N|null,"complete":…,"next_questions":[…],
+ * {"industry":{code,name,status,effective_date},"catalog_version":N|null,"complete":…,"next_questions":[…],
  *  "permits":[…],"materials":[…],"fields":[…],"inspection_departments":[…],
- *  "commitments":[…],"time_limit_days":N,"savings":{"before":…,"after":…,"percent":…}}
+ *  "commitments":[…],"time_limit_days":N,"savings":{"before":…,"after":…,"percent":…,
+ *  "modelled":["steps",…],"source":"…"|null}}
  * catalog_version <= 0 renders as null. Returns a new reference, NULL on OOM.
  */
 json_t *guide_result_to_json(const struct guide_result *r, long catalog_version);

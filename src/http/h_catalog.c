@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/catalog_check.h"
 #include "core/guide.h"
 #include "http/handlers.h"
 
@@ -66,18 +67,84 @@ static json_t *provenance_json(const struct catalog_industry *ind)
 			 ind->provenance_source);
 }
 
+/* A key of the industry's JSON copied as is, or null when absent. */
+static json_t *raw_json(const struct catalog_industry *ind, const char *key)
+{
+	json_t *v = json_object_get(ind->json, key);
+
+	return v ? json_deep_copy(v) : json_null();
+}
+
+/* The roll-out keys every industry answer carries: status (with its Chinese
+ * label), effective date, whether the guide offers it, what of it is modelled. */
+static void rollout_set(json_t *o, const struct catalog_industry *ind)
+{
+	json_object_set_new(o, "batch", ind->batch > 0 ? json_integer(ind->batch) : json_null());
+	json_object_set_new(o, "status", ind->status ? json_string(ind->status) : json_null());
+	json_object_set_new(o, "status_label",
+			    json_string(catalog_status_label(ind->status)
+					    ? catalog_status_label(ind->status)
+					    : "未标注"));
+	json_object_set_new(o, "effective_date",
+			    ind->effective_date ? json_string(ind->effective_date) : json_null());
+	json_object_set_new(o, "offered", json_boolean(catalog_status_offered(ind->status)));
+	json_object_set_new(o, "rollout_note", raw_json(ind, "rollout_note"));
+	json_object_set_new(o, "modelled",
+			    json_object_get(ind->json, "modelled") ? raw_json(ind, "modelled")
+								   : json_array());
+}
+
 /* The summary of an industry in search results. */
 static json_t *industry_summary(const struct catalog *cat, const struct catalog_industry *ind)
 {
-	json_t *coop = json_array();
+	json_t *coop = json_array(), *o;
 
 	for (size_t i = 0; i < ind->ncooperating; i++)
 		json_array_append_new(coop, dept_json(cat, ind->cooperating[i]));
-	return json_pack("{s:s,s:s,s:o,s:s?,s:I,s:o,s:o,s:I,s:o}", "code", ind->code, "name",
-			 ind->name, "aliases", strings_json(ind->aliases, ind->naliases), "pinyin",
-			 ind->pinyin, "batch", (json_int_t)ind->batch, "lead",
-			 dept_json(cat, ind->lead), "cooperating", coop, "permits",
-			 (json_int_t)ind->npermits, "provenance", provenance_json(ind));
+	o = json_pack("{s:s,s:s,s:o,s:s?,s:o,s:o,s:I,s:o,s:o}", "code", ind->code, "name",
+		      ind->name, "aliases", strings_json(ind->aliases, ind->naliases), "pinyin",
+		      ind->pinyin, "lead", dept_json(cat, ind->lead), "cooperating", coop,
+		      "permits", (json_int_t)ind->npermits, "provenance", provenance_json(ind),
+		      "published", raw_json(ind, "published"));
+	rollout_set(o, ind);
+	if (json_is_object(json_object_get(ind->json, "published"))) {
+		/* the published case's permits by name, so the home page needs one call */
+		json_t *names = json_array(), *v;
+		size_t i;
+
+		json_array_foreach (
+		    json_object_get(json_object_get(ind->json, "published"), "permits"), i, v) {
+			const struct catalog_permit *p =
+			    catalog_permit_find(cat, json_string_value(v));
+			if (p != NULL)
+				json_array_append_new(names,
+						      json_pack("{s:s,s:s,s:o}", "code", p->code,
+								"name", p->name, "department",
+								dept_json(cat, p->department)));
+		}
+		json_object_set_new(o, "published_permits", names);
+	}
+	return o;
+}
+
+/*
+ * service_json is the 办事指南 of an industry: the catalog-wide items (place,
+ * address, window, hours, phone, fees) with the industry's own over them, and
+ * its 细则 (`rules`). Each item is {text, status[, note]}; status says whether
+ * it is confirmed, modelled or still to be confirmed by the district.
+ */
+static json_t *service_json(const struct catalog *cat, const struct catalog_industry *ind)
+{
+	json_t *out = json_object(), *own = json_object_get(ind ? ind->json : NULL, "service");
+	json_t *all = json_object_get(cat->root_catalog, "service");
+
+	if (json_is_object(all))
+		json_object_update(out, all);
+	if (json_is_object(own))
+		json_object_update(out, own);
+	all = json_deep_copy(out); /* nothing shared with the catalog across threads */
+	json_decref(out);
+	return all;
 }
 
 void h_catalog_info(struct req *r)
@@ -88,12 +155,13 @@ void h_catalog_info(struct req *r)
 
 	if ((cat = catalog_acquire(r, &version)) == NULL)
 		return;
-	o = json_pack("{s:I,s:s?,s:s?,s:s?,s:I,s:I,s:I,s:I,s:I,s:I}", "version",
+	o = json_pack("{s:I,s:s?,s:s?,s:s?,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "version",
 		      (json_int_t)version, "title", cat->title, "district", cat->district, "issuer",
 		      cat->issuer, "issuance_days", (json_int_t)cat->issuance_days, "industries",
 		      (json_int_t)cat->nindustries, "permits", (json_int_t)cat->npermits,
 		      "departments", (json_int_t)cat->ndepartments, "materials",
-		      (json_int_t)cat->nmaterials, "fields", (json_int_t)cat->nfields);
+		      (json_int_t)cat->nmaterials, "fields", (json_int_t)cat->nfields, "service",
+		      service_json(cat, NULL));
 	catalog_release(r);
 	reply_json(r, 200, o);
 }
@@ -133,11 +201,16 @@ void h_industries_search(struct req *r)
 			     "catalog_version", (json_int_t)version));
 }
 
-static json_t *cost_json(const struct catalog_cost *c)
+/* A permit's pre-reform cost, with the keys whose figures are modelled. */
+static json_t *cost_json(const struct catalog_permit *p)
 {
-	return json_pack("{s:I,s:I,s:I,s:I,s:I}", "materials", (json_int_t)c->materials, "fields",
-			 (json_int_t)c->fields, "days", (json_int_t)c->days, "steps",
-			 (json_int_t)c->steps, "trips", (json_int_t)c->trips);
+	const struct catalog_cost *c = &p->before;
+	json_t *m = json_object_get(json_object_get(p->json, "before"), "modelled");
+
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:o}", "materials", (json_int_t)c->materials,
+			 "fields", (json_int_t)c->fields, "days", (json_int_t)c->days, "steps",
+			 (json_int_t)c->steps, "trips", (json_int_t)c->trips, "modelled",
+			 m ? json_deep_copy(m) : json_array());
 }
 
 static bool in_list(const char *const *v, size_t n, const char *s)
@@ -166,7 +239,7 @@ static json_t *permit_json(const struct catalog *cat, const struct catalog_indus
 	    "validity_years", p->validity_years > 0 ? json_integer(p->validity_years) : json_null(),
 	    "base", in_list(ind->base_permits, ind->nbase_permits, p->code), "note", p->note,
 	    "conditions", conds, "materials", strings_json(p->materials, p->nmaterials), "before",
-	    cost_json(&p->before));
+	    cost_json(p));
 }
 
 /* One entry of the industry's full material list, found or added by id. */
@@ -282,6 +355,21 @@ static json_t *questions_json(const struct catalog_industry *ind)
 	return out;
 }
 
+/* The keys of a rule whose values are modelled (e.g. ["when"]: a threshold). */
+static json_t *rule_modelled(const struct catalog_industry *ind, const char *id)
+{
+	json_t *v, *m;
+	size_t i;
+
+	json_array_foreach (json_object_get(ind->json, "rules"), i, v) {
+		if (json_is_string(json_object_get(v, "id")) &&
+		    strcmp(json_string_value(json_object_get(v, "id")), id) == 0 &&
+		    (m = json_object_get(v, "modelled")) != NULL)
+			return json_deep_copy(m);
+	}
+	return json_array();
+}
+
 static json_t *rules_json(const struct catalog_industry *ind)
 {
 	json_t *out = json_array();
@@ -291,12 +379,28 @@ static json_t *rules_json(const struct catalog_industry *ind)
 
 		json_array_append_new(
 		    out,
-		    json_pack("{s:s,s:O,s:o,s:o,s:o,s:s?}", "id", ru->id, "when", ru->when_json,
+		    json_pack("{s:s,s:O,s:o,s:o,s:o,s:s?,s:o}", "id", ru->id, "when", ru->when_json,
 			      "permits", strings_json(ru->permits, ru->npermits), "materials",
 			      strings_json(ru->materials, ru->nmaterials), "fields",
-			      strings_json(ru->fields, ru->nfields), "basis", ru->basis));
+			      strings_json(ru->fields, ru->nfields), "basis", ru->basis, "modelled",
+			      rule_modelled(ind, ru->id)));
 	}
 	return out;
+}
+
+/* The steps and trips after the reform for this industry: the catalog's, plus
+ * the inspection's when any permit may need one (both modelled figures). */
+static json_t *after_json(const struct catalog *cat, bool inspection)
+{
+	json_t *m = json_object_get(json_object_get(cat->root_catalog, "after"), "modelled");
+
+	return json_pack(
+	    "{s:I,s:I,s:I,s:I,s:o}", "steps", (json_int_t)cat->after_steps, "trips",
+	    (json_int_t)cat->after_trips, "steps_with_inspection",
+	    (json_int_t)(cat->after_steps + (inspection ? cat->after_inspection_steps : 0)),
+	    "trips_with_inspection",
+	    (json_int_t)(cat->after_trips + (inspection ? cat->after_inspection_trips : 0)),
+	    "modelled", m ? json_deep_copy(m) : json_array());
 }
 
 /* The promised time limits: with only the base permits, and with every
@@ -352,17 +456,18 @@ void h_industry_get(struct req *r)
 			inspection |= p->inspection;
 		}
 	}
-	o = json_pack("{s:I,s:s,s:s,s:o,s:s?,s:I,s:s?,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,"
-		      "s:I}",
-		      "catalog_version", (json_int_t)version, "code", ind->code, "name", ind->name,
-		      "aliases", strings_json(ind->aliases, ind->naliases), "pinyin", ind->pinyin,
-		      "batch", (json_int_t)ind->batch, "description", ind->description,
-		      "provenance", provenance_json(ind), "lead", dept_json(cat, ind->lead),
-		      "cooperating", coop, "permits", permits, "conditions",
-		      conditions_json(cat, ind), "materials", materials_json(cat, ind), "questions",
-		      questions_json(ind), "rules", rules_json(ind), "time_limits",
-		      time_limits_json(cat, ind), "inspection", inspection, "fields",
-		      (json_int_t)ind->nfields);
+	o = json_pack(
+	    "{s:I,s:s,s:s,s:o,s:s?,s:s?,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,"
+	    "s:I,s:o,s:o,s:o}",
+	    "catalog_version", (json_int_t)version, "code", ind->code, "name", ind->name, "aliases",
+	    strings_json(ind->aliases, ind->naliases), "pinyin", ind->pinyin, "description",
+	    ind->description, "provenance", provenance_json(ind), "lead", dept_json(cat, ind->lead),
+	    "cooperating", coop, "permits", permits, "conditions", conditions_json(cat, ind),
+	    "materials", materials_json(cat, ind), "questions", questions_json(ind), "rules",
+	    rules_json(ind), "time_limits", time_limits_json(cat, ind), "inspection", inspection,
+	    "fields", (json_int_t)ind->nfields, "service", service_json(cat, ind), "published",
+	    raw_json(ind, "published"), "after", after_json(cat, inspection));
+	rollout_set(o, ind);
 	catalog_release(r);
 	reply_json(r, 200, o);
 }
@@ -373,6 +478,7 @@ void h_guide(struct req *r)
 	const struct catalog *cat;
 	struct guide_result res;
 	struct yerr e = {0};
+	const struct catalog_industry *ind;
 	json_t *v, *industry, *answers, *out;
 	long version;
 
@@ -393,6 +499,20 @@ void h_guide(struct req *r)
 		answers = NULL;
 	if ((cat = catalog_acquire(r, &version)) == NULL)
 		return;
+	ind = catalog_industry_find(cat, json_string_value(industry));
+	if (ind != NULL && !catalog_status_offered(ind->status)) {
+		/* 成熟一批、实施一批: only industries in force or piloting are guided */
+		const char *label = catalog_status_label(ind->status);
+		char when[48] = "";
+
+		if (ind->effective_date != NULL)
+			snprintf(when, sizeof(when), "（日期 %s）", ind->effective_date);
+		reply_error(r, 409, "industry_not_offered", "industry",
+			    "“%s”在本区的状态为“%s”%s，暂不提供导办和申请", ind->name,
+			    label ? label : "未标注", when);
+		catalog_release(r);
+		return;
+	}
 	if (guide_run(cat, json_string_value(industry), answers, &res, &e) < 0) {
 		catalog_release(r);
 		return reply_yerr(r, &e);

@@ -96,16 +96,22 @@ static void test_search(void **state)
 	expect_first(" 书店 ", "书店");
 
 	names = search("", &total);
-	assert_int_equal(total, 25);
-	assert_int_equal(json_array_size(names), 25);
+	assert_int_equal(total, 26);
+	assert_int_equal(json_array_size(names), 26);
 	json_decref(names);
 	get("/api/v1/industries", &r); /* no q at all */
 	assert_int_equal(r.status, 200);
-	assert_int_equal(json_integer_value(json_object_get(r.json, "total")), 25);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "total")), 26);
 	item = json_array_get(json_object_get(r.json, "items"), 0);
 	assert_true(json_is_string(json_object_get(item, "code")));
 	assert_true(json_is_array(json_object_get(item, "aliases")));
-	assert_true(json_integer_value(json_object_get(item, "batch")) >= 1);
+	/* no source gives batches: none is shown; every industry says where it stands */
+	assert_true(json_is_null(json_object_get(item, "batch")));
+	assert_string_equal(json_string_value(json_object_get(item, "status")), "in_force");
+	assert_string_equal(json_string_value(json_object_get(item, "status_label")), "已实施");
+	assert_true(json_is_true(json_object_get(item, "offered")));
+	assert_string_equal(json_string_value(json_object_get(item, "effective_date")),
+			    "2021-10-01");
 	assert_true(json_string_length(json_object_get(json_object_get(item, "lead"), "name")) > 0);
 	assert_true(json_is_array(json_object_get(item, "cooperating")));
 	assert_true(json_integer_value(json_object_get(item, "permits")) >= 1);
@@ -133,7 +139,19 @@ static void test_catalog_info(void **state)
 	get("/api/v1/catalog", &r);
 	assert_int_equal(r.status, 200);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "version")), 1);
-	assert_int_equal(json_integer_value(json_object_get(r.json, "industries")), 25);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "industries")), 26);
+	/* where to apply, hours, phone and fees: each says whether it is confirmed */
+	for (const char *const *k = (const char *const[]){"place", "address", "window", "hours",
+							  "phone", "fees", NULL};
+	     *k; k++) {
+		json_t *it = json_object_get(json_object_get(r.json, "service"), *k);
+		assert_true(json_string_length(json_object_get(it, "text")) > 0);
+		assert_true(json_is_string(json_object_get(it, "status")));
+	}
+	assert_string_equal(
+	    json_string_value(json_object_get(
+		json_object_get(json_object_get(r.json, "service"), "phone"), "status")),
+	    "to_confirm");
 	resp_free(&r);
 }
 
@@ -176,7 +194,17 @@ static void test_every_industry_page(void **state)
 		    json_string_value(json_object_get(json_array_get(g, 4), "category")),
 		    "管理制度");
 		assert_true(json_array_size(json_object_get(r.json, "materials")) >= 1);
-		assert_true(json_array_size(json_object_get(r.json, "questions")) >= 1);
+		/* an industry merging a single permit may ask nothing */
+		assert_true(json_array_size(json_object_get(r.json, "questions")) >= 1 ||
+			    json_array_size(json_object_get(r.json, "permits")) == 1);
+		assert_true(json_is_string(json_object_get(r.json, "status")));
+		assert_true(
+		    json_string_length(json_object_get(
+			json_object_get(json_object_get(r.json, "service"), "rules"), "text")) > 0);
+		assert_true(json_is_string(json_object_get(
+		    json_object_get(json_object_get(r.json, "service"), "address"), "status")));
+		assert_true(
+		    json_is_array(json_object_get(json_object_get(r.json, "after"), "modelled")));
 		assert_true(json_integer_value(json_object_get(
 				json_object_get(r.json, "time_limits"), "max_days")) >= 1);
 		resp_free(&r);
@@ -224,6 +252,14 @@ static void test_every_industry_guide(void **state)
 		json_t *answers = json_object();
 		int rounds;
 
+		if (!json_is_true(json_object_get(it, "offered"))) {
+			/* planned or suspended: the guide refuses it, saying why */
+			guide(code, NULL, &r);
+			assert_error(&r, 409, "industry_not_offered", "industry");
+			resp_free(&r);
+			json_decref(answers);
+			continue;
+		}
 		for (rounds = 0; rounds < 50; rounds++) {
 			guide(code, json_deep_copy(answers), &r);
 			if (r.status != 200)
@@ -241,6 +277,10 @@ static void test_every_industry_guide(void **state)
 			resp_free(&r);
 		}
 		assert_true(rounds < 50);
+		/* the notice says whether the industry is in force or piloting */
+		assert_string_equal(json_string_value(json_object_get(
+					json_object_get(r.json, "industry"), "status")),
+				    json_string_value(json_object_get(it, "status")));
 		assert_true(json_array_size(json_object_get(r.json, "permits")) >= 1);
 		assert_int_equal(json_array_size(json_object_get(r.json, "next_questions")), 0);
 		assert_true(json_integer_value(json_object_get(r.json, "time_limit_days")) >= 1);
@@ -292,6 +332,53 @@ static void test_bianlidian_figures(void **state)
 	assert_int_equal(cost(r.json, "percent", "materials"), 81);
 	assert_int_equal(cost(r.json, "percent", "fields"), 69);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "time_limit_days")), 5);
+	/* 食品经营许可 is inspected: the inspection's step and trip are counted */
+	assert_int_equal(cost(r.json, "after", "steps"), 4);
+	assert_int_equal(cost(r.json, "after", "trips"), 2);
+	/* the published case confirms days, materials and fields; steps and trips are
+	 * modelled */
+	{
+		json_t *m = json_object_get(json_object_get(r.json, "savings"), "modelled");
+		assert_int_equal(json_array_size(m), 2);
+		assert_string_equal(json_string_value(json_array_get(m, 0)), "steps");
+		assert_string_equal(json_string_value(json_array_get(m, 1)), "trips");
+		assert_true(json_string_length(
+				json_object_get(json_object_get(r.json, "savings"), "source")) > 0);
+	}
+	resp_free(&r);
+
+	/* the industry page: the confirmed totals, and the modelled threshold marked */
+	get("/api/v1/industries/bianlidian", &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(
+	    json_integer_value(json_object_get(
+		json_object_get(json_object_get(r.json, "published"), "before"), "days")),
+	    95);
+	{
+		json_t *ru;
+		size_t k;
+		int seen = 0;
+		json_array_foreach (json_object_get(r.json, "rules"), k, ru)
+			if (strcmp(json_string_value(json_object_get(ru, "id")), "r_fire_area") ==
+			    0) {
+				assert_string_equal(json_string_value(json_array_get(
+							json_object_get(ru, "modelled"), 0)),
+						    "when");
+				seen = 1;
+			}
+		assert_true(seen);
+	}
+	resp_free(&r);
+
+	/* only the food permit: the split of pre-reform costs is modelled */
+	guide("bianlidian",
+	      json_pack("{s:b,s:b,s:b,s:b,s:b,s:i,s:b}", "q_alcohol", 0, "q_tobacco", 0, "q_drug",
+			0, "q_device2", 0, "q_hot_food", 0, "q_area", 80, "q_sign", 0),
+	      &r);
+	assert_int_equal(r.status, 200);
+	assert_true(json_is_null(json_object_get(json_object_get(r.json, "savings"), "source")));
+	assert_int_equal(
+	    json_array_size(json_object_get(json_object_get(r.json, "savings"), "modelled")), 4);
 	resp_free(&r);
 }
 
@@ -340,6 +427,17 @@ static void test_guide_errors(void **state)
 
 	http_json(&srv, "POST", "/api/v1/guide", json_pack("[]"), &r);
 	assert_error(&r, 400, "invalid_body", NULL);
+	resp_free(&r);
+
+	/* 乡村民宿 is in the catalog but planned: shown, not guided */
+	get("/api/v1/industries/xiangcunminsu", &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "status")), "planned");
+	assert_false(json_is_true(json_object_get(r.json, "offered")));
+	resp_free(&r);
+	guide("xiangcunminsu", NULL, &r);
+	assert_error(&r, 409, "industry_not_offered", "industry");
+	assert_non_null(strstr(r.body, "计划实施"));
 	resp_free(&r);
 
 	/* no answers at all: the first questions, nothing decided by rules yet */
@@ -433,6 +531,9 @@ static void test_cli_import(void **state)
 	copy_catalog(good, sizeof(good));
 	edit_file(good, "industries/bianlidian.json", "\"name\": \"便利店\"",
 		  "\"name\": \"便利店（新版）\"");
+	/* the roll-out status is data: a version puts 乡村民宿 in force */
+	edit_file(good, "industries/xiangcunminsu.json", "\"status\": \"planned\"",
+		  "\"status\": \"piloting\", \"effective_date\": \"2027-01-01\"");
 	rc = server_cli(
 	    &srv, &out,
 	    (const char *[]){"catalog", "import", good, "--activate", "--note", "试验", NULL});
@@ -454,6 +555,10 @@ static void test_cli_import(void **state)
 	assert_string_equal(
 	    json_string_value(json_object_get(json_object_get(r.json, "industry"), "name")),
 	    "便利店（新版）");
+	resp_free(&r);
+	guide("xiangcunminsu", NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(json_is_true(json_object_get(r.json, "complete")));
 	resp_free(&r);
 
 	/* yiye init again imports nothing. */

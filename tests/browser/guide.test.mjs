@@ -34,6 +34,30 @@ function answerFor(text) {
 
 let noticeUrl = ''
 
+// The value of a count written in Chinese or Arabic digits (up to 99).
+function countOf(text) {
+  if (/^\d+$/.test(text)) return Number(text)
+  const d = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
+  const m = /^([一二两三四五六七八九])?(十)?([一二三四五六七八九])?$/.exec(text)
+  if (!m) return NaN
+  if (!m[2]) return d[m[1]]
+  return (m[1] ? d[m[1]] : 1) * 10 + (m[3] ? d[m[3]] : 0)
+}
+
+// Every "N项许可" the text writes must equal the number of permits listed.
+function assertCounts(text, permits, where) {
+  for (const m of text.matchAll(/([0-9]+|[一二两三四五六七八九十]+)\s*[项个](单项)?许可/g)) {
+    assert.equal(countOf(m[1]), permits, `${where} writes "${m[0]}" but lists ${permits} permits`)
+  }
+}
+
+// No raw codes reach the reader: no pinyin industry code, no department code.
+function assertNoCodes(text, where) {
+  for (const code of ['bianlidian', 'scjgj', 'swj', 'ycj', 'lhsrj', 'xfzd', 'P_food_sale']) {
+    assert.ok(!text.includes(code), `${where} shows the code ${code}`)
+  }
+}
+
 test('search 便利, open 便利店 and read its guide', async (t) => {
   if (missing) return t.skip(`catalog API missing: ${missing}`)
   await page.goto('/industries')
@@ -48,6 +72,27 @@ test('search 便利, open 便利店 and read its guide', async (t) => {
   }
   await page.getByRole('heading', { name: '准入条件' }).waitFor()
   await page.getByText('可告知承诺').first().waitFor()
+
+  // The count written in the text is the count listed.
+  const listed = await page.locator('.permit-list .el-collapse-item').count()
+  assert.equal(listed, 7)
+  assert.equal(await page.getByTestId('industry-permit-count').innerText(), String(listed))
+  const body = await page.locator('main, .industry-page').first().innerText()
+  assertCounts(body, listed, 'the 便利店 page')
+  assertNoCodes(body, 'the 便利店 page')
+  assert.match(await page.getByTestId('industry-status').innerText(), /已实施/)
+
+  // 办事指南 items: a phone number not yet confirmed reads as such, never as a number.
+  const service = page.getByTestId('service-info')
+  const phone = service.locator('dd[data-item="phone"]')
+  assert.match(await phone.innerText(), /待确认/)
+  assert.doesNotMatch(await phone.innerText(), /\d{5,}/)
+  assert.match(await service.locator('dd[data-item="fees"]').innerText(), /不收取费用/)
+  await service.locator('dd[data-item="rules"]').waitFor()
+  // modelled figures say so
+  await page.getByTestId('industry-after').getByText('模型取值').waitFor()
+  await page.getByTestId('industry-permits-modelled').waitFor()
+  await page.getByTestId('industry-published').getByText('公开数据', { exact: true }).waitFor()
   await screenshot(page, 'industry-bianlidian')
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
 })
@@ -65,6 +110,8 @@ test('一键导航 asks question after question until the guide is complete', as
     if (await done.isVisible()) break
     const text = (await card.getByTestId('question-text').innerText()).trim()
     assert.ok(!asked.includes(text), `question asked twice: ${text}`)
+    // the counter names the question being shown
+    assert.match(await page.getByTestId('guide-counter').innerText(), new RegExp(`^第 ${asked.length + 1} 题`))
     asked.push(text)
     const answer = answerFor(text)
     const replied = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/guide' && r.request().method() === 'POST')
@@ -101,6 +148,14 @@ test('the 一次性告知单 lists 5 permits, the merged materials and the savin
     await permits.getByText(name, { exact: false }).first().waitFor()
   }
   await permits.getByText(/依据：/).first().waitFor()
+  const noticeText = await notice.innerText()
+  assert.doesNotMatch(noticeText, /[？?][：:]/, 'a question and its answer without doubled punctuation')
+  assert.doesNotMatch(noticeText, /由平台获取|自动带出/, 'the notice claims nothing the platform does not do')
+  assertNoCodes(noticeText, 'the notice')
+  // a filing has no time limit: it says so instead of 0
+  const filing = permits.locator('tr').filter({ hasText: '第二类医疗器械经营备案' })
+  assert.match(await filing.innerText(), /当场办结/)
+  assert.doesNotMatch(await filing.innerText(), /承诺 0/)
   const materials = page.getByTestId('notice-materials')
   await materials.getByText('免于提交').first().waitFor()
 
@@ -109,6 +164,11 @@ test('the 一次性告知单 lists 5 permits, the merged materials and the savin
   assert.match(await row('days').innerText(), /95\s*个工作日\s+5\s*个工作日/)
   assert.match(await row('materials').innerText(), /53\s*份\s+10\s*份/)
   assert.match(await row('fields').innerText(), /313\s*项\s+98\s*项/)
+  // steps and trips are modelled and marked; the published figures are not
+  assert.match(await row('steps').innerText(), /\*/)
+  assert.doesNotMatch(await row('days').innerText(), /\*/)
+  assert.match(await page.getByTestId('savings-note').innerText(), /模型测算/)
+  await notice.getByTestId('service-info').waitFor()
   const canvas = notice.locator('[data-testid="reform-chart"] canvas').first()
   await canvas.waitFor()
   const box = await canvas.boundingBox()
@@ -137,4 +197,24 @@ test('the notice link reproduces the notice in a fresh page', async (t) => {
   assert.equal(await other.getByTestId('notice-incomplete').count(), 0)
   assert.deepEqual(other.problems, [], other.problems.join('\n'))
   await other.close()
+})
+
+test('a planned industry is shown as such and the guide refuses it', async (t) => {
+  if (missing) return t.skip(`catalog API missing: ${missing}`)
+  // the guide's 409 is the answer this test expects, not a page error
+  const p = await openPage(browser.context, { expectedFailures: [/^\/api\/v1\/guide$/] })
+  p.setDefaultTimeout(10000)
+  await p.goto('/industries/xiangcunminsu')
+  await p.getByRole('heading', { level: 1, name: '乡村民宿行业办事指南' }).waitFor()
+  assert.match(await p.getByTestId('industry-not-offered').innerText(), /计划实施/)
+  assert.equal(await p.getByRole('button', { name: '一键导航：生成我的告知单' }).count(), 0)
+
+  const refused = p.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/guide')
+  await p.goto('/guide/xiangcunminsu')
+  assert.equal((await refused).status(), 409)
+  await p.getByText(/计划实施.*暂不提供导办/).first().waitFor()
+  assert.equal(await p.getByTestId('guide-question').count(), 0)
+  await screenshot(p, 'guide-planned')
+  assert.deepEqual(p.problems, [], p.problems.join('\n'))
+  await p.close()
 })

@@ -43,6 +43,18 @@ test('home page explains the reform, its chain and its results', async () => {
   assert.ok(box && box.width > 100 && box.height > 100, 'the chart canvas is drawn with a real size')
   const results = await page.locator('.stat-list').innerText()
   for (const figure of ['95', '313', '98', '53', '10']) assert.ok(results.includes(figure), `figure ${figure} shown`)
+  // the figures and the example come from the catalog, marked as published data
+  const example = await page.getByTestId('home-example').innerText()
+  assert.match(example, /便利店/)
+  assert.match(example, /5 项许可/)
+  for (const name of ['食品经营许可', '酒类商品零售许可', '烟草专卖零售许可']) assert.ok(example.includes(name), `${name} named`)
+  await page.locator('.source-note').getByText('公开数据').waitFor()
+
+  // nothing is promised that the platform does not do yet
+  const text = await page.locator('.home').innerText()
+  for (const claim of [/亮证/, /电子证照.{0,6}同步生成/, /随时查看办理进度/, /自动带出/, /平台.{0,8}数据共享获取/]) {
+    assert.doesNotMatch(text, claim, `the home page claims ${claim}`)
+  }
 
   const nav = page.getByRole('navigation', { name: '主导航' })
   for (const label of ['首页', '行业目录', '办事指南', '便民工具']) {
@@ -50,6 +62,18 @@ test('home page explains the reform, its chain and its results', async () => {
   }
   await screenshot(page, 'home')
   assertNoProblems('the home page')
+})
+
+test('办事指南 claims nothing the platform does not do and says where to apply', async () => {
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '办事指南' }).click()
+  await page.getByRole('heading', { level: 1, name: '办事指南' }).waitFor()
+  await page.getByTestId('service-info').waitFor()
+  const text = await page.locator('.guide').innerText()
+  for (const claim of [/亮证/, /电子证照.{0,6}同步生成/, /查看办理进度/, /在线填写/, /上传/, /平台.{0,8}数据共享获取/]) {
+    assert.doesNotMatch(text, claim, `the guide claims ${claim}`)
+  }
+  assert.match(await page.getByTestId('service-info').locator('dd[data-item="phone"]').innerText(), /待确认/)
+  assertNoProblems('the guide page')
 })
 
 test('identifier checker tells a valid code from an invalid one', async () => {

@@ -56,6 +56,28 @@ fresh
 edit "$tmp/c/industries/shudian.json" 'j.tests[0].expect.permits.push("P_tobacco_retail");'
 expect_fail "wrong rule test expectation" test "$tmp/c" -- "industries/shudian.json" "tests[0]"
 
+# Honest data: an unknown roll-out status, a batch without a source, a count in
+# the text that differs from the permits merged, an invented phone number.
+fresh
+edit "$tmp/c/industries/shudian.json" 'j.status = "active";'
+expect_fail "unknown roll-out status" check "$tmp/c" -- "industries/shudian.json" "status" "active"
+
+fresh
+edit "$tmp/c/industries/shudian.json" 'j.batch = 1;'
+expect_fail "batch without a source" check "$tmp/c" -- "industries/shudian.json" "batch" "batch_source"
+
+fresh
+edit "$tmp/c/industries/bianlidian.json" 'j.description = "可合并办理五项许可";'
+expect_fail "count in text" check "$tmp/c" -- "industries/bianlidian.json: description" "5 项许可" "7 项许可"
+
+fresh
+edit "$tmp/c/catalog.json" 'j.service.phone = {"text": "021-64871234", "status": "to_confirm"};'
+expect_fail "unconfirmed phone number" check "$tmp/c" -- "catalog.json: service.phone" "待确认"
+
+fresh
+edit "$tmp/c/industries/xiangcunminsu.json" 'j.status = "in_force";'
+expect_fail "in force without a date" check "$tmp/c" -- "industries/xiangcunminsu.json: effective_date"
+
 # Inspection checklists: a permit needing an inspection must have one; ids are unique in the
 # catalog; every item has a text; a permit needing no inspection has none.
 fresh

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cmd_catalog.h"
+#include "io/catalog_dir.h"
 #include "core/catalog.h"
 #include "core/guide.h"
 
