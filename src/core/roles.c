@@ -50,6 +50,22 @@ static const struct {
      R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) | R(CATALOG_ADMIN) |
 	 R(SYSTEM_ADMIN),
      SCOPE_USERS_READ},
+    /* applications (issue 11): who reads them is narrowed further by the
+       handlers (an applicant their own, staff their department's) */
+    {"applications.create", R(APPLICANT) | R(WINDOW_CLERK), -1},
+    {"applications.read",
+     R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR),
+     SCOPE_APPLICATIONS_READ},
+    {"applications.edit", R(APPLICANT) | R(WINDOW_CLERK), -1},
+    {"applications.withdraw", R(APPLICANT), -1},
+    {"applications.accept", R(WINDOW_CLERK), -1},
+    {"applications.review", R(REVIEWER), -1},
+    {"applications.inspect", R(INSPECTOR), -1},
+    {"tasks.read", R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(SUPERVISOR), -1},
+    {"notifications.read",
+     R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) |
+	 R(CATALOG_ADMIN) | R(SYSTEM_ADMIN) | R(AUDITOR),
+     -1},
 };
 
 #undef R

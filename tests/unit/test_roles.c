@@ -80,6 +80,36 @@ static void test_table(void **state)
 	assert_true(permission_known("authenticated"));
 }
 
+/* Applications: who creates, accepts, reviews, inspects (issue 11). */
+static void test_applications(void **state)
+{
+	struct principal app = user(ROLE_BIT(ROLE_APPLICANT), "");
+	struct principal clerk = user(ROLE_BIT(ROLE_WINDOW_CLERK), "xzfwzx");
+	struct principal reviewer = user(ROLE_BIT(ROLE_REVIEWER), "scjgj");
+	struct principal inspector = user(ROLE_BIT(ROLE_INSPECTOR), "scjgj");
+	struct principal admin = user(ROLE_BIT(ROLE_SYSTEM_ADMIN), "");
+	struct principal t = {.kind = PRINCIPAL_TOKEN,
+			      .scopes = SCOPE_BIT(SCOPE_APPLICATIONS_READ)};
+
+	(void)state;
+	assert_int_equal(roles_authorize(&app, "applications.create", "POST"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&clerk, "applications.create", "POST"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&reviewer, "applications.create", "POST"),
+			 AUTHZ_FORBIDDEN);
+	assert_int_equal(roles_authorize(&clerk, "applications.accept", "POST"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&app, "applications.accept", "POST"), AUTHZ_FORBIDDEN);
+	assert_int_equal(roles_authorize(&reviewer, "applications.review", "POST"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&inspector, "applications.review", "POST"),
+			 AUTHZ_FORBIDDEN);
+	assert_int_equal(roles_authorize(&inspector, "applications.inspect", "POST"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&app, "applications.withdraw", "POST"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&clerk, "applications.withdraw", "POST"), AUTHZ_FORBIDDEN);
+	assert_int_equal(roles_authorize(&admin, "applications.read", "GET"), AUTHZ_FORBIDDEN);
+	assert_int_equal(roles_authorize(&admin, "notifications.read", "GET"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&t, "applications.read", "GET"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&t, "applications.create", "POST"), AUTHZ_FORBIDDEN);
+}
+
 static void test_tokens(void **state)
 {
 	struct principal t = {.kind = PRINCIPAL_TOKEN,
@@ -119,6 +149,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_applications),
 	    cmocka_unit_test(test_tokens),
 	    cmocka_unit_test(test_department_scope),
 	};
