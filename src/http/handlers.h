@@ -63,4 +63,14 @@ void h_catalog_proposals_list(struct req *r);
 void h_catalog_proposal_decide(struct req *r);
 /* @@catalog-handlers@@ */
 
+/* review, inspection and deadlines (issue 11) */
+/* h_reviews.c */
+void h_review_decide(struct req *r);
+void h_deadlines_list(struct req *r);
+/* h_inspection.c */
+void h_inspection_schedule(struct req *r);
+void h_inspection_result(struct req *r);
+void h_inspection_get(struct req *r);
+/* @@review-handlers@@ */
+
 #endif

@@ -306,6 +306,46 @@ const struct route routes[] = {
      .summary = "对目录建议作出决定（同意 / 不同意）"},
 
     /* @@catalog-routes@@ */
+
+    /* review, inspection and deadlines (issue 11) — routes of h_reviews.c, h_inspection.c */
+    {.method = "POST",
+     .pattern = "/api/v1/applications/{id}/reviews/{department}",
+     .handler = h_review_decide,
+     .permission = "applications.review",
+     .audit = "application.review",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "applications",
+     .summary = "部门审查决定（准予 / 不予许可 / 退回）"},
+    {.method = "POST",
+     .pattern = "/api/v1/applications/{id}/inspection",
+     .handler = h_inspection_schedule,
+     .permission = "applications.inspect",
+     .audit = "application.inspection",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "applications",
+     .summary = "安排联合现场核查（一同核查）"},
+    {.method = "GET",
+     .pattern = "/api/v1/applications/{id}/inspection",
+     .handler = h_inspection_get,
+     .permission = "applications.read",
+     .tag = "applications",
+     .summary = "本轮现场核查记录"},
+    {.method = "POST",
+     .pattern = "/api/v1/applications/{id}/inspection/{department}",
+     .handler = h_inspection_result,
+     .permission = "applications.inspect",
+     .audit = "application.inspection_result",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "applications",
+     .summary = "录入本部门的现场核查结论（通过 / 限期整改 / 不通过）"},
+    {.method = "GET",
+     .pattern = "/api/v1/deadlines",
+     .handler = h_deadlines_list,
+     .permission = "deadlines.read",
+     .tag = "applications",
+     .summary = "临近到期与已超期的事项（按部门）",
+     .query = "due:string,department:string,limit:integer,offset:integer"},
+    /* @@review-routes@@ */
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));
