@@ -52,6 +52,9 @@ struct app_config {
 	/* The district this node serves (行政区划代码); every row it reads or
 	 * writes carries it. Handlers pass it to the store (req_district). */
 	char district[16];
+	/* YIYE_TODAY: "YYYY-MM-DD" the server takes as today for time limits
+	 * (tests only); "" means the real day in Asia/Shanghai. */
+	char today[16];
 };
 
 struct app {

@@ -24,9 +24,9 @@
 #include "core/catalog_checklist.h"
 #include "core/date.h"
 #include "core/inspection.h"
-#include "http/handlers.h"
-#include "http/reviews.h"
+#include "http/applications.h"
 #include "store/store_account.h"
+#include "store/store_review.h"
 
 #define FINDINGS_MAX INSPECTION_TEXT_MAX
 #define PHOTOS_MAX 32 /* per checklist item */
@@ -34,53 +34,72 @@
 /* ------------------------------------------------------------ appointment */
 
 struct schedule_ctx {
-	const json_t *ids;                              /* the body's inspectors */
 	struct store_inspector inspectors[WF_MAX_LIST]; /* resolved */
 	const char *depts[WF_MAX_LIST];                 /* each one's department */
 	size_t n;
 };
 
 /*
- * schedule_prepare resolves the inspectors' departments. The workflow's own
- * refusals (role, state, department, date) come first, as for every action:
- * a dry run without inspectors answers them; only then is each user id
- * checked to be an active inspector (400 invalid_inspector, inspectors[i]).
+ * schedule_precheck answers the workflow's own refusals (role, state,
+ * department, date) before the inspectors are looked at, as every action
+ * answers in that order: a read-only dry run without inspectors; then each
+ * user id must be an active inspector (400 invalid_inspector,
+ * inspectors[i]) and s receives their departments. The decision itself is
+ * taken again under the row lock by app_transition. Replies and returns -1
+ * on a refusal.
  */
-static int schedule_prepare(struct req *r, struct store_conn *c, const struct store_app *a,
-			    struct review_action *ra, struct yerr *e)
+static int schedule_precheck(struct req *r, const json_t *ids, const char *at,
+			     struct schedule_ctx *s)
 {
-	struct schedule_ctx *s = ra->ctx;
-	struct wf_request dry = ra->rq;
-	struct wf_actor who = review_actor(r, a);
+	struct wf_request dry = {.action = WF_SCHEDULE_INSPECTION, .at = at, .today = app_today(r)};
+	struct store_conn *c;
+	struct store_app a;
+	struct wf_actor who;
 	struct wf_effects fx;
 	struct wf_app next;
+	struct yerr e = {0};
 	char path[48];
+	int64_t id;
 	size_t i;
 	json_t *v;
+	int rc = 0;
 
-	dry.ninspectors = 0;
-	dry.inspector_departments = NULL;
-	if (workflow_apply(&a->wf, &who, &dry, &next, &fx, e) != 0 &&
-	    strcmp(e->code, "inspectors_required") != 0)
+	if (req_acquire(r, &c) < 0)
 		return -1;
-	memset(e, 0, sizeof(*e));
-	json_array_foreach (s->ids, i, v) {
+	if (app_load(r, c, false, &id, &a) < 0) {
+		store_release(c);
+		return -1;
+	}
+	app_actor(r, &a, &who);
+	if (workflow_apply(&a.wf, &who, &dry, &next, &fx, &e) != 0 &&
+	    strcmp(e.code, "inspectors_required") != 0) {
+		store_release(c);
+		app_reply_err(r, &e, &a);
+		store_app_free(&a);
+		return -1;
+	}
+	store_app_free(&a);
+	memset(&e, 0, sizeof(e));
+	json_array_foreach (ids, i, v) {
 		struct store_user u;
-		int rc;
 
 		snprintf(path, sizeof(path), "inspectors[%zu]", i);
-		rc = store_user_get(c, req_district(r), json_integer_value(v), &u, e);
+		rc = store_user_get(c, req_district(r), json_integer_value(v), &u, &e);
 		if (rc < 0 && rc != STORE_ENOTFOUND)
-			return rc;
+			break;
 		if (rc == STORE_ENOTFOUND || u.disabled || !(u.roles & ROLE_BIT(ROLE_INSPECTOR)) ||
-		    u.department[0] == '\0')
-			return yerr_set(e, 400, "invalid_inspector", path,
-					"用户 %lld 不是在岗的执法检查人员",
-					(long long)json_integer_value(v));
-		for (size_t k = 0; k < i; k++)
+		    u.department[0] == '\0') {
+			rc = yerr_set(&e, 400, "invalid_inspector", path,
+				      "用户 %lld 不是在岗的执法检查人员",
+				      (long long)json_integer_value(v));
+			break;
+		}
+		for (size_t k = 0; rc == 0 && k < i; k++)
 			if (s->inspectors[k].user_id == u.id)
-				return yerr_set(e, 400, "invalid_inspector", path,
-						"检查人员 %s 重复", u.display_name);
+				rc = yerr_set(&e, 400, "invalid_inspector", path,
+					      "检查人员 %s 重复", u.display_name);
+		if (rc < 0)
+			break;
 		s->inspectors[i].user_id = u.id;
 		snprintf(s->inspectors[i].department, sizeof(s->inspectors[i].department), "%s",
 			 u.department);
@@ -88,9 +107,12 @@ static int schedule_prepare(struct req *r, struct store_conn *c, const struct st
 			 u.display_name);
 		s->depts[i] = s->inspectors[i].department;
 	}
-	s->n = json_array_size(s->ids);
-	ra->rq.inspector_departments = s->depts;
-	ra->rq.ninspectors = s->n;
+	store_release(c);
+	if (rc < 0) {
+		reply_yerr(r, &e);
+		return -1;
+	}
+	s->n = json_array_size(ids);
 	return 0;
 }
 
@@ -123,8 +145,9 @@ static char *dept_checklist(const struct catalog *cat, const struct store_app *a
 	return text;
 }
 
-static int schedule_write(struct req *r, struct store_conn *c, struct store_app *a,
-			  const struct wf_effects *fx, void *ctx, struct yerr *e)
+/* Writes the record: the inspectors and a section per inspected department. */
+static int schedule_hook(struct req *r, struct store_conn *c, struct store_app *a,
+			 const struct wf_effects *fx, void *ctx, struct yerr *e)
 {
 	struct schedule_ctx *s = ctx;
 	struct store_section sections[WF_MAX_DEPTS];
@@ -157,15 +180,14 @@ void h_inspection_schedule(struct req *r)
 {
 	static const char *const keys[] = {"at", "inspectors", NULL};
 	struct schedule_ctx *s;
-	struct review_action ra = {0};
+	struct wf_request rq;
 	const char *at = NULL;
 	const json_t *ids;
-	int64_t id;
+	char *detail;
 	size_t i;
-	json_t *v;
+	json_t *v, *packed;
 
-	if (req_path_id(r, "id", "application_not_found", &id) < 0 || req_body_keys(r, keys) < 0 ||
-	    req_text(r, "at", 0, 32, &at) < 0)
+	if (req_body_keys(r, keys) < 0 || req_text(r, "at", 0, 32, &at) < 0)
 		return;
 	ids = json_object_get(r->json, "inspectors");
 	if (!json_is_array(ids) || json_array_size(ids) == 0)
@@ -186,15 +208,19 @@ void h_inspection_schedule(struct req *r)
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		abort();
-	s->ids = ids;
-	ra.rq = (struct wf_request){.action = WF_SCHEDULE_INSPECTION, .at = at};
-	ra.history = "inspection";
-	ra.prepare = schedule_prepare;
-	ra.write = schedule_write;
-	ra.ctx = s;
-	ra.detail = json_pack("{s:s?,s:O}", "at", at, "inspectors", ids);
-	review_run(r, id, &ra);
-	json_decref(ra.detail);
+	if (schedule_precheck(r, ids, at, s) < 0) {
+		free(s);
+		return;
+	}
+	rq = (struct wf_request){.action = WF_SCHEDULE_INSPECTION,
+				 .at = at,
+				 .inspector_departments = s->depts,
+				 .ninspectors = s->n};
+	packed = json_pack("{s:s?,s:O}", "at", at, "inspectors", ids);
+	detail = json_dumps(packed, JSON_COMPACT);
+	json_decref(packed);
+	app_transition(r, &rq, detail, schedule_hook, s);
+	free(detail);
 	free(s);
 }
 
@@ -265,8 +291,9 @@ static char *answered_items(const json_t *checklist, const json_t *answers)
 	return text;
 }
 
-static int result_write(struct req *r, struct store_conn *c, struct store_app *a,
-			const struct wf_effects *fx, void *ctx, struct yerr *e)
+/* Checks the answers against the section's frozen checklist and writes them. */
+static int result_hook(struct req *r, struct store_conn *c, struct store_app *a,
+		       const struct wf_effects *fx, void *ctx, struct yerr *e)
 {
 	struct result_ctx *x = ctx;
 	struct store_inspection in;
@@ -337,13 +364,13 @@ static int result_write(struct req *r, struct store_conn *c, struct store_app *a
 void h_inspection_result(struct req *r)
 {
 	static const char *const keys[] = {"result", "findings", "deadline", "items", NULL};
-	struct review_action ra = {0};
+	struct wf_request rq;
 	struct result_ctx x = {0};
 	const char *result = NULL, *findings = NULL, *deadline = NULL;
-	int64_t id;
+	json_t *detail;
+	char *text;
 
-	if (req_path_id(r, "id", "application_not_found", &id) < 0 || req_body_keys(r, keys) < 0 ||
-	    req_text(r, "result", 0, 16, &result) < 0 ||
+	if (req_body_keys(r, keys) < 0 || req_text(r, "result", 0, 16, &result) < 0 ||
 	    req_text(r, "findings", ARG_MULTILINE, FINDINGS_MAX, &findings) < 0 ||
 	    req_text(r, "deadline", 0, 32, &deadline) < 0)
 		return;
@@ -352,21 +379,20 @@ void h_inspection_result(struct req *r)
 				.findings = findings,
 				.items = json_object_get(r->json, "items")};
 	if (x.items == NULL)
-		x.items = json_array(); /* refused below unless the checklist is empty */
+		x.items = json_array(); /* refused unless the checklist is empty */
 	else
 		json_incref((json_t *)x.items);
-	ra.rq = (struct wf_request){.action = WF_INSPECTION_RESULT,
-				    .department = x.department,
-				    .result = result,
-				    .reason = findings,
-				    .deadline = deadline};
-	ra.history = "inspection-result";
-	ra.write = result_write;
-	ra.ctx = &x;
-	ra.detail = json_pack("{s:s?,s:s?,s:s?}", "result", result, "department", x.department,
-			      "deadline", deadline);
-	review_run(r, id, &ra);
-	json_decref(ra.detail);
+	rq = (struct wf_request){.action = WF_INSPECTION_RESULT,
+				 .department = x.department,
+				 .result = result,
+				 .reason = findings,
+				 .deadline = deadline};
+	detail = json_pack("{s:s?,s:s?,s:s?}", "result", result, "department", x.department,
+			   "deadline", deadline);
+	text = json_dumps(detail, JSON_COMPACT);
+	json_decref(detail);
+	app_transition(r, &rq, text, result_hook, &x);
+	free(text);
 	json_decref((json_t *)x.items);
 }
 
@@ -401,39 +427,27 @@ static json_t *inspection_json(const struct store_inspection *in)
 			 "sections", secs);
 }
 
-/* GET …/inspection: the record of the current round. The applicant who owns
- * the application, the window, supervisors and the staff of a department it
- * involves may read it; anyone else gets the answer of a missing one. */
+/* GET …/inspection: the record of the current round, for whoever may see
+ * the application (app_visible; anyone else: 404 like a missing one). */
 void h_inspection_get(struct req *r)
 {
 	struct store_inspection in;
 	struct store_app a;
 	struct store_conn *c;
 	struct yerr e = {0};
-	bool may = false;
 	int64_t id;
 	int rc;
 
-	if (req_path_id(r, "id", "application_not_found", &id) < 0 || req_acquire(r, &c) < 0)
-		return;
 	memset(&in, 0, sizeof(in));
-	memset(&a, 0, sizeof(a));
-	rc = store_app_get(c, req_district(r), id, false, &a, &e);
-	if (rc == 0) {
-		may = r->who.kind == PRINCIPAL_TOKEN || /* scope applications:read */
-		      (r->who.kind != PRINCIPAL_TOKEN && r->who.id == a.applicant_id) ||
-		      (r->who.roles & (ROLE_BIT(ROLE_WINDOW_CLERK) | ROLE_BIT(ROLE_SUPERVISOR)));
-		for (size_t i = 0; !may && i < a.wf.ndepts; i++)
-			may =
-			    (r->who.roles & (ROLE_BIT(ROLE_REVIEWER) | ROLE_BIT(ROLE_INSPECTOR))) &&
-			    strcmp(a.wf.depts[i].code, r->who.department) == 0;
-		if (!may)
-			rc = yerr_set(&e, 404, "application_not_found", NULL, "申请不存在");
+	if (req_acquire(r, &c) < 0)
+		return;
+	if (app_load(r, c, false, &id, &a) < 0) {
+		store_release(c);
+		return;
 	}
-	if (rc == 0)
-		rc = store_inspection_get(c, req_district(r), id, a.review_round, &in, &e);
+	rc = store_inspection_get(c, req_district(r), id, a.review_round, &in, &e);
 	store_release(c);
-	store_app_free(&a); /* zeroed by store_app_get whatever happened */
+	store_app_free(&a);
 	if (rc < 0)
 		return reply_yerr(r, &e);
 	reply_json(r, 200, json_pack("{s:o}", "inspection", inspection_json(&in)));

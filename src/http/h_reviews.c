@@ -3,17 +3,15 @@
  * (docs/api-applications.md, "Review, inspection and deadlines"):
  *   POST /api/v1/applications/{id}/reviews/{department}   applications.review
  *   GET  /api/v1/deadlines?due=&department=&limit=&offset= deadlines.read
- * and what the inspection routes (h_inspection.c) share with them: one
- * workflow action as one transaction (review_run), and the department's view
- * of an application (review_department_view) that the application GET
- * applies for reviewers and inspectors.
+ * and the department's view of an application (review_view_narrow) that the
+ * application GET applies for reviewers and inspectors.
  *
- * Two reviewers deciding at once: store_app_get takes the application's row
- * lock (FOR UPDATE on PostgreSQL, the write lock on SQLite), so the second
- * waits, then reads the first one's decision and answers 409
- * already_decided; a decision of another department made meanwhile is on
- * top of the state it read, never overwritten. The version guard of
- * store_app_transition backs this up.
+ * A decision is one app_transition (http/applications.h). Two reviewers
+ * deciding at once: the application is read with its row lock (FOR UPDATE
+ * on PostgreSQL, the write lock on SQLite), so the second waits, then reads
+ * the first one's decision and answers 409 already_decided; a decision of
+ * another department made meanwhile is on top of the state it read, never
+ * overwritten. The version guard of store_app_transition backs this up.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -22,26 +20,11 @@
 #include <time.h>
 
 #include "core/date.h"
-#include "http/handlers.h"
+#include "http/applications.h"
 #include "http/reviews.h"
+#include "store/store_review.h"
 
-#define REASON_MAX 2000      /* characters of a reason */
-#define DEADLINE_NEAR_DAYS 3 /* working days left that make a task near due */
-
-int review_today(void)
-{
-	return date_today_shanghai(time(NULL));
-}
-
-struct wf_actor review_actor(const struct req *r, const struct store_app *a)
-{
-	struct wf_actor who = {.roles = r->who.roles,
-			       .department = r->who.department,
-			       .owner = r->who.kind != PRINCIPAL_TOKEN && r->who.id > 0 &&
-					r->who.id == a->applicant_id};
-
-	return who;
-}
+#define REASON_MAX 2000 /* characters of a reason */
 
 static json_t *day_json(int day)
 {
@@ -50,97 +33,6 @@ static json_t *day_json(int day)
 	if (day < 0 || date_format(day, s, sizeof(s)) != 0)
 		return json_null();
 	return json_string(s);
-}
-
-json_t *review_app_json(const struct store_app *a)
-{
-	json_t *depts = json_array();
-
-	for (size_t i = 0; i < a->wf.ndepts; i++) {
-		const struct wf_dept *d = &a->wf.depts[i];
-		const struct store_app_dept *x = &a->dinfo[i];
-
-		json_array_append_new(
-		    depts, json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:o,s:o}", "code", d->code, "review",
-				     workflow_review_name(d->review), "inspect",
-				     workflow_inspect_name(d->inspect), "reason", x->reason,
-				     "legal_basis", x->legal_basis, "rectify_due",
-				     d->inspect == WF_INSPECT_RECTIFY ? day_json(d->rectify_due)
-								      : json_null(),
-				     "reviewer_id",
-				     x->reviewer_id ? json_integer(x->reviewer_id) : json_null()));
-	}
-	return json_pack("{s:I,s:s,s:s,s:s,s:I,s:i,s:b,s:o,s:s,s:o}", "id", (json_int_t)a->id,
-			 "number", a->number, "status", workflow_status_name(a->wf.status),
-			 "status_label", workflow_status_label(a->wf.status), "version",
-			 (json_int_t)a->version, "review_round", a->review_round,
-			 "inspection_scheduled", a->wf.inspection_scheduled, "due_day",
-			 day_json(a->due_day), "holder", a->holder, "departments", depts);
-}
-
-void review_run(struct req *r, int64_t id, struct review_action *ra)
-{
-	struct store_app a;
-	struct store_conn *c;
-	struct wf_effects fx;
-	struct wf_app next;
-	struct wf_actor who;
-	struct yerr e = {0};
-	struct store_app_event ev;
-	char object[48], *detail = NULL;
-	int64_t now = (int64_t)time(NULL);
-	int rc;
-
-	memset(&a, 0, sizeof(a));
-	ra->rq.today = review_today();
-	if (req_acquire(r, &c) < 0)
-		return;
-	rc = store_begin(c, &e);
-	if (rc == 0)
-		rc = store_app_get(c, req_district(r), id, true, &a, &e);
-	if (rc == 0 && ra->prepare)
-		rc = ra->prepare(r, c, &a, ra, &e);
-	if (rc == 0) {
-		who = review_actor(r, &a);
-		rc = workflow_apply(&a.wf, &who, &ra->rq, &next, &fx, &e);
-	}
-	if (rc == 0) {
-		a.wf = next;
-		if (ra->write)
-			rc = ra->write(r, c, &a, &fx, ra->ctx, &e);
-	}
-	if (rc == 0) {
-		detail = ra->detail ? json_dumps(ra->detail, JSON_COMPACT) : NULL;
-		ev = (struct store_app_event){.action = ra->history,
-					      .from = fx.from,
-					      .to = fx.to,
-					      .actor_id = r->who.id,
-					      .actor_name = r->who.name,
-					      .actor_role = "",
-					      .department = ra->rq.department,
-					      .reason = ra->rq.reason,
-					      .detail = detail};
-		for (int k = 0; k < ROLE_COUNT; k++)
-			if (r->who.roles & ROLE_BIT(k) & ROLES_STAFF) {
-				ev.actor_role = role_name((enum role)k);
-				break;
-			}
-		pthread_rwlock_rdlock(&r->app->cal_lock);
-		rc = store_app_transition(c, req_district(r), &a, a.version, &fx, &ev, r->app->cal,
-					  ra->rq.today, now, &e);
-		pthread_rwlock_unlock(&r->app->cal_lock);
-	}
-	snprintf(object, sizeof(object), "application:%lld", (long long)id);
-	if (rc == 0)
-		rc = req_audit_commit(r, c, object, detail, &e);
-	store_release(c);
-	free(detail);
-	if (rc < 0) {
-		store_app_free(&a);
-		return reply_yerr(r, &e);
-	}
-	reply_json(r, 200, json_pack("{s:o}", "application", review_app_json(&a)));
-	store_app_free(&a);
 }
 
 /* ---------------------------------------------------------------- reviews */
@@ -180,8 +72,9 @@ static char *dept_legal_basis(const struct store_app *a, const char *department)
 	return out;
 }
 
-static int decide_write(struct req *r, struct store_conn *c, struct store_app *a,
-			const struct wf_effects *fx, void *ctx, struct yerr *e)
+/* Records who decided for the department, why, and on what legal basis. */
+static int decide_hook(struct req *r, struct store_conn *c, struct store_app *a,
+		       const struct wf_effects *fx, void *ctx, struct yerr *e)
 {
 	struct decide_ctx *d = ctx;
 
@@ -206,52 +99,37 @@ static int decide_write(struct req *r, struct store_conn *c, struct store_app *a
 void h_review_decide(struct req *r)
 {
 	static const char *const keys[] = {"decision", "reason", NULL};
-	struct review_action ra = {0};
+	struct wf_request rq;
 	struct decide_ctx ctx;
 	const char *decision = NULL, *reason = NULL, *dept = req_param(r, "department");
-	int64_t id;
+	json_t *detail;
+	char *text;
 
-	if (req_path_id(r, "id", "application_not_found", &id) < 0 || req_body_keys(r, keys) < 0 ||
-	    req_text(r, "decision", 0, 16, &decision) < 0 ||
+	if (req_body_keys(r, keys) < 0 || req_text(r, "decision", 0, 16, &decision) < 0 ||
 	    req_text(r, "reason", ARG_MULTILINE, REASON_MAX, &reason) < 0)
 		return;
 	ctx = (struct decide_ctx){dept, reason};
-	ra.rq = (struct wf_request){
+	rq = (struct wf_request){
 	    .action = WF_REVIEW, .department = dept, .decision = decision, .reason = reason};
-	ra.history = "review";
-	ra.write = decide_write;
-	ra.ctx = &ctx;
-	ra.detail = json_pack("{s:s?,s:s?}", "decision", decision, "department", dept);
-	review_run(r, id, &ra);
-	json_decref(ra.detail);
+	detail = json_pack("{s:s?,s:s?}", "decision", decision, "department", dept);
+	text = json_dumps(detail, JSON_COMPACT);
+	json_decref(detail);
+	app_transition(r, &rq, text, decide_hook, &ctx);
+	free(text);
 }
 
 /* -------------------------------------------------------------- deadlines */
 
-static json_t *due_task_json(const struct store_task *t, const struct calendar *cal, int today)
-{
-	long left = 0;
-	enum deadline_state st =
-	    deadline_classify(cal, t->due_day, today, DEADLINE_NEAR_DAYS, false, &left);
-
-	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s?,s:s?,s:o,s:s,s:I}", "id", (json_int_t)t->id,
-			 "application_id", (json_int_t)t->application_id, "number", t->number,
-			 "industry", t->industry, "status", t->status, "kind", t->kind,
-			 "department", t->department[0] ? t->department : NULL, "permit",
-			 t->permit[0] ? t->permit : NULL, "due_day", day_json(t->due_day), "due",
-			 deadline_state_name(st), "days_left", (json_int_t)left);
-}
-
 /*
- * GET /api/v1/deadlines: open staff tasks by due day. due = overdue (past
- * the due day), near_due (due today or within DEADLINE_NEAR_DAYS working
- * days), or all (default). A window clerk sees the window's tasks, other
- * staff their department's; a supervisor may name any department or "all".
+ * GET /api/v1/deadlines: open staff tasks of the caller's department by due
+ * day. due = overdue (past the due day), near_due (due today or within
+ * APP_NEAR_DAYS working days), or all (default). A window clerk sees the
+ * window's tasks (they carry no department). Staff see only their own
+ * department, as they see only its applications (app_visible).
  */
 void h_deadlines_list(struct req *r)
 {
 	const char *due = req_query(r, "due"), *dept = req_query(r, "department");
-	const bool supervisor = (r->who.roles & ROLE_BIT(ROLE_SUPERVISOR)) != 0;
 	struct store_due_filter f = {.department = r->who.department, .from_day = -1, .to_day = -1};
 	struct store_task *items = NULL;
 	struct req_page page;
@@ -259,7 +137,7 @@ void h_deadlines_list(struct req *r)
 	struct yerr e = {0};
 	int64_t total = 0;
 	size_t n = 0;
-	int today = review_today(), near = -1, rc;
+	int today = app_today(r), near = -1, rc;
 	json_t *list, *arr;
 
 	if (req_paging(r, REQ_PAGE_DEFAULT, REQ_PAGE_MAX, &page) < 0)
@@ -269,26 +147,22 @@ void h_deadlines_list(struct req *r)
 	if (strcmp(due, "overdue") != 0 && strcmp(due, "near_due") != 0 && strcmp(due, "all") != 0)
 		return reply_error(r, 400, "invalid_due", "due",
 				   "due 只能是 overdue（已超期）、near_due（临近到期）或 all");
-	if (dept != NULL && *dept != '\0' && strcmp(dept, r->who.department) != 0) {
-		if (!supervisor)
-			return reply_error(r, 403, "wrong_department", "department",
-					   "只能查看本部门（%s）的时限",
-					   r->who.department[0] ? r->who.department : "无");
-		if (strcmp(dept, "all") == 0)
-			f.all_departments = true;
-		else
-			f.department = dept;
-	}
-	/* The window's tasks carry no department: a window clerk's own list. */
-	if (!f.all_departments && f.department == r->who.department &&
-	    (r->who.roles & ROLE_BIT(ROLE_WINDOW_CLERK)))
+	if (dept != NULL && *dept != '\0' && strcmp(dept, r->who.department) != 0)
+		return reply_error(r, 403, "wrong_department", "department",
+				   "只能查看本部门（%s）的办理时限",
+				   r->who.department[0] ? r->who.department : "无");
+	if (r->who.roles & ROLE_BIT(ROLE_WINDOW_CLERK))
 		f.department = NULL;
+	else if (r->who.department[0] == '\0')
+		return reply_error(r, 403, "wrong_department", "department",
+				   "当前账号不属于任何部门");
 	pthread_rwlock_rdlock(&r->app->cal_lock);
 	if (strcmp(due, "overdue") == 0) {
 		f.to_day = today - 1;
 	} else if (strcmp(due, "near_due") == 0) {
 		f.from_day = today;
-		if (deadline_add(r->app->cal, today, DEADLINE_NEAR_DAYS, &near, NULL, &e) < 0) {
+		rc = deadline_add(r->app->cal, today, APP_NEAR_DAYS, &near, NULL, &e);
+		if (rc < 0) {
 			pthread_rwlock_unlock(&r->app->cal_lock);
 			return reply_yerr(r, &e);
 		}
@@ -305,19 +179,15 @@ void h_deadlines_list(struct req *r)
 		return reply_yerr(r, &e);
 	}
 	arr = json_array();
-	pthread_rwlock_rdlock(&r->app->cal_lock);
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, due_task_json(&items[i], r->app->cal, today));
-	pthread_rwlock_unlock(&r->app->cal_lock);
+		json_array_append_new(arr, app_task_json(r, &items[i]));
 	free(items);
 	list = req_list_json(arr, total, &page);
 	json_object_set_new(list, "due", json_string(due));
 	json_object_set_new(list, "department",
-			    f.all_departments ? json_string("all")
-			    : f.department    ? json_string(f.department)
-					      : json_null());
+			    f.department ? json_string(f.department) : json_null());
 	json_object_set_new(list, "today", day_json(today));
-	json_object_set_new(list, "near_days", json_integer(DEADLINE_NEAR_DAYS));
+	json_object_set_new(list, "near_days", json_integer(APP_NEAR_DAYS));
 	reply_json(r, 200, list);
 }
 
@@ -470,4 +340,36 @@ size_t review_department_view(json_t *application, const struct catalog *cat,
 			    json_pack("{s:s,s:o,s:o}", "department", department, "materials", mats,
 				      "fields", fields));
 	return mine;
+}
+
+void review_view_narrow(struct req *r, struct store_conn *c, const struct store_app *a,
+			json_t *application)
+{
+	const unsigned p = r->who.roles;
+	struct app_notice n;
+	struct yerr e = {0};
+	json_t *tasks, *t;
+	size_t i;
+
+	/* The window, supervisors and issuers follow the whole application; a
+	 * token reads it whole by its scope; an applicant reads their own. */
+	if (r->who.kind == PRINCIPAL_TOKEN ||
+	    !(p & (ROLE_BIT(ROLE_REVIEWER) | ROLE_BIT(ROLE_INSPECTOR))) ||
+	    (p & (ROLE_BIT(ROLE_WINDOW_CLERK) | ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_ISSUER))))
+		return;
+	if (app_notice_open(r, c, a, &n, &e) == 0)
+		review_department_view(application, n.cat, r->who.department);
+	else
+		review_department_view(application, NULL, r->who.department);
+	app_notice_close(r, &n);
+	/* their department's tasks only */
+	tasks = json_object_get(application, "tasks");
+	for (i = json_array_size(tasks); i-- > 0;) {
+		const char *d;
+
+		t = json_array_get(tasks, i);
+		d = json_string_value(json_object_get(t, "department"));
+		if (d == NULL || strcmp(d, r->who.department) != 0)
+			json_array_remove(tasks, i);
+	}
 }

@@ -63,6 +63,26 @@ void h_catalog_proposals_list(struct req *r);
 void h_catalog_proposal_decide(struct req *r);
 /* @@catalog-handlers@@ */
 
+/* applications */
+/* h_applications.c */
+void h_application_create(struct req *r);
+void h_applications_list(struct req *r);
+void h_application_get(struct req *r);
+void h_application_update(struct req *r);
+void h_application_precheck(struct req *r);
+void h_application_commitments(struct req *r);
+/* h_app_flow.c */
+void h_application_submit(struct req *r);
+void h_application_resubmit(struct req *r);
+void h_application_withdraw(struct req *r);
+void h_application_accept(struct req *r);
+void h_application_refuse(struct req *r);
+void h_application_request_supplement(struct req *r);
+void h_tasks_list(struct req *r);
+void h_notifications_list(struct req *r);
+void h_notification_read(struct req *r);
+/* @@applications-handlers@@ */
+
 /* review, inspection and deadlines (issue 11) */
 /* h_reviews.c */
 void h_review_decide(struct req *r);

@@ -49,6 +49,7 @@ struct route {
 	const char *tag;     /* OpenAPI tag */
 	const char *summary; /* OpenAPI summary (Chinese is fine) */
 	const char *query;   /* OpenAPI query parameters: "name:type,…" */
+	const char *body;    /* OpenAPI request body schema (JSON text), or NULL: an object */
 };
 
 /* Body limit of ROUTE_LARGE_BODY routes (a whole catalog document), or the

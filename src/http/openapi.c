@@ -93,10 +93,15 @@ json_t *openapi_document(void)
 			       "parameters", params, "responses", responses, "x-permission",
 			       rt->permission, "x-audit-event", rt->audit);
 		if (rt->flags & ROUTE_JSON_BODY) {
+			/* A route may describe its body (.body, a JSON schema);
+			 * otherwise it is some object. */
+			json_t *schema = rt->body ? json_loads(rt->body, 0, NULL) : NULL;
+
+			if (schema == NULL)
+				schema = json_pack("{s:s}", "type", "object");
 			json_object_set_new(op, "requestBody",
-					    json_pack("{s:b,s:{s:{s:{s:s}}}}", "required", 1,
-						      "content", "application/json", "schema",
-						      "type", "object"));
+					    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
+						      "application/json", "schema", schema));
 			json_object_set_new(responses, "413", error_response("请求体过大"));
 			json_object_set_new(responses, "415", error_response("内容类型错误"));
 		}

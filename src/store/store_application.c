@@ -806,6 +806,26 @@ int store_app_prefill_sources(struct store_conn *c, const char *district, int64_
 	return 0;
 }
 
+int store_app_applicant_by_uscc(struct store_conn *c, const char *district, const char *uscc,
+				int64_t *user_id, struct yerr *err)
+{
+	struct store_result *res = NULL;
+	int rc;
+
+	rc = store_query_row(c,
+			     "SELECT u.id FROM users u JOIN entities e ON e.id = u.entity_id "
+			     "JOIN user_roles r ON r.user_id = u.id AND r.role = 'applicant' "
+			     "WHERE u.district = ? AND e.uscc = ? AND u.disabled = 0 "
+			     "ORDER BY u.id LIMIT 1",
+			     (struct store_param[]){SP_TEXT(district), SP_TEXT(uscc)}, 2, &res, 404,
+			     "unknown_entity", "该统一社会信用代码没有对应的申请人账号", err);
+	if (rc < 0)
+		return rc;
+	*user_id = store_cell_int(res, 0, 0, 0);
+	store_result_free(res);
+	return 0;
+}
+
 int store_app_material_ids(struct store_conn *c, const char *district, int64_t app_id, char ***ids,
 			   size_t *n, struct yerr *err)
 {

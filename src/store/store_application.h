@@ -197,6 +197,11 @@ int store_app_list(struct store_conn *c, const char *district, const struct stor
 int store_app_prefill_sources(struct store_conn *c, const char *district, int64_t applicant_id,
 			      int64_t exclude_id, char **entity, char **latest, struct yerr *err);
 
+/* The applicant account of the market entity with code uscc (a walk-in
+ * entry names the entity); 404 unknown_entity when none. */
+int store_app_applicant_by_uscc(struct store_conn *c, const char *district, const char *uscc,
+				int64_t *user_id, struct yerr *err);
+
 /* Material ids uploaded for an application (malloc'd strings in a malloc'd
  * array; free with store_strings_free). */
 int store_app_material_ids(struct store_conn *c, const char *district, int64_t app_id, char ***ids,

@@ -203,10 +203,10 @@ int store_tasks_due(struct store_conn *c, const char *district, const struct sto
 	len = (size_t)snprintf(where, sizeof(where),
 			       "t.district = ? AND t.state = 'open' AND t.due_day IS NOT NULL AND "
 			       "t.kind <> 'supplement'");
-	if (!f->all_departments && f->department != NULL) {
+	if (f->department != NULL) {
 		len += (size_t)snprintf(where + len, sizeof(where) - len, " AND t.department = ?");
 		prm[np++] = SP_TEXT(f->department);
-	} else if (!f->all_departments) {
+	} else {
 		len +=
 		    (size_t)snprintf(where + len, sizeof(where) - len, " AND t.department IS NULL");
 	}

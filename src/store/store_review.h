@@ -78,7 +78,6 @@ int store_inspection_section_set(struct store_conn *c, const char *district, int
 /* Which open tasks a deadline list shows. */
 struct store_due_filter {
 	const char *department; /* a department's tasks; NULL: the window's (no department) */
-	bool all_departments;   /* every staff task of the district (supervisors) */
 	int from_day;           /* due on or after, -1: no bound */
 	int to_day;             /* due on or before, -1: no bound */
 };
