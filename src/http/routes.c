@@ -447,7 +447,10 @@ const struct route routes[] = {
      .audit = "application.review",
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
-     .summary = "部门审查决定（准予 / 不予许可 / 退回）"},
+     .summary = "部门审查决定（准予 / 不予许可 / 退回）",
+     .body = "{\"type\":\"object\",\"required\":[\"decision\"],\"properties\":{\"decision\":{"
+	     "\"type\":\"string\",\"enum\":[\"approve\",\"reject\",\"send_back\"]},\"reason\":{"
+	     "\"type\":\"string\",\"maxLength\":2000}}}"},
     {.method = "POST",
      .pattern = "/api/v1/applications/{id}/inspection",
      .handler = h_inspection_schedule,
@@ -455,7 +458,11 @@ const struct route routes[] = {
      .audit = "application.inspection",
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
-     .summary = "安排联合现场核查（一同核查）"},
+     .summary = "安排联合现场核查（一同核查）",
+     .body =
+	 "{\"type\":\"object\",\"required\":[\"at\",\"inspectors\"],\"properties\":{\"at\":{"
+	 "\"type\":\"string\",\"format\":\"date\"},\"inspectors\":{\"type\":\"array\",\"items\":{"
+	 "\"type\":\"integer\"},\"minItems\":1,\"maxItems\":256}}}"},
     {.method = "GET",
      .pattern = "/api/v1/applications/{id}/inspection",
      .handler = h_inspection_get,
@@ -469,7 +476,16 @@ const struct route routes[] = {
      .audit = "application.inspection_result",
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
-     .summary = "录入本部门的现场核查结论（通过 / 限期整改 / 不通过）"},
+     .summary = "录入本部门的现场核查结论（通过 / 限期整改 / 不通过）",
+     .body = "{\"type\":\"object\",\"required\":[\"result\",\"items\"],\"properties\":{\"result\":{"
+	     "\"type\":\"string\",\"enum\":[\"pass\",\"rectify\",\"fail\"]},\"findings\":{"
+	     "\"type\":\"string\",\"maxLength\":2000},\"deadline\":{\"type\":\"string\",\"format\":"
+	     "\"date\"},\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":["
+	     "\"id\",\"result\"],\"properties\":{\"id\":{\"type\":\"string\"},\"result\":{\"type\":"
+	     "\"string\",\"enum\":[\"ok\",\"not_ok\",\"na\"]},\"note\":{\"type\":\"string\","
+	     "\"maxLength\":"
+	     "2000},\"photos\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"maxItems\":32}"
+	     "}}}}}"},
     {.method = "GET",
      .pattern = "/api/v1/deadlines",
      .handler = h_deadlines_list,

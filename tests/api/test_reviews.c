@@ -325,6 +325,45 @@ static void test_review_records_basis_and_view(void **state)
 	json_decref(app);
 }
 
+/* A reviewer sees only the materials, fields and tasks of their department's
+ * permits (and the industry's own, which no permit claims). */
+static void test_department_view(void **state)
+{
+	json_t *full, *mine, *m, *t;
+	size_t i, j, nfull, nmine;
+	int64_t id;
+
+	(void)state;
+	id = accepted(SHUDIAN, SHUDIAN_ANSWERS);
+	as(&srv, "clerk");
+	full = get_app(id);
+	assert_null(json_object_get(full, "view"));
+	as(&srv, "reviewer_lhsrj");
+	mine = get_app(id);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(mine, "view"), "department")),
+	    "lhsrj");
+	nfull = json_array_size(json_object_get(json_object_get(full, "notice"), "materials"));
+	nmine = json_array_size(json_object_get(json_object_get(mine, "notice"), "materials"));
+	assert_true(nmine > 0 && nmine < nfull);
+	json_array_foreach (json_object_get(json_object_get(mine, "notice"), "materials"), i, m) {
+		json_t *by = json_object_get(m, "required_by"), *code;
+		int own = 0, other = 0;
+
+		json_array_foreach (by, j, code) {
+			own |= strcmp(json_string_value(code), "P_signboard") == 0;
+			other |= strcmp(json_string_value(code), "P_publication_retail") == 0;
+		}
+		assert_true(own || !other);
+	}
+	assert_true(json_object_size(json_object_get(mine, "form")) <
+		    json_object_size(json_object_get(full, "form")));
+	json_array_foreach (json_object_get(mine, "tasks"), i, t)
+		assert_string_equal(json_string_value(json_object_get(t, "department")), "lhsrj");
+	json_decref(full);
+	json_decref(mine);
+}
+
 struct racer {
 	struct server s;
 	int64_t id;
@@ -515,7 +554,8 @@ static void test_joint_inspection_three_departments(void **state)
 	int64_t id, wjw = user_id("inspector_wjw"), gafj = user_id("inspector_gafj"),
 		    xfzd = user_id("inspector_xfzd"), reviewer = user_id("reviewer_wjw");
 	char path[128], st[32];
-	json_t *sec;
+	const char *photo;
+	json_t *sec, *items, *app;
 
 	(void)state;
 	id = accepted(BINGUAN, BINGUAN_ANSWERS);
@@ -547,6 +587,13 @@ static void test_joint_inspection_three_departments(void **state)
 	snprintf(path, sizeof(path), "/api/v1/applications/%lld/inspection/gafj", (long long)id);
 	post(path, json_pack("{s:s,s:[]}", "result", "pass", "items"), 400, "checklist_incomplete");
 	inspect(id, "gafj", "pass", "not_ok", NULL, NULL, 400, "inconsistent_result");
+	/* photos are materials of the application, by id */
+	sec = section_of(id, "gafj");
+	items = answers_for(sec, NULL);
+	json_object_set_new(json_array_get(items, 0), "photos", json_pack("[s]", "M_nosuch"));
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/inspection/gafj", (long long)id);
+	post(path, json_pack("{s:s,s:o}", "result", "pass", "items", items), 400, "unknown_photo");
+	json_decref(sec);
 	inspect(id, "gafj", "pass", NULL, NULL, NULL, 200, NULL);
 	inspect(id, "gafj", "pass", NULL, NULL, NULL, 409, "already_decided");
 	/* rectify needs findings and a future deadline, then a later pass */
@@ -560,7 +607,26 @@ static void test_joint_inspection_three_departments(void **state)
 	json_decref(sec);
 	assert_string_equal(status_of(id, st, sizeof(st)), "inspection");
 	as(&srv, "inspector_wjw");
-	inspect(id, "wjw", "pass", NULL, NULL, NULL, 200, NULL);
+	app = get_app(id);
+	photo = json_string_value(
+	    json_object_get(json_array_get(json_object_get(app, "materials"), 0), "material_id"));
+	if (photo == NULL)
+		photo = json_string_value(json_array_get(json_object_get(app, "materials"), 0));
+	assert_non_null(photo);
+	sec = section_of(id, "wjw");
+	items = answers_for(sec, NULL);
+	json_object_set_new(json_array_get(items, 0), "photos", json_pack("[s]", photo));
+	json_decref(sec);
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/inspection/wjw", (long long)id);
+	post(path, json_pack("{s:s,s:o}", "result", "pass", "items", items), 200, NULL);
+	sec = section_of(id, "wjw");
+	assert_string_equal(
+	    json_string_value(json_array_get(
+		json_object_get(json_array_get(json_object_get(sec, "items"), 0), "photos"), 0)),
+	    photo);
+	assert_string_equal(json_string_value(json_object_get(sec, "result")), "pass");
+	json_decref(sec);
+	json_decref(app);
 	as(&srv, "inspector_xfzd");
 	inspect(id, "xfzd", "pass", NULL, NULL, NULL, 200, NULL);
 	/* inspections passed, reviews pending: under review again */
@@ -692,6 +758,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_review_refusals),
 	    cmocka_unit_test(test_review_records_basis_and_view),
+	    cmocka_unit_test(test_department_view),
 	    cmocka_unit_test(test_two_reviewers_at_once),
 	    cmocka_unit_test(test_send_back_new_round),
 	    cmocka_unit_test(test_joint_inspection_three_departments),
