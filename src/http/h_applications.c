@@ -18,7 +18,6 @@
 #include "core/date.h"
 #include "core/form.h"
 #include "http/applications.h"
-#include "http/reviews.h"
 #include "store/store_account.h"
 #include "store/store_catalog.h"
 
@@ -566,12 +565,69 @@ void h_applications_list(struct req *r)
 	free(items);
 }
 
+/* Department staff who are neither the window nor the applicant see only
+ * what their permits use (workflow_department_view). */
+static bool department_only(const struct req *r)
+{
+	const unsigned wide = ROLE_BIT(ROLE_APPLICANT) | ROLE_BIT(ROLE_WINDOW_CLERK);
+
+	return r->who.kind != PRINCIPAL_TOKEN && !(r->who.roles & wide);
+}
+
+/* department_filter removes from o's form, notice fields, notice materials
+ * and uploaded materials what the caller's department may not see. */
+static int department_filter(struct req *r, struct store_conn *c, const struct store_app *a,
+			     json_t *o, struct yerr *e)
+{
+	json_t *form = json_object_get(o, "form"), *notice = json_object_get(o, "notice");
+	json_t *fields = json_array(), *mats = json_array(), *uploaded = json_array(), *v;
+	bool *vm, *vf;
+	struct app_notice n;
+	size_t i;
+
+	if (app_notice_open(r, c, a, &n, e) < 0) {
+		app_notice_close(r, &n);
+		json_decref(fields);
+		json_decref(mats);
+		json_decref(uploaded);
+		return -1;
+	}
+	vm = calloc(n.g.nmaterials + 1, sizeof(*vm));
+	vf = calloc(n.g.nfields + 1, sizeof(*vf));
+	if (vm == NULL || vf == NULL)
+		abort();
+	workflow_department_view(&n.g, r->who.department, vm, vf);
+	for (i = 0; i < n.g.nfields; i++) {
+		if (vf[i])
+			json_array_append_new(fields, json_deep_copy(n.g.fields[i]->json));
+		else
+			json_object_del(form, n.g.fields[i]->id);
+	}
+	json_array_foreach (json_object_get(notice, "materials"), i, v)
+		if (i < n.g.nmaterials && vm[i])
+			json_array_append(mats, v);
+	json_array_foreach (json_object_get(o, "materials"), i, v)
+		for (size_t k = 0; k < n.g.nmaterials; k++)
+			if (vm[k] &&
+			    strcmp(n.g.materials[k].material->id, json_string_value(v)) == 0)
+				json_array_append(uploaded, v);
+	json_object_set_new(notice, "fields", fields);
+	json_object_set_new(notice, "materials", mats);
+	json_object_set_new(o, "materials", uploaded);
+	json_object_set_new(o, "department_view", json_string(r->who.department));
+	free(vm);
+	free(vf);
+	app_notice_close(r, &n);
+	return 0;
+}
+
 void h_application_get(struct req *r)
 {
-	json_t *o;
 	struct store_app a;
 	struct store_conn *c;
+	struct yerr e = {0};
 	int64_t id;
+	json_t *o;
 
 	if (req_acquire(r, &c) < 0)
 		return;
@@ -580,7 +636,12 @@ void h_application_get(struct req *r)
 		return;
 	}
 	o = app_json(r, c, &a, true);
-	review_view_narrow(r, c, &a, o); /* a reviewer or inspector: their department's part */
+	if (department_only(r) && department_filter(r, c, &a, o, &e) < 0) {
+		json_decref(o);
+		store_release(c);
+		store_app_free(&a);
+		return reply_yerr(r, &e);
+	}
 	reply_json(r, 200, json_pack("{s:o}", "application", o));
 	store_release(c);
 	store_app_free(&a);

@@ -352,6 +352,7 @@ const struct route routes[] = {
      .pattern = "/api/v1/applications/{id}/precheck",
      .handler = h_application_precheck,
      .permission = "applications.edit",
+     .audit = "application.precheck",
      .tag = "applications",
      .summary = "审前服务：一次列出全部缺项（字段与材料）"},
     {.method = "POST",

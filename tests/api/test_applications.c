@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "store/store.h"
@@ -472,6 +475,26 @@ static void test_refuse(void **state)
 	as("applicant");
 	expect_post(id, "resubmit", NULL, 409, "invalid_state", "status");
 	expect_post(id, "withdraw", NULL, 409, "invalid_state", "status");
+	/* the transition is in the audit trail, with the application as object */
+	{
+		char want[64];
+		struct resp r;
+		json_t *it;
+		size_t i;
+		bool found = false;
+
+		snprintf(want, sizeof(want), "application:%lld", id);
+		as("auditor");
+		http_req(&srv, "GET", "/api/v1/audit?action=application.refuse&limit=200", NULL,
+			 NULL, 0, NULL, &r);
+		assert_int_equal(r.status, 200);
+		json_array_foreach (json_object_get(r.json, "items"), i, it)
+			if (strcmp(str(it, "object"), want) == 0 &&
+			    strcmp(str(it, "outcome"), "ok") == 0)
+				found = true;
+		assert_true(found);
+		resp_free(&r);
+	}
 }
 
 static void test_supplement_clock(void **state)
@@ -552,6 +575,14 @@ static void test_supplement_clock(void **state)
 	}
 	resp_free(&r);
 	assert_false(has_task("applicant", "supplement", id, NULL, 0));
+	/* the window's new acceptance task: due five working days after the
+	 * resubmission, three left, so on time */
+	{
+		char due[16] = "";
+
+		assert_true(has_task("clerk", "acceptance", id, due, sizeof(due)));
+		assert_string_equal(due, "2026-03-12");
+	}
 
 	/* acceptance: one review task per department, in its reviewers' inbox */
 	as("clerk");
@@ -563,6 +594,9 @@ static void test_supplement_clock(void **state)
 	as("reviewer");
 	get_app(id, &r);
 	assert_int_equal(r.status, 200);
+	assert_string_equal(str(app_of(&r), "department_view"), "scjgj");
+	assert_true(
+	    json_array_size(json_object_get(json_object_get(app_of(&r), "notice"), "fields")) > 0);
 	resp_free(&r);
 	as("reviewer2");
 	get_app(id, &r);
@@ -728,6 +762,120 @@ static void test_notifications(void **state)
 	resp_free(&r);
 }
 
+/* ---- two writers at once ---- */
+
+#define RACERS 4
+
+/* Runs RACERS processes, each logged in as user, released together to send
+ * method path body; answers[i] receives each one's status and codes[i] its
+ * error code (shared memory). */
+static void race(const char *user, const char *method, const char *path, const char *body,
+		 long *answers, char (*codes)[32])
+{
+	int ready[2], go[2];
+	pid_t pids[RACERS];
+	char byte;
+
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(go), 0);
+	fflush(NULL);
+	for (int k = 0; k < RACERS; k++) {
+		pids[k] = fork();
+		assert_true(pids[k] >= 0);
+		if (pids[k] == 0) {
+			struct server mine = srv;
+			struct resp r;
+
+			close(ready[0]);
+			close(go[1]);
+			mine.curl = curl_easy_init();
+			mine.cookies[0] = mine.csrf[0] = mine.bearer[0] = '\0';
+			if (login(&mine, user, demo_password(&srv, user)) < 0)
+				_exit(1);
+			if (write(ready[1], "r", 1) != 1 || read(go[0], &byte, 1) != 0)
+				_exit(1);
+			http_req(&mine, method, path, body ? "application/json" : NULL, body,
+				 body ? strlen(body) : 0, NULL, &r);
+			answers[k] = r.status;
+			const char *code = json_string_value(
+			    json_object_get(json_object_get(r.json, "error"), "code"));
+
+			snprintf(codes[k], 32, "%s", code ? code : "");
+			resp_free(&r);
+			curl_easy_cleanup(mine.curl);
+			_exit(0);
+		}
+	}
+	close(ready[1]);
+	close(go[0]);
+	for (int k = 0; k < RACERS; k++)
+		assert_int_equal(read(ready[0], &byte, 1), 1);
+	close(go[1]); /* every racer's read returns at once */
+	for (int k = 0; k < RACERS; k++) {
+		int st;
+
+		assert_int_equal(waitpid(pids[k], &st, 0), pids[k]);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	close(ready[0]);
+}
+
+static void test_concurrent_writers(void **state)
+{
+	long *answers = mmap(NULL, RACERS * sizeof(long) + RACERS * 32, PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char(*codes)[32] = (char(*)[32])(answers + RACERS);
+	char path[96], body[128];
+	int ok = 0, lost = 0;
+	long long id = ready_application(), version;
+	struct resp r;
+	json_t *h;
+	size_t i;
+
+	(void)state;
+	assert_true(answers != MAP_FAILED);
+	/* four saves of the form based on the same version: one wins */
+	get_app(id, &r);
+	version = num(app_of(&r), "version");
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld", id);
+	snprintf(body, sizeof(body), "{\"form\":{\"F_store_name\":\"并发\"},\"version\":%lld}",
+		 version);
+	race("applicant", "PATCH", path, body, answers, codes);
+	for (int k = 0; k < RACERS; k++) {
+		ok += answers[k] == 200;
+		lost += answers[k] == 409 && strcmp(codes[k], "stale_version") == 0;
+	}
+	assert_int_equal(ok, 1);
+	assert_int_equal(lost, RACERS - 1);
+
+	/* four clerks accept at once: one does, the others see the new state */
+	as("applicant");
+	expect_status(id, "submit", NULL, "submitted");
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/accept", id);
+	race("clerk", "POST", path, NULL, answers, codes);
+	ok = lost = 0;
+	for (int k = 0; k < RACERS; k++) {
+		ok += answers[k] == 200;
+		lost += answers[k] == 409 && strcmp(codes[k], "invalid_state") == 0;
+	}
+	assert_int_equal(ok, 1);
+	assert_int_equal(lost, RACERS - 1);
+	/* exactly one acceptance in the timeline, one review task */
+	as("clerk");
+	get_app(id, &r);
+	ok = 0;
+	json_array_foreach (json_object_get(app_of(&r), "timeline"), i, h)
+		ok += strcmp(str(h, "action"), "accept") == 0;
+	assert_int_equal(ok, 1);
+	ok = 0;
+	json_array_foreach (json_object_get(app_of(&r), "tasks"), i, h)
+		ok += strcmp(str(h, "kind"), "review") == 0;
+	assert_int_equal(ok, 1);
+	resp_free(&r);
+	munmap(answers, RACERS * sizeof(long) + RACERS * 32);
+}
+
 static int setup(void **state)
 {
 	struct resp r;
@@ -757,10 +905,11 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_create_refusals),  cmocka_unit_test(test_draft_form_precheck),
-	    cmocka_unit_test(test_visibility),       cmocka_unit_test(test_refuse),
-	    cmocka_unit_test(test_commitment_path),  cmocka_unit_test(test_walk_in),
-	    cmocka_unit_test(test_supplement_clock), cmocka_unit_test(test_notifications),
+	    cmocka_unit_test(test_create_refusals),    cmocka_unit_test(test_draft_form_precheck),
+	    cmocka_unit_test(test_visibility),         cmocka_unit_test(test_refuse),
+	    cmocka_unit_test(test_commitment_path),    cmocka_unit_test(test_walk_in),
+	    cmocka_unit_test(test_concurrent_writers), cmocka_unit_test(test_supplement_clock),
+	    cmocka_unit_test(test_notifications),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
