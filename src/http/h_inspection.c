@@ -6,6 +6,9 @@
  *   POST /api/v1/applications/{id}/inspection/{department}  applications.inspect
  *        {"result","findings","deadline","items":[{"id","result","note","photos"}]}
  *   GET  /api/v1/applications/{id}/inspection               applications.read
+ *   GET  /api/v1/applications/{id}/inspectors               applications.inspect
+ *        (who may be appointed: the active inspectors of every department
+ *        needing an inspection — the staff directory shows one's own only)
  *
  * One appointment per review round that every department needing an
  * inspection attends with at least one active inspector of its own; one
@@ -452,4 +455,51 @@ void h_inspection_get(struct req *r)
 		return reply_yerr(r, &e);
 	reply_json(r, 200, json_pack("{s:o}", "inspection", inspection_json(&in)));
 	store_inspection_free(&in);
+}
+
+/* GET …/inspectors: the candidates of the joint appointment, per department
+ * needing an inspection in the current round. */
+void h_inspection_candidates(struct req *r)
+{
+	struct store_app a;
+	struct store_conn *c;
+	struct yerr e = {0};
+	json_t *depts = json_array();
+	int64_t id;
+	int rc = 0;
+
+	if (req_acquire(r, &c) < 0) {
+		json_decref(depts);
+		return;
+	}
+	if (app_load(r, c, false, &id, &a) < 0) {
+		store_release(c);
+		json_decref(depts);
+		return;
+	}
+	for (size_t i = 0; rc == 0 && i < a.wf.ndepts; i++) {
+		struct store_inspector *list = NULL;
+		json_t *people = json_array();
+		size_t n = 0;
+
+		if (a.wf.depts[i].inspect == WF_INSPECT_NONE) {
+			json_decref(people);
+			continue;
+		}
+		rc = store_inspectors_of(c, req_district(r), a.wf.depts[i].code, &list, &n, &e);
+		for (size_t k = 0; rc == 0 && k < n; k++)
+			json_array_append_new(people, json_pack("{s:I,s:s}", "user_id",
+								(json_int_t)list[k].user_id, "name",
+								list[k].name));
+		free(list);
+		json_array_append_new(depts, json_pack("{s:s,s:o}", "department",
+						       a.wf.depts[i].code, "inspectors", people));
+	}
+	store_release(c);
+	store_app_free(&a);
+	if (rc < 0) {
+		json_decref(depts);
+		return reply_yerr(r, &e);
+	}
+	reply_json(r, 200, json_pack("{s:o}", "departments", depts));
 }

@@ -91,6 +91,7 @@ void h_deadlines_list(struct req *r);
 void h_inspection_schedule(struct req *r);
 void h_inspection_result(struct req *r);
 void h_inspection_get(struct req *r);
+void h_inspection_candidates(struct req *r);
 /* @@review-handlers@@ */
 
 #endif

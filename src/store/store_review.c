@@ -179,6 +179,36 @@ int store_inspection_section_set(struct store_conn *c, const char *district, int
 	    9, NULL, err);
 }
 
+int store_inspectors_of(struct store_conn *c, const char *district, const char *department,
+			struct store_inspector **items, size_t *n, struct yerr *err)
+{
+	struct store_result *res = NULL;
+	int rc;
+
+	*items = NULL;
+	*n = 0;
+	rc = store_exec(
+	    c,
+	    "SELECT u.id, u.department, u.display_name FROM users u JOIN user_roles r ON "
+	    "r.user_id = u.id AND r.role = 'inspector' WHERE u.district = ? AND "
+	    "u.department = ? AND u.disabled = 0 ORDER BY u.display_name, u.id",
+	    (struct store_param[]){SP_TEXT(district), SP_TEXT(department)}, 2, &res, err);
+	if (rc < 0)
+		return rc;
+	*items = calloc((size_t)res->rows + 1, sizeof(**items));
+	if (*items == NULL)
+		abort();
+	for (int i = 0; i < res->rows; i++) {
+		(*items)[i].user_id = store_cell_int(res, i, 0, 0);
+		snprintf((*items)[i].department, sizeof((*items)[i].department), "%s",
+			 store_cell(res, i, 1));
+		snprintf((*items)[i].name, sizeof((*items)[i].name), "%s", store_cell(res, i, 2));
+	}
+	*n = (size_t)res->rows;
+	store_result_free(res);
+	return 0;
+}
+
 /* The columns of struct store_task, as store_task.c reads them. */
 #define DUE_COLS                                                                   \
 	"t.id, t.application_id, a.number, a.industry, a.status, t.kind, t.role, " \

@@ -75,6 +75,11 @@ int store_inspection_section_set(struct store_conn *c, const char *district, int
 				 const char *items, int rectify_due, int64_t inspector_id,
 				 int64_t now, struct yerr *err);
 
+/* The active inspectors of one department, by name: who can be appointed.
+ * *items malloc'd (free()). */
+int store_inspectors_of(struct store_conn *c, const char *district, const char *department,
+			struct store_inspector **items, size_t *n, struct yerr *err);
+
 /* Which open tasks a deadline list shows. */
 struct store_due_filter {
 	const char *department; /* a department's tasks; NULL: the window's (no department) */

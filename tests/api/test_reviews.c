@@ -552,9 +552,18 @@ static void test_joint_inspection_three_departments(void **state)
 	char path[128], st[32];
 	const char *photo;
 	json_t *sec, *items, *app;
+	struct resp r;
 
 	(void)state;
 	id = accepted(BINGUAN, BINGUAN_ANSWERS);
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/inspection", (long long)id);
+	/* the candidates: the active inspectors of each inspected department */
+	as(&srv, "inspector_wjw");
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/inspectors", (long long)id);
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "departments")), 3);
+	resp_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/applications/%lld/inspection", (long long)id);
 	/* only an inspector may schedule; every inspected department attends */
 	as(&srv, "reviewer_wjw");
