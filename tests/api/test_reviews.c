@@ -745,6 +745,78 @@ static void test_deadlines(void **state)
 	resp_free(&r);
 }
 
+/* The server on a given day (YIYE_TODAY), NULL: the real one. */
+static void on_day(const char *day)
+{
+	server_stop(&srv, 1);
+	if (day)
+		setenv("YIYE_TODAY", day, 1);
+	else
+		unsetenv("YIYE_TODAY");
+	assert_int_equal(server_restart(&srv, NULL), 0);
+}
+
+/* Is application id in the caller's deadline list `due`; its task's state. */
+static int listed(int64_t id, const char *due, char *state, size_t size, char *date)
+{
+	char path[96];
+	struct resp r;
+	json_t *it;
+	size_t i;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/api/v1/deadlines?due=%s&limit=200", due);
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	json_array_foreach (json_object_get(r.json, "items"), i, it) {
+		if (json_integer_value(json_object_get(json_object_get(it, "application"), "id")) !=
+		    id)
+			continue;
+		found = 1;
+		snprintf(state, size, "%s",
+			 json_string_value(json_object_get(it, "deadline_state")));
+		if (date)
+			snprintf(date, 16, "%s",
+				 json_string_value(json_object_get(it, "due_date")));
+	}
+	resp_free(&r);
+	return found;
+}
+
+/* A review task accepted on a Monday: on time that day, near due on its due
+ * day, overdue after it. */
+static void test_deadlines_near_and_overdue(void **state)
+{
+	char st[32], due[16];
+	int64_t id;
+
+	(void)state;
+	on_day("2026-03-02");
+	id = accepted(SHUDIAN, SHUDIAN_ANSWERS);
+	as(&srv, "reviewer_whlyj");
+	assert_true(listed(id, "all", st, sizeof(st), due));
+	assert_string_equal(st, "on_time");
+	assert_false(listed(id, "overdue", st, sizeof(st), NULL));
+	on_day(due);
+	as(&srv, "reviewer_whlyj");
+	assert_true(listed(id, "near_due", st, sizeof(st), NULL));
+	assert_string_equal(st, "near_due");
+	assert_false(listed(id, "overdue", st, sizeof(st), NULL));
+	on_day("2026-04-01");
+	as(&srv, "reviewer_whlyj");
+	assert_true(listed(id, "overdue", st, sizeof(st), NULL));
+	assert_string_equal(st, "overdue");
+	assert_false(listed(id, "near_due", st, sizeof(st), NULL));
+	/* the other department's staff do not see it in their list */
+	as(&srv, "supervisor_scjgj");
+	assert_false(listed(id, "overdue", st, sizeof(st), NULL));
+	/* a decision closes the task: off the list */
+	as(&srv, "reviewer_whlyj");
+	review(id, "whlyj", "approve", NULL, 200, NULL);
+	assert_false(listed(id, "overdue", st, sizeof(st), NULL));
+	on_day(NULL);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -770,6 +842,7 @@ int main(void)
 	    cmocka_unit_test(test_failed_inspection_rejects),
 	    cmocka_unit_test(test_inspection_not_needed),
 	    cmocka_unit_test(test_deadlines),
+	    cmocka_unit_test(test_deadlines_near_and_overdue),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
