@@ -98,7 +98,7 @@ static void check_item(struct ck *c, const struct catalog *cat, size_t pi, size_
 		       const char *base, const json_t *it)
 {
 	static const char *const known[] = {"id", "text", "note", NULL};
-	char path[160];
+	char path[256];
 	const char *key, *id, *text;
 	json_t *v;
 
@@ -112,20 +112,20 @@ static void check_item(struct ck *c, const struct catalog *cat, size_t pi, size_
 		for (k = 0; known[k] && strcmp(known[k], key) != 0; k++)
 			;
 		if (known[k] == NULL) {
-			snprintf(path, sizeof(path), "%s.%s", base, key);
-			REPORT(c, path, "未知的键 \"%s\"", key);
+			snprintf(path, sizeof(path), "%.128s.%.64s", base, key);
+			REPORT(c, path, "未知的键 \"%.64s\"", key);
 		}
 	}
 	id = json_string_value(json_object_get(it, "id"));
 	text = json_string_value(json_object_get(it, "text"));
-	snprintf(path, sizeof(path), "%s.id", base);
+	snprintf(path, sizeof(path), "%.128s.id", base);
 	if (id == NULL)
 		REPORT(c, path, "核查项缺少 \"id\"");
 	else if (!id_ok(id))
 		REPORT(c, path, "核查项编号 \"%s\" 无效（应为 K_ 加小写字母、数字或下划线）", id);
 	else if (seen_before(cat, pi, ii, id))
 		REPORT(c, path, "核查项编号 \"%s\" 重复", id);
-	snprintf(path, sizeof(path), "%s.text", base);
+	snprintf(path, sizeof(path), "%.128s.text", base);
 	if (text == NULL || blank(text))
 		REPORT(c, path, "核查项缺少 \"text\"（检查人员在现场核对的内容）");
 	else if (utf8_chars(text) > CHECKLIST_TEXT_MAX)

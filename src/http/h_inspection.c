@@ -61,7 +61,7 @@ static int schedule_precheck(struct req *r, const json_t *ids, const char *at,
 	struct wf_effects fx;
 	struct wf_app next;
 	struct yerr e = {0};
-	char path[48];
+	char path[64];
 	int64_t id;
 	size_t i;
 	json_t *v;
@@ -201,7 +201,7 @@ void h_inspection_schedule(struct req *r)
 				   WF_MAX_LIST);
 	json_array_foreach (ids, i, v) {
 		if (!json_is_integer(v) || json_integer_value(v) <= 0) {
-			char path[48];
+			char path[64];
 
 			snprintf(path, sizeof(path), "inspectors[%zu]", i);
 			return reply_error(r, 400, "invalid_inspector", path,
@@ -237,7 +237,7 @@ struct result_ctx {
 /* Photos of an item: material ids uploaded for the application. */
 static int check_photos(const json_t *photos, size_t item, char **ids, size_t nids, struct yerr *e)
 {
-	char path[48];
+	char path[64];
 	size_t i;
 	json_t *v;
 
