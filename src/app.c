@@ -62,6 +62,15 @@ static void config_env(struct app_config *cfg)
 	a->cookie_secure = env_int("YIYE_COOKIE_SECURE", 0, 0, 1);
 	env_str("YIYE_TRUSTED_PROXIES", a->trusted_proxies, sizeof(a->trusted_proxies));
 	env_str("YIYE_IDENTITY_HEADER", a->identity_header, sizeof(a->identity_header));
+	/* Load shedding. The per-address limit is far below max_connections,
+	 * so one address cannot take the table, and above what a browser (6 per
+	 * host) or an office behind one NAT needs. Behind a reverse proxy every
+	 * client has the proxy's address: raise it or set 0 (no limit) and let
+	 * the proxy limit per client. */
+	cfg->per_ip_connections = env_int("YIYE_PER_IP_CONNECTIONS", 256, 0, 1000000);
+	cfg->header_timeout = env_int("YIYE_HEADER_TIMEOUT", 20, 1, 3600);
+	cfg->queue_limit = env_int("YIYE_QUEUE_LIMIT", 1024, 1, 1000000);
+	cfg->hash_queue = env_int("YIYE_HASH_QUEUE", 64, 0, 100000);
 	cfg->store.busy_timeout_ms = env_int("YIYE_BUSY_TIMEOUT_MS", 0, 0, 3600000);
 	cfg->store.pg_connect_timeout_s = env_int("YIYE_PG_CONNECT_TIMEOUT", 0, 0, 3600);
 	cfg->store.pg_statement_timeout_ms =

@@ -18,6 +18,7 @@ struct metrics;
 struct workpool;
 struct webfiles;
 struct auth_state;
+struct conntrack;
 
 /* Authentication settings (http/auth.c). */
 struct auth_config {
@@ -55,6 +56,13 @@ struct app_config {
 	/* YIYE_TODAY: "YYYY-MM-DD" the server takes as today for time limits
 	 * (tests only); "" means the real day in Asia/Shanghai. */
 	char today[16];
+	/* Load shedding (docs/development.md, "Threads"; docs/deployment.md). */
+	int per_ip_connections; /* --per-ip-connections / YIYE_PER_IP_CONNECTIONS; 0 = no limit */
+	int header_timeout;     /* --header-timeout / YIYE_HEADER_TIMEOUT: seconds for a request's
+				   headers, from accept or the previous answer */
+	int queue_limit; /* --queue-limit / YIYE_QUEUE_LIMIT: requests waiting for a worker */
+	int hash_queue;  /* --hash-queue / YIYE_HASH_QUEUE: password-hashing requests
+			    waiting; more answer 503 busy */
 };
 
 struct app {
@@ -77,8 +85,9 @@ struct app {
 	pthread_mutex_t catalog_reload_mu;
 	struct metrics *metrics;
 	struct workpool *pool;
-	struct webfiles *web;    /* the built UI, in memory */
-	struct auth_state *auth; /* sessions, hashing semaphore, gateway (http/auth.c) */
+	struct webfiles *web;        /* the built UI, in memory */
+	struct auth_state *auth;     /* sessions, hashing semaphore, gateway (http/auth.c) */
+	struct conntrack *conntrack; /* the header deadline (http/conntrack.c) */
 };
 
 /* Fills cfg with defaults, then environment variables (flags are applied by

@@ -24,7 +24,13 @@ static void help(void)
 	       "  --port-file FILE  开始监听后把实际端口写入该文件\n"
 	       "  --body-limit N    请求体上限字节数（默认 1048576；YIYE_BODY_LIMIT）\n"
 	       "  --threads N       I/O 线程数（默认 CPU 核数）\n"
-	       "  --workers N       处理耗时任务的工作线程数（默认 4）\n");
+	       "  --workers N       处理耗时任务的工作线程数（默认 4）\n"
+	       "  --per-ip-connections N  同一客户端地址的最大连接数（默认 256，0 "
+	       "表示不限；YIYE_PER_IP_CONNECTIONS）\n"
+	       "  --header-timeout S      接收请求头的时限秒数（默认 20；YIYE_HEADER_TIMEOUT）\n"
+	       "  --queue-limit N         等待工作线程的请求数上限（默认 1024；YIYE_QUEUE_LIMIT）\n"
+	       "  --hash-queue N          等待计算密码哈希的请求数上限，超出答复 503（默认 "
+	       "64；YIYE_HASH_QUEUE）\n");
 }
 
 int cmd_serve(int argc, char **argv)
@@ -38,6 +44,10 @@ int cmd_serve(int argc, char **argv)
 	    {"body-limit", required_argument, NULL, 'b'},
 	    {"threads", required_argument, NULL, 't'},
 	    {"workers", required_argument, NULL, 'k'},
+	    {"per-ip-connections", required_argument, NULL, 'P'},
+	    {"header-timeout", required_argument, NULL, 'H'},
+	    {"queue-limit", required_argument, NULL, 'Q'},
+	    {"hash-queue", required_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -76,6 +86,20 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'k':
 			app.cfg.workers = atoi(optarg) > 0 ? atoi(optarg) : app.cfg.workers;
+			break;
+		case 'P':
+			app.cfg.per_ip_connections =
+			    atoi(optarg) >= 0 ? atoi(optarg) : app.cfg.per_ip_connections;
+			break;
+		case 'H':
+			app.cfg.header_timeout =
+			    atoi(optarg) > 0 ? atoi(optarg) : app.cfg.header_timeout;
+			break;
+		case 'Q':
+			app.cfg.queue_limit = atoi(optarg) > 0 ? atoi(optarg) : app.cfg.queue_limit;
+			break;
+		case 'q':
+			app.cfg.hash_queue = atoi(optarg) >= 0 ? atoi(optarg) : app.cfg.hash_queue;
 			break;
 		case 'h':
 			help();

@@ -112,15 +112,24 @@ int password_check_policy(const char *pw, const char *username, const char **cod
 	return 0;
 }
 
+/* The cost of a fast (test) hash: libsodium's minimum. */
+static unsigned long long ops_for(int fast)
+{
+	return fast ? crypto_pwhash_OPSLIMIT_MIN : PASSWORD_OPSLIMIT;
+}
+
+static size_t mem_for(int fast)
+{
+	return fast ? crypto_pwhash_MEMLIMIT_MIN : PASSWORD_MEMLIMIT;
+}
+
 int password_hash(const char *pw, int fast, char out[PASSWORD_HASH_SIZE])
 {
 	_Static_assert(PASSWORD_HASH_SIZE >= crypto_pwhash_STRBYTES, "hash buffer too small");
 	if (sodium_init() < 0)
 		return -1;
-	return crypto_pwhash_str(
-		   out, pw, strlen(pw),
-		   fast ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_MODERATE,
-		   fast ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_MODERATE) == 0
+	return crypto_pwhash_str_alg(out, pw, strlen(pw), ops_for(fast), mem_for(fast),
+				     crypto_pwhash_ALG_ARGON2ID13) == 0
 		   ? 0
 		   : -1;
 }
@@ -131,6 +140,15 @@ int password_verify(const char *hash, const char *pw)
 	    sodium_init() < 0)
 		return 0;
 	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+int password_needs_rehash(const char *hash, int fast)
+{
+	if (hash == NULL || strlen(hash) >= crypto_pwhash_STRBYTES || sodium_init() < 0)
+		return 0;
+	/* 1: other parameters (or algorithm); -1: not a hash we can read, which
+	 * verification has already refused, so nothing to redo. */
+	return crypto_pwhash_str_needs_rehash(hash, ops_for(fast), mem_for(fast)) == 1;
 }
 
 void password_generate(const char *username, char out[PASSWORD_GEN_LEN + 1])

@@ -111,6 +111,14 @@ int auth_password_verify(struct app *app, const char *hash, const char *pw)
 	return ok;
 }
 
+int auth_password_upgrade(struct app *app, const char *hash, const char *pw, char *out)
+{
+	out[0] = '\0';
+	if (!password_needs_rehash(hash, app->auth->cfg.pwhash_fast))
+		return 0;
+	return auth_password_hash(app, pw, out) == 0 ? 1 : 0;
+}
+
 void auth_password_dummy(struct app *app, const char *pw)
 {
 	char h[PASSWORD_HASH_SIZE];

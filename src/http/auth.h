@@ -62,6 +62,10 @@ void req_audit_own(struct req *r, const char *actor, const char *object, const c
  * YIYE_PWHASH_CONCURRENCY at once). Only on worker threads. */
 int auth_password_hash(struct app *app, const char *pw, char *out);
 int auth_password_verify(struct app *app, const char *hash, const char *pw);
+/* When hash (just verified against pw) was made at another cost than new
+ * hashes get, hashes pw again into out[PASSWORD_HASH_SIZE] and returns 1;
+ * else returns 0 with out "". Costs one hash only when an upgrade is due. */
+int auth_password_upgrade(struct app *app, const char *hash, const char *pw, char *out);
 /* Burns the time of a verification for an unknown user, so response times
  * do not tell which usernames exist. */
 void auth_password_dummy(struct app *app, const char *pw);

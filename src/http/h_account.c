@@ -148,6 +148,7 @@ void h_session_create(struct req *r)
 	const struct auth_config *cfg = auth_config(r->app);
 	const char *username_in, *pw;
 	char username[USERNAME_MAX * 2 + 1], object[48] = "";
+	char upgraded[PASSWORD_HASH_SIZE] = "", old_hash[PASSWORD_HASH_SIZE] = "";
 	struct store_user u;
 	struct store_conn *c;
 	struct yerr e = {0};
@@ -187,6 +188,10 @@ void h_session_create(struct req *r)
 		auth_password_dummy(r->app, pw);
 		ok = 0;
 	}
+	/* A hash made at an earlier cost is redone now, while the password is
+	 * at hand. */
+	if (ok && !u.disabled && auth_password_upgrade(r->app, u.password_hash, pw, upgraded) == 1)
+		memcpy(old_hash, u.password_hash, sizeof(old_hash));
 	sodium_memzero(u.password_hash, sizeof(u.password_hash));
 	if (req_acquire(r, &c) < 0)
 		return;
@@ -232,6 +237,10 @@ void h_session_create(struct req *r)
 	rc = store_begin(c, &e);
 	if (rc == 0)
 		rc = store_login_clear(c, "user", username, &e);
+	if (rc == 0 && upgraded[0] && old_hash[0])
+		rc = store_user_upgrade_password(c, u.id, old_hash, upgraded, &e);
+	sodium_memzero(old_hash, sizeof(old_hash));
+	sodium_memzero(upgraded, sizeof(upgraded));
 	if (rc == 0)
 		rc = store_sessions_revoke_user(c, 0, NULL, now, &e); /* drop expired ones */
 	if (rc == 0)

@@ -34,6 +34,11 @@ enum {
 	 * change it, log out); every other non-public route answers 403
 	 * password_change_required */
 	ROUTE_BEFORE_PASSWORD_CHANGE = 1 << 5,
+	/* Bits from 8 up choose the worker pool's class of a slow route: its
+	 * jobs run a bounded number at once and wait in a bounded queue; past
+	 * it the request answers 503 busy with Retry-After (docs/development.md,
+	 * "Threads"). */
+	ROUTE_HASHES = 1 << 8, /* hashes or verifies a password (class WORK_HASH) */
 };
 
 /* One row of the route table (routes.c), written with designated
@@ -95,6 +100,7 @@ struct req {
 	char session_hash[65]; /* hash of the session cookie in use, "" none */
 	int audited;           /* 1: handler wrote the entry (req_audit); 2: fully handled */
 	char audit_object[96]; /* what an audited request acted on ("user:12"), if known */
+	int authorised;        /* 1: auth_check passed before the body was received */
 };
 
 /* Path parameter {name} of the matched route, or NULL. */

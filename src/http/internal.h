@@ -5,6 +5,7 @@
 #ifndef YIYE_HTTP_INTERNAL_H
 #define YIYE_HTTP_INTERNAL_H
 
+#include <microhttpd.h>
 #include <stddef.h>
 
 #include "http/http.h"
@@ -37,9 +38,46 @@ void metrics_observe(struct metrics *m, int route_idx, int status, double ms);
 long metrics_inflight(struct metrics *m, int delta);
 char *metrics_render(struct metrics *m, struct app *app, size_t *len);
 
-/* workpool.c */
-struct workpool *workpool_start(struct app *app, int threads);
-void workpool_submit(struct workpool *p, struct req *r);
+/* workpool.c — classes of work, each with its own bounds (see workpool.c).
+ * A route picks its class with a flag (ROUTE_HASHES → WORK_HASH); a new
+ * kind of slow work (PDF rendering, uploads, exports) adds a class here, a
+ * flag in http.h and its limits in http_serve. */
+enum { WORK_GENERAL, WORK_HASH, WORK_CLASSES };
+struct workpool_limits {
+	int run;          /* jobs of the class running at once (≤ threads) */
+	int wait;         /* jobs of the class waiting; more are refused */
+	double expect_ms; /* first guess of a job's run time, for Retry-After */
+};
+struct workpool *workpool_start(struct app *app, int threads,
+				const struct workpool_limits limits[WORK_CLASSES]);
+/* Holds a place in class cls. Returns 0, or -1 when the class is full,
+ * with *retry_after the seconds a client should wait before trying again. */
+int workpool_reserve(struct workpool *p, int cls, int *retry_after);
+/* Queues r in the place reserved for it; a worker runs http_run_handler(r)
+ * and then http_resume(r). */
+void workpool_submit(struct workpool *p, struct req *r, int cls);
 void workpool_stop(struct workpool *p);
+
+/* conntrack.c — the header deadline: a connection that has not delivered a
+ * request's complete headers within header_timeout seconds of being
+ * accepted (or of its previous answer) is closed, however steadily it
+ * dribbles bytes; a body must keep a minimum average rate. */
+struct conntrack;
+struct conntrack *conntrack_start(int header_timeout_sec);
+void conntrack_stop(struct conntrack *t);
+/* MHD_OPTION_NOTIFY_CONNECTION callback; cls is the struct conntrack. */
+void conntrack_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+		      enum MHD_ConnectionNotificationCode toe);
+/* The connection's current request has its headers (first on_request). */
+void conntrack_headers_done(struct conntrack *t, struct MHD_Connection *conn);
+/* Its body is now being received: from here it must arrive at a minimum
+ * average rate (conntrack.c). body_progress counts n more bytes of it;
+ * body_done: all of it is in. */
+void conntrack_body_expect(struct conntrack *t, struct MHD_Connection *conn);
+void conntrack_body_progress(struct conntrack *t, struct MHD_Connection *conn, size_t n);
+void conntrack_body_done(struct conntrack *t, struct MHD_Connection *conn);
+/* The connection answered a request; its next request's headers are due
+ * within header_timeout from now. */
+void conntrack_request_done(struct conntrack *t, struct MHD_Connection *conn);
 
 #endif

@@ -1,18 +1,29 @@
 /*
  * server.c — the libmicrohttpd server: request lifecycle, body limits,
- * dispatch to handlers inline or on the worker pool, access log, shutdown.
+ * dispatch to handlers inline or on the worker pool, load shedding, access
+ * log, shutdown.
  *
- * Lifecycle of one request (MHD calls on_request several times):
- *   1st call   create struct req, match the route, check the declared
- *              Content-Length against the body limit; return without
- *              answering — answering on the first call makes libmicrohttpd
- *              0.9.75 close keep-alive connections.
+ * Lifecycle of one request (MHD calls on_request several times). Every
+ * refusal that the headers decide comes before a byte of the body is
+ * received, in this order: 404/405, 401/403, 413 (declared Content-Length
+ * over the limit), 415, then the body.
+ *   1st call   create struct req, match the route. A request that announces
+ *              a body (Content-Length > 0 or Transfer-Encoding) and whose
+ *              route is not public is suspended and identified on the
+ *              worker pool (the store is read) — state ST_AUTH; MHD calls
+ *              the 1st call again when it is resumed. Then the limit and
+ *              content type from the headers. A refusal is answered at once
+ *              and libmicrohttpd closes the connection without receiving
+ *              the body. Requests without a body keep the connection:
+ *              answering on the first call makes libmicrohttpd 0.9.75 close
+ *              keep-alive connections, so they are decided at the end.
  *   body calls append to a buffer bounded by the body limit.
- *   last call  (upload_data_size == 0) validate, authorise, then run the
- *              handler: inline for quick GETs, or suspend the connection
- *              and hand the request to the worker pool, which resumes the
- *              connection when the reply is ready; MHD then calls us once
- *              more and the reply is queued.
+ *   last call  (upload_data_size == 0) validate, authorise (unless done),
+ *              then run the handler: inline for quick GETs, or suspend the
+ *              connection and hand the request to the worker pool, which
+ *              resumes the connection when the reply is ready; MHD then
+ *              calls us once more and the reply is queued. A full worker
+ *              pool class answers 503 busy with Retry-After instead.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,7 +46,7 @@
 #include "http/http.h"
 #include "http/internal.h"
 
-enum { ST_NEW, ST_BODY, ST_RUNNING, ST_READY };
+enum { ST_NEW, ST_AUTH, ST_BODY, ST_RUNNING, ST_READY };
 
 static double now_ms(void)
 {
@@ -109,17 +120,24 @@ static enum MHD_Result queue_reply(struct req *r)
 	return ret;
 }
 
+/* 1 when the request's Content-Type is application/json. */
+static int content_type_json(const struct req *r)
+{
+	const char *ct = req_header(r, "Content-Type");
+
+	return ct != NULL && strncasecmp(ct, "application/json", 16) == 0 &&
+	       (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ');
+}
+
 /* Parses the JSON body of a route that declares one: 415 for another content
  * type, 400 naming the position for malformed JSON (duplicate keys too). */
 static int parse_body(struct req *r)
 {
-	const char *ct = req_header(r, "Content-Type");
 	json_error_t jerr;
 
 	if (!(r->route->flags & ROUTE_JSON_BODY))
 		return 0;
-	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
-	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
+	if (!content_type_json(r)) {
 		reply_error(r, 415, "unsupported_media_type", NULL,
 			    "请求内容类型必须为 application/json");
 		return -1;
@@ -151,16 +169,56 @@ static int runs_on_worker(const struct req *r)
 	       (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0);
 }
 
+/* The worker pool class of r's handler. */
+static int work_class(const struct req *r)
+{
+	return r->route && (r->route->flags & ROUTE_HASHES) ? WORK_HASH : WORK_GENERAL;
+}
+
 /* Runs the handler of a matched request (any thread); worker requests are
- * authorised and their body parsed here first. */
+ * authorised (unless that was done from the headers) and their body parsed
+ * here first. A request in ST_AUTH is only identified and authorised: its
+ * body has not been received yet. */
 void http_run_handler(struct req *r)
 {
-	if (runs_on_worker(r) && (auth_check(r) < 0 || parse_body(r) < 0))
+	if (r->state == ST_AUTH) {
+		if (auth_check(r) == 0)
+			r->authorised = 1;
+		return;
+	}
+	if (runs_on_worker(r) && ((!r->authorised && auth_check(r) < 0) || parse_body(r) < 0))
 		return;
 	r->route->handler(r);
 	if (!r->replied)
 		reply_error(r, 500, "internal", NULL, "服务器内部错误，请稍后重试");
 	auth_after_handler(r);
+}
+
+/* Answers 503 busy: the worker pool class of r is full. No store is
+ * touched, so this is safe on an I/O thread. */
+static void reply_busy(struct req *r, int retry_after)
+{
+	char v[16];
+
+	snprintf(v, sizeof(v), "%d", retry_after);
+	reply_error(r, 503, "busy", NULL, "服务器繁忙，请 %d 秒后重试", retry_after);
+	reply_header(r, "Retry-After", v);
+}
+
+/* Suspends r's connection and queues r for a worker in class cls. Returns
+ * 0, or -1 with the 503 busy reply in r when the class is full (nothing was
+ * suspended). */
+static int to_worker(struct req *r, int cls)
+{
+	int retry;
+
+	if (workpool_reserve(r->app->pool, cls, &retry) < 0) {
+		reply_busy(r, retry);
+		return -1;
+	}
+	MHD_suspend_connection(r->conn);
+	workpool_submit(r->app->pool, r, cls);
+	return 0;
 }
 
 /* The body limit of r's route: --body-limit, or more for ROUTE_LARGE_BODY. */
@@ -193,11 +251,76 @@ static int precheck(struct req *r)
 		return 0; /* authorised by http_run_handler on the worker */
 	/* Public routes answered on the I/O thread do not identify the caller:
 	 * nothing they answer depends on who asks. */
-	if (strcmp(r->route->permission, "public") != 0 && auth_check(r) < 0)
+	if (strcmp(r->route->permission, "public") != 0 && !r->authorised && auth_check(r) < 0)
 		return 1;
 	if (parse_body(r) < 0)
 		return 1;
 	return 0;
+}
+
+/* 1 when the request announces a body. */
+static int announces_body(const struct req *r)
+{
+	const char *cl = req_header(r, "Content-Length");
+
+	return (cl && strtoull(cl, NULL, 10) > 0) || req_header(r, "Transfer-Encoding") != NULL;
+}
+
+/* The refusals the headers of a request with a body decide once it is
+ * authorised: 413 when the declared length is over the limit, 415 when the
+ * route takes no body or the type is not JSON. Returns 1 with the reply in
+ * r, else 0. */
+static int refuse_from_headers(struct req *r)
+{
+	const char *cl = req_header(r, "Content-Length");
+
+	if (cl && strtoull(cl, NULL, 10) > body_limit(r)) {
+		r->body_too_large = 1;
+		reply_error(r, 413, "payload_too_large", NULL, "请求体过大（上限 %zu 字节）",
+			    body_limit(r));
+		return 1;
+	}
+	if (!(r->route->flags & ROUTE_JSON_BODY)) {
+		reply_error(r, 415, "unsupported_media_type", NULL, "此接口不接受请求体");
+		return 1;
+	}
+	if (!content_type_json(r)) {
+		reply_error(r, 415, "unsupported_media_type", NULL,
+			    "请求内容类型必须为 application/json");
+		return 1;
+	}
+	return 0;
+}
+
+/* The first call of a request (headers complete, no body received): see
+ * the lifecycle at the top of this file. */
+static enum MHD_Result on_headers(struct req *r)
+{
+	if (!announces_body(r)) {
+		r->state = ST_BODY; /* decided at the last call, keeping the connection */
+		return MHD_YES;
+	}
+	if (r->route == NULL) {
+		http_route_fallback(r);
+		r->state = ST_READY;
+		return queue_reply(r);
+	}
+	if (strcmp(r->route->permission, "public") != 0) {
+		/* Who asks is known only from the store: ask on a worker, and
+		 * receive nothing until the answer is in. */
+		r->state = ST_AUTH;
+		if (to_worker(r, WORK_GENERAL) == 0)
+			return MHD_YES;
+		r->state = ST_READY;
+		return queue_reply(r);
+	}
+	if (refuse_from_headers(r)) {
+		r->state = ST_READY;
+		return queue_reply(r);
+	}
+	r->state = ST_BODY;
+	conntrack_body_expect(r->app->conntrack, r->conn);
+	return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -209,11 +332,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 	(void)version;
 	if (r == NULL) {
-		const char *cl;
-
 		r = calloc(1, sizeof(*r));
 		if (r == NULL)
 			return MHD_NO;
+		conntrack_headers_done(app->conntrack, conn);
 		r->app = app;
 		r->conn = conn;
 		r->method = method;
@@ -225,16 +347,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		http_route_match(r);
 		*con_cls = r;
 		metrics_inflight(app->metrics, 1);
-		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > body_limit(r)) {
-			/* Refuse before reading: the connection is closed afterwards,
-			 * which is what a client sending too much deserves. */
-			r->body_too_large = 1;
-			precheck(r);
+		return on_headers(r);
+	}
+
+	if (r->state == ST_AUTH) {
+		/* Resumed after identification; MHD repeats the first call. */
+		if (r->replied || refuse_from_headers(r)) {
 			r->state = ST_READY;
 			return queue_reply(r);
 		}
 		r->state = ST_BODY;
+		conntrack_body_expect(app->conntrack, conn);
 		return MHD_YES;
 	}
 
@@ -242,6 +365,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		size_t n = *upload_data_size;
 
 		*upload_data_size = 0;
+		conntrack_body_progress(app->conntrack, conn, n);
 		if (r->body_too_large || r->body_len + n > body_limit(r)) {
 			r->body_too_large = 1;
 			return MHD_YES; /* discard the rest; answer 413 at the end */
@@ -265,15 +389,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 
 	if (r->state == ST_BODY) {
+		conntrack_body_done(app->conntrack, conn);
 		if (precheck(r)) {
 			r->state = ST_READY;
 			return queue_reply(r);
 		}
 		if (runs_on_worker(r)) {
 			r->state = ST_RUNNING;
-			MHD_suspend_connection(conn);
-			workpool_submit(app->pool, r);
-			return MHD_YES;
+			if (to_worker(r, work_class(r)) == 0)
+				return MHD_YES;
+			r->state = ST_READY;
+			return queue_reply(r);
 		}
 		http_run_handler(r);
 		r->state = ST_READY;
@@ -301,7 +427,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct req *r = *con_cls;
 	double ms;
 
-	(void)conn;
+	conntrack_request_done(app->conntrack, conn);
 	if (r == NULL)
 		return;
 	ms = now_ms() - r->t_start;
@@ -390,7 +516,21 @@ int http_serve(struct app *app)
 	raise_fd_limit(app);
 	app->metrics = metrics_new(routes_count);
 	auth_state_init(app);
-	app->pool = workpool_start(app, app->cfg.workers);
+	{
+		/* Password hashes: as many at once as the hashing concurrency
+		 * allows, a bounded queue behind them (docs/security.md). */
+		const struct workpool_limits limits[WORK_CLASSES] = {
+		    [WORK_GENERAL] = {.run = app->cfg.workers,
+				      .wait = app->cfg.queue_limit,
+				      .expect_ms = 10},
+		    [WORK_HASH] = {.run = auth_config(app)->pwhash_concurrency,
+				   .wait = app->cfg.hash_queue,
+				   .expect_ms = auth_config(app)->pwhash_fast ? 1 : 80},
+		};
+
+		app->pool = workpool_start(app, app->cfg.workers, limits);
+	}
+	app->conntrack = conntrack_start(app->cfg.header_timeout);
 	watch = catalog_watch_start(app); /* other nodes' activations, housekeeping */
 
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
@@ -398,14 +538,18 @@ int http_serve(struct app *app)
 			     0, NULL, NULL, on_request, app, MHD_OPTION_SOCK_ADDR, &addr,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.io_threads,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-			     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+			     (unsigned)app->cfg.per_ip_connections, MHD_OPTION_NOTIFY_CONNECTION,
+			     conntrack_notify, app->conntrack, MHD_OPTION_CONNECTION_TIMEOUT,
+			     (unsigned)60, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, app, MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "yiye: cannot listen on %s:%d: %s\n", app->cfg.listen_host,
 			app->cfg.listen_port, strerror(errno));
 		catalog_watch_stop(watch);
 		workpool_stop(app->pool);
+		conntrack_stop(app->conntrack);
+		app->conntrack = NULL;
 		metrics_free(app->metrics);
 		auth_state_free(app);
 		static_free(app);
@@ -434,6 +578,8 @@ int http_serve(struct app *app)
 	workpool_stop(app->pool);
 	app->pool = NULL;
 	MHD_stop_daemon(d);
+	conntrack_stop(app->conntrack);
+	app->conntrack = NULL;
 	metrics_free(app->metrics);
 	app->metrics = NULL;
 	auth_state_free(app);

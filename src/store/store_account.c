@@ -296,6 +296,16 @@ int store_user_set_password(struct store_conn *c, int64_t id, const char *hash, 
 	    NULL, err);
 }
 
+int store_user_upgrade_password(struct store_conn *c, int64_t id, const char *old_hash,
+				const char *new_hash, struct yerr *err)
+{
+	/* Conditional on the old hash: a reset or change committed since the
+	 * login read it wins, and this quietly does nothing. */
+	return store_exec(
+	    c, "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",
+	    (struct store_param[]){SP_TEXT(new_hash), SP_INT(id), SP_TEXT(old_hash)}, 3, NULL, err);
+}
+
 /* Materialises rows of USER_COLS into an array, loading each user's roles
  * (lists are bounded, so one roles query per row is cheap enough). */
 static int users_from_result(struct store_conn *c, struct store_result *r, struct store_user **out,

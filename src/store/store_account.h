@@ -99,6 +99,10 @@ int store_user_update(struct store_conn *c, const struct store_user *u, int64_t 
 		      struct yerr *err);
 int store_user_set_password(struct store_conn *c, int64_t id, const char *hash, int must_change,
 			    int64_t now, struct yerr *err);
+/* Replaces the password hash of user id by new_hash (the same password at
+ * the current argon2id cost) only while it still is old_hash. */
+int store_user_upgrade_password(struct store_conn *c, int64_t id, const char *old_hash,
+				const char *new_hash, struct yerr *err);
 /* A page of users whose username or display name contains q (NULL: all),
  * newest first. *out malloc'd, *n rows, *total matching. Hashes not filled. */
 int store_users_list(struct store_conn *c, const char *district, const char *q, int limit,

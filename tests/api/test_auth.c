@@ -10,6 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+#include <sqlite3.h>
+
 #include "harness.h"
 
 #define BODY_XX "{\"code\":\"xx\",\"name\":\"某部门\"}"
@@ -324,7 +327,8 @@ static void test_password_change_and_reset(void **state)
 	server_stop(&srv, 0);
 }
 
-/* Without YIYE_PWHASH_FAST: the moderate argon2id limits are used. */
+/* Without YIYE_PWHASH_FAST: the platform's argon2id cost is used, and a
+ * hash of an earlier cost is upgraded at login. */
 static void test_default_hash_cost(void **state)
 {
 	struct server srv;
@@ -358,9 +362,41 @@ static void test_default_hash_cost(void **state)
 		assert_true(getline(&line, &cap, p) > 0);
 		pclose(p);
 		assert_non_null(strstr(line, "$argon2id$"));
-		assert_non_null(strstr(line, "m=262144"));
+		assert_non_null(
+		    strstr(line, "$m=65536,t=3,p=1$")); /* PASSWORD_MEMLIMIT, _OPSLIMIT */
 		free(line);
+		line = NULL;
+
+		/* A hash of the earlier cost (libsodium's "moderate" limits) still
+		 * logs in, and the login stores it again at today's cost. */
+		char old[crypto_pwhash_STRBYTES];
+
+		assert_int_equal(crypto_pwhash_str(old, "Slow-Hash-Pass-1", 16,
+						   crypto_pwhash_OPSLIMIT_MODERATE,
+						   crypto_pwhash_MEMLIMIT_MODERATE),
+				 0);
+		sqlite3 *h;
+
+		/* through the library: the hash's '$' would mean something to a shell */
+		snprintf(cmd, sizeof(cmd),
+			 "UPDATE users SET password_hash='%s' WHERE username='slowhash'", old);
+		assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(h, cmd, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(h);
+		assert_int_equal(server_restart(&srv, NULL), 0);
+		assert_int_equal(login(&srv, "slowhash", "Slow-Hash-Pass-1"), 0);
+		server_stop(&srv, 1);
+		snprintf(
+		    cmd, sizeof(cmd),
+		    "sqlite3 '%s' \"SELECT password_hash FROM users WHERE username='slowhash'\"",
+		    db);
+		p = popen(cmd, "r");
+		assert_non_null(p);
+		assert_true(getline(&line, &cap, p) > 0);
+		pclose(p);
+		assert_non_null(strstr(line, "$m=65536,t=3,p=1$"));
 	}
+	free(line);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", srv.dir);
 	assert_int_equal(system(cmd), 0);
 	if (fast)

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cmd_catalog.h"
+#include "io/catalog_dir.h"
 #include "core/date.h"
 #include "core/form.h"
 #include "core/guide.h"

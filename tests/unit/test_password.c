@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "core/password.h"
 
@@ -74,9 +75,27 @@ static void test_hash_default_cost(void **state)
 	(void)state;
 	assert_int_equal(password_hash("Default-Cost-1", 0, h), 0);
 	assert_non_null(strstr(h, "$argon2id$"));
-	assert_non_null(strstr(h, "m=262144")); /* crypto_pwhash_MEMLIMIT_MODERATE */
+	assert_non_null(strstr(h, "$m=65536,t=3,p=1$")); /* PASSWORD_MEMLIMIT, _OPSLIMIT */
 	assert_true(password_verify(h, "Default-Cost-1"));
 	assert_false(password_verify(h, "Default-Cost-2"));
+	assert_false(password_needs_rehash(h, 0));
+	assert_true(password_needs_rehash(h, 1));
+}
+
+/* Hashes made at an earlier cost (libsodium's "moderate" limits, the
+ * platform's first choice) still verify and ask to be redone. */
+static void test_hash_old_cost(void **state)
+{
+	char h[PASSWORD_HASH_SIZE];
+
+	(void)state;
+	assert_int_equal(crypto_pwhash_str(h, "Old-Cost-Pass-1", 15,
+					   crypto_pwhash_OPSLIMIT_MODERATE,
+					   crypto_pwhash_MEMLIMIT_MODERATE),
+			 0);
+	assert_true(password_verify(h, "Old-Cost-Pass-1"));
+	assert_true(password_needs_rehash(h, 0));
+	assert_false(password_needs_rehash("not a hash", 0));
 }
 
 static void test_hash_fast_cost(void **state)
@@ -98,6 +117,7 @@ int main(void)
 	    cmocka_unit_test(test_generate),
 	    cmocka_unit_test(test_hash_default_cost),
 	    cmocka_unit_test(test_hash_fast_cost),
+	    cmocka_unit_test(test_hash_old_cost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cmd_catalog.h"
+#include "io/catalog_dir.h"
 #include "core/workflow.h"
 
 /* ---- workflow_init from a notice ---- */
