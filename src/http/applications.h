@@ -73,6 +73,11 @@ void app_reply_err(struct req *r, const struct yerr *e, const struct store_app *
  * uploaded materials (it reads the store through c). today for the due date.
  */
 json_t *app_json(struct req *r, struct store_conn *c, const struct store_app *a, bool full);
+/* A day number as "YYYY-MM-DD" (null when < 0), a unix time (null when 0),
+ * stored JSON text parsed (dflt when it does not parse). */
+json_t *app_day_json(int day);
+json_t *app_time_json(int64_t t);
+json_t *app_text_json(const char *text, const char *dflt);
 /* A task as in GET /api/v1/tasks (due date, near-due / overdue). */
 json_t *app_task_json(struct req *r, const struct store_task *t);
 

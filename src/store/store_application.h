@@ -191,8 +191,8 @@ int store_app_list(struct store_conn *c, const char *district, const struct stor
 /*
  * store_app_prefill_sources reads what 智慧填报 may copy for an applicant, in
  * priority order: *entity receives {"F_ent_name":…,"F_uscc":…} of the
- * applicant's market entity (or NULL), *latest the form of their latest
- * other application (or NULL). Both malloc'd JSON text.
+ * applicant's market entity (or NULL), *latest the form of their most
+ * recently changed other application (or NULL). Both malloc'd JSON text.
  */
 int store_app_prefill_sources(struct store_conn *c, const char *district, int64_t applicant_id,
 			      int64_t exclude_id, char **entity, char **latest, struct yerr *err);

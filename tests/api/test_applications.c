@@ -702,7 +702,6 @@ static void test_walk_in(void **state)
 	    "window_clerk");
 	resp_free(&r);
 	/* by the entity's code too */
-	test_uscc(1, code);
 	http_json(&srv, "POST", "/api/v1/applications",
 		  json_pack("{s:s,s:o,s:s}", "industry", "bianlidian", "answers",
 			    bianlidian_answers(), "entity", "91310104MA1FL0000X"),
@@ -719,9 +718,100 @@ static void test_walk_in(void **state)
 	assert_int_equal(r.status, 200);
 	assert_string_equal(str(app_of(&r), "status"), "submitted");
 	resp_free(&r);
+	/* a walk-in named by the entity's 统一社会信用代码 */
+	http_req(&srv, "GET", "/api/v1/me", NULL, NULL, 0, NULL, &r);
+	snprintf(code, sizeof(code), "%s",
+		 str(json_object_get(json_object_get(r.json, "user"), "entity"), "uscc"));
+	if (code[0] == '\0')
+		snprintf(code, sizeof(code), "%s", str(json_object_get(r.json, "entity"), "uscc"));
+	resp_free(&r);
+	assert_int_equal(strlen(code), 18);
+	as("clerk");
+	id = create("bianlidian", bianlidian_answers(), json_pack("{s:s}", "entity", code), &r);
+	assert_true(json_is_true(json_object_get(app_of(&r), "walk_in")));
+	/* 智慧填报 from the applicant's earlier application: the legal
+	 * representative's number is known, and marked pre-filled */
+	assert_string_equal(str(json_object_get(app_of(&r), "form"), "F_legal_id"),
+			    "110101199003078515");
+	{
+		json_t *p = json_object_get(app_of(&r), "prefilled"), *v;
+		size_t i;
+		bool marked = false;
+
+		json_array_foreach (p, i, v)
+			marked |= strcmp(json_string_value(v), "F_legal_id") == 0;
+		assert_true(marked);
+	}
+	resp_free(&r);
 }
 
 /* ---- notifications ---- */
+
+/* The deadline state of a reviewer's task due on `due`, "" when none. */
+static void review_task_state(const char *due, char *state, size_t statesz, long long *left)
+{
+	json_t *it;
+	struct resp r;
+	size_t i;
+
+	state[0] = '\0';
+	as("reviewer");
+	http_req(&srv, "GET", "/api/v1/tasks?kind=review&limit=200", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	json_array_foreach (json_object_get(r.json, "items"), i, it)
+		if (strcmp(str(it, "due_date"), due) == 0) {
+			snprintf(state, statesz, "%s", str(it, "deadline_state"));
+			*left = num(it, "days_left");
+		}
+	resp_free(&r);
+}
+
+/* Tasks near due and overdue: the review task accepted on Monday 2026-03-02
+ * (four working days: due Friday 03-06) seen on Thursday, then two weeks
+ * later. Runs after test_concurrent_writers and test_supplement_clock. */
+static void test_deadline_states(void **state)
+{
+	char st[16];
+	long long left = 0;
+
+	(void)state;
+	review_task_state("2026-03-06", st, sizeof(st), &left);
+	assert_string_equal(st, "near_due");
+	assert_int_equal(left, 1);
+	server_stop(&srv, 1);
+	setenv("YIYE_TODAY", "2026-03-20", 1);
+	assert_int_equal(server_restart(&srv, NULL), 0);
+	review_task_state("2026-03-06", st, sizeof(st), &left);
+	assert_string_equal(st, "overdue");
+	assert_int_equal(left, -10);
+}
+
+static void test_openapi(void **state)
+{
+	json_t *schema;
+	struct resp r;
+
+	(void)state;
+	srv.cookies[0] = srv.csrf[0] = '\0';
+	http_req(&srv, "GET", "/api/v1/openapi.json", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	schema = json_object_get(
+	    json_object_get(
+		json_object_get(
+		    json_object_get(
+			json_object_get(
+			    json_object_get(json_object_get(r.json, "paths"),
+					    "/api/v1/applications/{id}/request-supplement"),
+			    "post"),
+			"requestBody"),
+		    "content"),
+		"application/json"),
+	    "schema");
+	assert_string_equal(
+	    json_string_value(json_array_get(json_object_get(schema, "required"), 0)), "reason");
+	assert_non_null(json_object_get(json_object_get(schema, "properties"), "materials"));
+	resp_free(&r);
+}
 
 static void test_notifications(void **state)
 {
@@ -909,7 +999,8 @@ int main(void)
 	    cmocka_unit_test(test_visibility),         cmocka_unit_test(test_refuse),
 	    cmocka_unit_test(test_commitment_path),    cmocka_unit_test(test_walk_in),
 	    cmocka_unit_test(test_concurrent_writers), cmocka_unit_test(test_supplement_clock),
-	    cmocka_unit_test(test_notifications),
+	    cmocka_unit_test(test_notifications),      cmocka_unit_test(test_openapi),
+	    cmocka_unit_test(test_deadline_states),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
