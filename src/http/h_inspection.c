@@ -28,6 +28,7 @@
 #include "core/date.h"
 #include "core/inspection.h"
 #include "http/applications.h"
+#include "http/reviews.h"
 #include "store/store_account.h"
 #include "store/store_review.h"
 
@@ -337,20 +338,14 @@ static int result_hook(struct req *r, struct store_conn *c, struct store_app *a,
 			break;
 	if (rc == 0) {
 		for (i = 0; i < a->wf.ndepts; i++) {
-			struct store_app_dept *d = &a->dinfo[i];
-
 			if (strcmp(a->wf.depts[i].code, x->department) != 0)
 				continue;
 			if (a->wf.depts[i].inspect == WF_INSPECT_RECTIFY)
 				due = a->wf.depts[i].rectify_due;
 			/* A failed inspection is the department's rejection: its
 			 * reason is the findings. */
-			if (a->wf.depts[i].inspect == WF_INSPECT_FAIL) {
-				free(d->reason);
-				d->reason = x->findings ? strdup(x->findings) : NULL;
-				d->reviewer_id = r->who.id;
-				d->decided_at = (int64_t)time(NULL);
-			}
+			if (a->wf.depts[i].inspect == WF_INSPECT_FAIL)
+				review_record(a, x->department, x->findings, r->who.id);
 		}
 		stored = answered_items(checklist, x->items);
 		rc = store_inspection_section_set(c, req_district(r), in.id, x->department,

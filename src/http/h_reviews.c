@@ -19,6 +19,7 @@
 
 #include "core/date.h"
 #include "http/applications.h"
+#include "http/reviews.h"
 #include "store/store_review.h"
 
 #define REASON_MAX 2000 /* characters of a reason */
@@ -70,26 +71,33 @@ static char *dept_legal_basis(const struct store_app *a, const char *department)
 }
 
 /* Records who decided for the department, why, and on what legal basis. */
+void review_record(struct store_app *a, const char *department, const char *reason,
+		   int64_t reviewer_id)
+{
+	for (size_t i = 0; i < a->wf.ndepts; i++) {
+		struct store_app_dept *x = &a->dinfo[i];
+
+		if (strcmp(a->wf.depts[i].code, department) != 0)
+			continue;
+		free(x->reason);
+		free(x->legal_basis);
+		x->reason = reason ? strdup(reason) : NULL;
+		if (reason && x->reason == NULL)
+			abort();
+		x->legal_basis = dept_legal_basis(a, department);
+		x->reviewer_id = reviewer_id;
+		x->decided_at = (int64_t)time(NULL);
+	}
+}
+
+/* Records who decided for the department, why, and on what legal basis. */
 static int decide_hook(struct req *r, struct store_conn *c, struct store_app *a,
 		       const struct wf_effects *fx, void *ctx, struct yerr *e)
 {
 	struct decide_ctx *d = ctx;
 
 	(void)c, (void)fx, (void)e;
-	for (size_t i = 0; i < a->wf.ndepts; i++) {
-		struct store_app_dept *x = &a->dinfo[i];
-
-		if (strcmp(a->wf.depts[i].code, d->department) != 0)
-			continue;
-		free(x->reason);
-		free(x->legal_basis);
-		x->reason = d->reason ? strdup(d->reason) : NULL;
-		x->legal_basis = dept_legal_basis(a, d->department);
-		x->reviewer_id = r->who.id;
-		x->decided_at = (int64_t)time(NULL);
-		if ((d->reason && x->reason == NULL))
-			abort();
-	}
+	review_record(a, d->department, d->reason, r->who.id);
 	return 0;
 }
 

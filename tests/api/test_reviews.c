@@ -487,8 +487,10 @@ static void test_send_back_new_round(void **state)
 	/* a new round: every department decides again */
 	app = get_app(id);
 	assert_string_equal(json_string_value(json_object_get(app, "status")), "under_review");
-	json_array_foreach (json_object_get(app, "departments"), i, d)
+	json_array_foreach (json_object_get(app, "departments"), i, d) {
 		assert_string_equal(json_string_value(json_object_get(d, "review")), "pending");
+		assert_null(json_string_value(json_object_get(d, "reason")));
+	}
 	json_decref(app);
 	as(&srv, "reviewer_whlyj");
 	review(id, "whlyj", "approve", NULL, 200, NULL);
@@ -649,6 +651,7 @@ static void test_failed_inspection_rejects(void **state)
 {
 	int64_t id, insp = user_id("inspector_scjgj");
 	char path[128], st[32];
+	json_t *app, *d;
 
 	(void)state;
 	id = accepted(HONGBEI, HONGBEI_ANSWERS);
@@ -663,6 +666,14 @@ static void test_failed_inspection_rejects(void **state)
 	inspect(id, "scjgj", "fail", "not_ok", NULL, NULL, 400, "reason_required");
 	inspect(id, "scjgj", "fail", "not_ok", "加工区与销售区未分隔", NULL, 200, NULL);
 	assert_string_equal(status_of(id, st, sizeof(st)), "rejected");
+	app = get_app(id); /* as the clerk (status_of) */
+	d = json_array_get(json_object_get(app, "departments"), 0);
+	assert_string_equal(json_string_value(json_object_get(d, "review")), "rejected");
+	assert_string_equal(json_string_value(json_object_get(d, "inspect")), "fail");
+	assert_string_equal(json_string_value(json_object_get(d, "reason")),
+			    "加工区与销售区未分隔");
+	assert_non_null(json_string_value(json_object_get(d, "legal_basis")));
+	json_decref(app);
 }
 
 static void test_inspection_not_needed(void **state)
