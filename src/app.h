@@ -53,9 +53,6 @@ struct app_config {
 	/* The district this node serves (行政区划代码); every row it reads or
 	 * writes carries it. Handlers pass it to the store (req_district). */
 	char district[16];
-	/* YIYE_TODAY: "YYYY-MM-DD" the server takes as today for time limits
-	 * (tests only); "" means the real day in Asia/Shanghai. */
-	char today[16];
 	/* Load shedding (docs/development.md, "Threads"; docs/deployment.md). */
 	int per_ip_connections; /* --per-ip-connections / YIYE_PER_IP_CONNECTIONS; 0 = no limit */
 	int header_timeout;     /* --header-timeout / YIYE_HEADER_TIMEOUT: seconds for a request's
@@ -63,6 +60,9 @@ struct app_config {
 	int queue_limit; /* --queue-limit / YIYE_QUEUE_LIMIT: requests waiting for a worker */
 	int hash_queue;  /* --hash-queue / YIYE_HASH_QUEUE: password-hashing requests
 			    waiting; more answer 503 busy */
+	/* YIYE_TODAY: "YYYY-MM-DD" the server takes as today for time limits
+	 * (tests only); "" means the real day in Asia/Shanghai. */
+	char today[16];
 };
 
 struct app {

@@ -288,6 +288,11 @@ static void test_create_refusals(void **state)
 	http_json(&srv, "POST", "/api/v1/applications", json_pack("{s:{}}", "answers"), &r);
 	assert_error(&r, 400, "required", "industry");
 	resp_free(&r);
+	/* an industry the district only plans (成熟一批): no guide, no application */
+	http_json(&srv, "POST", "/api/v1/applications",
+		  json_pack("{s:s,s:{}}", "industry", "xiangcunminsu", "answers"), &r);
+	assert_error(&r, 409, "industry_not_offered", "industry");
+	resp_free(&r);
 	http_json(&srv, "POST", "/api/v1/applications",
 		  json_pack("{s:s,s:o,s:s}", "industry", "bianlidian", "answers",
 			    bianlidian_answers(), "applicant", "applicant"),
