@@ -145,3 +145,12 @@ export async function uploadMaterial(appId, materialId, file) {
 
 // The application's address for the role at hand.
 export const appLink = (id) => `/applications/${id}`
+
+// myDepartment: the code of the department the session acts for here — the
+// application's department_view, else the account's department (GET /api/v1/me
+// gives it as {code,name}).
+export function myDepartment(app, user) {
+  if (app && app.department_view) return app.department_view
+  const d = user && user.department
+  return (d && typeof d === 'object' ? d.code : d) || ''
+}
