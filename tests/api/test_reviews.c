@@ -547,6 +547,23 @@ static void inspect(int64_t id, const char *dept, const char *result, const char
 	json_decref(sec);
 }
 
+static int notified(const char *user, const char *event, int64_t id)
+{
+	struct resp r;
+	json_t *it;
+	size_t i;
+	int found = 0;
+
+	as(&srv, user);
+	http_req(&srv, "GET", "/api/v1/notifications?limit=200", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	json_array_foreach (json_object_get(r.json, "items"), i, it)
+		found |= strcmp(json_string_value(json_object_get(it, "event")), event) == 0 &&
+			 json_integer_value(json_object_get(it, "application_id")) == id;
+	resp_free(&r);
+	return found;
+}
+
 static void test_joint_inspection_three_departments(void **state)
 {
 	int64_t id, wjw = user_id("inspector_wjw"), gafj = user_id("inspector_gafj"),
@@ -583,6 +600,10 @@ static void test_joint_inspection_three_departments(void **state)
 	post(path, json_pack("{s:s,s:[I,I,I]}", "at", "2099-06-01", "inspectors", wjw, gafj, xfzd),
 	     200, NULL);
 	assert_string_equal(status_of(id, st, sizeof(st)), "inspection");
+	/* the applicant and every attending department's inspectors are told */
+	assert_true(notified("applicant", "inspection_scheduled", id));
+	assert_true(notified("inspector_gafj", "inspection_scheduled", id));
+	assert_true(notified("inspector_xfzd", "inspection_scheduled", id));
 	/* one record, a section per department with its permits' checklist */
 	as(&srv, "inspector_gafj");
 	sec = section_of(id, "gafj");
