@@ -247,6 +247,27 @@ static void review(int64_t id, const char *dept, const char *decision, const cha
 #define HONGBEI "hongbeidian"
 #define HONGBEI_ANSWERS "{\"q_cream\":true,\"q_dine_in\":false,\"q_drain\":false,\"q_sign\":false}"
 
+/* Is there an audit entry `action` on application id with `outcome`? */
+static int audited(const char *action, int64_t id, const char *outcome)
+{
+	char path[128], want[48];
+	struct resp r;
+	json_t *it;
+	size_t i;
+	int found = 0;
+
+	snprintf(want, sizeof(want), "application:%lld", (long long)id);
+	snprintf(path, sizeof(path), "/api/v1/audit?action=%s&limit=200", action);
+	as(&srv, "auditor");
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	json_array_foreach (json_object_get(r.json, "items"), i, it)
+		found |= strcmp(json_string_value(json_object_get(it, "object")), want) == 0 &&
+			 strcmp(json_string_value(json_object_get(it, "outcome")), outcome) == 0;
+	resp_free(&r);
+	return found;
+}
+
 /* ------------------------------------------------------------------ reviews */
 
 static void test_review_refusals(void **state)
@@ -323,6 +344,8 @@ static void test_review_records_basis_and_view(void **state)
 	}
 	assert_true(seen);
 	json_decref(app);
+	/* the decision is in the audit trail and in the timeline */
+	assert_true(audited("application.review", id, "ok"));
 }
 
 /* A reviewer sees only the materials and fields of their department's
@@ -666,6 +689,8 @@ static void test_joint_inspection_three_departments(void **state)
 	as(&srv, "reviewer_xfzd");
 	review(id, "xfzd", "approve", NULL, 200, NULL);
 	assert_string_equal(status_of(id, st, sizeof(st)), "approved");
+	assert_true(audited("application.inspection", id, "ok"));
+	assert_true(audited("application.inspection_result", id, "ok"));
 }
 
 static void test_failed_inspection_rejects(void **state)
