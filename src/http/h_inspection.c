@@ -13,12 +13,11 @@
  * One appointment per review round that every department needing an
  * inspection attends with at least one active inspector of its own; one
  * record with a section per department, whose checklist is taken from the
- * catalog's permits (catalog_checklist.h) when the appointment is made and
- * answered item by item (inspection.h). Photos are application materials,
- * named by material id. A fail is that department's rejection (the
- * workflow's aggregation).
+ * permits of the catalog version the application froze (catalog_checklist.h)
+ * when the appointment is made, and answered item by item (inspection.h). Photos are application
+ * materials, named by material id. A fail is that department's rejection (the workflow's
+ * aggregation).
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,23 +154,28 @@ static int schedule_hook(struct req *r, struct store_conn *c, struct store_app *
 {
 	struct schedule_ctx *s = ctx;
 	struct store_section sections[WF_MAX_DEPTS];
+	struct app_notice n;
 	size_t ns = 0;
 	int64_t id = 0;
 	int rc;
 
 	memset(sections, 0, sizeof(sections));
-	/* The checklist is frozen into the record when the appointment is made:
-	 * a catalog change later does not move what the inspectors answer. */
-	pthread_rwlock_rdlock(&r->app->catalog_lock);
+	/* The checklist comes from the catalog version the application froze,
+	 * and is frozen again into the record: what the inspectors answer does
+	 * not move with a later catalog. */
+	if (app_notice_open(r, c, a, &n, e) < 0) {
+		app_notice_close(r, &n);
+		return -1;
+	}
 	for (size_t i = 0; i < a->wf.ndepts; i++) {
 		if (a->wf.depts[i].inspect == WF_INSPECT_NONE)
 			continue;
 		snprintf(sections[ns].department, sizeof(sections[ns].department), "%s",
 			 a->wf.depts[i].code);
-		sections[ns].items = dept_checklist(r->app->catalog, a, a->wf.depts[i].code);
+		sections[ns].items = dept_checklist(n.cat, a, a->wf.depts[i].code);
 		ns++;
 	}
-	pthread_rwlock_unlock(&r->app->catalog_lock);
+	app_notice_close(r, &n);
 	rc = store_inspection_create(c, req_district(r), a->id, a->review_round, fx->inspection_day,
 				     r->who.id, s->inspectors, s->n, sections, ns,
 				     (int64_t)time(NULL), &id, e);

@@ -70,7 +70,7 @@ static char *dept_legal_basis(const struct store_app *a, const char *department)
 	return out;
 }
 
-/* Records who decided for the department, why, and on what legal basis. */
+/* reviews.h; the dinfo entry is written by the transition that follows. */
 void review_record(struct store_app *a, const char *department, const char *reason,
 		   int64_t reviewer_id)
 {

@@ -247,6 +247,27 @@ static void review(int64_t id, const char *dept, const char *decision, const cha
 #define HONGBEI "hongbeidian"
 #define HONGBEI_ANSWERS "{\"q_cream\":true,\"q_dine_in\":false,\"q_drain\":false,\"q_sign\":false}"
 
+/* Is there an audit entry `action` on application id with `outcome`? */
+static int audited(const char *action, int64_t id, const char *outcome)
+{
+	char path[128], want[48];
+	struct resp r;
+	json_t *it;
+	size_t i;
+	int found = 0;
+
+	snprintf(want, sizeof(want), "application:%lld", (long long)id);
+	snprintf(path, sizeof(path), "/api/v1/audit?action=%s&limit=200", action);
+	as(&srv, "auditor");
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	json_array_foreach (json_object_get(r.json, "items"), i, it)
+		found |= strcmp(json_string_value(json_object_get(it, "object")), want) == 0 &&
+			 strcmp(json_string_value(json_object_get(it, "outcome")), outcome) == 0;
+	resp_free(&r);
+	return found;
+}
+
 /* ------------------------------------------------------------------ reviews */
 
 static void test_review_refusals(void **state)
@@ -323,6 +344,8 @@ static void test_review_records_basis_and_view(void **state)
 	}
 	assert_true(seen);
 	json_decref(app);
+	/* the decision is in the audit trail and in the timeline */
+	assert_true(audited("application.review", id, "ok"));
 }
 
 /* A reviewer sees only the materials and fields of their department's
@@ -547,6 +570,23 @@ static void inspect(int64_t id, const char *dept, const char *result, const char
 	json_decref(sec);
 }
 
+static int notified(const char *user, const char *event, int64_t id)
+{
+	struct resp r;
+	json_t *it;
+	size_t i;
+	int found = 0;
+
+	as(&srv, user);
+	http_req(&srv, "GET", "/api/v1/notifications?limit=200", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	json_array_foreach (json_object_get(r.json, "items"), i, it)
+		found |= strcmp(json_string_value(json_object_get(it, "event")), event) == 0 &&
+			 json_integer_value(json_object_get(it, "application_id")) == id;
+	resp_free(&r);
+	return found;
+}
+
 static void test_joint_inspection_three_departments(void **state)
 {
 	int64_t id, wjw = user_id("inspector_wjw"), gafj = user_id("inspector_gafj"),
@@ -583,6 +623,10 @@ static void test_joint_inspection_three_departments(void **state)
 	post(path, json_pack("{s:s,s:[I,I,I]}", "at", "2099-06-01", "inspectors", wjw, gafj, xfzd),
 	     200, NULL);
 	assert_string_equal(status_of(id, st, sizeof(st)), "inspection");
+	/* the applicant and every attending department's inspectors are told */
+	assert_true(notified("applicant", "inspection_scheduled", id));
+	assert_true(notified("inspector_gafj", "inspection_scheduled", id));
+	assert_true(notified("inspector_xfzd", "inspection_scheduled", id));
 	/* one record, a section per department with its permits' checklist */
 	as(&srv, "inspector_gafj");
 	sec = section_of(id, "gafj");
@@ -645,6 +689,8 @@ static void test_joint_inspection_three_departments(void **state)
 	as(&srv, "reviewer_xfzd");
 	review(id, "xfzd", "approve", NULL, 200, NULL);
 	assert_string_equal(status_of(id, st, sizeof(st)), "approved");
+	assert_true(audited("application.inspection", id, "ok"));
+	assert_true(audited("application.inspection_result", id, "ok"));
 }
 
 static void test_failed_inspection_rejects(void **state)
