@@ -4,7 +4,7 @@
 # (a) Durable applications per second: POST /api/v1/applications (the
 #     application row with its frozen notice, the history row and the audit
 #     entry, one transaction, WAL + synchronous=FULL) from 4 keep-alive
-#     clients, against the sqlite3 shell inserting the same three rows (copied
+#     clients on behalf of 64 applicants in turn, against the sqlite3 shell inserting the same three rows (copied
 #     from the server's own database after the run, so every byte is the
 #     same) into the same table definitions, one transaction per
 #     application, at the same settings. SQLite commits one writer at a time,
@@ -36,17 +36,38 @@ bench_applications() {
   local answers='{"industry":"bianlidian","answers":{"q_alcohol":false,"q_tobacco":false,"q_drug":false,"q_device2":false,"q_hot_food":false,"q_area":80,"q_sign":false}}'
 
   # --- (a) durable applications
-  cat > "$data/create.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '$answers'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Cookie"] = "yiye_session=$session; yiye_csrf=$csrf"
-wrk.headers["X-CSRF-Token"] = "$csrf"
+  # Spread over 64 applicants (each registered and logged in here), as many
+  # businesses apply at once: one applicant creating thousands of drafts in
+  # seconds would measure the 智慧填报 look-up over their own drafts instead.
+  local users=${BENCH_APPLICANTS:-64} u
+  {
+    echo "sessions = {}"
+    for u in $(seq 1 "$users"); do
+      curl -fs -H 'Content-Type: application/json' \
+        -d "{\"username\":\"bench$u\",\"password\":\"Bench-pass-2026\",\"name\":\"压测申请人$u\",\"phone\":\"13800138000\"}" \
+        "$base/api/v1/registrations" >/dev/null
+      rm -f "$data/c$u"
+      curl -fs -c "$data/c$u" -H 'Content-Type: application/json' \
+        -d "{\"username\":\"bench$u\",\"password\":\"Bench-pass-2026\"}" "$base/api/v1/session" >/dev/null
+      echo "sessions[$u] = {\"$(awk '$6 == "yiye_session" {print $7}' "$data/c$u")\", \"$(awk '$6 == "yiye_csrf" {print $7}' "$data/c$u")\"}"
+    done
+  } > "$data/create.lua"
+  cat >> "$data/create.lua" <<LUA
+n = 0
+request = function()
+  n = n + 1
+  local s = sessions[(n % #sessions) + 1]
+  return wrk.format("POST", "/api/v1/applications",
+    {["Content-Type"] = "application/json",
+     ["Cookie"] = "yiye_session=" .. s[1] .. "; yiye_csrf=" .. s[2],
+     ["X-CSRF-Token"] = s[2]},
+    '$answers')
+end
 response = function(status, headers, body)
   if status ~= 201 then io.stderr:write("bench: POST /api/v1/applications answered " .. status .. "\n") end
 end
 LUA
-  echo "== Durable applications (SQLite): POST /api/v1/applications (row + history + audit, fsynced) vs bare SQLite inserts of the same rows"
+  echo "== Durable applications (SQLite): POST /api/v1/applications by $users applicants (row + history + audit, fsynced) vs bare SQLite inserts of the same rows"
   wrk -t1 -c4 -d2s -s "$data/create.lua" "$base/api/v1/applications" >/dev/null 2>"$data/wrk.err"
   local api
   api=$(wrk -t1 -c4 -d"${secs}s" -s "$data/create.lua" "$base/api/v1/applications" 2>>"$data/wrk.err" | rps)
