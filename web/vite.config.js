@@ -5,15 +5,21 @@
 //  - Vue SFC templates are compiled here, at build time, and the runtime-only Vue
 //    build is bundled (the default `vue` entry for bundlers);
 //  - index.html carries no inline script; Vite emits hashed files under dist/assets/.
+// Element Plus: components are imported by name where they are used; the
+// unplugin-element-plus plugin adds the stylesheet of each imported component
+// (instead of all of Element Plus's CSS). build/compress.js writes .br/.gz
+// copies that the server sends to browsers accepting them.
 // `npm run dev` proxies /api and /healthz to a running `yiye serve` (YIYE_DEV_API).
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import ElementPlus from 'unplugin-element-plus/vite'
+import compress from './build/compress.js'
 
 const devApi = process.env.YIYE_DEV_API || 'http://127.0.0.1:8080'
 
 export default defineConfig({
   base: '/',
-  plugins: [vue()],
+  plugins: [vue(), ElementPlus({ useSource: false }), compress()],
   define: {
     // Keep the Options API (Element Plus uses it) but drop devtools hooks.
     __VUE_PROD_DEVTOOLS__: false,

@@ -86,7 +86,7 @@ int cli_catalog_import_initial(struct app *app, const char *dir, struct yerr *er
 				      .created_by = "init",
 				      .activate = true,
 				      .only_if_empty = true};
-	char *doc = NULL, note[1200];
+	char *doc = NULL;
 	struct store_conn *c;
 	int64_t n = 0;
 	long version = 0;
@@ -104,9 +104,10 @@ int cli_catalog_import_initial(struct app *app, const char *dir, struct yerr *er
 	}
 	if (catalog_dir_load(dir, &doc, err) < 0)
 		return -1;
-	snprintf(note, sizeof(note), "初始导入（%s）", dir);
+	/* The note is shown to catalog administrators: it names what was
+	 * imported, never where it lay on the server's disk. */
 	v.document = doc;
-	v.note = note;
+	v.note = "初始导入：随平台提供的行业目录";
 	rc = cli_publish(app, &v, "yiye-init", &version, err);
 	free(doc);
 	if (rc < 0)

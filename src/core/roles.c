@@ -29,6 +29,13 @@ static const char *const scope_table[SCOPE_COUNT] = {
     [SCOPE_USERS_READ] = "users:read",       [SCOPE_AUDIT_READ] = "audit:read",
 };
 
+static const char *const scope_labels[SCOPE_COUNT] = {
+    [SCOPE_CATALOG_READ] = "行业目录", [SCOPE_APPLICATIONS_READ] = "申请办件",
+    [SCOPE_LICENSES_READ] = "证照",    [SCOPE_SUPERVISION_READ] = "监管检查",
+    [SCOPE_CREDIT_READ] = "信用信息",  [SCOPE_REPORTS_READ] = "统计报表",
+    [SCOPE_USERS_READ] = "用户",       [SCOPE_AUDIT_READ] = "审计日志",
+};
+
 #define R(x) ROLE_BIT(ROLE_##x)
 
 /* Named permissions: which roles hold each, and which token scope (if any)
@@ -110,6 +117,11 @@ void roles_format(unsigned roles, char *out, size_t outsz)
 const char *scope_name(enum scope s)
 {
 	return (unsigned)s < SCOPE_COUNT ? scope_table[s] : NULL;
+}
+
+const char *scope_label(enum scope s)
+{
+	return (unsigned)s < SCOPE_COUNT ? scope_labels[s] : NULL;
 }
 
 int scope_parse(const char *name)

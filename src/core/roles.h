@@ -86,6 +86,8 @@ enum scope {
 #define SCOPE_BIT(s) (1u << (s))
 
 const char *scope_name(enum scope s);
+/* What a scope lets a data consumer read, in Chinese (for the UI). */
+const char *scope_label(enum scope s);
 /* Scope by name; -1 when unknown. */
 int scope_parse(const char *name);
 /* 1 when the scope only allows reading (GET/HEAD). */

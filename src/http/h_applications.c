@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/catalog_check.h"
 #include "core/date.h"
 #include "core/form.h"
 #include "http/applications.h"
@@ -65,8 +66,13 @@ static int resolve_applicant(struct req *r, struct store_conn *c, int64_t *appli
 			    "统一社会信用代码 %s 没有对应的申请人账号", uscc);
 		return -1;
 	}
-	if (!username && store_user_get(c, req_district(r), u.id, &u, &e) < 0)
-		return reply_yerr(r, &e), -1;
+	/* by id in this district: an account of another district is unknown here */
+	if (store_user_get(c, req_district(r), u.id, &u, &e) < 0) {
+		if (e.status != 404)
+			return reply_yerr(r, &e), -1;
+		reply_error(r, 400, "unknown_applicant", "applicant", "申请人账号不存在");
+		return -1;
+	}
 	if (!(u.roles & ROLE_BIT(ROLE_APPLICANT)) || u.disabled) {
 		reply_error(r, 400, "unknown_applicant", "applicant",
 			    "账号 %s 不是可用的申请人账号", u.username);
@@ -83,6 +89,7 @@ static int resolve_applicant(struct req *r, struct store_conn *c, int64_t *appli
 static int draft_from_guide(struct req *r, const char *industry, const json_t *answers,
 			    const char *entity_src, const char *latest_src, struct store_app *a)
 {
+	const struct catalog_industry *ind;
 	const json_t *sources[2];
 	struct guide_result g;
 	struct yerr e = {0};
@@ -101,6 +108,18 @@ static int draft_from_guide(struct req *r, const char *industry, const json_t *a
 		goto fail;
 	}
 	version = r->app->catalog_version;
+	ind = catalog_industry_find(r->app->catalog, industry);
+	if (ind != NULL && !catalog_status_offered(ind->status)) {
+		/* 成熟一批、实施一批: as the guide, only industries in force or
+		 * piloting take applications */
+		const char *label = catalog_status_label(ind->status);
+
+		yerr_set(&e, 409, "industry_not_offered", "industry",
+			 "“%s”在本区的状态为“%s”，暂不提供导办和申请", ind->name,
+			 label ? label : "未标注");
+		pthread_rwlock_unlock(&r->app->catalog_lock);
+		goto fail;
+	}
 	if (guide_run(r->app->catalog, industry, answers, &g, &e) < 0) {
 		pthread_rwlock_unlock(&r->app->catalog_lock);
 		goto fail;

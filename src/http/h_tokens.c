@@ -138,6 +138,7 @@ void h_tokens_list(struct req *r)
 	struct store_token *ts;
 	struct store_conn *c;
 	struct yerr e = {0};
+	json_t *out, *scopes;
 	int n, rc;
 
 	if (req_acquire(r, &c) < 0)
@@ -146,8 +147,15 @@ void h_tokens_list(struct req *r)
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
-	reply_json(r, 200, req_list(ts, (size_t)n, sizeof(*ts), token_item, n, NULL));
+	out = req_list(ts, (size_t)n, sizeof(*ts), token_item, n, NULL);
 	free(ts);
+	/* the scopes a new token may carry, so the UI offers exactly these */
+	scopes = json_array();
+	for (int i = 0; i < SCOPE_COUNT; i++)
+		json_array_append_new(
+		    scopes, json_pack("{s:s,s:s}", "name", scope_name(i), "label", scope_label(i)));
+	json_object_set_new(out, "scopes", scopes);
+	reply_json(r, 200, out);
 }
 
 void h_token_revoke(struct req *r)

@@ -1,7 +1,8 @@
 /*
  * workpool.c — threads for slow work. libmicrohttpd's I/O threads must never
- * block on password hashing, fsync or PDF rendering: such requests are
- * suspended, queued here, run by a worker, and resumed when answered.
+ * block on password hashing, fsync or (with the modules to come) document
+ * rendering and uploads: such requests are suspended, queued here, run by a
+ * worker, and resumed when answered.
  *
  * Nothing waits without bound. Each job belongs to a class (WORK_GENERAL,
  * WORK_HASH, …) with two limits: how many of its jobs run at once, and how

@@ -288,6 +288,11 @@ static void test_create_refusals(void **state)
 	http_json(&srv, "POST", "/api/v1/applications", json_pack("{s:{}}", "answers"), &r);
 	assert_error(&r, 400, "required", "industry");
 	resp_free(&r);
+	/* an industry the district only plans (成熟一批): no guide, no application */
+	http_json(&srv, "POST", "/api/v1/applications",
+		  json_pack("{s:s,s:{}}", "industry", "xiangcunminsu", "answers"), &r);
+	assert_error(&r, 409, "industry_not_offered", "industry");
+	resp_free(&r);
 	http_json(&srv, "POST", "/api/v1/applications",
 		  json_pack("{s:s,s:o,s:s}", "industry", "bianlidian", "answers",
 			    bianlidian_answers(), "applicant", "applicant"),
@@ -747,6 +752,45 @@ static void test_walk_in(void **state)
 
 /* ---- notifications ---- */
 
+/* The deadline state of a reviewer's task due on `due`, "" when none. */
+static void review_task_state(const char *due, char *state, size_t statesz, long long *left)
+{
+	json_t *it;
+	struct resp r;
+	size_t i;
+
+	state[0] = '\0';
+	as("reviewer");
+	http_req(&srv, "GET", "/api/v1/tasks?kind=review&limit=200", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	json_array_foreach (json_object_get(r.json, "items"), i, it)
+		if (strcmp(str(it, "due_date"), due) == 0) {
+			snprintf(state, statesz, "%s", str(it, "deadline_state"));
+			*left = num(it, "days_left");
+		}
+	resp_free(&r);
+}
+
+/* Tasks near due and overdue: the review task accepted on Monday 2026-03-02
+ * (four working days: due Friday 03-06) seen on Thursday, then two weeks
+ * later. Runs after test_concurrent_writers and test_supplement_clock. */
+static void test_deadline_states(void **state)
+{
+	char st[16];
+	long long left = 0;
+
+	(void)state;
+	review_task_state("2026-03-06", st, sizeof(st), &left);
+	assert_string_equal(st, "near_due");
+	assert_int_equal(left, 1);
+	server_stop(&srv, 1);
+	setenv("YIYE_TODAY", "2026-03-20", 1);
+	assert_int_equal(server_restart(&srv, NULL), 0);
+	review_task_state("2026-03-06", st, sizeof(st), &left);
+	assert_string_equal(st, "overdue");
+	assert_int_equal(left, -10);
+}
+
 static void test_openapi(void **state)
 {
 	json_t *schema;
@@ -961,6 +1005,7 @@ int main(void)
 	    cmocka_unit_test(test_commitment_path),    cmocka_unit_test(test_walk_in),
 	    cmocka_unit_test(test_concurrent_writers), cmocka_unit_test(test_supplement_clock),
 	    cmocka_unit_test(test_notifications),      cmocka_unit_test(test_openapi),
+	    cmocka_unit_test(test_deadline_states),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);

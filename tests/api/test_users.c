@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "core/roles.h"
 
 static struct server srv;
 static char uscc[32];
@@ -384,6 +385,15 @@ static void test_tokens(void **state)
 	assert_int_equal(r.status, 200);
 	assert_null(strstr(r.body, secret));
 	assert_null(strstr(r.body, "secret"));
+	/* …and offers every scope a token may carry, with its Chinese label */
+	{
+		json_t *scopes = json_object_get(r.json, "scopes"), *s0;
+
+		assert_true(json_is_array(scopes) && json_array_size(scopes) == SCOPE_COUNT);
+		s0 = json_array_get(scopes, 0);
+		assert_string_equal(json_string_value(json_object_get(s0, "name")), "catalog:read");
+		assert_string_equal(json_string_value(json_object_get(s0, "label")), "行业目录");
+	}
 	resp_free(&r);
 
 	/* use it: only what its scopes allow */

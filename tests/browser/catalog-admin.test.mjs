@@ -50,6 +50,11 @@ test('the catalog administrator reviews versions and approves the proposal', asy
   await page.getByRole('heading', { level: 1, name: '目录版本管理' }).waitFor()
   await page.getByRole('cell', { name: '第 1 版' }).waitFor()
   await page.getByText('当前启用').first().waitFor()
+  // the version `yiye init` imported says what it is, never where it lay on the server
+  const first = page.getByRole('row').filter({ has: page.getByRole('cell', { name: '第 1 版' }) })
+  await first.getByText('初始导入：随平台提供的行业目录').waitFor()
+  await first.getByText('平台初始化').waitFor()
+  assert.doesNotMatch(await first.innerText(), /\//, 'no server path in the version list')
   await screenshot(page, 'catalog-versions')
 
   await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '调整建议' }).click()

@@ -1,25 +1,30 @@
 #!/usr/bin/env bash
 # Run the browser tests against a real `yiye serve`.
 #
-#   tests/browser/run.sh YIYE_BINARY BUILD_DIR
+#   tests/browser/run.sh YIYE_BINARY BUILD_DIR [TEST_FILE…]
 #
 # Makes a throw-away data directory with demo data, starts the server on an
 # ephemeral port serving the built UI (web/dist, see docs/web.md), waits until it
 # is healthy, runs `node --test tests/browser/` against it, and always stops the
-# server and removes the data directory. Screenshots go to BUILD_DIR/screenshots,
+# server and removes the data directory. With TEST_FILEs only those journeys run. Screenshots go to BUILD_DIR/screenshots,
 # the server's log to BUILD_DIR/browser-server.log. Exits with node's exit code.
 # The tests find the demo accounts' passwords through YIYE_DEMO_ACCOUNTS (the
 # demo-accounts.json that `yiye init --demo` writes into the data directory).
 set -euo pipefail
 
-if [ $# -ne 2 ]; then
-	echo "usage: $0 YIYE_BINARY BUILD_DIR" >&2
+if [ $# -lt 2 ]; then
+	echo "usage: $0 YIYE_BINARY BUILD_DIR [TEST_FILE...]" >&2
 	exit 2
 fi
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tests=("$here/")
+if [ $# -gt 2 ]; then
+	tests=()
+	for t in "${@:3}"; do tests+=("$(cd "$(dirname "$t")" && pwd)/$(basename "$t")"); done
+fi
 mkdir -p "$2"
 build=$(cd "$2" && pwd)
 web="$repo/web/dist"
@@ -82,5 +87,5 @@ mkdir -p "$build/screenshots"
 status=0
 YIYE_URL="http://127.0.0.1:$port" YIYE_SHOTS="$build/screenshots" \
 	YIYE_DEMO_ACCOUNTS="$tmp/data/demo-accounts.json" \
-	node --test --test-concurrency=1 "$here/" || status=$?
+	node --test --test-concurrency=1 "${tests[@]}" || status=$?
 exit $status

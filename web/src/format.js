@@ -28,14 +28,12 @@ export function deptLabel(d) {
   return String(d)
 }
 
-// listOf: the array of a list answer ({items:[…]}, {<key>:[…]} or a bare array).
-export function listOf(body, key) {
-  if (Array.isArray(body)) return body
-  if (body && typeof body === 'object') {
-    if (Array.isArray(body.items)) return body.items
-    if (key && Array.isArray(body[key])) return body[key]
-  }
-  return []
+// listOf: the rows of a list answer. Every list the server answers has one shape,
+// {"items":[…],"total":N,…} (docs/development.md); anything else is a fault,
+// reported like a failed request rather than shown as an empty list.
+export function listOf(body) {
+  if (body && typeof body === 'object' && Array.isArray(body.items)) return body.items
+  throw new Error('服务暂不可用：返回的数据格式不符，请稍后重试。')
 }
 
 // unavailable: the Chinese message for a failed load; a bare 404 (a route the

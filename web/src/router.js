@@ -2,19 +2,21 @@
 //
 // Each route declares in `meta`:
 //   title  – the page title (document title, breadcrumb, menu text unless navLabel);
-//   roles  – which roles may open it (see ROLES in session.js); 'public' = everybody;
+//   permission – who may open it: a permission name of the server's permission
+//            table (src/core/roles.c, the `x-permission` of the API routes the page
+//            calls), held by the user according to GET /api/v1/me, or one of the
+//            pseudo-permissions 'public' (everybody), 'authenticated' (any
+//            logged-in user), 'anonymous' (only visitors not logged in);
 //   nav    – true to list it in the main navigation (in the order of this table);
 //   navLabel – optional shorter text for the menu;
 //   navParent – the menu entry highlighted for a page that is not in the menu;
 //   passwordChange – the page stays reachable while the password must be changed.
-// Pseudo-roles: 'public' (everybody), 'authenticated' (any logged-in user),
-// 'anonymous' (only visitors who are not logged in).
 // The navigation (layouts/GovLayout.vue) and the access guard below are both built
 // from this one table, so a page cannot be shown in the menu to a role that the
 // guard would refuse. The server checks permissions again on every API call: the
 // guard only keeps the UI tidy, it is not the security boundary.
 import { createRouter, createWebHistory } from 'vue-router'
-import { canSee, loadSession, mustChangePassword, session } from './session.js'
+import { loadSession, may, mustChangePassword, session } from './session.js'
 
 export const SITE_NAME = '徐汇区“一业一证”综合许可平台'
 
@@ -23,109 +25,109 @@ export const routes = [
     path: '/',
     name: 'home',
     component: () => import('./views/HomeView.vue'),
-    meta: { title: '首页', roles: ['public'], nav: true }
+    meta: { title: '首页', permission: 'public', nav: true }
   },
   {
     path: '/industries',
     name: 'industries',
     component: () => import('./views/IndustriesView.vue'),
-    meta: { title: '行业目录', roles: ['public'], nav: true }
+    meta: { title: '行业目录', permission: 'public', nav: true }
   },
   {
     path: '/industries/:code',
     name: 'industry',
     component: () => import('./views/IndustryView.vue'),
-    meta: { title: '行业办事指南', roles: ['public'], nav: false, navParent: '/industries' }
+    meta: { title: '行业办事指南', permission: 'public', nav: false, navParent: '/industries' }
   },
   {
     path: '/guide',
     name: 'guide',
     component: () => import('./views/GuideView.vue'),
-    meta: { title: '办事指南', roles: ['public'], nav: true }
+    meta: { title: '办事指南', permission: 'public', nav: true }
   },
   {
     path: '/guide/:code',
     name: 'guide-wizard',
     component: () => import('./views/GuideWizardView.vue'),
-    meta: { title: '一键导航', roles: ['public'], nav: false, navParent: '/industries' }
+    meta: { title: '一键导航', permission: 'public', nav: false, navParent: '/industries' }
   },
   {
     path: '/notice/:code',
     name: 'notice',
     component: () => import('./views/NoticeView.vue'),
-    meta: { title: '一次性告知单', roles: ['public'], nav: false, navParent: '/industries' }
+    meta: { title: '一次性告知单', permission: 'public', nav: false, navParent: '/industries' }
   },
   {
     path: '/tools',
     name: 'tools',
     component: () => import('./views/ToolsView.vue'),
-    meta: { title: '证照号码校验与工作日计算', navLabel: '便民工具', roles: ['public'], nav: true }
+    meta: { title: '证照号码校验与工作日计算', navLabel: '便民工具', permission: 'public', nav: true }
   },
   {
     path: '/catalog/versions',
     name: 'catalog-versions',
     component: () => import('./views/catalog/VersionsView.vue'),
-    meta: { title: '目录版本管理', navLabel: '目录版本', roles: ['catalog_admin'], nav: true }
+    meta: { title: '目录版本管理', navLabel: '目录版本', permission: 'catalog.manage', nav: true }
   },
   {
     path: '/catalog/proposals',
     name: 'catalog-proposals',
     component: () => import('./views/catalog/ProposalsView.vue'),
-    meta: { title: '目录调整建议', navLabel: '调整建议', roles: ['catalog_admin', 'reviewer', 'supervisor'], nav: true }
+    meta: { title: '目录调整建议', navLabel: '调整建议', permission: 'catalog.propose', nav: true }
   },
   {
     path: '/admin/users',
     name: 'admin-users',
     component: () => import('./views/admin/UsersView.vue'),
-    meta: { title: '用户管理', roles: ['system_admin'], nav: true }
+    meta: { title: '用户管理', permission: 'users.manage', nav: true }
   },
   {
     path: '/admin/departments',
     name: 'admin-departments',
     component: () => import('./views/admin/DepartmentsView.vue'),
-    meta: { title: '部门管理', roles: ['system_admin'], nav: true }
+    meta: { title: '部门管理', permission: 'departments.manage', nav: true }
   },
   {
     path: '/admin/tokens',
     name: 'admin-tokens',
     component: () => import('./views/admin/TokensView.vue'),
-    meta: { title: '接口令牌', roles: ['system_admin'], nav: true }
+    meta: { title: '接口令牌', permission: 'tokens.manage', nav: true }
   },
   {
     path: '/audit',
     name: 'audit',
     component: () => import('./views/AuditView.vue'),
-    meta: { title: '审计日志', roles: ['auditor', 'system_admin'], nav: true }
+    meta: { title: '审计日志', permission: 'audit.read', nav: true }
   },
   {
     path: '/login',
     name: 'login',
     component: () => import('./views/LoginView.vue'),
-    meta: { title: '登录', roles: ['public'], nav: false }
+    meta: { title: '登录', permission: 'public', nav: false }
   },
   {
     path: '/register',
     name: 'register',
     component: () => import('./views/RegisterView.vue'),
-    meta: { title: '申请人注册', roles: ['anonymous'], nav: false }
+    meta: { title: '申请人注册', permission: 'anonymous', nav: false }
   },
   {
     path: '/account',
     name: 'account',
     component: () => import('./views/AccountView.vue'),
-    meta: { title: '我的账户', roles: ['authenticated'], nav: false, passwordChange: true }
+    meta: { title: '我的账户', permission: 'authenticated', nav: false, passwordChange: true }
   },
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',
     component: () => import('./views/NotFoundView.vue'),
-    meta: { title: '页面不存在', roles: ['public'], nav: false }
+    meta: { title: '页面不存在', permission: 'public', nav: false }
   }
 ]
 
 // navRoutes: the routes the current session may see in the main navigation.
 export function navRoutes() {
-  return routes.filter((r) => r.meta && r.meta.nav && canSee(r.meta.roles))
+  return routes.filter((r) => r.meta && r.meta.nav && may(r.meta.permission))
 }
 
 export const router = createRouter({
@@ -147,9 +149,9 @@ router.beforeEach(async (to) => {
   if (mustChangePassword() && !(to.meta && to.meta.passwordChange)) {
     return { name: 'account', query: { force: '1' } }
   }
-  const roles = to.meta && to.meta.roles
-  if (!canSee(roles)) {
-    if (!session.user && roles && !roles.includes('anonymous')) {
+  const permission = to.meta && to.meta.permission
+  if (!may(permission)) {
+    if (!session.user && permission && permission !== 'anonymous') {
       return { name: 'login', query: { redirect: to.fullPath } }
     }
     return to.name === 'home' ? false : { name: 'home', query: { denied: to.fullPath } }

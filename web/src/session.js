@@ -1,15 +1,19 @@
 // Who is using the UI: the logged-in user (from GET /api/v1/me) or the public.
 //
 // The store is one reactive object shared by the whole app. GET /api/v1/me answers
-// 200 {"user": {id, username, display_name, roles, department, must_change_password}}
-// for a session and 401 without one. A browser without the CSRF cookie `yiye_csrf`
-// (set together with the session cookie at login) has no session, so /me is not
-// asked at all: the public never sees a failed request in the console.
+// 200 {id, username, display_name, roles, department, must_change_password,
+// permissions, auth} for a session and 401 without one. A browser without the CSRF
+// cookie `yiye_csrf` (set together with the session cookie at login) has no
+// session, so /me is not asked at all: the public never sees a failed request in
+// the console.
 //
-// Pseudo-roles used by the page table (router.js):
+// What the user may do comes from the server: `permissions` lists the named
+// permissions of the route table (src/core/roles.c) the user holds, and pages
+// are gated by those names (`may`), never by role lists copied into the UI.
+// Besides the server's names, `may` knows the route table's pseudo-permissions:
 //   public        – everybody, logged in or not;
 //   authenticated – any logged-in user;
-//   anonymous     – only visitors who are not logged in (登录, 注册).
+//   anonymous     – only visitors who are not logged in (注册).
 import { reactive, readonly } from 'vue'
 import { api, ApiError, readCookie } from './api.js'
 
@@ -26,7 +30,7 @@ export const ROLES = {
   public: '公众'
 }
 
-// The roles an account can hold (the pseudo-roles are not assignable).
+// The roles an account can hold (the pseudo-role public is not assignable).
 export const ACCOUNT_ROLES = [
   'applicant',
   'window_clerk',
@@ -42,17 +46,19 @@ export const ACCOUNT_ROLES = [
 const state = reactive({
   loaded: false, // true once loadSession() has settled, whatever the answer
   user: null, // the user object from /api/v1/me, or null for the public
-  roles: ['public', 'anonymous']
+  roles: [], // the user's roles (for display: names in the header and 我的账户)
+  permissions: [] // the server's permission names the user holds
 })
 
 export const session = readonly(state)
 
-// setUser: install a user (or null) as the current session. Unknown role names are
-// kept: the route table decides what they may see, and unknown roles see nothing extra.
+const strings = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [])
+
+// setUser: install a user (or null) as the current session.
 export function setUser(user) {
   state.user = user && typeof user === 'object' ? user : null
-  const roles = state.user && Array.isArray(state.user.roles) ? state.user.roles.filter((r) => typeof r === 'string') : []
-  state.roles = state.user ? Array.from(new Set([...roles, 'public', 'authenticated'])) : ['public', 'anonymous']
+  state.roles = state.user ? strings(state.user.roles) : []
+  state.permissions = state.user ? strings(state.user.permissions) : []
 }
 
 // displayName: how the header and pages name a user object.
@@ -78,9 +84,7 @@ async function fetchMe() {
     return
   }
   try {
-    const body = await api.get('/api/v1/me')
-    const user = body && typeof body === 'object' && 'user' in body ? body.user : body
-    setUser(user)
+    setUser(await api.get('/api/v1/me'))
   } catch (err) {
     if (!(err instanceof ApiError)) throw err
     setUser(null)
@@ -105,11 +109,11 @@ export function refreshSession() {
   return pending
 }
 
-// login: POST /api/v1/session, then refresh from /me. Throws ApiError (401 wrong
-// credentials, 429 throttled, 400 with field) for the form to show.
+// login: POST /api/v1/session, then refresh from /me (which carries the
+// permissions). Throws ApiError (401 wrong credentials, 429 throttled, 400 with
+// field) for the form to show.
 export async function login(username, password) {
-  const body = await api.post('/api/v1/session', { username, password })
-  if (body && body.user) setUser(body.user)
+  await api.post('/api/v1/session', { username, password })
   await refreshSession()
   return state.user
 }
@@ -125,10 +129,13 @@ export async function logout() {
   pending = Promise.resolve()
 }
 
-// canSee: true when the current session holds at least one of the roles a route or
-// menu entry declares. A route that declares no roles is visible to nobody: every
-// route must say who sees it (default deny, as on the server).
-export function canSee(roles) {
-  if (!Array.isArray(roles) || roles.length === 0) return false
-  return roles.some((r) => state.roles.includes(r))
+// may: true when the current session holds `permission` (a name of the server's
+// permission table, or one of the pseudo-permissions above). No permission means
+// nobody: every page must say who sees it (default deny, as on the server).
+export function may(permission) {
+  if (typeof permission !== 'string' || !permission) return false
+  if (permission === 'public') return true
+  if (permission === 'anonymous') return !state.user
+  if (permission === 'authenticated') return !!state.user
+  return state.permissions.includes(permission)
 }

@@ -15,8 +15,7 @@ export function useIndustry(codeRef) {
     if (!code) return
     loading.value = true
     try {
-      const body = await api.get(`/api/v1/industries/${encodeURIComponent(code)}`)
-      industry.value = body && body.industry && typeof body.industry === 'object' && !body.code ? body.industry : body
+      industry.value = await api.get(`/api/v1/industries/${encodeURIComponent(code)}`)
     } catch (err) {
       error.value = err
     } finally {
