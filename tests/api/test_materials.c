@@ -77,18 +77,16 @@ static void sha_hex(const unsigned char *p, size_t n, char out[65])
 
 /* A 便利店 draft of the current user; *mats receives the notice's
  * non-exempt material ids (up to 16), *exempt one exempt id or "". */
-static long long create_draft(char mats[16][64], size_t *nmats, char exempt[64])
+static long long create_in(const char *industry, json_t *answers, char mats[16][64], size_t *nmats,
+			   char exempt[64])
 {
-	json_t *answers =
-	    json_pack("{s:b,s:b,s:b,s:b,s:b,s:i,s:b}", "q_alcohol", 0, "q_tobacco", 0, "q_drug", 0,
-		      "q_device2", 0, "q_hot_food", 0, "q_area", 80, "q_sign", 0);
 	json_t *a, *m;
 	struct resp r;
 	long long id;
 	size_t i;
 
 	http_json(&srv, "POST", "/api/v1/applications",
-		  json_pack("{s:s,s:o}", "industry", "bianlidian", "answers", answers), &r);
+		  json_pack("{s:s,s:o}", "industry", industry, "answers", answers), &r);
 	if (r.status != 201)
 		fprintf(stderr, "create: %s\n", r.body);
 	assert_int_equal(r.status, 201);
@@ -111,6 +109,15 @@ static long long create_draft(char mats[16][64], size_t *nmats, char exempt[64])
 	}
 	resp_free(&r);
 	return id;
+}
+
+static long long create_draft(char mats[16][64], size_t *nmats, char exempt[64])
+{
+	return create_in("bianlidian",
+			 json_pack("{s:b,s:b,s:b,s:b,s:b,s:i,s:b}", "q_alcohol", 0, "q_tobacco", 0,
+				   "q_drug", 0, "q_device2", 0, "q_hot_food", 0, "q_area", 80,
+				   "q_sign", 0),
+			 mats, nmats, exempt);
 }
 
 static void put(long long id, const char *mid, const void *body, size_t len, struct resp *r)
@@ -350,24 +357,22 @@ static json_t *value_for(const json_t *f)
 	return json_string("测试内容");
 }
 
-static void test_wrong_state(void **state)
+/* Uploads every material, fills every required field and submits. */
+static void submit_all(long long id, char mats[16][64], size_t nmats)
 {
-	char mats[16][64], exempt[64], path[200];
 	json_t *form = json_object(), *a, *f;
 	unsigned char *pdf;
-	size_t nmats, plen, i;
+	char path[200];
 	struct resp r, g;
-	long long id;
+	size_t plen, i;
 
-	(void)state;
 	pdf = seed("min.pdf", &plen);
-	as("applicant");
-	id = create_draft(mats, &nmats, exempt);
 	for (i = 0; i < nmats; i++) {
 		put(id, mats[i], pdf, plen, &r);
 		assert_int_equal(r.status, 200);
 		resp_free(&r);
 	}
+	free(pdf);
 	snprintf(path, sizeof(path), "/api/v1/applications/%lld", id);
 	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &g);
 	a = json_object_get(g.json, "application");
@@ -387,6 +392,21 @@ static void test_wrong_state(void **state)
 		fprintf(stderr, "submit: %s\n", r.body);
 	assert_int_equal(r.status, 200);
 	resp_free(&r);
+}
+
+static void test_wrong_state(void **state)
+{
+	char mats[16][64], exempt[64], path[200];
+	unsigned char *pdf;
+	size_t nmats, plen;
+	struct resp r;
+	long long id;
+
+	(void)state;
+	pdf = seed("min.pdf", &plen);
+	as("applicant");
+	id = create_draft(mats, &nmats, exempt);
+	submit_all(id, mats, nmats);
 
 	/* submitted: no more edits */
 	put(id, mats[0], pdf, plen, &r);
@@ -407,6 +427,49 @@ static void test_wrong_state(void **state)
 	assert_int_equal(r.len, plen);
 	resp_free(&r);
 	free(pdf);
+}
+
+/* Downloads material mid of id as the current user; the status. */
+static long get_status(long long id, const char *mid)
+{
+	char path[200];
+	struct resp r;
+	long st;
+
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/materials/%s", id, mid);
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	st = r.status;
+	if (st == 404)
+		assert_error(&r, 404, "material_not_in_notice", "material_id");
+	resp_free(&r);
+	return st;
+}
+
+/* 网吧 with food: 食品经营许可 (scjgj, reviewer), 网吧经营许可 (whlyj,
+ * reviewer2), 消防 (xfzd). Each reviewer downloads the materials of their
+ * own permits (and those no permit claims), never another department's. */
+static void test_department_view(void **state)
+{
+	char mats[16][64], exempt[64];
+	size_t nmats;
+	long long id;
+
+	(void)state;
+	as("applicant");
+	id = create_in("wangba",
+		       json_pack("{s:b,s:b,s:b}", "q_food", 1, "q_food_made", 1, "q_sign", 0), mats,
+		       &nmats, exempt);
+	submit_all(id, mats, nmats);
+	as("reviewer"); /* scjgj */
+	assert_int_equal(get_status(id, "M_food_safety_rules"), 200);
+	assert_int_equal(get_status(id, "M_netcafe_security"), 404);
+	assert_int_equal(get_status(id, "M_application_form"), 200);
+	as("reviewer2"); /* whlyj */
+	assert_int_equal(get_status(id, "M_netcafe_security"), 200);
+	assert_int_equal(get_status(id, "M_food_safety_rules"), 404);
+	as("applicant");
+	assert_int_equal(get_status(id, "M_netcafe_security"), 200);
+	assert_int_equal(get_status(id, "M_food_safety_rules"), 200);
 }
 
 static int setup(void **state)
@@ -437,6 +500,7 @@ int main(void)
 	    cmocka_unit_test(test_upload_download),
 	    cmocka_unit_test(test_refusals),
 	    cmocka_unit_test(test_wrong_state),
+	    cmocka_unit_test(test_department_view),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
