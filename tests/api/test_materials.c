@@ -301,6 +301,25 @@ static void test_upload_download(void **state)
 		free(pdf);
 	}
 
+	/* each upload is audited */
+	as("auditor");
+	http_req(&srv, "GET", "/api/v1/audit?action=application.material_upload&limit=100", NULL,
+		 NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	{
+		char want[64];
+		json_t *it;
+		size_t i, n = 0;
+
+		snprintf(want, sizeof(want), "application:%lld", id);
+		json_array_foreach (json_object_get(r.json, "items"), i, it)
+			n += strcmp(str(it, "object"), want) == 0 &&
+			     strcmp(str(it, "outcome"), "ok") == 0;
+		assert_int_equal(n, 5);
+	}
+	resp_free(&r);
+	as("applicant");
+
 	/* delete while editable */
 	snprintf(path, sizeof(path), "/api/v1/applications/%lld/materials/%s", id, mats[3]);
 	http_req(&srv, "DELETE", path, NULL, NULL, 0, NULL, &r);
@@ -392,6 +411,20 @@ static void test_refusals(void **state)
 	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
 	assert_error(&r, 404, "material_not_uploaded", NULL);
 	resp_free(&r);
+
+	/* a write that fails half-way (the database locked past the busy
+	 * timeout, after the file is durable): 503, and no row */
+	if (srv.db_url[0] == '\0') {
+		struct sqlite3 *db = hold_write_lock(&srv);
+
+		put(id, mats[0], pdf, plen, &r);
+		release_write_lock(db);
+		assert_int_equal(r.status, 503);
+		resp_free(&r);
+		http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+		assert_error(&r, 404, "material_not_uploaded", NULL);
+		resp_free(&r);
+	}
 	free(elf);
 	free(pdf);
 }
