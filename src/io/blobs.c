@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "io/blobs.h"
@@ -22,9 +23,24 @@ struct blob_writer {
 	uint64_t flushed; /* bytes whose write-back has been started */
 	EVP_MD_CTX *md;   /* sha256 of the bytes so far */
 	char dir[1024];   /* DATA/materials */
-	char tmp[1100];   /* DATA/materials/tmp/up-XXXXXX */
+	char tmp[1200];   /* DATA/materials/tmp/up-HOST-XXXXXX */
 	int failed;       /* a write failed: commit refuses */
 };
+
+/* This host's name as a file name part ("" when unknown). Temp files
+ * carry it so that nodes sharing one materials directory (several nodes on
+ * PostgreSQL, docs/deployment.md) each sweep only their own leftovers. */
+static const char *host_tag(char tag[72])
+{
+	char h[65] = "";
+
+	gethostname(h, sizeof(h) - 1);
+	for (char *p = h; *p; p++)
+		if (*p == '/' || *p == '-')
+			*p = '_';
+	snprintf(tag, 72, "%s", h[0] ? h : "host");
+	return tag;
+}
 
 static int io_fail(struct yerr *err, const char *what, const char *path)
 {
@@ -63,7 +79,9 @@ int blob_writer_open(const char *data_dir, struct blob_writer **out, struct yerr
 		return yerr_set(err, 503, "storage_unavailable", NULL, "内存不足，请稍后重试");
 	snprintf(w->dir, sizeof(w->dir), "%s/materials", data_dir);
 	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", w->dir);
-	snprintf(w->tmp, sizeof(w->tmp), "%s/up-XXXXXX", tmpdir);
+	char tag[72];
+
+	snprintf(w->tmp, sizeof(w->tmp), "%s/up-%s-XXXXXX", tmpdir, host_tag(tag));
 	if (mkdir_p1(w->dir) < 0 || mkdir_p1(tmpdir) < 0) {
 		free(w);
 		return io_fail(err, "mkdir", tmpdir);
@@ -245,18 +263,27 @@ int blob_open(const char *data_dir, const char *hex, int *fd, uint64_t *size, st
 
 void blobs_sweep_tmp(const char *data_dir)
 {
-	char dir[1100], path[1400];
+	char dir[1100], path[1400], mine[100], tag[72];
 	struct dirent *de;
+	struct stat sb;
+	time_t now = time(NULL);
 	DIR *d;
 
 	snprintf(dir, sizeof(dir), "%s/materials/tmp", data_dir);
+	snprintf(mine, sizeof(mine), "up-%s-", host_tag(tag));
 	d = opendir(dir);
 	if (d == NULL)
 		return;
-	while ((de = readdir(d)) != NULL)
-		if (strncmp(de->d_name, "up-", 3) == 0) {
-			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+	/* This host's temp files are left by a crash of this node (it starts
+	 * before taking uploads); another host's only when a day old (its
+	 * node may be receiving them now). */
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "up-", 3) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (strncmp(de->d_name, mine, strlen(mine)) == 0 ||
+		    (stat(path, &sb) == 0 && now - sb.st_mtime > 86400))
 			unlink(path);
-		}
+	}
 	closedir(d);
 }
