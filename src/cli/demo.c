@@ -1,7 +1,10 @@
 /*
  * demo.c — the accounts part of `yiye init`: departments seeded from
  * catalog/departments.json, the first system administrator, and with --demo
- * one account per role written to DATA/demo-accounts.json (mode 0600).
+ * one account per role plus the staff of every department that owns a permit
+ * in the catalog (a reviewer, an inspector and a supervisor each, two
+ * inspectors for the market regulator), so every industry can be walked
+ * through end to end; all written to DATA/demo-accounts.json (mode 0600).
  * Everything is idempotent: running init again creates nothing twice, and no
  * existing account's password is ever reset by it.
  */
@@ -25,6 +28,12 @@
 #include "store/store_audit.h"
 
 #define DEPARTMENTS_FILE_MAX (1u << 20)
+#define PERMITS_FILE_MAX (8u << 20)
+#define DEMO_STAFF_MAX 128
+
+/* The market regulator (区市场监管局) sends two inspectors, so a joint
+ * inspection can be shown with more than one of its inspectors. */
+#define DEMO_MARKET_REGULATOR "scjgj"
 
 static const struct demo_account {
 	const char *username;
@@ -42,6 +51,15 @@ static const struct demo_account {
     {"catalog_admin", "审改办目录管理员（演示）", ROLE_CATALOG_ADMIN, "sgb"},
     {"admin", "系统管理员", ROLE_SYSTEM_ADMIN, NULL},
     {"auditor", "审计员（演示）", ROLE_AUDITOR, NULL},
+};
+
+/* One generated staff account: <role>_<department>[_<n>], named after the
+ * department ("区卫生健康委审核员（演示）"). */
+struct demo_staff {
+	char username[USERNAME_MAX + 1];
+	char display_name[CHARS_BYTES(DISPLAY_NAME_MAX)];
+	char department[DEPT_CODE_MAX + 1];
+	enum role role;
 };
 
 static int pwhash_fast(void)
@@ -94,27 +112,42 @@ static void demo_uscc(char out[IDENT_USCC_LEN + 1])
 		abort(); /* the constant above is wrong */
 }
 
+/* Reads catalog_dir/name, which must hold a JSON array; *out is the caller's. */
+static int load_array(const char *catalog_dir, const char *name, size_t max, json_t **out,
+		      struct yerr *err)
+{
+	char path[1100];
+	char *text = NULL;
+	size_t len;
+	json_error_t jerr;
+
+	*out = NULL;
+	snprintf(path, sizeof(path), "%s/%s", catalog_dir, name);
+	if (cli_read_file(path, max, &text, &len, err) < 0)
+		return -1;
+	*out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(text);
+	if (!json_is_array(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return yerr_set(err, 400, "catalog_file", path, "%s 不是 JSON 数组：%s", name,
+				jerr.text);
+	}
+	return 0;
+}
+
 static int seed_departments(struct store_conn *c, const char *catalog_dir, int *added,
 			    struct yerr *err)
 {
 	char path[1100], object[64];
-	char *text = NULL;
-	size_t len, i;
+	size_t i;
 	json_t *all, *d;
-	json_error_t jerr;
 	int rc = 0;
 
 	*added = 0;
 	snprintf(path, sizeof(path), "%s/departments.json", catalog_dir);
-	if (cli_read_file(path, DEPARTMENTS_FILE_MAX, &text, &len, err) < 0)
+	if (load_array(catalog_dir, "departments.json", DEPARTMENTS_FILE_MAX, &all, err) < 0)
 		return -1;
-	all = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(text);
-	if (!json_is_array(all)) {
-		json_decref(all);
-		return yerr_set(err, 400, "departments", path, "部门文件不是 JSON 数组：%s",
-				jerr.text);
-	}
 	json_array_foreach (all, i, d) {
 		const char *code = json_string_value(json_object_get(d, "code"));
 		const char *name = json_string_value(json_object_get(d, "name"));
@@ -137,6 +170,90 @@ static int seed_departments(struct store_conn *c, const char *catalog_dir, int *
 	}
 	json_decref(all);
 	return rc < 0 ? -1 : 0;
+}
+
+/* True when some permit of the catalog belongs to department `code`. */
+static int owns_permit(json_t *permits, const char *code)
+{
+	size_t i;
+	json_t *p;
+
+	json_array_foreach (permits, i, p) {
+		const char *d = json_string_value(json_object_get(p, "department"));
+
+		if (d && strcmp(d, code) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * demo_staff_list fills staff[0..*n) with the staff of every department that
+ * owns a permit in catalog_dir/permits.json, in the order of
+ * departments.json so repeated inits agree: a reviewer, an inspector and a
+ * supervisor each, and a second inspector for the market regulator. The
+ * accounts of the fixed table above stay as they are (tests and the role
+ * matrix log in as them); these come in addition, one naming scheme for all.
+ */
+static int demo_staff_list(const char *catalog_dir, struct demo_staff *staff, size_t *n,
+			   struct yerr *err)
+{
+	static const struct {
+		enum role role;
+		const char *label;
+	} kinds[] = {
+	    {ROLE_REVIEWER, "审核员"}, {ROLE_INSPECTOR, "检查员"}, {ROLE_SUPERVISOR, "监管员"}};
+	json_t *depts, *permits, *d;
+	size_t i;
+	int rc = 0;
+
+	*n = 0;
+	if (load_array(catalog_dir, "departments.json", DEPARTMENTS_FILE_MAX, &depts, err) < 0)
+		return -1;
+	if (load_array(catalog_dir, "permits.json", PERMITS_FILE_MAX, &permits, err) < 0) {
+		json_decref(depts);
+		return -1;
+	}
+	json_array_foreach (depts, i, d) {
+		const char *code = json_string_value(json_object_get(d, "code"));
+		const char *name = json_string_value(json_object_get(d, "name"));
+
+		/* seed_departments has already refused a department without them */
+		if (code == NULL || name == NULL || !owns_permit(permits, code))
+			continue;
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			int count = kinds[k].role == ROLE_INSPECTOR &&
+					    strcmp(code, DEMO_MARKET_REGULATOR) == 0
+					? 2
+					: 1;
+
+			for (int j = 1; j <= count; j++) {
+				struct demo_staff *s = &staff[*n];
+
+				if (*n == DEMO_STAFF_MAX) {
+					rc = yerr_set(err, 400, "departments", "departments.json",
+						      "拥有许可的部门过多（演示账号上限 %d 个）",
+						      DEMO_STAFF_MAX);
+					goto out;
+				}
+				if (j == 1)
+					snprintf(s->username, sizeof(s->username), "%s_%s",
+						 role_name(kinds[k].role), code);
+				else
+					snprintf(s->username, sizeof(s->username), "%s_%s_%d",
+						 role_name(kinds[k].role), code, j);
+				snprintf(s->display_name, sizeof(s->display_name), "%s%s%s（演示）",
+					 name, kinds[k].label, j == 1 ? "" : "二");
+				snprintf(s->department, sizeof(s->department), "%s", code);
+				s->role = kinds[k].role;
+				(*n)++;
+			}
+		}
+	}
+out:
+	json_decref(depts);
+	json_decref(permits);
+	return rc;
 }
 
 /* Creates the user, or resets its password when it exists (callers decide
@@ -238,16 +355,35 @@ static const char *known_password(json_t *old, const char *username)
  * terminal (typically `admin`, created by a plain `init` with a one-time
  * password its administrator may already have changed: resetting it here
  * would lock them out silently). */
-static int init_demo(struct app *app, struct store_conn *c, struct yerr *err)
+static int init_demo(struct app *app, struct store_conn *c, const char *catalog_dir,
+		     struct yerr *err)
 {
+	enum { NFIXED = sizeof(demo_accounts) / sizeof(demo_accounts[0]) };
+	struct demo_staff *staff = calloc(DEMO_STAFF_MAX, sizeof(*staff));
+	struct demo_account all[NFIXED + DEMO_STAFF_MAX], gen;
 	char path[1100], pw[PASSWORD_GEN_LEN + 1];
-	json_t *old, *list = json_array();
+	json_t *old, *list;
+	size_t nstaff = 0, nall = 0;
 	int created = 0, kept = 0, left = 0, rc = 0;
 
+	if (staff == NULL)
+		abort();
+	if (demo_staff_list(catalog_dir, staff, &nstaff, err) < 0) {
+		free(staff);
+		return -1;
+	}
+	for (size_t i = 0; i < NFIXED; i++)
+		all[nall++] = demo_accounts[i];
+	for (size_t i = 0; i < nstaff; i++) {
+		gen = (struct demo_account){staff[i].username, staff[i].display_name, staff[i].role,
+					    staff[i].department};
+		all[nall++] = gen;
+	}
+	list = json_array();
 	snprintf(path, sizeof(path), "%s/demo-accounts.json", app->cfg.data_dir);
 	old = json_load_file(path, 0, NULL);
-	for (size_t i = 0; rc == 0 && i < sizeof(demo_accounts) / sizeof(demo_accounts[0]); i++) {
-		const struct demo_account *a = &demo_accounts[i];
+	for (size_t i = 0; rc == 0 && i < nall; i++) {
+		const struct demo_account *a = &all[i];
 		const char *known = known_password(old, a->username);
 		struct store_user u;
 		int found = store_user_get_by_name(c, a->username, &u, err);
@@ -278,6 +414,7 @@ static int init_demo(struct app *app, struct store_conn *c, struct yerr *err)
 				    a->department ? json_string(a->department) : json_null()));
 	}
 	json_decref(old);
+	free(staff);
 	sodium_memzero(pw, sizeof(pw));
 	if (rc == 0)
 		rc = write_demo_file(app->cfg.data_dir, list, err);
@@ -306,7 +443,7 @@ int cli_accounts_init(struct app *app, const char *catalog_dir, int demo, struct
 	if (rc == 0)
 		printf("部门：新增 %d 个\n", added);
 	if (rc == 0 && demo)
-		rc = init_demo(app, c, err);
+		rc = init_demo(app, c, catalog_dir, err);
 	else if (rc == 0) {
 		rc = store_user_get_by_name(c, "admin", &u, err);
 		if (rc == 0)

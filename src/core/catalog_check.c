@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/catalog_checklist.h"
 #include "core/guide.h"
 
 struct chk {
@@ -550,6 +551,8 @@ int catalog_check_model(const struct catalog *cat, struct catalog_problems *out)
 		check_industry(&c);
 	}
 	if (catalog_check_data(cat, out) < 0)
+		c.oom = 1;
+	if (catalog_checklist_check(cat, out) < 0)
 		c.oom = 1;
 	return c.oom ? -1 : 0;
 }

@@ -431,6 +431,7 @@ static void check_permit_data(struct dchk *c, const struct catalog_permit *p)
 	snprintf(path, sizeof(path), "%s.before", p->where.path);
 	if (json_is_object(before))
 		check_modelled(c, p->where.file, path, before);
+	check_modelled(c, p->where.file, p->where.path, p->json); /* inspection_checklist */
 	if (p->statutory_days == 0 && (strstr(p->name, "备案") == NULL || p->committed_days != 0)) {
 		snprintf(path, sizeof(path), "%s.statutory_days", p->where.path);
 		DREPORT(c, p->where.file, path,

@@ -305,6 +305,8 @@ static const struct cf_spec permit_specs[] = {
 	   "缺少 \"before\" 对象（改革前的材料、字段、天数、环节、跑动）"),
     CALL(permit_days),
     LIST(struct catalog_permit, "conditions", conditions, nconditions, 0, &condition_table),
+    KNOWN("inspection_checklist"), /* read and checked by catalog_checklist.c */
+    KNOWN("modelled"),             /* checked by catalog_check_data */
 };
 const struct cf_table cf_permits = {
     TABLE(permit_specs),

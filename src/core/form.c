@@ -9,6 +9,7 @@
 
 #include "core/date.h"
 #include "core/ident.h"
+#include "core/text.h"
 
 void form_report_free(struct form_report *rep)
 {
@@ -56,16 +57,6 @@ static bool empty(const json_t *v)
 {
 	return v == NULL || json_is_null(v) ||
 	       (json_is_string(v) && is_blank(json_string_value(v)));
-}
-
-static size_t utf8_chars(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			n++;
-	return n;
 }
 
 static int field_err(struct yerr *err, const struct catalog_field *f, const char *detail)
@@ -119,7 +110,8 @@ static int check_text(const struct catalog_field *f, const json_t *v, bool multi
 		      struct yerr *err)
 {
 	const char *s = json_string_value(v);
-	size_t len = json_string_length(v), i, chars;
+	size_t len = json_string_length(v), i;
+	long chars;
 	long max = f->maxlen > 0 ? f->maxlen : FORM_TEXT_MAX;
 	char msg[96];
 
@@ -131,9 +123,9 @@ static int check_text(const struct catalog_field *f, const json_t *v, bool multi
 			return field_err(
 			    err, f, multiline ? "含有不可见的控制字符" : "不能含有换行或控制字符");
 	}
-	chars = utf8_chars(s, len);
-	if ((long)chars > max) {
-		snprintf(msg, sizeof(msg), "最多%ld个字，现为%zu个字", max, chars);
+	chars = text_chars(s, len);
+	if (chars > max) {
+		snprintf(msg, sizeof(msg), "最多%ld个字，现为%ld个字", max, chars);
 		return field_err(err, f, msg);
 	}
 	return 0;

@@ -7,6 +7,7 @@
  * far below the 1 ms budget without any precomputation.
  */
 #include "core/guide.h"
+#include "core/text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -99,16 +100,6 @@ long guide_percent(long before, long after)
 	return q;
 }
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 static int option_has(const struct catalog_question *q, const char *v)
 {
 	size_t i;
@@ -181,7 +172,7 @@ static int validate_answer(const struct catalog_question *q, const json_t *v, co
 		if (!json_is_string(v))
 			return yerr_set(err, 400, "invalid_answer", field,
 					"问题“%s”的回答必须是文字", q->text);
-		if (utf8_chars(json_string_value(v)) > maxlen)
+		if (text_chars(json_string_value(v), json_string_length(v)) > (long)maxlen)
 			return yerr_set(err, 400, "invalid_answer", field,
 					"问题“%s”的回答不能超过 %zu 个字", q->text, maxlen);
 		return 0;

@@ -2,21 +2,12 @@
  * inspection.c — checks of an inspection section (see inspection.h).
  */
 #include "core/inspection.h"
+#include "core/text.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
 
 static long item_index(const struct inspection_item *list, size_t n, const char *id)
 {
@@ -36,7 +27,7 @@ int inspection_section_check(const struct inspection_item *checklist, size_t n, 
 	size_t i, not_ok = 0;
 	int rc = -1;
 
-	if (findings != NULL && utf8_chars(findings) > INSPECTION_TEXT_MAX)
+	if (findings != NULL && text_chars(findings, strlen(findings)) > INSPECTION_TEXT_MAX)
 		return yerr_set(err, 400, "text_too_long", "findings", "核查发现最多%d个字",
 				INSPECTION_TEXT_MAX);
 	if (!json_is_array(items))
@@ -81,7 +72,8 @@ int inspection_section_check(const struct inspection_item *checklist, size_t n, 
 		snprintf(path, sizeof(path), "items[%zu].note", i);
 		if (note != NULL && !json_is_null(note) &&
 		    (!json_is_string(note) ||
-		     utf8_chars(json_string_value(note)) > INSPECTION_TEXT_MAX)) {
+		     text_chars(json_string_value(note), json_string_length(note)) >
+			 INSPECTION_TEXT_MAX)) {
 			yerr_set(err, 400, "text_too_long", path, "说明须为文字，最多%d个字",
 				 INSPECTION_TEXT_MAX);
 			goto out;

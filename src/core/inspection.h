@@ -5,10 +5,9 @@
  * (一同核查): the checklist answered item by item, and a result consistent
  * with it.
  *
- * The catalog does not carry inspection checklists yet (issue 11 asks for
- * per-permit lists checked by the catalog checker); until it does, the caller
- * passes the department's checklist as plain structs, built from whatever
- * source it has (docs/applications.md lists the catalog fields needed).
+ * The checklists are catalog data (permits' `inspection_checklist`, read by
+ * core/catalog_checklist.h); the caller passes the department's list as
+ * plain structs (the inspection record freezes it at the appointment).
  *
  * Items arrive as the API's JSON array [{"id","result","note"}], result one
  * of "ok" (符合), "not_ok" (不符合), "na" (不适用). Rules:

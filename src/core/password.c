@@ -2,36 +2,13 @@
  * password.c — see password.h.
  */
 #include "core/password.h"
+#include "core/text.h"
 
 #include <stdlib.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-/* Counts UTF-8 code points; -1 for malformed UTF-8. */
-static long utf8_len(const char *s)
-{
-	long n = 0;
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		int extra = *p < 0x80             ? 0
-			    : (*p & 0xe0) == 0xc0 ? 1
-			    : (*p & 0xf0) == 0xe0 ? 2
-			    : (*p & 0xf8) == 0xf0 ? 3
-						  : -1;
-
-		if (extra < 0)
-			return -1;
-		p++;
-		for (int i = 0; i < extra; i++, p++)
-			if ((*p & 0xc0) != 0x80)
-				return -1;
-		n++;
-	}
-	return n;
-}
 
 static int contains_ci(const char *hay, const char *needle)
 {
@@ -49,7 +26,7 @@ int password_check_policy(const char *pw, const char *username, const char **cod
 			  size_t msgsz)
 {
 	int lower = 0, upper = 0, digit = 0, other = 0, classes;
-	long len = utf8_len(pw);
+	long len = text_chars(pw, strlen(pw));
 	char missing[160] = "";
 
 	if (len < 0) {

@@ -69,6 +69,8 @@ static const struct {
     {"applications.review", R(REVIEWER), -1},
     {"applications.inspect", R(INSPECTOR), -1},
     {"tasks.read", R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(SUPERVISOR), -1},
+    /* the near-due and overdue lists of a department (supervisors: any) */
+    {"deadlines.read", R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(SUPERVISOR), -1},
     {"notifications.read",
      R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) |
 	 R(CATALOG_ADMIN) | R(SYSTEM_ADMIN) | R(AUDITOR),

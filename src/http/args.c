@@ -7,48 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "http/auth.h"
 #include "store/store.h"
 
 /* pure checks ---------------------------------------------------------------- */
-
-long args_utf8_chars(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + len;
-	long n = 0;
-
-	while (p < end) {
-		unsigned c = *p, cp;
-		int more;
-
-		if (c < 0x80) {
-			p++;
-			n++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			more = 1, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			more = 2, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			more = 3, cp = c & 0x07;
-		else
-			return -1; /* continuation byte, overlong 0xc0/0xc1, or > 0xf4 */
-		if (end - p <= more)
-			return -1;
-		for (int i = 1; i <= more; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return -1;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((more == 2 && cp < 0x800) || (more == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return -1;
-		p += more + 1;
-		n++;
-	}
-	return n;
-}
 
 int args_keys(const json_t *obj, const char *const *allowed, struct yerr *e)
 {
@@ -97,7 +60,7 @@ int args_text(const json_t *obj, const char *key, unsigned flags, size_t max_cha
 			return yerr_set(e, 400, "required", key, "请填写 %s", key);
 		return 0;
 	}
-	chars = args_utf8_chars(s, len);
+	chars = text_chars(s, len);
 	if (chars < 0 || strlen(s) != len)
 		return yerr_set(e, 400, "invalid_characters", key, "%s 含有无效的字符编码", key);
 	for (size_t i = 0; i < len; i++) {

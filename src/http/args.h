@@ -43,10 +43,6 @@ struct req_page {
 
 /* pure checks ---------------------------------------------------------------- */
 
-/* Characters of the NUL-terminated s, or -1 when s is not valid UTF-8
- * (overlong forms, surrogates and code points above U+10FFFF included). */
-long args_utf8_chars(const char *s, size_t len);
-
 /* obj must be a JSON object whose members are all in `allowed`
  * (NULL-terminated): 400 invalid_body / unknown_field otherwise. */
 int args_keys(const json_t *obj, const char *const *allowed, struct yerr *e);

@@ -391,6 +391,32 @@ static int check_action(struct req *r, const struct store_app *a, enum wf_action
 	return 0;
 }
 
+/* open_for reads the application of the path for `action` on a connection
+ * it acquires: loaded, the action allowed in its state for this caller, and
+ * its frozen notice opened. On any refusal it has answered and released
+ * everything (-1); on success the caller owns *c, *a and *n. */
+static int open_for(struct req *r, enum wf_action action, struct store_conn **c, int64_t *id,
+		    struct store_app *a, struct app_notice *n)
+{
+	struct yerr e = {0};
+
+	if (req_acquire(r, c) < 0)
+		return -1;
+	if (app_load(r, *c, false, id, a) < 0 || check_action(r, a, action) < 0) {
+		store_release(*c);
+		store_app_free(a);
+		return -1;
+	}
+	if (app_notice_open(r, *c, a, n, &e) < 0) {
+		app_notice_close(r, n);
+		store_release(*c);
+		store_app_free(a);
+		reply_yerr(r, &e);
+		return -1;
+	}
+	return 0;
+}
+
 /* merge_form puts patch into form: a null or blank value clears a field; a
  * field the applicant touches is no longer marked pre-filled. */
 static void merge_form(json_t *form, json_t *prefilled, const json_t *patch)
@@ -436,19 +462,9 @@ void h_application_update(struct req *r)
 		return reply_error(r, 400, "invalid_form", "form",
 				   "form 应为 {字段编号: 值} 形式的对象");
 	version = json_integer_value(ver);
-	if (req_acquire(r, &c) < 0)
-		return;
 	/* The notice is frozen: validate against it before taking any lock. */
-	if (app_load(r, c, false, &id, &a) < 0 || check_action(r, &a, WF_EDIT) < 0) {
-		store_release(c);
-		return store_app_free(&a);
-	}
-	if (app_notice_open(r, c, &a, &n, &e) < 0) {
-		app_notice_close(r, &n);
-		store_release(c);
-		store_app_free(&a);
-		return reply_yerr(r, &e);
-	}
+	if (open_for(r, WF_EDIT, &c, &id, &a, &n) < 0)
+		return;
 	rc = form_validate(n.g.fields, n.g.nfields, patch, app_today(r), NULL, &e);
 	app_notice_close(r, &n);
 	store_app_free(&a);
@@ -502,20 +518,10 @@ void h_application_precheck(struct req *r)
 	const struct catalog_material **mats;
 	int64_t id;
 
-	if (req_acquire(r, &c) < 0)
+	if (open_for(r, WF_PRECHECK, &c, &id, &a, &n) < 0)
 		return;
-	if (app_load(r, c, false, &id, &a) < 0 || check_action(r, &a, WF_PRECHECK) < 0) {
-		store_release(c);
-		return store_app_free(&a);
-	}
 	if (store_app_material_ids(c, req_district(r), id, &ids, &nids, &e) < 0) {
-		store_release(c);
-		store_app_free(&a);
-		return reply_yerr(r, &e);
-	}
-	if (app_notice_open(r, c, &a, &n, &e) < 0) {
 		app_notice_close(r, &n);
-		store_strings_free(ids, nids);
 		store_release(c);
 		store_app_free(&a);
 		return reply_yerr(r, &e);
@@ -577,18 +583,8 @@ void h_application_commitments(struct req *r)
 		}
 		ids[nids++] = json_string_value(v);
 	}
-	if (req_acquire(r, &c) < 0)
+	if (open_for(r, WF_EDIT, &c, &id, &a, &n) < 0)
 		return;
-	if (app_load(r, c, false, &id, &a) < 0 || check_action(r, &a, WF_EDIT) < 0) {
-		store_release(c);
-		return store_app_free(&a);
-	}
-	if (app_notice_open(r, c, &a, &n, &e) < 0) {
-		app_notice_close(r, &n);
-		store_release(c);
-		store_app_free(&a);
-		return reply_yerr(r, &e);
-	}
 	memset(&init, 0, sizeof(init));
 	rc = workflow_init(&init, &n.g, ids, nids, NULL, 0, APP_VERIFY_DAYS_DEFAULT,
 			   APP_ACCEPTANCE_DAYS, &e);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/text.h"
 #include "http/accounts.h"
 
 /* A department code must exist; replies 400 naming `field` otherwise. */
@@ -63,7 +64,7 @@ void h_users_list(struct req *r)
 
 	if (req_paging(r, REQ_PAGE_DEFAULT, REQ_PAGE_MAX, &page) < 0)
 		return;
-	if (q && (unsigned long)args_utf8_chars(q, strlen(q)) > 64) /* -1: invalid */
+	if (q && (unsigned long)text_chars(q, strlen(q)) > 64) /* -1: invalid */
 		return reply_error(r, 400, "too_long", "q",
 				   "检索词过长或含无效字符（最多 64 个字）");
 	if (req_acquire(r, &c) < 0)

@@ -87,4 +87,15 @@ void h_notifications_list(struct req *r);
 void h_notification_read(struct req *r);
 /* @@applications-handlers@@ */
 
+/* review, inspection and deadlines (issue 11) */
+/* h_reviews.c */
+void h_review_decide(struct req *r);
+void h_deadlines_list(struct req *r);
+/* h_inspection.c */
+void h_inspection_schedule(struct req *r);
+void h_inspection_result(struct req *r);
+void h_inspection_get(struct req *r);
+void h_inspection_candidates(struct req *r);
+/* @@review-handlers@@ */
+
 #endif

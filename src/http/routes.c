@@ -440,6 +440,69 @@ const struct route routes[] = {
      .tag = "applications",
      .summary = "标记通知为已读"},
     /* @@applications-routes@@ */
+
+    /* review, inspection and deadlines (issue 11) — routes of h_reviews.c, h_inspection.c */
+    {.method = "POST",
+     .pattern = "/api/v1/applications/{id}/reviews/{department}",
+     .handler = h_review_decide,
+     .permission = "applications.review",
+     .audit = "application.review",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "applications",
+     .summary = "部门审查决定（准予 / 不予许可 / 退回）",
+     .body = "{\"type\":\"object\",\"required\":[\"decision\"],\"properties\":{\"decision\":{"
+	     "\"type\":\"string\",\"enum\":[\"approve\",\"reject\",\"send_back\"]},\"reason\":{"
+	     "\"type\":\"string\",\"maxLength\":2000}}}"},
+    {.method = "POST",
+     .pattern = "/api/v1/applications/{id}/inspection",
+     .handler = h_inspection_schedule,
+     .permission = "applications.inspect",
+     .audit = "application.inspection",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "applications",
+     .summary = "安排联合现场核查（一同核查）",
+     .body =
+	 "{\"type\":\"object\",\"required\":[\"at\",\"inspectors\"],\"properties\":{\"at\":{"
+	 "\"type\":\"string\",\"format\":\"date\"},\"inspectors\":{\"type\":\"array\",\"items\":{"
+	 "\"type\":\"integer\"},\"minItems\":1,\"maxItems\":256}}}"},
+    {.method = "GET",
+     .pattern = "/api/v1/applications/{id}/inspection",
+     .handler = h_inspection_get,
+     .permission = "applications.read",
+     .tag = "applications",
+     .summary = "本轮现场核查记录"},
+    {.method = "GET",
+     .pattern = "/api/v1/applications/{id}/inspectors",
+     .handler = h_inspection_candidates,
+     .permission = "applications.inspect",
+     .tag = "applications",
+     .summary = "可参加联合核查的检查人员（各需核查部门）"},
+    {.method = "POST",
+     .pattern = "/api/v1/applications/{id}/inspection/{department}",
+     .handler = h_inspection_result,
+     .permission = "applications.inspect",
+     .audit = "application.inspection_result",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "applications",
+     .summary = "录入本部门的现场核查结论（通过 / 限期整改 / 不通过）",
+     .body = "{\"type\":\"object\",\"required\":[\"result\",\"items\"],\"properties\":{\"result\":{"
+	     "\"type\":\"string\",\"enum\":[\"pass\",\"rectify\",\"fail\"]},\"findings\":{"
+	     "\"type\":\"string\",\"maxLength\":2000},\"deadline\":{\"type\":\"string\",\"format\":"
+	     "\"date\"},\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":["
+	     "\"id\",\"result\"],\"properties\":{\"id\":{\"type\":\"string\"},\"result\":{\"type\":"
+	     "\"string\",\"enum\":[\"ok\",\"not_ok\",\"na\"]},\"note\":{\"type\":\"string\","
+	     "\"maxLength\":"
+	     "2000},\"photos\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"maxItems\":32}"
+	     "}}}}}"},
+    {.method = "GET",
+     .pattern = "/api/v1/deadlines",
+     .handler = h_deadlines_list,
+     .permission = "deadlines.read",
+     .tag = "applications",
+     .summary = "临近到期与已超期的事项（按部门）",
+     .query = "due:string,department:string,limit:integer,offset:integer"},
+    /* @@review-routes@@ */
+
     /* materials — routes of h_materials.c (issue 11 §3; docs/api-applications.md
        "Materials"). PUT takes the file itself as the body (ROUTE_UPLOAD). */
     {.method = "PUT",

@@ -324,6 +324,31 @@ const char *store_cell(const struct store_result *r, int row, int col)
 	return r->cells[(size_t)row * (size_t)r->cols + (size_t)col];
 }
 
+char *store_cell_dup(const struct store_result *r, int row, int col)
+{
+	const char *v = store_cell(r, row, col);
+
+	return v ? store_strdup(v) : NULL;
+}
+
+void store_cell_copy(const struct store_result *r, int row, int col, char *dst, size_t dstsz)
+{
+	const char *v = store_cell(r, row, col);
+	size_t n = v ? strlen(v) : 0;
+
+	if (dstsz == 0)
+		return;
+	if (n >= dstsz) {
+		/* Cut at a character boundary: never leave half a UTF-8 sequence. */
+		n = dstsz - 1;
+		while (n > 0 && ((unsigned char)v[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if (n > 0)
+		memcpy(dst, v, n);
+	dst[n] = '\0';
+}
+
 int64_t store_cell_int(const struct store_result *r, int row, int col, int64_t dflt)
 {
 	const char *v = store_cell(r, row, col);

@@ -130,6 +130,11 @@ int store_query_int(struct store_conn *c, const char *sql, const struct store_pa
 		    int nparams, int64_t dflt, int64_t *out, struct yerr *err);
 
 const char *store_cell(const struct store_result *r, int row, int col);
+/* A malloc'd copy of a cell (caller frees), NULL for SQL NULL. */
+char *store_cell_dup(const struct store_result *r, int row, int col);
+/* Copies a cell into dst (cut to dstsz - 1 bytes; "" for SQL NULL): for the
+ * fixed-size members of the structs store functions answer. */
+void store_cell_copy(const struct store_result *r, int row, int col, char *dst, size_t dstsz);
 int64_t store_cell_int(const struct store_result *r, int row, int col, int64_t dflt);
 void store_result_free(struct store_result *r);
 

@@ -11,22 +11,6 @@
 
 #include "store/store_application.h"
 
-static char *dup_or_null(const char *s)
-{
-	char *copy;
-
-	if (s == NULL)
-		return NULL;
-	if ((copy = strdup(s)) == NULL)
-		abort();
-	return copy;
-}
-
-static void copy_text(char *dst, size_t dstsz, const char *s)
-{
-	snprintf(dst, dstsz, "%s", s ? s : "");
-}
-
 /* history -------------------------------------------------------------------------- */
 
 int store_app_history_add(struct store_conn *c, const char *district, int64_t app_id,
@@ -80,15 +64,15 @@ int store_app_history_list(struct store_conn *c, const char *district, int64_t a
 		struct store_app_history *h = &(*items)[i];
 
 		h->seq = (int)store_cell_int(res, i, 0, 0);
-		h->action = dup_or_null(store_cell(res, i, 1));
-		h->from_status = dup_or_null(store_cell(res, i, 2));
-		h->to_status = dup_or_null(store_cell(res, i, 3));
+		h->action = store_cell_dup(res, i, 1);
+		h->from_status = store_cell_dup(res, i, 2);
+		h->to_status = store_cell_dup(res, i, 3);
 		h->actor_id = store_cell_int(res, i, 4, 0);
-		h->actor_name = dup_or_null(store_cell(res, i, 5));
-		h->actor_role = dup_or_null(store_cell(res, i, 6));
-		h->department = dup_or_null(store_cell(res, i, 7));
-		h->reason = dup_or_null(store_cell(res, i, 8));
-		h->detail = dup_or_null(store_cell(res, i, 9));
+		h->actor_name = store_cell_dup(res, i, 5);
+		h->actor_role = store_cell_dup(res, i, 6);
+		h->department = store_cell_dup(res, i, 7);
+		h->reason = store_cell_dup(res, i, 8);
+		h->detail = store_cell_dup(res, i, 9);
 		h->at = store_cell_int(res, i, 10, 0);
 	}
 	*n = (size_t)res->rows;
@@ -166,15 +150,15 @@ int store_app_list(struct store_conn *c, const char *district, const struct stor
 		struct store_app_summary *s = &(*items)[i];
 
 		s->id = store_cell_int(res, i, 0, 0);
-		copy_text(s->number, sizeof(s->number), store_cell(res, i, 1));
-		copy_text(s->industry, sizeof(s->industry), store_cell(res, i, 2));
-		copy_text(s->status, sizeof(s->status), store_cell(res, i, 3));
+		store_cell_copy(res, i, 1, s->number, sizeof(s->number));
+		store_cell_copy(res, i, 2, s->industry, sizeof(s->industry));
+		store_cell_copy(res, i, 3, s->status, sizeof(s->status));
 		s->version = store_cell_int(res, i, 4, 0);
 		s->applicant_id = store_cell_int(res, i, 5, 0);
-		copy_text(s->applicant_name, sizeof(s->applicant_name), store_cell(res, i, 6));
+		store_cell_copy(res, i, 6, s->applicant_name, sizeof(s->applicant_name));
 		s->walk_in = store_cell_int(res, i, 7, 0) != 0;
 		s->due_day = store_day_parse(store_cell(res, i, 8));
-		copy_text(s->holder, sizeof(s->holder), store_cell(res, i, 9));
+		store_cell_copy(res, i, 9, s->holder, sizeof(s->holder));
 		s->created_at = store_cell_int(res, i, 10, 0);
 		s->submitted_at = store_cell_int(res, i, 11, 0);
 		s->updated_at = store_cell_int(res, i, 12, 0);
@@ -219,7 +203,7 @@ int store_app_prefill_sources(struct store_conn *c, const char *district, int64_
 	if (rc < 0)
 		return rc;
 	if (res->rows > 0)
-		*latest = dup_or_null(store_cell(res, 0, 0));
+		*latest = store_cell_dup(res, 0, 0);
 	store_result_free(res);
 	return 0;
 }
@@ -262,7 +246,7 @@ int store_app_material_ids(struct store_conn *c, const char *district, int64_t a
 	if (*ids == NULL)
 		abort();
 	for (int i = 0; i < res->rows; i++)
-		(*ids)[i] = dup_or_null(store_cell(res, i, 0));
+		(*ids)[i] = store_cell_dup(res, i, 0);
 	*n = (size_t)res->rows;
 	store_result_free(res);
 	return 0;

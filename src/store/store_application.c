@@ -19,22 +19,6 @@
 	"time_limit_days, clock_start, clock_limit, clock_paused, clock_paused_since, "      \
 	"clock_stopped, due_day, holder, created_at, submitted_at, decided_at, updated_at"
 
-static char *dup_or_null(const char *s)
-{
-	char *copy;
-
-	if (s == NULL)
-		return NULL;
-	if ((copy = strdup(s)) == NULL)
-		abort();
-	return copy;
-}
-
-static void copy_text(char *dst, size_t dstsz, const char *s)
-{
-	snprintf(dst, dstsz, "%s", s ? s : "");
-}
-
 void store_day_text(int day, char out[16])
 {
 	out[0] = '\0';
@@ -100,10 +84,10 @@ static void holder_compute(struct store_app *a)
 	case APP_DRAFT:
 	case APP_SUPPLEMENT_REQUESTED:
 	case APP_RETURNED:
-		copy_text(a->holder, sizeof(a->holder), "applicant");
+		snprintf(a->holder, sizeof(a->holder), "%s", "applicant");
 		return;
 	case APP_SUBMITTED:
-		copy_text(a->holder, sizeof(a->holder), "window");
+		snprintf(a->holder, sizeof(a->holder), "%s", "window");
 		return;
 	case APP_UNDER_REVIEW:
 	case APP_INSPECTION:
@@ -194,13 +178,13 @@ static int load_rows(struct store_conn *c, const char *district, struct store_ap
 		struct wf_dept *d = &a->wf.depts[i];
 		int rd = store_day_parse(store_cell(res, i, 4));
 
-		copy_text(d->code, sizeof(d->code), store_cell(res, i, 0));
+		store_cell_copy(res, i, 0, d->code, sizeof(d->code));
 		d->review_days = (long)store_cell_int(res, i, 1, 0);
 		d->review = review_parse(store_cell(res, i, 2));
 		d->inspect = inspect_parse(store_cell(res, i, 3));
 		d->rectify_due = rd < 0 ? 0 : rd;
-		a->dinfo[i].reason = dup_or_null(store_cell(res, i, 5));
-		a->dinfo[i].legal_basis = dup_or_null(store_cell(res, i, 6));
+		a->dinfo[i].reason = store_cell_dup(res, i, 5);
+		a->dinfo[i].legal_basis = store_cell_dup(res, i, 6);
 		a->dinfo[i].reviewer_id = store_cell_int(res, i, 7, 0);
 		a->dinfo[i].decided_at = store_cell_int(res, i, 8, 0);
 		a->wf.ndepts = (size_t)i + 1;
@@ -216,8 +200,8 @@ static int load_rows(struct store_conn *c, const char *district, struct store_ap
 	for (int i = 0; i < res->rows && i < WF_MAX_PERMITS; i++) {
 		struct wf_permit *p = &a->wf.permits[i];
 
-		copy_text(p->code, sizeof(p->code), store_cell(res, i, 0));
-		copy_text(p->department, sizeof(p->department), store_cell(res, i, 1));
+		store_cell_copy(res, i, 0, p->code, sizeof(p->code));
+		store_cell_copy(res, i, 1, p->department, sizeof(p->department));
 		p->committed = (size_t)store_cell_int(res, i, 2, 0);
 		p->verify_days = (long)store_cell_int(res, i, 3, 0);
 		a->wf.npermits = (size_t)i + 1;
@@ -298,20 +282,20 @@ static void app_from_row(const struct store_result *res, struct store_app *a)
 	int st;
 
 	a->id = store_cell_int(res, 0, 0, 0);
-	copy_text(a->number, sizeof(a->number), store_cell(res, 0, 1));
+	store_cell_copy(res, 0, 1, a->number, sizeof(a->number));
 	a->year = (int)store_cell_int(res, 0, 2, 0);
 	a->serial = (long)store_cell_int(res, 0, 3, 0);
 	a->applicant_id = store_cell_int(res, 0, 4, 0);
 	a->entity_id = store_cell_int(res, 0, 5, 0);
 	a->created_by = store_cell_int(res, 0, 6, 0);
 	a->walk_in = store_cell_int(res, 0, 7, 0) != 0;
-	copy_text(a->industry, sizeof(a->industry), store_cell(res, 0, 8));
+	store_cell_copy(res, 0, 8, a->industry, sizeof(a->industry));
 	a->catalog_version = (long)store_cell_int(res, 0, 9, 0);
-	a->answers = dup_or_null(store_cell(res, 0, 10));
-	a->notice = dup_or_null(store_cell(res, 0, 11));
-	a->form = dup_or_null(store_cell(res, 0, 12));
-	a->prefilled = dup_or_null(store_cell(res, 0, 13));
-	a->commitments = dup_or_null(store_cell(res, 0, 14));
+	a->answers = store_cell_dup(res, 0, 10);
+	a->notice = store_cell_dup(res, 0, 11);
+	a->form = store_cell_dup(res, 0, 12);
+	a->prefilled = store_cell_dup(res, 0, 13);
+	a->commitments = store_cell_dup(res, 0, 14);
 	st = workflow_status_parse(store_cell(res, 0, 15));
 	a->wf.status = st < 0 ? APP_DRAFT : (enum app_status)st;
 	a->version = store_cell_int(res, 0, 16, 0);
@@ -328,7 +312,7 @@ static void app_from_row(const struct store_result *res, struct store_app *a)
 	a->clock.paused_since = store_day_parse(store_cell(res, 0, 26));
 	a->clock_stopped = store_cell_int(res, 0, 27, 0) != 0;
 	a->due_day = store_day_parse(store_cell(res, 0, 28));
-	copy_text(a->holder, sizeof(a->holder), store_cell(res, 0, 29));
+	store_cell_copy(res, 0, 29, a->holder, sizeof(a->holder));
 	a->created_at = store_cell_int(res, 0, 30, 0);
 	a->submitted_at = store_cell_int(res, 0, 31, 0);
 	a->decided_at = store_cell_int(res, 0, 32, 0);

@@ -78,5 +78,17 @@ fresh
 edit "$tmp/c/industries/xiangcunminsu.json" 'j.status = "in_force";'
 expect_fail "in force without a date" check "$tmp/c" -- "industries/xiangcunminsu.json: effective_date"
 
+# Inspection checklists: a permit needing an inspection must have one; ids are unique in the
+# catalog; every item has a text; a permit needing no inspection has none.
+fresh
+edit "$tmp/c/permits.json" 'delete j.find(p => p.code === "P_food_sale").inspection_checklist;'
+expect_fail "missing inspection checklist" check "$tmp/c" -- "permits.json" "inspection_checklist" "P_food_sale"
+fresh
+edit "$tmp/c/permits.json" 'const f = j.find(p => p.code === "P_fire_check"); f.inspection_checklist[1].id = j.find(p => p.code === "P_food_sale").inspection_checklist[0].id; f.inspection_checklist[2].text = " ";'
+expect_fail "duplicate checklist id, blank text" check "$tmp/c" -- "inspection_checklist[1].id" "重复" "inspection_checklist[2].text"
+fresh
+edit "$tmp/c/permits.json" 'j.find(p => p.code === "P_signboard").inspection_checklist = [{"id": "K_sign", "text": "招牌"}];'
+expect_fail "checklist on a permit without inspection" check "$tmp/c" -- "inspection_checklist" "无需现场核查"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

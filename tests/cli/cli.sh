@@ -70,5 +70,30 @@ cp "$d/demo-accounts.json" "$tmp/demo1.json"
 YIYE_PWHASH_FAST=1 "$yiye" init --demo --data "$d" >"$tmp/init3.out" 2>&1 && ok || bad "init --demo again"
 cmp -s "$d/demo-accounts.json" "$tmp/demo1.json" && ok || bad "a second init --demo changed demo passwords"
 
+# Demo staff: every department that owns a permit in the catalog has a reviewer, an inspector
+# and a supervisor (the market regulator 区市场监管局 two inspectors), and there is a window clerk
+# and an issuer of 区政务服务办; each entry carries its roles and department.
+catalog=${YIYE_CATALOG:-$(dirname "$0")/../../catalog}
+if python3 - "$catalog" "$d/demo-accounts.json" <<'PY'
+import json, sys
+catalog, accounts = sys.argv[1], json.load(open(sys.argv[2]))
+depts = {d["name"]: d["code"] for d in json.load(open(catalog + "/departments.json"))}
+owners = {p["department"] for p in json.load(open(catalog + "/permits.json"))}
+def count(role, dept=None):
+    return sum(1 for a in accounts if role in a["roles"] and (dept is None or a["department"] == dept))
+missing = [f"{r}@{d}" for d in sorted(owners) for r in ("reviewer", "inspector", "supervisor") if count(r, d) < 1]
+if count("inspector", depts["区市场监管局"]) < 2:
+    missing.append("second inspector@" + depts["区市场监管局"])
+if count("window_clerk") < 1:
+    missing.append("window_clerk")
+if count("issuer", depts["区政务服务办"]) < 1:
+    missing.append("issuer@" + depts["区政务服务办"])
+if any(not isinstance(a.get("roles"), list) or "department" not in a for a in accounts):
+    missing.append("roles/department keys")
+print(" ".join(missing))
+sys.exit(1 if missing else 0)
+PY
+then ok; else bad "init --demo must create the staff of every permit-owning department"; fi
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

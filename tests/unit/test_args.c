@@ -14,24 +14,25 @@
 
 #include <cmocka.h>
 
+#include "core/text.h"
 #include "http/args.h"
 
 static void test_utf8_chars(void **state)
 {
 	(void)state;
-	assert_int_equal(args_utf8_chars("", 0), 0);
-	assert_int_equal(args_utf8_chars("abc", 3), 3);
-	assert_int_equal(args_utf8_chars("便利店", strlen("便利店")), 3);
-	assert_int_equal(args_utf8_chars("a\xc3\xa9", 3), 2);         /* é */
-	assert_int_equal(args_utf8_chars("\xf0\x9f\x98\x80", 4), 1);  /* U+1F600 */
-	assert_int_equal(args_utf8_chars("\xc3", 1), -1);             /* truncated */
-	assert_int_equal(args_utf8_chars("\x80", 1), -1);             /* lone continuation */
-	assert_int_equal(args_utf8_chars("\xc0\xaf", 2), -1);         /* overlong '/' */
-	assert_int_equal(args_utf8_chars("\xe0\x80\xaf", 3), -1);     /* overlong, 3 bytes */
-	assert_int_equal(args_utf8_chars("\xed\xa0\x80", 3), -1);     /* surrogate U+D800 */
-	assert_int_equal(args_utf8_chars("\xf4\x90\x80\x80", 4), -1); /* above U+10FFFF */
-	assert_int_equal(args_utf8_chars("\xe4\xbe\xbfx", 4), 2);
-	assert_int_equal(args_utf8_chars("\xe4\xbe", 2), -1);
+	assert_int_equal(text_chars("", 0), 0);
+	assert_int_equal(text_chars("abc", 3), 3);
+	assert_int_equal(text_chars("便利店", strlen("便利店")), 3);
+	assert_int_equal(text_chars("a\xc3\xa9", 3), 2);         /* é */
+	assert_int_equal(text_chars("\xf0\x9f\x98\x80", 4), 1);  /* U+1F600 */
+	assert_int_equal(text_chars("\xc3", 1), -1);             /* truncated */
+	assert_int_equal(text_chars("\x80", 1), -1);             /* lone continuation */
+	assert_int_equal(text_chars("\xc0\xaf", 2), -1);         /* overlong '/' */
+	assert_int_equal(text_chars("\xe0\x80\xaf", 3), -1);     /* overlong, 3 bytes */
+	assert_int_equal(text_chars("\xed\xa0\x80", 3), -1);     /* surrogate U+D800 */
+	assert_int_equal(text_chars("\xf4\x90\x80\x80", 4), -1); /* above U+10FFFF */
+	assert_int_equal(text_chars("\xe4\xbe\xbfx", 4), 2);
+	assert_int_equal(text_chars("\xe4\xbe", 2), -1);
 }
 
 static void test_keys(void **state)

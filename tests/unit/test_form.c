@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/catalog_dir.h"
 #include "core/date.h"
+#include "unit_catalog.h"
 #include "core/form.h"
 #include "core/guide.h"
 
@@ -399,24 +399,15 @@ static void test_precheck_complete(void **state)
  * and every non-exempt material, and no exempt one. */
 static void test_precheck_shipped_catalog(void **state)
 {
-	const char *src = getenv("YIYE_SOURCE_DIR");
-	struct catalog_file *files = NULL;
-	struct catalog *cat = NULL;
+	struct catalog *cat = unit_catalog_load("catalog");
 	struct guide_result g;
 	struct form_report rep = {0};
 	struct yerr err = {0};
 	const struct catalog_material **mats;
-	char dir[4096];
-	size_t n = 0, i, required = 0, needed = 0, got_fields = 0, got_mats = 0;
+	size_t i, required = 0, needed = 0, got_fields = 0, got_mats = 0;
 	json_t *answers;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/catalog", src ? src : ".");
-	if (catalog_dir_read(dir, &files, &n, &err) != 0)
-		fail_msg("read %s: %s", dir, err.message);
-	if (catalog_parse(files, n, &cat, &err) != 0)
-		fail_msg("parse: %s", err.message);
-	catalog_dir_free(files, n);
 	answers = json_pack("{sb sb sb sb sb si sb}", "q_alcohol", 0, "q_tobacco", 0, "q_drug", 0,
 			    "q_device2", 0, "q_hot_food", 0, "q_area", 80, "q_sign", 0);
 	if (guide_run(cat, "bianlidian", answers, &g, &err) != 0)

@@ -10,25 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/catalog_dir.h"
+#include "unit_catalog.h"
 #include "core/guide.h"
 
 static struct catalog *load_fixture(void)
 {
-	const char *src = getenv("YIYE_SOURCE_DIR");
-	struct catalog_file *files = NULL;
-	struct catalog *cat = NULL;
-	struct yerr err = {0};
-	char dir[4096];
-	size_t n = 0;
-
-	snprintf(dir, sizeof(dir), "%s/tests/fixtures/catalog-mini", src ? src : ".");
-	if (catalog_dir_read(dir, &files, &n, &err) != 0)
-		fail_msg("read %s: %s", dir, err.message);
-	if (catalog_parse(files, n, &cat, &err) != 0)
-		fail_msg("parse: %s %s", err.field, err.message);
-	catalog_dir_free(files, n);
-	return cat;
+	return unit_catalog_load("tests/fixtures/catalog-mini");
 }
 
 static int setup(void **state)

@@ -108,6 +108,11 @@ static void test_applications(void **state)
 	assert_int_equal(roles_authorize(&admin, "notifications.read", "GET"), AUTHZ_ALLOW);
 	assert_int_equal(roles_authorize(&t, "applications.read", "GET"), AUTHZ_ALLOW);
 	assert_int_equal(roles_authorize(&t, "applications.create", "POST"), AUTHZ_FORBIDDEN);
+	/* the deadline dashboards: department staff, never applicants or tokens */
+	assert_int_equal(roles_authorize(&reviewer, "deadlines.read", "GET"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&clerk, "deadlines.read", "GET"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&app, "deadlines.read", "GET"), AUTHZ_FORBIDDEN);
+	assert_int_equal(roles_authorize(&t, "deadlines.read", "GET"), AUTHZ_FORBIDDEN);
 }
 
 static void test_tokens(void **state)

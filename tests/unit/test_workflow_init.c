@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/catalog_dir.h"
+#include "unit_catalog.h"
 #include "core/workflow.h"
 
 /* ---- workflow_init from a notice ---- */
@@ -141,23 +141,14 @@ static const struct wf_dept *dept_code_check(const struct wf_app *a, const char 
 /* The shipped catalog's 便利店: departments and inspections follow the notice. */
 static void test_init_shipped_catalog(void **state)
 {
-	const char *src = getenv("YIYE_SOURCE_DIR");
-	struct catalog_file *files = NULL;
-	struct catalog *cat = NULL;
+	struct catalog *cat = unit_catalog_load("catalog");
 	struct guide_result g;
 	struct wf_app a;
 	struct yerr err = {0};
-	char dir[4096];
-	size_t n = 0, i, j;
+	size_t i, j;
 	json_t *answers;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/catalog", src ? src : ".");
-	if (catalog_dir_read(dir, &files, &n, &err) != 0)
-		fail_msg("read %s: %s", dir, err.message);
-	if (catalog_parse(files, n, &cat, &err) != 0)
-		fail_msg("parse: %s %s", err.field, err.message);
-	catalog_dir_free(files, n);
 	answers =
 	    json_pack("{sb sb sb sb sb sb si sb}", "q_alcohol", 1, "q_alcohol_bulk", 0, "q_tobacco",
 		      1, "q_drug", 1, "q_device2", 1, "q_hot_food", 0, "q_area", 120, "q_sign", 0);
