@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -570,6 +571,121 @@ static void test_department_view(void **state)
 	assert_int_equal(get_status(id, "M_food_safety_rules"), 200);
 }
 
+#define UPLOAD_BURST 6
+
+static pthread_mutex_t answered_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t answered_cv = PTHREAD_COND_INITIALIZER;
+static int answered_busy;
+
+struct upload_call {
+	struct server copy;
+	const char *path;
+	const unsigned char *body;
+	size_t len;
+	pthread_barrier_t *go;
+	long status;
+	char retry_after[16];
+	char code[32];
+};
+
+static void *upload_thread(void *arg)
+{
+	struct upload_call *u = arg;
+	struct resp r;
+
+	u->copy.curl = curl_easy_init();
+	pthread_barrier_wait(u->go);
+	if (http_req(&u->copy, "PUT", u->path, "application/pdf", (const char *)u->body, u->len,
+		     NULL, &r) == 0) {
+		u->status = r.status;
+		resp_header(&r, "Retry-After", u->retry_after, sizeof(u->retry_after));
+		snprintf(u->code, sizeof(u->code), "%s",
+			 r.json ? str(json_object_get(r.json, "error"), "code") : "");
+	}
+	pthread_mutex_lock(&answered_mu);
+	answered_busy += u->status == 503;
+	pthread_cond_broadcast(&answered_cv);
+	pthread_mutex_unlock(&answered_mu);
+	resp_free(&r);
+	curl_easy_cleanup(u->copy.curl);
+	return NULL;
+}
+
+/* The upload class is bounded (docs/development.md, "Threads"): with one
+ * upload at a time and none waiting, and that one held in its transaction
+ * by a writer holding the database, every other upload answers 503 busy
+ * with Retry-After at once — never a wait behind it. SQLite only: the lock
+ * is held through a second connection to the file. */
+static void test_upload_busy(void **state)
+{
+	const char *args[] = {"--upload-queue", "0", NULL};
+	struct upload_call u[UPLOAD_BURST];
+	pthread_t t[UPLOAD_BURST];
+	pthread_barrier_t go;
+	char mats[16][64], exempt[64], path[200];
+	unsigned char *pdf;
+	struct server busy;
+	struct sqlite3 *db;
+	size_t nmats, plen;
+	long long bid;
+	int ok = 0, refused = 0;
+
+	(void)state;
+	if (srv.db_url[0])
+		skip();
+	setenv("YIYE_UPLOAD_WORKERS", "1", 1);
+	setenv("YIYE_BUSY_TIMEOUT_MS", "120000", 1);
+	assert_int_equal(server_start(&busy, 1, args), 0);
+	unsetenv("YIYE_UPLOAD_WORKERS");
+	unsetenv("YIYE_BUSY_TIMEOUT_MS");
+	{
+		struct server keep = srv;
+
+		srv = busy; /* the helpers talk to srv */
+		as("applicant");
+		busy = srv;
+		bid = create_draft(mats, &nmats, exempt);
+		srv = keep;
+	}
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/materials/%s", bid, mats[0]);
+	pdf = seed("min.pdf", &plen);
+	db = hold_write_lock(&busy);
+	pthread_barrier_init(&go, NULL, UPLOAD_BURST + 1);
+	for (int i = 0; i < UPLOAD_BURST; i++) {
+		memset(&u[i], 0, sizeof(u[i]));
+		u[i].copy = busy;
+		u[i].path = path;
+		u[i].body = pdf;
+		u[i].len = plen;
+		u[i].go = &go;
+		assert_int_equal(pthread_create(&t[i], NULL, upload_thread, &u[i]), 0);
+	}
+	pthread_barrier_wait(&go);
+	/* All but the one holding the class answer while the lock is held
+	 * (were any of them waiting for it, this would not return). */
+	pthread_mutex_lock(&answered_mu);
+	while (answered_busy < UPLOAD_BURST - 1)
+		pthread_cond_wait(&answered_cv, &answered_mu);
+	pthread_mutex_unlock(&answered_mu);
+	release_write_lock(db);
+	for (int i = 0; i < UPLOAD_BURST; i++) {
+		pthread_join(t[i], NULL);
+		if (u[i].status == 200) {
+			ok++;
+			continue;
+		}
+		assert_int_equal(u[i].status, 503);
+		assert_string_equal(u[i].code, "busy");
+		assert_true(atoi(u[i].retry_after) >= 1);
+		refused++;
+	}
+	pthread_barrier_destroy(&go);
+	assert_int_equal(ok, 1);
+	assert_int_equal(refused, UPLOAD_BURST - 1);
+	free(pdf);
+	server_stop(&busy, 0);
+}
+
 static int setup(void **state)
 {
 	struct resp r;
@@ -595,10 +711,9 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_upload_download),
-	    cmocka_unit_test(test_refusals),
-	    cmocka_unit_test(test_wrong_state),
-	    cmocka_unit_test(test_department_view),
+	    cmocka_unit_test(test_upload_download), cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_wrong_state),     cmocka_unit_test(test_department_view),
+	    cmocka_unit_test(test_upload_busy),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
