@@ -440,30 +440,6 @@ const struct route routes[] = {
      .tag = "applications",
      .summary = "标记通知为已读"},
     /* @@applications-routes@@ */
-    /* materials — routes of h_materials.c (issue 11 §3; docs/api-applications.md
-       "Materials"). PUT takes the file itself as the body (ROUTE_UPLOAD). */
-    {.method = "PUT",
-     .pattern = "/api/v1/applications/{id}/materials/{material_id}",
-     .handler = h_material_put,
-     .permission = "applications.edit",
-     .audit = "application.material_upload",
-     .flags = ROUTE_UPLOAD,
-     .tag = "applications",
-     .summary = "上传一份申请材料（PDF、JPEG、PNG、OFD，按内容判断，10 MiB 以内）"},
-    {.method = "GET",
-     .pattern = "/api/v1/applications/{id}/materials/{material_id}",
-     .handler = h_material_get,
-     .permission = "applications.read",
-     .flags = ROUTE_SLOW,
-     .tag = "applications",
-     .summary = "下载一份申请材料（以附件形式，类型按内容判定）"},
-    {.method = "DELETE",
-     .pattern = "/api/v1/applications/{id}/materials/{material_id}",
-     .handler = h_material_delete,
-     .permission = "applications.edit",
-     .audit = "application.material_delete",
-     .tag = "applications",
-     .summary = "删除一份已上传的申请材料（可编辑状态下）"},
 
     /* review, inspection and deadlines (issue 11) — routes of h_reviews.c, h_inspection.c */
     {.method = "POST",
@@ -526,6 +502,31 @@ const struct route routes[] = {
      .summary = "临近到期与已超期的事项（按部门）",
      .query = "due:string,department:string,limit:integer,offset:integer"},
     /* @@review-routes@@ */
+
+    /* materials — routes of h_materials.c (issue 11 §3; docs/api-applications.md
+       "Materials"). PUT takes the file itself as the body (ROUTE_UPLOAD). */
+    {.method = "PUT",
+     .pattern = "/api/v1/applications/{id}/materials/{material_id}",
+     .handler = h_material_put,
+     .permission = "applications.edit",
+     .audit = "application.material_upload",
+     .flags = ROUTE_UPLOAD,
+     .tag = "applications",
+     .summary = "上传一份申请材料（PDF、JPEG、PNG、OFD，按内容判断，10 MiB 以内）"},
+    {.method = "GET",
+     .pattern = "/api/v1/applications/{id}/materials/{material_id}",
+     .handler = h_material_get,
+     .permission = "applications.read",
+     .flags = ROUTE_SLOW,
+     .tag = "applications",
+     .summary = "下载一份申请材料（以附件形式，类型按内容判定）"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/applications/{id}/materials/{material_id}",
+     .handler = h_material_delete,
+     .permission = "applications.edit",
+     .audit = "application.material_delete",
+     .tag = "applications",
+     .summary = "删除一份已上传的申请材料（可编辑状态下）"},
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));

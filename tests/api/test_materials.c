@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -77,18 +78,16 @@ static void sha_hex(const unsigned char *p, size_t n, char out[65])
 
 /* A 便利店 draft of the current user; *mats receives the notice's
  * non-exempt material ids (up to 16), *exempt one exempt id or "". */
-static long long create_draft(char mats[16][64], size_t *nmats, char exempt[64])
+static long long create_in(const char *industry, json_t *answers, char mats[16][64], size_t *nmats,
+			   char exempt[64])
 {
-	json_t *answers =
-	    json_pack("{s:b,s:b,s:b,s:b,s:b,s:i,s:b}", "q_alcohol", 0, "q_tobacco", 0, "q_drug", 0,
-		      "q_device2", 0, "q_hot_food", 0, "q_area", 80, "q_sign", 0);
 	json_t *a, *m;
 	struct resp r;
 	long long id;
 	size_t i;
 
 	http_json(&srv, "POST", "/api/v1/applications",
-		  json_pack("{s:s,s:o}", "industry", "bianlidian", "answers", answers), &r);
+		  json_pack("{s:s,s:o}", "industry", industry, "answers", answers), &r);
 	if (r.status != 201)
 		fprintf(stderr, "create: %s\n", r.body);
 	assert_int_equal(r.status, 201);
@@ -111,6 +110,15 @@ static long long create_draft(char mats[16][64], size_t *nmats, char exempt[64])
 	}
 	resp_free(&r);
 	return id;
+}
+
+static long long create_draft(char mats[16][64], size_t *nmats, char exempt[64])
+{
+	return create_in("bianlidian",
+			 json_pack("{s:b,s:b,s:b,s:b,s:b,s:i,s:b}", "q_alcohol", 0, "q_tobacco", 0,
+				   "q_drug", 0, "q_device2", 0, "q_hot_food", 0, "q_area", 80,
+				   "q_sign", 0),
+			 mats, nmats, exempt);
 }
 
 static void put(long long id, const char *mid, const void *body, size_t len, struct resp *r)
@@ -145,6 +153,57 @@ static long headers_only_put(const char *path, long long content_length, bool wi
 		 with_session ? srv.cookies : "", with_session ? "\r\nX-CSRF-Token: " : "",
 		 with_session ? srv.csrf : "", with_session ? "\r\n" : "");
 	assert_int_equal(send(fd, req, strlen(req), 0), (ssize_t)strlen(req));
+	while (have < sizeof(got) - 1) {
+		ssize_t n = recv(fd, got + have, sizeof(got) - 1 - have, 0);
+
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		got[have] = '\0';
+		if (strstr(got, "\r\n\r\n") && strstr(got, "}}"))
+			break;
+	}
+	close(fd);
+	got[have] = '\0';
+	sscanf(got, "HTTP/1.%*d %ld", &status);
+	snprintf(body, bodysz, "%s", strstr(got, "\r\n\r\n") ? strstr(got, "\r\n\r\n") + 4 : "");
+	return status;
+}
+
+/* Sends a PUT whose chunked body (PDF bytes) runs total bytes, then reads
+ * the answer's status (the limit is enforced while reading). */
+static long chunked_put(const char *path, size_t total, char *body, size_t bodysz)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port)};
+	struct timeval tv = {.tv_sec = 60};
+	static char chunk[65536];
+	char req[8192], got[8192];
+	size_t have = 0, sent = 0;
+	long status = 0;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	memset(chunk, 'x', sizeof(chunk));
+	memcpy(chunk, "%PDF-1.7\n", 9);
+	snprintf(req, sizeof(req),
+		 "PUT %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/pdf\r\n"
+		 "Transfer-Encoding: chunked\r\nCookie: %s\r\nX-CSRF-Token: %s\r\n\r\n",
+		 path, srv.cookies, srv.csrf);
+	assert_int_equal(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
+	while (sent < total) {
+		size_t n = total - sent < sizeof(chunk) ? total - sent : sizeof(chunk);
+		char head[32];
+
+		snprintf(head, sizeof(head), "%zx\r\n", n);
+		if (send(fd, head, strlen(head), MSG_NOSIGNAL) < 0 ||
+		    send(fd, chunk, n, MSG_NOSIGNAL) < 0 || send(fd, "\r\n", 2, MSG_NOSIGNAL) < 0)
+			break; /* the server may stop reading once it has answered */
+		sent += n;
+	}
+	send(fd, "0\r\n\r\n", 5, MSG_NOSIGNAL);
 	while (have < sizeof(got) - 1) {
 		ssize_t n = recv(fd, got + have, sizeof(got) - 1 - have, 0);
 
@@ -243,6 +302,25 @@ static void test_upload_download(void **state)
 		free(pdf);
 	}
 
+	/* each upload is audited */
+	as("auditor");
+	http_req(&srv, "GET", "/api/v1/audit?action=application.material_upload&limit=100", NULL,
+		 NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	{
+		char want[64];
+		json_t *it;
+		size_t i, n = 0;
+
+		snprintf(want, sizeof(want), "application:%lld", id);
+		json_array_foreach (json_object_get(r.json, "items"), i, it)
+			n += strcmp(str(it, "object"), want) == 0 &&
+			     strcmp(str(it, "outcome"), "ok") == 0;
+		assert_int_equal(n, 5);
+	}
+	resp_free(&r);
+	as("applicant");
+
 	/* delete while editable */
 	snprintf(path, sizeof(path), "/api/v1/applications/%lld/materials/%s", id, mats[3]);
 	http_req(&srv, "DELETE", path, NULL, NULL, 0, NULL, &r);
@@ -297,6 +375,20 @@ static void test_refusals(void **state)
 	assert_non_null(strstr(body, "payload_too_large"));
 	/* anonymous: 401 before the body */
 	assert_int_equal(headers_only_put(path, 1LL << 20, false, body, sizeof(body)), 401);
+	/* over the limit, chunked (no length declared): 413 once it passes the
+	 * limit, the part received discarded; just at the limit it is judged */
+	assert_int_equal(chunked_put(path, (10u << 20) + 1, body, sizeof(body)), 413);
+	assert_non_null(strstr(body, "payload_too_large"));
+	assert_int_equal(chunked_put(path, 10u << 20, body, sizeof(body)), 200);
+	{
+		char tmp[300];
+
+		snprintf(tmp, sizeof(tmp), "%s/materials/tmp", srv.dir);
+		assert_int_equal(rmdir(tmp), 0); /* empty: nothing left behind */
+	}
+	http_req(&srv, "DELETE", path, NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
 	/* just under the limit is accepted from the headers: the same request
 	 * then waits for its body (not tested: it would need the 10 MiB) */
 
@@ -320,6 +412,20 @@ static void test_refusals(void **state)
 	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
 	assert_error(&r, 404, "material_not_uploaded", NULL);
 	resp_free(&r);
+
+	/* a write that fails half-way (the database locked past the busy
+	 * timeout, after the file is durable): 503, and no row */
+	if (srv.db_url[0] == '\0') {
+		struct sqlite3 *db = hold_write_lock(&srv);
+
+		put(id, mats[0], pdf, plen, &r);
+		release_write_lock(db);
+		assert_int_equal(r.status, 503);
+		resp_free(&r);
+		http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+		assert_error(&r, 404, "material_not_uploaded", NULL);
+		resp_free(&r);
+	}
 	free(elf);
 	free(pdf);
 }
@@ -350,24 +456,22 @@ static json_t *value_for(const json_t *f)
 	return json_string("测试内容");
 }
 
-static void test_wrong_state(void **state)
+/* Uploads every material, fills every required field and submits. */
+static void submit_all(long long id, char mats[16][64], size_t nmats)
 {
-	char mats[16][64], exempt[64], path[200];
 	json_t *form = json_object(), *a, *f;
 	unsigned char *pdf;
-	size_t nmats, plen, i;
+	char path[200];
 	struct resp r, g;
-	long long id;
+	size_t plen, i;
 
-	(void)state;
 	pdf = seed("min.pdf", &plen);
-	as("applicant");
-	id = create_draft(mats, &nmats, exempt);
 	for (i = 0; i < nmats; i++) {
 		put(id, mats[i], pdf, plen, &r);
 		assert_int_equal(r.status, 200);
 		resp_free(&r);
 	}
+	free(pdf);
 	snprintf(path, sizeof(path), "/api/v1/applications/%lld", id);
 	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &g);
 	a = json_object_get(g.json, "application");
@@ -387,6 +491,21 @@ static void test_wrong_state(void **state)
 		fprintf(stderr, "submit: %s\n", r.body);
 	assert_int_equal(r.status, 200);
 	resp_free(&r);
+}
+
+static void test_wrong_state(void **state)
+{
+	char mats[16][64], exempt[64], path[200];
+	unsigned char *pdf;
+	size_t nmats, plen;
+	struct resp r;
+	long long id;
+
+	(void)state;
+	pdf = seed("min.pdf", &plen);
+	as("applicant");
+	id = create_draft(mats, &nmats, exempt);
+	submit_all(id, mats, nmats);
 
 	/* submitted: no more edits */
 	put(id, mats[0], pdf, plen, &r);
@@ -407,6 +526,164 @@ static void test_wrong_state(void **state)
 	assert_int_equal(r.len, plen);
 	resp_free(&r);
 	free(pdf);
+}
+
+/* Downloads material mid of id as the current user; the status. */
+static long get_status(long long id, const char *mid)
+{
+	char path[200];
+	struct resp r;
+	long st;
+
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/materials/%s", id, mid);
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	st = r.status;
+	if (st == 404)
+		assert_error(&r, 404, "material_not_in_notice", "material_id");
+	resp_free(&r);
+	return st;
+}
+
+/* 网吧 with food: 食品经营许可 (scjgj, reviewer), 网吧经营许可 (whlyj,
+ * reviewer2), 消防 (xfzd). Each reviewer downloads the materials of their
+ * own permits (and those no permit claims), never another department's. */
+static void test_department_view(void **state)
+{
+	char mats[16][64], exempt[64];
+	size_t nmats;
+	long long id;
+
+	(void)state;
+	as("applicant");
+	id = create_in("wangba",
+		       json_pack("{s:b,s:b,s:b}", "q_food", 1, "q_food_made", 1, "q_sign", 0), mats,
+		       &nmats, exempt);
+	submit_all(id, mats, nmats);
+	as("reviewer"); /* scjgj */
+	assert_int_equal(get_status(id, "M_food_safety_rules"), 200);
+	assert_int_equal(get_status(id, "M_netcafe_security"), 404);
+	assert_int_equal(get_status(id, "M_application_form"), 200);
+	as("reviewer2"); /* whlyj */
+	assert_int_equal(get_status(id, "M_netcafe_security"), 200);
+	assert_int_equal(get_status(id, "M_food_safety_rules"), 404);
+	as("applicant");
+	assert_int_equal(get_status(id, "M_netcafe_security"), 200);
+	assert_int_equal(get_status(id, "M_food_safety_rules"), 200);
+}
+
+#define UPLOAD_BURST 6
+
+static pthread_mutex_t answered_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t answered_cv = PTHREAD_COND_INITIALIZER;
+static int answered_busy;
+
+struct upload_call {
+	struct server copy;
+	const char *path;
+	const unsigned char *body;
+	size_t len;
+	pthread_barrier_t *go;
+	long status;
+	char retry_after[16];
+	char code[32];
+};
+
+static void *upload_thread(void *arg)
+{
+	struct upload_call *u = arg;
+	struct resp r;
+
+	u->copy.curl = curl_easy_init();
+	pthread_barrier_wait(u->go);
+	if (http_req(&u->copy, "PUT", u->path, "application/pdf", (const char *)u->body, u->len,
+		     NULL, &r) == 0) {
+		u->status = r.status;
+		resp_header(&r, "Retry-After", u->retry_after, sizeof(u->retry_after));
+		snprintf(u->code, sizeof(u->code), "%s",
+			 r.json ? str(json_object_get(r.json, "error"), "code") : "");
+	}
+	pthread_mutex_lock(&answered_mu);
+	answered_busy += u->status == 503;
+	pthread_cond_broadcast(&answered_cv);
+	pthread_mutex_unlock(&answered_mu);
+	resp_free(&r);
+	curl_easy_cleanup(u->copy.curl);
+	return NULL;
+}
+
+/* The upload class is bounded (docs/development.md, "Threads"): with one
+ * upload at a time and none waiting, and that one held in its transaction
+ * by a writer holding the database, every other upload answers 503 busy
+ * with Retry-After at once — never a wait behind it. SQLite only: the lock
+ * is held through a second connection to the file. */
+static void test_upload_busy(void **state)
+{
+	const char *args[] = {"--upload-queue", "0", NULL};
+	struct upload_call u[UPLOAD_BURST];
+	pthread_t t[UPLOAD_BURST];
+	pthread_barrier_t go;
+	char mats[16][64], exempt[64], path[200];
+	unsigned char *pdf;
+	struct server busy;
+	struct sqlite3 *db;
+	size_t nmats, plen;
+	long long bid;
+	int ok = 0, refused = 0;
+
+	(void)state;
+	if (srv.db_url[0])
+		skip();
+	setenv("YIYE_UPLOAD_WORKERS", "1", 1);
+	setenv("YIYE_BUSY_TIMEOUT_MS", "120000", 1);
+	assert_int_equal(server_start(&busy, 1, args), 0);
+	unsetenv("YIYE_UPLOAD_WORKERS");
+	unsetenv("YIYE_BUSY_TIMEOUT_MS");
+	{
+		struct server keep = srv;
+
+		srv = busy; /* the helpers talk to srv */
+		as("applicant");
+		busy = srv;
+		bid = create_draft(mats, &nmats, exempt);
+		srv = keep;
+	}
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/materials/%s", bid, mats[0]);
+	pdf = seed("min.pdf", &plen);
+	db = hold_write_lock(&busy);
+	pthread_barrier_init(&go, NULL, UPLOAD_BURST + 1);
+	for (int i = 0; i < UPLOAD_BURST; i++) {
+		memset(&u[i], 0, sizeof(u[i]));
+		u[i].copy = busy;
+		u[i].path = path;
+		u[i].body = pdf;
+		u[i].len = plen;
+		u[i].go = &go;
+		assert_int_equal(pthread_create(&t[i], NULL, upload_thread, &u[i]), 0);
+	}
+	pthread_barrier_wait(&go);
+	/* All but the one holding the class answer while the lock is held
+	 * (were any of them waiting for it, this would not return). */
+	pthread_mutex_lock(&answered_mu);
+	while (answered_busy < UPLOAD_BURST - 1)
+		pthread_cond_wait(&answered_cv, &answered_mu);
+	pthread_mutex_unlock(&answered_mu);
+	release_write_lock(db);
+	for (int i = 0; i < UPLOAD_BURST; i++) {
+		pthread_join(t[i], NULL);
+		if (u[i].status == 200) {
+			ok++;
+			continue;
+		}
+		assert_int_equal(u[i].status, 503);
+		assert_string_equal(u[i].code, "busy");
+		assert_true(atoi(u[i].retry_after) >= 1);
+		refused++;
+	}
+	pthread_barrier_destroy(&go);
+	assert_int_equal(ok, 1);
+	assert_int_equal(refused, UPLOAD_BURST - 1);
+	free(pdf);
+	server_stop(&busy, 0);
 }
 
 static int setup(void **state)
@@ -434,9 +711,9 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_upload_download),
-	    cmocka_unit_test(test_refusals),
-	    cmocka_unit_test(test_wrong_state),
+	    cmocka_unit_test(test_upload_download), cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_wrong_state),     cmocka_unit_test(test_department_view),
+	    cmocka_unit_test(test_upload_busy),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);

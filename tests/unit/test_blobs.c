@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "io/blobs.h"
@@ -117,7 +118,7 @@ static void test_abort_and_sweep(void **state)
 {
 	struct blob_writer *w;
 	struct yerr e = {0};
-	char p[128];
+	char p[256], host[65] = "";
 	int fd;
 
 	(void)state;
@@ -128,12 +129,30 @@ static void test_abort_and_sweep(void **state)
 	assert_int_equal(tmp_count(), 0);
 	blob_writer_abort(NULL);
 
-	/* What a crash leaves behind is removed at the next start. */
-	snprintf(p, sizeof(p), "%s/materials/tmp/up-crash1", dir);
+	/* What a crash of this host's node leaves behind is removed at its
+	 * next start; another host's recent upload (a node sharing the
+	 * directory) is left alone until it is a day old. */
+	gethostname(host, sizeof(host) - 1);
+	for (char *c = host; *c; c++)
+		if (*c == '/' || *c == '-')
+			*c = '_';
+	snprintf(p, sizeof(p), "%s/materials/tmp/up-%s-crash1", dir, host[0] ? host : "host");
 	fd = open(p, O_CREAT | O_WRONLY, 0600);
 	assert_true(fd >= 0);
 	close(fd);
+	snprintf(p, sizeof(p), "%s/materials/tmp/up-otherhost-busy", dir);
+	fd = open(p, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(tmp_count(), 2);
+	blobs_sweep_tmp(dir);
 	assert_int_equal(tmp_count(), 1);
+	{
+		struct timespec old[2] = {{.tv_sec = time(NULL) - 2 * 86400},
+					  {.tv_sec = time(NULL) - 2 * 86400}};
+
+		assert_int_equal(utimensat(AT_FDCWD, p, old, 0), 0);
+	}
 	blobs_sweep_tmp(dir);
 	assert_int_equal(tmp_count(), 0);
 }
