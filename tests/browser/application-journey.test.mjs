@@ -299,3 +299,37 @@ test('every department approves; the applicant\'s tracking page says approved', 
   await shots('mine')
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
 })
+
+test('the window clerk enters a walk-in application for an applicant who came in person', async (t) => {
+  if (missing) return t.skip(`API missing: ${missing}`)
+  await as('clerk')
+  await page.getByRole('combobox', { name: '现场申请的行业' }).click()
+  await page.getByRole('option', { name: '便利店', exact: true }).click()
+  await page.getByRole('button', { name: '开始一键导航' }).click()
+  for (let i = 0; i < 20; i++) {
+    const card = page.getByTestId('guide-question')
+    const done = page.getByTestId('guide-complete')
+    await Promise.race([card.waitFor(), done.waitFor()])
+    if (await done.isVisible()) break
+    const text = (await card.getByTestId('question-text').innerText()).trim()
+    const answer = answerFor(text)
+    if (typeof answer === 'boolean') await card.getByRole('button', { name: answer ? '是' : '否', exact: true }).click()
+    else {
+      await card.getByRole('spinbutton').fill(String(answer))
+      await card.getByRole('button', { name: '下一步' }).click()
+    }
+    await page.getByTestId('guide-answered').getByText(text).waitFor()
+  }
+  await page.getByRole('button', { name: '查看一次性告知单' }).click()
+  await page.getByTestId('notice-apply').getByText('窗口代为录入').click()
+  await page.getByRole('heading', { level: 1, name: /窗口代为录入申请/ }).waitFor()
+  await page.getByRole('button', { name: '创建现场申请' }).click()
+  await page.getByText('请填写申请人的用户名或统一社会信用代码').waitFor()
+  await page.getByLabel('申请人（用户名或统一社会信用代码）').fill('applicant')
+  await page.getByRole('button', { name: '创建现场申请' }).click()
+  await page.waitForURL(/\/applications\/\d+$/)
+  await page.getByRole('heading', { level: 2, name: /第 1 步/ }).waitFor()
+  await page.getByText('窗口现场申请').waitFor()
+  await shots('walk-in')
+  assert.deepEqual(page.problems, [], page.problems.join('\n'))
+})

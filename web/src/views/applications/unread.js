@@ -3,12 +3,13 @@
 // answers the count in `unread`), never polled in the background.
 import { ref } from 'vue'
 import { api } from '../../api.js'
-import { may } from '../../session.js'
+import { may, mustChangePassword } from '../../session.js'
 
 export const unread = ref(0)
 
 export async function refreshUnread() {
-  if (!may('notifications.read')) {
+  // an account that must change its password may do nothing else (the server answers 403)
+  if (!may('notifications.read') || mustChangePassword()) {
     unread.value = 0
     return
   }
