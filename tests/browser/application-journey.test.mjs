@@ -48,10 +48,49 @@ function isoDaysFromNow(days) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(d)
 }
 
+// On a phone a page never scrolls sideways, and a list's name column stays in
+// view and uncovered whether its other columns are scrolled left or right.
+async function phoneProblems() {
+  return page.evaluate(async () => {
+    const problems = []
+    const over = document.documentElement.scrollWidth - window.innerWidth
+    if (over > 0) {
+      const wide = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.el-table'))
+      const first = wide[wide.length - 1]
+      problems.push(`the page scrolls sideways by ${over}px (${first ? first.tagName + '.' + first.className + ': ' + (first.textContent || '').slice(0, 40) : ''})`)
+    }
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
+    for (const table of document.querySelectorAll('.el-table')) {
+      const cell = table.querySelector('.el-table__body-wrapper tbody tr td.list-name .cell')
+      if (!cell || !table.getClientRects().length) continue // none, or a hidden step's
+      const wrap = table.querySelector('.el-table__body-wrapper .el-scrollbar__wrap')
+      for (const left of [0, 1e6]) {
+        if (wrap) wrap.scrollLeft = left
+        await frame()
+        window.scrollBy(0, cell.getBoundingClientRect().top - window.innerHeight / 2)
+        await frame()
+        const r = cell.getBoundingClientRect()
+        const hit = document.elementFromPoint(r.left + Math.min(r.width / 2, 30), r.top + r.height / 2)
+        if (r.width < 40 || r.left < -1 || r.right > window.innerWidth + 1 || !(hit && cell.contains(hit))) {
+          problems.push(`${table.getAttribute('aria-label') || 'a table'}: the name cell is not readable (${left ? 'scrolled right' : 'scrolled left'})`)
+        }
+      }
+      if (wrap) wrap.scrollLeft = 0
+    }
+    window.scrollTo(0, 0)
+    return problems
+  })
+}
+
 async function shots(name) {
   for (const [size, label] of [[PHONE, '390'], [DESKTOP, '1366']]) {
     await page.setViewportSize(size)
     await page.locator('.el-loading-mask').waitFor({ state: 'detached' }).catch(() => {})
+    if (size === PHONE) {
+      // the menu folds its entries into … once it has observed the new width
+      await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, null, { timeout: 5000 }).catch(() => {})
+      assert.deepEqual(await phoneProblems(), [], `${name} on a phone`)
+    }
     await screenshot(page, `application-${name}-${label}`)
   }
   await page.setViewportSize(DESKTOP)
