@@ -71,6 +71,8 @@ static void config_env(struct app_config *cfg)
 	cfg->header_timeout = env_int("YIYE_HEADER_TIMEOUT", 20, 1, 3600);
 	cfg->queue_limit = env_int("YIYE_QUEUE_LIMIT", 1024, 1, 1000000);
 	cfg->hash_queue = env_int("YIYE_HASH_QUEUE", 64, 0, 100000);
+	cfg->upload_workers = env_int("YIYE_UPLOAD_WORKERS", 2, 1, 64);
+	cfg->upload_queue = env_int("YIYE_UPLOAD_QUEUE", 32, 0, 100000);
 	cfg->store.busy_timeout_ms = env_int("YIYE_BUSY_TIMEOUT_MS", 0, 0, 3600000);
 	cfg->store.pg_connect_timeout_s = env_int("YIYE_PG_CONNECT_TIMEOUT", 0, 0, 3600);
 	cfg->store.pg_statement_timeout_ms =

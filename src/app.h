@@ -57,9 +57,11 @@ struct app_config {
 	int per_ip_connections; /* --per-ip-connections / YIYE_PER_IP_CONNECTIONS; 0 = no limit */
 	int header_timeout;     /* --header-timeout / YIYE_HEADER_TIMEOUT: seconds for a request's
 				   headers, from accept or the previous answer */
-	int queue_limit; /* --queue-limit / YIYE_QUEUE_LIMIT: requests waiting for a worker */
-	int hash_queue;  /* --hash-queue / YIYE_HASH_QUEUE: password-hashing requests
-			    waiting; more answer 503 busy */
+	int queue_limit;    /* --queue-limit / YIYE_QUEUE_LIMIT: requests waiting for a worker */
+	int hash_queue;     /* --hash-queue / YIYE_HASH_QUEUE: password-hashing requests
+			       waiting; more answer 503 busy */
+	int upload_workers; /* YIYE_UPLOAD_WORKERS: material uploads committed at once */
+	int upload_queue;   /* --upload-queue / YIYE_UPLOAD_QUEUE: uploads waiting for one */
 	/* YIYE_TODAY: "YYYY-MM-DD" the server takes as today for time limits
 	 * (tests only); "" means the real day in Asia/Shanghai. */
 	char today[16];

@@ -105,6 +105,18 @@ json_t *openapi_document(void)
 			json_object_set_new(responses, "413", error_response("请求体过大"));
 			json_object_set_new(responses, "415", error_response("内容类型错误"));
 		}
+		if (rt->flags & ROUTE_UPLOAD) {
+			/* A raw file, judged by its bytes, not by its type. */
+			json_object_set_new(op, "requestBody",
+					    json_pack("{s:b,s:{s:{s:{s:s,s:s,s:I}}}}", "required",
+						      1, "content", "application/octet-stream",
+						      "schema", "type", "string", "format",
+						      "binary", "maxLength",
+						      (json_int_t)ROUTE_UPLOAD_LIMIT));
+			json_object_set_new(responses, "413", error_response("文件过大"));
+			json_object_set_new(responses, "415",
+					    error_response("不是 PDF、JPEG、PNG 或 OFD 文件"));
+		}
 		json_object_set_new(item, method, op);
 	}
 	return json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:{s:{s:s,s:[s],s:{s:{s:s,s:[s,s,s]"

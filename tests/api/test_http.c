@@ -179,10 +179,11 @@ static void test_openapi(void **state)
 			assert_non_null(json_object_get(resp, "2XX"));
 			assert_int_equal(json_object_get(resp, "401") != NULL, !public);
 			assert_int_equal(json_object_get(resp, "403") != NULL, !public);
-			assert_int_equal(json_object_get(resp, "415") != NULL,
-					 (routes[i].flags & ROUTE_JSON_BODY) != 0);
-			assert_int_equal(json_object_get(op, "requestBody") != NULL,
-					 (routes[i].flags & ROUTE_JSON_BODY) != 0);
+			/* a body: JSON, or a file (ROUTE_UPLOAD) */
+			unsigned body = routes[i].flags & (ROUTE_JSON_BODY | ROUTE_UPLOAD);
+
+			assert_int_equal(json_object_get(resp, "415") != NULL, body != 0);
+			assert_int_equal(json_object_get(op, "requestBody") != NULL, body != 0);
 		}
 	}
 	resp_free(&r);
