@@ -107,3 +107,31 @@ test('the administrator resets a password; the old one stops working', async (t)
   // the refused login above is expected to log a 401
   assert.deepEqual(page.problems.filter((p) => !p.includes('status of 401')), [], page.problems.join('\n'))
 })
+
+test('the administrator disables an account after confirming, and enables it again', async (t) => {
+  if (missing || !initial) return t.skip(missing ? `accounts API missing: ${missing}` : 'no user was created')
+  const earlier = page.problems.length // the journey before this one expected a 401
+  await logout(page) // clerk_new, signed in at the end of the journey before
+  await login(page, 'admin', demoPassword('admin'))
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '用户管理' }).click()
+  await page.getByRole('textbox', { name: '用户名或姓名' }).fill('clerk_new')
+  await page.getByRole('button', { name: '查询' }).click()
+  const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'clerk_new', exact: true }) })
+  const patched = () => page.waitForResponse((r) => /^\/api\/v1\/users\/\d+$/.test(new URL(r.url()).pathname) && r.request().method() === 'PATCH')
+
+  let answer = patched()
+  await row.getByRole('button', { name: '停用' }).click()
+  const confirm = page.getByRole('dialog', { name: '停用用户' })
+  assert.match(await confirm.innerText(), /无法登录/)
+  await confirm.getByRole('button', { name: '停用' }).click()
+  assert.equal((await answer).status(), 200)
+  await row.getByText('已停用').waitFor()
+
+  answer = patched()
+  await row.getByRole('button', { name: '启用' }).click()
+  await page.getByRole('dialog', { name: '启用用户' }).getByRole('button', { name: '启用' }).click()
+  assert.equal((await answer).status(), 200)
+  await row.getByText('已停用').waitFor({ state: 'detached' })
+  await logout(page)
+  assert.deepEqual(page.problems.slice(earlier), [], page.problems.join('\n'))
+})
