@@ -70,7 +70,20 @@ test('the new user must change the given password at first login', async (t) => 
   await page.getByTestId('force-password').waitFor()
   assert.equal(new URL(page.url()).pathname, '/account')
 
+  // the policy is checked before anything is sent (the same rules as the registration)
+  let sent = 0
+  const count = (r) => {
+    if (new URL(r.url()).pathname === '/api/v1/me/password') sent++
+  }
+  page.on('request', count)
   await page.getByLabel('当前密码', { exact: true }).fill(initial)
+  await page.getByLabel('新密码', { exact: true }).fill('onlylowercase1')
+  await page.getByLabel('确认新密码', { exact: true }).fill('onlylowercase1')
+  await page.getByRole('button', { name: '修改密码' }).click()
+  await page.getByText('密码须包含小写字母、大写字母、数字、其他字符中的至少三类。').waitFor()
+  page.off('request', count)
+  assert.equal(sent, 0, 'a password against the policy is not sent')
+
   await page.getByLabel('新密码', { exact: true }).fill('Clerk-own-2026')
   await page.getByLabel('确认新密码', { exact: true }).fill('Clerk-own-2026')
   await page.getByRole('button', { name: '修改密码' }).click()
