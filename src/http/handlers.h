@@ -82,6 +82,8 @@ void h_application_request_supplement(struct req *r);
 void h_material_put(struct req *r);
 void h_material_get(struct req *r);
 void h_material_delete(struct req *r);
+void h_inspection_photo_put(struct req *r);
+void h_inspection_photo_get(struct req *r);
 void h_tasks_list(struct req *r);
 void h_notifications_list(struct req *r);
 void h_notification_read(struct req *r);

@@ -527,6 +527,21 @@ const struct route routes[] = {
      .audit = "application.material_delete",
      .tag = "applications",
      .summary = "删除一份已上传的申请材料（可编辑状态下）"},
+    {.method = "PUT",
+     .pattern = "/api/v1/applications/{id}/inspection/{department}/photos/{n}",
+     .handler = h_inspection_photo_put,
+     .permission = "applications.inspect",
+     .audit = "application.inspection_photo",
+     .flags = ROUTE_UPLOAD,
+     .tag = "applications",
+     .summary = "上传本部门的现场核查照片（第 n 张，1–32；JPEG、PNG、PDF、OFD）"},
+    {.method = "GET",
+     .pattern = "/api/v1/applications/{id}/inspection/{department}/photos/{n}",
+     .handler = h_inspection_photo_get,
+     .permission = "applications.read",
+     .flags = ROUTE_SLOW,
+     .tag = "applications",
+     .summary = "下载现场核查照片（以附件形式）"},
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));

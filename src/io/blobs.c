@@ -20,11 +20,12 @@
 struct blob_writer {
 	int fd;
 	uint64_t size;
-	uint64_t flushed; /* bytes whose write-back has been started */
-	EVP_MD_CTX *md;   /* sha256 of the bytes so far */
-	char dir[1024];   /* DATA/materials */
-	char tmp[1200];   /* DATA/materials/tmp/up-HOST-XXXXXX */
-	int failed;       /* a write failed: commit refuses */
+	uint64_t flushed;    /* bytes whose write-back has been started */
+	EVP_MD_CTX *md;      /* sha256 of the bytes so far */
+	char data_dir[1024]; /* DATA */
+	char dir[1024];      /* DATA/materials */
+	char tmp[1200];      /* DATA/materials/tmp/up-HOST-XXXXXX */
+	int failed;          /* a write failed: commit refuses */
 };
 
 /* This host's name as a file name part ("" when unknown). Temp files
@@ -77,6 +78,7 @@ int blob_writer_open(const char *data_dir, struct blob_writer **out, struct yerr
 	*out = NULL;
 	if (w == NULL)
 		return yerr_set(err, 503, "storage_unavailable", NULL, "内存不足，请稍后重试");
+	snprintf(w->data_dir, sizeof(w->data_dir), "%s", data_dir);
 	snprintf(w->dir, sizeof(w->dir), "%s/materials", data_dir);
 	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", w->dir);
 	char tag[72];
@@ -203,7 +205,10 @@ int blob_writer_commit(struct blob_writer *w, char hex[BLOB_HEX_LEN + 1], struct
 		rc = io_fail(err, "mkdir", sub);
 		goto out;
 	}
-	if (fresh_sub && fsync_dir(w->dir) < 0) {
+	/* A new ab/ directory: its entry in materials/, and materials/'s own
+	 * entry in the data directory (created with the first upload), must
+	 * be on disk before a name inside them counts. */
+	if (fresh_sub && (fsync_dir(w->dir) < 0 || fsync_dir(w->data_dir) < 0)) {
 		rc = io_fail(err, "fsync", w->dir);
 		goto out;
 	}

@@ -4,7 +4,7 @@
  * blobs.h — the content-addressed store of uploaded materials under the data
  * directory (issue 11, docs/applications.md "application_materials").
  *
- *   DATA/materials/tmp/up-XXXXXX   an upload being received
+ *   DATA/materials/tmp/up-HOST-…   an upload being received (HOST: this host)
  *   DATA/materials/ab/cdef…        a stored blob: its lower-case hex sha256,
  *                                  the first two digits naming the directory
  *

@@ -571,6 +571,110 @@ static void test_department_view(void **state)
 	assert_int_equal(get_status(id, "M_food_safety_rules"), 200);
 }
 
+/* The caller's user id (GET /api/v1/me). */
+static long long my_id(void)
+{
+	struct resp r;
+	long long id;
+
+	http_req(&srv, "GET", "/api/v1/me", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	id = json_integer_value(json_object_get(r.json, "id"));
+	resp_free(&r);
+	return id;
+}
+
+/* Inspection photos: an inspector of a department the appointment needs
+ * uploads them while the application is in inspection; they are materials
+ * of the application ("inspection/<department>/<n>"), downloadable by
+ * whoever sees the application. */
+static void test_inspection_photos(void **state)
+{
+	char mats[16][64], exempt[64], path[200], h[128];
+	unsigned char *jpg, *elf;
+	size_t nmats, jlen, elen, i;
+	struct resp r;
+	long long id, insp;
+	json_t *v;
+	bool listed = false;
+
+	(void)state;
+	jpg = seed("min.jpg", &jlen);
+	elf = seed("elf.pdf", &elen);
+	as("inspector_scjgj");
+	insp = my_id();
+	as("applicant");
+	id = create_in(
+	    "hongbeidian",
+	    json_pack("{s:b,s:b,s:b,s:b}", "q_cream", 1, "q_dine_in", 0, "q_drain", 0, "q_sign", 0),
+	    mats, &nmats, exempt);
+	submit_all(id, mats, nmats);
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/inspection/scjgj/photos/1", id);
+	/* only inspectors; only once the appointment exists */
+	http_req(&srv, "PUT", path, "image/jpeg", (const char *)jpg, jlen, NULL, &r);
+	assert_int_equal(r.status, 403);
+	resp_free(&r);
+	as("clerk");
+	snprintf(h, sizeof(h), "/api/v1/applications/%lld/accept", id);
+	http_req(&srv, "POST", h, NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	as("inspector_scjgj");
+	http_req(&srv, "PUT", path, "image/jpeg", (const char *)jpg, jlen, NULL, &r);
+	assert_error(&r, 409, "invalid_state", "status");
+	resp_free(&r);
+	snprintf(h, sizeof(h), "/api/v1/applications/%lld/inspection", id);
+	http_json(&srv, "POST", h, json_pack("{s:s,s:[I]}", "at", "2099-06-01", "inspectors", insp),
+		  &r);
+	if (r.status != 200)
+		fprintf(stderr, "schedule: %s\n", r.body);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+
+	/* judged by content; numbered 1..32; one's own department only */
+	http_req(&srv, "PUT", path, "image/jpeg", (const char *)elf, elen, NULL, &r);
+	assert_error(&r, 415, "unsupported_material_type", "body");
+	resp_free(&r);
+	snprintf(h, sizeof(h), "/api/v1/applications/%lld/inspection/scjgj/photos/33", id);
+	http_req(&srv, "PUT", h, "image/jpeg", (const char *)jpg, jlen, NULL, &r);
+	assert_error(&r, 404, "photo_not_found", "n");
+	resp_free(&r);
+	snprintf(h, sizeof(h), "/api/v1/applications/%lld/inspection/xfzd/photos/1", id);
+	http_req(&srv, "PUT", h, "image/jpeg", (const char *)jpg, jlen, NULL, &r);
+	assert_error(&r, 403, "wrong_department", "department");
+	resp_free(&r);
+	http_req(&srv, "PUT", path, "image/jpeg", (const char *)jpg, jlen, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(str(json_object_get(r.json, "material"), "material_id"),
+			    "inspection/scjgj/1");
+	assert_string_equal(str(json_object_get(r.json, "material"), "type"), "jpg");
+	resp_free(&r);
+
+	/* a material of the application, downloadable as an attachment */
+	as("applicant");
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.len, jlen);
+	assert_int_equal(resp_header(&r, "Content-Type", h, sizeof(h)), 0);
+	assert_string_equal(h, "image/jpeg");
+	assert_int_equal(resp_header(&r, "Content-Disposition", h, sizeof(h)), 0);
+	assert_true(strncmp(h, "attachment", 10) == 0);
+	resp_free(&r);
+	snprintf(h, sizeof(h), "/api/v1/applications/%lld", id);
+	http_req(&srv, "GET", h, NULL, NULL, 0, NULL, &r);
+	json_array_foreach (json_object_get(json_object_get(r.json, "application"), "materials"), i,
+			    v)
+		listed |= strcmp(json_string_value(v), "inspection/scjgj/1") == 0;
+	assert_true(listed);
+	resp_free(&r);
+	as("applicant2");
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 404, "application_not_found", NULL);
+	resp_free(&r);
+	free(jpg);
+	free(elf);
+}
+
 #define UPLOAD_BURST 6
 
 static pthread_mutex_t answered_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -711,9 +815,9 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_upload_download), cmocka_unit_test(test_refusals),
-	    cmocka_unit_test(test_wrong_state),     cmocka_unit_test(test_department_view),
-	    cmocka_unit_test(test_upload_busy),
+	    cmocka_unit_test(test_upload_download),   cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_wrong_state),       cmocka_unit_test(test_department_view),
+	    cmocka_unit_test(test_inspection_photos), cmocka_unit_test(test_upload_busy),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
