@@ -31,11 +31,12 @@ int cmd_init(int argc, char **argv)
 	struct app app;
 	struct yerr e = {0};
 	char caldir[1100];
-	const char *catalog = app.cfg.catalog_dir;
+	const char *catalog = NULL;
 	int opt, demo = 0, imported = 0, rc = 1;
 
 	memset(&app, 0, sizeof(app));
 	app_config_defaults(&app.cfg);
+	catalog = app.cfg.catalog_dir; /* --catalog below overrides it in place */
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (cli_common_option(&app.cfg, opt, optarg))
