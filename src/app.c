@@ -89,6 +89,7 @@ void app_config_defaults(struct app_config *cfg)
 	snprintf(cfg->listen_host, sizeof(cfg->listen_host), "127.0.0.1");
 	cfg->listen_port = 8080;
 	snprintf(cfg->web_dir, sizeof(cfg->web_dir), "%s/web/dist", YIYE_SOURCE_DIR);
+	snprintf(cfg->catalog_dir, sizeof(cfg->catalog_dir), "%s/catalog", YIYE_SOURCE_DIR);
 	cfg->body_limit = BODY_LIMIT_DEFAULT;
 	cfg->io_threads = ncpu > 0 ? (int)ncpu : 2;
 	cfg->workers = 4;
@@ -100,6 +101,8 @@ void app_config_defaults(struct app_config *cfg)
 		snprintf(cfg->db_url, sizeof(cfg->db_url), "%s", v);
 	if ((v = getenv("YIYE_WEB")) && *v)
 		snprintf(cfg->web_dir, sizeof(cfg->web_dir), "%s", v);
+	if ((v = getenv("YIYE_CATALOG")) && *v)
+		snprintf(cfg->catalog_dir, sizeof(cfg->catalog_dir), "%s", v);
 	if ((v = getenv("YIYE_BODY_LIMIT")) && *v && atol(v) > 0)
 		cfg->body_limit = (size_t)atol(v);
 	if ((v = getenv("YIYE_LISTEN")) && *v)
