@@ -17,6 +17,7 @@
 // guard only keeps the UI tidy, it is not the security boundary.
 import { createRouter, createWebHistory } from 'vue-router'
 import { loadSession, may, mustChangePassword, session } from './session.js'
+import { workspacePath } from './views/applications/workspace.js'
 
 export const SITE_NAME = '徐汇区“一业一证”综合许可平台'
 
@@ -62,6 +63,63 @@ export const routes = [
     name: 'tools',
     component: () => import('./views/ToolsView.vue'),
     meta: { title: '证照号码校验与工作日计算', navLabel: '便民工具', permission: 'public', nav: true }
+  },
+  // applications (issue 11): the workspaces, one application, notifications
+  {
+    path: '/applications',
+    name: 'my-applications',
+    component: () => import('./views/applications/MyApplicationsView.vue'),
+    meta: { title: '我的申请', permission: 'applications.withdraw', nav: true }
+  },
+  {
+    path: '/applications/new/:code',
+    name: 'application-new',
+    component: () => import('./views/applications/NewApplicationView.vue'),
+    meta: { title: '在线申请', permission: 'applications.create', nav: false, navParent: '/applications' }
+  },
+  {
+    path: '/applications/:id(\\d+)',
+    name: 'application',
+    component: () => import('./views/applications/ApplicationView.vue'),
+    meta: { title: '申请详情', permission: 'applications.read', nav: false, navParent: '/applications' }
+  },
+  {
+    path: '/window',
+    name: 'window',
+    component: () => import('./views/applications/WindowInboxView.vue'),
+    meta: { title: '窗口受理', permission: 'applications.accept', nav: true }
+  },
+  {
+    path: '/reviews',
+    name: 'reviews',
+    component: () => import('./views/applications/TaskInboxView.vue'),
+    meta: { title: '审查待办', permission: 'applications.review', nav: true, kind: 'review' }
+  },
+  {
+    path: '/inspections',
+    name: 'inspections',
+    component: () => import('./views/applications/TaskInboxView.vue'),
+    meta: { title: '现场核查', permission: 'applications.inspect', nav: true, kind: 'inspection' }
+  },
+  {
+    path: '/deadlines',
+    name: 'deadlines',
+    component: () => import('./views/applications/DeadlinesView.vue'),
+    meta: { title: '时限预警', permission: 'deadlines.read', nav: true }
+  },
+  {
+    path: '/notifications',
+    name: 'notifications',
+    component: () => import('./views/applications/NotificationsView.vue'),
+    meta: { title: '消息', permission: 'notifications.read', nav: false }
+  },
+  {
+    // after login: each role's own workspace (views/applications/workspace.js)
+    path: '/workspace',
+    name: 'workspace',
+    component: () => import('./views/HomeView.vue'),
+    beforeEnter: () => workspacePath(),
+    meta: { title: '工作台', permission: 'authenticated', nav: false }
   },
   {
     path: '/catalog/versions',
