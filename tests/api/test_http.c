@@ -141,6 +141,29 @@ static void test_malformed_json(void **state)
 	}
 }
 
+/* A JSON route's body is described by its own schema (the row's .body),
+ * which names its members: not the bare "object" a route without one gets. */
+static void openapi_check_body(const struct route *rt, json_t *op)
+{
+	json_t *content = json_object_get(json_object_get(op, "requestBody"), "content");
+	json_t *schema = json_object_get(json_object_get(content, "application/json"), "schema");
+	json_t *own, *props;
+
+	if (rt->body == NULL)
+		fail_msg("%s %s takes a JSON body but describes none (.body)", rt->method,
+			 rt->pattern);
+	own = json_loads(rt->body, 0, NULL);
+	if (own == NULL)
+		fail_msg("%s %s: .body is not valid JSON", rt->method, rt->pattern);
+	/* the document serves the row's schema as written */
+	assert_true(json_equal(schema, own));
+	json_decref(own);
+	assert_string_equal(json_string_value(json_object_get(schema, "type")), "object");
+	props = json_object_get(schema, "properties");
+	if (!json_is_object(props) || json_object_size(props) == 0)
+		fail_msg("%s %s: the body schema names no members", rt->method, rt->pattern);
+}
+
 static void test_openapi(void **state)
 {
 	struct resp r;
@@ -183,8 +206,23 @@ static void test_openapi(void **state)
 					 (routes[i].flags & ROUTE_JSON_BODY) != 0);
 			assert_int_equal(json_object_get(op, "requestBody") != NULL,
 					 (routes[i].flags & ROUTE_JSON_BODY) != 0);
+			if (routes[i].flags & ROUTE_JSON_BODY)
+				openapi_check_body(&routes[i], op);
+			/* Password hashes, slow routes and every route that
+			 * identifies the caller wait for a worker in a bounded
+			 * queue: when it is full they answer 503 busy with
+			 * Retry-After (server.c). */
+			if ((routes[i].flags & (ROUTE_HASHES | ROUTE_SLOW)) || !public)
+				assert_non_null(json_object_get(
+				    json_object_get(json_object_get(resp, "503"), "headers"),
+				    "Retry-After"));
 		}
 	}
+	/* the login is throttled: 429 with Retry-After */
+	op = json_object_get(json_object_get(paths, "/api/v1/session"), "post");
+	assert_non_null(json_object_get(
+	    json_object_get(json_object_get(json_object_get(op, "responses"), "429"), "headers"),
+	    "Retry-After"));
 	resp_free(&r);
 }
 
