@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "http/auth.h"
 #include "http/handlers.h"
 
 static json_t *error_response(const char *description)
@@ -99,6 +100,45 @@ static json_t *unavailable_response(const struct route *rt)
 	return error_response(desc);
 }
 
+/* Who may call the route (components.securitySchemes): anyone for a
+ * public route; otherwise a login session — whose writes echo its CSRF
+ * token — or an API token. The identity-gateway header, configured per
+ * deployment and trusted only from the proxy's address, is not listed. */
+static json_t *route_security(const struct route *rt)
+{
+	if (strcmp(rt->permission, "public") == 0)
+		return json_array();
+	if (strcmp(rt->method, "GET") == 0)
+		return json_pack("[{s:[]},{s:[]}]", "session", "token");
+	return json_pack("[{s:[],s:[]},{s:[]}]", "session", "csrf", "token");
+}
+
+static json_t *security_schemes(void)
+{
+	return json_pack("{s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s}}", "session",
+			 "type", "apiKey", "in", "cookie", "name", AUTH_SESSION_COOKIE,
+			 "description", "登录会话（POST /api/v1/session 设置）", "csrf", "type",
+			 "apiKey", "in", "header", "name", "X-CSRF-Token", "description",
+			 "防伪令牌：会话的写请求须回送 " AUTH_CSRF_COOKIE " Cookie 的值", "token",
+			 "type", "http", "scheme", "bearer", "description",
+			 "接口访问令牌（POST /api/v1/tokens 创建），按其权限范围（scopes）授权");
+}
+
+/* "post_users_id_password-reset" for POST /api/v1/users/{id}/password-reset:
+ * unique (tests/api/test_http.c) and made of URL-safe characters only, so
+ * generated clients can use it as a name. */
+static void operation_id(char *out, size_t size, const char *method, const char *pattern)
+{
+	size_t n = (size_t)snprintf(out, size, "%s", method);
+
+	if (strncmp(pattern, "/api/v1/", 8) == 0)
+		pattern += 7;
+	for (const char *p = pattern; *p && n + 1 < size; p++)
+		if (*p != '{' && *p != '}')
+			out[n++] = *p == '/' ? '_' : *p;
+	out[n < size ? n : size - 1] = '\0';
+}
+
 /* Path parameters {name} become required string parameters. */
 static void add_path_params(json_t *params, const char *pattern)
 {
@@ -141,7 +181,7 @@ static void add_query_params(json_t *params, const char *query)
 
 json_t *openapi_document(void)
 {
-	json_t *paths = json_object();
+	json_t *paths = json_object(), *doc;
 
 	for (int i = 0; i < routes_count; i++) {
 		const struct route *rt = &routes[i];
@@ -157,7 +197,7 @@ json_t *openapi_document(void)
 		for (k = 0; k < sizeof(method) - 1 && rt->method[k]; k++)
 			method[k] = (char)(rt->method[k] | 0x20);
 		method[k] = '\0';
-		snprintf(opid, sizeof(opid), "%s %s", rt->method, rt->pattern);
+		operation_id(opid, sizeof(opid), method, rt->pattern);
 		add_path_params(params, rt->pattern);
 		add_query_params(params, rt->query);
 		/* 2XX: reads answer 200, creations 201. Only routes that need a
@@ -183,6 +223,7 @@ json_t *openapi_document(void)
 			       rt->summary ? rt->summary : "", "tags", rt->tag ? rt->tag : "misc",
 			       "parameters", params, "responses", responses, "x-permission",
 			       rt->permission, "x-audit-event", rt->audit);
+		json_object_set_new(op, "security", route_security(rt));
 		if (rt->flags & ROUTE_JSON_BODY) {
 			/* Every JSON route describes its body (.body, a JSON
 			 * schema; tests/api/test_http.c holds them to it). */
@@ -198,15 +239,18 @@ json_t *openapi_document(void)
 		}
 		json_object_set_new(item, method, op);
 	}
-	return json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:{s:{s:s,s:[s],s:{s:{s:s,s:[s,s,s]"
-			 ",s:{s:{s:s},s:{s:s},s:{s:[s,s]}}}}}}}}",
-			 "openapi", "3.1.0", "info", "title", "Yiye 一业一证综合许可平台 API",
-			 "version", YIYE_VERSION, "description",
-			 "所有错误均以 {\"error\":{\"code\",\"message\",\"field\"}} "
-			 "返回；x-permission 为所需权限。",
-			 "servers", "url", "/", "paths", paths, "components", "schemas", "Error",
-			 "type", "object", "required", "error", "properties", "error", "type",
-			 "object", "required", "code", "message", "field", "properties", "code",
-			 "type", "string", "message", "type", "string", "field", "type", "string",
-			 "null");
+	doc = json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:{s:{s:s,s:[s],s:{s:{s:s,s:[s,s,s]"
+			",s:{s:{s:s},s:{s:s},s:{s:[s,s]}}}}}}}}",
+			"openapi", "3.1.0", "info", "title", "Yiye 一业一证综合许可平台 API",
+			"version", YIYE_VERSION, "description",
+			"所有错误均以 {\"error\":{\"code\",\"message\",\"field\"}} "
+			"返回；x-permission 为所需权限。",
+			"servers", "url", "/", "paths", paths, "components", "schemas", "Error",
+			"type", "object", "required", "error", "properties", "error", "type",
+			"object", "required", "code", "message", "field", "properties", "code",
+			"type", "string", "message", "type", "string", "field", "type", "string",
+			"null");
+	json_object_set_new(json_object_get(doc, "components"), "securitySchemes",
+			    security_schemes());
+	return doc;
 }

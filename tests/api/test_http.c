@@ -167,7 +167,7 @@ static void openapi_check_body(const struct route *rt, json_t *op)
 static void test_openapi(void **state)
 {
 	struct resp r;
-	json_t *paths, *item, *op;
+	json_t *paths, *item, *op, *ids = json_object();
 	const char *path, *method;
 	int ops = 0;
 
@@ -178,10 +178,19 @@ static void test_openapi(void **state)
 	paths = json_object_get(r.json, "paths");
 	json_object_foreach (paths, path, item) {
 		json_object_foreach (item, method, op) {
+			const char *id = json_string_value(json_object_get(op, "operationId"));
+
 			assert_true(json_is_string(json_object_get(op, "x-permission")));
+			/* operation ids are unique and URL-safe */
+			assert_non_null(id);
+			assert_int_equal(strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_-."),
+					 strlen(id));
+			assert_null(json_object_get(ids, id));
+			json_object_set_new(ids, id, json_true());
 			ops++;
 		}
 	}
+	json_decref(ids);
 	/* the document lists exactly the routes the server answers */
 	assert_int_equal(ops, routes_count);
 	for (int i = 0; i < routes_count; i++) {
@@ -202,6 +211,9 @@ static void test_openapi(void **state)
 			assert_non_null(json_object_get(resp, "2XX"));
 			assert_int_equal(json_object_get(resp, "401") != NULL, !public);
 			assert_int_equal(json_object_get(resp, "403") != NULL, !public);
+			/* a login or a token, or nobody for a public route */
+			assert_int_equal(json_array_size(json_object_get(op, "security")) > 0,
+					 !public);
 			assert_int_equal(json_object_get(resp, "415") != NULL,
 					 (routes[i].flags & ROUTE_JSON_BODY) != 0);
 			assert_int_equal(json_object_get(op, "requestBody") != NULL,
