@@ -125,7 +125,7 @@ const struct route routes[] = {
 	     "\"password\":{\"type\":\"string\",\"minLength\":10,\"maxLength\":128,"
 	     "\"description\":\"至少 10 个字符、最多 128 "
 	     "字节，含小写字母、大写字母、数字、符号中的三类，不得包含用户名\"},"
-	     "\"uscc\":{\"type\":\"string\",\"maxLength\":64,"
+	     "\"uscc\":{\"type\":[\"string\",\"null\"],\"maxLength\":64,"
 	     "\"description\":\"统一社会信用代码（18 位，校验码须正确）；拟设立主体不填\"},"
 	     "\"name\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":192,"
 	     "\"description\":\"市场主体名称（拟设立的填拟用名称）\"},"
@@ -154,13 +154,13 @@ const struct route routes[] = {
 	     "\"roles\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":9,"
 	     "\"items\":{\"type\":\"string\",\"enum\":[\"applicant\",\"window_clerk\","
 	     "\"reviewer\",\"inspector\",\"issuer\",\"supervisor\",\"catalog_admin\","
-	     "\"system_admin\",\"auditor\"]}},\"department\":{\"type\":\"string\","
-	     "\"maxLength\":24,"
+	     "\"system_admin\",\"auditor\"]}},\"department\":{\"type\":[\"string\","
+	     "\"null\"],\"maxLength\":24,"
 	     "\"description\":\"部门代码；窗口、审核、检查、制证、监管、目录管理角色必填\"},"
-	     "\"phone\":{\"type\":\"string\",\"maxLength\":20},"
-	     "\"uscc\":{\"type\":\"string\",\"maxLength\":64,"
+	     "\"phone\":{\"type\":[\"string\",\"null\"],\"maxLength\":20},"
+	     "\"uscc\":{\"type\":[\"string\",\"null\"],\"maxLength\":64,"
 	     "\"description\":\"统一社会信用代码（18 位，校验码须正确）；仅申请人\"},"
-	     "\"entity_name\":{\"type\":\"string\",\"maxLength\":192,"
+	     "\"entity_name\":{\"type\":[\"string\",\"null\"],\"maxLength\":192,"
 	     "\"description\":\"市场主体名称；仅申请人，缺省取 display_name\"}},"
 	     "\"additionalProperties\":false}"},
     {.method = "GET",
@@ -183,9 +183,9 @@ const struct route routes[] = {
 	     "\"issuer\",\"supervisor\",\"catalog_admin\",\"system_admin\",\"auditor\"]}},"
 	     "\"department\":{\"type\":[\"string\",\"null\"],\"maxLength\":24,"
 	     "\"description\":\"部门代码；null 取消所属部门\"},"
-	     "\"display_name\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":96},"
-	     "\"disabled\":{\"type\":\"boolean\"},\"version\":{\"type\":\"integer\","
-	     "\"minimum\":1,"
+	     "\"display_name\":{\"type\":[\"string\",\"null\"],\"minLength\":1,"
+	     "\"maxLength\":96},\"disabled\":{\"type\":\"boolean\"},"
+	     "\"version\":{\"type\":\"integer\",\"minimum\":1,"
 	     "\"description\":\"读取用户时得到的版本号；已被他人修改时答复 409 stale_version\"}},"
 	     "\"additionalProperties\":false,\"minProperties\":1,"
 	     "\"description\":\"至少提供 roles、department、display_name、disabled 之一\"}"},
@@ -225,7 +225,7 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "accounts",
      .summary = "修改部门名称或停用部门",
-     .body = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\","
+     .body = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":[\"string\",\"null\"],"
 	     "\"minLength\":1,\"maxLength\":96},\"disabled\":{\"type\":\"boolean\"}},"
 	     "\"additionalProperties\":false,\"minProperties\":1}"},
     {.method = "GET",
@@ -361,7 +361,7 @@ const struct route routes[] = {
 	     "\"properties\":{\"document\":{\"type\":\"object\","
 	     "\"description\":\"整个目录的单一文档（格式同 GET "
 	     "/api/v1/catalog/versions/{v}/document）\"},"
-	     "\"note\":{\"type\":\"string\",\"maxLength\":500},"
+	     "\"note\":{\"type\":[\"string\",\"null\"],\"maxLength\":500},"
 	     "\"activate\":{\"type\":[\"boolean\",\"null\"],"
 	     "\"description\":\"发布后立即启用\"},\"proposals\":{\"type\":[\"array\","
 	     "\"null\"],\"maxItems\":200,\"items\":{\"type\":\"integer\",\"minimum\":1},"
@@ -400,15 +400,15 @@ const struct route routes[] = {
      .body = "{\"type\":\"object\",\"required\":[\"kind\",\"title\",\"reason\"],"
 	     "\"properties\":{\"kind\":{\"type\":\"string\",\"enum\":[\"add\",\"change\"],"
 	     "\"description\":\"add 新增建议，change 调整建议\"},"
-	     "\"industry\":{\"type\":\"string\",\"maxLength\":64,"
+	     "\"industry\":{\"type\":[\"string\",\"null\"],\"maxLength\":64,"
 	     "\"description\":\"行业代码；调整建议必填\"},\"title\":{\"type\":\"string\","
 	     "\"minLength\":1,\"maxLength\":100},\"reason\":{\"type\":\"string\","
-	     "\"minLength\":1,\"maxLength\":2000},\"detail\":{\"type\":\"string\","
-	     "\"maxLength\":10000}},\"additionalProperties\":false,"
+	     "\"minLength\":1,\"maxLength\":2000},\"detail\":{\"type\":[\"string\","
+	     "\"null\"],\"maxLength\":10000}},\"additionalProperties\":false,"
 	     "\"if\":{\"required\":[\"kind\"],"
 	     "\"properties\":{\"kind\":{\"const\":\"change\"}}},"
 	     "\"then\":{\"required\":[\"industry\"],"
-	     "\"properties\":{\"industry\":{\"minLength\":1}}}}"},
+	     "\"properties\":{\"industry\":{\"type\":\"string\",\"minLength\":1}}}}"},
     {.method = "GET",
      .pattern = "/api/v1/catalog/proposals",
      .handler = h_catalog_proposals_list,
@@ -427,12 +427,12 @@ const struct route routes[] = {
      .summary = "对目录建议作出决定（同意 / 不同意）",
      .body = "{\"type\":\"object\",\"required\":[\"decision\"],"
 	     "\"properties\":{\"decision\":{\"type\":\"string\",\"enum\":[\"approve\","
-	     "\"reject\"]},\"comment\":{\"type\":\"string\",\"maxLength\":2000,"
+	     "\"reject\"]},\"comment\":{\"type\":[\"string\",\"null\"],\"maxLength\":2000,"
 	     "\"description\":\"不同意时必填\"}},\"additionalProperties\":false,"
 	     "\"if\":{\"required\":[\"decision\"],"
 	     "\"properties\":{\"decision\":{\"const\":\"reject\"}}},"
 	     "\"then\":{\"required\":[\"comment\"],"
-	     "\"properties\":{\"comment\":{\"minLength\":1}}}}"},
+	     "\"properties\":{\"comment\":{\"type\":\"string\",\"minLength\":1}}}}"},
 
     /* @@catalog-routes@@ */
 
@@ -447,10 +447,15 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "从已完成的智能导办创建申请（窗口可代为录入）",
-     .body = "{\"type\":\"object\",\"required\":[\"industry\",\"answers\"],\"properties\":{"
-	     "\"industry\":{\"type\":\"string\"},\"answers\":{\"type\":\"object\"},\"applicant\":{"
-	     "\"type\":\"string\",\"description\":\"窗口代录：申请人账号\"},\"entity\":{\"type\":"
-	     "\"string\",\"description\":\"窗口代录：统一社会信用代码\"}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"industry\"],"
+	     "\"properties\":{\"industry\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"maxLength\":63,\"description\":\"行业代码（须已完成智能导办）\"},"
+	     "\"answers\":{\"type\":[\"object\",\"null\"],"
+	     "\"description\":\"智能导办的回答 {问题编号: 回答}\"},"
+	     "\"applicant\":{\"type\":[\"string\",\"null\"],\"maxLength\":32,"
+	     "\"description\":\"窗口代录：申请人账号\"},\"entity\":{\"type\":[\"string\","
+	     "\"null\"],\"maxLength\":18,\"description\":\"窗口代录：统一社会信用代码\"}},"
+	     "\"additionalProperties\":false}"},
     {.method = "GET",
      .pattern = "/api/v1/applications",
      .handler = h_applications_list,
@@ -474,9 +479,10 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "保存表单（一表申请；须带所依据的版本号）",
-     .body =
-	 "{\"type\":\"object\",\"required\":[\"form\",\"version\"],\"properties\":{\"form\":{"
-	 "\"type\":\"object\",\"additionalProperties\":true},\"version\":{\"type\":\"integer\"}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"form\",\"version\"],"
+	     "\"properties\":{\"form\":{\"type\":\"object\",\"additionalProperties\":true,"
+	     "\"description\":\"{字段编号: 值}\"},\"version\":{\"type\":\"integer\","
+	     "\"description\":\"所依据的申请版本号\"}},\"additionalProperties\":false}"},
     {.method = "POST",
      .pattern = "/api/v1/applications/{id}/precheck",
      .handler = h_application_precheck,
@@ -492,9 +498,12 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "告知承诺：签署的承诺条件",
-     .body = "{\"type\":\"object\",\"required\":[\"commitments\"],\"properties\":{\"commitments\":{"
-	     "\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"version\":{\"type\":"
-	     "\"integer\"}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"commitments\"],"
+	     "\"properties\":{\"commitments\":{\"type\":\"array\",\"maxItems\":256,"
+	     "\"items\":{\"type\":\"string\"},\"description\":\"签署的承诺条件编号\"},"
+	     "\"version\":{\"type\":\"integer\","
+	     "\"description\":\"所依据的申请版本号；给出时须与当前版本一致\"}},"
+	     "\"additionalProperties\":false}"},
     {.method = "POST",
      .pattern = "/api/v1/applications/{id}/submit",
      .handler = h_application_submit,
@@ -517,8 +526,9 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "不予受理（须说明理由）",
-     .body = "{\"type\":\"object\",\"required\":[\"reason\"],\"properties\":{\"reason\":{\"type\":"
-	     "\"string\",\"maxLength\":1000}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"reason\"],"
+	     "\"properties\":{\"reason\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"maxLength\":1000}},\"additionalProperties\":false}"},
     {.method = "POST",
      .pattern = "/api/v1/applications/{id}/request-supplement",
      .handler = h_application_request_supplement,
@@ -527,9 +537,14 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "一次性告知补正（材料与字段清单、理由；期限暂停计算）",
-     .body = "{\"type\":\"object\",\"required\":[\"reason\"],\"properties\":{\"reason\":{\"type\":"
-	     "\"string\",\"maxLength\":1000},\"materials\":{\"type\":\"array\",\"items\":{\"type\":"
-	     "\"string\"}},\"fields\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"reason\"],"
+	     "\"properties\":{\"reason\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"maxLength\":1000},\"materials\":{\"type\":[\"array\",\"null\"],"
+	     "\"maxItems\":128,\"items\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"maxLength\":64},\"description\":\"须补正的材料编号\"},"
+	     "\"fields\":{\"type\":[\"array\",\"null\"],\"maxItems\":128,"
+	     "\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":64},"
+	     "\"description\":\"须补正的字段编号\"}},\"additionalProperties\":false}"},
     {.method = "POST",
      .pattern = "/api/v1/applications/{id}/resubmit",
      .handler = h_application_resubmit,
@@ -578,9 +593,14 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "部门审查决定（准予 / 不予许可 / 退回）",
-     .body = "{\"type\":\"object\",\"required\":[\"decision\"],\"properties\":{\"decision\":{"
-	     "\"type\":\"string\",\"enum\":[\"approve\",\"reject\",\"send_back\"]},\"reason\":{"
-	     "\"type\":\"string\",\"maxLength\":2000}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"decision\"],"
+	     "\"properties\":{\"decision\":{\"type\":\"string\",\"enum\":[\"approve\","
+	     "\"reject\",\"send_back\"]},\"reason\":{\"type\":[\"string\",\"null\"],"
+	     "\"maxLength\":2000,\"description\":\"不予许可、退回时必填\"}},"
+	     "\"additionalProperties\":false,\"if\":{\"required\":[\"decision\"],"
+	     "\"properties\":{\"decision\":{\"enum\":[\"reject\",\"send_back\"]}}},"
+	     "\"then\":{\"required\":[\"reason\"],"
+	     "\"properties\":{\"reason\":{\"type\":\"string\",\"minLength\":1}}}}"},
     {.method = "POST",
      .pattern = "/api/v1/applications/{id}/inspection",
      .handler = h_inspection_schedule,
@@ -589,10 +609,12 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "安排联合现场核查（一同核查）",
-     .body =
-	 "{\"type\":\"object\",\"required\":[\"at\",\"inspectors\"],\"properties\":{\"at\":{"
-	 "\"type\":\"string\",\"format\":\"date\"},\"inspectors\":{\"type\":\"array\",\"items\":{"
-	 "\"type\":\"integer\"},\"minItems\":1,\"maxItems\":256}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"at\",\"inspectors\"],"
+	     "\"properties\":{\"at\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"format\":\"date\",\"description\":\"核查日期\"},"
+	     "\"inspectors\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":256,"
+	     "\"items\":{\"type\":\"integer\",\"minimum\":1},"
+	     "\"description\":\"检查人员的用户编号\"}},\"additionalProperties\":false}"},
     {.method = "GET",
      .pattern = "/api/v1/applications/{id}/inspection",
      .handler = h_inspection_get,
@@ -613,15 +635,27 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "录入本部门的现场核查结论（通过 / 限期整改 / 不通过）",
-     .body = "{\"type\":\"object\",\"required\":[\"result\",\"items\"],\"properties\":{\"result\":{"
-	     "\"type\":\"string\",\"enum\":[\"pass\",\"rectify\",\"fail\"]},\"findings\":{"
-	     "\"type\":\"string\",\"maxLength\":2000},\"deadline\":{\"type\":\"string\",\"format\":"
-	     "\"date\"},\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":["
-	     "\"id\",\"result\"],\"properties\":{\"id\":{\"type\":\"string\"},\"result\":{\"type\":"
-	     "\"string\",\"enum\":[\"ok\",\"not_ok\",\"na\"]},\"note\":{\"type\":\"string\","
-	     "\"maxLength\":"
-	     "2000},\"photos\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"maxItems\":32}"
-	     "}}}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"result\"],"
+	     "\"properties\":{\"result\":{\"type\":\"string\",\"enum\":[\"pass\","
+	     "\"rectify\",\"fail\"]},\"findings\":{\"type\":[\"string\",\"null\"],"
+	     "\"maxLength\":2000,\"description\":\"限期整改、不通过时必填\"},"
+	     "\"deadline\":{\"type\":[\"string\",\"null\"],\"format\":\"date\","
+	     "\"description\":\"整改期限（晚于今天）；限期整改时必填\"},"
+	     "\"items\":{\"type\":\"array\","
+	     "\"description\":\"核查清单逐项结论；仅当本部门核查清单为空时可省略\","
+	     "\"items\":{\"type\":\"object\",\"required\":[\"id\",\"result\"],"
+	     "\"properties\":{\"id\":{\"type\":\"string\"},\"result\":{\"type\":\"string\","
+	     "\"enum\":[\"ok\",\"not_ok\",\"na\"]},\"note\":{\"type\":\"string\","
+	     "\"maxLength\":2000},\"photos\":{\"type\":\"array\","
+	     "\"items\":{\"type\":\"string\"},\"maxItems\":32}}}}},"
+	     "\"additionalProperties\":false,\"allOf\":[{\"if\":{\"required\":[\"result\"],"
+	     "\"properties\":{\"result\":{\"enum\":[\"rectify\",\"fail\"]}}},"
+	     "\"then\":{\"required\":[\"findings\"],"
+	     "\"properties\":{\"findings\":{\"type\":\"string\",\"minLength\":1}}}},"
+	     "{\"if\":{\"required\":[\"result\"],"
+	     "\"properties\":{\"result\":{\"const\":\"rectify\"}}},"
+	     "\"then\":{\"required\":[\"deadline\"],"
+	     "\"properties\":{\"deadline\":{\"type\":\"string\",\"format\":\"date\"}}}}]}"},
     {.method = "GET",
      .pattern = "/api/v1/deadlines",
      .handler = h_deadlines_list,
