@@ -71,6 +71,8 @@ static void config_env(struct app_config *cfg)
 	cfg->header_timeout = env_int("YIYE_HEADER_TIMEOUT", 20, 1, 3600);
 	cfg->queue_limit = env_int("YIYE_QUEUE_LIMIT", 1024, 1, 1000000);
 	cfg->hash_queue = env_int("YIYE_HASH_QUEUE", 64, 0, 100000);
+	cfg->upload_workers = env_int("YIYE_UPLOAD_WORKERS", 2, 1, 64);
+	cfg->upload_queue = env_int("YIYE_UPLOAD_QUEUE", 32, 0, 100000);
 	cfg->store.busy_timeout_ms = env_int("YIYE_BUSY_TIMEOUT_MS", 0, 0, 3600000);
 	cfg->store.pg_connect_timeout_s = env_int("YIYE_PG_CONNECT_TIMEOUT", 0, 0, 3600);
 	cfg->store.pg_statement_timeout_ms =
@@ -87,6 +89,7 @@ void app_config_defaults(struct app_config *cfg)
 	snprintf(cfg->listen_host, sizeof(cfg->listen_host), "127.0.0.1");
 	cfg->listen_port = 8080;
 	snprintf(cfg->web_dir, sizeof(cfg->web_dir), "%s/web/dist", YIYE_SOURCE_DIR);
+	snprintf(cfg->catalog_dir, sizeof(cfg->catalog_dir), "%s/catalog", YIYE_SOURCE_DIR);
 	cfg->body_limit = BODY_LIMIT_DEFAULT;
 	cfg->io_threads = ncpu > 0 ? (int)ncpu : 2;
 	cfg->workers = 4;
@@ -98,6 +101,8 @@ void app_config_defaults(struct app_config *cfg)
 		snprintf(cfg->db_url, sizeof(cfg->db_url), "%s", v);
 	if ((v = getenv("YIYE_WEB")) && *v)
 		snprintf(cfg->web_dir, sizeof(cfg->web_dir), "%s", v);
+	if ((v = getenv("YIYE_CATALOG")) && *v)
+		snprintf(cfg->catalog_dir, sizeof(cfg->catalog_dir), "%s", v);
 	if ((v = getenv("YIYE_BODY_LIMIT")) && *v && atol(v) > 0)
 		cfg->body_limit = (size_t)atol(v);
 	if ((v = getenv("YIYE_LISTEN")) && *v)

@@ -37,15 +37,17 @@ struct auth_config {
 /* Every setting of a process. Environment variables are read here, once, by
  * app_config_defaults — nowhere else. */
 struct app_config {
-	char data_dir[1024];   /* --data / YIYE_DATA */
-	char db_url[1024];     /* --db / YIYE_DB; default DATA/yiye.db */
-	char listen_host[256]; /* --listen / YIYE_LISTEN host part */
-	int listen_port;       /* 0 = ephemeral */
-	char web_dir[1024];    /* --web / YIYE_WEB: built UI to serve */
-	char port_file[1024];  /* --port-file: where to write the bound port */
-	size_t body_limit;     /* --body-limit / YIYE_BODY_LIMIT, bytes */
-	int io_threads;        /* libmicrohttpd thread pool */
-	int workers;           /* threads for slow work (hashing, writes) */
+	char data_dir[1024];    /* --data / YIYE_DATA */
+	char db_url[1024];      /* --db / YIYE_DB; default DATA/yiye.db */
+	char listen_host[256];  /* --listen / YIYE_LISTEN host part */
+	int listen_port;        /* 0 = ephemeral */
+	char web_dir[1024];     /* --web / YIYE_WEB: built UI to serve */
+	char port_file[1024];   /* --port-file: where to write the bound port */
+	char catalog_dir[1024]; /* --catalog / YIYE_CATALOG: the shipped catalog and calendar
+				   data `yiye init` imports; default the source tree's */
+	size_t body_limit;      /* --body-limit / YIYE_BODY_LIMIT, bytes */
+	int io_threads;         /* libmicrohttpd thread pool */
+	int workers;            /* threads for slow work (hashing, writes) */
 	int max_connections;
 	struct auth_config auth;
 	struct store_options store; /* YIYE_BUSY_TIMEOUT_MS, YIYE_PG_CONNECT_TIMEOUT,
@@ -57,9 +59,11 @@ struct app_config {
 	int per_ip_connections; /* --per-ip-connections / YIYE_PER_IP_CONNECTIONS; 0 = no limit */
 	int header_timeout;     /* --header-timeout / YIYE_HEADER_TIMEOUT: seconds for a request's
 				   headers, from accept or the previous answer */
-	int queue_limit; /* --queue-limit / YIYE_QUEUE_LIMIT: requests waiting for a worker */
-	int hash_queue;  /* --hash-queue / YIYE_HASH_QUEUE: password-hashing requests
-			    waiting; more answer 503 busy */
+	int queue_limit;    /* --queue-limit / YIYE_QUEUE_LIMIT: requests waiting for a worker */
+	int hash_queue;     /* --hash-queue / YIYE_HASH_QUEUE: password-hashing requests
+			       waiting; more answer 503 busy */
+	int upload_workers; /* YIYE_UPLOAD_WORKERS: material uploads committed at once */
+	int upload_queue;   /* --upload-queue / YIYE_UPLOAD_QUEUE: uploads waiting for one */
 	/* YIYE_TODAY: "YYYY-MM-DD" the server takes as today for time limits
 	 * (tests only); "" means the real day in Asia/Shanghai. */
 	char today[16];

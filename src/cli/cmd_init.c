@@ -30,20 +30,20 @@ int cmd_init(int argc, char **argv)
 	};
 	struct app app;
 	struct yerr e = {0};
-	char catalog[1024], caldir[1100];
-	const char *env = getenv("YIYE_CATALOG");
+	char caldir[1100];
+	const char *catalog = NULL;
 	int opt, demo = 0, imported = 0, rc = 1;
 
 	memset(&app, 0, sizeof(app));
 	app_config_defaults(&app.cfg);
-	snprintf(catalog, sizeof(catalog), "%s", env && *env ? env : YIYE_SOURCE_DIR "/catalog");
+	catalog = app.cfg.catalog_dir; /* --catalog below overrides it in place */
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (cli_common_option(&app.cfg, opt, optarg))
 			continue;
 		switch (opt) {
 		case 'c':
-			snprintf(catalog, sizeof(catalog), "%s", optarg);
+			snprintf(app.cfg.catalog_dir, sizeof(app.cfg.catalog_dir), "%s", optarg);
 			break;
 		case 'm':
 			demo = 1;

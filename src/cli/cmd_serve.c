@@ -30,7 +30,9 @@ static void help(void)
 	       "  --header-timeout S      接收请求头的时限秒数（默认 20；YIYE_HEADER_TIMEOUT）\n"
 	       "  --queue-limit N         等待工作线程的请求数上限（默认 1024；YIYE_QUEUE_LIMIT）\n"
 	       "  --hash-queue N          等待计算密码哈希的请求数上限，超出答复 503（默认 "
-	       "64；YIYE_HASH_QUEUE）\n");
+	       "64；YIYE_HASH_QUEUE）\n"
+	       "  --upload-queue N        等待保存的材料上传数上限，超出答复 503（默认 "
+	       "32；YIYE_UPLOAD_QUEUE）\n");
 }
 
 int cmd_serve(int argc, char **argv)
@@ -48,6 +50,7 @@ int cmd_serve(int argc, char **argv)
 	    {"header-timeout", required_argument, NULL, 'H'},
 	    {"queue-limit", required_argument, NULL, 'Q'},
 	    {"hash-queue", required_argument, NULL, 'q'},
+	    {"upload-queue", required_argument, NULL, 'U'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -100,6 +103,10 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'q':
 			app.cfg.hash_queue = atoi(optarg) >= 0 ? atoi(optarg) : app.cfg.hash_queue;
+			break;
+		case 'U':
+			app.cfg.upload_queue =
+			    atoi(optarg) >= 0 ? atoi(optarg) : app.cfg.upload_queue;
 			break;
 		case 'h':
 			help();

@@ -62,13 +62,6 @@ struct demo_staff {
 	enum role role;
 };
 
-static int pwhash_fast(void)
-{
-	const char *v = getenv("YIYE_PWHASH_FAST");
-
-	return v && strcmp(v, "1") == 0;
-}
-
 static int64_t now_ms(void)
 {
 	struct timeval tv;
@@ -259,21 +252,21 @@ out:
 /* Creates the user, or resets its password when it exists (callers decide
  * whether an existing account may be reset); one transaction with its audit
  * entry. */
-static int put_user(struct store_conn *c, const struct demo_account *a, const char *pw,
-		    int must_change, int with_entity, struct yerr *err)
+static int put_user(const struct app *app, struct store_conn *c, const struct demo_account *a,
+		    const char *pw, int must_change, int with_entity, struct yerr *err)
 {
 	struct store_user u;
 	char object[48], uscc[IDENT_USCC_LEN + 1], hash[PASSWORD_HASH_SIZE];
 	int64_t now = (int64_t)time(NULL), entity_id = 0;
 	int rc;
 
-	if (password_hash(pw, pwhash_fast(), hash) < 0)
+	if (password_hash(pw, app->cfg.auth.pwhash_fast, hash) < 0)
 		return yerr_set(err, 500, "hash", "", "无法计算密码散列（内存不足？）");
 	if ((rc = store_begin(c, err)) < 0)
 		return rc;
 	rc = store_user_get_by_name(c, a->username, &u, err);
 	if (rc == 0) {
-		rc = store_user_set_password(c, u.id, hash, must_change, now, err);
+		rc = store_user_set_password(c, u.district, u.id, hash, must_change, now, err);
 		snprintf(object, sizeof(object), "user:%" PRId64, u.id);
 		if (rc == 0)
 			rc = audit_init(c, "user.password_reset", object, err);
@@ -404,7 +397,7 @@ static int init_demo(struct app *app, struct store_conn *c, const char *catalog_
 			continue;
 		} else {
 			password_generate(a->username, pw);
-			rc = put_user(c, a, pw, 0, a->role == ROLE_APPLICANT, err);
+			rc = put_user(app, c, a, pw, 0, a->role == ROLE_APPLICANT, err);
 			created++;
 		}
 		sodium_memzero(u.password_hash, sizeof(u.password_hash));
@@ -452,7 +445,7 @@ int cli_accounts_init(struct app *app, const char *catalog_dir, int demo, struct
 			char pw[PASSWORD_GEN_LEN + 1];
 
 			password_generate("admin", pw);
-			rc = put_user(c, &admin, pw, 1, 0, err);
+			rc = put_user(app, c, &admin, pw, 1, 0, err);
 			if (rc == 0)
 				printf("已创建系统管理员 admin，一次性密码：%s\n"
 				       "（请妥善保管；首次登录后须修改）\n",

@@ -35,8 +35,11 @@ struct catalog_department {
 struct catalog_material {
 	const char *id;
 	const char *name;
-	bool exempt;        /* 免于提交: the platform obtains it itself */
-	const char *source; /* where an exempt material comes from, or NULL */
+	/* 免于提交: the applicant is not asked for it; the reviewing department
+	 * verifies it from its own records or `source`. The platform itself
+	 * fetches nothing (docs/catalog.md). */
+	bool exempt;
+	const char *source; /* where the department checks an exempt material, or NULL */
 	const char *note;   /* or NULL */
 	const json_t *json;
 	struct catalog_where where;

@@ -41,26 +41,13 @@ static int blank(const char *s, size_t len)
 	return 1;
 }
 
-int args_text(const json_t *obj, const char *key, unsigned flags, size_t max_chars,
-	      const char **out, struct yerr *e)
+/* The character checks shared by body members and query parameters: s of
+ * len bytes, not blank. */
+static int text_ok(const char *key, const char *s, size_t len, unsigned flags, size_t max_chars,
+		   struct yerr *e)
 {
-	json_t *v = json_object_get(obj, key);
-	int required = (flags & ARG_REQUIRED) != 0;
-	const char *s;
-	size_t len;
-	long chars;
+	long chars = text_chars(s, len);
 
-	*out = NULL;
-	if (v != NULL && !json_is_null(v) && !json_is_string(v))
-		return yerr_set(e, 400, "invalid_type", key, "%s 必须是字符串", key);
-	s = v ? json_string_value(v) : NULL;
-	len = s ? json_string_length(v) : 0;
-	if (s == NULL || blank(s, len)) {
-		if (required || (s != NULL && (flags & ARG_NOT_BLANK)))
-			return yerr_set(e, 400, "required", key, "请填写 %s", key);
-		return 0;
-	}
-	chars = text_chars(s, len);
 	if (chars < 0 || strlen(s) != len)
 		return yerr_set(e, 400, "invalid_characters", key, "%s 含有无效的字符编码", key);
 	for (size_t i = 0; i < len; i++) {
@@ -73,7 +60,42 @@ int args_text(const json_t *obj, const char *key, unsigned flags, size_t max_cha
 	if ((size_t)chars > max_chars)
 		return yerr_set(e, 400, "too_long", key, "%s 过长（最多 %zu 个字符）", key,
 				max_chars);
+	return 0;
+}
+
+int args_text(const json_t *obj, const char *key, unsigned flags, size_t max_chars,
+	      const char **out, struct yerr *e)
+{
+	json_t *v = json_object_get(obj, key);
+	int required = (flags & ARG_REQUIRED) != 0;
+	const char *s;
+	size_t len;
+
+	*out = NULL;
+	if (v != NULL && !json_is_null(v) && !json_is_string(v))
+		return yerr_set(e, 400, "invalid_type", key, "%s 必须是字符串", key);
+	s = v ? json_string_value(v) : NULL;
+	len = s ? json_string_length(v) : 0;
+	if (s == NULL || blank(s, len)) {
+		if (required || (s != NULL && (flags & ARG_NOT_BLANK)))
+			return yerr_set(e, 400, "required", key, "请填写 %s", key);
+		return 0;
+	}
+	if (text_ok(key, s, len, flags, max_chars, e) < 0)
+		return -1;
 	*out = s;
+	return 0;
+}
+
+int args_query_text(const char *name, const char *v, size_t max_chars, const char **out,
+		    struct yerr *e)
+{
+	*out = NULL;
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (text_ok(name, v, strlen(v), 0, max_chars, e) < 0)
+		return -1;
+	*out = v;
 	return 0;
 }
 
@@ -89,6 +111,18 @@ int args_int(const char *s, long long min, long long max, long long *out)
 	if (v < min || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+int args_query_int(const char *name, const char *v, long long dflt, long long min, long long max,
+		   long long *out, struct yerr *e)
+{
+	*out = dflt;
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (args_int(v, min, max, out) < 0)
+		return yerr_set(e, 400, "invalid_number", name,
+				"参数 %s 须为 %lld 至 %lld 之间的整数", name, min, max);
 	return 0;
 }
 
@@ -118,28 +152,31 @@ int req_text(struct req *r, const char *key, unsigned flags, size_t max_chars, c
 	return answered(r, args_text(r->json, key, flags, max_chars, out, &e), &e);
 }
 
-static int query_int(struct req *r, const char *name, int dflt, int min, int max, int *out)
+int req_query_int(struct req *r, const char *name, long long dflt, long long min, long long max,
+		  long long *out)
 {
-	const char *v = req_query(r, name);
-	long long n;
+	struct yerr e = {0};
 
-	*out = dflt;
-	if (v == NULL || *v == '\0')
-		return 0;
-	if (args_int(v, min, max, &n) < 0) {
-		reply_error(r, 400, "invalid_number", name, "参数 %s 须为 %d 至 %d 之间的整数",
-			    name, min, max);
-		return -1;
-	}
-	*out = (int)n;
-	return 0;
+	return answered(r, args_query_int(name, req_query(r, name), dflt, min, max, out, &e), &e);
+}
+
+int req_query_text(struct req *r, const char *name, size_t max_chars, const char **out)
+{
+	struct yerr e = {0};
+
+	return answered(r, args_query_text(name, req_query(r, name), max_chars, out, &e), &e);
 }
 
 int req_paging(struct req *r, int dflt, int max, struct req_page *p)
 {
-	if (query_int(r, "limit", dflt, 1, max, &p->limit) < 0)
+	long long limit, offset;
+
+	if (req_query_int(r, "limit", dflt, 1, max, &limit) < 0 ||
+	    req_query_int(r, "offset", 0, 0, 1000000000, &offset) < 0)
 		return -1;
-	return query_int(r, "offset", 0, 0, 1000000000, &p->offset);
+	p->limit = (int)limit;
+	p->offset = (int)offset;
+	return 0;
 }
 
 int req_path_id(struct req *r, const char *name, const char *code, int64_t *id)

@@ -61,6 +61,16 @@ int args_text(const json_t *obj, const char *key, unsigned flags, size_t max_cha
 /* A whole decimal integer in [min, max], digits only (no sign, no blanks);
  * -1 when s is not one. */
 int args_int(const char *s, long long min, long long max, long long *out);
+/* The query parameter `name` with value v (NULL when absent): absent or
+ * empty gives dflt; otherwise args_int in [min, max] or 400 invalid_number
+ * naming the parameter. */
+int args_query_int(const char *name, const char *v, long long dflt, long long min, long long max,
+		   long long *out, struct yerr *e);
+/* The query parameter `name` with value v as text of at most max_chars
+ * characters: absent or empty gives *out NULL; 400 invalid_characters
+ * (invalid UTF-8, control characters) or too_long, naming the parameter. */
+int args_query_text(const char *name, const char *v, size_t max_chars, const char **out,
+		    struct yerr *e);
 
 /* request helpers -------------------------------------------------------------- */
 
@@ -68,6 +78,10 @@ int args_int(const char *s, long long min, long long max, long long *out);
 int req_body_keys(struct req *r, const char *const *allowed);
 /* args_text on a body member. */
 int req_text(struct req *r, const char *key, unsigned flags, size_t max_chars, const char **out);
+/* args_query_int / args_query_text on the query parameter `name`. */
+int req_query_int(struct req *r, const char *name, long long dflt, long long min, long long max,
+		  long long *out);
+int req_query_text(struct req *r, const char *name, size_t max_chars, const char **out);
 /* ?limit= (1..max, default dflt) and ?offset= (>= 0): 400 invalid_number. */
 int req_paging(struct req *r, int dflt, int max, struct req_page *p);
 /* Path parameter {name} as a positive integer; 404 `code` when it is not one

@@ -219,7 +219,7 @@ static int ident_token(struct req *r, struct store_conn *c, const char *secret)
 		return IDENT_INVALID;
 	}
 	auth_secret_hash(secret, hash);
-	rc = store_token_lookup(c, hash, &t, &e);
+	rc = store_token_lookup(c, req_district(r), hash, &t, &e);
 	if (rc == STORE_ENOTFOUND || (rc == 0 && (t.revoked_at || t.expires_at <= now))) {
 		reply_error(r, 401, "token_invalid", NULL,
 			    rc == 0 && t.revoked_at ? "访问令牌已被吊销"
@@ -245,6 +245,10 @@ static int ident_gateway(struct req *r, struct store_conn *c, const char *userna
 	struct yerr e = {0};
 	int rc = strlen(username) > USERNAME_MAX ? STORE_ENOTFOUND
 						 : store_user_get_by_name(c, username, &u, &e);
+
+	/* usernames are unique city-wide, but this node serves one district */
+	if (rc == 0 && strcmp(u.district, req_district(r)) != 0)
+		rc = STORE_ENOTFOUND;
 
 	if (rc == STORE_ENOTFOUND || (rc == 0 && u.disabled)) {
 		reply_error(r, 401, "gateway_user_unknown", NULL,
@@ -277,7 +281,7 @@ static int ident_session(struct req *r, struct store_conn *c, const char *cookie
 		return IDENT_NONE;
 	}
 	auth_secret_hash(cookie, hash);
-	rc = store_session_get(c, hash, &s, &e);
+	rc = store_session_get(c, req_district(r), hash, &s, &e);
 	if (rc == STORE_ENOTFOUND) {
 		*why = "登录已失效，请重新登录";
 		return IDENT_NONE;

@@ -168,7 +168,9 @@ void h_session_create(struct req *r)
 		rc = store_login_locked(c, "addr", r->client, now, &until_addr, &e);
 	if (rc == 0) {
 		rc = store_user_get_by_name(c, username, &u, &e);
-		found = rc == 0;
+		/* usernames are unique city-wide, but this node serves one
+		 * district: an account of another one is unknown here */
+		found = rc == 0 && strcmp(u.district, req_district(r)) == 0;
 		if (rc == STORE_ENOTFOUND)
 			rc = 0;
 	}
@@ -238,11 +240,9 @@ void h_session_create(struct req *r)
 	if (rc == 0)
 		rc = store_login_clear(c, "user", username, &e);
 	if (rc == 0 && upgraded[0] && old_hash[0])
-		rc = store_user_upgrade_password(c, u.id, old_hash, upgraded, &e);
+		rc = store_user_upgrade_password(c, u.district, u.id, old_hash, upgraded, &e);
 	sodium_memzero(old_hash, sizeof(old_hash));
 	sodium_memzero(upgraded, sizeof(upgraded));
-	if (rc == 0)
-		rc = store_sessions_revoke_user(c, 0, NULL, now, &e); /* drop expired ones */
 	if (rc == 0)
 		rc = auth_session_start(r, c, u.id, &e);
 	if (rc == 0)
@@ -381,9 +381,9 @@ void h_me_password(struct req *r)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = store_user_set_password(c, u.id, hash, 0, now, &e);
+		rc = store_user_set_password(c, req_district(r), u.id, hash, 0, now, &e);
 	if (rc == 0) /* every other session of the user ends */
-		rc = store_sessions_revoke_user(c, u.id, r->session_hash, now, &e);
+		rc = store_sessions_revoke_user(c, req_district(r), u.id, r->session_hash, &e);
 	if (rc == 0)
 		rc = req_audit_commit(r, c, object, NULL, &e);
 	store_release(c);

@@ -24,13 +24,14 @@
 static int time_arg(struct req *r, const char *name, int end, int64_t *out)
 {
 	const char *v = req_query(r, name);
+	long long ms;
 	int day;
 
 	*out = 0;
 	if (v == NULL || *v == '\0')
 		return 0;
-	if (strspn(v, "0123456789") == strlen(v) && strlen(v) <= 15) {
-		*out = strtoll(v, NULL, 10);
+	if (args_int(v, 0, 999999999999999LL, &ms) == 0) { /* up to 15 digits */
+		*out = ms;
 		return 0;
 	}
 	if (date_parse(v, strlen(v), &day) < 0) {
@@ -45,14 +46,9 @@ static int time_arg(struct req *r, const char *name, int end, int64_t *out)
 static int filter_args(struct req *r, struct audit_filter *f)
 {
 	memset(f, 0, sizeof(*f));
-	f->actor = req_query(r, "actor");
-	f->action = req_query(r, "action");
-	if ((f->actor && strlen(f->actor) > 128) || (f->action && strlen(f->action) > 128)) {
-		reply_error(r, 400, "too_long",
-			    f->actor && strlen(f->actor) > 128 ? "actor" : "action",
-			    "筛选条件过长");
+	if (req_query_text(r, "actor", 128, &f->actor) < 0 ||
+	    req_query_text(r, "action", 128, &f->action) < 0)
 		return -1;
-	}
 	if (time_arg(r, "from", 0, &f->from_ms) < 0 || time_arg(r, "to", 1, &f->to_ms) < 0)
 		return -1;
 	return 0;

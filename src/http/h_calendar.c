@@ -7,7 +7,6 @@
  * (then only weekends were rest days).
  * POST /api/v1/calendar/years (calendar.manage) adds a year's holidays.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,42 +41,35 @@ static int param_date(struct req *r, const char *name, int *day)
 void h_calendar_workdays(struct req *r)
 {
 	const char *add = req_query(r, "add"), *to = req_query(r, "to");
-	int from, rc, provisional = 0;
+	int from, until = 0, rc, provisional = 0, n;
+	long long add_n = 0;
 	char out[DATE_STR_SIZE];
 
+	/* an empty parameter counts as absent, as everywhere (req_query_int) */
+	if (add && *add == '\0')
+		add = NULL;
+	if (to && *to == '\0')
+		to = NULL;
 	if ((add == NULL) == (to == NULL))
 		return reply_error(r, 400, add ? "conflicting_parameters" : "required",
 				   add ? "to" : "add",
 				   "请提供 add（加上的工作日数）或 to（截止日期）之一");
-	if (param_date(r, "from", &from) < 0)
+	/* every parameter checked before the calendar is locked */
+	if (param_date(r, "from", &from) < 0 ||
+	    (add && req_query_int(r, "add", 0, 0, CALENDAR_MAX_ADD, &add_n) < 0) ||
+	    (to && param_date(r, "to", &until) < 0))
 		return;
 	pthread_rwlock_rdlock(&r->app->cal_lock);
 	if (add) {
-		char *end;
-		long n;
-
-		errno = 0;
-		n = strtol(add, &end, 10);
-		if (*add == '\0' || *end != '\0' || errno || n < 0 || n > CALENDAR_MAX_ADD) {
-			pthread_rwlock_unlock(&r->app->cal_lock);
-			return reply_error(r, 400, "invalid_number", "add",
-					   "参数 add 须为 0 至 %d 之间的整数", CALENDAR_MAX_ADD);
-		}
 		int day;
 
-		rc = calendar_add_workdays(r->app->cal, from, (int)n, &day, &provisional);
+		rc = calendar_add_workdays(r->app->cal, from, (int)add_n, &day, &provisional);
 		pthread_rwlock_unlock(&r->app->cal_lock);
 		if (rc < 0 || date_format(day, out, sizeof(out)) < 0)
 			return reply_error(r, 400, "out_of_range", "add",
 					   "计算结果超出支持的日期范围");
 		return reply_json(r, 200,
 				  json_pack("{s:s,s:b}", "date", out, "provisional", provisional));
-	}
-	int until, n;
-
-	if (param_date(r, "to", &until) < 0) {
-		pthread_rwlock_unlock(&r->app->cal_lock);
-		return;
 	}
 	rc = calendar_count_workdays(r->app->cal, from, until, &n, &provisional);
 	pthread_rwlock_unlock(&r->app->cal_lock);

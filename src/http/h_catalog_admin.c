@@ -335,7 +335,6 @@ static int load_version(struct req *r, long v, struct catalog **cat, long *versi
 
 void h_catalog_version_diff(struct req *r)
 {
-	const char *against = req_query(r, "against");
 	struct catalog *a = NULL, *b = NULL;
 	struct catalog_changes ch = {0};
 	struct yerr e = {0};
@@ -343,13 +342,12 @@ void h_catalog_version_diff(struct req *r)
 	long v, from = 0, to = 0;
 	long long va;
 
-	if (version_param(r, &v) < 0)
+	/* against absent (0): the version before v */
+	if (version_param(r, &v) < 0 || req_query_int(r, "against", 0, 1, 1000000000L, &va) < 0)
 		return;
-	if (against != NULL && args_int(against, 1, 1000000000L, &va) < 0)
-		return reply_error(r, 400, "invalid_number", "against", "against 应为目录版本号");
 	if (load_version(r, v, &b, &to, &e) < 0)
 		return reply_yerr(r, &e);
-	if (against == NULL)
+	if (va == 0)
 		va = to - 1;
 	if (va < 1) {
 		catalog_free(b);

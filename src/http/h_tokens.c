@@ -118,7 +118,7 @@ void h_token_create(struct req *r)
 		rc = req_audit_commit(r, c, object, t.name, &e);
 	}
 	if (rc == 0)
-		rc = store_token_get(c, t.id, &t, &e);
+		rc = store_token_get(c, req_district(r), t.id, &t, &e);
 	store_release(c);
 	if (rc < 0) {
 		sodium_memzero(secret, sizeof(secret));
@@ -173,11 +173,11 @@ void h_token_revoke(struct req *r)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = store_token_revoke(c, id, (int64_t)time(NULL), &e);
+		rc = store_token_revoke(c, req_district(r), id, (int64_t)time(NULL), &e);
 	if (rc == 0)
 		rc = req_audit_commit(r, c, r->audit_object, NULL, &e);
 	if (rc == 0)
-		rc = store_token_get(c, id, &t, &e);
+		rc = store_token_get(c, req_district(r), id, &t, &e);
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);

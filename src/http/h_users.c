@@ -12,7 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/text.h"
 #include "http/accounts.h"
 
 /* A department code must exist; replies 400 naming `field` otherwise. */
@@ -54,7 +53,7 @@ static json_t *user_item(const void *u)
 
 void h_users_list(struct req *r)
 {
-	const char *q = req_query(r, "q");
+	const char *q;
 	struct store_user *users = NULL;
 	struct store_conn *c;
 	struct req_page page;
@@ -62,11 +61,9 @@ void h_users_list(struct req *r)
 	int64_t total = 0;
 	int n = 0, rc;
 
-	if (req_paging(r, REQ_PAGE_DEFAULT, REQ_PAGE_MAX, &page) < 0)
+	if (req_paging(r, REQ_PAGE_DEFAULT, REQ_PAGE_MAX, &page) < 0 ||
+	    req_query_text(r, "q", 64, &q) < 0)
 		return;
-	if (q && (unsigned long)text_chars(q, strlen(q)) > 64) /* -1: invalid */
-		return reply_error(r, 400, "too_long", "q",
-				   "检索词过长或含无效字符（最多 64 个字）");
 	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_users_list(c, req_district(r), q, page.limit, page.offset, &users, &n, &total,
@@ -237,9 +234,9 @@ void h_user_update(struct req *r)
 		store_release(c);
 		return;
 	}
-	rc = store_user_update(c, &u, now, &e);
+	rc = store_user_update(c, req_district(r), &u, now, &e);
 	if (rc == 0 && u.disabled) /* a disabled account is logged out everywhere */
-		rc = store_sessions_revoke_user(c, u.id, NULL, now, &e);
+		rc = store_sessions_revoke_user(c, req_district(r), u.id, NULL, &e);
 	if (rc == 0)
 		rc = req_audit_commit(r, c, r->audit_object, NULL, &e);
 	if (rc == 0)
@@ -275,9 +272,9 @@ void h_user_password_reset(struct req *r)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = store_user_set_password(c, id, hash, 1, now, &e);
+		rc = store_user_set_password(c, req_district(r), id, hash, 1, now, &e);
 	if (rc == 0)
-		rc = store_sessions_revoke_user(c, id, NULL, now, &e);
+		rc = store_sessions_revoke_user(c, req_district(r), id, NULL, &e);
 	if (rc == 0)
 		rc = store_login_clear(c, "user", u.username, &e);
 	if (rc == 0)

@@ -78,6 +78,12 @@ void h_application_withdraw(struct req *r);
 void h_application_accept(struct req *r);
 void h_application_refuse(struct req *r);
 void h_application_request_supplement(struct req *r);
+/* h_materials.c */
+void h_material_put(struct req *r);
+void h_material_get(struct req *r);
+void h_material_delete(struct req *r);
+void h_inspection_photo_put(struct req *r);
+void h_inspection_photo_get(struct req *r);
 void h_tasks_list(struct req *r);
 void h_notifications_list(struct req *r);
 void h_notification_read(struct req *r);

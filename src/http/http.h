@@ -39,6 +39,11 @@ enum {
 	 * it the request answers 503 busy with Retry-After (docs/development.md,
 	 * "Threads"). */
 	ROUTE_HASHES = 1 << 8, /* hashes or verifies a password (class WORK_HASH) */
+	/* A raw body (a material upload, class WORK_UPLOAD): any content type,
+	 * limit ROUTE_UPLOAD_LIMIT, streamed as it arrives into a temp file of
+	 * the blob store (io/blobs.h) and hashed on the way, never held in
+	 * memory; the handler finds it in r->upload. */
+	ROUTE_UPLOAD = 1 << 9,
 };
 
 /* One row of the route table (routes.c), written with designated
@@ -60,6 +65,12 @@ struct route {
 /* Body limit of ROUTE_LARGE_BODY routes (a whole catalog document), or the
  * configured limit when that is larger. */
 #define ROUTE_LARGE_BODY_LIMIT ((size_t)8 << 20)
+/* Body limit of ROUTE_UPLOAD routes (one material: a scanned licence, a
+ * floor plan); a larger declared Content-Length answers 413 before any
+ * byte is read, a larger chunked body 413 once it passes the limit. */
+#define ROUTE_UPLOAD_LIMIT ((size_t)10 << 20)
+
+struct blob_writer;
 
 extern const struct route routes[];
 extern const int routes_count;
@@ -81,6 +92,11 @@ struct req {
 	size_t body_len, body_cap;
 	int body_too_large;
 	json_t *json; /* parsed body of ROUTE_JSON_BODY routes */
+	/* ROUTE_UPLOAD: the body received so far (NULL when it was empty); a
+	 * handler that keeps it sets r->upload = NULL, else it is discarded
+	 * with the request. upload_failed: writing it failed (disk full). */
+	struct blob_writer *upload;
+	int upload_failed;
 	/* response */
 	int status;
 	char *resp_body;
@@ -90,6 +106,9 @@ struct req {
 	char *resp_hname[8];
 	char *resp_hvalue[8];
 	int replied;
+	int resp_file; /* 1: reply_file; resp_fd is answered (resp_body unused) */
+	int resp_fd;
+	unsigned long long resp_fd_len;
 	/* bookkeeping */
 	char rid[20];
 	double t_start;
@@ -119,6 +138,10 @@ void reply_error(struct req *r, int status, const char *code, const char *field,
 void reply_yerr(struct req *r, const struct yerr *e);
 /* Answers with raw bytes; copies body. */
 void reply_raw(struct req *r, int status, const char *ctype, const void *body, size_t len);
+/* Answers with len bytes of the open file fd (a stored material), sent by
+ * libmicrohttpd from the file without copying it into memory; takes fd
+ * (closed with the response). ctype must outlive the request (a literal). */
+void reply_file(struct req *r, int status, const char *ctype, int fd, unsigned long long len);
 /* Adds a response header (copied); up to 8 per response. */
 void reply_header(struct req *r, const char *name, const char *value);
 

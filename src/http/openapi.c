@@ -84,6 +84,9 @@ static json_t *unavailable_response(const struct route *rt)
 	if (rt->flags & ROUTE_HASHES)
 		n += (size_t)snprintf(desc + n, sizeof(desc) - n, "%s",
 				      "服务器繁忙（busy：等待计算密码哈希的请求已达上限）");
+	else if (rt->flags & ROUTE_UPLOAD)
+		n += (size_t)snprintf(desc + n, sizeof(desc) - n, "%s",
+				      "服务器繁忙（busy：等待保存的上传已达上限）");
 	else if (on_worker(rt))
 		n += (size_t)snprintf(desc + n, sizeof(desc) - n, "%s",
 				      "服务器繁忙（busy：此类请求的等待队列已满）");
@@ -236,6 +239,18 @@ json_t *openapi_document(void)
 						      "application/json", "schema", schema));
 			json_object_set_new(responses, "413", error_response("请求体过大"));
 			json_object_set_new(responses, "415", error_response("内容类型错误"));
+		}
+		if (rt->flags & ROUTE_UPLOAD) {
+			/* A raw file, judged by its bytes, not by its type. */
+			json_object_set_new(op, "requestBody",
+					    json_pack("{s:b,s:{s:{s:{s:s,s:s,s:I}}}}", "required",
+						      1, "content", "application/octet-stream",
+						      "schema", "type", "string", "format",
+						      "binary", "maxLength",
+						      (json_int_t)ROUTE_UPLOAD_LIMIT));
+			json_object_set_new(responses, "413", error_response("文件过大"));
+			json_object_set_new(responses, "415",
+					    error_response("不是 PDF、JPEG、PNG 或 OFD 文件"));
 		}
 		json_object_set_new(item, method, op);
 	}

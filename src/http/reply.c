@@ -6,11 +6,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "http/http.h"
 
 static void set_body(struct req *r, int status, const char *ctype, char *body, size_t len)
 {
+	if (r->resp_file) { /* an error after reply_file replaces the file */
+		close(r->resp_fd);
+		r->resp_file = 0;
+	}
 	free(r->resp_body);
 	r->status = status;
 	r->resp_type = ctype;
@@ -62,6 +67,14 @@ void reply_raw(struct req *r, int status, const char *ctype, const void *body, s
 		abort();
 	memcpy(copy, body, len);
 	set_body(r, status, ctype, copy, len);
+}
+
+void reply_file(struct req *r, int status, const char *ctype, int fd, unsigned long long len)
+{
+	set_body(r, status, ctype, NULL, 0);
+	r->resp_file = 1;
+	r->resp_fd = fd;
+	r->resp_fd_len = len;
 }
 
 void reply_header(struct req *r, const char *name, const char *value)

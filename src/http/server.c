@@ -17,7 +17,9 @@
  *              the body. Requests without a body keep the connection:
  *              answering on the first call makes libmicrohttpd 0.9.75 close
  *              keep-alive connections, so they are decided at the end.
- *   body calls append to a buffer bounded by the body limit.
+ *   body calls append to a buffer bounded by the body limit; a ROUTE_UPLOAD
+ *              body goes to a temp file of the blob store instead (hashed
+ *              on the way), so an upload costs no memory per connection.
  *   last call  (upload_data_size == 0) validate, authorise (unless done),
  *              then run the handler: inline for quick GETs, or suspend the
  *              connection and hand the request to the worker pool, which
@@ -45,6 +47,7 @@
 #include "http/catalog_watch.h"
 #include "http/http.h"
 #include "http/internal.h"
+#include "io/blobs.h"
 
 enum { ST_NEW, ST_AUTH, ST_BODY, ST_RUNNING, ST_READY };
 
@@ -67,6 +70,9 @@ static void req_free(struct req *r)
 		free(r->resp_hvalue[i]);
 	}
 	json_decref(r->json);
+	blob_writer_abort(r->upload); /* a body no handler kept */
+	if (r->resp_file)
+		close(r->resp_fd);
 	free(r->body);
 	free(r->resp_body);
 	auth_req_cleanup(r);
@@ -97,10 +103,18 @@ static enum MHD_Result queue_reply(struct req *r)
 
 	if (!r->replied)
 		reply_error(r, 500, "internal", NULL, "服务器内部错误，请稍后重试");
-	resp = MHD_create_response_from_buffer(r->resp_len, r->resp_body, MHD_RESPMEM_MUST_FREE);
-	if (resp == NULL)
-		return MHD_NO;
-	r->resp_body = NULL; /* owned by MHD now */
+	if (r->resp_file) {
+		resp = MHD_create_response_from_fd64(r->resp_fd_len, r->resp_fd);
+		if (resp == NULL)
+			return MHD_NO;
+		r->resp_file = 0; /* MHD closes the descriptor */
+	} else {
+		resp = MHD_create_response_from_buffer(r->resp_len, r->resp_body,
+						       MHD_RESPMEM_MUST_FREE);
+		if (resp == NULL)
+			return MHD_NO;
+		r->resp_body = NULL; /* owned by MHD now */
+	}
 	MHD_add_response_header(resp, "Content-Type", r->resp_type);
 	MHD_add_response_header(resp, "X-Request-Id", r->rid);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -172,6 +186,8 @@ static int runs_on_worker(const struct req *r)
 /* The worker pool class of r's handler. */
 static int work_class(const struct req *r)
 {
+	if (r->route && (r->route->flags & ROUTE_UPLOAD))
+		return WORK_UPLOAD;
 	return r->route && (r->route->flags & ROUTE_HASHES) ? WORK_HASH : WORK_GENERAL;
 }
 
@@ -226,6 +242,8 @@ static size_t body_limit(const struct req *r)
 {
 	size_t lim = r->app->cfg.body_limit;
 
+	if (r->route && (r->route->flags & ROUTE_UPLOAD))
+		return ROUTE_UPLOAD_LIMIT;
 	if (r->route && (r->route->flags & ROUTE_LARGE_BODY) && lim < ROUTE_LARGE_BODY_LIMIT)
 		lim = ROUTE_LARGE_BODY_LIMIT;
 	return lim;
@@ -243,7 +261,7 @@ static int precheck(struct req *r)
 	}
 	if (r->route == NULL)
 		return http_route_fallback(r);
-	if (r->body_len > 0 && !(r->route->flags & ROUTE_JSON_BODY)) {
+	if (r->body_len > 0 && !(r->route->flags & (ROUTE_JSON_BODY | ROUTE_UPLOAD))) {
 		reply_error(r, 415, "unsupported_media_type", NULL, "此接口不接受请求体");
 		return 1;
 	}
@@ -280,6 +298,8 @@ static int refuse_from_headers(struct req *r)
 			    body_limit(r));
 		return 1;
 	}
+	if (r->route->flags & ROUTE_UPLOAD)
+		return 0; /* any content type: the handler judges the bytes */
 	if (!(r->route->flags & ROUTE_JSON_BODY)) {
 		reply_error(r, 415, "unsupported_media_type", NULL, "此接口不接受请求体");
 		return 1;
@@ -290,6 +310,24 @@ static int refuse_from_headers(struct req *r)
 		return 1;
 	}
 	return 0;
+}
+
+/* Appends n bytes of a ROUTE_UPLOAD body to its temp file (opened at the
+ * first byte). A failed write (disk full) keeps receiving and discarding,
+ * and the handler answers 503. The file write is a page-cache copy; the
+ * fsync that makes it durable runs on the worker (blob_writer_commit). */
+static enum MHD_Result upload_append(struct req *r, const char *data, size_t n)
+{
+	struct yerr e = {0};
+
+	r->body_len += n;
+	if (r->upload_failed)
+		return MHD_YES;
+	if (r->upload == NULL && blob_writer_open(r->app->cfg.data_dir, &r->upload, &e) < 0)
+		r->upload_failed = 1;
+	else if (blob_writer_write(r->upload, data, n, &e) < 0)
+		r->upload_failed = 1;
+	return MHD_YES;
 }
 
 /* The first call of a request (headers complete, no body received): see
@@ -342,6 +380,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->url = url;
 		r->t_start = now_ms();
 		r->route_idx = -1;
+		r->resp_fd = -1;
 		http_request_id(r->rid, sizeof(r->rid));
 		client_address(conn, r->client, sizeof(r->client));
 		http_route_match(r);
@@ -368,8 +407,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		conntrack_body_progress(app->conntrack, conn, n);
 		if (r->body_too_large || r->body_len + n > body_limit(r)) {
 			r->body_too_large = 1;
+			blob_writer_abort(r->upload);
+			r->upload = NULL;
 			return MHD_YES; /* discard the rest; answer 413 at the end */
 		}
+		if (r->route && (r->route->flags & ROUTE_UPLOAD))
+			return upload_append(r, upload_data, n);
 		if (r->body_len + n + 1 > r->body_cap) {
 			size_t cap = (r->body_len + n + 1) * 2;
 			char *b;
@@ -514,6 +557,7 @@ int http_serve(struct app *app)
 	 * kill the server. */
 	signal(SIGXFSZ, SIG_IGN);
 	raise_fd_limit(app);
+	blobs_sweep_tmp(app->cfg.data_dir); /* uploads a crash cut short */
 	app->metrics = metrics_new(routes_count);
 	auth_state_init(app);
 	{
@@ -526,6 +570,12 @@ int http_serve(struct app *app)
 		    [WORK_HASH] = {.run = auth_config(app)->pwhash_concurrency,
 				   .wait = app->cfg.hash_queue,
 				   .expect_ms = auth_config(app)->pwhash_fast ? 1 : 80},
+		    /* Uploads: the body is already on disk; the job is its
+		     * fsync, rename and row, a few at once so they do not
+		     * take every worker from the rest. */
+		    [WORK_UPLOAD] = {.run = app->cfg.upload_workers,
+				     .wait = app->cfg.upload_queue,
+				     .expect_ms = 50},
 		};
 
 		app->pool = workpool_start(app, app->cfg.workers, limits);

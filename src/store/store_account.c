@@ -11,7 +11,7 @@
 #define USER_COLS                                                                               \
 	"u.id, u.username, u.display_name, u.department, u.phone, u.entity_id, u.disabled, "    \
 	"u.must_change_password, u.created_at, u.updated_at, u.password_hash, e.uscc, e.name, " \
-	"u.version"
+	"u.version, u.district"
 #define USER_FROM " FROM users u LEFT JOIN entities e ON e.id = u.entity_id"
 
 static void copy_cell(char *dst, size_t dstsz, const struct store_result *r, int row, int col)
@@ -39,6 +39,7 @@ static void user_from_row(const struct store_result *r, int row, int col0, struc
 	copy_cell(u->uscc, sizeof(u->uscc), r, row, col0 + 11);
 	copy_cell(u->entity_name, sizeof(u->entity_name), r, row, col0 + 12);
 	u->version = store_cell_int(r, row, col0 + 13, 1);
+	copy_cell(u->district, sizeof(u->district), r, row, col0 + 14);
 }
 
 static int load_roles(struct store_conn *c, struct store_user *u, struct yerr *err)
@@ -270,40 +271,62 @@ int store_user_lock(struct store_conn *c, const char *district, int64_t id, stru
 			  (struct store_param[]){SP_TEXT(district), SP_INT(id)}, 2, NULL, err);
 }
 
-int store_user_update(struct store_conn *c, const struct store_user *u, int64_t now,
-		      struct yerr *err)
+/* Runs an UPDATE of one user row; STORE_ENOTFOUND (404 user_not_found) when
+ * no row of that district and id changed, so an id of another district is
+ * refused exactly like one that does not exist. */
+static int user_update_one(struct store_conn *c, const char *sql, const struct store_param *p,
+			   int np, struct yerr *err)
 {
-	int rc =
-	    store_exec(c,
-		       "UPDATE users SET display_name = ?, department = ?, disabled = ?, "
-		       "updated_at = ?, version = version + 1 WHERE id = ?",
-		       (struct store_param[]){SP_TEXT(u->display_name),
-					      u->department[0] ? SP_TEXT(u->department) : SP_NULL,
-					      SP_INT(u->disabled), SP_INT(now), SP_INT(u->id)},
-		       5, NULL, err);
+	struct store_result *r = NULL;
+	int rc = store_exec(c, sql, p, np, &r, err);
+	int64_t changes = rc == 0 ? r->changes : 0;
 
+	store_result_free(r);
+	if (rc == 0 && changes == 0) {
+		yerr_set(err, 404, "user_not_found", "", "用户不存在");
+		return STORE_ENOTFOUND;
+	}
+	return rc;
+}
+
+int store_user_update(struct store_conn *c, const char *district, const struct store_user *u,
+		      int64_t now, struct yerr *err)
+{
+	int rc = user_update_one(
+	    c,
+	    "UPDATE users SET display_name = ?, department = ?, disabled = ?, "
+	    "updated_at = ?, version = version + 1 WHERE district = ? AND id = ?",
+	    (struct store_param[]){
+		SP_TEXT(u->display_name), u->department[0] ? SP_TEXT(u->department) : SP_NULL,
+		SP_INT(u->disabled), SP_INT(now), SP_TEXT(district), SP_INT(u->id)},
+	    6, err);
+
+	/* roles only once the row is known to be this district's */
 	return rc < 0 ? rc : save_roles(c, u->id, u->roles, err);
 }
 
-int store_user_set_password(struct store_conn *c, int64_t id, const char *hash, int must_change,
-			    int64_t now, struct yerr *err)
+int store_user_set_password(struct store_conn *c, const char *district, int64_t id,
+			    const char *hash, int must_change, int64_t now, struct yerr *err)
 {
-	return store_exec(
-	    c,
-	    "UPDATE users SET password_hash = ?, must_change_password = ?, "
-	    "updated_at = ? WHERE id = ?",
-	    (struct store_param[]){SP_TEXT(hash), SP_INT(must_change), SP_INT(now), SP_INT(id)}, 4,
-	    NULL, err);
+	return user_update_one(c,
+			       "UPDATE users SET password_hash = ?, must_change_password = ?, "
+			       "updated_at = ? WHERE district = ? AND id = ?",
+			       (struct store_param[]){SP_TEXT(hash), SP_INT(must_change),
+						      SP_INT(now), SP_TEXT(district), SP_INT(id)},
+			       5, err);
 }
 
-int store_user_upgrade_password(struct store_conn *c, int64_t id, const char *old_hash,
-				const char *new_hash, struct yerr *err)
+int store_user_upgrade_password(struct store_conn *c, const char *district, int64_t id,
+				const char *old_hash, const char *new_hash, struct yerr *err)
 {
 	/* Conditional on the old hash: a reset or change committed since the
 	 * login read it wins, and this quietly does nothing. */
-	return store_exec(
-	    c, "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",
-	    (struct store_param[]){SP_TEXT(new_hash), SP_INT(id), SP_TEXT(old_hash)}, 3, NULL, err);
+	return store_exec(c,
+			  "UPDATE users SET password_hash = ? WHERE district = ? AND id = ? AND "
+			  "password_hash = ?",
+			  (struct store_param[]){SP_TEXT(new_hash), SP_TEXT(district), SP_INT(id),
+						 SP_TEXT(old_hash)},
+			  4, NULL, err);
 }
 
 /* Materialises rows of USER_COLS into an array, loading each user's roles
@@ -445,17 +468,18 @@ int store_session_insert(struct store_conn *c, const char *token_hash, int64_t u
 			  7, NULL, err);
 }
 
-int store_session_get(struct store_conn *c, const char *token_hash, struct store_session *out,
-		      struct yerr *err)
+int store_session_get(struct store_conn *c, const char *district, const char *token_hash,
+		      struct store_session *out, struct yerr *err)
 {
 	struct store_result *r;
 	int rc =
 	    store_query_row(c,
 			    "SELECT s.csrf, s.created_at, s.last_seen, s.expires_at, " USER_COLS
 			    " FROM sessions s JOIN users u ON u.id = s.user_id "
-			    "LEFT JOIN entities e ON e.id = u.entity_id WHERE s.token_hash = ?",
-			    (struct store_param[]){SP_TEXT(token_hash)}, 1, &r, 401,
-			    "session_invalid", "登录已失效，请重新登录", err);
+			    "LEFT JOIN entities e ON e.id = u.entity_id WHERE s.token_hash = ? "
+			    "AND u.district = ?",
+			    (struct store_param[]){SP_TEXT(token_hash), SP_TEXT(district)}, 2, &r,
+			    401, "session_invalid", "登录已失效，请重新登录", err);
 
 	if (rc < 0)
 		return rc;
@@ -481,17 +505,19 @@ int store_session_delete(struct store_conn *c, const char *token_hash, struct ye
 			  (struct store_param[]){SP_TEXT(token_hash)}, 1, NULL, err);
 }
 
-int store_sessions_revoke_user(struct store_conn *c, int64_t user_id, const char *keep_hash,
-			       int64_t now, struct yerr *err)
+int store_sessions_revoke_user(struct store_conn *c, const char *district, int64_t user_id,
+			       const char *keep_hash, struct yerr *err)
 {
 	/* Expired sessions of everyone are removed by store_sessions_prune on a
 	 * schedule: deleting them here made every login scan the table and lock
 	 * other users' rows. */
-	(void)now;
-	return store_exec(
-	    c, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
-	    (struct store_param[]){SP_INT(user_id), SP_TEXT(keep_hash ? keep_hash : "")}, 2, NULL,
-	    err);
+	return store_exec(c,
+			  "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ? AND "
+			  "user_id IN (SELECT id FROM users WHERE district = ? AND id = ?)",
+			  (struct store_param[]){SP_INT(user_id),
+						 SP_TEXT(keep_hash ? keep_hash : ""),
+						 SP_TEXT(district), SP_INT(user_id)},
+			  4, NULL, err);
 }
 
 int store_sessions_prune(struct store_conn *c, int64_t now, int idle_sec, int64_t *removed,
@@ -551,11 +577,11 @@ int store_token_insert(struct store_conn *c, const char *district, struct store_
 	return 0;
 }
 
-static int token_query_one(struct store_conn *c, const char *sql, struct store_param p,
-			   struct store_token *t, struct yerr *err)
+static int token_query_one(struct store_conn *c, const char *sql, const struct store_param *p,
+			   int np, struct store_token *t, struct yerr *err)
 {
 	struct store_result *r;
-	int rc = store_query_row(c, sql, &p, 1, &r, 404, "token_not_found", "令牌不存在", err);
+	int rc = store_query_row(c, sql, p, np, &r, 404, "token_not_found", "令牌不存在", err);
 
 	if (rc < 0)
 		return rc;
@@ -564,17 +590,20 @@ static int token_query_one(struct store_conn *c, const char *sql, struct store_p
 	return 0;
 }
 
-int store_token_lookup(struct store_conn *c, const char *secret_hash, struct store_token *t,
-		       struct yerr *err)
+int store_token_lookup(struct store_conn *c, const char *district, const char *secret_hash,
+		       struct store_token *t, struct yerr *err)
 {
-	return token_query_one(c, "SELECT " TOKEN_COLS TOKEN_FROM " WHERE t.secret_hash = ?",
-			       SP_TEXT(secret_hash), t, err);
+	return token_query_one(
+	    c, "SELECT " TOKEN_COLS TOKEN_FROM " WHERE t.district = ? AND t.secret_hash = ?",
+	    (struct store_param[]){SP_TEXT(district), SP_TEXT(secret_hash)}, 2, t, err);
 }
 
-int store_token_get(struct store_conn *c, int64_t id, struct store_token *t, struct yerr *err)
+int store_token_get(struct store_conn *c, const char *district, int64_t id, struct store_token *t,
+		    struct yerr *err)
 {
-	return token_query_one(c, "SELECT " TOKEN_COLS TOKEN_FROM " WHERE t.id = ?", SP_INT(id), t,
-			       err);
+	return token_query_one(c,
+			       "SELECT " TOKEN_COLS TOKEN_FROM " WHERE t.district = ? AND t.id = ?",
+			       (struct store_param[]){SP_TEXT(district), SP_INT(id)}, 2, t, err);
 }
 
 int store_tokens_list(struct store_conn *c, const char *district, struct store_token **out, int *n,
@@ -600,16 +629,19 @@ int store_tokens_list(struct store_conn *c, const char *district, struct store_t
 	return 0;
 }
 
-int store_token_revoke(struct store_conn *c, int64_t id, int64_t now, struct yerr *err)
+int store_token_revoke(struct store_conn *c, const char *district, int64_t id, int64_t now,
+		       struct yerr *err)
 {
 	struct store_token t;
-	int rc = store_token_get(c, id, &t, err);
+	int rc = store_token_get(c, district, id, &t, err);
 
 	if (rc < 0 || t.revoked_at)
 		return rc;
-	return store_exec(
-	    c, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-	    (struct store_param[]){SP_INT(now), SP_INT(id)}, 2, NULL, err);
+	return store_exec(c,
+			  "UPDATE api_tokens SET revoked_at = ? WHERE district = ? AND id = ? AND "
+			  "revoked_at IS NULL",
+			  (struct store_param[]){SP_INT(now), SP_TEXT(district), SP_INT(id)}, 3,
+			  NULL, err);
 }
 
 /* login throttling ------------------------------------------------------ */

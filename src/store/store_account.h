@@ -29,6 +29,7 @@
 
 struct store_user {
 	int64_t id;
+	char district[16]; /* the user's own (logins find users in any district) */
 	char username[USERNAME_MAX + 1];
 	char display_name[CHARS_BYTES(DISPLAY_NAME_MAX)];
 	char department[DEPT_CODE_MAX + 1]; /* "" none */
@@ -94,15 +95,19 @@ int store_user_get_by_name(struct store_conn *c, const char *username, struct st
 /* *taken = 1 when a user of that name exists (a cheap check before hashing a
  * password; the unique index decides in the end). */
 int store_username_taken(struct store_conn *c, const char *username, int *taken, struct yerr *err);
-/* Writes display_name, department, disabled and roles of u->id. */
-int store_user_update(struct store_conn *c, const struct store_user *u, int64_t now,
-		      struct yerr *err);
-int store_user_set_password(struct store_conn *c, int64_t id, const char *hash, int must_change,
-			    int64_t now, struct yerr *err);
+/* Writes display_name, department, disabled and roles of u->id in district.
+ * STORE_ENOTFOUND (404 user_not_found) when district has no such user: every
+ * write by id names the district, so an id of another district sharing the
+ * database is refused like one that does not exist. */
+int store_user_update(struct store_conn *c, const char *district, const struct store_user *u,
+		      int64_t now, struct yerr *err);
+/* STORE_ENOTFOUND (404 user_not_found) as store_user_update. */
+int store_user_set_password(struct store_conn *c, const char *district, int64_t id,
+			    const char *hash, int must_change, int64_t now, struct yerr *err);
 /* Replaces the password hash of user id by new_hash (the same password at
  * the current argon2id cost) only while it still is old_hash. */
-int store_user_upgrade_password(struct store_conn *c, int64_t id, const char *old_hash,
-				const char *new_hash, struct yerr *err);
+int store_user_upgrade_password(struct store_conn *c, const char *district, int64_t id,
+				const char *old_hash, const char *new_hash, struct yerr *err);
 /* A page of users whose username or display name contains q (NULL: all),
  * newest first. *out malloc'd, *n rows, *total matching. Hashes not filled. */
 int store_users_list(struct store_conn *c, const char *district, const char *q, int limit,
@@ -126,16 +131,16 @@ struct store_session {
 int store_session_insert(struct store_conn *c, const char *token_hash, int64_t user_id,
 			 const char *csrf, int64_t now, int64_t expires_at, const char *client,
 			 struct yerr *err);
-/* STORE_ENOTFOUND when no such session. */
-int store_session_get(struct store_conn *c, const char *token_hash, struct store_session *out,
-		      struct yerr *err);
+/* STORE_ENOTFOUND when no such session of a user of district. */
+int store_session_get(struct store_conn *c, const char *district, const char *token_hash,
+		      struct store_session *out, struct yerr *err);
 int store_session_touch(struct store_conn *c, const char *token_hash, int64_t now,
 			struct yerr *err);
 int store_session_delete(struct store_conn *c, const char *token_hash, struct yerr *err);
-/* Deletes every session of user_id except keep_hash (NULL: all). `now` is
- * unused: expired sessions of everyone go by store_sessions_prune. */
-int store_sessions_revoke_user(struct store_conn *c, int64_t user_id, const char *keep_hash,
-			       int64_t now, struct yerr *err);
+/* Deletes every session of user_id (of district) except keep_hash (NULL:
+ * all). Expired sessions of everyone go by store_sessions_prune. */
+int store_sessions_revoke_user(struct store_conn *c, const char *district, int64_t user_id,
+			       const char *keep_hash, struct yerr *err);
 /* Removes sessions past their absolute or idle limit (lookups refuse them
  * anyway); *removed receives how many. Run on a schedule
  * (http/catalog_watch.c), not per request. */
@@ -154,15 +159,21 @@ struct store_token {
 
 int store_token_insert(struct store_conn *c, const char *district, struct store_token *t,
 		       const char *secret_hash, struct yerr *err);
-/* By secret hash; STORE_ENOTFOUND when unknown. */
-int store_token_lookup(struct store_conn *c, const char *secret_hash, struct store_token *t,
-		       struct yerr *err);
-int store_token_get(struct store_conn *c, int64_t id, struct store_token *t, struct yerr *err);
+/* By secret hash, among district's tokens; STORE_ENOTFOUND when unknown
+ * (a token of another district sharing the database included). */
+int store_token_lookup(struct store_conn *c, const char *district, const char *secret_hash,
+		       struct store_token *t, struct yerr *err);
+/* A token of district by id; STORE_ENOTFOUND (404 token_not_found) when
+ * district has none of that id (another district's token included). */
+int store_token_get(struct store_conn *c, const char *district, int64_t id, struct store_token *t,
+		    struct yerr *err);
 /* Every token, newest first (at most 500). */
 int store_tokens_list(struct store_conn *c, const char *district, struct store_token **out, int *n,
 		      struct yerr *err);
-/* Marks revoked (idempotent); STORE_ENOTFOUND (404 token_not_found). */
-int store_token_revoke(struct store_conn *c, int64_t id, int64_t now, struct yerr *err);
+/* Marks district's token id revoked (idempotent); STORE_ENOTFOUND (404
+ * token_not_found) as store_token_get. */
+int store_token_revoke(struct store_conn *c, const char *district, int64_t id, int64_t now,
+		       struct yerr *err);
 
 /* login throttling -------------------------------------------------------- */
 

@@ -247,6 +247,14 @@ int store_task_redate(struct store_conn *c, const char *district, int64_t app_id
 int store_tasks_inbox(struct store_conn *c, const char *district, const struct principal *p,
 		      const char *kind, long limit, long offset, struct store_task **items,
 		      size_t *n, int64_t *total, struct yerr *err);
+/* The columns a struct store_task is read from, in the order
+ * store_tasks_from_result reads them (t: tasks, a: its applications row). */
+#define STORE_TASK_COLS                                                            \
+	"t.id, t.application_id, a.number, a.industry, a.status, t.kind, t.role, " \
+	"t.department, t.permit, t.assignee_id, t.state, t.due_day, t.created_at, t.closed_at"
+/* Decodes every row of a SELECT STORE_TASK_COLS … into *items (malloc'd,
+ * free()); *n rows. */
+void store_tasks_from_result(const struct store_result *res, struct store_task **items, size_t *n);
 /* Every task of one application, oldest first (the tracking page). */
 int store_tasks_of_app(struct store_conn *c, const char *district, int64_t app_id,
 		       struct store_task **items, size_t *n, struct yerr *err);

@@ -209,11 +209,6 @@ int store_inspectors_of(struct store_conn *c, const char *district, const char *
 	return 0;
 }
 
-/* The columns of struct store_task, as store_task.c reads them. */
-#define DUE_COLS                                                                   \
-	"t.id, t.application_id, a.number, a.industry, a.status, t.kind, t.role, " \
-	"t.department, t.permit, t.assignee_id, t.state, t.due_day, t.created_at, t.closed_at"
-
 int store_tasks_due(struct store_conn *c, const char *district, const struct store_due_filter *f,
 		    long limit, long offset, struct store_task **items, size_t *n, int64_t *total,
 		    struct yerr *err)
@@ -255,37 +250,15 @@ int store_tasks_due(struct store_conn *c, const char *district, const struct sto
 	if ((rc = store_query_int(c, sql, prm, np, 0, total, err)) < 0)
 		return rc;
 	snprintf(sql, sizeof(sql),
-		 "SELECT " DUE_COLS " FROM tasks t JOIN applications a ON a.id = t.application_id "
+		 "SELECT " STORE_TASK_COLS
+		 " FROM tasks t JOIN applications a ON a.id = t.application_id "
 		 "WHERE %s ORDER BY t.due_day, t.id LIMIT ? OFFSET ?",
 		 where);
 	prm[np++] = SP_INT(limit);
 	prm[np++] = SP_INT(offset);
 	if ((rc = store_exec(c, sql, prm, np, &res, err)) < 0)
 		return rc;
-	*items = calloc((size_t)res->rows + 1, sizeof(**items));
-	if (*items == NULL)
-		abort();
-	for (int i = 0; i < res->rows; i++) {
-		struct store_task *t = &(*items)[i];
-
-		t->id = store_cell_int(res, i, 0, 0);
-		t->application_id = store_cell_int(res, i, 1, 0);
-		snprintf(t->number, sizeof(t->number), "%s", store_cell(res, i, 2));
-		snprintf(t->industry, sizeof(t->industry), "%s", store_cell(res, i, 3));
-		snprintf(t->status, sizeof(t->status), "%s", store_cell(res, i, 4));
-		snprintf(t->kind, sizeof(t->kind), "%s", store_cell(res, i, 5));
-		snprintf(t->role, sizeof(t->role), "%s", store_cell(res, i, 6));
-		snprintf(t->department, sizeof(t->department), "%s",
-			 store_cell(res, i, 7) ? store_cell(res, i, 7) : "");
-		snprintf(t->permit, sizeof(t->permit), "%s",
-			 store_cell(res, i, 8) ? store_cell(res, i, 8) : "");
-		t->assignee_id = store_cell_int(res, i, 9, 0);
-		snprintf(t->state, sizeof(t->state), "%s", store_cell(res, i, 10));
-		t->due_day = store_day_parse(store_cell(res, i, 11));
-		t->created_at = store_cell_int(res, i, 12, 0);
-		t->closed_at = store_cell_int(res, i, 13, 0);
-	}
-	*n = (size_t)res->rows;
+	store_tasks_from_result(res, items, n);
 	store_result_free(res);
 	return 0;
 }

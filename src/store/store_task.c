@@ -85,11 +85,7 @@ int store_task_redate(struct store_conn *c, const char *district, int64_t app_id
 			  5, NULL, err);
 }
 
-#define TASK_COLS                                                                  \
-	"t.id, t.application_id, a.number, a.industry, a.status, t.kind, t.role, " \
-	"t.department, t.permit, t.assignee_id, t.state, t.due_day, t.created_at, t.closed_at"
-
-static void tasks_from(const struct store_result *res, struct store_task **items, size_t *n)
+void store_tasks_from_result(const struct store_result *res, struct store_task **items, size_t *n)
 {
 	*items = calloc((size_t)(res->rows ? res->rows : 1), sizeof(**items));
 	if (*items == NULL)
@@ -155,14 +151,14 @@ int store_tasks_inbox(struct store_conn *c, const char *district, const struct p
 	if ((rc = store_query_int(c, sql, prm, np, 0, total, err)) < 0)
 		return rc;
 	snprintf(sql, sizeof(sql),
-		 "SELECT " TASK_COLS " FROM tasks t JOIN applications a ON a.id = "
+		 "SELECT " STORE_TASK_COLS " FROM tasks t JOIN applications a ON a.id = "
 		 "t.application_id WHERE %s ORDER BY t.due_day, t.id LIMIT ? OFFSET ?",
 		 where);
 	prm[np++] = SP_INT(limit);
 	prm[np++] = SP_INT(offset);
 	if ((rc = store_exec(c, sql, prm, np, &res, err)) < 0)
 		return rc;
-	tasks_from(res, items, n);
+	store_tasks_from_result(res, items, n);
 	store_result_free(res);
 	return 0;
 }
@@ -176,13 +172,13 @@ int store_tasks_of_app(struct store_conn *c, const char *district, int64_t app_i
 	*items = NULL;
 	*n = 0;
 	rc = store_exec(c,
-			"SELECT " TASK_COLS " FROM tasks t JOIN applications a ON a.id = "
+			"SELECT " STORE_TASK_COLS " FROM tasks t JOIN applications a ON a.id = "
 			"t.application_id WHERE t.district = ? AND t.application_id = ? "
 			"ORDER BY t.id",
 			(struct store_param[]){SP_TEXT(district), SP_INT(app_id)}, 2, &res, err);
 	if (rc < 0)
 		return rc;
-	tasks_from(res, items, n);
+	store_tasks_from_result(res, items, n);
 	store_result_free(res);
 	return 0;
 }

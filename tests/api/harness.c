@@ -5,6 +5,7 @@
 
 #include "core/ident.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include <errno.h>
@@ -496,4 +497,66 @@ void release_write_lock(struct sqlite3 *db)
 {
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db);
+}
+
+int harness_is_pg(void)
+{
+	const char *b = getenv("YIYE_TEST_BACKEND");
+
+	return b && strcmp(b, "pg") == 0;
+}
+
+int server_start_peer(struct server *peer, const struct server *first)
+{
+	memset(peer, 0, sizeof(*peer));
+	snprintf(peer->dir, sizeof(peer->dir), "/tmp/yiye-test-XXXXXX");
+	if (mkdtemp(peer->dir) == NULL)
+		return -1;
+	snprintf(peer->log, sizeof(peer->log), "%s/server.log", peer->dir);
+	if (first->db_url[0])
+		snprintf(peer->db_url, sizeof(peer->db_url), "%s", first->db_url);
+	else
+		snprintf(peer->db_url, sizeof(peer->db_url), "%s/yiye.db", first->dir);
+	return server_restart(peer, NULL);
+}
+
+long server_sql_long(const struct server *s, const char *sql)
+{
+	long v = 0;
+
+	if (harness_is_pg()) {
+		PGconn *db = PQconnectdb(s->db_url);
+		PGresult *r;
+
+		assert_int_equal(PQstatus(db), CONNECTION_OK);
+		r = PQexec(db, sql);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+			fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
+		assert_true(PQresultStatus(r) == PGRES_TUPLES_OK ||
+			    PQresultStatus(r) == PGRES_COMMAND_OK);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
+			v = atol(PQgetvalue(r, 0, 0));
+		PQclear(r);
+		PQfinish(db);
+	} else {
+		char path[sizeof(s->db_url) + sizeof(s->dir)];
+		sqlite3 *db;
+		sqlite3_stmt *st;
+		int rc;
+
+		if (s->db_url[0]) /* a peer: the first node's file */
+			snprintf(path, sizeof(path), "%s", s->db_url);
+		else
+			snprintf(path, sizeof(path), "%s/yiye.db", s->dir);
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		sqlite3_busy_timeout(db, 10000);
+		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+		rc = sqlite3_step(st);
+		assert_true(rc == SQLITE_ROW || rc == SQLITE_DONE);
+		if (rc == SQLITE_ROW)
+			v = (long)sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	return v;
 }

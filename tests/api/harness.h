@@ -45,6 +45,9 @@ struct resp {
 int server_start(struct server *s, int demo, const char *const *extra_args);
 /* Starts `yiye serve` again on the same data dir (after server_stop). */
 int server_restart(struct server *s, const char *const *extra_args);
+/* Starts a second node `peer` of `first`: its own data directory, first's
+ * database (on SQLite the database file in first's directory). */
+int server_start_peer(struct server *peer, const struct server *first);
 /* SIGTERM, wait; removes the data dir unless keep_dir. */
 void server_stop(struct server *s, int keep_dir);
 /* Runs `yiye ARGS…` against the server's data dir/db; returns its exit code
@@ -70,6 +73,13 @@ void assert_error(const struct resp *r, long status, const char *code, const cha
  * release_write_lock rolls back and closes it. */
 struct sqlite3 *hold_write_lock(struct server *s);
 void release_write_lock(struct sqlite3 *db);
+
+/* 1 when the tests run against PostgreSQL ($YIYE_TEST_BACKEND=pg). */
+int harness_is_pg(void);
+/* Runs one SQL statement on the server's database, whichever backend, from a
+ * connection of its own (as another node would); returns the first column
+ * of the first row, 0 when there is none. Fails the test on an error. */
+long server_sql_long(const struct server *s, const char *sql);
 
 /* A valid 统一社会信用代码 made from a serial (91 310104 + organisation code
  * + check characters), so tests can register as many entities as they need. */

@@ -201,6 +201,13 @@ static void test_versions(void **state)
 	get("/api/v1/catalog/versions/1/diff", &r);
 	assert_error(&r, 400, "required", "against");
 	resp_free(&r);
+	/* a version number is digits only (req_query_int) */
+	get("/api/v1/catalog/versions/2/diff?against=%2B1", &r);
+	assert_error(&r, 400, "invalid_number", "against");
+	resp_free(&r);
+	get("/api/v1/catalog/versions/2/diff?against=0", &r);
+	assert_error(&r, 400, "invalid_number", "against");
+	resp_free(&r);
 	get("/api/v1/catalog/versions/9/diff", &r);
 	assert_error(&r, 404, "unknown_version", "version");
 	resp_free(&r);

@@ -207,6 +207,8 @@ static void test_openapi(void **state)
 		{
 			json_t *resp = json_object_get(op, "responses");
 			int public = strcmp(routes[i].permission, "public") == 0;
+			/* a body: JSON, or a file (ROUTE_UPLOAD) */
+			unsigned body = routes[i].flags & (ROUTE_JSON_BODY | ROUTE_UPLOAD);
 
 			assert_non_null(json_object_get(resp, "2XX"));
 			assert_int_equal(json_object_get(resp, "401") != NULL, !public);
@@ -214,17 +216,16 @@ static void test_openapi(void **state)
 			/* a login or a token, or nobody for a public route */
 			assert_int_equal(json_array_size(json_object_get(op, "security")) > 0,
 					 !public);
-			assert_int_equal(json_object_get(resp, "415") != NULL,
-					 (routes[i].flags & ROUTE_JSON_BODY) != 0);
-			assert_int_equal(json_object_get(op, "requestBody") != NULL,
-					 (routes[i].flags & ROUTE_JSON_BODY) != 0);
+			assert_int_equal(json_object_get(resp, "415") != NULL, body != 0);
+			assert_int_equal(json_object_get(op, "requestBody") != NULL, body != 0);
 			if (routes[i].flags & ROUTE_JSON_BODY)
 				openapi_check_body(&routes[i], op);
-			/* Password hashes, slow routes and every route that
-			 * identifies the caller wait for a worker in a bounded
-			 * queue: when it is full they answer 503 busy with
-			 * Retry-After (server.c). */
-			if ((routes[i].flags & (ROUTE_HASHES | ROUTE_SLOW)) || !public)
+			/* Password hashes, uploads, slow routes and every route
+			 * that identifies the caller wait for a worker in a
+			 * bounded queue: when it is full they answer 503 busy
+			 * with Retry-After (server.c). */
+			if ((routes[i].flags & (ROUTE_HASHES | ROUTE_UPLOAD | ROUTE_SLOW)) ||
+			    !public)
 				assert_non_null(json_object_get(
 				    json_object_get(json_object_get(resp, "503"), "headers"),
 				    "Retry-After"));

@@ -43,31 +43,6 @@
 
 static struct server node[2];
 
-static int is_pg(void)
-{
-	const char *b = getenv("YIYE_TEST_BACKEND");
-
-	return b && strcmp(b, "pg") == 0;
-}
-
-/* The second node: its own data directory, the first node's database (the
- * SQLite file itself on that backend). */
-static int start_second(void)
-{
-	struct server *b = &node[1];
-
-	memset(b, 0, sizeof(*b));
-	snprintf(b->dir, sizeof(b->dir), "/tmp/yiye-test-XXXXXX");
-	if (mkdtemp(b->dir) == NULL)
-		return -1;
-	snprintf(b->log, sizeof(b->log), "%s/server.log", b->dir);
-	if (node[0].db_url[0])
-		snprintf(b->db_url, sizeof(b->db_url), "%s", node[0].db_url);
-	else
-		snprintf(b->db_url, sizeof(b->db_url), "%s/yiye.db", node[0].dir);
-	return server_restart(b, NULL);
-}
-
 static int setup(void **st)
 {
 	(void)st;
@@ -75,7 +50,7 @@ static int setup(void **st)
 	setenv("YIYE_BUSY_TIMEOUT_MS", "2000", 1);
 	if (server_start(&node[0], 1, NULL) < 0)
 		return -1;
-	return start_second();
+	return server_start_peer(&node[1], &node[0]);
 }
 
 static int teardown(void **st)
@@ -162,7 +137,7 @@ static void test_held_object_does_not_delay_another(void **st)
 	PGconn *db;
 
 	(void)st;
-	if (!is_pg())
+	if (!harness_is_pg())
 		skip();
 	as(&node[0], "admin");
 	assert_int_equal(create_department(&node[0], "held_a", "甲部门"), 201);
@@ -200,7 +175,7 @@ static void test_held_district_does_not_delay_another(void **st)
 	PGconn *other, *same;
 
 	(void)st;
-	if (!is_pg())
+	if (!harness_is_pg())
 		skip();
 	as(&node[0], "admin");
 	other = PQconnectdb(node[0].db_url);
@@ -288,7 +263,7 @@ static void test_two_nodes_write_for_a_while(void **st)
 	PGconn *db;
 
 	(void)st;
-	if (!is_pg())
+	if (!harness_is_pg())
 		skip();
 	t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	assert_true(t != MAP_FAILED);
@@ -432,41 +407,6 @@ static void test_calendar_import_reaches_other_node(void **st)
 	assert_true(lists_year(&node[1], 2031));
 }
 
-/* One statement on the nodes' database, whichever backend; returns the
- * first column of the first row (0 when none). */
-static long db_long(const char *q)
-{
-	long v = 0;
-
-	if (is_pg()) {
-		PGconn *db = PQconnectdb(node[0].db_url);
-		PGresult *r;
-
-		assert_int_equal(PQstatus(db), CONNECTION_OK);
-		r = PQexec(db, q);
-		assert_true(PQresultStatus(r) == PGRES_TUPLES_OK ||
-			    PQresultStatus(r) == PGRES_COMMAND_OK);
-		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
-			v = atol(PQgetvalue(r, 0, 0));
-		PQclear(r);
-		PQfinish(db);
-	} else {
-		char path[400];
-		sqlite3 *db;
-		sqlite3_stmt *st;
-
-		snprintf(path, sizeof(path), "%s/yiye.db", node[0].dir);
-		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-		sqlite3_busy_timeout(db, 10000);
-		assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = (long)sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		sqlite3_close(db);
-	}
-	return v;
-}
-
 static void test_login_failures_pruned(void **st)
 {
 	char q[256];
@@ -478,19 +418,27 @@ static void test_login_failures_pruned(void **st)
 		 "locked_until) VALUES ('addr', '192.0.2.1', 3, 1000, 0), "
 		 "('addr', '192.0.2.2', 2, %lld, 0)",
 		 (long long)time(NULL));
-	db_long(q);
+	server_sql_long(&node[0], q);
 	assert_int_equal(
-	    db_long("SELECT count(*) FROM login_failures WHERE subject LIKE '192.0.2.%'"), 2);
+	    server_sql_long(&node[0],
+			    "SELECT count(*) FROM login_failures WHERE subject LIKE '192.0.2.%'"),
+	    2);
 	server_stop(&node[1], 1);
 	assert_int_equal(server_restart(&node[1], NULL), 0);
 	deadline = time(NULL) + 60;
-	while (db_long("SELECT count(*) FROM login_failures WHERE subject = '192.0.2.1'") != 0 &&
+	while (server_sql_long(&node[0],
+			       "SELECT count(*) FROM login_failures WHERE subject = '192.0.2.1'") !=
+		   0 &&
 	       time(NULL) < deadline)
 		usleep(200 * 1000);
-	assert_int_equal(db_long("SELECT count(*) FROM login_failures WHERE subject = '192.0.2.1'"),
-			 0);
-	assert_int_equal(db_long("SELECT count(*) FROM login_failures WHERE subject = '192.0.2.2'"),
-			 1);
+	assert_int_equal(
+	    server_sql_long(&node[0],
+			    "SELECT count(*) FROM login_failures WHERE subject = '192.0.2.1'"),
+	    0);
+	assert_int_equal(
+	    server_sql_long(&node[0],
+			    "SELECT count(*) FROM login_failures WHERE subject = '192.0.2.2'"),
+	    1);
 }
 
 int main(void)

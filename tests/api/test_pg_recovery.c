@@ -36,17 +36,10 @@ static double now_sec(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int is_pg(void)
-{
-	const char *b = getenv("YIYE_TEST_BACKEND");
-
-	return b && strcmp(b, "pg") == 0;
-}
-
 static int setup(void **st)
 {
 	(void)st;
-	if (!is_pg())
+	if (!harness_is_pg())
 		return 0;
 	snprintf(state, sizeof(state), "/tmp/yiye-pgrec-XXXXXX");
 	if (mkdtemp(state) == NULL || pgctl("start") < 0)
@@ -61,7 +54,7 @@ static int setup(void **st)
 static int teardown(void **st)
 {
 	(void)st;
-	if (!is_pg())
+	if (!harness_is_pg())
 		return 0;
 	server_stop(&srv, 0);
 	pgctl("stop");
@@ -101,7 +94,7 @@ static void test_outage_and_recovery(void **st)
 	int have_login;
 
 	(void)st;
-	if (!is_pg())
+	if (!harness_is_pg())
 		skip();
 	assert_int_equal(http_req(&srv, "GET", "/healthz", NULL, NULL, 0, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
@@ -163,7 +156,7 @@ static void test_write_lock_wait_bounded(void **st)
 	double t0;
 
 	(void)st;
-	if (!is_pg())
+	if (!harness_is_pg())
 		skip();
 	db = PQconnectdb(srv.db_url);
 	assert_int_equal(PQstatus(db), CONNECTION_OK);

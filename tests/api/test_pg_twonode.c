@@ -37,41 +37,20 @@ struct tally {
 	int patched[2]; /* PATCHes whose answer shows the node's own change */
 };
 
-static int is_pg(void)
-{
-	const char *b = getenv("YIYE_TEST_BACKEND");
-
-	return b && strcmp(b, "pg") == 0;
-}
-
-/* The second node: its own data directory, the first node's database. */
-static int start_second(void)
-{
-	struct server *b = &node[1];
-
-	memset(b, 0, sizeof(*b));
-	snprintf(b->dir, sizeof(b->dir), "/tmp/yiye-test-XXXXXX");
-	if (mkdtemp(b->dir) == NULL)
-		return -1;
-	snprintf(b->log, sizeof(b->log), "%s/server.log", b->dir);
-	snprintf(b->db_url, sizeof(b->db_url), "%s", node[0].db_url);
-	return server_restart(b, NULL);
-}
-
 static int setup(void **st)
 {
 	(void)st;
-	if (!is_pg())
+	if (!harness_is_pg())
 		return 0;
 	if (server_start(&node[0], 1, NULL) < 0)
 		return -1;
-	return start_second();
+	return server_start_peer(&node[1], &node[0]);
 }
 
 static int teardown(void **st)
 {
 	(void)st;
-	if (!is_pg())
+	if (!harness_is_pg())
 		return 0;
 	server_stop(&node[1], 0);
 	server_stop(&node[0], 0);
@@ -165,7 +144,7 @@ static void test_concurrent_registrations(void **st)
 	int own_expected = CLIENTS * (PER_CLIENT - SHARED_N), own = 0;
 
 	(void)st;
-	if (!is_pg())
+	if (!harness_is_pg())
 		skip();
 	/* Both nodes answer from the same database. */
 	for (int n = 0; n < 2; n++) {
@@ -301,7 +280,7 @@ static void test_concurrent_updates(void **st)
 	char path[64];
 
 	(void)st;
-	if (!is_pg())
+	if (!harness_is_pg())
 		skip();
 	assert_int_equal(login(&node[0], "admin", demo_password(&node[0], "admin")), 0);
 	id = user_id(&node[0], "tn_2_1");
@@ -344,7 +323,7 @@ static void test_audit_chain_verifies(void **st)
 	int rc;
 
 	(void)st;
-	if (!is_pg())
+	if (!harness_is_pg())
 		skip();
 	rc = server_cli(&node[0], &out, verify);
 	if (rc != 0)

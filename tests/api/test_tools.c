@@ -152,6 +152,11 @@ static void test_calendar_errors(void **state)
 	    {"from=2026-02-03&add=-1", "invalid_number", "add"},
 	    {"from=2026-02-03&add=1x", "invalid_number", "add"},
 	    {"from=2026-02-03&add=99999", "invalid_number", "add"},
+	    /* digits only, as every integer parameter (args_int): no sign, no blanks */
+	    {"from=2026-02-03&add=%2B5", "invalid_number", "add"},
+	    {"from=2026-02-03&add=%205", "invalid_number", "add"},
+	    {"from=2026-02-03&add=5%20", "invalid_number", "add"},
+	    {"from=2026-02-03&add=", "required", "add"},
 	    {"from=2026-02-03&to=2026-13-01", "invalid_date", "to"},
 	    {"from=1800-01-01&add=1", "date_out_of_range", "from"},
 	};

@@ -3,9 +3,11 @@
  * administration, departments, department isolation, API tokens (scopes,
  * read-only, revocation) and adding a calendar year.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 #include "core/roles.h"
@@ -445,6 +447,101 @@ static void test_tokens(void **state)
 	srv.bearer[0] = '\0';
 }
 
+static void secret_hash(const char *secret, char out[65])
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)secret, strlen(secret), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+/* A token and a session of district 310101, written as its node would. */
+static void other_district_session(long user)
+{
+	char q[512], h[65];
+
+	secret_hash("yiye_other-district-token", h);
+	snprintf(
+	    q, sizeof(q),
+	    "INSERT INTO api_tokens (district, name, secret_hash, scopes, created_at, "
+	    "expires_at) VALUES ('310101', '黄浦区只读令牌', '%s', 'audit:read users:read', 1, "
+	    "4102444800)",
+	    h);
+	server_sql_long(&srv, q);
+	secret_hash("other-district-session", h);
+	snprintf(q, sizeof(q),
+		 "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, "
+		 "expires_at, client) VALUES ('%s', %ld, 'c', %ld, %ld, 4102444800, '127.0.0.1')",
+		 h, user, (long)time(NULL), (long)time(NULL));
+	server_sql_long(&srv, q);
+}
+
+/* Two districts may share one database: every write by id names the node's
+ * district, so a token or user of another district is "not found" here and
+ * left untouched, exactly as an id that does not exist. The rows of district
+ * 310101 are written straight into the database, as its own node would. */
+static void test_other_district_rows(void **state)
+{
+	struct resp r;
+	char path[96], q[256];
+	long tok, user;
+
+	(void)state;
+	tok = server_sql_long(&srv, "INSERT INTO api_tokens (district, name, secret_hash, scopes, "
+				    "created_at, expires_at) VALUES ('310101', '黄浦区令牌', "
+				    "'other-district-secret', 'audit:read', 1, 4102444800) "
+				    "RETURNING id");
+	user = server_sql_long(&srv, "INSERT INTO users (district, username, display_name, "
+				     "password_hash, created_at, updated_at) VALUES ('310101', "
+				     "'huangpu_staff', '黄浦区职员', 'x', 1, 1) RETURNING id");
+	assert_true(tok > 0 && user > 0);
+
+	/* its credentials do not open this district: a token and a session of
+	 * district 310101 (the stored hash is the unkeyed BLAKE2b of the secret,
+	 * as auth_secret_hash computes it) */
+	other_district_session(user);
+	srv.cookies[0] = srv.csrf[0] = '\0';
+	snprintf(srv.bearer, sizeof(srv.bearer), "yiye_other-district-token");
+	http_req(&srv, "GET", "/api/v1/me", NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 401, "token_invalid", NULL);
+	resp_free(&r);
+	srv.bearer[0] = '\0';
+	snprintf(srv.cookies, sizeof(srv.cookies), "yiye_session=other-district-session");
+	http_req(&srv, "GET", "/api/v1/me", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 401);
+	resp_free(&r);
+	srv.cookies[0] = '\0';
+
+	as("admin");
+
+	snprintf(path, sizeof(path), "/api/v1/tokens/%ld", tok);
+	http_req(&srv, "DELETE", path, NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 404, "token_not_found", NULL);
+	resp_free(&r);
+	snprintf(q, sizeof(q),
+		 "SELECT count(*) FROM api_tokens WHERE id = %ld AND revoked_at IS NULL", tok);
+	assert_int_equal(server_sql_long(&srv, q), 1);
+	/* nor listed here */
+	http_req(&srv, "GET", "/api/v1/tokens", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, "黄浦区令牌"));
+	resp_free(&r);
+
+	snprintf(path, sizeof(path), "/api/v1/users/%ld", user);
+	http_json(&srv, "PATCH", path, json_pack("{s:b}", "disabled", 1), &r);
+	assert_error(&r, 404, "user_not_found", NULL);
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/users/%ld/password-reset", user);
+	http_req(&srv, "POST", path, NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 404, "user_not_found", NULL);
+	resp_free(&r);
+	snprintf(q, sizeof(q),
+		 "SELECT count(*) FROM users WHERE id = %ld AND disabled = 0 AND password_hash = "
+		 "'x' AND must_change_password = 0",
+		 user);
+	assert_int_equal(server_sql_long(&srv, q), 1);
+}
+
 static void test_calendar_year(void **state)
 {
 	struct resp r;
@@ -503,7 +600,8 @@ int main(void)
 	    cmocka_unit_test(test_registration),         cmocka_unit_test(test_user_admin),
 	    cmocka_unit_test(test_user_stale_version),   cmocka_unit_test(test_departments),
 	    cmocka_unit_test(test_department_isolation), cmocka_unit_test(test_tokens),
-	    cmocka_unit_test(test_calendar_year),        cmocka_unit_test(test_text_rules),
+	    cmocka_unit_test(test_other_district_rows),  cmocka_unit_test(test_calendar_year),
+	    cmocka_unit_test(test_text_rules),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);

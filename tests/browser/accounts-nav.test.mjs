@@ -44,6 +44,9 @@ test('the system administrator sees the administration pages', async (t) => {
 
   await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '用户管理' }).click()
   await page.getByRole('heading', { level: 1, name: '用户管理' }).waitFor()
+  // the demo has more accounts than one page holds (one reviewer and inspector per department)
+  await page.getByRole('textbox', { name: '用户名或姓名' }).fill('applicant')
+  await page.getByRole('button', { name: '查询' }).click()
   await page.getByRole('cell', { name: 'applicant', exact: true }).waitFor()
   await screenshot(page, 'admin-users')
   await logout(page)

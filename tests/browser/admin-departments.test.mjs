@@ -1,5 +1,5 @@
 // Journey: the system administrator manages departments: adds one, renames it,
-// disables it (and enables it again). A code the server refuses is shown next to
+// disables it after confirming (and enables it again). A code the server refuses is shown next to
 // its field.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -15,8 +15,8 @@ let missing = ''
 
 before(async () => {
   browser = await launchBrowser()
-  // the refused code is a 400 the journey provokes on purpose
-  page = await openPage(browser.context, { expectedFailures: [/^\/api\/v1\/departments$/] })
+  // the refused code (400) and the refused action (503) are answers the journey provokes on purpose
+  page = await openPage(browser.context, { expectedFailures: [/^\/api\/v1\/departments$/, new RegExp(`^/api/v1/departments/${CODE}$`)] })
   page.setDefaultTimeout(10000)
   for (const [m, p] of [['POST', '/api/v1/departments'], ['PATCH', '/api/v1/departments/{code}']]) {
     if (!missing && !(await apiAvailable(m, p))) missing = `${m} ${p}`
@@ -63,8 +63,17 @@ test('the administrator adds, renames, disables and enables a department', async
   await dialog.waitFor({ state: 'hidden' })
   await rowOf(page, CODE).getByRole('cell', { name: RENAMED, exact: true }).waitFor()
 
+  // disabling asks first, and says what it does not do; cancelling sends nothing
+  await rowOf(page, CODE).getByRole('button', { name: '停用' }).click()
+  let confirm = page.getByRole('dialog', { name: '停用部门' })
+  assert.match(await confirm.innerText(), /账户仍可登录/)
+  await confirm.getByRole('button', { name: '取消' }).click()
+  await confirm.waitFor({ state: 'hidden' })
+  await rowOf(page, CODE).getByText('启用', { exact: true }).waitFor()
   answer = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/departments/${CODE}` && r.request().method() === 'PATCH')
   await rowOf(page, CODE).getByRole('button', { name: '停用' }).click()
+  confirm = page.getByRole('dialog', { name: '停用部门' })
+  await confirm.getByRole('button', { name: '停用' }).click()
   assert.equal((await answer).status(), 200)
   await rowOf(page, CODE).getByText('已停用').waitFor()
   await screenshot(page, 'admin-departments')
@@ -77,8 +86,26 @@ test('the administrator adds, renames, disables and enables a department', async
 
   answer = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/departments/${CODE}` && r.request().method() === 'PATCH')
   await rowOf(page, CODE).getByRole('button', { name: '启用' }).click()
+  await page.getByRole('dialog', { name: '启用部门' }).getByRole('button', { name: '启用' }).click()
   assert.equal((await answer).status(), 200)
   await rowOf(page, CODE).getByText('启用', { exact: true }).waitFor()
+
+  // a refused action shows the server's message above the list and leaves the row as it was
+  const path = `**/api/v1/departments/${CODE}`
+  await page.route(path, (route) =>
+    route.request().method() === 'PATCH'
+      ? route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'busy', message: '系统繁忙，请稍后重试', field: '' } })
+        })
+      : route.continue()
+  )
+  await rowOf(page, CODE).getByRole('button', { name: '停用' }).click()
+  await page.getByRole('dialog', { name: '停用部门' }).getByRole('button', { name: '停用' }).click()
+  await page.getByRole('alert').filter({ hasText: '系统繁忙，请稍后重试' }).waitFor()
+  await rowOf(page, CODE).getByText('启用', { exact: true }).waitFor()
+  await page.unroute(path)
   await logout(page)
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
 })

@@ -70,7 +70,20 @@ test('the new user must change the given password at first login', async (t) => 
   await page.getByTestId('force-password').waitFor()
   assert.equal(new URL(page.url()).pathname, '/account')
 
+  // the policy is checked before anything is sent (the same rules as the registration)
+  let sent = 0
+  const count = (r) => {
+    if (new URL(r.url()).pathname === '/api/v1/me/password') sent++
+  }
+  page.on('request', count)
   await page.getByLabel('当前密码', { exact: true }).fill(initial)
+  await page.getByLabel('新密码', { exact: true }).fill('onlylowercase1')
+  await page.getByLabel('确认新密码', { exact: true }).fill('onlylowercase1')
+  await page.getByRole('button', { name: '修改密码' }).click()
+  await page.getByText('密码须包含小写字母、大写字母、数字、其他字符中的至少三类。').waitFor()
+  page.off('request', count)
+  assert.equal(sent, 0, 'a password against the policy is not sent')
+
   await page.getByLabel('新密码', { exact: true }).fill('Clerk-own-2026')
   await page.getByLabel('确认新密码', { exact: true }).fill('Clerk-own-2026')
   await page.getByRole('button', { name: '修改密码' }).click()
@@ -106,4 +119,32 @@ test('the administrator resets a password; the old one stops working', async (t)
   await page.getByTestId('force-password').waitFor()
   // the refused login above is expected to log a 401
   assert.deepEqual(page.problems.filter((p) => !p.includes('status of 401')), [], page.problems.join('\n'))
+})
+
+test('the administrator disables an account after confirming, and enables it again', async (t) => {
+  if (missing || !initial) return t.skip(missing ? `accounts API missing: ${missing}` : 'no user was created')
+  const earlier = page.problems.length // the journey before this one expected a 401
+  await logout(page) // clerk_new, signed in at the end of the journey before
+  await login(page, 'admin', demoPassword('admin'))
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '用户管理' }).click()
+  await page.getByRole('textbox', { name: '用户名或姓名' }).fill('clerk_new')
+  await page.getByRole('button', { name: '查询' }).click()
+  const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'clerk_new', exact: true }) })
+  const patched = () => page.waitForResponse((r) => /^\/api\/v1\/users\/\d+$/.test(new URL(r.url()).pathname) && r.request().method() === 'PATCH')
+
+  let answer = patched()
+  await row.getByRole('button', { name: '停用' }).click()
+  const confirm = page.getByRole('dialog', { name: '停用用户' })
+  assert.match(await confirm.innerText(), /无法登录/)
+  await confirm.getByRole('button', { name: '停用' }).click()
+  assert.equal((await answer).status(), 200)
+  await row.getByText('已停用').waitFor()
+
+  answer = patched()
+  await row.getByRole('button', { name: '启用' }).click()
+  await page.getByRole('dialog', { name: '启用用户' }).getByRole('button', { name: '启用' }).click()
+  assert.equal((await answer).status(), 200)
+  await row.getByText('已停用').waitFor({ state: 'detached' })
+  await logout(page)
+  assert.deepEqual(page.problems.slice(earlier), [], page.problems.join('\n'))
 })

@@ -199,6 +199,47 @@ test('the notice link reproduces the notice in a fresh page', async (t) => {
   await other.close()
 })
 
+test('an answer is changed, Back undoes it, and an answer no longer asked leaves the address', async (t) => {
+  if (missing) return t.skip(`catalog API missing: ${missing}`)
+  // answers the guide drops are refused first (400), which is expected here
+  const p = await openPage(browser.context, { expectedFailures: [/^\/api\/v1\/guide$/] })
+  p.setDefaultTimeout(10000)
+  const soFar = p.getByTestId('guide-permits-so-far')
+  const answered = p.getByTestId('guide-answered')
+  const question = p.getByTestId('guide-question').getByTestId('question-text')
+  await p.goto(`/guide/bianlidian${new URL(noticeUrl).search}`)
+  await p.getByTestId('guide-complete').waitFor()
+  await soFar.getByText('酒类商品零售许可').waitFor()
+
+  // 修改 asks the alcohol question again; 否 drops the bulk-alcohol answer and its permit
+  await answered.locator('li').filter({ hasText: '是否销售酒类商品' }).getByRole('button', { name: '修改' }).click()
+  await question.getByText('是否销售酒类商品？').waitFor()
+  await p.getByTestId('guide-question').getByRole('button', { name: '否', exact: true }).click()
+  await p.getByTestId('guide-complete').waitFor()
+  await soFar.getByText('酒类商品零售许可').waitFor({ state: 'detached' })
+  assert.equal(await soFar.locator('li').count(), 4)
+  assert.equal(await answered.getByText('散装酒').count(), 0)
+  const q = new URL(p.url()).searchParams
+  assert.equal(q.get('q_alcohol'), 'false')
+  assert.equal(q.get('q_alcohol_bulk'), null)
+
+  // each step is an entry of the history: Back asks the question again, then restores the first answers
+  await p.goBack()
+  await question.getByText('是否销售酒类商品？').waitFor()
+  await p.goBack()
+  await p.getByTestId('guide-complete').waitFor()
+  await soFar.getByText('酒类商品零售许可').waitFor()
+  assert.equal(new URL(p.url()).searchParams.get('q_alcohol'), 'true')
+
+  // an answer to a question that is no longer asked is dropped from the address
+  await p.goto('/guide/bianlidian?q_alcohol=false&q_alcohol_bulk=true')
+  await p.waitForURL((u) => !u.searchParams.has('q_alcohol_bulk'))
+  assert.equal(new URL(p.url()).searchParams.get('q_alcohol'), 'false')
+  await answered.getByText('是否销售酒类商品').waitFor()
+  assert.deepEqual(p.problems, [], p.problems.join('\n'))
+  await p.close()
+})
+
 test('a planned industry is shown as such and the guide refuses it', async (t) => {
   if (missing) return t.skip(`catalog API missing: ${missing}`)
   // the guide's 409 is the answer this test expects, not a page error

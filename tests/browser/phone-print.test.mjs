@@ -80,7 +80,7 @@ const squeezedLabels = (page) =>
 
 const LISTS = [
   // [user, page, h1, a text the list shows]
-  ['admin', '/admin/users', '用户管理', 'admin'],
+  ['admin', '/admin/users', '用户管理', '（演示）'], // newest first: the per-department demo staff fill page one
   ['admin', '/admin/departments', '部门管理', '区市场监管局'],
   ['admin', '/admin/tokens', '接口令牌', ''],
   ['admin', '/audit', '审计日志', '登录'],

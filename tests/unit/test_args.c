@@ -141,6 +141,50 @@ static void test_int(void **state)
 	assert_true(v == 123456789012345678LL);
 }
 
+/* Query parameters (req_query_int / req_query_text apply these to ?name=). */
+static void test_query(void **state)
+{
+	struct yerr e = {0};
+	long long v = -1;
+	const char *s = "x";
+
+	(void)state;
+	/* absent or empty: the default */
+	assert_int_equal(args_query_int("add", NULL, 7, 0, 60, &v, &e), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(args_query_int("add", "", 7, 0, 60, &v, &e), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(args_query_int("add", "60", 7, 0, 60, &v, &e), 0);
+	assert_int_equal(v, 60);
+	/* the rule of args_int: digits only, within the bounds */
+	static const char *const bad[] = {"+5", " 5", "5 ", "-1", "61", "5x", "0x10"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&e, 0, sizeof(e));
+		assert_int_equal(args_query_int("add", bad[i], 7, 0, 60, &v, &e), -1);
+		assert_int_equal(e.status, 400);
+		assert_string_equal(e.code, "invalid_number");
+		assert_string_equal(e.field, "add");
+	}
+
+	assert_int_equal(args_query_text("q", NULL, 4, &s, &e), 0);
+	assert_null(s);
+	assert_int_equal(args_query_text("q", "", 4, &s, &e), 0);
+	assert_null(s);
+	/* counted in characters, as the UI counts */
+	assert_int_equal(args_query_text("q", "市场监管", 4, &s, &e), 0);
+	assert_string_equal(s, "市场监管");
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(args_query_text("q", "市场监管局", 4, &s, &e), -1);
+	assert_string_equal(e.code, "too_long");
+	assert_string_equal(e.field, "q");
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(args_query_text("q", "\xff", 4, &s, &e), -1);
+	assert_string_equal(e.code, "invalid_characters");
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(args_query_text("q", "a\nb", 4, &s, &e), -1);
+	assert_string_equal(e.code, "invalid_characters");
+}
+
 /* A request with body `json`, as the router hands it to a handler. */
 static void req_init(struct req *r, struct app *app, json_t *body)
 {
@@ -213,9 +257,10 @@ static void test_list(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_utf8_chars),   cmocka_unit_test(test_keys),
-	    cmocka_unit_test(test_text),         cmocka_unit_test(test_int),
-	    cmocka_unit_test(test_req_wrappers), cmocka_unit_test(test_list),
+	    cmocka_unit_test(test_utf8_chars), cmocka_unit_test(test_keys),
+	    cmocka_unit_test(test_text),       cmocka_unit_test(test_int),
+	    cmocka_unit_test(test_query),      cmocka_unit_test(test_req_wrappers),
+	    cmocka_unit_test(test_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,12 @@
 import { reactive } from 'vue'
 import { ApiError } from '../api.js'
 
+// messageOf: what a user reads for a failed request — the API's Chinese message,
+// or a general one for anything else (a network failure, a bug).
+export function messageOf(err) {
+  return err instanceof ApiError ? err.message : '操作失败，请稍后重试。'
+}
+
 export function useFormErrors(fields) {
   const errors = reactive({ '': '' })
   for (const f of fields) errors[f] = ''
@@ -24,7 +30,7 @@ export function useFormErrors(fields) {
 
   function apply(err) {
     if (!(err instanceof ApiError)) {
-      errors[''] = '操作失败，请稍后重试。'
+      errors[''] = messageOf(err)
       return
     }
     const head = (err.field || '').split(/[.[]/)[0]
