@@ -6,12 +6,140 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http/http.h"
+#include "http/auth.h"
+#include "http/handlers.h"
 
 static json_t *error_response(const char *description)
 {
 	return json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", description, "content",
 			 "application/json", "schema", "$ref", "#/components/schemas/Error");
+}
+
+/* An error answer that carries a Retry-After header (429, 503 busy). */
+static json_t *retry_response(const char *description, const char *header)
+{
+	json_t *o = error_response(description);
+
+	json_object_set_new(o, "headers",
+			    json_pack("{s:{s:s,s:{s:s,s:i}}}", "Retry-After", "description", header,
+				      "schema", "type", "integer", "minimum", 1));
+	return o;
+}
+
+/* Whether the route's requests queue for the worker pool. This repeats
+ * runs_on_worker in server.c (slow routes, and every route that changes
+ * state or identifies the caller, unless ROUTE_INLINE): each worker class
+ * waits in a bounded queue, and a request that finds it full is answered
+ * 503 busy with Retry-After. Keep the two in step. */
+static int on_worker(const struct route *rt)
+{
+	if (rt->flags & ROUTE_SLOW)
+		return 1;
+	if (rt->flags & ROUTE_INLINE)
+		return 0;
+	return strcmp(rt->permission, "public") != 0 || strcmp(rt->method, "GET") != 0;
+}
+
+/* Handlers answered on an I/O thread from memory alone (catalog, calendar,
+ * counters): they never reach the database, so never answer 503 for it. A
+ * new handler missing here is described as possibly answering 503 — an
+ * overstatement, never an omission. */
+static int without_store(route_handler h)
+{
+	static const route_handler handlers[] = {
+	    h_metrics,           h_openapi,        h_version,      h_validate,
+	    h_calendar_workdays, h_calendar_years, h_catalog_info, h_industries_search,
+	    h_industry_get,      h_guide,
+	};
+
+	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (handlers[i] == h)
+			return 1;
+	return 0;
+}
+
+/* Handlers that need an active catalog version: without one they answer
+ * 503 catalog_unavailable. */
+static int needs_catalog(route_handler h)
+{
+	return h == h_catalog_info || h == h_industries_search || h == h_industry_get ||
+	       h == h_guide || h == h_application_create;
+}
+
+/* The route's 503 answer, naming every cause it can have, or NULL when it
+ * has none. */
+static json_t *unavailable_response(const struct route *rt)
+{
+	char desc[512] = "";
+	size_t n = 0;
+
+	if (rt->handler == h_healthz)
+		/* the health report itself, not an error object */
+		return json_pack("{s:s,s:{s:{s:{s:s}}},s:{s:{s:s,s:{s:s,s:i}}}}", "description",
+				 "数据库读或写失败（正文同成功时，指明失败项）；或服务器繁忙",
+				 "content", "application/json", "schema", "type", "object",
+				 "headers", "Retry-After", "description",
+				 "服务器繁忙时：建议等待的秒数", "schema", "type", "integer",
+				 "minimum", 1);
+	if (rt->flags & ROUTE_HASHES)
+		n += (size_t)snprintf(desc + n, sizeof(desc) - n, "%s",
+				      "服务器繁忙（busy：等待计算密码哈希的请求已达上限）");
+	else if (rt->flags & ROUTE_UPLOAD)
+		n += (size_t)snprintf(desc + n, sizeof(desc) - n, "%s",
+				      "服务器繁忙（busy：等待保存的上传已达上限）");
+	else if (on_worker(rt))
+		n += (size_t)snprintf(desc + n, sizeof(desc) - n, "%s",
+				      "服务器繁忙（busy：此类请求的等待队列已满）");
+	if (!without_store(rt->handler))
+		n += (size_t)snprintf(desc + n, sizeof(desc) - n, "%s%s", n ? "；或" : "",
+				      "数据库暂不可用（db_unavailable、db_busy、db_locked 等）");
+	if (needs_catalog(rt->handler))
+		n += (size_t)snprintf(desc + n, sizeof(desc) - n, "%s%s", n ? "；或" : "",
+				      "行业目录尚未启用任何版本（catalog_unavailable）");
+	if (n == 0)
+		return NULL;
+	if (on_worker(rt))
+		return retry_response(desc, "busy 时：建议等待的秒数");
+	return error_response(desc);
+}
+
+/* Who may call the route (components.securitySchemes): anyone for a
+ * public route; otherwise a login session — whose writes echo its CSRF
+ * token — or an API token. The identity-gateway header, configured per
+ * deployment and trusted only from the proxy's address, is not listed. */
+static json_t *route_security(const struct route *rt)
+{
+	if (strcmp(rt->permission, "public") == 0)
+		return json_array();
+	if (strcmp(rt->method, "GET") == 0)
+		return json_pack("[{s:[]},{s:[]}]", "session", "token");
+	return json_pack("[{s:[],s:[]},{s:[]}]", "session", "csrf", "token");
+}
+
+static json_t *security_schemes(void)
+{
+	return json_pack("{s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s}}", "session",
+			 "type", "apiKey", "in", "cookie", "name", AUTH_SESSION_COOKIE,
+			 "description", "登录会话（POST /api/v1/session 设置）", "csrf", "type",
+			 "apiKey", "in", "header", "name", "X-CSRF-Token", "description",
+			 "防伪令牌：会话的写请求须回送 " AUTH_CSRF_COOKIE " Cookie 的值", "token",
+			 "type", "http", "scheme", "bearer", "description",
+			 "接口访问令牌（POST /api/v1/tokens 创建），按其权限范围（scopes）授权");
+}
+
+/* "post_users_id_password-reset" for POST /api/v1/users/{id}/password-reset:
+ * unique (tests/api/test_http.c) and made of URL-safe characters only, so
+ * generated clients can use it as a name. */
+static void operation_id(char *out, size_t size, const char *method, const char *pattern)
+{
+	size_t n = (size_t)snprintf(out, size, "%s", method);
+
+	if (strncmp(pattern, "/api/v1/", 8) == 0)
+		pattern += 7;
+	for (const char *p = pattern; *p && n + 1 < size; p++)
+		if (*p != '{' && *p != '}')
+			out[n++] = *p == '/' ? '_' : *p;
+	out[n < size ? n : size - 1] = '\0';
 }
 
 /* Path parameters {name} become required string parameters. */
@@ -56,7 +184,7 @@ static void add_query_params(json_t *params, const char *query)
 
 json_t *openapi_document(void)
 {
-	json_t *paths = json_object();
+	json_t *paths = json_object(), *doc;
 
 	for (int i = 0; i < routes_count; i++) {
 		const struct route *rt = &routes[i];
@@ -72,15 +200,21 @@ json_t *openapi_document(void)
 		for (k = 0; k < sizeof(method) - 1 && rt->method[k]; k++)
 			method[k] = (char)(rt->method[k] | 0x20);
 		method[k] = '\0';
-		snprintf(opid, sizeof(opid), "%s %s", rt->method, rt->pattern);
+		operation_id(opid, sizeof(opid), method, rt->pattern);
 		add_path_params(params, rt->pattern);
 		add_query_params(params, rt->query);
 		/* 2XX: reads answer 200, creations 201. Only routes that need a
 		 * login can answer 401/403; only writes can conflict. */
 		responses =
-		    json_pack("{s:{s:s},s:o,s:o,s:o}", "2XX", "description", "成功", "400",
+		    json_pack("{s:{s:s},s:o,s:o,s:o*}", "2XX", "description", "成功", "400",
 			      error_response("请求有误（code、message、field 说明原因）"), "404",
-			      error_response("不存在"), "503", error_response("数据库暂不可用"));
+			      error_response("不存在"), "503", unavailable_response(rt));
+		/* Logins are throttled per account and per address. */
+		if (rt->handler == h_session_create)
+			json_object_set_new(
+			    responses, "429",
+			    retry_response("尝试次数过多，暂时锁定（too_many_attempts）",
+					   "锁定剩余的秒数"));
 		if (strcmp(rt->permission, "public") != 0) {
 			json_object_set_new(responses, "401", error_response("未登录或登录已失效"));
 			json_object_set_new(responses, "403",
@@ -92,9 +226,10 @@ json_t *openapi_document(void)
 			       rt->summary ? rt->summary : "", "tags", rt->tag ? rt->tag : "misc",
 			       "parameters", params, "responses", responses, "x-permission",
 			       rt->permission, "x-audit-event", rt->audit);
+		json_object_set_new(op, "security", route_security(rt));
 		if (rt->flags & ROUTE_JSON_BODY) {
-			/* A route may describe its body (.body, a JSON schema);
-			 * otherwise it is some object. */
+			/* Every JSON route describes its body (.body, a JSON
+			 * schema; tests/api/test_http.c holds them to it). */
 			json_t *schema = rt->body ? json_loads(rt->body, 0, NULL) : NULL;
 
 			if (schema == NULL)
@@ -119,15 +254,18 @@ json_t *openapi_document(void)
 		}
 		json_object_set_new(item, method, op);
 	}
-	return json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:{s:{s:s,s:[s],s:{s:{s:s,s:[s,s,s]"
-			 ",s:{s:{s:s},s:{s:s},s:{s:[s,s]}}}}}}}}",
-			 "openapi", "3.1.0", "info", "title", "Yiye 一业一证综合许可平台 API",
-			 "version", YIYE_VERSION, "description",
-			 "所有错误均以 {\"error\":{\"code\",\"message\",\"field\"}} "
-			 "返回；x-permission 为所需权限。",
-			 "servers", "url", "/", "paths", paths, "components", "schemas", "Error",
-			 "type", "object", "required", "error", "properties", "error", "type",
-			 "object", "required", "code", "message", "field", "properties", "code",
-			 "type", "string", "message", "type", "string", "field", "type", "string",
-			 "null");
+	doc = json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:{s:{s:s,s:[s],s:{s:{s:s,s:[s,s,s]"
+			",s:{s:{s:s},s:{s:s},s:{s:[s,s]}}}}}}}}",
+			"openapi", "3.1.0", "info", "title", "Yiye 一业一证综合许可平台 API",
+			"version", YIYE_VERSION, "description",
+			"所有错误均以 {\"error\":{\"code\",\"message\",\"field\"}} "
+			"返回；x-permission 为所需权限。",
+			"servers", "url", "/", "paths", paths, "components", "schemas", "Error",
+			"type", "object", "required", "error", "properties", "error", "type",
+			"object", "required", "code", "message", "field", "properties", "code",
+			"type", "string", "message", "type", "string", "field", "type", "string",
+			"null");
+	json_object_set_new(json_object_get(doc, "components"), "securitySchemes",
+			    security_schemes());
+	return doc;
 }

@@ -46,7 +46,11 @@ const struct route routes[] = {
      .permission = "public",
      .flags = ROUTE_JSON_BODY | ROUTE_INLINE,
      .tag = "tools",
-     .summary = "校验统一社会信用代码或居民身份证号"},
+     .summary = "校验统一社会信用代码或居民身份证号",
+     .body = "{\"type\":\"object\",\"required\":[\"kind\",\"value\"],"
+	     "\"properties\":{\"kind\":{\"type\":\"string\",\"enum\":[\"uscc\",\"idcard\"]},"
+	     "\"value\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":256,"
+	     "\"description\":\"要校验的号码（最多 256 字节；不记录、不回显）\"}}}"},
     {.method = "GET",
      .pattern = "/api/v1/calendar/workdays",
      .handler = h_calendar_workdays,
@@ -70,7 +74,12 @@ const struct route routes[] = {
      .audit = "session.login",
      .flags = ROUTE_JSON_BODY | ROUTE_BEFORE_PASSWORD_CHANGE | ROUTE_HASHES,
      .tag = "accounts",
-     .summary = "登录（用户名 + 密码），设置会话与防伪 Cookie"},
+     .summary = "登录（用户名 + 密码），设置会话与防伪 Cookie",
+     .body = "{\"type\":\"object\",\"required\":[\"username\",\"password\"],"
+	     "\"properties\":{\"username\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"maxLength\":64,\"description\":\"用户名（不区分大小写）\"},"
+	     "\"password\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":128}},"
+	     "\"additionalProperties\":false}"},
     {.method = "DELETE",
      .pattern = "/api/v1/session",
      .handler = h_session_delete,
@@ -93,7 +102,14 @@ const struct route routes[] = {
      .audit = "user.password_change",
      .flags = ROUTE_JSON_BODY | ROUTE_BEFORE_PASSWORD_CHANGE | ROUTE_HASHES,
      .tag = "accounts",
-     .summary = "修改本人密码（须提供原密码；其他会话随即失效）"},
+     .summary = "修改本人密码（须提供原密码；其他会话随即失效）",
+     .body = "{\"type\":\"object\",\"required\":[\"old_password\",\"new_password\"],"
+	     "\"properties\":{\"old_password\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"maxLength\":128},\"new_password\":{\"type\":\"string\",\"minLength\":10,"
+	     "\"maxLength\":128,"
+	     "\"description\":\"至少 10 个字符、最多 128 "
+	     "字节，含小写字母、大写字母、数字、符号中的三类，不得包含用户名，且不同于原密码\"}},"
+	     "\"additionalProperties\":false}"},
     {.method = "POST",
      .pattern = "/api/v1/registrations",
      .handler = h_registration_create,
@@ -101,7 +117,20 @@ const struct route routes[] = {
      .audit = "registration.create",
      .flags = ROUTE_JSON_BODY | ROUTE_HASHES,
      .tag = "accounts",
-     .summary = "申请人自助注册（市场主体或拟设立主体）"},
+     .summary = "申请人自助注册（市场主体或拟设立主体）",
+     .body = "{\"type\":\"object\",\"required\":[\"username\",\"password\",\"name\","
+	     "\"phone\"],\"properties\":{\"username\":{\"type\":\"string\","
+	     "\"pattern\":\"^[a-z][a-z0-9._-]{2,31}$\","
+	     "\"description\":\"3 至 32 个小写字母、数字或 . _ -，以字母开头\"},"
+	     "\"password\":{\"type\":\"string\",\"minLength\":10,\"maxLength\":128,"
+	     "\"description\":\"至少 10 个字符、最多 128 "
+	     "字节，含小写字母、大写字母、数字、符号中的三类，不得包含用户名\"},"
+	     "\"uscc\":{\"type\":[\"string\",\"null\"],\"maxLength\":64,"
+	     "\"description\":\"统一社会信用代码（18 位，校验码须正确）；拟设立主体不填\"},"
+	     "\"name\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":192,"
+	     "\"description\":\"市场主体名称（拟设立的填拟用名称）\"},"
+	     "\"phone\":{\"type\":\"string\",\"pattern\":\"^1[3-9][0-9]{9}$\","
+	     "\"description\":\"11 位手机号\"}},\"additionalProperties\":false}"},
     {.method = "GET",
      .pattern = "/api/v1/users",
      .handler = h_users_list,
@@ -116,7 +145,24 @@ const struct route routes[] = {
      .audit = "user.create",
      .flags = ROUTE_JSON_BODY | ROUTE_HASHES,
      .tag = "accounts",
-     .summary = "新建用户（返回一次性初始密码）"},
+     .summary = "新建用户（返回一次性初始密码）",
+     .body = "{\"type\":\"object\",\"required\":[\"username\",\"display_name\",\"roles\"],"
+	     "\"properties\":{\"username\":{\"type\":\"string\","
+	     "\"pattern\":\"^[a-z][a-z0-9._-]{2,31}$\","
+	     "\"description\":\"3 至 32 个小写字母、数字或 . _ -，以字母开头\"},"
+	     "\"display_name\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":96},"
+	     "\"roles\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":9,"
+	     "\"items\":{\"type\":\"string\",\"enum\":[\"applicant\",\"window_clerk\","
+	     "\"reviewer\",\"inspector\",\"issuer\",\"supervisor\",\"catalog_admin\","
+	     "\"system_admin\",\"auditor\"]}},\"department\":{\"type\":[\"string\","
+	     "\"null\"],\"maxLength\":24,"
+	     "\"description\":\"部门代码；窗口、审核、检查、制证、监管、目录管理角色必填\"},"
+	     "\"phone\":{\"type\":[\"string\",\"null\"],\"maxLength\":20},"
+	     "\"uscc\":{\"type\":[\"string\",\"null\"],\"maxLength\":64,"
+	     "\"description\":\"统一社会信用代码（18 位，校验码须正确）；仅申请人\"},"
+	     "\"entity_name\":{\"type\":[\"string\",\"null\"],\"maxLength\":192,"
+	     "\"description\":\"市场主体名称；仅申请人，缺省取 display_name\"}},"
+	     "\"additionalProperties\":false}"},
     {.method = "GET",
      .pattern = "/api/v1/users/{id}",
      .handler = h_user_get,
@@ -130,7 +176,19 @@ const struct route routes[] = {
      .audit = "user.update",
      .flags = ROUTE_JSON_BODY,
      .tag = "accounts",
-     .summary = "修改用户的角色、部门、姓名、停用状态"},
+     .summary = "修改用户的角色、部门、姓名、停用状态",
+     .body = "{\"type\":\"object\",\"properties\":{\"roles\":{\"type\":\"array\","
+	     "\"minItems\":1,\"maxItems\":9,\"items\":{\"type\":\"string\","
+	     "\"enum\":[\"applicant\",\"window_clerk\",\"reviewer\",\"inspector\","
+	     "\"issuer\",\"supervisor\",\"catalog_admin\",\"system_admin\",\"auditor\"]}},"
+	     "\"department\":{\"type\":[\"string\",\"null\"],\"maxLength\":24,"
+	     "\"description\":\"部门代码；null 取消所属部门\"},"
+	     "\"display_name\":{\"type\":[\"string\",\"null\"],\"minLength\":1,"
+	     "\"maxLength\":96},\"disabled\":{\"type\":\"boolean\"},"
+	     "\"version\":{\"type\":\"integer\",\"minimum\":1,"
+	     "\"description\":\"读取用户时得到的版本号；已被他人修改时答复 409 stale_version\"}},"
+	     "\"additionalProperties\":false,\"minProperties\":1,"
+	     "\"description\":\"至少提供 roles、department、display_name、disabled 之一\"}"},
     {.method = "POST",
      .pattern = "/api/v1/users/{id}/password-reset",
      .handler = h_user_password_reset,
@@ -152,7 +210,13 @@ const struct route routes[] = {
      .audit = "department.create",
      .flags = ROUTE_JSON_BODY,
      .tag = "accounts",
-     .summary = "新增部门"},
+     .summary = "新增部门",
+     .body = "{\"type\":\"object\",\"required\":[\"code\",\"name\"],"
+	     "\"properties\":{\"code\":{\"type\":\"string\","
+	     "\"pattern\":\"^[a-z][a-z0-9_]{1,23}$\","
+	     "\"description\":\"2 至 24 个小写字母、数字或下划线，以字母开头\"},"
+	     "\"name\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":96}},"
+	     "\"additionalProperties\":false}"},
     {.method = "PATCH",
      .pattern = "/api/v1/departments/{code}",
      .handler = h_department_update,
@@ -160,7 +224,10 @@ const struct route routes[] = {
      .audit = "department.update",
      .flags = ROUTE_JSON_BODY,
      .tag = "accounts",
-     .summary = "修改部门名称或停用部门"},
+     .summary = "修改部门名称或停用部门",
+     .body = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":[\"string\",\"null\"],"
+	     "\"minLength\":1,\"maxLength\":96},\"disabled\":{\"type\":\"boolean\"}},"
+	     "\"additionalProperties\":false,\"minProperties\":1}"},
     {.method = "GET",
      .pattern = "/api/v1/departments/{code}/users",
      .handler = h_department_users,
@@ -175,7 +242,18 @@ const struct route routes[] = {
      .audit = "token.create",
      .flags = ROUTE_JSON_BODY,
      .tag = "accounts",
-     .summary = "创建接口访问令牌（密钥只显示一次）"},
+     .summary = "创建接口访问令牌（密钥只显示一次）",
+     .body = "{\"type\":\"object\",\"required\":[\"name\",\"scopes\"],"
+	     "\"properties\":{\"name\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"maxLength\":96},\"scopes\":{\"type\":\"array\",\"minItems\":1,"
+	     "\"maxItems\":8,\"items\":{\"type\":\"string\",\"enum\":[\"catalog:read\","
+	     "\"applications:read\",\"licenses:read\",\"supervision:read\",\"credit:read\","
+	     "\"reports:read\",\"users:read\",\"audit:read\"]}},"
+	     "\"expires_at\":{\"oneOf\":[{\"type\":\"integer\","
+	     "\"description\":\"Unix 秒数\"},{\"type\":\"string\",\"format\":\"date\","
+	     "\"description\":\"该日（北京时间）结束时失效\"},{\"type\":\"null\"}],"
+	     "\"description\":\"缺省一年；须晚于现在且不超过三年\"}},"
+	     "\"additionalProperties\":false}"},
     {.method = "GET",
      .pattern = "/api/v1/tokens",
      .handler = h_tokens_list,
@@ -196,7 +274,22 @@ const struct route routes[] = {
      .audit = "calendar.year.create",
      .flags = ROUTE_JSON_BODY,
      .tag = "calendar",
-     .summary = "新增一年的法定节假日安排（格式同 catalog/calendar/2026.json）"},
+     .summary = "新增一年的法定节假日安排（格式同 catalog/calendar/2026.json）",
+     .body = "{\"type\":\"object\",\"required\":[\"year\",\"source\",\"holidays\","
+	     "\"workdays\"],\"properties\":{\"year\":{\"type\":\"integer\",\"minimum\":1900,"
+	     "\"maximum\":2200},\"source\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"description\":\"来源（节假日安排通知）\"},\"note\":{\"type\":\"string\"},"
+	     "\"holidays\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+	     "\"additionalProperties\":false,\"required\":[\"date\",\"name\"],"
+	     "\"properties\":{\"date\":{\"type\":\"string\",\"format\":\"date\"},"
+	     "\"name\":{\"type\":\"string\",\"minLength\":1}}},"
+	     "\"description\":\"放假日期（须在该年内，不得重复）\"},"
+	     "\"workdays\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+	     "\"additionalProperties\":false,\"required\":[\"date\",\"name\"],"
+	     "\"properties\":{\"date\":{\"type\":\"string\",\"format\":\"date\"},"
+	     "\"name\":{\"type\":\"string\",\"minLength\":1}}},"
+	     "\"description\":\"调休上班日（须为周六或周日）\"}},"
+	     "\"additionalProperties\":false}"},
     {.method = "GET",
      .pattern = "/api/v1/audit",
      .handler = h_audit_list,
@@ -242,7 +335,12 @@ const struct route routes[] = {
      .permission = "public",
      .flags = ROUTE_JSON_BODY | ROUTE_INLINE,
      .tag = "catalog",
-     .summary = "智能导办：按情形回答得出一单告知"},
+     .summary = "智能导办：按情形回答得出一单告知",
+     .body = "{\"type\":\"object\",\"required\":[\"industry\"],"
+	     "\"properties\":{\"industry\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"description\":\"行业代码\"},\"answers\":{\"type\":[\"object\",\"null\"],"
+	     "\"description\":\"{问题编号: 回答}；回答的类型由该行业的问题决定\"}},"
+	     "\"additionalProperties\":false}"},
     {.method = "GET",
      .pattern = "/api/v1/catalog/versions",
      .handler = h_catalog_versions_list,
@@ -258,7 +356,17 @@ const struct route routes[] = {
      .audit = "catalog.version.publish",
      .flags = ROUTE_JSON_BODY | ROUTE_LARGE_BODY,
      .tag = "catalog",
-     .summary = "发布新的目录版本（整个目录文档，须通过全部检查与规则用例）"},
+     .summary = "发布新的目录版本（整个目录文档，须通过全部检查与规则用例）",
+     .body = "{\"type\":\"object\",\"required\":[\"document\"],"
+	     "\"properties\":{\"document\":{\"type\":\"object\","
+	     "\"description\":\"整个目录的单一文档（格式同 GET "
+	     "/api/v1/catalog/versions/{v}/document）\"},"
+	     "\"note\":{\"type\":[\"string\",\"null\"],\"maxLength\":500},"
+	     "\"activate\":{\"type\":[\"boolean\",\"null\"],"
+	     "\"description\":\"发布后立即启用\"},\"proposals\":{\"type\":[\"array\","
+	     "\"null\"],\"maxItems\":200,\"items\":{\"type\":\"integer\",\"minimum\":1},"
+	     "\"description\":\"纳入的建议编号；缺省纳入全部已同意的建议\"}},"
+	     "\"additionalProperties\":false}"},
     {.method = "GET",
      .pattern = "/api/v1/catalog/versions/{v}/document",
      .handler = h_catalog_version_document,
@@ -288,7 +396,19 @@ const struct route routes[] = {
      .audit = "catalog.proposal.create",
      .flags = ROUTE_JSON_BODY,
      .tag = "catalog",
-     .summary = "提出目录新增、调整建议"},
+     .summary = "提出目录新增、调整建议",
+     .body = "{\"type\":\"object\",\"required\":[\"kind\",\"title\",\"reason\"],"
+	     "\"properties\":{\"kind\":{\"type\":\"string\",\"enum\":[\"add\",\"change\"],"
+	     "\"description\":\"add 新增建议，change 调整建议\"},"
+	     "\"industry\":{\"type\":[\"string\",\"null\"],\"maxLength\":64,"
+	     "\"description\":\"行业代码；调整建议必填\"},\"title\":{\"type\":\"string\","
+	     "\"minLength\":1,\"maxLength\":100},\"reason\":{\"type\":\"string\","
+	     "\"minLength\":1,\"maxLength\":2000},\"detail\":{\"type\":[\"string\","
+	     "\"null\"],\"maxLength\":10000}},\"additionalProperties\":false,"
+	     "\"if\":{\"required\":[\"kind\"],"
+	     "\"properties\":{\"kind\":{\"const\":\"change\"}}},"
+	     "\"then\":{\"required\":[\"industry\"],"
+	     "\"properties\":{\"industry\":{\"type\":\"string\",\"minLength\":1}}}}"},
     {.method = "GET",
      .pattern = "/api/v1/catalog/proposals",
      .handler = h_catalog_proposals_list,
@@ -304,7 +424,15 @@ const struct route routes[] = {
      .audit = "catalog.proposal.decide",
      .flags = ROUTE_JSON_BODY,
      .tag = "catalog",
-     .summary = "对目录建议作出决定（同意 / 不同意）"},
+     .summary = "对目录建议作出决定（同意 / 不同意）",
+     .body = "{\"type\":\"object\",\"required\":[\"decision\"],"
+	     "\"properties\":{\"decision\":{\"type\":\"string\",\"enum\":[\"approve\","
+	     "\"reject\"]},\"comment\":{\"type\":[\"string\",\"null\"],\"maxLength\":2000,"
+	     "\"description\":\"不同意时必填\"}},\"additionalProperties\":false,"
+	     "\"if\":{\"required\":[\"decision\"],"
+	     "\"properties\":{\"decision\":{\"const\":\"reject\"}}},"
+	     "\"then\":{\"required\":[\"comment\"],"
+	     "\"properties\":{\"comment\":{\"type\":\"string\",\"minLength\":1}}}}"},
 
     /* @@catalog-routes@@ */
 
@@ -319,10 +447,15 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "从已完成的智能导办创建申请（窗口可代为录入）",
-     .body = "{\"type\":\"object\",\"required\":[\"industry\",\"answers\"],\"properties\":{"
-	     "\"industry\":{\"type\":\"string\"},\"answers\":{\"type\":\"object\"},\"applicant\":{"
-	     "\"type\":\"string\",\"description\":\"窗口代录：申请人账号\"},\"entity\":{\"type\":"
-	     "\"string\",\"description\":\"窗口代录：统一社会信用代码\"}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"industry\"],"
+	     "\"properties\":{\"industry\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"maxLength\":63,\"description\":\"行业代码（须已完成智能导办）\"},"
+	     "\"answers\":{\"type\":[\"object\",\"null\"],"
+	     "\"description\":\"智能导办的回答 {问题编号: 回答}\"},"
+	     "\"applicant\":{\"type\":[\"string\",\"null\"],\"maxLength\":32,"
+	     "\"description\":\"窗口代录：申请人账号\"},\"entity\":{\"type\":[\"string\","
+	     "\"null\"],\"maxLength\":18,\"description\":\"窗口代录：统一社会信用代码\"}},"
+	     "\"additionalProperties\":false}"},
     {.method = "GET",
      .pattern = "/api/v1/applications",
      .handler = h_applications_list,
@@ -346,9 +479,10 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "保存表单（一表申请；须带所依据的版本号）",
-     .body =
-	 "{\"type\":\"object\",\"required\":[\"form\",\"version\"],\"properties\":{\"form\":{"
-	 "\"type\":\"object\",\"additionalProperties\":true},\"version\":{\"type\":\"integer\"}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"form\",\"version\"],"
+	     "\"properties\":{\"form\":{\"type\":\"object\",\"additionalProperties\":true,"
+	     "\"description\":\"{字段编号: 值}\"},\"version\":{\"type\":\"integer\","
+	     "\"description\":\"所依据的申请版本号\"}},\"additionalProperties\":false}"},
     {.method = "POST",
      .pattern = "/api/v1/applications/{id}/precheck",
      .handler = h_application_precheck,
@@ -364,9 +498,12 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "告知承诺：签署的承诺条件",
-     .body = "{\"type\":\"object\",\"required\":[\"commitments\"],\"properties\":{\"commitments\":{"
-	     "\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"version\":{\"type\":"
-	     "\"integer\"}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"commitments\"],"
+	     "\"properties\":{\"commitments\":{\"type\":\"array\",\"maxItems\":256,"
+	     "\"items\":{\"type\":\"string\"},\"description\":\"签署的承诺条件编号\"},"
+	     "\"version\":{\"type\":\"integer\","
+	     "\"description\":\"所依据的申请版本号；给出时须与当前版本一致\"}},"
+	     "\"additionalProperties\":false}"},
     {.method = "POST",
      .pattern = "/api/v1/applications/{id}/submit",
      .handler = h_application_submit,
@@ -389,8 +526,9 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "不予受理（须说明理由）",
-     .body = "{\"type\":\"object\",\"required\":[\"reason\"],\"properties\":{\"reason\":{\"type\":"
-	     "\"string\",\"maxLength\":1000}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"reason\"],"
+	     "\"properties\":{\"reason\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"maxLength\":1000}},\"additionalProperties\":false}"},
     {.method = "POST",
      .pattern = "/api/v1/applications/{id}/request-supplement",
      .handler = h_application_request_supplement,
@@ -399,9 +537,14 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "一次性告知补正（材料与字段清单、理由；期限暂停计算）",
-     .body = "{\"type\":\"object\",\"required\":[\"reason\"],\"properties\":{\"reason\":{\"type\":"
-	     "\"string\",\"maxLength\":1000},\"materials\":{\"type\":\"array\",\"items\":{\"type\":"
-	     "\"string\"}},\"fields\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"reason\"],"
+	     "\"properties\":{\"reason\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"maxLength\":1000},\"materials\":{\"type\":[\"array\",\"null\"],"
+	     "\"maxItems\":128,\"items\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"maxLength\":64},\"description\":\"须补正的材料编号\"},"
+	     "\"fields\":{\"type\":[\"array\",\"null\"],\"maxItems\":128,"
+	     "\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":64},"
+	     "\"description\":\"须补正的字段编号\"}},\"additionalProperties\":false}"},
     {.method = "POST",
      .pattern = "/api/v1/applications/{id}/resubmit",
      .handler = h_application_resubmit,
@@ -450,9 +593,14 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "部门审查决定（准予 / 不予许可 / 退回）",
-     .body = "{\"type\":\"object\",\"required\":[\"decision\"],\"properties\":{\"decision\":{"
-	     "\"type\":\"string\",\"enum\":[\"approve\",\"reject\",\"send_back\"]},\"reason\":{"
-	     "\"type\":\"string\",\"maxLength\":2000}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"decision\"],"
+	     "\"properties\":{\"decision\":{\"type\":\"string\",\"enum\":[\"approve\","
+	     "\"reject\",\"send_back\"]},\"reason\":{\"type\":[\"string\",\"null\"],"
+	     "\"maxLength\":2000,\"description\":\"不予许可、退回时必填\"}},"
+	     "\"additionalProperties\":false,\"if\":{\"required\":[\"decision\"],"
+	     "\"properties\":{\"decision\":{\"enum\":[\"reject\",\"send_back\"]}}},"
+	     "\"then\":{\"required\":[\"reason\"],"
+	     "\"properties\":{\"reason\":{\"type\":\"string\",\"minLength\":1}}}}"},
     {.method = "POST",
      .pattern = "/api/v1/applications/{id}/inspection",
      .handler = h_inspection_schedule,
@@ -461,10 +609,12 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "安排联合现场核查（一同核查）",
-     .body =
-	 "{\"type\":\"object\",\"required\":[\"at\",\"inspectors\"],\"properties\":{\"at\":{"
-	 "\"type\":\"string\",\"format\":\"date\"},\"inspectors\":{\"type\":\"array\",\"items\":{"
-	 "\"type\":\"integer\"},\"minItems\":1,\"maxItems\":256}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"at\",\"inspectors\"],"
+	     "\"properties\":{\"at\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"format\":\"date\",\"description\":\"核查日期\"},"
+	     "\"inspectors\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":256,"
+	     "\"items\":{\"type\":\"integer\",\"minimum\":1},"
+	     "\"description\":\"检查人员的用户编号\"}},\"additionalProperties\":false}"},
     {.method = "GET",
      .pattern = "/api/v1/applications/{id}/inspection",
      .handler = h_inspection_get,
@@ -485,15 +635,27 @@ const struct route routes[] = {
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
      .summary = "录入本部门的现场核查结论（通过 / 限期整改 / 不通过）",
-     .body = "{\"type\":\"object\",\"required\":[\"result\",\"items\"],\"properties\":{\"result\":{"
-	     "\"type\":\"string\",\"enum\":[\"pass\",\"rectify\",\"fail\"]},\"findings\":{"
-	     "\"type\":\"string\",\"maxLength\":2000},\"deadline\":{\"type\":\"string\",\"format\":"
-	     "\"date\"},\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":["
-	     "\"id\",\"result\"],\"properties\":{\"id\":{\"type\":\"string\"},\"result\":{\"type\":"
-	     "\"string\",\"enum\":[\"ok\",\"not_ok\",\"na\"]},\"note\":{\"type\":\"string\","
-	     "\"maxLength\":"
-	     "2000},\"photos\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"maxItems\":32}"
-	     "}}}}}"},
+     .body = "{\"type\":\"object\",\"required\":[\"result\"],"
+	     "\"properties\":{\"result\":{\"type\":\"string\",\"enum\":[\"pass\","
+	     "\"rectify\",\"fail\"]},\"findings\":{\"type\":[\"string\",\"null\"],"
+	     "\"maxLength\":2000,\"description\":\"限期整改、不通过时必填\"},"
+	     "\"deadline\":{\"type\":[\"string\",\"null\"],\"format\":\"date\","
+	     "\"description\":\"整改期限（晚于今天）；限期整改时必填\"},"
+	     "\"items\":{\"type\":\"array\","
+	     "\"description\":\"核查清单逐项结论；仅当本部门核查清单为空时可省略\","
+	     "\"items\":{\"type\":\"object\",\"required\":[\"id\",\"result\"],"
+	     "\"properties\":{\"id\":{\"type\":\"string\"},\"result\":{\"type\":\"string\","
+	     "\"enum\":[\"ok\",\"not_ok\",\"na\"]},\"note\":{\"type\":\"string\","
+	     "\"maxLength\":2000},\"photos\":{\"type\":\"array\","
+	     "\"items\":{\"type\":\"string\"},\"maxItems\":32}}}}},"
+	     "\"additionalProperties\":false,\"allOf\":[{\"if\":{\"required\":[\"result\"],"
+	     "\"properties\":{\"result\":{\"enum\":[\"rectify\",\"fail\"]}}},"
+	     "\"then\":{\"required\":[\"findings\"],"
+	     "\"properties\":{\"findings\":{\"type\":\"string\",\"minLength\":1}}}},"
+	     "{\"if\":{\"required\":[\"result\"],"
+	     "\"properties\":{\"result\":{\"const\":\"rectify\"}}},"
+	     "\"then\":{\"required\":[\"deadline\"],"
+	     "\"properties\":{\"deadline\":{\"type\":\"string\",\"format\":\"date\"}}}}]}"},
     {.method = "GET",
      .pattern = "/api/v1/deadlines",
      .handler = h_deadlines_list,

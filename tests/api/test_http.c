@@ -141,10 +141,33 @@ static void test_malformed_json(void **state)
 	}
 }
 
+/* A JSON route's body is described by its own schema (the row's .body),
+ * which names its members: not the bare "object" a route without one gets. */
+static void openapi_check_body(const struct route *rt, json_t *op)
+{
+	json_t *content = json_object_get(json_object_get(op, "requestBody"), "content");
+	json_t *schema = json_object_get(json_object_get(content, "application/json"), "schema");
+	json_t *own, *props;
+
+	if (rt->body == NULL)
+		fail_msg("%s %s takes a JSON body but describes none (.body)", rt->method,
+			 rt->pattern);
+	own = json_loads(rt->body, 0, NULL);
+	if (own == NULL)
+		fail_msg("%s %s: .body is not valid JSON", rt->method, rt->pattern);
+	/* the document serves the row's schema as written */
+	assert_true(json_equal(schema, own));
+	json_decref(own);
+	assert_string_equal(json_string_value(json_object_get(schema, "type")), "object");
+	props = json_object_get(schema, "properties");
+	if (!json_is_object(props) || json_object_size(props) == 0)
+		fail_msg("%s %s: the body schema names no members", rt->method, rt->pattern);
+}
+
 static void test_openapi(void **state)
 {
 	struct resp r;
-	json_t *paths, *item, *op;
+	json_t *paths, *item, *op, *ids = json_object();
 	const char *path, *method;
 	int ops = 0;
 
@@ -155,10 +178,19 @@ static void test_openapi(void **state)
 	paths = json_object_get(r.json, "paths");
 	json_object_foreach (paths, path, item) {
 		json_object_foreach (item, method, op) {
+			const char *id = json_string_value(json_object_get(op, "operationId"));
+
 			assert_true(json_is_string(json_object_get(op, "x-permission")));
+			/* operation ids are unique and URL-safe */
+			assert_non_null(id);
+			assert_int_equal(strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_-."),
+					 strlen(id));
+			assert_null(json_object_get(ids, id));
+			json_object_set_new(ids, id, json_true());
 			ops++;
 		}
 	}
+	json_decref(ids);
 	/* the document lists exactly the routes the server answers */
 	assert_int_equal(ops, routes_count);
 	for (int i = 0; i < routes_count; i++) {
@@ -175,17 +207,35 @@ static void test_openapi(void **state)
 		{
 			json_t *resp = json_object_get(op, "responses");
 			int public = strcmp(routes[i].permission, "public") == 0;
+			/* a body: JSON, or a file (ROUTE_UPLOAD) */
+			unsigned body = routes[i].flags & (ROUTE_JSON_BODY | ROUTE_UPLOAD);
 
 			assert_non_null(json_object_get(resp, "2XX"));
 			assert_int_equal(json_object_get(resp, "401") != NULL, !public);
 			assert_int_equal(json_object_get(resp, "403") != NULL, !public);
-			/* a body: JSON, or a file (ROUTE_UPLOAD) */
-			unsigned body = routes[i].flags & (ROUTE_JSON_BODY | ROUTE_UPLOAD);
-
+			/* a login or a token, or nobody for a public route */
+			assert_int_equal(json_array_size(json_object_get(op, "security")) > 0,
+					 !public);
 			assert_int_equal(json_object_get(resp, "415") != NULL, body != 0);
 			assert_int_equal(json_object_get(op, "requestBody") != NULL, body != 0);
+			if (routes[i].flags & ROUTE_JSON_BODY)
+				openapi_check_body(&routes[i], op);
+			/* Password hashes, uploads, slow routes and every route
+			 * that identifies the caller wait for a worker in a
+			 * bounded queue: when it is full they answer 503 busy
+			 * with Retry-After (server.c). */
+			if ((routes[i].flags & (ROUTE_HASHES | ROUTE_UPLOAD | ROUTE_SLOW)) ||
+			    !public)
+				assert_non_null(json_object_get(
+				    json_object_get(json_object_get(resp, "503"), "headers"),
+				    "Retry-After"));
 		}
 	}
+	/* the login is throttled: 429 with Retry-After */
+	op = json_object_get(json_object_get(paths, "/api/v1/session"), "post");
+	assert_non_null(json_object_get(
+	    json_object_get(json_object_get(json_object_get(op, "responses"), "429"), "headers"),
+	    "Retry-After"));
 	resp_free(&r);
 }
 
