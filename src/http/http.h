@@ -7,8 +7,8 @@
  * ROUTE_SLOW, of routes that are not GET/HEAD, and of routes that are not
  * "public" (identifying the caller reads the store) run on the worker pool, so
  * they may block (hash a password, fsync, wait for a lock); ROUTE_INLINE and
- * public GETs run on an I/O thread and must be quick (see runs_on_worker in
- * server.c).
+ * public GETs run on an I/O thread and must be quick (see route_on_worker in
+ * router.c).
  */
 #ifndef YIYE_HTTP_H
 #define YIYE_HTTP_H

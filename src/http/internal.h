@@ -21,6 +21,7 @@
 void http_route_match(struct req *r);
 int http_route_fallback(struct req *r);
 const char *http_route_label(const struct req *r);
+int route_on_worker(const struct route *rt, const char *method);
 void http_request_id(char *out, size_t outsz);
 void http_run_handler(struct req *r);
 void http_resume(struct req *r);

@@ -8,6 +8,7 @@
 
 #include "http/auth.h"
 #include "http/handlers.h"
+#include "http/internal.h"
 
 static json_t *error_response(const char *description)
 {
@@ -24,20 +25,6 @@ static json_t *retry_response(const char *description, const char *header)
 			    json_pack("{s:{s:s,s:{s:s,s:i}}}", "Retry-After", "description", header,
 				      "schema", "type", "integer", "minimum", 1));
 	return o;
-}
-
-/* Whether the route's requests queue for the worker pool. This repeats
- * runs_on_worker in server.c (slow routes, and every route that changes
- * state or identifies the caller, unless ROUTE_INLINE): each worker class
- * waits in a bounded queue, and a request that finds it full is answered
- * 503 busy with Retry-After. Keep the two in step. */
-static int on_worker(const struct route *rt)
-{
-	if (rt->flags & ROUTE_SLOW)
-		return 1;
-	if (rt->flags & ROUTE_INLINE)
-		return 0;
-	return strcmp(rt->permission, "public") != 0 || strcmp(rt->method, "GET") != 0;
 }
 
 /* Handlers answered on an I/O thread from memory alone (catalog, calendar,
@@ -87,7 +74,7 @@ static json_t *unavailable_response(const struct route *rt)
 	else if (rt->flags & ROUTE_UPLOAD)
 		n += (size_t)snprintf(desc + n, sizeof(desc) - n, "%s",
 				      "服务器繁忙（busy：等待保存的上传已达上限）");
-	else if (on_worker(rt))
+	else if (route_on_worker(rt, rt->method))
 		n += (size_t)snprintf(desc + n, sizeof(desc) - n, "%s",
 				      "服务器繁忙（busy：此类请求的等待队列已满）");
 	if (!without_store(rt->handler))
@@ -98,7 +85,7 @@ static json_t *unavailable_response(const struct route *rt)
 				      "行业目录尚未启用任何版本（catalog_unavailable）");
 	if (n == 0)
 		return NULL;
-	if (on_worker(rt))
+	if (route_on_worker(rt, rt->method))
 		return retry_response(desc, "busy 时：建议等待的秒数");
 	return error_response(desc);
 }

@@ -149,3 +149,17 @@ const char *req_header(const struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
+
+/* The one rule for which routes leave the I/O thread (server.c runs them on
+ * the worker pool; openapi.c lists their 503 busy): slow routes, and every
+ * route that changes state or identifies the caller, unless ROUTE_INLINE.
+ * `method` is the request's (HEAD counts as GET). */
+int route_on_worker(const struct route *rt, const char *method)
+{
+	if (rt->flags & ROUTE_SLOW)
+		return 1;
+	if (rt->flags & ROUTE_INLINE)
+		return 0;
+	return strcmp(rt->permission, "public") != 0 ||
+	       (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0);
+}

@@ -175,12 +175,7 @@ static int parse_body(struct req *r)
  * (last-seen time, the audit entry of a refusal). */
 static int runs_on_worker(const struct req *r)
 {
-	if (r->route->flags & ROUTE_SLOW)
-		return 1;
-	if (r->route->flags & ROUTE_INLINE)
-		return 0;
-	return strcmp(r->route->permission, "public") != 0 ||
-	       (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0);
+	return route_on_worker(r->route, r->method);
 }
 
 /* The worker pool class of r's handler. */
