@@ -80,3 +80,16 @@ void app_insert_materials(const struct server *s, long long id, const json_t *ma
 	store_release(c);
 	store_close(st);
 }
+
+void app_register_applicant2(struct server *s, const char *password)
+{
+	struct resp r;
+
+	http_json(s, "POST", "/api/v1/registrations",
+		  json_pack("{s:s,s:s,s:s,s:s}", "username", "applicant2", "password", password,
+			    "name", "另一位申请人", "phone", "13900139000"),
+		  &r);
+	if (r.status != 201)
+		fprintf(stderr, "register: %s\n", r.body);
+	resp_free(&r);
+}

@@ -23,4 +23,9 @@ json_t *app_field_value(const json_t *f, unsigned uscc_serial);
  * its own to the server's database. */
 void app_insert_materials(const struct server *s, long long id, const json_t *materials);
 
+/* Registers a second applicant, "applicant2" with the given password, for
+ * the tests of another applicant's application (404); a refusal is logged,
+ * and the tests that log in as applicant2 then fail. */
+void app_register_applicant2(struct server *s, const char *password);
+
 #endif

@@ -911,20 +911,11 @@ static void test_concurrent_writers(void **state)
 
 static int setup(void **state)
 {
-	struct resp r;
-
 	(void)state;
 	setenv("YIYE_TODAY", "2026-03-02", 1);
 	if (server_start(&srv, 1, NULL) != 0)
 		return -1;
-	/* a second applicant */
-	http_json(&srv, "POST", "/api/v1/registrations",
-		  json_pack("{s:s,s:s,s:s,s:s}", "username", "applicant2", "password",
-			    applicant2_pw, "name", "另一位申请人", "phone", "13900139000"),
-		  &r);
-	if (r.status != 201)
-		fprintf(stderr, "register: %s\n", r.body);
-	resp_free(&r);
+	app_register_applicant2(&srv, applicant2_pw);
 	return 0;
 }
 

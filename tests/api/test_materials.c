@@ -756,16 +756,10 @@ static void test_upload_busy(void **state)
 
 static int setup(void **state)
 {
-	struct resp r;
-
 	(void)state;
 	if (sodium_init() < 0 || server_start(&srv, 1, NULL) != 0)
 		return -1;
-	http_json(&srv, "POST", "/api/v1/registrations",
-		  json_pack("{s:s,s:s,s:s,s:s}", "username", "applicant2", "password",
-			    applicant2_pw, "name", "另一位申请人", "phone", "13900139000"),
-		  &r);
-	resp_free(&r);
+	app_register_applicant2(&srv, applicant2_pw);
 	return 0;
 }
 
