@@ -26,7 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness.h"
+#include "harness_app.h"
 
 #define CLIENTS 4
 #define KILL_AFTER 60 /* acknowledged writes before the kill */
@@ -75,31 +75,6 @@ static void ack(void)
 	pthread_mutex_unlock(&mu);
 }
 
-static json_t *value_for(const json_t *f)
-{
-	const char *type = str(f, "type");
-	json_t *min = json_object_get(f, "min");
-
-	if (strcmp(type, "number") == 0 || strcmp(type, "area") == 0)
-		return json_integer(
-		    min && json_number_value(min) > 1 ? (json_int_t)json_number_value(min) : 50);
-	if (strcmp(type, "date") == 0)
-		return json_string("2025-06-01");
-	if (strcmp(type, "enum") == 0)
-		return json_string(str(json_array_get(json_object_get(f, "options"), 0), "value"));
-	if (strcmp(type, "uscc") == 0) {
-		char code[19];
-
-		test_uscc(4545, code);
-		return json_string(code);
-	}
-	if (strcmp(type, "idcard") == 0)
-		return json_string("110101199003078515");
-	if (strcmp(type, "phone") == 0)
-		return json_string("13800138000");
-	return json_string("测试内容");
-}
-
 /* One client: applications one after another until the server dies.
  * Every failure of a request (the connection refused or cut) ends it. */
 static void *client(void *arg)
@@ -116,9 +91,7 @@ static void *client(void *arg)
 	if (login(&me, "applicant", demo_password(&me, "applicant")) != 0)
 		goto out;
 	for (;;) {
-		json_t *answers = json_pack("{s:b,s:b,s:b,s:b,s:b,s:i,s:b}", "q_alcohol", 0,
-					    "q_tobacco", 0, "q_drug", 0, "q_device2", 0,
-					    "q_hot_food", 0, "q_area", 80, "q_sign", 0);
+		json_t *answers = app_bianlidian_answers();
 		json_t *form = json_object(), *a, *m;
 		struct resp r;
 		char path[200];
@@ -145,7 +118,7 @@ static void *client(void *arg)
 		ack();
 		json_array_foreach (json_object_get(json_object_get(a, "notice"), "fields"), i, m)
 			if (json_is_true(json_object_get(m, "required")))
-				json_object_set_new(form, str(m, "id"), value_for(m));
+				json_object_set_new(form, str(m, "id"), app_field_value(m, 4545));
 		{
 			json_t *mats = json_deep_copy(
 			    json_object_get(json_object_get(a, "notice"), "materials"));

@@ -17,8 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness.h"
-#include "store/store.h"
+#include "harness_app.h"
 
 static struct server srv;
 static char applicant2_pw[] = "Second-Pass-2026";
@@ -50,13 +49,6 @@ static const char *str(const json_t *o, const char *k)
 static long long num(const json_t *o, const char *k)
 {
 	return json_integer_value(json_object_get(o, k));
-}
-
-/* POST /api/v1/applications for the 便利店 with no optional permit. */
-static json_t *bianlidian_answers(void)
-{
-	return json_pack("{s:b,s:b,s:b,s:b,s:b,s:i,s:b}", "q_alcohol", 0, "q_tobacco", 0, "q_drug",
-			 0, "q_device2", 0, "q_hot_food", 0, "q_area", 80, "q_sign", 0);
 }
 
 static long long create(const char *industry, json_t *answers, json_t *extra, struct resp *out)
@@ -121,32 +113,6 @@ static void expect_status(long long id, const char *action, json_t *body, const 
 	resp_free(&r);
 }
 
-/* A valid value for a required field of the notice, by its type. */
-static json_t *value_for(const json_t *f)
-{
-	const char *type = str(f, "type");
-	json_t *min = json_object_get(f, "min");
-
-	if (strcmp(type, "number") == 0 || strcmp(type, "area") == 0)
-		return json_integer(
-		    min && json_number_value(min) > 1 ? (json_int_t)json_number_value(min) : 50);
-	if (strcmp(type, "date") == 0)
-		return json_string("2025-06-01");
-	if (strcmp(type, "enum") == 0)
-		return json_string(str(json_array_get(json_object_get(f, "options"), 0), "value"));
-	if (strcmp(type, "uscc") == 0) {
-		char code[19];
-
-		test_uscc(4242, code);
-		return json_string(code);
-	}
-	if (strcmp(type, "idcard") == 0)
-		return json_string("110101199003078515");
-	if (strcmp(type, "phone") == 0)
-		return json_string("13800138000");
-	return json_string("测试内容");
-}
-
 /* Fills every required field the form does not have yet (PATCH). */
 static void fill_form(long long id)
 {
@@ -163,7 +129,7 @@ static void fill_form(long long id)
 	json_array_foreach (fields, i, f)
 		if (json_is_true(json_object_get(f, "required")) &&
 		    json_object_get(have, str(f, "id")) == NULL)
-			json_object_set_new(form, str(f, "id"), value_for(f));
+			json_object_set_new(form, str(f, "id"), app_field_value(f, 4242));
 	version = num(app_of(&r), "version");
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/applications/%lld", id);
@@ -179,41 +145,11 @@ static void fill_form(long long id)
  * belongs to the materials module, so the rows are written directly. */
 static void upload_all(long long id)
 {
-	struct store *s;
-	struct store_conn *c;
-	struct yerr e = {0};
-	json_t *mats, *m;
 	struct resp r;
-	char url[700];
-	size_t i;
 
 	get_app(id, &r);
-	mats = json_object_get(json_object_get(app_of(&r), "notice"), "materials");
-	if (srv.db_url[0])
-		snprintf(url, sizeof(url), "%s", srv.db_url);
-	else
-		snprintf(url, sizeof(url), "%s/yiye.db", srv.dir);
-	assert_int_equal(store_open(&s, url, 1, NULL, &e), 0);
-	assert_int_equal(store_acquire(s, &c, &e), 0);
-	assert_int_equal(store_begin(c, &e), 0);
-	json_array_foreach (mats, i, m) {
-		if (json_is_true(json_object_get(m, "exempt")))
-			continue;
-		assert_int_equal(
-		    store_exec(
-			c,
-			"INSERT INTO application_materials (district, application_id, "
-			"material_id, sha256, size, type, uploaded_at) "
-			"VALUES ('310104', ?, ?, ?, 1, 'pdf', 1)",
-			(struct store_param[]){SP_INT(id), SP_TEXT(str(m, "id")),
-					       SP_TEXT("0000000000000000000000000000000000000"
-						       "000000000000000000000000000")},
-			3, NULL, &e),
-		    0);
-	}
-	assert_int_equal(store_commit(c, &e), 0);
-	store_release(c);
-	store_close(s);
+	app_insert_materials(&srv, id,
+			     json_object_get(json_object_get(app_of(&r), "notice"), "materials"));
 	resp_free(&r);
 }
 
@@ -222,7 +158,7 @@ static long long ready_application(void)
 	long long id;
 
 	as("applicant");
-	id = create("bianlidian", bianlidian_answers(), NULL, NULL);
+	id = create("bianlidian", app_bianlidian_answers(), NULL, NULL);
 	fill_form(id);
 	upload_all(id);
 	return id;
@@ -295,27 +231,29 @@ static void test_create_refusals(void **state)
 	resp_free(&r);
 	http_json(&srv, "POST", "/api/v1/applications",
 		  json_pack("{s:s,s:o,s:s}", "industry", "bianlidian", "answers",
-			    bianlidian_answers(), "applicant", "applicant"),
+			    app_bianlidian_answers(), "applicant", "applicant"),
 		  &r);
 	assert_error(&r, 400, "unknown_field", "applicant");
 	resp_free(&r);
 	/* wrong role */
 	as("reviewer");
-	http_json(&srv, "POST", "/api/v1/applications",
-		  json_pack("{s:s,s:o}", "industry", "bianlidian", "answers", bianlidian_answers()),
-		  &r);
+	http_json(
+	    &srv, "POST", "/api/v1/applications",
+	    json_pack("{s:s,s:o}", "industry", "bianlidian", "answers", app_bianlidian_answers()),
+	    &r);
 	assert_error(&r, 403, "forbidden", NULL);
 	resp_free(&r);
 	/* a clerk must name the applicant */
 	as("clerk");
-	http_json(&srv, "POST", "/api/v1/applications",
-		  json_pack("{s:s,s:o}", "industry", "bianlidian", "answers", bianlidian_answers()),
-		  &r);
+	http_json(
+	    &srv, "POST", "/api/v1/applications",
+	    json_pack("{s:s,s:o}", "industry", "bianlidian", "answers", app_bianlidian_answers()),
+	    &r);
 	assert_error(&r, 400, "applicant_required", "applicant");
 	resp_free(&r);
 	http_json(&srv, "POST", "/api/v1/applications",
 		  json_pack("{s:s,s:o,s:s}", "industry", "bianlidian", "answers",
-			    bianlidian_answers(), "applicant", "reviewer"),
+			    app_bianlidian_answers(), "applicant", "reviewer"),
 		  &r);
 	assert_error(&r, 400, "unknown_applicant", "applicant");
 	resp_free(&r);
@@ -330,7 +268,7 @@ static void test_draft_form_precheck(void **state)
 
 	(void)state;
 	as("applicant");
-	id = create("bianlidian", bianlidian_answers(), NULL, &r);
+	id = create("bianlidian", app_bianlidian_answers(), NULL, &r);
 	a = app_of(&r);
 	assert_string_equal(str(a, "status"), "draft");
 	assert_int_equal(num(a, "version"), 1);
@@ -413,7 +351,7 @@ static void test_visibility(void **state)
 
 	(void)state;
 	as("applicant");
-	id = create("bianlidian", bianlidian_answers(), NULL, NULL);
+	id = create("bianlidian", app_bianlidian_answers(), NULL, NULL);
 	/* another applicant: 404 like a missing id, and not in their list */
 	as("applicant2");
 	get_app(id, &r);
@@ -697,7 +635,7 @@ static void test_walk_in(void **state)
 
 	(void)state;
 	as("clerk");
-	id = create("bianlidian", bianlidian_answers(),
+	id = create("bianlidian", app_bianlidian_answers(),
 		    json_pack("{s:s}", "applicant", "applicant"), &r);
 	a = app_of(&r);
 	assert_true(json_is_true(json_object_get(a, "walk_in")));
@@ -709,7 +647,7 @@ static void test_walk_in(void **state)
 	/* by the entity's code too */
 	http_json(&srv, "POST", "/api/v1/applications",
 		  json_pack("{s:s,s:o,s:s}", "industry", "bianlidian", "answers",
-			    bianlidian_answers(), "entity", "91310104MA1FL0000X"),
+			    app_bianlidian_answers(), "entity", "91310104MA1FL0000X"),
 		  &r);
 	assert_error(&r, 400, "unknown_entity", "entity");
 	resp_free(&r);
@@ -732,7 +670,7 @@ static void test_walk_in(void **state)
 	resp_free(&r);
 	assert_int_equal(strlen(code), 18);
 	as("clerk");
-	id = create("bianlidian", bianlidian_answers(), json_pack("{s:s}", "entity", code), &r);
+	id = create("bianlidian", app_bianlidian_answers(), json_pack("{s:s}", "entity", code), &r);
 	assert_true(json_is_true(json_object_get(app_of(&r), "walk_in")));
 	/* 智慧填报 from the applicant's earlier application: the legal
 	 * representative's number is known, and marked pre-filled */
@@ -973,20 +911,11 @@ static void test_concurrent_writers(void **state)
 
 static int setup(void **state)
 {
-	struct resp r;
-
 	(void)state;
 	setenv("YIYE_TODAY", "2026-03-02", 1);
 	if (server_start(&srv, 1, NULL) != 0)
 		return -1;
-	/* a second applicant */
-	http_json(&srv, "POST", "/api/v1/registrations",
-		  json_pack("{s:s,s:s,s:s,s:s}", "username", "applicant2", "password",
-			    applicant2_pw, "name", "另一位申请人", "phone", "13900139000"),
-		  &r);
-	if (r.status != 201)
-		fprintf(stderr, "register: %s\n", r.body);
-	resp_free(&r);
+	app_register_applicant2(&srv, applicant2_pw);
 	return 0;
 }
 

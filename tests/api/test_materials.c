@@ -21,7 +21,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "harness.h"
+#include "harness_app.h"
 
 static struct server srv;
 static char applicant2_pw[] = "Second-Pass-2026";
@@ -114,11 +114,7 @@ static long long create_in(const char *industry, json_t *answers, char mats[16][
 
 static long long create_draft(char mats[16][64], size_t *nmats, char exempt[64])
 {
-	return create_in("bianlidian",
-			 json_pack("{s:b,s:b,s:b,s:b,s:b,s:i,s:b}", "q_alcohol", 0, "q_tobacco", 0,
-				   "q_drug", 0, "q_device2", 0, "q_hot_food", 0, "q_area", 80,
-				   "q_sign", 0),
-			 mats, nmats, exempt);
+	return create_in("bianlidian", app_bianlidian_answers(), mats, nmats, exempt);
 }
 
 static void put(long long id, const char *mid, const void *body, size_t len, struct resp *r)
@@ -130,29 +126,14 @@ static void put(long long id, const char *mid, const void *body, size_t len, str
 	http_req(&srv, "PUT", path, "application/pdf", body, len, NULL, r);
 }
 
-/* Sends only the headers of a PUT declaring content_length bytes and
- * returns the status of the answer, which must come without the body. */
-static long headers_only_put(const char *path, long long content_length, bool with_session,
-			     char *body, size_t bodysz)
+/* Reads the answer to a raw request until its JSON body has ended (or the
+ * peer closes), closes fd, copies the body out and returns the status. */
+static long read_answer(int fd, char *body, size_t bodysz)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port)};
-	struct timeval tv = {.tv_sec = 60}; /* a hang fails the test instead of blocking it */
-	char req[8192], got[8192];
+	char got[8192];
 	size_t have = 0;
 	long status = 0;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
-	assert_true(fd >= 0);
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	snprintf(req, sizeof(req),
-		 "PUT %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/pdf\r\n"
-		 "Content-Length: %lld\r\n%s%s%s%s%s\r\n",
-		 path, content_length, with_session ? "Cookie: " : "",
-		 with_session ? srv.cookies : "", with_session ? "\r\nX-CSRF-Token: " : "",
-		 with_session ? srv.csrf : "", with_session ? "\r\n" : "");
-	assert_int_equal(send(fd, req, strlen(req), 0), (ssize_t)strlen(req));
 	while (have < sizeof(got) - 1) {
 		ssize_t n = recv(fd, got + have, sizeof(got) - 1 - have, 0);
 
@@ -170,6 +151,30 @@ static long headers_only_put(const char *path, long long content_length, bool wi
 	return status;
 }
 
+/* Sends only the headers of a PUT declaring content_length bytes and
+ * returns the status of the answer, which must come without the body. */
+static long headers_only_put(const char *path, long long content_length, bool with_session,
+			     char *body, size_t bodysz)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port)};
+	struct timeval tv = {.tv_sec = 60}; /* a hang fails the test instead of blocking it */
+	char req[8192];
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	snprintf(req, sizeof(req),
+		 "PUT %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/pdf\r\n"
+		 "Content-Length: %lld\r\n%s%s%s%s%s\r\n",
+		 path, content_length, with_session ? "Cookie: " : "",
+		 with_session ? srv.cookies : "", with_session ? "\r\nX-CSRF-Token: " : "",
+		 with_session ? srv.csrf : "", with_session ? "\r\n" : "");
+	assert_int_equal(send(fd, req, strlen(req), 0), (ssize_t)strlen(req));
+	return read_answer(fd, body, bodysz);
+}
+
 /* Sends a PUT whose chunked body (PDF bytes) runs total bytes, then reads
  * the answer's status (the limit is enforced while reading). */
 static long chunked_put(const char *path, size_t total, char *body, size_t bodysz)
@@ -177,9 +182,8 @@ static long chunked_put(const char *path, size_t total, char *body, size_t bodys
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port)};
 	struct timeval tv = {.tv_sec = 60};
 	static char chunk[65536];
-	char req[8192], got[8192];
-	size_t have = 0, sent = 0;
-	long status = 0;
+	char req[8192];
+	size_t sent = 0;
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	assert_true(fd >= 0);
@@ -204,21 +208,7 @@ static long chunked_put(const char *path, size_t total, char *body, size_t bodys
 		sent += n;
 	}
 	send(fd, "0\r\n\r\n", 5, MSG_NOSIGNAL);
-	while (have < sizeof(got) - 1) {
-		ssize_t n = recv(fd, got + have, sizeof(got) - 1 - have, 0);
-
-		if (n <= 0)
-			break;
-		have += (size_t)n;
-		got[have] = '\0';
-		if (strstr(got, "\r\n\r\n") && strstr(got, "}}"))
-			break;
-	}
-	close(fd);
-	got[have] = '\0';
-	sscanf(got, "HTTP/1.%*d %ld", &status);
-	snprintf(body, bodysz, "%s", strstr(got, "\r\n\r\n") ? strstr(got, "\r\n\r\n") + 4 : "");
-	return status;
+	return read_answer(fd, body, bodysz);
 }
 
 static void test_upload_download(void **state)
@@ -430,32 +420,6 @@ static void test_refusals(void **state)
 	free(pdf);
 }
 
-/* A valid value for a required field of the notice, by its type. */
-static json_t *value_for(const json_t *f)
-{
-	const char *type = str(f, "type");
-	json_t *min = json_object_get(f, "min");
-
-	if (strcmp(type, "number") == 0 || strcmp(type, "area") == 0)
-		return json_integer(
-		    min && json_number_value(min) > 1 ? (json_int_t)json_number_value(min) : 50);
-	if (strcmp(type, "date") == 0)
-		return json_string("2025-06-01");
-	if (strcmp(type, "enum") == 0)
-		return json_string(str(json_array_get(json_object_get(f, "options"), 0), "value"));
-	if (strcmp(type, "uscc") == 0) {
-		char code[19];
-
-		test_uscc(4343, code);
-		return json_string(code);
-	}
-	if (strcmp(type, "idcard") == 0)
-		return json_string("110101199003078515");
-	if (strcmp(type, "phone") == 0)
-		return json_string("13800138000");
-	return json_string("测试内容");
-}
-
 /* Uploads every material, fills every required field and submits. */
 static void submit_all(long long id, char mats[16][64], size_t nmats)
 {
@@ -477,7 +441,7 @@ static void submit_all(long long id, char mats[16][64], size_t nmats)
 	a = json_object_get(g.json, "application");
 	json_array_foreach (json_object_get(json_object_get(a, "notice"), "fields"), i, f)
 		if (json_is_true(json_object_get(f, "required")))
-			json_object_set_new(form, str(f, "id"), value_for(f));
+			json_object_set_new(form, str(f, "id"), app_field_value(f, 4343));
 	http_json(&srv, "PATCH", path,
 		  json_pack("{s:o,s:I}", "form", form, "version",
 			    json_integer_value(json_object_get(a, "version"))),
@@ -792,16 +756,10 @@ static void test_upload_busy(void **state)
 
 static int setup(void **state)
 {
-	struct resp r;
-
 	(void)state;
 	if (sodium_init() < 0 || server_start(&srv, 1, NULL) != 0)
 		return -1;
-	http_json(&srv, "POST", "/api/v1/registrations",
-		  json_pack("{s:s,s:s,s:s,s:s}", "username", "applicant2", "password",
-			    applicant2_pw, "name", "另一位申请人", "phone", "13900139000"),
-		  &r);
-	resp_free(&r);
+	app_register_applicant2(&srv, applicant2_pw);
 	return 0;
 }
 

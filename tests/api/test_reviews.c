@@ -18,8 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness.h"
-#include "store/store.h"
+#include "harness_app.h"
 
 static struct server srv;
 static unsigned serial = 7000; /* test_uscc serials of this file */
@@ -92,44 +91,6 @@ static json_t *field_value(const json_t *f)
 	return json_string("测试");
 }
 
-/* Every non-exempt material of the notice, as if uploaded. */
-static void upload_all(int64_t id, const json_t *materials)
-{
-	struct store *st;
-	struct store_conn *c;
-	struct yerr e = {0};
-	char url[700];
-	size_t i;
-	json_t *m;
-
-	if (srv.db_url[0])
-		snprintf(url, sizeof(url), "%s", srv.db_url);
-	else
-		snprintf(url, sizeof(url), "%s/yiye.db", srv.dir);
-	assert_int_equal(store_open(&st, url, 1, NULL, &e), 0);
-	assert_int_equal(store_acquire(st, &c, &e), 0);
-	assert_int_equal(store_begin(c, &e), 0);
-	json_array_foreach (materials, i, m) {
-		if (json_is_true(json_object_get(m, "exempt")))
-			continue;
-		assert_int_equal(
-		    store_exec(
-			c,
-			"INSERT INTO application_materials (district, application_id, "
-			"material_id, sha256, size, type, uploaded_at) "
-			"VALUES ('310104', ?, ?, ?, 1, 'pdf', 1)",
-			(struct store_param[]){
-			    SP_INT(id), SP_TEXT(json_string_value(json_object_get(m, "id"))),
-			    SP_TEXT("00000000000000000000000000000000000000000000000000000000"
-				    "00000000")},
-			3, NULL, &e),
-		    0);
-	}
-	assert_int_equal(store_commit(c, &e), 0);
-	store_release(c);
-	store_close(st);
-}
-
 static json_t *get_app(int64_t id)
 {
 	char path[96];
@@ -193,7 +154,8 @@ static int64_t submitted(const char *industry, const char *answers)
 		fprintf(stderr, "patch: %ld %s\n", r.status, r.body);
 	assert_int_equal(r.status, 200);
 	resp_free(&r);
-	upload_all(id, json_object_get(json_object_get(app, "notice"), "materials"));
+	app_insert_materials(&srv, id,
+			     json_object_get(json_object_get(app, "notice"), "materials"));
 	json_decref(app);
 	snprintf(path, sizeof(path), "/api/v1/applications/%lld/submit", (long long)id);
 	post(path, NULL, 200, NULL);
