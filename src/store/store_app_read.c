@@ -194,10 +194,15 @@ int store_app_prefill_sources(struct store_conn *c, const char *district, int64_
 		json_decref(o);
 	}
 	store_result_free(res);
+	/* Only the applicant's few newest applications are looked at: the
+	 * form sits behind the large frozen notice in each row, so reading it
+	 * from every earlier draft would make each new application cost more
+	 * than the last. */
 	rc = store_exec(
 	    c,
-	    "SELECT form FROM applications WHERE district = ? AND applicant_id = ? "
-	    "AND id <> ? AND form <> '{}' ORDER BY updated_at DESC, id DESC LIMIT 1",
+	    "SELECT form FROM applications WHERE id IN (SELECT id FROM applications "
+	    "WHERE district = ? AND applicant_id = ? AND id <> ? ORDER BY id DESC LIMIT 8) "
+	    "AND form <> '{}' ORDER BY updated_at DESC, id DESC LIMIT 1",
 	    (struct store_param[]){SP_TEXT(district), SP_INT(applicant_id), SP_INT(exclude_id)}, 3,
 	    &res, err);
 	if (rc < 0)
