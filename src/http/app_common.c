@@ -134,6 +134,19 @@ void app_reply_err(struct req *r, const struct yerr *e, const struct store_app *
 	reply_json(r, e->status, body);
 }
 
+void app_finish(struct req *r, struct store_conn *c, struct store_app *a, int rc,
+		const char *detail, int status, struct yerr *e)
+{
+	if (rc == 0)
+		rc = req_audit_commit(r, c, r->audit_object, detail, e);
+	if (rc < 0)
+		app_reply_err(r, e, a->id ? a : NULL);
+	else
+		reply_json(r, status, json_pack("{s:o}", "application", app_json(r, c, a, true)));
+	store_release(c);
+	store_app_free(a);
+}
+
 /* JSON ------------------------------------------------------------------------------ */
 
 json_t *app_day_json(int day)

@@ -73,6 +73,14 @@ void app_reply_err(struct req *r, const struct yerr *e, const struct store_app *
  * uploaded materials (it reads the store through c). today for the due date.
  */
 json_t *app_json(struct req *r, struct store_conn *c, const struct store_app *a, bool full);
+
+/* app_finish ends every change of an application the same way: when rc is
+ * 0 it appends the audit entry (detail may be NULL) and commits, then
+ * answers `status` with the application (full shape), or the refusal in e
+ * (with the current state for invalid_state when a->id is set). It always
+ * releases c and frees a. */
+void app_finish(struct req *r, struct store_conn *c, struct store_app *a, int rc,
+		const char *detail, int status, struct yerr *e);
 /* A day number as "YYYY-MM-DD" (null when < 0), a unix time (null when 0),
  * stored JSON text parsed (dflt when it does not parse). */
 json_t *app_day_json(int day);

@@ -87,16 +87,7 @@ void app_transition(struct req *r, struct wf_request *req, const char *detail, a
 					  req->today, now, &e);
 		pthread_rwlock_unlock(&r->app->cal_lock);
 	}
-	if (rc == 0)
-		rc = req_audit_commit(r, c, r->audit_object, detail, &e);
-	if (rc < 0) {
-		store_release(c);
-		app_reply_err(r, &e, &a);
-		return store_app_free(&a);
-	}
-	reply_json(r, 200, json_pack("{s:o}", "application", app_json(r, c, &a, true)));
-	store_release(c);
-	store_app_free(&a);
+	app_finish(r, c, &a, rc, detail, 200, &e);
 }
 
 /* submit, resubmit: the same completeness check as the precheck ------------------ */

@@ -167,7 +167,7 @@ void h_application_create(struct req *r)
 {
 	static const char *const keys[] = {"industry", "answers", "applicant", "entity", NULL};
 	const char *industry;
-	char *entity_src = NULL, *latest_src = NULL, detail[96];
+	char *entity_src = NULL, *latest_src = NULL, detail[96] = "";
 	json_t *answers = json_object_get(r->json, "answers");
 	struct store_app a;
 	struct store_conn *c;
@@ -223,16 +223,8 @@ void h_application_create(struct req *r)
 			 (long long)a.id);
 		snprintf(detail, sizeof(detail), "{\"number\":\"%s\",\"walk_in\":%s}", a.number,
 			 a.walk_in ? "true" : "false");
-		rc = req_audit_commit(r, c, r->audit_object, detail, &e);
 	}
-	if (rc < 0) {
-		store_release(c);
-		store_app_free(&a);
-		return reply_yerr(r, &e);
-	}
-	reply_json(r, 201, json_pack("{s:o}", "application", app_json(r, c, &a, true)));
-	store_release(c);
-	store_app_free(&a);
+	app_finish(r, c, &a, rc, detail, 201, &e);
 }
 
 /* GET /api/v1/applications ---------------------------------------------------------- */
@@ -491,16 +483,7 @@ void h_application_update(struct req *r)
 		json_decref(prefilled);
 		rc = store_app_update(c, req_district(r), &a, version, (int64_t)time(NULL), &e);
 	}
-	if (rc == 0)
-		rc = req_audit_commit(r, c, r->audit_object, NULL, &e);
-	if (rc < 0) {
-		store_release(c);
-		store_app_free(&a);
-		return reply_yerr(r, &e);
-	}
-	reply_json(r, 200, json_pack("{s:o}", "application", app_json(r, c, &a, true)));
-	store_release(c);
-	store_app_free(&a);
+	app_finish(r, c, &a, rc, NULL, 200, &e);
 }
 
 /* POST …/precheck ----------------------------------------------------------------------- */
@@ -630,14 +613,5 @@ void h_application_commitments(struct req *r)
 
 		rc = store_app_history_add(c, req_district(r), a.id, &ev, (int64_t)time(NULL), &e);
 	}
-	if (rc == 0)
-		rc = req_audit_commit(r, c, r->audit_object, a.commitments, &e);
-	if (rc < 0) {
-		store_release(c);
-		app_reply_err(r, &e, a.id ? &a : NULL);
-		return store_app_free(&a);
-	}
-	reply_json(r, 200, json_pack("{s:o}", "application", app_json(r, c, &a, true)));
-	store_release(c);
-	store_app_free(&a);
+	app_finish(r, c, &a, rc, a.commitments, 200, &e);
 }
