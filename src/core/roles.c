@@ -75,6 +75,15 @@ static const struct {
      R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) |
 	 R(CATALOG_ADMIN) | R(SYSTEM_ADMIN) | R(AUDITOR),
      -1},
+    /* license lists, hand-over, export, 亮证 (issue 12, lic-public): a holder
+       reads their own licenses (the handlers narrow), staff the district's */
+    {"licenses.list",
+     R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR),
+     SCOPE_LICENSES_READ},
+    {"licenses.handover", R(WINDOW_CLERK), -1},
+    /* the e-license library (电子证照库) pulls by cursor with a licenses:read token */
+    {"licenses.export", R(ISSUER) | R(SUPERVISOR) | R(AUDITOR), SCOPE_LICENSES_READ},
+    {"licenses.display", R(APPLICANT), -1},
 };
 
 #undef R

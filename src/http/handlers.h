@@ -100,4 +100,16 @@ void h_inspection_get(struct req *r);
 void h_inspection_candidates(struct req *r);
 /* @@review-handlers@@ */
 
+/* license: hand-over, export, disclosure, 亮证 (issue 12, lic-public) */
+/* h_license_public.c */
+void h_licenses_list(struct req *r);
+void h_licenses_export(struct req *r);
+void h_license_handover_get(struct req *r);
+void h_license_handover_create(struct req *r);
+void h_public_licenses(struct req *r);
+/* h_license_display.c */
+void h_license_display_get(struct req *r);
+void h_license_display_set(struct req *r);
+void h_public_license_display(struct req *r);
+
 #endif

@@ -4,11 +4,13 @@
  */
 #include "store/store_license_public.h"
 
+#include "store/store_license.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define LIC_COLS                                                                             \
+#define LIC_COLS                                                                                 \
 	"l.number, l.version, l.holder_user_id, l.eid, l.status, l.holder_name, l.holder_uscc, " \
 	"l.industry, l.industry_name, l.valid_from, l.valid_until, l.issued_on, l.pdf_sha256, "  \
 	"l.status_reason, l.status_basis, l.doc, l.status_at, l.superseded_by, l.issued_at"
@@ -103,7 +105,8 @@ int store_lic_list(struct store_conn *c, const char *district, const struct lic_
 	*n = 0;
 	*total = 0;
 	/* one WHERE for the count and the page, with only the filters given */
-	snprintf(where, sizeof(where), " FROM licenses l WHERE l.district = ? AND l.is_current = 1");
+	snprintf(where, sizeof(where),
+		 " FROM licenses l WHERE l.district = ? AND l.is_current = 1");
 	p[np++] = SP_TEXT(district);
 	if (f->holder_user_id > 0) {
 		strcat(where, " AND l.holder_user_id = ?");
@@ -115,7 +118,8 @@ int store_lic_list(struct store_conn *c, const char *district, const struct lic_
 	}
 	if (f->q) {
 		snprintf(like, sizeof(like), "%%%s%%", f->q);
-		strcat(where, " AND (l.number LIKE ? OR l.holder_name LIKE ? OR l.holder_uscc LIKE ?)");
+		strcat(where,
+		       " AND (l.number LIKE ? OR l.holder_name LIKE ? OR l.holder_uscc LIKE ?)");
 		for (int i = 0; i < 3; i++)
 			p[np++] = SP_TEXT(like);
 	}
@@ -141,8 +145,8 @@ int store_lic_list(struct store_conn *c, const char *district, const struct lic_
 
 /* hand-over ------------------------------------------------------------------ */
 
-#define HO_COLS                                                                              \
-	"id, number, version, is_current, method, collector_name, collector_id_type, "       \
+#define HO_COLS                                                                                  \
+	"id, number, version, is_current, method, collector_name, collector_id_type, "           \
 	"collector_id_masked, carrier, tracking_no, archive_location, note, correction_reason, " \
 	"by_name, corrects, by_id, at"
 
@@ -187,12 +191,12 @@ int store_handover_insert(struct store_conn *c, const char *district, struct lic
 	rc = store_lock_key(c, "license_handover", h->number, err);
 	if (rc < 0)
 		return rc;
-	rc = store_exec(c,
-			"SELECT id FROM license_handovers WHERE district = ? AND number = ? AND "
-			"version = ? AND is_current = 1",
-			(struct store_param[]){SP_TEXT(district), SP_TEXT(h->number),
-					       SP_INT(h->version)},
-			3, &r, err);
+	rc = store_exec(
+	    c,
+	    "SELECT id FROM license_handovers WHERE district = ? AND number = ? AND "
+	    "version = ? AND is_current = 1",
+	    (struct store_param[]){SP_TEXT(district), SP_TEXT(h->number), SP_INT(h->version)}, 3,
+	    &r, err);
 	if (rc < 0)
 		return rc;
 	if (r->rows > 0)
@@ -222,14 +226,13 @@ int store_handover_insert(struct store_conn *c, const char *district, struct lic
 	    "collector_name, collector_id_type, collector_id_masked, carrier, tracking_no, "
 	    "archive_location, note, corrects, correction_reason, by_id, by_name, at) VALUES "
 	    "(?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	    (struct store_param[]){SP_TEXT(district), SP_TEXT(h->number), SP_INT(h->version),
-				   SP_TEXT(h->method), sp_opt(h->collector_name),
-				   sp_opt(h->collector_id_type), sp_opt(h->collector_id_masked),
-				   sp_opt(h->carrier), sp_opt(h->tracking_no),
-				   sp_opt(h->archive_location), sp_opt(h->note),
-				   prev ? SP_INT(prev) : SP_NULL, sp_opt(h->correction_reason),
-				   h->by_id ? SP_INT(h->by_id) : SP_NULL,
-				   SP_TEXT(h->by_name ? h->by_name : ""), SP_INT(h->at)},
+	    (struct store_param[]){
+		SP_TEXT(district), SP_TEXT(h->number), SP_INT(h->version), SP_TEXT(h->method),
+		sp_opt(h->collector_name), sp_opt(h->collector_id_type),
+		sp_opt(h->collector_id_masked), sp_opt(h->carrier), sp_opt(h->tracking_no),
+		sp_opt(h->archive_location), sp_opt(h->note), prev ? SP_INT(prev) : SP_NULL,
+		sp_opt(h->correction_reason), h->by_id ? SP_INT(h->by_id) : SP_NULL,
+		SP_TEXT(h->by_name ? h->by_name : ""), SP_INT(h->at)},
 	    16, &r, err);
 	if (rc < 0)
 		return rc;
@@ -238,8 +241,17 @@ int store_handover_insert(struct store_conn *c, const char *district, struct lic
 	/* the export carries the method, never who collected it */
 	snprintf(detail, sizeof(detail), "{\"method\":\"%s\",\"correction\":%s}", h->method,
 		 prev ? "true" : "false");
-	return store_lic_event_append(c, district, h->number, h->version, "handover", status,
-				      h->by_id, h->by_name ? h->by_name : "", detail, h->at, err);
+	{
+		struct store_license_event ev = {.version = h->version,
+						 .actor_id = h->by_id,
+						 .actor = h->by_name ? h->by_name : "",
+						 .detail = detail};
+
+		snprintf(ev.number, sizeof(ev.number), "%s", h->number);
+		snprintf(ev.kind, sizeof(ev.kind), "handover");
+		snprintf(ev.status, sizeof(ev.status), "%s", status);
+		return store_license_event_add(c, district, &ev, h->at, NULL, err);
+	}
 }
 
 int store_handover_list(struct store_conn *c, const char *district, const char *number,
@@ -280,33 +292,6 @@ int store_handover_list(struct store_conn *c, const char *district, const char *
 	*n = r->rows;
 	store_result_free(r);
 	return 0;
-}
-
-/* events --------------------------------------------------------------------- */
-
-int store_lic_event_append(struct store_conn *c, const char *district, const char *number,
-			   int version, const char *kind, const char *status, int64_t actor_id,
-			   const char *actor, const char *detail, int64_t at, struct yerr *err)
-{
-	int64_t seq = 0;
-	int rc = store_lock_key(c, "license_events", district, err);
-
-	if (rc == 0)
-		rc = store_query_int(c,
-				     "SELECT COALESCE(MAX(seq), 0) + 1 FROM license_events WHERE "
-				     "district = ?",
-				     (struct store_param[]){SP_TEXT(district)}, 1, 0, &seq, err);
-	if (rc < 0)
-		return rc;
-	return store_exec(
-	    c,
-	    "INSERT INTO license_events (district, seq, number, version, kind, status, actor_id, "
-	    "actor, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    (struct store_param[]){SP_TEXT(district), SP_INT(seq), SP_TEXT(number), SP_INT(version),
-				   SP_TEXT(kind), SP_TEXT(status),
-				   actor_id ? SP_INT(actor_id) : SP_NULL, SP_TEXT(actor ? actor : ""),
-				   SP_TEXT(detail ? detail : "{}"), SP_INT(at)},
-	    10, NULL, err);
 }
 
 /* export --------------------------------------------------------------------- */
@@ -369,21 +354,23 @@ int store_display_public(struct store_conn *c, const char *district, const char 
 int store_display_set(struct store_conn *c, const char *district, const char *number, int on,
 		      int64_t by, int64_t now, struct yerr *err)
 {
-	int rc = store_exec(c,
-			    "UPDATE license_displays SET public = ?, updated_by = ?, updated_at = ? "
-			    "WHERE district = ? AND number = ?",
-			    (struct store_param[]){SP_INT(on), SP_INT(by), SP_INT(now),
-						   SP_TEXT(district), SP_TEXT(number)},
-			    5, NULL, err);
+	int rc =
+	    store_exec(c,
+		       "UPDATE license_displays SET public = ?, updated_by = ?, updated_at = ? "
+		       "WHERE district = ? AND number = ?",
+		       (struct store_param[]){SP_INT(on), SP_INT(by), SP_INT(now),
+					      SP_TEXT(district), SP_TEXT(number)},
+		       5, NULL, err);
 
 	if (rc == 0)
-		rc = store_exec(c,
-				"INSERT INTO license_displays (district, number, public, updated_by, "
-				"updated_at) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "
-				"license_displays WHERE district = ? AND number = ?)",
-				(struct store_param[]){SP_TEXT(district), SP_TEXT(number), SP_INT(on),
-						       SP_INT(by), SP_INT(now), SP_TEXT(district),
-						       SP_TEXT(number)},
-				7, NULL, err);
+		rc = store_exec(
+		    c,
+		    "INSERT INTO license_displays (district, number, public, updated_by, "
+		    "updated_at) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "
+		    "license_displays WHERE district = ? AND number = ?)",
+		    (struct store_param[]){SP_TEXT(district), SP_TEXT(number), SP_INT(on),
+					   SP_INT(by), SP_INT(now), SP_TEXT(district),
+					   SP_TEXT(number)},
+		    7, NULL, err);
 	return rc < 0 ? rc : 0;
 }

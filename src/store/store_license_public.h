@@ -4,7 +4,7 @@
  * e-license library export (by license_events cursor), the public
  * disclosure list and the license lists. The licenses and license_events
  * tables belong to store_license (0020_licenses.sql); this module only
- * reads them, and appends `handover` events through the same sequence.
+ * reads them, and appends `handover` events with store_license_event_add.
  *
  * Every function takes the caller's connection (and transaction, for
  * changes) and the district; strings of the structs are malloc'd: free with
@@ -25,8 +25,8 @@ struct lic_row {
 	int version;
 	int64_t holder_user_id;
 	char *eid, *status, *holder_name, *holder_uscc, *industry, *industry_name, *valid_from,
-	    *valid_until /* NULL: no term */, *issued_on, *pdf_sha256, *status_reason, *status_basis,
-	    *doc;
+	    *valid_until /* NULL: no term */, *issued_on, *pdf_sha256, *status_reason,
+	    *status_basis, *doc;
 	int64_t status_at, superseded_by, issued_at;
 };
 void lic_row_free(struct lic_row *l);
@@ -74,16 +74,6 @@ int store_handover_insert(struct store_conn *c, const char *district, struct lic
  * corrected). */
 int store_handover_list(struct store_conn *c, const char *district, const char *number,
 			struct lic_handover **out, int *n, struct yerr *err);
-
-/* events --------------------------------------------------------------------- */
-
-/* Appends one license_events row with the next seq of the district. The seq
- * is taken under the district's `license_events` lock, held until the
- * transaction ends, so seqs commit in order (the export cursor relies on it:
- * docs/api-licenses.md "Export"). */
-int store_lic_event_append(struct store_conn *c, const char *district, const char *number,
-			   int version, const char *kind, const char *status, int64_t actor_id,
-			   const char *actor, const char *detail, int64_t at, struct yerr *err);
 
 /* export --------------------------------------------------------------------- */
 
