@@ -98,8 +98,8 @@ struct license_validity_rule {
 /*
  * license_valid_until answers the last valid day of a license starting on
  * day valid_from (date.h day numbers): valid_from + N years - 1 day (a
- * license from 2026-12-02 for 5 years runs to 2031-12-01; from 02-29 the
- * anniversary is 02-28 of a common year); -1 for no term. permit_years[i]
+ * license from 2026-12-02 for 5 years runs to 2031-12-01; one from
+ * 2024-02-29 for 1 year to 2025-02-28); -1 for no term. permit_years[i]
  * is the term of each merged permit in years, 0 for a permit with no term
  * (SHORTEST ignores those; no permit with a term gives no term).
  */
