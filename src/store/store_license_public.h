@@ -17,7 +17,7 @@
 
 #include "store/store.h"
 
-#define LIC_NUMBER_MAX 40
+#define LIC_NUMBER_MAX 39 /* LICENSE_NUMBER_SIZE - 1 */
 
 /* One version of a license as lists, export and disclosure show it. */
 struct lic_row {
