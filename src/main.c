@@ -19,6 +19,8 @@ static const struct {
     {"backup", cmd_backup, "备份数据库（可在平台运行时进行）"},
     {"restore", cmd_restore, "用备份整体替换数据库（须先停止平台）"},
     {"audit", cmd_audit, "校验审计日志哈希链（audit verify）"},
+    /* lic-public (issue 12) */
+    {"licenses", cmd_licenses, "导出电子证照库元数据（licenses export --after N）"},
     /* @@commands@@ */
     {"version", cmd_version, "显示版本"},
 };
