@@ -35,12 +35,12 @@ static int display_answer(struct req *r, const struct lic_row *l, json_t **out, 
 		yerr_set(e, 409, "license_not_valid", NULL, "许可证当前不是有效状态，不能亮证");
 		return -1;
 	}
-	if (keyring_current(r->app->keyring, kid) < 0) {
+	if (keyring_current(r->app->keys, kid) < 0) {
 		yerr_set(e, 503, "keys_unavailable", NULL, "签名密钥暂不可用，请稍后重试");
 		return -1;
 	}
 	token = display_token_build(l->number, l->version, expires, kid, keyring_sign_cb,
-				    r->app->keyring, e);
+				    r->app->keys, e);
 	if (token == NULL)
 		return -1;
 	if (asprintf(&qr, "%s/v/%s?d=%s", base, l->number, token) < 0 ||
