@@ -39,8 +39,12 @@ static int export_run(struct app *app, int64_t after, FILE *out, int64_t *next, 
 		int n;
 
 		rc = store_lic_export(c, app->cfg.district, *next, EXPORT_PAGE, &xs, &n, e);
-		if (rc < 0 || n == 0)
+		if (rc < 0)
 			break;
+		if (n == 0) {
+			lic_exports_free(xs, n);
+			break;
+		}
 		for (int i = 0; i < n; i++) {
 			json_t *o = lic_export_json(&xs[i]);
 			char *line = json_dumps(o, JSON_COMPACT);

@@ -43,26 +43,27 @@ static void insert_license(const char *number, int version, long holder, const c
 			  "\"区市场监管局\",\"basis\":\"《食品安全法》第三十五条\"}],"
 			  "\"legal_rep\":\"张三\"}";
 
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO licenses (district, number, version, is_current, eid, status, "
-		 "holder_user_id, holder_name, holder_uscc, legal_rep, address, industry, "
-		 "industry_name, year, serial, valid_from, valid_until, issued_on, doc, sig, kid, "
-		 "pdf_sha256, issued_at, updated_at) VALUES ('310104', '%s', %d, 1, 'EID-%s', '%s', "
-		 "%ld, '%s', '%s', '张三', '徐汇区某路1号', 'bianlidian', '便利店', 2026, 1, "
-		 "'2026-12-02', '2031-12-01', '2026-12-02', '%s', 'sig', 'k1', "
-		 "'abababababababababababababababababababababababababababababababab', 100, 100)",
-		 number, version, number, status, holder, name, uscc, doc);
+	snprintf(
+	    sql, sizeof(sql),
+	    "INSERT INTO licenses (district, number, version, is_current, eid, status, "
+	    "holder_user_id, holder_name, holder_uscc, legal_rep, address, industry, "
+	    "industry_name, year, serial, valid_from, valid_until, issued_on, doc, sig, kid, "
+	    "pdf_sha256, issued_at, updated_at) VALUES ('310104', '%s', %d, 1, 'EID-%s', '%s', "
+	    "%ld, '%s', '%s', '张三', '徐汇区某路1号', 'bianlidian', '便利店', 2026, 1, "
+	    "'2026-12-02', '2031-12-01', '2026-12-02', '%s', 'sig', 'k1', "
+	    "'abababababababababababababababababababababababababababababababab', 100, 100)",
+	    number, version, number, status, holder, name, uscc, doc);
 	server_sql_long(&srv, sql);
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO license_events (district, seq, number, version, kind, status, actor, "
-		 "at) SELECT '310104', COALESCE(MAX(seq), 0) + 1, '%s', %d, 'issue', '%s', 'issuer', "
-		 "100 FROM license_events WHERE district = '310104'",
-		 number, version, status);
+	snprintf(
+	    sql, sizeof(sql),
+	    "INSERT INTO license_events (district, seq, number, version, kind, status, actor, "
+	    "at) SELECT '310104', COALESCE(MAX(seq), 0) + 1, '%s', %d, 'issue', '%s', 'issuer', "
+	    "100 FROM license_events WHERE district = '310104'",
+	    number, version, status);
 	server_sql_long(&srv, sql);
 }
 
-static void post(const char *path, json_t *body, long status, const char *code,
-		 const char *field)
+static void post(const char *path, json_t *body, long status, const char *code, const char *field)
 {
 	struct resp r;
 
@@ -100,8 +101,8 @@ static void test_handover(void **state)
 	     400, "invalid_idcard", "collector_id_number");
 	post(HO,
 	     json_pack("{s:s,s:s,s:s,s:s,s:s}", "method", "window", "collector_name", "李四",
-		       "collector_id_type", "badge", "collector_id_number", "X1", "archive_location",
-		       "柜1"),
+		       "collector_id_type", "badge", "collector_id_number", "X1",
+		       "archive_location", "柜1"),
 	     400, "invalid_id_type", "collector_id_type");
 	post(HO, json_pack("{s:s,s:s}", "method", "post", "archive_location", "柜1"), 400,
 	     "required", "carrier");
@@ -238,8 +239,8 @@ static void test_export(void **state)
 	assert_int_equal(json_integer_value(json_object_get(o, "next")), next);
 	json_decref(o);
 	/* a new change appears once, after the cursor */
-	insert_license("XK-310104-2026-000004", 1, applicant_id, "徐汇第四便利店", "91310104MA1FL4XX4X",
-		       "valid");
+	insert_license("XK-310104-2026-000004", 1, applicant_id, "徐汇第四便利店",
+		       "91310104MA1FL4XX4X", "valid");
 	o = export_from(next, 100);
 	assert_int_equal(json_array_size(json_object_get(o, "items")), 1);
 	assert_string_equal(jstr(json_array_get(json_object_get(o, "items"), 0), "number"),
@@ -255,10 +256,13 @@ static void test_export_cli(void **state)
 {
 	const char *args[] = {"licenses", "export", "--after", "1", NULL};
 	char *out = NULL;
-	int lines = 0;
+	int lines = 0, rc;
 
 	(void)state;
-	assert_int_equal(server_cli(&srv, &out, args), 0);
+	rc = server_cli(&srv, &out, args);
+	if (rc != 0)
+		fprintf(stderr, "yiye licenses export: %s\n", out ? out : "");
+	assert_int_equal(rc, 0);
 	for (char *p = out; (p = strstr(p, "{\"")) != NULL; p++)
 		if (p == out || p[-1] == '\n')
 			lines++;
@@ -287,7 +291,8 @@ static void test_disclosure(void **state)
 	assert_int_equal(json_integer_value(json_object_get(r.json, "total")), 1);
 	it = json_array_get(json_object_get(r.json, "items"), 0);
 	assert_string_equal(jstr(it, "number"), "XK-310104-2026-000003");
-	assert_string_equal(jstr(json_object_get(it, "issuer"), "name"), "上海市徐汇区政务服务办公室");
+	assert_string_equal(jstr(json_object_get(it, "issuer"), "name"),
+			    "上海市徐汇区政务服务办公室");
 	assert_string_equal(jstr(json_array_get(json_object_get(it, "permits"), 0), "name"),
 			    "食品经营许可");
 	resp_free(&r);
@@ -360,7 +365,8 @@ static int setup(void **state)
 		return -1;
 	as("applicant");
 	http_req(&srv, "GET", "/api/v1/me", NULL, NULL, 0, NULL, &r);
-	applicant_id = (long)json_integer_value(json_object_get(json_object_get(r.json, "user"), "id"));
+	applicant_id =
+	    (long)json_integer_value(json_object_get(json_object_get(r.json, "user"), "id"));
 	if (applicant_id == 0)
 		applicant_id = (long)json_integer_value(json_object_get(r.json, "id"));
 	resp_free(&r);
