@@ -356,6 +356,71 @@ static void test_display_off(void **state)
 	resp_free(&r);
 }
 
+static void test_display(void **state)
+{
+	struct resp r;
+	const char *tok;
+	char prefix[64];
+
+	(void)state;
+	as("applicant");
+	http_req(&srv, "GET", "/api/v1/licenses/XK-310104-2026-000001/display", NULL, NULL, 0, NULL,
+		 &r);
+	assert_int_equal(r.status, 200);
+	tok = jstr(r.json, "token");
+	assert_non_null(tok);
+	/* YD1.<number>.<version>.<expires>.<kid>.<sig> */
+	assert_int_equal(strncmp(tok, "YD1.XK-310104-2026-000001.1.", 28), 0);
+	assert_true(json_integer_value(json_object_get(r.json, "expires_at")) > 0);
+	assert_non_null(strstr(jstr(r.json, "qr_text"), "/v/XK-310104-2026-000001?d=YD1."));
+	assert_int_equal(strncmp(jstr(r.json, "qr_png"), "data:image/png;base64,iVBOR", 27), 0);
+	assert_true(json_is_false(json_object_get(r.json, "public")));
+	resp_free(&r);
+	/* staff do not show a holder's license */
+	as("issuer");
+	http_req(&srv, "GET", "/api/v1/licenses/XK-310104-2026-000001/display", NULL, NULL, 0, NULL,
+		 &r);
+	assert_error(&r, 403, "forbidden", NULL);
+	resp_free(&r);
+	/* switched on: the public page gets fresh tokens without a session */
+	as("applicant");
+	http_json(&srv, "PUT", "/api/v1/licenses/XK-310104-2026-000001/display",
+		  json_pack("{s:b}", "public", 1), &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	as(NULL);
+	http_req(&srv, "GET", "/api/v1/public/licenses/XK-310104-2026-000001/display", NULL, NULL,
+		 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	snprintf(prefix, sizeof(prefix), "%s", "YD1.XK-310104-2026-000001.1.");
+	assert_int_equal(strncmp(jstr(r.json, "token"), prefix, strlen(prefix)), 0);
+	assert_string_equal(jstr(json_object_get(r.json, "holder"), "name"),
+			    "徐汇示范便利店有限公司");
+	assert_null(json_object_get(r.json, "public"));
+	resp_free(&r);
+	/* a license that is not valid is not displayed, switched on or not */
+	server_sql_long(&srv, "INSERT INTO license_displays (district, number, public, updated_at) "
+			      "VALUES ('310104', 'XK-310104-2026-000003', 1, 1)");
+	http_req(&srv, "GET", "/api/v1/public/licenses/XK-310104-2026-000003/display", NULL, NULL,
+		 0, NULL, &r);
+	assert_error(&r, 409, "license_not_valid", NULL);
+	resp_free(&r);
+	/* switched off again: no more tokens */
+	as("applicant");
+	http_json(&srv, "PUT", "/api/v1/licenses/XK-310104-2026-000001/display",
+		  json_pack("{s:b}", "public", 0), &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	assert_int_equal(server_sql_long(&srv, "SELECT count(*) FROM audit_log WHERE action = "
+					       "'license.display' AND outcome = 'ok'"),
+			 2);
+	as(NULL);
+	http_req(&srv, "GET", "/api/v1/public/licenses/XK-310104-2026-000001/display", NULL, NULL,
+		 0, NULL, &r);
+	assert_error(&r, 404, "display_off", NULL);
+	resp_free(&r);
+}
+
 static int setup(void **state)
 {
 	struct resp r;
@@ -392,6 +457,7 @@ int main(void)
 	    cmocka_unit_test(test_handover),   cmocka_unit_test(test_export),
 	    cmocka_unit_test(test_export_cli), cmocka_unit_test(test_disclosure),
 	    cmocka_unit_test(test_lists),      cmocka_unit_test(test_display_off),
+	    cmocka_unit_test(test_display),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
