@@ -37,7 +37,8 @@ static json_t *opt_str(const char *s)
 
 int lic_is_holder_only(const struct req *r)
 {
-	return r->who.kind != PRINCIPAL_TOKEN && (r->who.roles & ROLES_STAFF) == 0;
+	return r->who.kind != PRINCIPAL_TOKEN && (r->who.roles & ROLE_BIT(ROLE_APPLICANT)) &&
+	       (r->who.roles & ROLES_STAFF) == 0;
 }
 
 int lic_load_for(struct req *r, struct store_conn *c, const char *number, struct lic_row *l,

@@ -12,7 +12,8 @@
 #include "store/store_license_public.h"
 
 /* 1 when the caller is a holder (an applicant account, no staff role): such
- * a caller sees their own licenses only. */
+ * a caller sees their own licenses only. Staff, auditors and tokens see the
+ * district's. */
 int lic_is_holder_only(const struct req *r);
 /* The current version of number as the caller may see it: 404
  * license_not_found for a number that does not exist or that a holder does
