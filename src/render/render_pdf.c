@@ -47,12 +47,22 @@
 #define BOTTOM (PAGE_H - MARGIN - 20.0) /* above the page number */
 #define QR_SIDE 118.0                   /* the printed QR with its quiet zone, about 42 mm */
 #define CELL_PAD 5.0
+#define CLOSING_GAP 22.0 /* between the issuer lines and the notes, a rule in the middle */
 #define NCOLS 4
 #define MAX_PERMITS 200
 #define PDF_MAX_BYTES (32u * 1024u * 1024u)
 
-#define FONT_SANS "Noto Sans CJK SC"
-#define FONT_SERIF "Noto Serif CJK SC"
+/* Chinese in Noto CJK; Latin letters and digits (numbers, codes, the URL)
+ * in DejaVu, listed first so Pango takes them from it. cairo 1.16 subsets
+ * Noto CJK's CFF outlines badly once Latin capitals join the Chinese on a
+ * page (a one-page license grew from about 70 kB to about 900 kB with a
+ * credit code such as 91310104MA1FL8XX3Q in it); DejaVu is TrueType,
+ * which cairo subsets to a few kB. */
+/* Two faces of Noto CJK, not three: each embedded CJK subset costs about
+ * 50 kB of shared outline routines however few characters it holds, so the
+ * headings share the title's serif bold and the rest is sans regular. */
+#define FONT_SANS "DejaVu Sans, Noto Sans CJK SC"
+#define FONT_SERIF "DejaVu Serif, Noto Serif CJK SC"
 
 /* Column widths of the permit table: 序号, 许可事项, 实施部门, 设定依据. */
 static const double col_w[NCOLS] = {34.0, 128.0, 104.0, CONTENT_W - 34.0 - 128.0 - 104.0};
@@ -75,10 +85,11 @@ struct pdf {
 	struct row *rows; /* one per permit */
 	size_t nrows;
 	int npages;
-	double table_top0; /* where the table starts on page 1 */
-	double closing_h;  /* height of the closing block */
-	double closing_y;  /* its top, on the last page */
-	PangoLayout *closing;
+	double table_top0;    /* where the table starts on page 1 */
+	double closing_h;     /* height of the closing block */
+	double closing_y;     /* its top, on the last page */
+	PangoLayout *issuer;  /* 发证机关, 发证日期 */
+	PangoLayout *closing; /* how to verify, key, version */
 };
 
 /* doc's string member at a dotted path ("holder.name"); NULL when absent,
@@ -231,7 +242,7 @@ static double page1_head(struct pdf *p, int draw)
 	const json_t *doc = p->doc;
 	char from[48], until[48], period[128];
 	const char *value[8];
-	double y = MARGIN, fx = MARGIN, label_w = 92, value_w = CONTENT_W - QR_SIDE - 16 - label_w;
+	double y = MARGIN, fx = MARGIN, label_w = 100, value_w = CONTENT_W - QR_SIDE - 16 - label_w;
 	double qr_y;
 
 	date_zh(doc_str(doc, "valid_from"), from, sizeof(from));
@@ -321,7 +332,7 @@ static double page_n_head(struct pdf *p, int draw)
 static double table_heading(struct pdf *p, int page, double y, int draw)
 {
 	const char *s = page == 0 ? "许可事项" : "许可事项（续）";
-	PangoLayout *l = text_layout(p, s, FONT_SANS " Bold 12", CONTENT_W, PANGO_ALIGN_LEFT);
+	PangoLayout *l = text_layout(p, s, FONT_SERIF " Bold 12", CONTENT_W, PANGO_ALIGN_LEFT);
 	double h = layout_h(l);
 
 	if (draw) {
@@ -354,7 +365,7 @@ static void paginate(struct pdf *p)
 		y += r->h;
 		on_page++;
 	}
-	y += 18;
+	y += 28;
 	if (y + p->closing_h > BOTTOM) {
 		page++;
 		y = page_n_head(p, 0);
@@ -363,30 +374,47 @@ static void paginate(struct pdf *p)
 	p->npages = page + 1;
 }
 
-/* Issuing authority and date on the right (where the seal goes), then how
- * to verify, the signing key and the version. */
-static PangoLayout *closing_make(struct pdf *p)
+/* The closing block: issuing authority and date on the right, where the
+ * seal goes; under a rule, how to verify, the signing key and the version. */
+static int closing_make(struct pdf *p)
 {
 	const json_t *doc = p->doc;
 	char date[48], *s;
-	PangoLayout *l;
 	size_t n;
 
 	date_zh(doc_str(doc, "issued_on"), date, sizeof(date));
-	n = 2048 + strlen(p->verify_url) + strlen(doc_str(doc, "issuer.name"));
+	n = 1024 + strlen(p->verify_url) + strlen(doc_str(doc, "issuer.name"));
 	s = malloc(n);
 	if (s == NULL)
-		return NULL;
-	snprintf(
-	    s, n,
-	    "发证机关：%s\n发证日期：%s\n\n"
-	    "核验方式：使用手机扫描本证二维码，可在线查看本证当前状态；二维码含发证机关的电子签名，"
-	    "无网络时也可离线核验。\n核验网址：%s\n签名密钥标识：%s　　版本：第 %lld 版",
-	    doc_str(doc, "issuer.name"), date, p->verify_url, doc_str(doc, "kid"),
-	    (long long)json_integer_value(json_object_get(doc, "version")));
-	l = text_layout(p, s, FONT_SANS " 9.5", CONTENT_W, PANGO_ALIGN_LEFT);
+		return -1;
+	snprintf(s, n, "发证机关：%s\n发证日期：%s", doc_str(doc, "issuer.name"), date);
+	p->issuer = text_layout(p, s, FONT_SANS " 11.5", CONTENT_W, PANGO_ALIGN_RIGHT);
+	pango_layout_set_spacing(p->issuer, 4 * PANGO_SCALE);
+	snprintf(s, n,
+		 "核验方式：使用手机扫描本证二维码，可在线查看本证当前状态；二维码含发证机关的"
+		 "电子签名，无网络时也可离线核验。\n核验网址：%s\n签名密钥标识：%s　　"
+		 "版本：第 %lld 版",
+		 p->verify_url, doc_str(doc, "kid"),
+		 (long long)json_integer_value(json_object_get(doc, "version")));
+	p->closing = text_layout(p, s, FONT_SANS " 9", CONTENT_W, PANGO_ALIGN_LEFT);
 	free(s);
-	return l;
+	p->closing_h = layout_h(p->issuer) + CLOSING_GAP + layout_h(p->closing);
+	return 0;
+}
+
+static void closing_draw(struct pdf *p)
+{
+	double y = p->closing_y, rule = y + layout_h(p->issuer) + CLOSING_GAP / 2;
+
+	cairo_set_source_rgb(p->cr, 0.05, 0.05, 0.05);
+	show(p, p->issuer, MARGIN, y);
+	cairo_set_source_rgb(p->cr, 0.6, 0.6, 0.6);
+	cairo_set_line_width(p->cr, 0.5);
+	cairo_move_to(p->cr, MARGIN, rule);
+	cairo_line_to(p->cr, MARGIN + CONTENT_W, rule);
+	cairo_stroke(p->cr);
+	cairo_set_source_rgb(p->cr, 0.25, 0.25, 0.25);
+	show(p, p->closing, MARGIN, y + layout_h(p->issuer) + CLOSING_GAP);
 }
 
 /* Checks the members the license cannot be printed without; -1 with err
@@ -469,13 +497,15 @@ int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **p
 	/* Font sizes are in points and so is the PDF surface: 72 units per
 	 * inch, not Pango's default 96, or every size comes out a third larger. */
 	pango_cairo_context_set_resolution(p.ctx, 72.0);
+	/* Simplified Chinese glyph forms wherever a font offers several. */
+	pango_context_set_language(p.ctx, pango_language_from_string("zh-cn"));
 
 	{
 		static const char *const head[NCOLS] = {"序号", "许可事项", "实施部门", "设定依据"};
 		size_t i;
 		json_t *pm;
 
-		row_make(&p, &p.head, head, FONT_SANS " Bold 10");
+		row_make(&p, &p.head, head, FONT_SERIF " Bold 10");
 		permits = json_object_get(doc, "permits");
 		p.nrows = json_array_size(permits);
 		p.rows = calloc(p.nrows, sizeof(*p.rows));
@@ -496,12 +526,10 @@ int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **p
 			row_make(&p, &p.rows[i], text, FONT_SANS " 9.5");
 		}
 	}
-	p.closing = closing_make(&p);
-	if (p.closing == NULL) {
+	if (closing_make(&p) < 0) {
 		yerr_set(err, 500, "render_failed", "", "内存不足");
 		goto out;
 	}
-	p.closing_h = layout_h(p.closing);
 	p.table_top0 = page1_head(&p, 0);
 	paginate(&p);
 
@@ -520,10 +548,8 @@ int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **p
 			}
 			row_draw(&p, &p.rows[i], p.rows[i].y, 0);
 		}
-		if (page == p.npages - 1) {
-			cairo_set_source_rgb(p.cr, 0.1, 0.1, 0.1);
-			show(&p, p.closing, MARGIN, p.closing_y);
-		}
+		if (page == p.npages - 1)
+			closing_draw(&p);
 		cairo_show_page(p.cr);
 	}
 	cairo_destroy(p.cr);
@@ -540,6 +566,8 @@ int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **p
 out:
 	if (p.closing != NULL)
 		g_object_unref(p.closing);
+	if (p.issuer != NULL)
+		g_object_unref(p.issuer);
 	for (size_t i = 0; p.rows != NULL && i < p.nrows; i++)
 		row_free(&p.rows[i]);
 	free(p.rows);
