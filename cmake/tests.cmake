@@ -53,6 +53,12 @@ endif()
 # The command line: --help everywhere, exit codes, environment vs flags.
 add_test(NAME cli COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/cli.sh $<TARGET_FILE:yiye>)
 
+# lic-keys: `yiye keys` and `yiye verify`; keys_helper signs the test inputs.
+add_executable(keys_helper ${CMAKE_SOURCE_DIR}/tests/cli/keys_helper.c)
+target_link_libraries(keys_helper PRIVATE yiyeapp)
+add_test(NAME cli.keys COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/keys.sh $<TARGET_FILE:yiye>
+         $<TARGET_FILE:keys_helper>)
+
 # Catalog rule tests run through the real binary.
 add_test(NAME catalog.check COMMAND yiye catalog check ${CMAKE_SOURCE_DIR}/catalog)
 add_test(NAME catalog.test COMMAND yiye catalog test ${CMAKE_SOURCE_DIR}/catalog)
