@@ -21,6 +21,7 @@
 
 #include "cli/cli.h"
 #include "core/payload.h"
+#include "render/render.h"
 
 #define KEYS_MAX (1u << 20)
 #define TEXT_FILE_MAX 4096
@@ -146,13 +147,6 @@ static json_t *load_keys(const char *src, const char *data_dir)
 	return keys;
 }
 
-/* Reads the QR code of a PNG or PDF. */
-static int read_qr(const char *path, char **text, struct yerr *err)
-{
-	*text = NULL;
-	return yerr_set(err, 501, "qr_unsupported", "", "读取 %s 中的二维码：此版本尚不支持", path);
-}
-
 /* The text to verify from arg: a file's QR code or text, or arg itself.
  * 0, or 3 after printing why. */
 static int text_of(const char *arg, char **out)
@@ -185,7 +179,7 @@ static int text_of(const char *arg, char **out)
 	fclose(f);
 	if ((n >= 8 && memcmp(magic, "\x89PNG\r\n\x1a\n", 8) == 0) ||
 	    (n >= 5 && memcmp(magic, "%PDF-", 5) == 0)) {
-		if (read_qr(arg, out, &e) < 0) {
+		if (render_qr_read_file(arg, out, &e) < 0) {
 			cli_error("verify", &e);
 			return 3;
 		}
@@ -311,7 +305,7 @@ int cmd_verify(int argc, char **argv)
 		printf("有效 VALID: 签名校验通过 (signature verified)\n"
 		       "许可证编号 License number: %s\n"
 		       "版本 Version:               %d\n"
-		       "统一社会信用代码 USCC:      %s\n"
+		       "持证主体信用代码 Holder USCC: %s\n"
 		       "有效期 Validity:            %s 至 %s\n"
 		       "签名密钥 Key id:            %s（%s）\n",
 		       p.number, p.version, p.uscc, p.valid_from,

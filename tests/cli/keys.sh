@@ -46,6 +46,32 @@ printf '%s\n' "$qr" >"$tmp/qr.txt"
 verify --data "$d" "$tmp/qr.txt"
 [ $rc -eq 0 ] && ok || bad "a text file with the QR text must verify"
 
+# the QR of a PNG and of a license PDF, as the server renders them
+"$helper" png "$d" "$tmp/qr.png" $N 1 $USCC 2026-12-02 2031-12-01 >"$tmp/png.qr" || bad "helper png"
+verify --data "$d" "$tmp/qr.png"
+[ $rc -eq 0 ] && grep -q "$N" "$tmp/out" && ok || bad "PNG must verify (exit $rc): $(cat "$tmp/out")"
+# (cairo has no frame pointers: LeakSanitizer sees its suppressed PDF leak
+# only with the slow unwinder, as unit.test_render sets it)
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0 "$helper" pdf "$d" "$tmp/license.pdf" $N 1 $USCC 2026-12-02 - >"$tmp/pdf.qr" || bad "helper pdf"
+verify --data "$d" "$tmp/license.pdf"
+[ $rc -eq 0 ] && grep -q "长期有效" "$tmp/out" && ok || bad "PDF must verify (exit $rc): $(cat "$tmp/out")"
+# a PNG of a tampered text (one byte of the USCC changed after signing)
+tampered=$(sed "s/$USCC\./91310104MA1FL0XX8X./" "$tmp/png.qr")
+[ "$tampered" != "$(cat "$tmp/png.qr")" ] && ok || bad "test did not tamper"
+"$helper" textpng "$d" "$tmp/bad.png" "$tampered" >/dev/null || bad "helper textpng"
+verify --data "$d" "$tmp/bad.png"
+[ $rc -eq 1 ] && grep -q bad_signature "$tmp/out" && ok || bad "tampered PNG must fail (exit $rc)"
+# a PNG without a QR code, a damaged PDF: exit 3, saying so
+python3 -c "import zlib,struct,sys
+def ch(t,d): return struct.pack('>I',len(d))+t+d+struct.pack('>I',zlib.crc32(t+d)&0xffffffff)
+raw=b''.join(b'\0'+b'\xff'*64 for _ in range(64))
+sys.stdout.buffer.write(b'\x89PNG\r\n\x1a\n'+ch(b'IHDR',struct.pack('>IIBBBBB',64,64,8,0,0,0,0))+ch(b'IDAT',zlib.compress(raw))+ch(b'IEND',b''))" >"$tmp/blank.png"
+verify --data "$d" "$tmp/blank.png"
+[ $rc -eq 3 ] && grep -q "二维码" "$tmp/out" && ok || bad "PNG without QR must exit 3 (got $rc): $(cat "$tmp/out")"
+printf '%%PDF-1.4\nbroken' >"$tmp/broken.pdf"
+verify --data "$d" "$tmp/broken.pdf"
+[ $rc -eq 3 ] && ok || bad "a damaged PDF must exit 3 (got $rc)"
+
 # one byte changed, anywhere but the prefix: non-zero, saying why
 for pos in 5 30 40 52 63 75 100 160; do
   c=${payload:$pos:1}; r=A; [ "$c" = A ] && r=B
