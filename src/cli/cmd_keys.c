@@ -26,6 +26,7 @@ static void help(FILE *f)
 	    "  list         列出全部密钥（编号、状态、创建与停用时间）；--json 输出公钥列表\n"
 	    "               （即 /.well-known/yiye/keys.json 的内容，可用于 yiye verify --keys）\n"
 	    "  --data DIR   数据目录（默认 ./data；YIYE_DATA）；密钥在 DIR/keys/\n"
+	    "  --db URL     接受但不使用（密钥是文件，不在数据库中）\n"
 	    "私钥只保存在 DIR/keys/*.key（权限 0600），不进入数据库、yiye backup 或接口。\n");
 }
 
@@ -79,6 +80,8 @@ int cmd_keys(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"data", required_argument, NULL, 'd'},
+	    /* accepted like every data command's, unused: keys are files */
+	    {"db", required_argument, NULL, 'D'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -95,6 +98,8 @@ int cmd_keys(int argc, char **argv)
 			snprintf(cfg.data_dir, sizeof(cfg.data_dir), "%s", optarg);
 			continue;
 		}
+		if (opt == 'D')
+			continue;
 		if (opt == 'j') {
 			as_json = 1;
 			continue;

@@ -36,6 +36,7 @@ static void help(FILE *f)
 		   "                   （如 https://平台地址/.well-known/yiye/keys.json）\n"
 		   "                   默认 DIR/keys/keys.json（在平台服务器上运行时）\n"
 		   "  --data DIR       数据目录（默认 ./data；YIYE_DATA）\n"
+		   "  --db URL         接受但不使用（公钥列表是文件）\n"
 		   "退出码：0 签名有效；1 无效（格式错误、未知密钥、签名不符、亮证码过期）；\n"
 		   "2 用法错误；3 无法读取公钥列表或文件。\n"
 		   "注意：签名有效只说明内容由平台签发且未被改动；许可证当前状态（注销、吊销、\n"
@@ -261,6 +262,8 @@ int cmd_verify(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"keys", required_argument, NULL, 'k'},
 	    {"data", required_argument, NULL, 'd'},
+	    /* accepted like every data command's, unused: keys are files */
+	    {"db", required_argument, NULL, 'D'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -279,6 +282,8 @@ int cmd_verify(int argc, char **argv)
 			keys_src = optarg;
 			continue;
 		}
+		if (opt == 'D')
+			continue;
 		if (opt == 'd') {
 			snprintf(cfg.data_dir, sizeof(cfg.data_dir), "%s", optarg);
 			continue;

@@ -40,6 +40,8 @@ verify --data "$d" "$qr"
 grep -q "有效 VALID" "$tmp/out" && grep -q "$N" "$tmp/out" && grep -q "$USCC" "$tmp/out" &&
   grep -q "2026-12-02 至 2031-12-01" "$tmp/out" && grep -q "$kid1" "$tmp/out" && ok ||
   bad "summary lacks number, holder, validity or kid: $(cat "$tmp/out")"
+verify --data "$d" --db postgresql://unused/db "$qr"
+[ $rc -eq 0 ] && ok || bad "verify must accept (and ignore) --db like every data command"
 verify --data "$d" "$payload"
 [ $rc -eq 0 ] && ok || bad "bare payload must verify"
 printf '%s\n' "$qr" >"$tmp/qr.txt"
