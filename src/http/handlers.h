@@ -100,6 +100,9 @@ void h_inspection_get(struct req *r);
 void h_inspection_candidates(struct req *r);
 /* @@review-handlers@@ */
 
+/* lic-keys: the license's public keys (issue 12) */
+/* h_keys.c */
+void h_keys_json(struct req *r);
 /* licenses (issue 12, lic-core) */
 /* h_licenses.c */
 void h_license_issue(struct req *r);

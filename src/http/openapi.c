@@ -36,7 +36,7 @@ static int without_store(route_handler h)
 	static const route_handler handlers[] = {
 	    h_metrics,           h_openapi,        h_version,      h_validate,
 	    h_calendar_workdays, h_calendar_years, h_catalog_info, h_industries_search,
-	    h_industry_get,      h_guide,
+	    h_industry_get,      h_guide,          h_keys_json, /* lic-keys */
 	};
 
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)

@@ -711,6 +711,13 @@ const struct route routes[] = {
      .tag = "applications",
      .summary = "下载现场核查照片（以附件形式）"},
 
+    /* lic-keys: the license's public signing keys (issue 12) — route of h_keys.c */
+    {.method = "GET",
+     .pattern = "/.well-known/yiye/keys.json",
+     .handler = h_keys_json,
+     .permission = "public",
+     .tag = "licenses",
+     .summary = "许可证签名公钥列表（当前与已停用的 Ed25519 公钥，供离线验证）"},
     /* licenses (issue 12, lic-core) — routes of h_licenses.c. First match
        wins: a literal path under /api/v1/licenses/ (export, …) must come
        before the {number} rows. */
