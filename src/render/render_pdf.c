@@ -450,33 +450,28 @@ static int doc_check(const json_t *doc, struct yerr *err)
 
 /* PDF metadata: title, issuer, and the dates from issued_on, so the file
  * does not carry the time it was rendered. */
-static void pdf_metadata(cairo_surface_t *s, const struct pdf *p)
+static void pdf_metadata(cairo_surface_t *s, const json_t *doc)
 {
 	char t[256], d[40];
-	const char *on = doc_str(p->doc, "issued_on");
+	const char *type = doc_str(doc, "type");
 
-	snprintf(t, sizeof(t), "%s %s", p->title, p->number);
+	snprintf(t, sizeof(t), "%s %s", type ? type : "行业综合许可证", doc_str(doc, "number"));
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, t);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR,
-				       doc_str(p->doc, "issuer.name"));
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, doc_str(doc, "issuer.name"));
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "Yiye");
-	snprintf(d, sizeof(d), "%.10sT00:00:00+08:00", on);
+	snprintf(d, sizeof(d), "%.10sT00:00:00+08:00", doc_str(doc, "issued_on"));
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, d);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, d);
 }
 
-int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **pdf, size_t *len,
-		       struct yerr *err)
+int render_license_draw(const json_t *doc, const char *qr_text, cairo_surface_t *s,
+			struct yerr *err)
 {
-	struct render_buf buf = {.max = PDF_MAX_BYTES};
 	struct pdf p = {.doc = doc};
-	cairo_surface_t *s = NULL;
 	const json_t *permits;
 	const char *hash;
 	int rc = -1;
 
-	*pdf = NULL;
-	*len = 0;
 	if (doc_check(doc, err) < 0)
 		return -1;
 	p.qr = render_qr_encode(qr_text, err);
@@ -488,8 +483,6 @@ int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **p
 	snprintf(p.verify_url, sizeof(p.verify_url), "%.*s",
 		 (int)(hash ? (size_t)(hash - qr_text) : strlen(qr_text)), qr_text);
 
-	s = cairo_pdf_surface_create_for_stream(render_buf_write, &buf, PAGE_W, PAGE_H);
-	pdf_metadata(s, &p);
 	p.cr = cairo_create(s);
 	/* One context per document from this thread's font map (Pango keeps
 	 * one per thread): fonts are looked up once per thread, not per call. */
@@ -552,16 +545,10 @@ int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **p
 			closing_draw(&p);
 		cairo_show_page(p.cr);
 	}
-	cairo_destroy(p.cr);
-	p.cr = NULL;
-	cairo_surface_finish(s);
-	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || buf.failed) {
-		yerr_set(err, 500, "render_failed", "", "许可证 PDF 生成失败");
+	if (cairo_status(p.cr) != CAIRO_STATUS_SUCCESS) {
+		yerr_set(err, 500, "render_failed", "", "许可证绘制失败");
 		goto out;
 	}
-	*pdf = buf.data;
-	*len = buf.len;
-	buf.data = NULL;
 	rc = 0;
 out:
 	if (p.closing != NULL)
@@ -576,8 +563,33 @@ out:
 		g_object_unref(p.ctx);
 	if (p.cr != NULL)
 		cairo_destroy(p.cr);
-	cairo_surface_destroy(s);
 	QRcode_free(p.qr);
-	free(buf.data);
+	return rc;
+}
+
+int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **pdf, size_t *len,
+		       struct yerr *err)
+{
+	struct render_buf buf = {.max = PDF_MAX_BYTES};
+	cairo_surface_t *s;
+	int rc;
+
+	*pdf = NULL;
+	*len = 0;
+	s = cairo_pdf_surface_create_for_stream(render_buf_write, &buf, PAGE_W, PAGE_H);
+	rc = render_license_draw(doc, qr_text, s, err);
+	if (rc == 0) {
+		pdf_metadata(s, doc);
+		cairo_surface_finish(s);
+		if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || buf.failed)
+			rc = yerr_set(err, 500, "render_failed", "", "许可证 PDF 生成失败");
+	}
+	cairo_surface_destroy(s);
+	if (rc == 0) {
+		*pdf = buf.data;
+		*len = buf.len;
+	} else {
+		free(buf.data);
+	}
 	return rc;
 }
