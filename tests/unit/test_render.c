@@ -416,7 +416,7 @@ static void test_read_refusals(void **state)
 /* Twelve permits with long bases do not fit on page 1: the table goes on
  * to page 2 (header repeated), nothing clipped. The file stays small: the
  * fonts are subsets (cairo 1.16 made 900 kB of a one-page license when
- * Latin capitals came from Noto CJK; see FONT_SANS in render_pdf.c). */
+ * Latin capitals came from Noto CJK; see FONT in render_pdf.c). */
 static void test_pdf_two_pages(void **state)
 {
 	char *path = render_to("twelve.pdf", 12, 0), *got = NULL;
