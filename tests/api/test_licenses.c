@@ -559,6 +559,25 @@ static void test_pdf_and_qr(void **state)
 		 file, srv.dir, srv.dir);
 	run_out(cmd, out, sizeof(out));
 	assert_string_equal(out, text);
+	/* yiye verify accepts the QR text, the PNG and the PDF; a changed byte
+	 * fails (exit 1) */
+	{
+		char *o = NULL, bad[2048];
+		char *hash;
+
+		assert_int_equal(server_cli(&srv, &o, (const char *[]){"verify", text, NULL}), 0);
+		free(o);
+		assert_int_equal(server_cli(&srv, &o, (const char *[]){"verify", png, NULL}), 0);
+		free(o);
+		assert_int_equal(server_cli(&srv, &o, (const char *[]){"verify", file, NULL}), 0);
+		free(o);
+		snprintf(bad, sizeof(bad), "%s", text);
+		hash = strchr(bad, '#');
+		assert_non_null(hash);
+		hash[20] = hash[20] == '0' ? '1' : '0';
+		assert_int_equal(server_cli(&srv, &o, (const char *[]){"verify", bad, NULL}), 1);
+		free(o);
+	}
 	/* one byte changed anywhere in the payload fails */
 	{
 		char *hash = strchr(text, '#');
