@@ -63,6 +63,13 @@ endif()
 add_test(NAME cli COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/cli.sh $<TARGET_FILE:yiye>)
 set_tests_properties(cli PROPERTIES ENVIRONMENT "${YIYE_LSAN}")
 
+# lic-keys: `yiye keys` and `yiye verify`; keys_helper signs the test inputs.
+add_executable(keys_helper ${CMAKE_SOURCE_DIR}/tests/cli/keys_helper.c)
+target_link_libraries(keys_helper PRIVATE yiyeapp)
+add_test(NAME cli.keys COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/keys.sh $<TARGET_FILE:yiye>
+         $<TARGET_FILE:keys_helper>)
+set_tests_properties(cli.keys PROPERTIES ENVIRONMENT "${YIYE_LSAN}")
+
 # Catalog rule tests run through the real binary.
 add_test(NAME catalog.check COMMAND yiye catalog check ${CMAKE_SOURCE_DIR}/catalog)
 add_test(NAME catalog.test COMMAND yiye catalog test ${CMAKE_SOURCE_DIR}/catalog)

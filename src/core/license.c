@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/appno.h"
+#include "core/catalog.h"
 #include "core/date.h"
 
 struct status_row {
@@ -232,6 +233,53 @@ bool license_sanction_allowed(const char *action, enum license_status from, enum
 	if (to != NULL)
 		*to = next;
 	return true;
+}
+
+/* in_modelled: key is listed in obj's "modelled" array. */
+static bool in_modelled(const json_t *obj, const char *key)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach (json_object_get(obj, "modelled"), i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), key) == 0)
+			return true;
+	return false;
+}
+
+void license_rule_of(const struct catalog *cat, const struct catalog_industry *ind,
+		     struct license_validity_rule *rule, long *extension_days, bool *modelled)
+{
+	struct license_validity_rule r = {LIC_VALIDITY_SHORTEST, 0};
+	const json_t *settings = cat ? json_object_get(cat->root_catalog, "license") : NULL;
+	bool m = false;
+	long ext = 30;
+
+	if (ind != NULL && ind->has_license_rule) {
+		r.kind = (enum license_validity_kind)ind->license_validity;
+		r.years = ind->license_years;
+		m = in_modelled(ind->json, "license_validity");
+	} else if (cat != NULL) {
+		r.kind = (enum license_validity_kind)cat->license_validity;
+		r.years = cat->license_years;
+		/* no rule stated anywhere is a modelled default too */
+		m = settings == NULL || in_modelled(settings, "validity");
+	}
+	if (ind != NULL && ind->extension_days > 0)
+		ext = ind->extension_days;
+	else if (cat != NULL && cat->extension_days > 0)
+		ext = cat->extension_days;
+	if (rule != NULL)
+		*rule = r;
+	if (extension_days != NULL)
+		*extension_days = ext;
+	if (modelled != NULL)
+		*modelled = m;
+}
+
+bool license_permit_validity_modelled(const struct catalog_permit *p)
+{
+	return p != NULL && in_modelled(p->json, "validity_years");
 }
 
 /* ---- document ---- */

@@ -106,6 +106,24 @@ struct license_validity_rule {
 int license_valid_until(int valid_from, const struct license_validity_rule *rule,
 			const long *permit_years, size_t npermits);
 
+struct catalog;
+struct catalog_industry;
+struct catalog_permit;
+
+/*
+ * license_rule_of answers the unified-validity rule of an industry: its own
+ * "license_validity" when it states one, else the catalog's
+ * "license.validity" (SHORTEST when neither does), and the extension window
+ * (the industry's "extension_days", else the catalog's, else 30). *modelled
+ * says whether the value that applies is marked modelled in the catalog.
+ * Any out pointer may be NULL.
+ */
+void license_rule_of(const struct catalog *cat, const struct catalog_industry *ind,
+		     struct license_validity_rule *rule, long *extension_days, bool *modelled);
+
+/* true when the permit's validity_years is listed in its "modelled" keys. */
+bool license_permit_validity_modelled(const struct catalog_permit *p);
+
 /* One merged permit as the document names it. */
 struct license_permit {
 	const char *code, *name, *department, *department_name, *basis;

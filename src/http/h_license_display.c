@@ -18,31 +18,21 @@
 #include "app.h"
 #include "core/payload.h"
 #include "http/license_public.h"
+#include "http/licenses.h"
 #include "io/keys.h"
 #include "render/render.h"
-
-/* The public address QR texts start with: app_config.public_url once
- * lic-core adds it (LICENSE-CONTRACT), until then its default,
- * http://<listen host:port>. */
-static void display_base(const struct req *r, char *out, size_t outsz)
-{
-	const struct app_config *cfg = &r->app->cfg;
-
-	snprintf(out, outsz, "http://%s:%d", cfg->listen_host[0] ? cfg->listen_host : "127.0.0.1",
-		 cfg->listen_port);
-}
 
 /* {"number","version","status","token","expires_at","qr_text","qr_png"
  * (data: URL),"show_url"} of the current version, or -1 with e. */
 static int display_answer(struct req *r, const struct lic_row *l, json_t **out, struct yerr *e)
 {
-	char base[300];
+	char base[600];
 	long long expires = (long long)time(NULL) + DISPLAY_TOKEN_TTL;
 	unsigned char *png = NULL;
 	char kid[33], *token, *qr, *show, *b64;
 	size_t len = 0, b64len;
 
-	display_base(r, base, sizeof(base));
+	license_public_url(r, base, sizeof(base));
 	if (strcmp(l->status, "valid") != 0) {
 		yerr_set(e, 409, "license_not_valid", NULL, "许可证当前不是有效状态，不能亮证");
 		return -1;

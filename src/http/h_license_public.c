@@ -1,9 +1,9 @@
 /*
  * h_license_public.c — the license's public side (issue 12, lic-public;
  * docs/api-licenses.md "Lists", "Hand-over", "Export", "Disclosure"):
- *   GET  /api/v1/licenses                    licenses.list (holder: own; staff: district)
+ *   GET  /api/v1/licenses                    licenses.read (holder: own; staff: district)
  *   GET  /api/v1/licenses/export             licenses.export (token scope licenses:read)
- *   GET  /api/v1/licenses/{number}/handover  licenses.list (holder: no collector details)
+ *   GET  /api/v1/licenses/{number}/handover  licenses.read (holder: no collector details)
  *   POST /api/v1/licenses/{number}/handover  licenses.handover (区行政服务中心 window)
  *   GET  /api/v1/public/licenses             public (行政许可信息公示)
  * 亮证 (display tokens) is in h_license_display.c.

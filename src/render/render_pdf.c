@@ -47,12 +47,32 @@
 #define BOTTOM (PAGE_H - MARGIN - 20.0) /* above the page number */
 #define QR_SIDE 118.0                   /* the printed QR with its quiet zone, about 42 mm */
 #define CELL_PAD 5.0
+#define CLOSING_GAP 22.0 /* between the issuer lines and the notes, a rule in the middle */
 #define NCOLS 4
 #define MAX_PERMITS 200
 #define PDF_MAX_BYTES (32u * 1024u * 1024u)
 
-#define FONT_SANS "Noto Sans CJK SC"
-#define FONT_SERIF "Noto Serif CJK SC"
+/*
+ * One face of Noto CJK for the whole license (Noto Sans CJK SC regular),
+ * the title and headings made bold by stroking their outlines (show_bold)
+ * rather than with a second face, and Latin letters and digits (numbers,
+ * codes, the URL) from DejaVu Sans, listed first so Pango takes them from it.
+ * Both for cairo 1.16's sake, measured on the license of
+ * tests/unit/test_render.c:
+ *  - cairo reads Noto CJK's whole outline table (about 16 MB, shared by all
+ *    its glyphs) for every face it embeds in a PDF: about 10 ms of CPU and
+ *    50 kB of file per face and document; a second face doubled both
+ *    (22 ms, 156 kB against 12 ms, 102 kB);
+ *  - cairo keeps only the outline subroutines a subset uses, unless one of
+ *    the glyphs calls a subroutine in a way it cannot follow: then it embeds
+ *    all of them (about 500 kB per font dictionary). Noto's own Latin
+ *    capitals next to Chinese did that (a one-page license of 900 kB with
+ *    the credit code 91310104MA1FL8XX3Q), and so did the serif face for this
+ *    license's text. DejaVu is TrueType, which cairo subsets to a few kB.
+ * Other texts may still meet the second case: the PDF is then larger and
+ * slower (about 1 MB, 35 ms), never wrong.
+ */
+#define FONT "DejaVu Sans, Noto Sans CJK SC"
 
 /* Column widths of the permit table: 序号, 许可事项, 实施部门, 设定依据. */
 static const double col_w[NCOLS] = {34.0, 128.0, 104.0, CONTENT_W - 34.0 - 128.0 - 104.0};
@@ -75,10 +95,11 @@ struct pdf {
 	struct row *rows; /* one per permit */
 	size_t nrows;
 	int npages;
-	double table_top0; /* where the table starts on page 1 */
-	double closing_h;  /* height of the closing block */
-	double closing_y;  /* its top, on the last page */
-	PangoLayout *closing;
+	double table_top0;    /* where the table starts on page 1 */
+	double closing_h;     /* height of the closing block */
+	double closing_y;     /* its top, on the last page */
+	PangoLayout *issuer;  /* 发证机关, 发证日期 */
+	PangoLayout *closing; /* how to verify, key, version */
 };
 
 /* doc's string member at a dotted path ("holder.name"); NULL when absent,
@@ -143,6 +164,19 @@ static void show(struct pdf *p, PangoLayout *l, double x, double y)
 	pango_cairo_show_layout(p->cr, l);
 }
 
+/* Shows l made bold: the glyphs are filled as text (a reader still finds
+ * the text) and their outlines stroked `weight` points wide on top. */
+static void show_bold(struct pdf *p, PangoLayout *l, double x, double y, double weight)
+{
+	show(p, l, x, y);
+	cairo_move_to(p->cr, x, y);
+	pango_cairo_layout_path(p->cr, l);
+	cairo_set_line_width(p->cr, weight);
+	cairo_set_line_join(p->cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_stroke(p->cr);
+	cairo_set_line_join(p->cr, CAIRO_LINE_JOIN_MITER);
+}
+
 /* Shows text once and frees its layout; returns its height. */
 static double show_text(struct pdf *p, const char *text, const char *font, double x, double y,
 			double width, PangoAlignment align)
@@ -188,7 +222,10 @@ static void row_draw(struct pdf *p, const struct row *r, double y, int header)
 	}
 	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
 	for (int i = 0; i < NCOLS; i++) {
-		show(p, r->cell[i], x + CELL_PAD, y + CELL_PAD);
+		if (header)
+			show_bold(p, r->cell[i], x + CELL_PAD, y + CELL_PAD, 0.35);
+		else
+			show(p, r->cell[i], x + CELL_PAD, y + CELL_PAD);
 		x += col_w[i];
 	}
 	cairo_set_source_rgb(p->cr, 0.35, 0.35, 0.35);
@@ -217,7 +254,7 @@ static void page_frame(struct pdf *p, int page)
 	cairo_stroke(p->cr);
 	snprintf(s, sizeof(s), "第 %d 页  共 %d 页", page + 1, p->npages);
 	cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
-	show_text(p, s, FONT_SANS " 8", MARGIN, PAGE_H - MARGIN - 8, CONTENT_W, PANGO_ALIGN_CENTER);
+	show_text(p, s, FONT " 8", MARGIN, PAGE_H - MARGIN - 8, CONTENT_W, PANGO_ALIGN_CENTER);
 }
 
 /* Page 1 above the table: title, the holder's fields beside the QR code.
@@ -231,7 +268,7 @@ static double page1_head(struct pdf *p, int draw)
 	const json_t *doc = p->doc;
 	char from[48], until[48], period[128];
 	const char *value[8];
-	double y = MARGIN, fx = MARGIN, label_w = 92, value_w = CONTENT_W - QR_SIDE - 16 - label_w;
+	double y = MARGIN, fx = MARGIN, label_w = 100, value_w = CONTENT_W - QR_SIDE - 16 - label_w;
 	double qr_y;
 
 	date_zh(doc_str(doc, "valid_from"), from, sizeof(from));
@@ -252,7 +289,7 @@ static double page1_head(struct pdf *p, int draw)
 
 	{
 		PangoLayout *t =
-		    text_layout(p, p->title, FONT_SERIF " Bold 28", CONTENT_W, PANGO_ALIGN_CENTER);
+		    text_layout(p, p->title, FONT " 28", CONTENT_W, PANGO_ALIGN_CENTER);
 		PangoAttrList *a = pango_attr_list_new();
 
 		/* The spaced-out title of a certificate. */
@@ -261,20 +298,19 @@ static double page1_head(struct pdf *p, int draw)
 		pango_attr_list_unref(a);
 		if (draw) {
 			cairo_set_source_rgb(p->cr, 0.05, 0.05, 0.05);
-			show(p, t, MARGIN, y);
+			show_bold(p, t, MARGIN, y, 0.9);
 		}
 		y += layout_h(t) + 18;
 		g_object_unref(t);
 	}
 	qr_y = y;
 	for (int i = 0; i < 8; i++) {
-		PangoLayout *v =
-		    text_layout(p, value[i], FONT_SANS " 10.5", value_w, PANGO_ALIGN_LEFT);
+		PangoLayout *v = text_layout(p, value[i], FONT " 10.5", value_w, PANGO_ALIGN_LEFT);
 		double h = layout_h(v);
 
 		if (draw) {
 			cairo_set_source_rgb(p->cr, 0.35, 0.35, 0.35);
-			show_text(p, label[i], FONT_SANS " 10.5", fx, y, label_w, PANGO_ALIGN_LEFT);
+			show_text(p, label[i], FONT " 10.5", fx, y, label_w, PANGO_ALIGN_LEFT);
 			cairo_set_source_rgb(p->cr, 0.05, 0.05, 0.05);
 			show(p, v, fx + label_w, y);
 		}
@@ -290,7 +326,7 @@ static double page1_head(struct pdf *p, int draw)
 			       qr_y + RENDER_QR_QUIET * module, module);
 		cairo_fill(p->cr);
 		cairo_set_source_rgb(p->cr, 0.2, 0.2, 0.2);
-		show_text(p, "扫码核验", FONT_SANS " 9", qx, qr_y + QR_SIDE, QR_SIDE,
+		show_text(p, "扫码核验", FONT " 9", qx, qr_y + QR_SIDE, QR_SIDE,
 			  PANGO_ALIGN_CENTER);
 	}
 	if (y < qr_y + QR_SIDE + 16)
@@ -306,13 +342,13 @@ static double page_n_head(struct pdf *p, int draw)
 
 	snprintf(s, sizeof(s), "%s（续页）  许可证编号：%s", p->title, p->number);
 	if (!draw) {
-		PangoLayout *l = text_layout(p, s, FONT_SANS " 10", CONTENT_W, PANGO_ALIGN_LEFT);
+		PangoLayout *l = text_layout(p, s, FONT " 10", CONTENT_W, PANGO_ALIGN_LEFT);
 
 		h = layout_h(l);
 		g_object_unref(l);
 	} else {
 		cairo_set_source_rgb(p->cr, 0.2, 0.2, 0.2);
-		h = show_text(p, s, FONT_SANS " 10", MARGIN, MARGIN, CONTENT_W, PANGO_ALIGN_LEFT);
+		h = show_text(p, s, FONT " 10", MARGIN, MARGIN, CONTENT_W, PANGO_ALIGN_LEFT);
 	}
 	return MARGIN + h + 14;
 }
@@ -321,12 +357,12 @@ static double page_n_head(struct pdf *p, int draw)
 static double table_heading(struct pdf *p, int page, double y, int draw)
 {
 	const char *s = page == 0 ? "许可事项" : "许可事项（续）";
-	PangoLayout *l = text_layout(p, s, FONT_SANS " Bold 12", CONTENT_W, PANGO_ALIGN_LEFT);
+	PangoLayout *l = text_layout(p, s, FONT " 12", CONTENT_W, PANGO_ALIGN_LEFT);
 	double h = layout_h(l);
 
 	if (draw) {
 		cairo_set_source_rgb(p->cr, 0.05, 0.05, 0.05);
-		show(p, l, MARGIN, y);
+		show_bold(p, l, MARGIN, y, 0.4);
 	}
 	g_object_unref(l);
 	return y + h + 6;
@@ -354,7 +390,7 @@ static void paginate(struct pdf *p)
 		y += r->h;
 		on_page++;
 	}
-	y += 18;
+	y += 28;
 	if (y + p->closing_h > BOTTOM) {
 		page++;
 		y = page_n_head(p, 0);
@@ -363,30 +399,47 @@ static void paginate(struct pdf *p)
 	p->npages = page + 1;
 }
 
-/* Issuing authority and date on the right (where the seal goes), then how
- * to verify, the signing key and the version. */
-static PangoLayout *closing_make(struct pdf *p)
+/* The closing block: issuing authority and date on the right, where the
+ * seal goes; under a rule, how to verify, the signing key and the version. */
+static int closing_make(struct pdf *p)
 {
 	const json_t *doc = p->doc;
 	char date[48], *s;
-	PangoLayout *l;
 	size_t n;
 
 	date_zh(doc_str(doc, "issued_on"), date, sizeof(date));
-	n = 2048 + strlen(p->verify_url) + strlen(doc_str(doc, "issuer.name"));
+	n = 1024 + strlen(p->verify_url) + strlen(doc_str(doc, "issuer.name"));
 	s = malloc(n);
 	if (s == NULL)
-		return NULL;
-	snprintf(
-	    s, n,
-	    "发证机关：%s\n发证日期：%s\n\n"
-	    "核验方式：使用手机扫描本证二维码，可在线查看本证当前状态；二维码含发证机关的电子签名，"
-	    "无网络时也可离线核验。\n核验网址：%s\n签名密钥标识：%s　　版本：第 %lld 版",
-	    doc_str(doc, "issuer.name"), date, p->verify_url, doc_str(doc, "kid"),
-	    (long long)json_integer_value(json_object_get(doc, "version")));
-	l = text_layout(p, s, FONT_SANS " 9.5", CONTENT_W, PANGO_ALIGN_LEFT);
+		return -1;
+	snprintf(s, n, "发证机关：%s\n发证日期：%s", doc_str(doc, "issuer.name"), date);
+	p->issuer = text_layout(p, s, FONT " 11.5", CONTENT_W, PANGO_ALIGN_RIGHT);
+	pango_layout_set_spacing(p->issuer, 4 * PANGO_SCALE);
+	snprintf(s, n,
+		 "核验方式：使用手机扫描本证二维码，可在线查看本证当前状态；二维码含发证机关的"
+		 "电子签名，无网络时也可离线核验。\n核验网址：%s\n签名密钥标识：%s　　"
+		 "版本：第 %lld 版",
+		 p->verify_url, doc_str(doc, "kid"),
+		 (long long)json_integer_value(json_object_get(doc, "version")));
+	p->closing = text_layout(p, s, FONT " 9", CONTENT_W, PANGO_ALIGN_LEFT);
 	free(s);
-	return l;
+	p->closing_h = layout_h(p->issuer) + CLOSING_GAP + layout_h(p->closing);
+	return 0;
+}
+
+static void closing_draw(struct pdf *p)
+{
+	double y = p->closing_y, rule = y + layout_h(p->issuer) + CLOSING_GAP / 2;
+
+	cairo_set_source_rgb(p->cr, 0.05, 0.05, 0.05);
+	show(p, p->issuer, MARGIN, y);
+	cairo_set_source_rgb(p->cr, 0.6, 0.6, 0.6);
+	cairo_set_line_width(p->cr, 0.5);
+	cairo_move_to(p->cr, MARGIN, rule);
+	cairo_line_to(p->cr, MARGIN + CONTENT_W, rule);
+	cairo_stroke(p->cr);
+	cairo_set_source_rgb(p->cr, 0.25, 0.25, 0.25);
+	show(p, p->closing, MARGIN, y + layout_h(p->issuer) + CLOSING_GAP);
 }
 
 /* Checks the members the license cannot be printed without; -1 with err
@@ -422,33 +475,28 @@ static int doc_check(const json_t *doc, struct yerr *err)
 
 /* PDF metadata: title, issuer, and the dates from issued_on, so the file
  * does not carry the time it was rendered. */
-static void pdf_metadata(cairo_surface_t *s, const struct pdf *p)
+static void pdf_metadata(cairo_surface_t *s, const json_t *doc)
 {
 	char t[256], d[40];
-	const char *on = doc_str(p->doc, "issued_on");
+	const char *type = doc_str(doc, "type");
 
-	snprintf(t, sizeof(t), "%s %s", p->title, p->number);
+	snprintf(t, sizeof(t), "%s %s", type ? type : "行业综合许可证", doc_str(doc, "number"));
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, t);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR,
-				       doc_str(p->doc, "issuer.name"));
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, doc_str(doc, "issuer.name"));
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "Yiye");
-	snprintf(d, sizeof(d), "%.10sT00:00:00+08:00", on);
+	snprintf(d, sizeof(d), "%.10sT00:00:00+08:00", doc_str(doc, "issued_on"));
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, d);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, d);
 }
 
-int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **pdf, size_t *len,
-		       struct yerr *err)
+int render_license_draw(const json_t *doc, const char *qr_text, cairo_surface_t *s,
+			struct yerr *err)
 {
-	struct render_buf buf = {.max = PDF_MAX_BYTES};
 	struct pdf p = {.doc = doc};
-	cairo_surface_t *s = NULL;
 	const json_t *permits;
 	const char *hash;
 	int rc = -1;
 
-	*pdf = NULL;
-	*len = 0;
 	if (doc_check(doc, err) < 0)
 		return -1;
 	p.qr = render_qr_encode(qr_text, err);
@@ -460,8 +508,6 @@ int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **p
 	snprintf(p.verify_url, sizeof(p.verify_url), "%.*s",
 		 (int)(hash ? (size_t)(hash - qr_text) : strlen(qr_text)), qr_text);
 
-	s = cairo_pdf_surface_create_for_stream(render_buf_write, &buf, PAGE_W, PAGE_H);
-	pdf_metadata(s, &p);
 	p.cr = cairo_create(s);
 	/* One context per document from this thread's font map (Pango keeps
 	 * one per thread): fonts are looked up once per thread, not per call. */
@@ -469,13 +515,15 @@ int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **p
 	/* Font sizes are in points and so is the PDF surface: 72 units per
 	 * inch, not Pango's default 96, or every size comes out a third larger. */
 	pango_cairo_context_set_resolution(p.ctx, 72.0);
+	/* Simplified Chinese glyph forms wherever a font offers several. */
+	pango_context_set_language(p.ctx, pango_language_from_string("zh-cn"));
 
 	{
 		static const char *const head[NCOLS] = {"序号", "许可事项", "实施部门", "设定依据"};
 		size_t i;
 		json_t *pm;
 
-		row_make(&p, &p.head, head, FONT_SANS " Bold 10");
+		row_make(&p, &p.head, head, FONT " 10");
 		permits = json_object_get(doc, "permits");
 		p.nrows = json_array_size(permits);
 		p.rows = calloc(p.nrows, sizeof(*p.rows));
@@ -493,15 +541,13 @@ int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **p
 			text[2] = doc_str(pm, "department_name") ? doc_str(pm, "department_name")
 								 : doc_str(pm, "department");
 			text[3] = doc_str(pm, "basis");
-			row_make(&p, &p.rows[i], text, FONT_SANS " 9.5");
+			row_make(&p, &p.rows[i], text, FONT " 9.5");
 		}
 	}
-	p.closing = closing_make(&p);
-	if (p.closing == NULL) {
+	if (closing_make(&p) < 0) {
 		yerr_set(err, 500, "render_failed", "", "内存不足");
 		goto out;
 	}
-	p.closing_h = layout_h(p.closing);
 	p.table_top0 = page1_head(&p, 0);
 	paginate(&p);
 
@@ -520,26 +566,20 @@ int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **p
 			}
 			row_draw(&p, &p.rows[i], p.rows[i].y, 0);
 		}
-		if (page == p.npages - 1) {
-			cairo_set_source_rgb(p.cr, 0.1, 0.1, 0.1);
-			show(&p, p.closing, MARGIN, p.closing_y);
-		}
+		if (page == p.npages - 1)
+			closing_draw(&p);
 		cairo_show_page(p.cr);
 	}
-	cairo_destroy(p.cr);
-	p.cr = NULL;
-	cairo_surface_finish(s);
-	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || buf.failed) {
-		yerr_set(err, 500, "render_failed", "", "许可证 PDF 生成失败");
+	if (cairo_status(p.cr) != CAIRO_STATUS_SUCCESS) {
+		yerr_set(err, 500, "render_failed", "", "许可证绘制失败");
 		goto out;
 	}
-	*pdf = buf.data;
-	*len = buf.len;
-	buf.data = NULL;
 	rc = 0;
 out:
 	if (p.closing != NULL)
 		g_object_unref(p.closing);
+	if (p.issuer != NULL)
+		g_object_unref(p.issuer);
 	for (size_t i = 0; p.rows != NULL && i < p.nrows; i++)
 		row_free(&p.rows[i]);
 	free(p.rows);
@@ -548,8 +588,33 @@ out:
 		g_object_unref(p.ctx);
 	if (p.cr != NULL)
 		cairo_destroy(p.cr);
-	cairo_surface_destroy(s);
 	QRcode_free(p.qr);
-	free(buf.data);
+	return rc;
+}
+
+int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **pdf, size_t *len,
+		       struct yerr *err)
+{
+	struct render_buf buf = {.max = PDF_MAX_BYTES};
+	cairo_surface_t *s;
+	int rc;
+
+	*pdf = NULL;
+	*len = 0;
+	s = cairo_pdf_surface_create_for_stream(render_buf_write, &buf, PAGE_W, PAGE_H);
+	rc = render_license_draw(doc, qr_text, s, err);
+	if (rc == 0) {
+		pdf_metadata(s, doc);
+		cairo_surface_finish(s);
+		if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || buf.failed)
+			rc = yerr_set(err, 500, "render_failed", "", "许可证 PDF 生成失败");
+	}
+	cairo_surface_destroy(s);
+	if (rc == 0) {
+		*pdf = buf.data;
+		*len = buf.len;
+	} else {
+		free(buf.data);
+	}
 	return rc;
 }

@@ -124,13 +124,13 @@ export const routes = [
     path: '/licenses',
     name: 'licenses',
     component: () => import('./views/licenses/LicensesView.vue'),
-    meta: { title: '许可证', navLabel: '许可证', permission: 'licenses.list', nav: true }
+    meta: { title: '许可证', navLabel: '许可证', permission: 'licenses.read', nav: true }
   },
   {
     path: '/licenses/:number',
     name: 'license',
     component: () => import('./views/licenses/LicenseView.vue'),
-    meta: { title: '许可证详情', permission: 'licenses.list', nav: false, navParent: '/licenses' }
+    meta: { title: '许可证详情', permission: 'licenses.read', nav: false, navParent: '/licenses' }
   },
   {
     path: '/v/:number',
