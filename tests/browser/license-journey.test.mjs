@@ -203,17 +203,12 @@ test('a supervisor of the market regulator revokes it; the verify page says 撤�
   await as('supervisor_scjgj')
   await page.goto(`/licenses/${number}`)
   await page.getByTestId('license-status').getByText('有效').waitFor()
-  const panel = page.getByRole('heading', { level: 2, name: '监管处置' })
-  if (await panel.count()) {
-    await page.getByTestId('status-reason').locator('textarea').fill('以欺骗手段取得许可')
-    await page.getByTestId('status-basis').locator('input').fill('《中华人民共和国行政许可法》第六十九条')
-    await page.getByTestId('status-revoke').click()
-    await page.getByRole('dialog').getByRole('button', { name: '撤销' }).click()
-  } else {
-    // the supervision permission is named by lic-core; the API decides either way
-    await ok('POST', `/api/v1/licenses/${number}/revoke`, { reason: '以欺骗手段取得许可', basis: '《中华人民共和国行政许可法》第六十九条' })
-    await page.reload()
-  }
+  await page.getByRole('heading', { level: 2, name: '监管处置' }).waitFor()
+  await page.getByTestId('status-reason').fill('以欺骗手段取得许可')
+  await page.getByTestId('status-basis').fill('《中华人民共和国行政许可法》第六十九条')
+  await shots('revoke')
+  await page.getByTestId('status-revoke').click()
+  await page.getByRole('dialog').getByRole('button', { name: '撤销' }).click()
   await page.getByTestId('license-status').getByText('撤销').waitFor()
   await logout(page)
   await page.goto(`/v/${number}`)
