@@ -73,7 +73,11 @@ function valueFor(f) {
     case 'uscc': return '91310104MA1G4Y2K4G'
     case 'idcard': return '110101199003078515'
     case 'phone': return '13800138000'
-    default: return f.maxlen && f.maxlen < 8 ? '200030'.slice(0, f.maxlen) : '徐汇区示范路1号'
+    default:
+      if (f.maxlen && f.maxlen < 8) return '200030'.slice(0, f.maxlen)
+      if (/名称/.test(f.label || '')) return '徐汇示范便利店有限公司'
+      if (/姓名|代表人|负责人/.test(f.label || '')) return '王示范'
+      return '徐汇区示范路1号'
   }
 }
 
