@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/canon.h"
 #include "core/license.h"
@@ -451,6 +452,51 @@ static void test_serial_never_reused(void **state)
 	json_decref(l2);
 }
 
+/* A write that fails half-way (the PDF cannot be stored) leaves nothing
+ * behind: no license, no event, no serial taken, the application still
+ * approved; once the store is back the same application is issued. */
+static void test_failure_leaves_nothing(void **state)
+{
+	struct holder h;
+	long long id = approved_shudian("写入失败书店", &h);
+	long events = server_sql_long(&srv, "SELECT count(*) FROM license_events");
+	long serials = server_sql_long(&srv, "SELECT max(last_serial) FROM license_serials");
+	long licenses = server_sql_long(&srv, "SELECT count(*) FROM licenses");
+	char tmp[400], away[420], path[96];
+	json_t *app, *lic;
+	FILE *f;
+
+	(void)state;
+	/* the blob store's temp directory replaced by a file: nothing can be
+	 * written there, not even by root */
+	snprintf(tmp, sizeof(tmp), "%s/materials/tmp", srv.dir);
+	snprintf(away, sizeof(away), "%s.away", tmp);
+	assert_int_equal(rename(tmp, away), 0);
+	f = fopen(tmp, "w");
+	assert_non_null(f);
+	fclose(f);
+	as("issuer");
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/license", id);
+	post(path, NULL, 503, "storage_unavailable", NULL);
+	assert_int_equal(server_sql_long(&srv, "SELECT count(*) FROM license_events"), events);
+	assert_int_equal(server_sql_long(&srv, "SELECT max(last_serial) FROM license_serials"),
+			 serials);
+	assert_int_equal(server_sql_long(&srv, "SELECT count(*) FROM licenses"), licenses);
+	app = get_app(id);
+	assert_string_equal(str(app, "status"), "approved");
+	json_decref(app);
+	assert_int_equal(unlink(tmp), 0);
+	assert_int_equal(rename(away, tmp), 0);
+	lic = issue(id);
+	{
+		struct license_no no;
+
+		assert_int_equal(license_number_parse(str(lic, "number"), &no, NULL), 0);
+		assert_int_equal(no.serial, serials + 1);
+	}
+	json_decref(lic);
+}
+
 /* ---- reading ---- */
 
 static void test_read(void **state)
@@ -834,6 +880,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_issue),
 	    cmocka_unit_test(test_serial_never_reused),
+	    cmocka_unit_test(test_failure_leaves_nothing),
 	    cmocka_unit_test(test_read),
 	    cmocka_unit_test(test_pdf_and_qr),
 	    cmocka_unit_test(test_verify_and_sanctions),
