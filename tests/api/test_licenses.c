@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/canon.h"
@@ -497,6 +499,129 @@ static void test_failure_leaves_nothing(void **state)
 	json_decref(lic);
 }
 
+/* ---- concurrency ---- */
+
+#define RACERS 4
+
+/* What each racer answered (shared memory). */
+struct race_out {
+	long status[RACERS];
+	char code[RACERS][32];
+	char number[RACERS][LICENSE_NUMBER_SIZE];
+};
+
+/* RACERS processes, each logged in as the issuer, released together to POST
+ * paths[k]. */
+static void race_issue(char (*paths)[96], struct race_out *out)
+{
+	int ready[2], go[2];
+	pid_t pids[RACERS];
+	char byte;
+
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(go), 0);
+	fflush(NULL);
+	for (int k = 0; k < RACERS; k++) {
+		pids[k] = fork();
+		assert_true(pids[k] >= 0);
+		if (pids[k] == 0) {
+			struct server mine = srv;
+			struct resp r;
+			const char *code, *number;
+
+			close(ready[0]);
+			close(go[1]);
+			mine.curl = curl_easy_init();
+			mine.cookies[0] = mine.csrf[0] = mine.bearer[0] = '\0';
+			if (login(&mine, "issuer", demo_password(&srv, "issuer")) < 0)
+				_exit(1);
+			if (write(ready[1], "r", 1) != 1 || read(go[0], &byte, 1) != 0)
+				_exit(1);
+			http_req(&mine, "POST", paths[k], NULL, NULL, 0, NULL, &r);
+			out->status[k] = r.status;
+			code = json_string_value(
+			    json_object_get(json_object_get(r.json, "error"), "code"));
+			number = json_string_value(
+			    json_object_get(json_object_get(r.json, "license"), "number"));
+			snprintf(out->code[k], 32, "%s", code ? code : "");
+			snprintf(out->number[k], LICENSE_NUMBER_SIZE, "%s", number ? number : "");
+			resp_free(&r);
+			curl_easy_cleanup(mine.curl);
+			_exit(0);
+		}
+	}
+	close(ready[1]);
+	close(go[0]);
+	for (int k = 0; k < RACERS; k++)
+		assert_int_equal(read(ready[0], &byte, 1), 1);
+	close(go[1]); /* every racer's read returns at once */
+	for (int k = 0; k < RACERS; k++) {
+		int st;
+
+		assert_int_equal(waitpid(pids[k], &st, 0), pids[k]);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	close(ready[0]);
+}
+
+/* Four issuances at once, of four applications: four numbers, consecutive,
+ * none twice; four at once of one application: one license. */
+static void test_concurrent_issuers(void **state)
+{
+	struct race_out *out =
+	    mmap(NULL, sizeof(*out), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char paths[RACERS][96];
+	long serials[RACERS], base = server_sql_long(&srv, "SELECT max(last_serial) FROM "
+							   "license_serials");
+	int ok = 0, lost = 0;
+	long long id;
+
+	(void)state;
+	assert_true(out != MAP_FAILED);
+	for (int k = 0; k < RACERS; k++) {
+		char name[64];
+		struct holder h;
+
+		snprintf(name, sizeof(name), "并发发证书店%d", k);
+		snprintf(paths[k], sizeof(paths[k]), "/api/v1/applications/%lld/license",
+			 approved_shudian(name, &h));
+	}
+	race_issue(paths, out);
+	for (int k = 0; k < RACERS; k++) {
+		struct license_no no;
+
+		if (out->status[k] != 201)
+			fprintf(stderr, "racer %d: %ld %s\n", k, out->status[k], out->code[k]);
+		assert_int_equal(out->status[k], 201);
+		assert_int_equal(license_number_parse(out->number[k], &no, NULL), 0);
+		serials[k] = no.serial;
+		for (int j = 0; j < k; j++)
+			assert_true(serials[j] != serials[k]);
+		assert_true(no.serial > base && no.serial <= base + RACERS);
+	}
+	assert_int_equal(server_sql_long(&srv, "SELECT max(last_serial) FROM license_serials"),
+			 base + RACERS);
+	/* one application, four issuers */
+	id = approved_shudian("同时发证书店", &(struct holder){0});
+	for (int k = 0; k < RACERS; k++)
+		snprintf(paths[k], sizeof(paths[k]), "/api/v1/applications/%lld/license", id);
+	race_issue(paths, out);
+	for (int k = 0; k < RACERS; k++) {
+		ok += out->status[k] == 201;
+		lost += out->status[k] == 409 && strcmp(out->code[k], "invalid_state") == 0;
+	}
+	assert_int_equal(ok, 1);
+	assert_int_equal(lost, RACERS - 1);
+	{
+		char sql[128];
+
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM licenses WHERE application_id = %lld", id);
+		assert_int_equal(server_sql_long(&srv, sql), 1);
+	}
+	munmap(out, sizeof(*out));
+}
+
 /* ---- reading ---- */
 
 static void test_read(void **state)
@@ -881,6 +1006,7 @@ int main(void)
 	    cmocka_unit_test(test_issue),
 	    cmocka_unit_test(test_serial_never_reused),
 	    cmocka_unit_test(test_failure_leaves_nothing),
+	    cmocka_unit_test(test_concurrent_issuers),
 	    cmocka_unit_test(test_read),
 	    cmocka_unit_test(test_pdf_and_qr),
 	    cmocka_unit_test(test_verify_and_sanctions),
