@@ -229,7 +229,7 @@ json_t *lic_issue(struct server *s, long long id)
 
 json_t *lic_verify(struct server *s, const char *number, const char *query)
 {
-	char path[160];
+	char path[1024];
 	struct resp r;
 	json_t *v;
 

@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/license.h"
+#include "core/payload.h"
+#include "io/keys.h"
 #include "harness_app.h"
 #include "harness_license.h"
 #include "store/store_license.h"
@@ -147,6 +150,55 @@ static void test_verify_and_sanctions(void **state)
 	json_decref(lic);
 }
 
+/* 亮证: ?d= carries a display token naming the version; an expired one is
+ * 410, a forged or foreign one 400. Tokens are made with the server's own
+ * keyring (the test shares its data directory). */
+static void test_display_token(void **state)
+{
+	struct lic_holder h;
+	json_t *lic = lic_issue(&srv, lic_approved_shudian(&srv, "亮证书店", &h)), *v;
+	const char *number = str(lic, "number");
+	struct keyring *k = NULL;
+	struct yerr e = {0};
+	char *tok, path[1024], query[900];
+	struct resp r;
+	long long now = (long long)time(NULL);
+
+	(void)state;
+	assert_int_equal(keyring_open(srv.dir, &k, &e), 0);
+	tok = keyring_display_token(k, number, 1, now + DISPLAY_TOKEN_TTL, &e);
+	assert_non_null(tok);
+	snprintf(query, sizeof(query), "?d=%s", tok);
+	v = lic_verify(&srv, number, query);
+	assert_string_equal(str(v, "status"), "valid");
+	assert_int_equal(json_integer_value(json_object_get(v, "version")), 1);
+	json_decref(v);
+	/* one character changed: forged */
+	tok[strlen(tok) - 3] = tok[strlen(tok) - 3] == 'A' ? 'B' : 'A';
+	snprintf(path, sizeof(path), "/api/v1/licenses/%s/verify?d=%s", number, tok);
+	as(NULL);
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 400, "display_invalid", "*");
+	resp_free(&r);
+	free(tok);
+	/* expired a second ago */
+	tok = keyring_display_token(k, number, 1, now - 1, &e);
+	snprintf(path, sizeof(path), "/api/v1/licenses/%s/verify?d=%s", number, tok);
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 410, "display_expired", "*");
+	resp_free(&r);
+	free(tok);
+	/* a genuine token of another license */
+	tok = keyring_display_token(k, "XK-310104-2026-999999", 1, now + DISPLAY_TOKEN_TTL, &e);
+	snprintf(path, sizeof(path), "/api/v1/licenses/%s/verify?d=%s", number, tok);
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	assert_error(&r, 400, "display_invalid", "d");
+	resp_free(&r);
+	free(tok);
+	keyring_close(k);
+	json_decref(lic);
+}
+
 /* A new version through the store (as the lifecycle writes one): the old
  * version verifies as superseded and names its successor. */
 static void test_superseded(void **state)
@@ -267,6 +319,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_verify_and_sanctions), cmocka_unit_test(test_superseded),
+	    cmocka_unit_test(test_display_token),
 	    cmocka_unit_test(test_expired), /* last: it restarts the server on a later day */
 	};
 
