@@ -61,8 +61,8 @@
  * tests/unit/test_render.c:
  *  - cairo reads Noto CJK's whole outline table (about 16 MB, shared by all
  *    its glyphs) for every face it embeds in a PDF: about 10 ms of CPU and
- *    50 kB of file per face and document; a second face doubled both
- *    (22 ms, 156 kB against 12 ms, 102 kB);
+ *    50 kB of file per face and document; a second face (a serif bold title)
+ *    cost 22 ms and 171 kB against 16 ms and 119 kB (bench/render_bench.c);
  *  - cairo keeps only the outline subroutines a subset uses, unless one of
  *    the glyphs calls a subroutine in a way it cannot follow: then it embeds
  *    all of them (about 500 kB per font dictionary). Noto's own Latin
