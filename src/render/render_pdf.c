@@ -63,11 +63,12 @@
  *    its glyphs) for every face it embeds in a PDF: about 10 ms of CPU and
  *    50 kB of file per face and document; a second face (a serif bold title)
  *    cost 22 ms and 171 kB against 16 ms and 119 kB (bench/render_bench.c);
- *  - cairo keeps only the outline subroutines a subset uses, unless one of
- *    the glyphs calls a subroutine in a way it cannot follow: then it embeds
- *    all of them (about 500 kB per font dictionary). Noto's own Latin
- *    capitals next to Chinese did that (a one-page license of 900 kB with
- *    the credit code 91310104MA1FL8XX3Q), and so did the serif face for this
+ *  - cairo keeps only the outline subroutines a subset uses, except for some
+ *    sets of glyphs, where it keeps them all (we saw every one of the 26,000
+ *    subroutines of one of the font's dictionaries embedded, about 500 kB;
+ *    which glyph makes cairo do so was not pinned down). Noto's own Latin
+ *    capitals next to Chinese did it (a one-page license of 900 kB with the
+ *    credit code 91310104MA1FL8XX3Q), and so did the serif face for this
  *    license's text. DejaVu is TrueType, which cairo subsets to a few kB.
  * Other texts may still meet the second case: the PDF is then larger and
  * slower (about 1 MB, 35 ms), never wrong.
