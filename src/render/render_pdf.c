@@ -369,18 +369,26 @@ static double table_heading(struct pdf *p, int page, double y, int draw)
 	return y + h + 6;
 }
 
-/* Assigns every row a page and a y, and the closing block its place. */
-static void paginate(struct pdf *p)
+/* Assigns every row a page and a y, and the closing block its place. A row
+ * never splits, so one taller than a whole page's table (a legal basis of
+ * about 900 characters) cannot be printed: -1 with err, rather than a row
+ * running off the page. */
+static int paginate(struct pdf *p, struct yerr *err)
 {
 	int page = 0, on_page = 0;
 	double y = table_heading(p, 0, p->table_top0, 0) + p->head.h;
 	double cont_top = table_heading(p, 1, page_n_head(p, 0), 0) + p->head.h;
 
+	/* The holder's fields wrap; page 1 must still hold the table's start. */
+	if (y > PAGE_H / 2)
+		return yerr_set(err, 500, "license_doc_invalid", "",
+				"许可证的名称、地址等字段过长，首页容纳不下");
 	for (size_t i = 0; i < p->nrows; i++) {
 		struct row *r = &p->rows[i];
 
-		/* A row never splits; one taller than a whole page (it cannot
-		 * be, given the limits on the document) is placed anyway. */
+		if (r->h > BOTTOM - cont_top)
+			return yerr_set(err, 500, "license_doc_invalid", "permits",
+					"第 %zu 项许可事项的文字过长，一页容纳不下", i + 1);
 		if (y + r->h > BOTTOM && on_page > 0) {
 			page++;
 			on_page = 0;
@@ -398,6 +406,7 @@ static void paginate(struct pdf *p)
 	}
 	p->closing_y = y;
 	p->npages = page + 1;
+	return 0;
 }
 
 /* The closing block: issuing authority and date on the right, where the
@@ -550,7 +559,8 @@ int render_license_draw(const json_t *doc, const char *qr_text, cairo_surface_t 
 		goto out;
 	}
 	p.table_top0 = page1_head(&p, 0);
-	paginate(&p);
+	if (paginate(&p, err) < 0)
+		goto out;
 
 	for (int page = 0; page < p.npages; page++) {
 		double y = page == 0 ? page1_head(&p, 1) : page_n_head(&p, 1);

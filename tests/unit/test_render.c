@@ -499,6 +499,24 @@ static void test_pdf_doc_invalid(void **state)
 	assert_string_equal(e.field, "eid");
 	assert_null(pdf);
 	json_object_set_new(doc, "eid", json_string("31010420261202XK000001Q"));
+
+	/* a legal basis that would not fit on a page: refused, not clipped */
+	{
+		char *basis = malloc(3 * 1500 + 1);
+
+		assert_non_null(basis);
+		basis[0] = '\0';
+		for (int i = 0; i < 1500; i++)
+			strcat(basis, "法");
+		json_object_set_new(json_array_get(json_object_get(doc, "permits"), 1), "basis",
+				    json_string(basis));
+		free(basis);
+		assert_int_equal(render_license_pdf(doc, qr_text, &pdf, &len, &e), -1);
+		assert_string_equal(e.code, "license_doc_invalid");
+		assert_string_equal(e.field, "permits");
+		assert_non_null(strstr(e.message, "第 2 项"));
+		assert_null(pdf);
+	}
 	json_array_clear(json_object_get(doc, "permits"));
 	assert_int_equal(render_license_pdf(doc, qr_text, &pdf, &len, &e), -1);
 	assert_string_equal(e.field, "permits");
