@@ -517,6 +517,21 @@ static void test_pdf_doc_invalid(void **state)
 		assert_non_null(strstr(e.message, "第 2 项"));
 		assert_null(pdf);
 	}
+	/* an address that would push the table off page 1: refused */
+	{
+		char *addr = malloc(3 * 700 + 1);
+
+		assert_non_null(addr);
+		addr[0] = '\0';
+		for (int i = 0; i < 700; i++)
+			strcat(addr, "路");
+		json_object_set_new(doc, "address", json_string(addr));
+		free(addr);
+		json_array_remove(json_object_get(doc, "permits"), 1);
+		assert_int_equal(render_license_pdf(doc, qr_text, &pdf, &len, &e), -1);
+		assert_string_equal(e.code, "license_doc_invalid");
+		assert_null(pdf);
+	}
 	json_array_clear(json_object_get(doc, "permits"));
 	assert_int_equal(render_license_pdf(doc, qr_text, &pdf, &len, &e), -1);
 	assert_string_equal(e.field, "permits");
