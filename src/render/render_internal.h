@@ -6,13 +6,14 @@
  * cairo's stream writers fill.
  */
 #include <cairo.h>
+#include <jansson.h>
 #include <qrencode.h>
 #include <stddef.h>
 
 #include "core/error.h"
 
 /* Longest text render_qr_encode accepts (a QR code of level M holds 2,331
- * bytes at most; the license's QR text is about 250). */
+ * bytes at most; the license's QR text is about 210). */
 #define RENDER_QR_MAX_TEXT 2000
 
 /* A buffer written by cairo; `failed` once an allocation failed or `max` was
@@ -36,5 +37,13 @@ QRcode *render_qr_encode(const char *text, struct yerr *err);
  * wide; the caller fills. Vector output stays crisp at any zoom and is
  * smaller than a bitmap in a PDF. */
 void render_qr_path(cairo_t *cr, const QRcode *qr, double x, double y, double module);
+
+/* Draws the license (render_license_pdf's layout, checks and errors) onto
+ * s, an A4 surface in points: one cairo_show_page per page. The caller
+ * creates and finishes s; render_license_pdf passes a PDF surface, the
+ * bench (bench/render_bench.c) an image surface, to measure what the PDF
+ * backend adds to the same drawing. */
+int render_license_draw(const json_t *doc, const char *qr_text, cairo_surface_t *s,
+			struct yerr *err);
 
 #endif

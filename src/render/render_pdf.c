@@ -52,17 +52,28 @@
 #define MAX_PERMITS 200
 #define PDF_MAX_BYTES (32u * 1024u * 1024u)
 
-/* Chinese in Noto CJK; Latin letters and digits (numbers, codes, the URL)
- * in DejaVu, listed first so Pango takes them from it. cairo 1.16 subsets
- * Noto CJK's CFF outlines badly once Latin capitals join the Chinese on a
- * page (a one-page license grew from about 70 kB to about 900 kB with a
- * credit code such as 91310104MA1FL8XX3Q in it); DejaVu is TrueType,
- * which cairo subsets to a few kB. */
-/* Two faces of Noto CJK, not three: each embedded CJK subset costs about
- * 50 kB of shared outline routines however few characters it holds, so the
- * headings share the title's serif bold and the rest is sans regular. */
-#define FONT_SANS "DejaVu Sans, Noto Sans CJK SC"
-#define FONT_SERIF "DejaVu Serif, Noto Serif CJK SC"
+/*
+ * One face of Noto CJK for the whole license (Noto Sans CJK SC regular),
+ * the title and headings made bold by stroking their outlines (show_bold)
+ * rather than with a second face, and Latin letters and digits (numbers,
+ * codes, the URL) from DejaVu Sans, listed first so Pango takes them from it.
+ * Both for cairo 1.16's sake, measured on the license of
+ * tests/unit/test_render.c:
+ *  - cairo reads Noto CJK's whole outline table (about 16 MB, shared by all
+ *    its glyphs) for every face it embeds in a PDF: about 10 ms of CPU and
+ *    50 kB of file per face and document; a second face (a serif bold title)
+ *    cost 22 ms and 171 kB against 16 ms and 119 kB (bench/render_bench.c);
+ *  - cairo keeps only the outline subroutines a subset uses, except for some
+ *    sets of glyphs, where it keeps them all (we saw every one of the 26,000
+ *    subroutines of one of the font's dictionaries embedded, about 500 kB;
+ *    which glyph makes cairo do so was not pinned down). Noto's own Latin
+ *    capitals next to Chinese did it (a one-page license of 900 kB with the
+ *    credit code 91310104MA1FL8XX3Q), and so did the serif face for this
+ *    license's text. DejaVu is TrueType, which cairo subsets to a few kB.
+ * Other texts may still meet the second case: the PDF is then larger and
+ * slower (about 1 MB, 35 ms), never wrong.
+ */
+#define FONT "DejaVu Sans, Noto Sans CJK SC"
 
 /* Column widths of the permit table: 序号, 许可事项, 实施部门, 设定依据. */
 static const double col_w[NCOLS] = {34.0, 128.0, 104.0, CONTENT_W - 34.0 - 128.0 - 104.0};
@@ -154,6 +165,19 @@ static void show(struct pdf *p, PangoLayout *l, double x, double y)
 	pango_cairo_show_layout(p->cr, l);
 }
 
+/* Shows l made bold: the glyphs are filled as text (a reader still finds
+ * the text) and their outlines stroked `weight` points wide on top. */
+static void show_bold(struct pdf *p, PangoLayout *l, double x, double y, double weight)
+{
+	show(p, l, x, y);
+	cairo_move_to(p->cr, x, y);
+	pango_cairo_layout_path(p->cr, l);
+	cairo_set_line_width(p->cr, weight);
+	cairo_set_line_join(p->cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_stroke(p->cr);
+	cairo_set_line_join(p->cr, CAIRO_LINE_JOIN_MITER);
+}
+
 /* Shows text once and frees its layout; returns its height. */
 static double show_text(struct pdf *p, const char *text, const char *font, double x, double y,
 			double width, PangoAlignment align)
@@ -199,7 +223,10 @@ static void row_draw(struct pdf *p, const struct row *r, double y, int header)
 	}
 	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
 	for (int i = 0; i < NCOLS; i++) {
-		show(p, r->cell[i], x + CELL_PAD, y + CELL_PAD);
+		if (header)
+			show_bold(p, r->cell[i], x + CELL_PAD, y + CELL_PAD, 0.35);
+		else
+			show(p, r->cell[i], x + CELL_PAD, y + CELL_PAD);
 		x += col_w[i];
 	}
 	cairo_set_source_rgb(p->cr, 0.35, 0.35, 0.35);
@@ -228,7 +255,7 @@ static void page_frame(struct pdf *p, int page)
 	cairo_stroke(p->cr);
 	snprintf(s, sizeof(s), "第 %d 页  共 %d 页", page + 1, p->npages);
 	cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
-	show_text(p, s, FONT_SANS " 8", MARGIN, PAGE_H - MARGIN - 8, CONTENT_W, PANGO_ALIGN_CENTER);
+	show_text(p, s, FONT " 8", MARGIN, PAGE_H - MARGIN - 8, CONTENT_W, PANGO_ALIGN_CENTER);
 }
 
 /* Page 1 above the table: title, the holder's fields beside the QR code.
@@ -263,7 +290,7 @@ static double page1_head(struct pdf *p, int draw)
 
 	{
 		PangoLayout *t =
-		    text_layout(p, p->title, FONT_SERIF " Bold 28", CONTENT_W, PANGO_ALIGN_CENTER);
+		    text_layout(p, p->title, FONT " 28", CONTENT_W, PANGO_ALIGN_CENTER);
 		PangoAttrList *a = pango_attr_list_new();
 
 		/* The spaced-out title of a certificate. */
@@ -272,20 +299,19 @@ static double page1_head(struct pdf *p, int draw)
 		pango_attr_list_unref(a);
 		if (draw) {
 			cairo_set_source_rgb(p->cr, 0.05, 0.05, 0.05);
-			show(p, t, MARGIN, y);
+			show_bold(p, t, MARGIN, y, 0.9);
 		}
 		y += layout_h(t) + 18;
 		g_object_unref(t);
 	}
 	qr_y = y;
 	for (int i = 0; i < 8; i++) {
-		PangoLayout *v =
-		    text_layout(p, value[i], FONT_SANS " 10.5", value_w, PANGO_ALIGN_LEFT);
+		PangoLayout *v = text_layout(p, value[i], FONT " 10.5", value_w, PANGO_ALIGN_LEFT);
 		double h = layout_h(v);
 
 		if (draw) {
 			cairo_set_source_rgb(p->cr, 0.35, 0.35, 0.35);
-			show_text(p, label[i], FONT_SANS " 10.5", fx, y, label_w, PANGO_ALIGN_LEFT);
+			show_text(p, label[i], FONT " 10.5", fx, y, label_w, PANGO_ALIGN_LEFT);
 			cairo_set_source_rgb(p->cr, 0.05, 0.05, 0.05);
 			show(p, v, fx + label_w, y);
 		}
@@ -301,7 +327,7 @@ static double page1_head(struct pdf *p, int draw)
 			       qr_y + RENDER_QR_QUIET * module, module);
 		cairo_fill(p->cr);
 		cairo_set_source_rgb(p->cr, 0.2, 0.2, 0.2);
-		show_text(p, "扫码核验", FONT_SANS " 9", qx, qr_y + QR_SIDE, QR_SIDE,
+		show_text(p, "扫码核验", FONT " 9", qx, qr_y + QR_SIDE, QR_SIDE,
 			  PANGO_ALIGN_CENTER);
 	}
 	if (y < qr_y + QR_SIDE + 16)
@@ -317,13 +343,13 @@ static double page_n_head(struct pdf *p, int draw)
 
 	snprintf(s, sizeof(s), "%s（续页）  许可证编号：%s", p->title, p->number);
 	if (!draw) {
-		PangoLayout *l = text_layout(p, s, FONT_SANS " 10", CONTENT_W, PANGO_ALIGN_LEFT);
+		PangoLayout *l = text_layout(p, s, FONT " 10", CONTENT_W, PANGO_ALIGN_LEFT);
 
 		h = layout_h(l);
 		g_object_unref(l);
 	} else {
 		cairo_set_source_rgb(p->cr, 0.2, 0.2, 0.2);
-		h = show_text(p, s, FONT_SANS " 10", MARGIN, MARGIN, CONTENT_W, PANGO_ALIGN_LEFT);
+		h = show_text(p, s, FONT " 10", MARGIN, MARGIN, CONTENT_W, PANGO_ALIGN_LEFT);
 	}
 	return MARGIN + h + 14;
 }
@@ -332,29 +358,37 @@ static double page_n_head(struct pdf *p, int draw)
 static double table_heading(struct pdf *p, int page, double y, int draw)
 {
 	const char *s = page == 0 ? "许可事项" : "许可事项（续）";
-	PangoLayout *l = text_layout(p, s, FONT_SERIF " Bold 12", CONTENT_W, PANGO_ALIGN_LEFT);
+	PangoLayout *l = text_layout(p, s, FONT " 12", CONTENT_W, PANGO_ALIGN_LEFT);
 	double h = layout_h(l);
 
 	if (draw) {
 		cairo_set_source_rgb(p->cr, 0.05, 0.05, 0.05);
-		show(p, l, MARGIN, y);
+		show_bold(p, l, MARGIN, y, 0.4);
 	}
 	g_object_unref(l);
 	return y + h + 6;
 }
 
-/* Assigns every row a page and a y, and the closing block its place. */
-static void paginate(struct pdf *p)
+/* Assigns every row a page and a y, and the closing block its place. A row
+ * never splits, so one taller than a whole page's table (a legal basis of
+ * about 900 characters) cannot be printed: -1 with err, rather than a row
+ * running off the page. */
+static int paginate(struct pdf *p, struct yerr *err)
 {
 	int page = 0, on_page = 0;
 	double y = table_heading(p, 0, p->table_top0, 0) + p->head.h;
 	double cont_top = table_heading(p, 1, page_n_head(p, 0), 0) + p->head.h;
 
+	/* The holder's fields wrap; page 1 must still hold the table's start. */
+	if (y > PAGE_H / 2)
+		return yerr_set(err, 500, "license_doc_invalid", "",
+				"许可证的名称、地址等字段过长，首页容纳不下");
 	for (size_t i = 0; i < p->nrows; i++) {
 		struct row *r = &p->rows[i];
 
-		/* A row never splits; one taller than a whole page (it cannot
-		 * be, given the limits on the document) is placed anyway. */
+		if (r->h > BOTTOM - cont_top)
+			return yerr_set(err, 500, "license_doc_invalid", "permits",
+					"第 %zu 项许可事项的文字过长，一页容纳不下", i + 1);
 		if (y + r->h > BOTTOM && on_page > 0) {
 			page++;
 			on_page = 0;
@@ -372,6 +406,7 @@ static void paginate(struct pdf *p)
 	}
 	p->closing_y = y;
 	p->npages = page + 1;
+	return 0;
 }
 
 /* The closing block: issuing authority and date on the right, where the
@@ -388,7 +423,7 @@ static int closing_make(struct pdf *p)
 	if (s == NULL)
 		return -1;
 	snprintf(s, n, "发证机关：%s\n发证日期：%s", doc_str(doc, "issuer.name"), date);
-	p->issuer = text_layout(p, s, FONT_SANS " 11.5", CONTENT_W, PANGO_ALIGN_RIGHT);
+	p->issuer = text_layout(p, s, FONT " 11.5", CONTENT_W, PANGO_ALIGN_RIGHT);
 	pango_layout_set_spacing(p->issuer, 4 * PANGO_SCALE);
 	snprintf(s, n,
 		 "核验方式：使用手机扫描本证二维码，可在线查看本证当前状态；二维码含发证机关的"
@@ -396,7 +431,7 @@ static int closing_make(struct pdf *p)
 		 "版本：第 %lld 版",
 		 p->verify_url, doc_str(doc, "kid"),
 		 (long long)json_integer_value(json_object_get(doc, "version")));
-	p->closing = text_layout(p, s, FONT_SANS " 9", CONTENT_W, PANGO_ALIGN_LEFT);
+	p->closing = text_layout(p, s, FONT " 9", CONTENT_W, PANGO_ALIGN_LEFT);
 	free(s);
 	p->closing_h = layout_h(p->issuer) + CLOSING_GAP + layout_h(p->closing);
 	return 0;
@@ -450,33 +485,28 @@ static int doc_check(const json_t *doc, struct yerr *err)
 
 /* PDF metadata: title, issuer, and the dates from issued_on, so the file
  * does not carry the time it was rendered. */
-static void pdf_metadata(cairo_surface_t *s, const struct pdf *p)
+static void pdf_metadata(cairo_surface_t *s, const json_t *doc)
 {
 	char t[256], d[40];
-	const char *on = doc_str(p->doc, "issued_on");
+	const char *type = doc_str(doc, "type");
 
-	snprintf(t, sizeof(t), "%s %s", p->title, p->number);
+	snprintf(t, sizeof(t), "%s %s", type ? type : "行业综合许可证", doc_str(doc, "number"));
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, t);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR,
-				       doc_str(p->doc, "issuer.name"));
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, doc_str(doc, "issuer.name"));
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "Yiye");
-	snprintf(d, sizeof(d), "%.10sT00:00:00+08:00", on);
+	snprintf(d, sizeof(d), "%.10sT00:00:00+08:00", doc_str(doc, "issued_on"));
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, d);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, d);
 }
 
-int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **pdf, size_t *len,
-		       struct yerr *err)
+int render_license_draw(const json_t *doc, const char *qr_text, cairo_surface_t *s,
+			struct yerr *err)
 {
-	struct render_buf buf = {.max = PDF_MAX_BYTES};
 	struct pdf p = {.doc = doc};
-	cairo_surface_t *s = NULL;
 	const json_t *permits;
 	const char *hash;
 	int rc = -1;
 
-	*pdf = NULL;
-	*len = 0;
 	if (doc_check(doc, err) < 0)
 		return -1;
 	p.qr = render_qr_encode(qr_text, err);
@@ -488,8 +518,6 @@ int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **p
 	snprintf(p.verify_url, sizeof(p.verify_url), "%.*s",
 		 (int)(hash ? (size_t)(hash - qr_text) : strlen(qr_text)), qr_text);
 
-	s = cairo_pdf_surface_create_for_stream(render_buf_write, &buf, PAGE_W, PAGE_H);
-	pdf_metadata(s, &p);
 	p.cr = cairo_create(s);
 	/* One context per document from this thread's font map (Pango keeps
 	 * one per thread): fonts are looked up once per thread, not per call. */
@@ -505,7 +533,7 @@ int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **p
 		size_t i;
 		json_t *pm;
 
-		row_make(&p, &p.head, head, FONT_SERIF " Bold 10");
+		row_make(&p, &p.head, head, FONT " 10");
 		permits = json_object_get(doc, "permits");
 		p.nrows = json_array_size(permits);
 		p.rows = calloc(p.nrows, sizeof(*p.rows));
@@ -523,7 +551,7 @@ int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **p
 			text[2] = doc_str(pm, "department_name") ? doc_str(pm, "department_name")
 								 : doc_str(pm, "department");
 			text[3] = doc_str(pm, "basis");
-			row_make(&p, &p.rows[i], text, FONT_SANS " 9.5");
+			row_make(&p, &p.rows[i], text, FONT " 9.5");
 		}
 	}
 	if (closing_make(&p) < 0) {
@@ -531,7 +559,8 @@ int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **p
 		goto out;
 	}
 	p.table_top0 = page1_head(&p, 0);
-	paginate(&p);
+	if (paginate(&p, err) < 0)
+		goto out;
 
 	for (int page = 0; page < p.npages; page++) {
 		double y = page == 0 ? page1_head(&p, 1) : page_n_head(&p, 1);
@@ -552,16 +581,10 @@ int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **p
 			closing_draw(&p);
 		cairo_show_page(p.cr);
 	}
-	cairo_destroy(p.cr);
-	p.cr = NULL;
-	cairo_surface_finish(s);
-	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || buf.failed) {
-		yerr_set(err, 500, "render_failed", "", "许可证 PDF 生成失败");
+	if (cairo_status(p.cr) != CAIRO_STATUS_SUCCESS) {
+		yerr_set(err, 500, "render_failed", "", "许可证绘制失败");
 		goto out;
 	}
-	*pdf = buf.data;
-	*len = buf.len;
-	buf.data = NULL;
 	rc = 0;
 out:
 	if (p.closing != NULL)
@@ -576,8 +599,33 @@ out:
 		g_object_unref(p.ctx);
 	if (p.cr != NULL)
 		cairo_destroy(p.cr);
-	cairo_surface_destroy(s);
 	QRcode_free(p.qr);
-	free(buf.data);
+	return rc;
+}
+
+int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **pdf, size_t *len,
+		       struct yerr *err)
+{
+	struct render_buf buf = {.max = PDF_MAX_BYTES};
+	cairo_surface_t *s;
+	int rc;
+
+	*pdf = NULL;
+	*len = 0;
+	s = cairo_pdf_surface_create_for_stream(render_buf_write, &buf, PAGE_W, PAGE_H);
+	rc = render_license_draw(doc, qr_text, s, err);
+	if (rc == 0) {
+		pdf_metadata(s, doc);
+		cairo_surface_finish(s);
+		if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || buf.failed)
+			rc = yerr_set(err, 500, "render_failed", "", "许可证 PDF 生成失败");
+	}
+	cairo_surface_destroy(s);
+	if (rc == 0) {
+		*pdf = buf.data;
+		*len = buf.len;
+	} else {
+		free(buf.data);
+	}
 	return rc;
 }
