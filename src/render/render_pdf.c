@@ -131,7 +131,7 @@ static void date_zh(const char *iso, char *out, size_t n)
 		snprintf(out, n, "%s", iso ? iso : "—");
 }
 
-/* A layout of text in font ("Noto Sans CJK SC 10"), wrapped at width points
+/* A layout of text in font (FONT " 10"), wrapped at width points
  * (0: no wrapping). CJK breaks between any two characters; Latin words and
  * codes break only when a whole word does not fit. */
 static PangoLayout *text_layout(struct pdf *p, const char *text, const char *font, double width,
