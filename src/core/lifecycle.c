@@ -27,7 +27,7 @@ static const struct life_kind_row life_kinds[LIFE_KIND_COUNT] = {
  * legal representative in person (modelled from the permits' conditions;
  * each department to confirm). */
 static const char *const life_rep_permits[] = {
-    "P_drug_retail",   /* 药品经营: 法定代表人无禁止从业情形 */
+    "P_drug_retail",     /* 药品经营: 法定代表人无禁止从业情形 */
     "P_device3_license", /* 第三类医疗器械经营: 同上 */
     "P_tobacco_retail",  /* 烟草专卖零售: 申请人本人 */
     "P_hotel_special",   /* 特种行业（旅馆业）: 公安机关审查负责人 */
@@ -39,7 +39,7 @@ static const char *const life_rep_permits[] = {
 static const struct {
 	const char *name, *label;
 } life_statuses[] = {
-    {"valid", "有效"},     {"suspended", "暂扣"}, {"revoked", "已吊销"},
+    {"valid", "有效"},       {"suspended", "暂扣"}, {"revoked", "已吊销"},
     {"cancelled", "已注销"}, {"expired", "已过期"}, {"superseded", "已被新版本取代"},
 };
 
@@ -76,12 +76,12 @@ int life_check_status(enum life_kind k, const char *status, struct yerr *err)
 	for (size_t i = 0; status && life_kinds[k].statuses[i]; i++)
 		if (strcmp(life_kinds[k].statuses[i], status) == 0)
 			return 0;
-	return yerr_set(err, 409, "license_state", "license", "许可证当前状态为“%s”（%s），不能申请%s",
-			life_status_label(status), status ? status : "", life_kinds[k].label);
+	return yerr_set(err, 409, "license_state", "license",
+			"许可证当前状态为“%s”（%s），不能申请%s", life_status_label(status),
+			status ? status : "", life_kinds[k].label);
 }
 
-int life_check_extend(int today, int valid_until, long open_days, long close_days,
-		      struct yerr *err)
+int life_check_extend(int today, int valid_until, long open_days, long close_days, struct yerr *err)
 {
 	char first[DATE_STR_SIZE], last[DATE_STR_SIZE], until[DATE_STR_SIZE];
 
@@ -94,7 +94,8 @@ int life_check_extend(int today, int valid_until, long open_days, long close_day
 	date_format(valid_until, until, sizeof(until));
 	if (today < valid_until - open_days || today > valid_until - close_days)
 		return yerr_set(err, 409, "outside_extension_window", "kind",
-				"延续申请应在 %s 至 %s 之间提出（有效期至 %s）", first, last, until);
+				"延续申请应在 %s 至 %s 之间提出（有效期至 %s）", first, last,
+				until);
 	return 0;
 }
 
@@ -184,21 +185,21 @@ static int check_change(const struct life_permit *permits, size_t npermits,
 	char path[64];
 	size_t kept = 0;
 
-	if (chg == NULL || (!chg->name && !chg->legal_rep && !chg->address && chg->nadd == 0 &&
-			    chg->nremove == 0))
+	if (chg == NULL ||
+	    (!chg->name && !chg->legal_rep && !chg->address && chg->nadd == 0 && chg->nremove == 0))
 		return yerr_set(err, 400, "change_required", "change",
 				"请说明变更内容：名称、法定代表人、经营地址或增减许可事项");
 	for (size_t i = 0; i < chg->nadd; i++) {
 		snprintf(path, sizeof(path), "change.permits_add[%zu]", i);
-		if (held(permits, npermits, chg->add[i].code) || held(chg->add, i, chg->add[i].code))
+		if (held(permits, npermits, chg->add[i].code) ||
+		    held(chg->add, i, chg->add[i].code))
 			return yerr_set(err, 400, "invalid_change", path,
 					"许可事项 %s 已在许可证上", chg->add[i].code);
 	}
 	for (size_t i = 0; i < chg->nremove; i++) {
 		snprintf(path, sizeof(path), "change.permits_remove[%zu]", i);
 		if (chg->remove[i] == NULL || !held(permits, npermits, chg->remove[i]))
-			return yerr_set(err, 400, "invalid_change", path,
-					"许可证上没有许可事项 %s",
+			return yerr_set(err, 400, "invalid_change", path, "许可证上没有许可事项 %s",
 					chg->remove[i] ? chg->remove[i] : "null");
 	}
 	for (size_t i = 0; i < npermits; i++)
@@ -324,7 +325,8 @@ static void apply_change(json_t *doc, const json_t *change)
 		json_t *r;
 
 		json_array_foreach (rm, j, r)
-			gone |= code && json_is_string(r) && strcmp(json_string_value(r), code) == 0;
+			gone |=
+			    code && json_is_string(r) && strcmp(json_string_value(r), code) == 0;
 		if (!gone)
 			json_array_append(kept, v);
 	}
@@ -361,7 +363,8 @@ json_t *life_next_doc(const json_t *prev, enum life_kind k, const json_t *change
 	if (k == LIFE_CHANGE)
 		apply_change(doc, change);
 	if (k == LIFE_EXTEND) {
-		if (doc_day(prev, "valid_from", &from) < 0 || doc_day(prev, "valid_until", &until) < 0) {
+		if (doc_day(prev, "valid_from", &from) < 0 ||
+		    doc_day(prev, "valid_until", &until) < 0) {
 			json_decref(doc);
 			yerr_set(err, 409, "no_term", "license", "该许可证长期有效，无需延续");
 			return NULL;

@@ -91,8 +91,8 @@ int life_extend_term(int valid_from, int valid_until, int *from, int *until, str
 struct life_permit {
 	char code[WF_CODE_MAX];
 	char department[WF_CODE_MAX];
-	bool inspection;   /* the catalog says it needs an on-site inspection */
-	long review_days;  /* its committed working days */
+	bool inspection;  /* the catalog says it needs an on-site inspection */
+	long review_days; /* its committed working days */
 };
 
 /* What a change application changes. NULL / 0: unchanged. */

@@ -18,6 +18,7 @@
 #include "core/catalog_check.h"
 #include "core/date.h"
 #include "core/form.h"
+#include "http/app_life.h"
 #include "http/applications.h"
 #include "store/store_account.h"
 
@@ -165,7 +166,8 @@ fail:
 
 void h_application_create(struct req *r)
 {
-	static const char *const keys[] = {"industry", "answers", "applicant", "entity", NULL};
+	static const char *const keys[] = {"industry", "answers", "applicant",
+					   "entity",   "kind",    NULL};
 	const char *industry;
 	char *entity_src = NULL, *latest_src = NULL, detail[96] = "";
 	json_t *answers = json_object_get(r->json, "answers");
@@ -176,6 +178,9 @@ void h_application_create(struct req *r)
 	int rc, month, mday;
 
 	memset(&a, 0, sizeof(a));
+	/* change / extend / cancel / reissue of a license: h_app_life.c */
+	if (app_life_requested(r))
+		return h_application_life_create(r);
 	if (req_body_keys(r, keys) < 0 ||
 	    req_text(r, "industry", ARG_REQUIRED, APP_INDUSTRY_MAX - 1, &industry) < 0)
 		return;
