@@ -19,6 +19,10 @@ int cmd_catalog(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+/* lic-life: cmd_license_life.c */
+int cmd_entities(int argc, char **argv);
+int cmd_licenses(int argc, char **argv);
+int cmd_licenses_expire(int argc, char **argv);
 
 /* Reads a whole file of at most `max` bytes into a NUL-terminated buffer the
  * caller frees. */

@@ -75,6 +75,9 @@ static const struct {
      R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) |
 	 R(CATALOG_ADMIN) | R(SYSTEM_ADMIN) | R(AUDITOR),
      -1},
+    /* lic-life: the registration link — the window enters what registration
+       says, the issuer compares it with the licenses */
+    {"entities.manage", R(WINDOW_CLERK) | R(ISSUER), -1},
 };
 
 #undef R

@@ -100,4 +100,8 @@ void h_inspection_get(struct req *r);
 void h_inspection_candidates(struct req *r);
 /* @@review-handlers@@ */
 
+/* lic-life: h_entities.c (the registration link) */
+void h_entity_get(struct req *r);
+void h_entity_put(struct req *r);
+
 #endif

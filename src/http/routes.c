@@ -719,6 +719,29 @@ const struct route routes[] = {
      .flags = ROUTE_SLOW,
      .tag = "applications",
      .summary = "下载现场核查照片（以附件形式）"},
+    /* lic-life — routes of h_entities.c (the registration link) */
+    {.method = "GET",
+     .pattern = "/api/v1/entities/{uscc}",
+     .handler = h_entity_get,
+     .permission = "entities.manage",
+     .flags = ROUTE_SLOW,
+     .tag = "licenses",
+     .summary = "市场主体登记信息及其持有的许可证（含需变更、已注销登记标记）"},
+    {.method = "PUT",
+     .pattern = "/api/v1/entities/{uscc}",
+     .handler = h_entity_put,
+     .permission = "entities.manage",
+     .audit = "entity.put",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "licenses",
+     .summary = "录入市场主体登记信息（名称、法定代表人、地址、登记状态）",
+     .body = "{\"type\":\"object\",\"required\":[\"name\"],"
+	     "\"properties\":{\"name\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":200},"
+	     "\"legal_rep\":{\"type\":[\"string\",\"null\"],\"maxLength\":50},"
+	     "\"address\":{\"type\":[\"string\",\"null\"],\"maxLength\":200},"
+	     "\"status\":{\"type\":[\"string\",\"null\"],\"enum\":[\"registered\","
+	     "\"deregistered\",null],\"description\":\"登记状态，缺省 registered\"}},"
+	     "\"additionalProperties\":false}"},
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));

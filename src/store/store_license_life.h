@@ -41,13 +41,13 @@ int store_app_life_open(struct store_conn *c, const char *district, const char *
 
 /* entities --------------------------------------------------------------------- */
 
-#define ENTITY_TEXT_MAX 512
+#define ENTITY_TEXT_MAX 1024 /* 200 characters of UTF-8 and room */
 
 struct store_entity {
 	int64_t id;
 	char uscc[20];
 	char name[ENTITY_TEXT_MAX];
-	char legal_rep[128];
+	char legal_rep[256];
 	char address[ENTITY_TEXT_MAX];
 	char status[16]; /* registered | deregistered */
 	char source[16]; /* account | staff | import */
@@ -72,7 +72,7 @@ struct store_life_license {
 	char number[LICENSE_NUMBER_SIZE];
 	int version;
 	char status[16];
-	char holder_name[ENTITY_TEXT_MAX], legal_rep[128], address[ENTITY_TEXT_MAX];
+	char holder_name[ENTITY_TEXT_MAX], legal_rep[256], address[ENTITY_TEXT_MAX];
 	char holder_uscc[20];
 	char valid_until[16]; /* "" none */
 	int64_t holder_user_id, application_id;
