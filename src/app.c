@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/keys.h"
 #include "store/store_calendar.h"
 #include "store/store_catalog.h"
 
@@ -161,6 +162,10 @@ int app_open(struct app *app, struct yerr *err)
 		return rc;
 	if ((rc = store_migrate(app->store, err)) < 0)
 		return rc;
+	/* lic-keys: the signing key (created with the data directory's first
+	 * use; refuses to start on key files others may read) */
+	if ((rc = keyring_open(app->cfg.data_dir, &app->keys, err)) < 0)
+		return rc;
 	if ((rc = app_calendar_reload(app, err)) < 0)
 		return rc;
 	return app_catalog_reload(app, err);
@@ -170,6 +175,8 @@ void app_close(struct app *app)
 {
 	store_close(app->store);
 	app->store = NULL;
+	keyring_close(app->keys);
+	app->keys = NULL;
 	if (app->cal) {
 		calendar_free(app->cal);
 		free(app->cal);

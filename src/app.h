@@ -19,6 +19,7 @@ struct workpool;
 struct webfiles;
 struct auth_state;
 struct conntrack;
+struct keyring;
 
 /* Authentication settings (http/auth.c). */
 struct auth_config {
@@ -92,6 +93,9 @@ struct app {
 	struct webfiles *web;        /* the built UI, in memory */
 	struct auth_state *auth;     /* sessions, hashing semaphore, gateway (http/auth.c) */
 	struct conntrack *conntrack; /* the header deadline (http/conntrack.c) */
+	/* lic-keys: the license signing keyring (io/keys.h), DATA/keys; follows
+	 * `yiye keys rotate` by itself */
+	struct keyring *keys;
 };
 
 /* Fills cfg with defaults, then environment variables (flags are applied by

@@ -98,13 +98,31 @@ struct license_validity_rule {
 /*
  * license_valid_until answers the last valid day of a license starting on
  * day valid_from (date.h day numbers): valid_from + N years - 1 day (a
- * license from 2026-12-02 for 5 years runs to 2031-12-01; from 02-29 the
- * anniversary is 02-28 of a common year); -1 for no term. permit_years[i]
+ * license from 2026-12-02 for 5 years runs to 2031-12-01; one from
+ * 2024-02-29 for 1 year to 2025-02-28); -1 for no term. permit_years[i]
  * is the term of each merged permit in years, 0 for a permit with no term
  * (SHORTEST ignores those; no permit with a term gives no term).
  */
 int license_valid_until(int valid_from, const struct license_validity_rule *rule,
 			const long *permit_years, size_t npermits);
+
+struct catalog;
+struct catalog_industry;
+struct catalog_permit;
+
+/*
+ * license_rule_of answers the unified-validity rule of an industry: its own
+ * "license_validity" when it states one, else the catalog's
+ * "license.validity" (SHORTEST when neither does), and the extension window
+ * (the industry's "extension_days", else the catalog's, else 30). *modelled
+ * says whether the value that applies is marked modelled in the catalog.
+ * Any out pointer may be NULL.
+ */
+void license_rule_of(const struct catalog *cat, const struct catalog_industry *ind,
+		     struct license_validity_rule *rule, long *extension_days, bool *modelled);
+
+/* true when the permit's validity_years is listed in its "modelled" keys. */
+bool license_permit_validity_modelled(const struct catalog_permit *p);
 
 /* One merged permit as the document names it. */
 struct license_permit {
