@@ -13,11 +13,11 @@
 #include "http/applications.h"
 #include "store/store_license.h"
 
-/* Extension window when the catalog states none (days before valid_until;
- * modelled): 行政许可法 第五十条 asks for the application 30 days before
- * expiry; the window opens 90 days before it. */
-#define LIFE_EXTEND_OPEN_DAYS 90
-#define LIFE_EXTEND_CLOSE_DAYS 30
+/* Extension window (days before valid_until) when no catalog is active:
+ * the catalog's license.extension_days (lic-core, docs/catalog.md) decides
+ * otherwise; the window stays open up to the last valid day (close 0). */
+#define LIFE_EXTEND_OPEN_DAYS 30
+#define LIFE_EXTEND_CLOSE_DAYS 0
 
 /* Whether the body of POST /api/v1/applications asks for a lifecycle kind
  * (a "kind" other than "new"). */

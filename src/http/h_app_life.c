@@ -313,9 +313,19 @@ static int license_allows(struct req *r, struct store_conn *c, const struct life
 	if (life_check_status(q->kind, l->status, e) < 0)
 		return -1;
 	if (q->kind == LIFE_EXTEND) {
+		long open_days = LIFE_EXTEND_OPEN_DAYS;
+
+		/* the catalog's window (lic-core: license.extension_days, the
+		 * industry's own first), open up to the last valid day */
+		pthread_rwlock_rdlock(&r->app->catalog_lock);
+		if (r->app->catalog)
+			license_rule_of(r->app->catalog,
+					catalog_industry_find(r->app->catalog, l->industry), NULL,
+					&open_days, NULL);
+		pthread_rwlock_unlock(&r->app->catalog_lock);
 		until = l->valid_until[0] ? store_day_parse(l->valid_until) : -1;
-		if (life_check_extend(app_today(r), until, LIFE_EXTEND_OPEN_DAYS,
-				      LIFE_EXTEND_CLOSE_DAYS, e) < 0)
+		if (life_check_extend(app_today(r), until, open_days, LIFE_EXTEND_CLOSE_DAYS, e) <
+		    0)
 			return -1;
 	}
 	if (store_app_life_open(c, req_district(r), l->number, &open, e) < 0)
