@@ -128,7 +128,8 @@ int store_entity_put(struct store_conn *c, const char *district, struct store_en
 		if (rc < 0)
 			return rc;
 		*changed = *created = true;
-		return entity_read(c, district, e->uscc, false, e, err);
+		snprintf(old.uscc, sizeof(old.uscc), "%s", e->uscc); /* e is overwritten */
+		return entity_read(c, district, old.uscc, false, e, err);
 	}
 	if (rc < 0) {
 		*err = nf;
@@ -150,7 +151,7 @@ int store_entity_put(struct store_conn *c, const char *district, struct store_en
 	if (rc < 0)
 		return rc;
 	*changed = true;
-	return entity_read(c, district, e->uscc, false, e, err);
+	return entity_read(c, district, old.uscc, false, e, err);
 }
 
 /* licenses as the registration link and the expiry job see them ------------------ */
