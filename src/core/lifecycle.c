@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/license.h"
 
 struct life_kind_row {
 	const char *name, *label;
@@ -101,24 +102,21 @@ int life_check_extend(int today, int valid_until, long open_days, long close_day
 
 int life_extend_term(int valid_from, int valid_until, int *from, int *until, struct yerr *err)
 {
-	int fy, fm, fd, uy, um, ud, ny, nm, nd;
+	/* the term in whole years, by the same rule that set valid_until at
+	 * issuance (license_valid_until: the day before the anniversary) */
+	for (long years = 1; years <= 100; years++) {
+		struct license_validity_rule rule = {.kind = LIC_VALIDITY_YEARS, .years = years};
 
-	date_to_ymd(valid_from, &fy, &fm, &fd);
-	date_to_ymd(valid_until + 1, &uy, &um, &ud);
-	/* a term of whole years ends the day before the anniversary of its start */
-	if (valid_until < valid_from || um != fm || ud != fd || uy <= fy)
-		return yerr_set(err, 400, "invalid_term", "license",
-				"许可证有效期不是整年，无法按原期限延续");
-	ny = uy + (uy - fy);
-	nm = um;
-	nd = ud;
-	if (nm == 2 && nd == 29 && !date_is_leap(ny))
-		nd = 28;
-	if (date_valid_ymd(ny, nm, nd) != 0)
-		return yerr_set(err, 400, "invalid_term", "license", "延续后的有效期超出范围");
-	*from = valid_until + 1;
-	*until = date_from_ymd(ny, nm, nd) - 1;
-	return 0;
+		if (license_valid_until(valid_from, &rule, NULL, 0) != valid_until)
+			continue;
+		*from = valid_until + 1;
+		*until = license_valid_until(*from, &rule, NULL, 0);
+		if (*until < *from)
+			break;
+		return 0;
+	}
+	return yerr_set(err, 400, "invalid_term", "license",
+			"许可证有效期不是整年，无法按原期限延续");
 }
 
 bool life_rep_permit(const char *code)

@@ -327,6 +327,11 @@ static int license_allows(struct req *r, struct store_conn *c, const struct life
 		if (life_check_extend(app_today(r), until, open_days, LIFE_EXTEND_CLOSE_DAYS, e) <
 		    0)
 			return -1;
+		/* the next term is as long as this one (refused now, not at issuance) */
+		int nfrom, nuntil;
+
+		if (life_extend_term(store_day_parse(l->valid_from), until, &nfrom, &nuntil, e) < 0)
+			return -1;
 	}
 	if (store_app_life_open(c, req_district(r), l->number, &open, e) < 0)
 		return -1;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/date.h"
+#include "core/license.h"
 #include "harness_app.h"
 #include "store/store.h"
 
@@ -498,8 +499,16 @@ static void test_extend_and_reissue(void **state)
 	(void)state;
 	/* inside the window: every department reviews, no inspection */
 	memset(&s, 0, sizeof(s));
-	s = (struct seed){.holder = "applicant", .status = "valid", .from = today - 700,
+	s = (struct seed){.holder = "applicant", .status = "valid", .from = 0,
 			  .until = today + 10, .permits = FOOD_AND_ALCOHOL};
+	{
+		/* a two-year term ending in 10 days */
+		struct license_validity_rule two = {.kind = LIC_VALIDITY_YEARS, .years = 2};
+
+		s.from = s.until - 800;
+		while (license_valid_until(s.from, &two, NULL, 0) < s.until)
+			s.from++;
+	}
 	seed_license(&s);
 	as("applicant");
 	id = apply_life(json_pack("{s:s,s:s}", "kind", "extend", "license", s.number), 201, NULL,
