@@ -30,12 +30,15 @@
 
 static void entities_help(FILE *f)
 {
-	fprintf(f, "用法: yiye entities import FILE [--data DIR] [--db URL]\n\n"
-		   "  导入市场主体登记信息（登记注册系统导出的 JSON Lines，每行一个主体：\n"
-		   "  {\"uscc\",\"name\",\"legal_rep\",\"address\",\"status\":\"registered|deregistered\"}）。\n"
-		   "  有误的行按行号报告并跳过，其余每 %d 行一个事务写入；重复导入不产生变化。\n"
-		   "  名称、法定代表人或地址与有效许可证不一致时，通知持证人和制证人员办理变更；\n"
-		   "  已注销登记的主体，其许可证标记为待注销。\n",
+	fprintf(f,
+		"用法: yiye entities import FILE [--data DIR] [--db URL]\n\n"
+		"  导入市场主体登记信息（登记注册系统导出的 JSON Lines，每行一个主体：\n"
+		"  "
+		"{\"uscc\",\"name\",\"legal_rep\",\"address\",\"status\":\"registered|"
+		"deregistered\"}）。\n"
+		"  有误的行按行号报告并跳过，其余每 %d 行一个事务写入；重复导入不产生变化。\n"
+		"  名称、法定代表人或地址与有效许可证不一致时，通知持证人和制证人员办理变更；\n"
+		"  已注销登记的主体，其许可证标记为待注销。\n",
 		IMPORT_BATCH);
 }
 
@@ -48,8 +51,8 @@ struct import_totals {
 static int import_line(struct store_conn *c, const char *district, const char *path, long no,
 		       const char *line, struct import_totals *t, struct yerr *err)
 {
-	static const char *const keys[] = {"uscc", "name", "legal_rep", "address", "status",
-					   "source", NULL};
+	static const char *const keys[] = {"uscc",   "name",   "legal_rep", "address",
+					   "status", "source", NULL};
 	struct life_entity_result res;
 	struct store_entity ent;
 	json_error_t jerr;
@@ -124,7 +127,8 @@ static int entities_import(struct app *app, const char *path, struct import_tota
 	if (rc == 0 && in_batch > 0 && (rc = store_commit(c, err)) == 0)
 		committed = t->lines;
 	if (rc < 0)
-		fprintf(stderr, "yiye entities: 数据库错误，第 %ld 行之后的内容未写入\n", committed);
+		fprintf(stderr, "yiye entities: 数据库错误，第 %ld 行之后的内容未写入\n",
+			committed);
 	store_release(c);
 	free(line);
 	fclose(f);

@@ -47,6 +47,9 @@ bool app_life_material(struct req *r, struct store_conn *c, const struct store_a
 int app_life_on_approved(struct req *r, struct store_conn *c, const struct store_app *a,
 			 struct yerr *e);
 
+/* The kind of application a (LIFE_NEW when it cannot be read). */
+enum life_kind app_life_kind(struct req *r, struct store_conn *c, const struct store_app *a);
+
 /* Adds "kind", "kind_label", "license" and "change" to an application's
  * JSON. */
 void app_life_json(struct req *r, struct store_conn *c, const struct store_app *a, json_t *o);

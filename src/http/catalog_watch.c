@@ -45,7 +45,7 @@ struct catalog_watch {
 	pthread_cond_t cv; /* signalled by catalog_watch_stop */
 	int stopping;
 	time_t next_prune;
-	time_t next_expiry; /* lic-life: the daily license expiry job (life_jobs.c) */
+	time_t next_expiry;     /* lic-life: the daily license expiry job (life_jobs.c) */
 	int64_t calendar_stamp; /* -1: not read yet */
 };
 
@@ -139,7 +139,8 @@ static void expiry(struct catalog_watch *w)
 	if (life_expiry_run(w->app, w->app->cfg.district, life_today(w->app), false, &res, &e) < 0)
 		fprintf(stderr, "yiye: license expiry job: %s\n", e.message);
 	else if (res.ran)
-		fprintf(stderr, "yiye: license expiry job: %d expired, %d 30-day and %d 7-day notices\n",
+		fprintf(stderr,
+			"yiye: license expiry job: %d expired, %d 30-day and %d 7-day notices\n",
 			res.expired, res.notice30, res.notice7);
 }
 

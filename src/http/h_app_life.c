@@ -519,6 +519,20 @@ bool app_life_material(struct req *r, struct store_conn *c, const struct store_a
 	return found;
 }
 
+enum life_kind app_life_kind(struct req *r, struct store_conn *c, const struct store_app *a)
+{
+	struct store_app_life life;
+	enum life_kind kind;
+	struct yerr e = {0};
+	json_t *change;
+
+	if (life_of(r, c, a, &kind, &life, &change, &e) < 0)
+		return LIFE_NEW;
+	json_decref(change);
+	store_app_life_free(&life);
+	return kind;
+}
+
 void app_life_json(struct req *r, struct store_conn *c, const struct store_app *a, json_t *o)
 {
 	struct store_app_life life;

@@ -573,6 +573,14 @@ void h_application_commitments(struct req *r)
 	}
 	if (open_for(r, WF_EDIT, &c, &id, &a, &n) < 0)
 		return;
+	/* lic-life: a lifecycle application's workflow is its change's, not the notice's */
+	if (app_life_kind(r, c, &a) != LIFE_NEW) {
+		app_notice_close(r, &n);
+		store_release(c);
+		store_app_free(&a);
+		return reply_error(r, 409, "invalid_kind", "commitments",
+				   "变更、延续、注销、补办申请不适用告知承诺");
+	}
 	memset(&init, 0, sizeof(init));
 	rc = workflow_init(&init, &n.g, ids, nids, NULL, 0, APP_VERIFY_DAYS_DEFAULT,
 			   APP_ACCEPTANCE_DAYS, &e);

@@ -21,8 +21,8 @@ static json_t *entity_json(const struct store_entity *e)
 {
 	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I}", "uscc", e->uscc, "name", e->name,
 			 "legal_rep", e->legal_rep, "address", e->address, "status", e->status,
-			 "source", e->source, "created_at", (json_int_t)e->created_at,
-			 "updated_at", (json_int_t)e->updated_at);
+			 "source", e->source, "created_at", (json_int_t)e->created_at, "updated_at",
+			 (json_int_t)e->updated_at);
 }
 
 /* The current licenses of the entity with their flags. */

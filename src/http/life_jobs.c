@@ -181,7 +181,8 @@ static int notices(struct store_conn *c, const char *district, int today, int64_
 				       week ? "expiry_7" : "expiry_30", now, &sent, err);
 		if (rc < 0 || !sent || ls[i].holder_user_id == 0)
 			continue;
-		snprintf(title, sizeof(title), "许可证 %s 将于 %s 到期（还有 %d 天），如需继续经营请申请延续",
+		snprintf(title, sizeof(title),
+			 "许可证 %s 将于 %s 到期（还有 %d 天），如需继续经营请申请延续",
 			 ls[i].number, ls[i].valid_until, until - today);
 		snprintf(link, sizeof(link), "/licenses/%s", ls[i].number);
 		rc = store_notify_user(c, district, ls[i].holder_user_id, ls[i].application_id,
@@ -209,7 +210,8 @@ int life_expiry_run(struct app *app, const char *district, int today, bool force
 		return rc;
 	rc = store_begin(c, err);
 	if (rc == 0)
-		rc = store_job_claim(c, district, "license_expiry", day, now, force, &out->ran, err);
+		rc =
+		    store_job_claim(c, district, "license_expiry", day, now, force, &out->ran, err);
 	if (rc == 0 && out->ran)
 		rc = expire(c, district, today, now, out, err);
 	if (rc == 0 && out->ran)

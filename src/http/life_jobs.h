@@ -29,8 +29,8 @@ int life_entity_parse(const json_t *o, const char *uscc, const char *const *keys
 /* What one entity update did. */
 struct life_entity_result {
 	bool created, changed;
-	int needs_change;  /* licenses whose holder data now differ: holder + issuers told */
-	int deregistered;  /* licenses flagged for cancellation: holder + issuers told */
+	int needs_change; /* licenses whose holder data now differ: holder + issuers told */
+	int deregistered; /* licenses flagged for cancellation: holder + issuers told */
 };
 
 /*
@@ -48,10 +48,10 @@ int life_entity_apply(struct store_conn *c, const char *district, struct store_e
 
 /* What one expiry run did. */
 struct life_expiry_result {
-	bool ran;      /* false: it had already run that day (not forced) */
-	int expired;   /* licenses marked expired */
-	int notice30;  /* 30-day notices sent */
-	int notice7;   /* 7-day notices sent */
+	bool ran;     /* false: it had already run that day (not forced) */
+	int expired;  /* licenses marked expired */
+	int notice30; /* 30-day notices sent */
+	int notice7;  /* 7-day notices sent */
 };
 
 /*
