@@ -455,21 +455,24 @@ const struct route routes[] = {
 	     "\"applicant\":{\"type\":[\"string\",\"null\"],\"maxLength\":32,"
 	     "\"description\":\"窗口代录：申请人账号\"},\"entity\":{\"type\":[\"string\","
 	     "\"null\"],\"maxLength\":18,\"description\":\"窗口代录：统一社会信用代码\"},"
-	     /* lic-life: lifecycle kinds (h_app_life.c; industry then not allowed) */
+	     /* lic-life: lifecycle kinds (h_app_life.c) */
 	     "\"kind\":{\"type\":\"string\",\"enum\":[\"new\",\"change\",\"extend\","
-	     "\"cancel\",\"reissue\"],\"description\":\"申请类型，缺省为 new（新办，须 industry）\"},"
-	     "\"license\":{\"type\":\"string\",\"maxLength\":39,\"description\":\"许可证编号（非新办）\"},"
+	     "\"cancel\",\"reissue\"],\"description\":\"申请类型，缺省 new（新办）\"},"
+	     "\"license\":{\"type\":\"string\",\"maxLength\":39,"
+	     "\"description\":\"许可证编号（非新办）\"},"
 	     "\"reason\":{\"type\":[\"string\",\"null\"],\"maxLength\":1000,"
 	     "\"description\":\"理由（补办必填）\"},"
-	     "\"cause\":{\"type\":[\"string\",\"null\"],\"enum\":[\"lost\",\"damaged\",null],"
-	     "\"description\":\"补办原因：遗失或损毁\"},"
+	     "\"cause\":{\"type\":[\"string\",\"null\"],"
+	     "\"enum\":[\"lost\",\"damaged\",null],\"description\":\"补办原因\"},"
 	     "\"change\":{\"type\":[\"object\",\"null\"],\"additionalProperties\":false,"
 	     "\"description\":\"变更内容\",\"properties\":{"
 	     "\"name\":{\"type\":[\"string\",\"null\"],\"maxLength\":200},"
 	     "\"legal_rep\":{\"type\":[\"string\",\"null\"],\"maxLength\":50},"
 	     "\"address\":{\"type\":[\"string\",\"null\"],\"maxLength\":200},"
-	     "\"permits_add\":{\"type\":\"array\",\"maxItems\":32,\"items\":{\"type\":\"string\"}},"
-	     "\"permits_remove\":{\"type\":\"array\",\"maxItems\":32,\"items\":{\"type\":\"string\"}}}}},"
+	     "\"permits_add\":{\"type\":\"array\",\"maxItems\":32,"
+	     "\"items\":{\"type\":\"string\"}},"
+	     "\"permits_remove\":{\"type\":\"array\",\"maxItems\":32,"
+	     "\"items\":{\"type\":\"string\"}}}}},"
 	     "\"additionalProperties\":false}"},
     {.method = "GET",
      .pattern = "/api/v1/applications",
