@@ -76,6 +76,16 @@ static int import_line(struct store_conn *c, const char *district, const char *p
 	}
 	json_decref(o);
 	rc = life_entity_apply(c, district, &ent, (int64_t)time(NULL), &res, err);
+	if (rc == 0 && res.changed) {
+		char object[40], detail[128];
+
+		snprintf(object, sizeof(object), "entity:%s", ent.uscc);
+		snprintf(detail, sizeof(detail),
+			 "{\"status\":\"%s\",\"needs_change\":%d,\"deregistered\":%d}", ent.status,
+			 res.needs_change, res.deregistered);
+		rc = life_audit(c, district, "yiye-entities-import", "entity.import", object,
+				detail, err);
+	}
 	if (rc < 0)
 		return rc;
 	t->created += res.created;

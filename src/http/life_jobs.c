@@ -13,6 +13,7 @@
 #include "core/ident.h"
 #include "http/args.h"
 #include "store/store_application.h"
+#include "store/store_audit.h"
 #include "store/store_license.h"
 
 #define LIFE_TITLE_MAX 512
@@ -58,6 +59,26 @@ int life_entity_parse(const json_t *o, const char *uscc, const char *const *keys
 	snprintf(e->status, sizeof(e->status), "%s", status ? status : "registered");
 	snprintf(e->source, sizeof(e->source), "%s", source);
 	return 0;
+}
+
+int life_audit(struct store_conn *c, const char *district, const char *actor, const char *action,
+	       const char *object, const char *detail, struct yerr *err)
+{
+	struct timespec ts;
+	struct audit_entry e = {.actor = actor,
+				.role = "",
+				.department = "",
+				.action = action,
+				.object = object,
+				.request_id = "",
+				.outcome = "ok",
+				.client = "cli",
+				.detail = detail ? detail : "",
+				.district = district};
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	e.ts_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return store_audit_append(c, &e, NULL, err);
 }
 
 /* One message to the holder and to every issuer of the district. */
@@ -216,6 +237,15 @@ int life_expiry_run(struct app *app, const char *district, int today, bool force
 		rc = expire(c, district, today, now, out, err);
 	if (rc == 0 && out->ran)
 		rc = notices(c, district, today, now, out, err);
+	if (rc == 0 && out->ran) {
+		char object[64], detail[128];
+
+		snprintf(object, sizeof(object), "job:license_expiry/%s", day);
+		snprintf(detail, sizeof(detail),
+			 "{\"expired\":%d,\"expiry_30\":%d,\"expiry_7\":%d}", out->expired,
+			 out->notice30, out->notice7);
+		rc = life_audit(c, district, "system", "license.expiry_job", object, detail, err);
+	}
 	if (rc == 0)
 		rc = store_commit(c, err);
 	store_release(c);

@@ -68,6 +68,11 @@ struct life_expiry_result {
 int life_expiry_run(struct app *app, const char *district, int today, bool force,
 		    struct life_expiry_result *out, struct yerr *err);
 
+/* An audit entry written by a job or the command line (client "cli") in
+ * c's transaction: the entry commits with what it records. */
+int life_audit(struct store_conn *c, const char *district, const char *actor, const char *action,
+	       const char *object, const char *detail, struct yerr *err);
+
 /* The day the server takes as today: YIYE_TODAY (app->cfg.today) or
  * Shanghai's. */
 int life_today(const struct app *app);

@@ -689,6 +689,11 @@ static void test_entities_import(void **state)
 	free(out);
 	assert_true(count("SELECT count(*) FROM notifications WHERE event LIKE '%s'", "entity_%") >
 		    told);
+	/* each changed entity audited, in the batch's transaction */
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'entity.import' AND "
+			       "object = 'entity:%s'",
+			       a.uscc),
+			 1);
 	as("issuer");
 	{
 		char flags[64];
@@ -804,6 +809,12 @@ static void test_expiry(void **state)
 			       "'expired'",
 			       week.number),
 			 1);
+	assert_true(
+	    count("SELECT count(*) FROM audit_log WHERE action = '%s'", "license.expiry_job") >= 4);
+	/* the jobs' entries keep the hash chain whole */
+	assert_int_equal(server_cli(&srv, &out, (const char *const[]){"audit", "verify", NULL}), 0);
+	free(out);
+	out = NULL;
 	/* a bad date is a usage error */
 	assert_int_equal(
 	    server_cli(&srv, &out,
