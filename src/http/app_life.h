@@ -11,6 +11,7 @@
 
 #include "core/lifecycle.h"
 #include "http/applications.h"
+#include "http/licenses.h"
 #include "store/store_license.h"
 
 /* Extension window (days before valid_until) when no catalog is active:
@@ -65,6 +66,18 @@ void app_life_json(struct req *r, struct store_conn *c, const struct store_app *
  */
 int app_life_next_doc(struct req *r, struct store_conn *c, const struct store_app *a, json_t **doc,
 		      struct store_license *prev, struct yerr *e);
+
+/*
+ * app_life_build fills lic-core's struct license_build for the issuance of
+ * lifecycle application a (app_life_issue.c): 0 for a new-license
+ * application (the caller builds from the application as before), 1 when b
+ * holds the next version (from app_life_next_doc: same number, version +
+ * 1, its own identifier, the holder of the current version), -1 with e set.
+ * license_write then signs, renders and inserts it, superseding the
+ * current version.
+ */
+int app_life_build(struct req *r, struct store_conn *c, const struct store_app *a,
+		   struct license_build *b, struct yerr *e);
 
 /* After the new version is inserted: the departments only told of the
  * change get their notification, the holder theirs. */

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LIC_COLS                                                                             \
-	"id, number, version, is_current, eid, status, application_id, holder_user_id, "     \
-	"entity_id, holder_name, holder_uscc, legal_rep, address, industry, industry_name, " \
-	"year, serial, valid_from, valid_until, issued_on, doc, sig, kid, pdf_sha256, "      \
-	"pdf_size, status_reason, status_basis, status_at, status_by, superseded_by, "       \
+#define LIC_COLS                                                                                 \
+	"id, number, version, is_current, eid, status, application_id, holder_user_id, "         \
+	"entity_id, holder_name, holder_uscc, legal_rep, address, industry, industry_name, "     \
+	"year, serial, valid_from, valid_until, issued_on, doc, sig, kid, qr_text, pdf_sha256, " \
+	"pdf_size, status_reason, status_basis, status_at, status_by, superseded_by, "           \
 	"issued_by, issued_at, updated_at"
 
 void store_license_free(struct store_license *l)
@@ -25,6 +25,7 @@ void store_license_free(struct store_license *l)
 	free(l->industry_name);
 	free(l->doc);
 	free(l->sig);
+	free(l->qr_text);
 	free(l->status_reason);
 	free(l->status_basis);
 	memset(l, 0, sizeof(*l));
@@ -65,6 +66,7 @@ static void license_from_row(const struct store_result *res, int row, struct sto
 	l->doc = store_cell_dup(res, row, col++);
 	l->sig = store_cell_dup(res, row, col++);
 	store_cell_copy(res, row, col++, l->kid, sizeof(l->kid));
+	l->qr_text = store_cell_dup(res, row, col++);
 	store_cell_copy(res, row, col++, l->pdf_sha256, sizeof(l->pdf_sha256));
 	l->pdf_size = store_cell_int(res, row, col++, 0);
 	l->status_reason = store_cell_dup(res, row, col++);
@@ -278,8 +280,10 @@ int store_license_insert(struct store_conn *c, const char *district, struct stor
 	    "INSERT INTO licenses (district, number, version, is_current, eid, status, "
 	    "application_id, holder_user_id, entity_id, holder_name, holder_uscc, legal_rep, "
 	    "address, industry, industry_name, year, serial, valid_from, valid_until, issued_on, "
-	    "doc, sig, kid, pdf_sha256, pdf_size, issued_by, issued_at, updated_at) VALUES (?, ?, "
-	    "?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "doc, sig, kid, qr_text, pdf_sha256, pdf_size, issued_by, issued_at, updated_at) "
+	    "VALUES "
+	    "(?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?) "
 	    "RETURNING id",
 	    (struct store_param[]){
 		SP_TEXT(district),
@@ -304,13 +308,14 @@ int store_license_insert(struct store_conn *c, const char *district, struct stor
 		SP_TEXT(l->doc ? l->doc : "{}"),
 		SP_TEXT(l->sig ? l->sig : ""),
 		SP_TEXT(l->kid),
+		SP_TEXT(l->qr_text),
 		l->pdf_sha256[0] ? SP_TEXT(l->pdf_sha256) : SP_NULL,
 		l->pdf_sha256[0] ? SP_INT(l->pdf_size) : SP_NULL,
 		actor_id > 0 ? SP_INT(actor_id) : SP_NULL,
 		SP_INT(l->issued_at),
 		SP_INT(now),
 	    },
-	    27, &res, err);
+	    28, &res, err);
 	if (rc == STORE_ECONFLICT)
 		yerr_set(err, 409, "license_exists", "", "该申请已核发许可证，或许可证版本已存在");
 	if (rc < 0)

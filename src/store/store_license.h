@@ -45,6 +45,7 @@ struct store_license {
 	char *doc; /* * the signed document, canonical JSON */
 	char *sig; /* * base64url Ed25519 over doc */
 	char kid[40];
+	char *qr_text;       /* * the QR text printed (public_url/v/number#YL1…) */
 	char pdf_sha256[72]; /* "" when none */
 	int64_t pdf_size;
 	char *status_reason, *status_basis; /* * */

@@ -9,7 +9,9 @@
 -- the same number and version + 1; is_current = 1 marks the newest version
 -- of a number (exactly one: partial unique index), so "the license
 -- XK-…" is one indexed lookup. `doc` is the signed document exactly as
--- signed (canonical JSON, docs/api-licenses.md); the other columns repeat
+-- signed (canonical JSON, docs/api-licenses.md); qr_text the signed QR text
+-- printed on it (URL#payload), so the PNG and the PDF carry the same; the
+-- other columns repeat
 -- what lists and searches need from it. status: valid | suspended |
 -- revoked | cancelled | expired | superseded (superseded_by names the
 -- successor's version). holder_user_id is the applicant account of the
@@ -40,6 +42,7 @@ CREATE TABLE licenses (
   doc TEXT NOT NULL,
   sig TEXT NOT NULL,
   kid TEXT NOT NULL,
+  qr_text TEXT,
   pdf_sha256 TEXT,
   pdf_size BIGINT,
   status_reason TEXT,
