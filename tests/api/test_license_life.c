@@ -823,6 +823,206 @@ static void test_expiry(void **state)
 	free(out);
 }
 
+/* ------------------------------------------------- versions through issuance */
+
+/* 书店 without food and with a small sign: 出版物经营许可 (区文化旅游局) and
+ * 户外招牌设置 (区绿化市容局), neither inspected; no term (长期有效). */
+#define SHUDIAN_ANSWERS "{\"q_food\":false,\"q_area\":120,\"q_sign\":true,\"q_sign_area\":3}"
+
+/* A 书店 license issued to the demo applicant on the ordinary path; its
+ * number into number, the holder's credit code into uscc. */
+static void issue(int64_t id, char number[40], int version);
+
+static void issued_shudian(const char *name, char number[40], char uscc[19])
+{
+	json_t *app, *form = json_object(), *f;
+	struct resp r;
+	int64_t id;
+	size_t i;
+
+	as("applicant");
+	http_json(&srv, "POST", "/api/v1/applications",
+		  json_pack("{s:s,s:o}", "industry", "shudian", "answers",
+			    json_loads(SHUDIAN_ANSWERS, 0, NULL)),
+		  &r);
+	assert_int_equal(r.status, 201);
+	id = json_integer_value(json_object_get(json_object_get(r.json, "application"), "id"));
+	resp_free(&r);
+	app = get_app(id);
+	json_array_foreach (json_object_get(json_object_get(app, "notice"), "fields"), i, f)
+		json_object_set_new(form, json_string_value(json_object_get(f, "id")),
+				    app_field_value(f, (unsigned)(6000 + serial_no)));
+	json_object_set_new(form, "F_ent_name", json_string(name));
+	snprintf(uscc, 19, "%s", json_string_value(json_object_get(form, "F_uscc")));
+	serial_no++;
+	{
+		char path[96];
+
+		snprintf(path, sizeof(path), "/api/v1/applications/%lld", (long long)id);
+		http_json(&srv, "PATCH", path,
+			  json_pack("{s:o,s:O}", "form", form, "version",
+				    json_object_get(app, "version")),
+			  &r);
+		assert_int_equal(r.status, 200);
+		resp_free(&r);
+	}
+	app_insert_materials(&srv, id,
+			     json_object_get(json_object_get(app, "notice"), "materials"));
+	json_decref(app);
+	submit_accept(id);
+	as("reviewer_whlyj");
+	post(id, "reviews/whlyj", json_pack("{s:s}", "decision", "approve"), 200, NULL);
+	as("reviewer_lhsrj");
+	post(id, "reviews/lhsrj", json_pack("{s:s}", "decision", "approve"), 200, NULL);
+	issue(id, number, 1);
+}
+
+/* The issuer issues application id: 201 with version `version`. */
+static void issue(int64_t id, char number[40], int version)
+{
+	char path[96];
+	struct resp r;
+	json_t *lic;
+
+	as("issuer");
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/license", (long long)id);
+	http_req(&srv, "POST", path, NULL, NULL, 0, NULL, &r);
+	if (r.status != 201)
+		fprintf(stderr, "issue: %ld %s\n", r.status, r.body ? r.body : "");
+	assert_int_equal(r.status, 201);
+	lic = json_object_get(r.json, "license");
+	assert_int_equal(json_integer_value(json_object_get(lic, "version")), version);
+	snprintf(number, 40, "%s", json_string_value(json_object_get(lic, "number")));
+	resp_free(&r);
+}
+
+/* GET /api/v1/licenses/{number}/verify[?version=N] (public). */
+static json_t *verify(const char *number, int version)
+{
+	char path[128];
+	struct resp r;
+	json_t *v;
+
+	srv.cookies[0] = srv.csrf[0] = srv.bearer[0] = '\0';
+	if (version)
+		snprintf(path, sizeof(path), "/api/v1/licenses/%s/verify?version=%d", number,
+			 version);
+	else
+		snprintf(path, sizeof(path), "/api/v1/licenses/%s/verify", number);
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	v = json_incref(r.json);
+	resp_free(&r);
+	return v;
+}
+
+/* GET /api/v1/licenses/{number} as the holder. */
+static json_t *license(const char *number)
+{
+	char path[128];
+	struct resp r;
+	json_t *l;
+
+	as("applicant");
+	snprintf(path, sizeof(path), "/api/v1/licenses/%s", number);
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	l = json_incref(json_object_get(r.json, "license"));
+	resp_free(&r);
+	return l;
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+static void test_versions(void **state)
+{
+	char number[40], again[40], uscc[19], st[32], path[96];
+	json_t *v, *l;
+	struct resp r;
+	int64_t id;
+
+	(void)state;
+	issued_shudian("版本测试书店", number, uscc);
+
+	/* reissue: no review, the issuer issues version 2 with the same content */
+	as("applicant");
+	id = apply_life(json_pack("{s:s,s:s,s:s,s:s}", "kind", "reissue", "license", number,
+				  "reason", "原件损毁", "cause", "damaged"),
+			201, NULL, NULL);
+	submit_accept(id);
+	assert_string_equal(app_status(id, st), "approved");
+	issue(id, again, 2);
+	assert_string_equal(again, number);
+	assert_string_equal(app_status(id, st), "licensed");
+	v = verify(number, 1);
+	assert_string_equal(jstr(v, "status"), "superseded");
+	assert_int_equal(json_integer_value(json_object_get(v, "superseded_by")), 2);
+	json_decref(v);
+	v = verify(number, 0);
+	assert_string_equal(jstr(v, "status"), "valid");
+	assert_int_equal(json_integer_value(json_object_get(v, "version")), 2);
+	json_decref(v);
+	l = license(number);
+	assert_string_equal(jstr(json_object_get(l, "holder"), "name"), "版本测试书店");
+	json_decref(l);
+	/* a second issuance of the same application is refused */
+	as("issuer");
+	post(id, "license", NULL, 409, "invalid_state");
+
+	/* registration says the name changed: the license is flagged */
+	as("clerk");
+	snprintf(path, sizeof(path), "/api/v1/entities/%s", uscc);
+	http_json(&srv, "PUT", path, json_pack("{s:s}", "name", "改名后的书店"), &r);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "needs_change")), 1);
+	resp_free(&r);
+	l = license(number);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(l, "flags"), 0)),
+			    "needs_change");
+	json_decref(l);
+
+	/* change of name: nobody reviews, version 3 carries the new name */
+	as("applicant");
+	id = apply_life(json_pack("{s:s,s:s,s:{s:s}}", "kind", "change", "license", number,
+				  "change", "name", "改名后的书店"),
+			201, NULL, NULL);
+	submit_accept(id);
+	issue(id, again, 3);
+	l = license(number);
+	assert_string_equal(jstr(json_object_get(l, "holder"), "name"), "改名后的书店");
+	assert_int_equal(json_array_size(json_object_get(l, "flags")), 0);
+	json_decref(l);
+	v = verify(number, 2);
+	assert_string_equal(jstr(v, "status"), "superseded");
+	assert_int_equal(json_integer_value(json_object_get(v, "superseded_by")), 3);
+	json_decref(v);
+	/* the departments only told of it got their notice */
+	assert_true(count("SELECT count(*) FROM notifications WHERE event = 'license_changed' AND "
+			  "link = '/licenses/%s' AND department = 'whlyj'",
+			  number) >= 1);
+
+	/* a license with no term is not extended */
+	as("applicant");
+	apply_life(json_pack("{s:s,s:s}", "kind", "extend", "license", number), 409, "no_term",
+		   "*");
+
+	/* cancel: the license ends; the public sees cancelled */
+	id = apply_life(json_pack("{s:s,s:s}", "kind", "cancel", "license", number), 201, NULL,
+			NULL);
+	submit_accept(id);
+	v = verify(number, 0);
+	assert_string_equal(jstr(v, "status"), "cancelled");
+	assert_int_equal(json_integer_value(json_object_get(v, "version")), 3);
+	json_decref(v);
+	/* a cancellation issues nothing */
+	as("issuer");
+	post(id, "license", NULL, 409, "invalid_kind");
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -850,7 +1050,7 @@ int main(void)
 	    cmocka_unit_test(test_refusals),         cmocka_unit_test(test_cancel),
 	    cmocka_unit_test(test_change_reviewers), cmocka_unit_test(test_extend_and_reissue),
 	    cmocka_unit_test(test_entities_put),     cmocka_unit_test(test_entities_import),
-	    cmocka_unit_test(test_expiry),
+	    cmocka_unit_test(test_versions),         cmocka_unit_test(test_expiry),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
