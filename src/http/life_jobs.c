@@ -237,7 +237,8 @@ int life_expiry_run(struct app *app, const char *district, int today, bool force
 		rc = expire(c, district, today, now, out, err);
 	if (rc == 0 && out->ran)
 		rc = notices(c, district, today, now, out, err);
-	if (rc == 0 && out->ran) {
+	/* a day with nothing to do leaves only its job_runs row */
+	if (rc == 0 && out->ran && out->expired + out->notice30 + out->notice7 > 0) {
 		char object[64], detail[128];
 
 		snprintf(object, sizeof(object), "job:license_expiry/%s", day);

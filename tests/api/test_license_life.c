@@ -403,6 +403,11 @@ static void test_extend_and_reissue(void **state)
 		       "'valid'",
 		       s.number),
 	    1);
+	/* suspended meanwhile: the issuer may not issue its next version */
+	life_sql(&X, "UPDATE licenses SET status = 'suspended' WHERE number = ?",
+		 (struct store_param[]){SP_TEXT(s.number)}, 1);
+	life_as(&X, "issuer");
+	post(id, "license", NULL, 409, "license_state");
 }
 
 /* ------------------------------------------------- versions through issuance */
