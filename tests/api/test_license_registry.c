@@ -8,6 +8,7 @@
  * 30- and 7-day notices exactly once even when run twice, the audit chain
  * whole).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,6 +314,65 @@ static void test_expiry(void **state)
 	free(out);
 }
 
+/* Two nodes run the job for the same day at once (the command line forces
+ * a run, so both really run): the job's lock makes the second wait for the
+ * first and find nothing left; neither fails, nothing happens twice. */
+struct cli_run {
+	char day[16];
+	int rc;
+};
+
+static void *run_expire(void *arg)
+{
+	struct cli_run *c = arg;
+	char *out = NULL;
+
+	c->rc = server_cli(&srv, &out,
+			   (const char *const[]){"licenses", "expire", "--today", c->day, NULL});
+	if (c->rc != 0)
+		fprintf(stderr, "expire: %s\n", out ? out : "");
+	free(out);
+	return NULL;
+}
+
+static void test_expiry_two_at_once(void **state)
+{
+	struct life_seed s[6];
+	struct cli_run runs[2];
+	pthread_t t[2];
+	int d = X.today + 6000;
+
+	(void)state;
+	for (int i = 0; i < 6; i++) {
+		s[i] = (struct life_seed){.holder = "applicant",
+					  .status = "valid",
+					  .from = d - 900,
+					  .until = i < 3 ? d - 1 - i : d + 3 + i,
+					  .permits = LIFE_FOOD_SALE};
+		life_seed_license(&X, &s[i]);
+	}
+	for (int i = 0; i < 2; i++) {
+		life_day_text(d, runs[i].day);
+		assert_int_equal(pthread_create(&t[i], NULL, run_expire, &runs[i]), 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(runs[i].rc, 0);
+	}
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(life_count(&X,
+					    "SELECT count(*) FROM license_events WHERE number = "
+					    "'%s' AND kind = 'expire'",
+					    s[i].number),
+				 i < 3 ? 1 : 0);
+		assert_int_equal(life_count(&X,
+					    "SELECT count(*) FROM notifications WHERE event LIKE "
+					    "'expiry%%' AND link = '/licenses/%s'",
+					    s[i].number),
+				 i < 3 ? 0 : 1);
+	}
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -332,6 +392,7 @@ int main(void)
 	    cmocka_unit_test(test_entities_put),
 	    cmocka_unit_test(test_entities_import),
 	    cmocka_unit_test(test_expiry),
+	    cmocka_unit_test(test_expiry_two_at_once),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
