@@ -304,13 +304,26 @@ static int plan(struct req *r, const struct life_req *q, const struct store_lice
 
 /* Kind-specific refusals that depend on the license: its state, the
  * extension window, an application already open on it. */
+/* The status the license has today: a valid license past valid_until is
+ * expired even before the daily job marks it (license_status_at). */
+static const char *status_today(struct req *r, const struct store_license *l)
+{
+	int st = license_status_parse(l->status);
+
+	if (st < 0)
+		return l->status;
+	return license_status_name(license_status_at(
+	    (enum license_status)st, l->valid_until[0] ? store_day_parse(l->valid_until) : -1,
+	    app_today(r)));
+}
+
 static int license_allows(struct req *r, struct store_conn *c, const struct life_req *q,
 			  const struct store_license *l, struct yerr *e)
 {
 	int64_t open = 0;
 	int until;
 
-	if (life_check_status(q->kind, l->status, e) < 0)
+	if (life_check_status(q->kind, status_today(r, l), e) < 0)
 		return -1;
 	if (q->kind == LIFE_EXTEND) {
 		long open_days = LIFE_EXTEND_OPEN_DAYS;
@@ -397,7 +410,7 @@ void h_application_life_create(struct req *r)
 	if (rc == 0 && license_allows(r, c, &q, &l, &e) < 0) {
 		store_release(c);
 		if (strcmp(e.code, "license_state") == 0)
-			reply_state(r, &e, l.status);
+			reply_state(r, &e, status_today(r, &l));
 		else
 			reply_yerr(r, &e);
 		store_license_free(&l);
@@ -567,6 +580,7 @@ int app_life_on_approved(struct req *r, struct store_conn *c, const struct store
 		store_app_life_free(&life);
 		return 0;
 	}
+	memset(&l, 0, sizeof(l));
 	rc = store_license_get(c, req_district(r), life.license_number, 0, true, &l, e);
 	if (rc == 0 && life_check_status(LIFE_CANCEL, l.status, e) < 0)
 		rc = -1;
@@ -589,8 +603,7 @@ int app_life_on_approved(struct req *r, struct store_conn *c, const struct store
 		rc = store_notify_role(c, req_district(r), "issuer", NULL, a->id,
 				       "license_cancelled", title, link, (int64_t)time(NULL), e);
 	}
-	if (rc == 0 || l.number[0])
-		store_license_free(&l);
+	store_license_free(&l);
 	store_app_life_free(&life);
 	return rc;
 }
@@ -615,8 +628,12 @@ int app_life_next_doc(struct req *r, struct store_conn *c, const struct store_ap
 		 ? yerr_set(e, 409, "invalid_kind", "kind",
 			    "注销申请在准予时即已注销许可证，无需发证")
 		 : store_license_get(c, req_district(r), life.license_number, 0, true, prev, e);
-	/* the license may have been suspended or revoked while the application ran */
-	if (rc == 0 && life_check_status(kind, prev->status, e) < 0)
+	/* the license may have been suspended, revoked or have expired while the
+	 * application ran (an extension may still be issued after valid_until:
+	 * it was applied for in time) */
+	if (rc == 0 && !(kind == LIFE_EXTEND && strcmp(prev->status, "expired") == 0) &&
+	    life_check_status(kind, kind == LIFE_EXTEND ? prev->status : status_today(r, prev),
+			      e) < 0)
 		rc = -1;
 	if (rc == 0) {
 		pdoc = json_loads(prev->doc ? prev->doc : "", 0, NULL);

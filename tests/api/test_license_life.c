@@ -116,6 +116,11 @@ static void reviewers(int64_t id, char out[128])
 	json_decref(app);
 }
 
+/* defined with test_versions */
+static void issue(int64_t id, char number[40], int version);
+static json_t *verify(const char *number, int version);
+static const char *jstr(const json_t *o, const char *k);
+
 /* ------------------------------------------------------------------ refusals */
 
 static void test_refusals(void **state)
@@ -182,6 +187,27 @@ static void test_refusals(void **state)
 		assert_string_equal(
 		    json_string_value(json_object_get(json_object_get(r.json, "error"), "status")),
 		    "revoked");
+		resp_free(&r);
+	}
+	/* past valid_until, not yet marked by the job: already expired */
+	{
+		struct life_seed past = {.holder = "applicant",
+					 .status = "valid",
+					 .from = X.today - 400,
+					 .until = X.today - 1,
+					 .permits = LIFE_FOOD_SALE};
+		struct resp r;
+
+		life_seed_license(&X, &past);
+		life_as(&X, "applicant");
+		http_json(&srv, "POST", "/api/v1/applications",
+			  json_pack("{s:s,s:s,s:s}", "kind", "reissue", "license", past.number,
+				    "reason", "遗失"),
+			  &r);
+		assert_error(&r, 409, "license_state", "license");
+		assert_string_equal(
+		    json_string_value(json_object_get(json_object_get(r.json, "error"), "status")),
+		    "expired");
 		resp_free(&r);
 	}
 	/* outside the extension window: the dates are in the message */
@@ -356,7 +382,7 @@ static void test_change_reviewers(void **state)
 static void test_extend_and_reissue(void **state)
 {
 	struct life_seed s;
-	char who[128], st[32];
+	char who[128], st[32], number[40];
 	int64_t id;
 
 	(void)state;
@@ -387,6 +413,23 @@ static void test_extend_and_reissue(void **state)
 	life_as(&X, "reviewer_swj");
 	post(id, "reviews/swj", json_pack("{s:s}", "decision", "approve"), 200, NULL);
 	assert_string_equal(app_status(id, st), "approved");
+	/* the job marked it expired meanwhile: applied for in time, it is still issued,
+	 * the next term starting the day after the old one ended */
+	life_sql(&X, "UPDATE licenses SET status = 'expired' WHERE number = ?",
+		 (struct store_param[]){SP_TEXT(s.number)}, 1);
+	issue(id, number, 2);
+	{
+		json_t *v = verify(number, 0);
+		char from[16];
+
+		life_day_text(s.until + 1, from);
+		assert_string_equal(jstr(v, "status"), "valid");
+		assert_string_equal(jstr(v, "valid_from"), from);
+		json_decref(v);
+		v = verify(number, 1);
+		assert_string_equal(jstr(v, "status"), "superseded");
+		json_decref(v);
+	}
 
 	/* reissue: reason required (above), no review */
 	life_seed_valid(&X, &s, LIFE_FOOD_SALE);
@@ -418,8 +461,6 @@ static void test_extend_and_reissue(void **state)
 
 /* A 书店 license issued to the demo applicant on the ordinary path; its
  * number into number, the holder's credit code into uscc. */
-static void issue(int64_t id, char number[40], int version);
-
 static void issued_shudian(const char *name, char number[40], char uscc[19])
 {
 	json_t *app, *form = json_object(), *f;
