@@ -175,7 +175,9 @@ int license_write(struct req *r, struct store_conn *c, struct license_build *b,
 	day_text(in->valid_from, p.valid_from, sizeof(p.valid_from));
 	day_text(in->valid_until, p.valid_until, sizeof(p.valid_until));
 	snprintf(p.kid, sizeof(p.kid), "%s", kid);
-	if ((payload = keyring_payload_build(r->app->keys, &p, e)) == NULL)
+	/* the payload by the key that signed the document, even if a rotation
+	 * happened in between */
+	if ((payload = payload_build(&p, keyring_sign_cb, r->app->keys, e)) == NULL)
 		goto out;
 	license_public_url(r, url, sizeof(url));
 	if ((qr = payload_qr_text(url, in->number, payload)) == NULL) {

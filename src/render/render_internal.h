@@ -13,7 +13,7 @@
 #include "core/error.h"
 
 /* Longest text render_qr_encode accepts (a QR code of level M holds 2,331
- * bytes at most; the license's QR text is about 250). */
+ * bytes at most; the license's QR text is about 210). */
 #define RENDER_QR_MAX_TEXT 2000
 
 /* A buffer written by cairo; `failed` once an allocation failed or `max` was

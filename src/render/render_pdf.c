@@ -61,13 +61,14 @@
  * tests/unit/test_render.c:
  *  - cairo reads Noto CJK's whole outline table (about 16 MB, shared by all
  *    its glyphs) for every face it embeds in a PDF: about 10 ms of CPU and
- *    50 kB of file per face and document; a second face doubled both
- *    (22 ms, 156 kB against 12 ms, 102 kB);
- *  - cairo keeps only the outline subroutines a subset uses, unless one of
- *    the glyphs calls a subroutine in a way it cannot follow: then it embeds
- *    all of them (about 500 kB per font dictionary). Noto's own Latin
- *    capitals next to Chinese did that (a one-page license of 900 kB with
- *    the credit code 91310104MA1FL8XX3Q), and so did the serif face for this
+ *    50 kB of file per face and document; a second face (a serif bold title)
+ *    cost 22 ms and 171 kB against 16 ms and 119 kB (bench/render_bench.c);
+ *  - cairo keeps only the outline subroutines a subset uses, except for some
+ *    sets of glyphs, where it keeps them all (we saw every one of the 26,000
+ *    subroutines of one of the font's dictionaries embedded, about 500 kB;
+ *    which glyph makes cairo do so was not pinned down). Noto's own Latin
+ *    capitals next to Chinese did it (a one-page license of 900 kB with the
+ *    credit code 91310104MA1FL8XX3Q), and so did the serif face for this
  *    license's text. DejaVu is TrueType, which cairo subsets to a few kB.
  * Other texts may still meet the second case: the PDF is then larger and
  * slower (about 1 MB, 35 ms), never wrong.
@@ -368,18 +369,26 @@ static double table_heading(struct pdf *p, int page, double y, int draw)
 	return y + h + 6;
 }
 
-/* Assigns every row a page and a y, and the closing block its place. */
-static void paginate(struct pdf *p)
+/* Assigns every row a page and a y, and the closing block its place. A row
+ * never splits, so one taller than a whole page's table (a legal basis of
+ * about 900 characters) cannot be printed: -1 with err, rather than a row
+ * running off the page. */
+static int paginate(struct pdf *p, struct yerr *err)
 {
 	int page = 0, on_page = 0;
 	double y = table_heading(p, 0, p->table_top0, 0) + p->head.h;
 	double cont_top = table_heading(p, 1, page_n_head(p, 0), 0) + p->head.h;
 
+	/* The holder's fields wrap; page 1 must still hold the table's start. */
+	if (y > PAGE_H / 2)
+		return yerr_set(err, 500, "license_doc_invalid", "",
+				"许可证的名称、地址等字段过长，首页容纳不下");
 	for (size_t i = 0; i < p->nrows; i++) {
 		struct row *r = &p->rows[i];
 
-		/* A row never splits; one taller than a whole page (it cannot
-		 * be, given the limits on the document) is placed anyway. */
+		if (r->h > BOTTOM - cont_top)
+			return yerr_set(err, 500, "license_doc_invalid", "permits",
+					"第 %zu 项许可事项的文字过长，一页容纳不下", i + 1);
 		if (y + r->h > BOTTOM && on_page > 0) {
 			page++;
 			on_page = 0;
@@ -397,6 +406,7 @@ static void paginate(struct pdf *p)
 	}
 	p->closing_y = y;
 	p->npages = page + 1;
+	return 0;
 }
 
 /* The closing block: issuing authority and date on the right, where the
@@ -549,7 +559,8 @@ int render_license_draw(const json_t *doc, const char *qr_text, cairo_surface_t 
 		goto out;
 	}
 	p.table_top0 = page1_head(&p, 0);
-	paginate(&p);
+	if (paginate(&p, err) < 0)
+		goto out;
 
 	for (int page = 0; page < p.npages; page++) {
 		double y = page == 0 ? page1_head(&p, 1) : page_n_head(&p, 1);

@@ -3,7 +3,7 @@
  * (GET …/qr.png, the 亮证 page) and the PDF.
  *
  * Error correction level M (about 15 % of the symbol recoverable), not Q
- * (25 %): the text is about 250 bytes (the status URL plus the signed
+ * (25 %): the text is about 210 bytes (the status URL plus the signed
  * payload), which is version 10 (57 modules) at M and version 12 (65) at Q.
  * The printed QR has a fixed size on the A4 page, so fewer modules means
  * larger ones, which is what a phone camera at arm's length needs most; and a

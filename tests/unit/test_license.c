@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/catalog.h"
 #include "core/date.h"
 #include "core/license.h"
+#include "unit_catalog.h"
 
 static int day(const char *s)
 {
@@ -291,12 +293,143 @@ static void test_doc(void **state)
 	assert_null(license_doc_build(&in, &err));
 }
 
+/* The shipped catalog states the rule (shortest, 30 days, modelled); every
+ * permit states a term or "none"; the filings and the fire check have none. */
+static void test_catalog_rule(void **state)
+{
+	struct catalog *cat = unit_catalog_load("catalog");
+	const struct catalog_industry *ind = catalog_industry_find(cat, "bianlidian");
+	struct license_validity_rule rule;
+	long ext = 0;
+	bool modelled = false;
+
+	(void)state;
+	assert_non_null(ind);
+	license_rule_of(cat, ind, &rule, &ext, &modelled);
+	assert_int_equal(rule.kind, LIC_VALIDITY_SHORTEST);
+	assert_int_equal(ext, 30);
+	assert_true(modelled);
+	for (size_t i = 0; i < cat->npermits; i++) {
+		const struct catalog_permit *p = &cat->permits[i];
+
+		assert_true(p->no_term || p->validity_years > 0);
+		assert_false(p->no_term && p->validity_years > 0);
+	}
+	assert_true(catalog_permit_find(cat, "P_device2_filing")->no_term);
+	assert_true(catalog_permit_find(cat, "P_fire_check")->no_term);
+	assert_false(license_permit_validity_modelled(catalog_permit_find(cat, "P_fire_check")));
+	assert_true(license_permit_validity_modelled(catalog_permit_find(cat, "P_netcafe")));
+	assert_int_equal(catalog_permit_find(cat, "P_food_sale")->validity_years, 5);
+	/* no catalog, no industry: shortest, 30 days, modelled (nobody stated it) */
+	license_rule_of(NULL, NULL, &rule, &ext, &modelled);
+	assert_int_equal(rule.kind, LIC_VALIDITY_SHORTEST);
+	assert_int_equal(ext, 30);
+	catalog_free(cat);
+}
+
+/* A catalog document with the given catalog.json "license" member, one
+ * industry with the given own members and permits with the given terms. */
+static struct catalog *mini(const char *license, const char *industry_extra, const char *term_a,
+			    const char *term_b, struct catalog_problems *probs)
+{
+	char doc[4096];
+	struct catalog *cat = NULL;
+
+	snprintf(doc, sizeof(doc),
+		 "{\"catalog\":{\"format\":1,\"title\":\"t\",\"district\":\"310104\","
+		 "\"issuer\":\"区政务服务办\",\"issuance_days\":1,\"after\":{\"steps\":3,"
+		 "\"trips\":1}%s%s},"
+		 "\"departments\":[{\"code\":\"scjgj\",\"name\":\"区市场监管局\"}],"
+		 "\"materials\":[{\"id\":\"M_a\",\"name\":\"材料\"}],"
+		 "\"fields\":[{\"id\":\"F_a\",\"label\":\"字段\",\"type\":\"text\"}],"
+		 "\"permits\":["
+		 "{\"code\":\"P_a\",\"name\":\"甲\",\"department\":\"scjgj\","
+		 "\"legal_basis\":\"法\",\"statutory_days\":20,\"committed_days\":5,"
+		 "\"inspection\":false%s%s,\"materials\":[\"M_a\"],\"fields\":[\"F_a\"],"
+		 "\"before\":{\"materials\":1,\"fields\":1,\"days\":20,\"steps\":4,"
+		 "\"trips\":2}},"
+		 "{\"code\":\"P_b\",\"name\":\"乙\",\"department\":\"scjgj\","
+		 "\"legal_basis\":\"法\",\"statutory_days\":20,\"committed_days\":5,"
+		 "\"inspection\":false%s%s,\"materials\":[\"M_a\"],\"fields\":[\"F_a\"],"
+		 "\"before\":{\"materials\":1,\"fields\":1,\"days\":20,\"steps\":4,"
+		 "\"trips\":2}}],"
+		 "\"industries\":[{\"code\":\"x\",\"name\":\"行业\",\"lead\":\"scjgj\","
+		 "\"permits\":[\"P_a\",\"P_b\"],\"base_permits\":[\"P_a\",\"P_b\"],"
+		 "\"questions\":[{\"id\":\"q\",\"text\":\"问\",\"type\":\"boolean\"}]%s}]}",
+		 license ? "," : "", license ? license : "", term_a ? ",\"validity_years\":" : "",
+		 term_a ? term_a : "", term_b ? ",\"validity_years\":" : "", term_b ? term_b : "",
+		 industry_extra ? industry_extra : "");
+	assert_int_equal(catalog_build_document(doc, strlen(doc), &cat, probs), 0);
+	assert_non_null(cat);
+	return cat;
+}
+
+static bool has_problem(const struct catalog_problems *p, const char *path_part)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strstr(p->items[i].path, path_part) != NULL)
+			return true;
+	return false;
+}
+
+static void test_catalog_rule_forms(void **state)
+{
+	struct catalog_problems probs = {0};
+	struct license_validity_rule rule;
+	struct catalog *cat;
+	long ext;
+	bool m;
+
+	(void)state;
+	/* catalog-wide fixed years, industry default */
+	cat = mini("\"license\":{\"validity\":3,\"extension_days\":60}", NULL, "5", "\"none\"",
+		   &probs);
+	assert_int_equal(probs.n, 0);
+	license_rule_of(cat, &cat->industries[0], &rule, &ext, &m);
+	assert_int_equal(rule.kind, LIC_VALIDITY_YEARS);
+	assert_int_equal(rule.years, 3);
+	assert_int_equal(ext, 60);
+	assert_false(m);
+	assert_true(cat->permits[1].no_term);
+	catalog_free(cat);
+	/* the industry's own rule wins, and its window */
+	cat = mini("\"license\":{\"validity\":\"shortest\"}",
+		   ",\"license_validity\":\"none\",\"extension_days\":90,"
+		   "\"modelled\":[\"license_validity\"]",
+		   "5", "2", &probs);
+	assert_int_equal(probs.n, 0);
+	license_rule_of(cat, &cat->industries[0], &rule, &ext, &m);
+	assert_int_equal(rule.kind, LIC_VALIDITY_NONE);
+	assert_int_equal(ext, 90);
+	assert_true(m);
+	catalog_free(cat);
+	/* refused values: 0, missing, a shortest on a permit, a bad rule, a bad window */
+	cat = mini("\"license\":{\"validity\":\"forever\",\"extension_days\":0}",
+		   ",\"license_validity\":0", "0", NULL, &probs);
+	assert_true(has_problem(&probs, "[0].validity_years"));
+	assert_true(has_problem(&probs, "[1].validity_years"));
+	assert_true(has_problem(&probs, "license.validity"));
+	assert_true(has_problem(&probs, "license.extension_days"));
+	assert_true(has_problem(&probs, "license_validity"));
+	for (size_t i = 0; i < probs.n; i++)
+		assert_false(probs.items[i].fatal);
+	free(probs.items);
+	probs = (struct catalog_problems){0};
+	catalog_free(cat);
+	cat = mini(NULL, NULL, "\"shortest\"", "101", &probs);
+	assert_true(has_problem(&probs, "[0].validity_years"));
+	assert_true(has_problem(&probs, "[1].validity_years"));
+	free(probs.items);
+	catalog_free(cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_number), cmocka_unit_test(test_check_char),
-	    cmocka_unit_test(test_eid),    cmocka_unit_test(test_validity),
-	    cmocka_unit_test(test_status), cmocka_unit_test(test_doc),
+	    cmocka_unit_test(test_number),       cmocka_unit_test(test_check_char),
+	    cmocka_unit_test(test_eid),          cmocka_unit_test(test_validity),
+	    cmocka_unit_test(test_status),       cmocka_unit_test(test_doc),
+	    cmocka_unit_test(test_catalog_rule), cmocka_unit_test(test_catalog_rule_forms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

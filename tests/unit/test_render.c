@@ -204,6 +204,42 @@ static int pdf_pages(const char *path)
 	return n;
 }
 
+/* The embedded fonts of a PDF, "NAME;" each (subset tags dropped), counted
+ * by *cjk for Noto CJK faces; every font must be embedded. */
+static void pdf_fonts(const char *path, char *names, size_t size, int *cjk)
+{
+	char uri[300];
+	PopplerDocument *d;
+	PopplerFontInfo *fi;
+	PopplerFontsIter *it = NULL;
+
+	snprintf(uri, sizeof(uri), "file://%s", path);
+	d = poppler_document_new_from_file(uri, NULL, NULL);
+	assert_non_null(d);
+	fi = poppler_font_info_new(d);
+	names[0] = '\0';
+	*cjk = 0;
+	while (poppler_font_info_scan(fi, 10, &it)) {
+		if (it == NULL)
+			continue;
+		do {
+			const char *n = poppler_fonts_iter_get_name(it);
+			const char *plus = n ? strchr(n, '+') : NULL;
+
+			assert_non_null(n);
+			assert_true(poppler_fonts_iter_is_embedded(it));
+			n = plus ? plus + 1 : n;
+			*cjk += strstr(n, "CJK") != NULL;
+			strncat(names, n, size - strlen(names) - 2);
+			strcat(names, ";");
+		} while (poppler_fonts_iter_next(it));
+		poppler_fonts_iter_free(it);
+		it = NULL;
+	}
+	poppler_font_info_free(fi);
+	g_object_unref(d);
+}
+
 static void assert_text_has_permits(const char *path, size_t npermits)
 {
 	char cmd[512], *text;
@@ -246,6 +282,19 @@ static void test_pdf_text(void **state)
 	assert_non_null(strstr(text, "http://127.0.0.1:8080/v/XK-310104-2026-000001"));
 	assert_null(strstr(text, "YL1.")); /* the payload is in the QR code, not in the text */
 	free(text);
+
+	/* Chinese in Noto Sans CJK SC, one face only (render_pdf.c, FONT: each
+	 * CJK face embedded costs cairo 1.16 about 10 ms and 50 kB), Latin in
+	 * DejaVu Sans: a missing font package would otherwise print boxes. */
+	{
+		char fonts[512];
+		int cjk;
+
+		pdf_fonts(path, fonts, sizeof(fonts), &cjk);
+		if (strstr(fonts, "NotoSansCJKsc-Regular;") == NULL ||
+		    strstr(fonts, "DejaVuSans;") == NULL || cjk != 1)
+			fail_msg("embedded fonts: %s", fonts);
+	}
 	free(path);
 }
 
@@ -450,6 +499,39 @@ static void test_pdf_doc_invalid(void **state)
 	assert_string_equal(e.field, "eid");
 	assert_null(pdf);
 	json_object_set_new(doc, "eid", json_string("31010420261202XK000001Q"));
+
+	/* a legal basis that would not fit on a page: refused, not clipped */
+	{
+		char *basis = malloc(3 * 1500 + 1);
+
+		assert_non_null(basis);
+		basis[0] = '\0';
+		for (int i = 0; i < 1500; i++)
+			strcat(basis, "法");
+		json_object_set_new(json_array_get(json_object_get(doc, "permits"), 1), "basis",
+				    json_string(basis));
+		free(basis);
+		assert_int_equal(render_license_pdf(doc, qr_text, &pdf, &len, &e), -1);
+		assert_string_equal(e.code, "license_doc_invalid");
+		assert_string_equal(e.field, "permits");
+		assert_non_null(strstr(e.message, "第 2 项"));
+		assert_null(pdf);
+	}
+	/* an address that would push the table off page 1: refused */
+	{
+		char *addr = malloc(3 * 700 + 1);
+
+		assert_non_null(addr);
+		addr[0] = '\0';
+		for (int i = 0; i < 700; i++)
+			strcat(addr, "路");
+		json_object_set_new(doc, "address", json_string(addr));
+		free(addr);
+		json_array_remove(json_object_get(doc, "permits"), 1);
+		assert_int_equal(render_license_pdf(doc, qr_text, &pdf, &len, &e), -1);
+		assert_string_equal(e.code, "license_doc_invalid");
+		assert_null(pdf);
+	}
 	json_array_clear(json_object_get(doc, "permits"));
 	assert_int_equal(render_license_pdf(doc, qr_text, &pdf, &len, &e), -1);
 	assert_string_equal(e.field, "permits");
