@@ -230,14 +230,3 @@ int cmd_licenses_expire(int argc, char **argv)
 	app_close(&app);
 	return rc < 0 ? 1 : 0;
 }
-
-/* `yiye licenses <sub>`: expire here; other subcommands of licenses (export,
- * lic-public) join this dispatcher. */
-int cmd_licenses(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "expire") == 0)
-			return cmd_licenses_expire(argc, argv);
-	licenses_help(strcmp(argc > 1 ? argv[1] : "", "--help") == 0 ? stdout : stderr);
-	return argc > 1 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
-}
