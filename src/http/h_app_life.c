@@ -176,7 +176,9 @@ static int read_request(struct req *r, struct life_req *q)
 static int load_license(struct req *r, struct store_conn *c, const char *number,
 			struct store_license *l, struct yerr *e)
 {
-	int rc = store_license_get(c, req_district(r), number, 0, false, l, e);
+	/* locked: two applications for one license at once take turns, so the
+	 * one-open-application check below cannot pass twice */
+	int rc = store_license_get(c, req_district(r), number, 0, true, l, e);
 
 	if (rc < 0)
 		return rc;
