@@ -238,16 +238,22 @@ static json_t *summary_item(const void *p)
 {
 	const struct store_app_summary *s = p;
 	int st = workflow_status_parse(s->status);
+	json_t *o;
 
-	return json_pack("{s:I,s:s,s:s,s:s?,s:s,s:I,s:I,s:s,s:b,s:o,s:s,s:I,s:o,s:I}", "id",
-			 (json_int_t)s->id, "number", s->number, "status", s->status,
-			 "status_label",
-			 st >= 0 ? workflow_status_label((enum app_status)st) : NULL, "industry",
-			 s->industry, "version", (json_int_t)s->version, "applicant_id",
-			 (json_int_t)s->applicant_id, "applicant_name", s->applicant_name,
-			 "walk_in", s->walk_in, "due_date", app_day_json(s->due_day), "holder",
-			 s->holder, "created_at", (json_int_t)s->created_at, "submitted_at",
-			 app_time_json(s->submitted_at), "updated_at", (json_int_t)s->updated_at);
+	o = json_pack("{s:I,s:s,s:s,s:s?,s:s,s:I,s:I,s:s,s:b,s:o,s:s,s:I,s:o,s:I}", "id",
+		      (json_int_t)s->id, "number", s->number, "status", s->status, "status_label",
+		      st >= 0 ? workflow_status_label((enum app_status)st) : NULL, "industry",
+		      s->industry, "version", (json_int_t)s->version, "applicant_id",
+		      (json_int_t)s->applicant_id, "applicant_name", s->applicant_name, "walk_in",
+		      s->walk_in, "due_date", app_day_json(s->due_day), "holder", s->holder,
+		      "created_at", (json_int_t)s->created_at, "submitted_at",
+		      app_time_json(s->submitted_at), "updated_at", (json_int_t)s->updated_at);
+	/* lic-life: what the application is for (the issuer's queue tells a
+	 * cancellation, which issues nothing, from the rest) */
+	json_object_set_new(o, "kind", json_string(s->kind[0] ? s->kind : "new"));
+	json_object_set_new(o, "license",
+			    s->license_number[0] ? json_string(s->license_number) : json_null());
+	return o;
 }
 
 void h_applications_list(struct req *r)

@@ -278,6 +278,26 @@ static void test_cancel(void **state)
 				    "kind = 'cancel'",
 				    s.number),
 			 1);
+	/* the issuer's queue tells the cancellation from what waits for a license */
+	{
+		struct resp r;
+		json_t *it;
+		size_t k;
+		int seen = 0;
+
+		life_as(&X, "issuer");
+		http_req(&srv, "GET", "/api/v1/applications?status=approved&limit=200", NULL, NULL,
+			 0, NULL, &r);
+		assert_int_equal(r.status, 200);
+		json_array_foreach (json_object_get(r.json, "items"), k, it)
+			if (json_integer_value(json_object_get(it, "id")) == id) {
+				assert_string_equal(jstr(it, "kind"), "cancel");
+				assert_string_equal(jstr(it, "license"), s.number);
+				seen = 1;
+			}
+		resp_free(&r);
+		assert_true(seen);
+	}
 	/* a cancelled license takes no further application */
 	life_as(&X, "applicant");
 	apply_life(
