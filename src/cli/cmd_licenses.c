@@ -23,7 +23,9 @@ static void help(FILE *f)
 	fprintf(f, "用法: yiye licenses export [--after N] [--out FILE] [--data DIR] [--db URL]\n\n"
 		   "  导出电子证照库元数据：游标 N（默认 0）之后的每次证照变更一行 JSON，\n"
 		   "  写入 FILE（默认标准输出）；结束时在标准错误输出下一次使用的游标 next=M。\n"
-		   "  退出状态：0 成功，1 数据库或写入错误，2 用法错误。\n");
+		   "  退出状态：0 成功，1 数据库或写入错误，2 用法错误。\n"
+		   "      yiye licenses expire [--today YYYY-MM-DD]   到期处理（lic-life，见其 "
+		   "--help）\n");
 }
 
 static int export_run(struct app *app, int64_t after, FILE *out, int64_t *next, long *count,
@@ -81,6 +83,10 @@ int cmd_licenses(int argc, char **argv)
 	FILE *out = stdout;
 	int opt, rc;
 
+	/* lic-life: yiye licenses expire (cmd_license_life.c) */
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "expire") == 0)
+			return cmd_licenses_expire(argc, argv);
 	memset(&app, 0, sizeof(app));
 	app_config_defaults(&app.cfg);
 	optind = 1;

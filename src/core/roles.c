@@ -92,6 +92,9 @@ static const struct {
     /* the e-license library (电子证照库) pulls by cursor with a licenses:read token */
     {"licenses.export", R(ISSUER) | R(SUPERVISOR) | R(AUDITOR), SCOPE_LICENSES_READ},
     {"licenses.display", R(APPLICANT), -1},
+    /* lic-life: the registration link — the window enters what registration
+       says, the issuer compares it with the licenses */
+    {"entities.manage", R(WINDOW_CLERK) | R(ISSUER), -1},
 };
 
 #undef R

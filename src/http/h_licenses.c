@@ -22,6 +22,7 @@
 
 #include "core/date.h"
 #include "core/payload.h"
+#include "http/app_life.h"
 #include "http/licenses.h"
 #include "http/verify_cache.h"
 #include "io/blobs.h"
@@ -66,8 +67,11 @@ void h_license_issue(struct req *r)
 		rc = app_notice_open(r, c, &a, &n, &e);
 		have_notice = true;
 	}
-	if (rc == 0)
+	/* lic-life: a change, extension or reissue builds the next version of its license */
+	if (rc == 0 && (rc = app_life_build(r, c, &a, &b, &e)) == 0)
 		rc = license_build_from_app(r, c, &a, &n, NULL, 1, today, &b, &e);
+	else if (rc > 0)
+		rc = 0;
 	if (rc == 0)
 		rc = license_write(r, c, &b, &lic, &e);
 	if (have_notice)
@@ -81,7 +85,8 @@ void h_license_issue(struct req *r)
 					     .actor_role = "issuer",
 					     .detail = NULL};
 
-		snprintf(detail, sizeof(detail), "{\"license\":\"%s\",\"version\":1}", lic.number);
+		snprintf(detail, sizeof(detail), "{\"license\":\"%s\",\"version\":%d}", lic.number,
+			 lic.version);
 		ev.detail = detail;
 		a.wf = next;
 		pthread_rwlock_rdlock(&r->app->cal_lock);
@@ -95,10 +100,12 @@ void h_license_issue(struct req *r)
 		rc = store_notify_user(c, req_district(r), a.applicant_id, a.id, "license_issued",
 				       title, link, now, &e);
 	}
+	if (rc == 0 && lic.version > 1) /* lic-life: the departments told of the change */
+		rc = app_life_issued(r, c, &a, lic.number, lic.version, &e);
 	if (rc == 0) {
 		snprintf(object, sizeof(object), "license:%s", lic.number);
-		snprintf(detail, sizeof(detail), "{\"application_id\":%lld,\"version\":1}",
-			 (long long)a.id);
+		snprintf(detail, sizeof(detail), "{\"application_id\":%lld,\"version\":%d}",
+			 (long long)a.id, lic.version);
 		rc = req_audit_commit(r, c, object, detail, &e);
 	}
 	store_release(c);
@@ -130,6 +137,7 @@ void h_license_get(struct req *r)
 {
 	struct store_license l;
 	struct store_conn *c;
+	json_t *o;
 	int version;
 
 	if (version_arg(r, &version) < 0 || req_acquire(r, &c) < 0)
@@ -138,8 +146,14 @@ void h_license_get(struct req *r)
 		store_release(c);
 		return;
 	}
+	o = license_json(&l, app_today(r));
+	/* lic-life: needs_change / deregistered from the registration link */
+	json_object_set_new(o, "flags",
+			    l.is_current ? app_life_flags_json(r, c, l.holder_uscc, l.holder_name,
+							       l.legal_rep, l.address)
+					 : json_array());
 	store_release(c);
-	reply_json(r, 200, json_pack("{s:o}", "license", license_json(&l, app_today(r))));
+	reply_json(r, 200, json_pack("{s:o}", "license", o));
 	store_license_free(&l);
 }
 

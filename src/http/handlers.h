@@ -124,5 +124,8 @@ void h_public_licenses(struct req *r);
 void h_license_display_get(struct req *r);
 void h_license_display_set(struct req *r);
 void h_public_license_display(struct req *r);
+/* lic-life: h_entities.c (the registration link) */
+void h_entity_get(struct req *r);
+void h_entity_put(struct req *r);
 
 #endif

@@ -529,15 +529,33 @@ const struct route routes[] = {
      .audit = "application.create",
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
-     .summary = "从已完成的智能导办创建申请（窗口可代为录入）",
-     .body = "{\"type\":\"object\",\"required\":[\"industry\"],"
+     .summary = "从已完成的智能导办创建申请（窗口可代为录入）；或许可证的变更、延续、注销、补办",
+     .body = "{\"type\":\"object\","
 	     "\"properties\":{\"industry\":{\"type\":\"string\",\"minLength\":1,"
 	     "\"maxLength\":63,\"description\":\"行业代码（须已完成智能导办）\"},"
 	     "\"answers\":{\"type\":[\"object\",\"null\"],"
 	     "\"description\":\"智能导办的回答 {问题编号: 回答}\"},"
 	     "\"applicant\":{\"type\":[\"string\",\"null\"],\"maxLength\":32,"
 	     "\"description\":\"窗口代录：申请人账号\"},\"entity\":{\"type\":[\"string\","
-	     "\"null\"],\"maxLength\":18,\"description\":\"窗口代录：统一社会信用代码\"}},"
+	     "\"null\"],\"maxLength\":18,\"description\":\"窗口代录：统一社会信用代码\"},"
+	     /* lic-life: lifecycle kinds (h_app_life.c) */
+	     "\"kind\":{\"type\":\"string\",\"enum\":[\"new\",\"change\",\"extend\","
+	     "\"cancel\",\"reissue\"],\"description\":\"申请类型，缺省 new（新办）\"},"
+	     "\"license\":{\"type\":\"string\",\"maxLength\":39,"
+	     "\"description\":\"许可证编号（非新办）\"},"
+	     "\"reason\":{\"type\":[\"string\",\"null\"],\"maxLength\":1000,"
+	     "\"description\":\"理由（补办必填）\"},"
+	     "\"cause\":{\"type\":[\"string\",\"null\"],"
+	     "\"enum\":[\"lost\",\"damaged\",null],\"description\":\"补办原因\"},"
+	     "\"change\":{\"type\":[\"object\",\"null\"],\"additionalProperties\":false,"
+	     "\"description\":\"变更内容\",\"properties\":{"
+	     "\"name\":{\"type\":[\"string\",\"null\"],\"maxLength\":200},"
+	     "\"legal_rep\":{\"type\":[\"string\",\"null\"],\"maxLength\":50},"
+	     "\"address\":{\"type\":[\"string\",\"null\"],\"maxLength\":200},"
+	     "\"permits_add\":{\"type\":\"array\",\"maxItems\":32,"
+	     "\"items\":{\"type\":\"string\"}},"
+	     "\"permits_remove\":{\"type\":\"array\",\"maxItems\":32,"
+	     "\"items\":{\"type\":\"string\"}}}}},"
 	     "\"additionalProperties\":false}"},
     {.method = "GET",
      .pattern = "/api/v1/applications",
@@ -863,6 +881,29 @@ const struct route routes[] = {
      .tag = "licenses",
      .summary = "吊销许可证",
      .body = LICENSE_SANCTION_BODY},
+    /* lic-life — routes of h_entities.c (the registration link) */
+    {.method = "GET",
+     .pattern = "/api/v1/entities/{uscc}",
+     .handler = h_entity_get,
+     .permission = "entities.manage",
+     .flags = ROUTE_SLOW,
+     .tag = "licenses",
+     .summary = "市场主体登记信息及其持有的许可证（含需变更、已注销登记标记）"},
+    {.method = "PUT",
+     .pattern = "/api/v1/entities/{uscc}",
+     .handler = h_entity_put,
+     .permission = "entities.manage",
+     .audit = "entity.put",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "licenses",
+     .summary = "录入市场主体登记信息（名称、法定代表人、地址、登记状态）",
+     .body = "{\"type\":\"object\",\"required\":[\"name\"],"
+	     "\"properties\":{\"name\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":200},"
+	     "\"legal_rep\":{\"type\":[\"string\",\"null\"],\"maxLength\":50},"
+	     "\"address\":{\"type\":[\"string\",\"null\"],\"maxLength\":200},"
+	     "\"status\":{\"type\":[\"string\",\"null\"],\"enum\":[\"registered\","
+	     "\"deregistered\",null],\"description\":\"登记状态，缺省 registered\"}},"
+	     "\"additionalProperties\":false}"},
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));
