@@ -227,6 +227,32 @@ test('the holder shows the license (亮证): a public page with a QR that verifi
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
 })
 
+test('the holder applies for a re-issue (补办) from the license page', async (t) => {
+  if (missing || !number) return t.skip(missing ? `API missing: ${missing}` : 'no license')
+  if (!(await apiAvailable('POST', '/api/v1/applications'))) return t.skip('no applications API')
+  await as('applicant')
+  await page.goto(`/licenses/${number}`)
+  await page.getByTestId('lifecycle-change').click()
+  // a change must name what changes
+  await page.getByTestId('lifecycle-send-change').click()
+  await page.getByText('请至少填写一项变更内容').waitFor()
+  await page.getByRole('dialog', { name: /申请变更/ }).getByRole('button', { name: '取消' }).click()
+  await page.getByTestId('lifecycle-reissue').click()
+  const dialog = page.getByRole('dialog', { name: /申请补办/ })
+  await dialog.locator('.el-radio', { hasText: '损毁' }).click()
+  await dialog.locator('textarea').fill('许可证正本受潮损毁')
+  await shots('reissue')
+  await page.getByTestId('lifecycle-send-reissue').click()
+  await page.waitForURL(/\/applications\/\d+$/)
+  const id = Number(new URL(page.url()).pathname.split('/').pop())
+  const app = await ok('GET', `/api/v1/applications/${id}`)
+  assert.equal(app.application.kind, 'reissue')
+  assert.equal(app.application.license, number)
+  // withdrawn again, so the rest of the journey finds the license as it was
+  await ok('POST', `/api/v1/applications/${id}/withdraw`)
+  assert.deepEqual(page.problems, [], page.problems.join('\n'))
+})
+
 test('the public verify page says 有效', async (t) => {
   if (missing || !number) return t.skip(missing ? `API missing: ${missing}` : 'no license')
   if (await page.getByRole('button', { name: '退出登录' }).isVisible()) await logout(page)
