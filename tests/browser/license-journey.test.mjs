@@ -262,7 +262,7 @@ test('the public verify page says 有效', async (t) => {
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
 })
 
-test('a supervisor of the market regulator revokes it; the verify page says 撤销', async (t) => {
+test('a supervisor of the market regulator revokes it; the verify page says 撤销, the disclosure list too', async (t) => {
   if (missing || !number) return t.skip(missing ? `API missing: ${missing}` : 'no license')
   await as('supervisor_scjgj')
   await page.goto(`/licenses/${number}`)
@@ -279,5 +279,14 @@ test('a supervisor of the market regulator revokes it; the verify page says 撤�
   await page.getByTestId('verify-status').getByText('撤销').waitFor()
   await page.getByText('以欺骗手段取得许可').waitFor()
   await shots('verify-revoked')
+  // 行政许可信息公示: listed as revoked with its legal basis, nothing personal
+  await page.goto('/disclosure')
+  await page.getByRole('heading', { level: 1, name: '行政许可信息公示' }).waitFor()
+  const row = page.getByRole('row', { name: new RegExp(number) })
+  await row.getByText('撤销').waitFor()
+  await row.getByText('第六十九条', { exact: false }).waitFor()
+  assert.equal(await page.getByText('以欺骗手段取得许可').count(), 0, 'the free-text reason is not published')
+  assert.equal(await page.getByText('王示范').count(), 0, 'no legal representative')
+  await shots('disclosure')
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
 })
