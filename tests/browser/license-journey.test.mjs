@@ -255,10 +255,21 @@ test('the holder applies for a re-issue (补办) from the license page', async (
 
 test('the public verify page says 有效', async (t) => {
   if (missing || !number) return t.skip(missing ? `API missing: ${missing}` : 'no license')
-  if (await page.getByRole('button', { name: '退出登录' }).isVisible()) await logout(page)
-  await page.goto(`/v/${number}`)
+  await as('applicant')
+  const qrText = (await ok('GET', `/api/v1/licenses/${encodeURIComponent(number)}`)).license.qr_text
+  await logout(page)
+  // what a phone opens from the printed QR: the signed payload rides in the fragment
+  const qr = new URL(qrText)
+  assert.match(qr.hash, /^#YL1\./)
+  await page.goto(`${qr.pathname}${qr.hash}`)
   await page.getByTestId('verify-status').getByText('有效').waitFor()
+  await page.getByTestId('payload-match').getByText('一致').waitFor()
   await shots('verify-valid')
+  // a payload that does not match the record (another version) says so
+  const parts = qr.hash.slice(1).split('.')
+  parts[2] = String(Number(parts[2]) + 1)
+  await page.goto(`${qr.pathname}#${parts.join('.')}`)
+  await page.getByTestId('payload-match').getByText('不一致').waitFor()
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
 })
 
