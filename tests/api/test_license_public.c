@@ -160,6 +160,11 @@ static void test_handover(void **state)
 	assert_null(strstr(r.body, "李四"));
 	assert_null(strstr(r.body, "档案柜"));
 	resp_free(&r);
+	/* a revoked license is not handed over */
+	as("clerk");
+	post("/api/v1/licenses/XK-310104-2026-000003/handover",
+	     json_pack("{s:s}", "method", "electronic"), 409, "license_not_valid", NULL);
+	as("applicant");
 	/* another holder's license is as absent */
 	http_req(&srv, "GET", "/api/v1/licenses/XK-310104-2026-000002/handover", NULL, NULL, 0,
 		 NULL, &r);
