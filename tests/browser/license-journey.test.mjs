@@ -264,12 +264,14 @@ test('the public verify page says 有效', async (t) => {
   await page.goto(`${qr.pathname}${qr.hash}`)
   await page.getByTestId('verify-status').getByText('有效').waitFor()
   await page.getByTestId('payload-match').getByText('一致').waitFor()
+  await page.getByTestId('signature').getByText('签名有效').waitFor()
   await shots('verify-valid')
   // a payload that does not match the record (another version) says so
   const parts = qr.hash.slice(1).split('.')
   parts[2] = String(Number(parts[2]) + 1)
   await page.goto(`${qr.pathname}#${parts.join('.')}`)
   await page.getByTestId('payload-match').getByText('不一致').waitFor()
+  await page.getByTestId('signature').getByText('签名无效').waitFor()
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
 })
 
