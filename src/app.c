@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/keys.h"
 #include "store/store_calendar.h"
 #include "store/store_catalog.h"
 
@@ -73,6 +74,11 @@ static void config_env(struct app_config *cfg)
 	cfg->hash_queue = env_int("YIYE_HASH_QUEUE", 64, 0, 100000);
 	cfg->upload_workers = env_int("YIYE_UPLOAD_WORKERS", 2, 1, 64);
 	cfg->upload_queue = env_int("YIYE_UPLOAD_QUEUE", 32, 0, 100000);
+	/* lic-core: license issuance renders a PDF (tens of milliseconds each) */
+	cfg->render_workers = env_int("YIYE_RENDER_WORKERS", 2, 1, 64);
+	cfg->render_queue = env_int("YIYE_RENDER_QUEUE", 16, 0, 100000);
+	env_str("YIYE_PUBLIC_URL", cfg->public_url, sizeof(cfg->public_url));
+	app_config_public_url(cfg, cfg->public_url);
 	cfg->store.busy_timeout_ms = env_int("YIYE_BUSY_TIMEOUT_MS", 0, 0, 3600000);
 	cfg->store.pg_connect_timeout_s = env_int("YIYE_PG_CONNECT_TIMEOUT", 0, 0, 3600);
 	cfg->store.pg_statement_timeout_ms =
@@ -112,6 +118,18 @@ void app_config_defaults(struct app_config *cfg)
 	if ((v = getenv("YIYE_TODAY")) && *v)
 		snprintf(cfg->today, sizeof(cfg->today), "%s", v);
 	config_env(cfg);
+}
+
+void app_config_public_url(struct app_config *cfg, const char *url)
+{
+	size_t n;
+
+	if (url != cfg->public_url)
+		snprintf(cfg->public_url, sizeof(cfg->public_url), "%s", url ? url : "");
+	/* one form: no trailing slash, so "<public_url>/v/…" never doubles it */
+	n = strlen(cfg->public_url);
+	while (n > 0 && cfg->public_url[n - 1] == '/')
+		cfg->public_url[--n] = '\0';
 }
 
 int app_config_listen(struct app_config *cfg, const char *hostport, struct yerr *err)
@@ -161,6 +179,10 @@ int app_open(struct app *app, struct yerr *err)
 		return rc;
 	if ((rc = store_migrate(app->store, err)) < 0)
 		return rc;
+	/* lic-keys: the signing key (created with the data directory's first
+	 * use; refuses to start on key files others may read) */
+	if ((rc = keyring_open(app->cfg.data_dir, &app->keys, err)) < 0)
+		return rc;
 	if ((rc = app_calendar_reload(app, err)) < 0)
 		return rc;
 	return app_catalog_reload(app, err);
@@ -170,6 +192,8 @@ void app_close(struct app *app)
 {
 	store_close(app->store);
 	app->store = NULL;
+	keyring_close(app->keys);
+	app->keys = NULL;
 	if (app->cal) {
 		calendar_free(app->cal);
 		free(app->cal);

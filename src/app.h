@@ -19,6 +19,7 @@ struct workpool;
 struct webfiles;
 struct auth_state;
 struct conntrack;
+struct keyring;
 
 /* Authentication settings (http/auth.c). */
 struct auth_config {
@@ -67,6 +68,14 @@ struct app_config {
 	/* YIYE_TODAY: "YYYY-MM-DD" the server takes as today for time limits
 	 * (tests only); "" means the real day in Asia/Shanghai. */
 	char today[16];
+	/* lic-core: the address the license's QR code points at
+	 * (<public_url>/v/<number>#<payload>): --public-url / YIYE_PUBLIC_URL, no
+	 * trailing slash; "" = http://<listen host>:<bound port>. PDF renders:
+	 * YIYE_RENDER_WORKERS at once, --render-queue / YIYE_RENDER_QUEUE waiting
+	 * (class WORK_RENDER; past it 503 busy). */
+	char public_url[512];
+	int render_workers;
+	int render_queue;
 };
 
 struct app {
@@ -92,11 +101,16 @@ struct app {
 	struct webfiles *web;        /* the built UI, in memory */
 	struct auth_state *auth;     /* sessions, hashing semaphore, gateway (http/auth.c) */
 	struct conntrack *conntrack; /* the header deadline (http/conntrack.c) */
+	/* lic-keys: the license signing keyring (io/keys.h), DATA/keys; follows
+	 * `yiye keys rotate` by itself */
+	struct keyring *keys;
 };
 
 /* Fills cfg with defaults, then environment variables (flags are applied by
  * the caller afterwards, so flags win). */
 void app_config_defaults(struct app_config *cfg);
+/* Sets cfg->public_url from url (--public-url), trailing slashes removed. */
+void app_config_public_url(struct app_config *cfg, const char *url);
 /* Parses "HOST:PORT" into cfg; returns -1 with a message on bad input. */
 int app_config_listen(struct app_config *cfg, const char *hostport, struct yerr *err);
 /* Derives db_url from data_dir if unset and makes sure data_dir exists. */

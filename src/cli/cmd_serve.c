@@ -32,7 +32,11 @@ static void help(void)
 	       "  --hash-queue N          等待计算密码哈希的请求数上限，超出答复 503（默认 "
 	       "64；YIYE_HASH_QUEUE）\n"
 	       "  --upload-queue N        等待保存的材料上传数上限，超出答复 503（默认 "
-	       "32；YIYE_UPLOAD_QUEUE）\n");
+	       "32；YIYE_UPLOAD_QUEUE）\n"
+	       "  --render-queue N        等待生成的许可证 PDF 数上限，超出答复 503（默认 "
+	       "16；YIYE_RENDER_QUEUE）\n"
+	       "  --public-url URL        许可证二维码指向的公开地址（默认 http://监听地址；"
+	       "YIYE_PUBLIC_URL）\n");
 }
 
 int cmd_serve(int argc, char **argv)
@@ -51,6 +55,8 @@ int cmd_serve(int argc, char **argv)
 	    {"queue-limit", required_argument, NULL, 'Q'},
 	    {"hash-queue", required_argument, NULL, 'q'},
 	    {"upload-queue", required_argument, NULL, 'U'},
+	    {"render-queue", required_argument, NULL, 'R'},
+	    {"public-url", required_argument, NULL, 'u'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -107,6 +113,13 @@ int cmd_serve(int argc, char **argv)
 		case 'U':
 			app.cfg.upload_queue =
 			    atoi(optarg) >= 0 ? atoi(optarg) : app.cfg.upload_queue;
+			break;
+		case 'R':
+			app.cfg.render_queue =
+			    atoi(optarg) >= 0 ? atoi(optarg) : app.cfg.render_queue;
+			break;
+		case 'u':
+			app_config_public_url(&app.cfg, optarg);
 			break;
 		case 'h':
 			help();

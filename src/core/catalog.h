@@ -83,7 +83,11 @@ struct catalog_permit {
 	const char *legal_basis;
 	long statutory_days, committed_days;
 	bool inspection;
-	long validity_years; /* 0 when not set (no fixed validity) */
+	/* Term of the permit in years; 0 with no_term for "validity_years":"none"
+	 * (不设有效期 / 长期有效). 0 without no_term: the key is missing (the
+	 * checker reports it) and the permit counts as having no term. */
+	long validity_years;
+	bool no_term;
 	const char **materials;
 	size_t nmaterials;
 	const char **fields;
@@ -155,6 +159,13 @@ struct catalog_industry {
 	size_t npermits;
 	const char **base_permits;
 	size_t nbase_permits;
+	/* Unified validity of the license (docs/catalog.md): "license_validity"
+	 * "shortest" | "none" | years, and "extension_days"; has_license_rule /
+	 * extension_days 0 when the industry takes the catalog's. */
+	bool has_license_rule;
+	int license_validity; /* enum license_validity_kind (core/license.h) */
+	long license_years;
+	long extension_days;
 	const char **materials;
 	size_t nmaterials;
 	const char **fields;
@@ -179,6 +190,12 @@ struct catalog {
 	long issuance_days;
 	long after_steps, after_trips; /* after the reform, without an inspection */
 	long after_inspection_steps, after_inspection_trips; /* added when one is needed */
+	/* catalog.json "license": the unified-validity rule every industry takes
+	 * unless it states its own, and the extension window (days before expiry
+	 * an 延续 may be applied for). */
+	int license_validity; /* enum license_validity_kind; SHORTEST when unset */
+	long license_years;
+	long extension_days; /* 0: not set */
 
 	struct catalog_department *departments;
 	size_t ndepartments;

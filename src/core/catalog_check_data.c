@@ -449,6 +449,9 @@ int catalog_check_data(const struct catalog *cat, struct catalog_problems *out)
 			      false);
 		if (json_is_object(after))
 			check_modelled(&c, "catalog.json", "after", after);
+		if (json_is_object(json_object_get(cat->root_catalog, "license")))
+			check_modelled(&c, "catalog.json", "license",
+				       json_object_get(cat->root_catalog, "license"));
 	}
 	for (size_t i = 0; i < cat->npermits; i++)
 		check_permit_data(&c, &cat->permits[i]);

@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "core/catalog_table.h"
+#include "core/license.h"
 
 /* One line per kind of spec (the formatter would spread each over four). */
 /* clang-format off */
@@ -98,6 +99,80 @@ static long check_enum(struct bctx *b, const char *base, const char *key, const 
 
 /* ------------------------------------------------------------ catalog.json */
 
+/*
+ * read_validity reads a validity value at base.key: a number of years (1 to
+ * 100), "none" (no term: 长期有效 / 不设有效期) or, where shortest is allowed,
+ * "shortest" (the shortest term of the merged permits). A missing key leaves
+ * *kind untouched and returns false; a bad value is a problem (not fatal: the
+ * value then stays the default).
+ */
+static bool read_validity(struct bctx *b, json_t *obj, const char *base, const char *key,
+			  bool shortest, int *kind, long *years)
+{
+	json_t *v = json_object_get(obj, key);
+	char path[256];
+
+	if (v == NULL)
+		return false;
+	cf_path(path, sizeof(path), base, key);
+	if (json_is_integer(v) && json_integer_value(v) >= 1 && json_integer_value(v) <= 100) {
+		*kind = LIC_VALIDITY_YEARS;
+		*years = (long)json_integer_value(v);
+		return true;
+	}
+	if (json_is_string(v) && strcmp(json_string_value(v), "none") == 0) {
+		*kind = LIC_VALIDITY_NONE;
+		*years = 0;
+		return true;
+	}
+	if (shortest && json_is_string(v) && strcmp(json_string_value(v), "shortest") == 0) {
+		*kind = LIC_VALIDITY_SHORTEST;
+		*years = 0;
+		return true;
+	}
+	if (json_is_integer(v) && json_integer_value(v) == 0)
+		PROBLEM(b, false, path,
+			"有效期 0 不明确：写明年数，或 \"none\" 表示不设有效期（长期有效）");
+	else
+		PROBLEM(b, false, path, "有效期应为 1 至 100 的年数、\"none\"%s",
+			shortest ? "或 \"shortest\"" : "");
+	return false;
+}
+
+/* extension_days: the 延续 window, 1 to 366 days before expiry. */
+static void read_extension(struct bctx *b, json_t *obj, const char *base, long *days)
+{
+	json_t *v = json_object_get(obj, "extension_days");
+	char path[256];
+
+	if (v == NULL)
+		return;
+	cf_path(path, sizeof(path), base, "extension_days");
+	if (json_is_integer(v) && json_integer_value(v) >= 1 && json_integer_value(v) <= 366)
+		*days = (long)json_integer_value(v);
+	else
+		PROBLEM(b, false, path, "延续申请期限应为 1 至 366 天");
+}
+
+static bool settings_license(struct bctx *b, json_t *obj, const char *base, void *ent)
+{
+	struct catalog *cat = ent;
+	json_t *lic = json_object_get(obj, "license");
+	char path[256];
+
+	cat->license_validity = LIC_VALIDITY_SHORTEST;
+	if (lic == NULL)
+		return true;
+	cf_path(path, sizeof(path), base, "license");
+	if (!json_is_object(lic)) {
+		PROBLEM(b, false, path, "\"license\" 必须是对象 {\"validity\",\"extension_days\"}");
+		return true;
+	}
+	read_validity(b, lic, path, "validity", true, &cat->license_validity, &cat->license_years);
+	read_extension(b, lic, path, &cat->extension_days);
+	return true;
+}
+
 static bool settings_format(struct bctx *b, json_t *obj, const char *base, void *ent)
 {
 	struct catalog *cat = ent;
@@ -128,6 +203,8 @@ static const struct cf_spec settings_specs[] = {
     STR(struct catalog, "issuer", issuer, RQ),
     LONG(struct catalog, "issuance_days", issuance_days, RQ, 0),
     OBJECT("after", RQ, &after_table, "缺少 \"after\" 对象 {\"steps\":N,\"trips\":N}"),
+    KNOWN("license"), /* the unified validity: settings_license */
+    CALL(settings_license),
     KNOWN("note"),
     KNOWN("description"),
     KNOWN("service"), /* 办事指南 items, checked by catalog_check_data */
@@ -289,6 +366,24 @@ static bool permit_days(struct bctx *b, json_t *obj, const char *base, void *ent
 	return true;
 }
 
+static bool permit_validity(struct bctx *b, json_t *obj, const char *base, void *ent)
+{
+	struct catalog_permit *p = ent;
+	int kind = -1;
+	long years = 0;
+	char path[256];
+
+	if (read_validity(b, obj, base, "validity_years", false, &kind, &years)) {
+		p->validity_years = years;
+		p->no_term = kind == LIC_VALIDITY_NONE;
+	} else if (json_object_get(obj, "validity_years") == NULL) {
+		cf_path(path, sizeof(path), base, "validity_years");
+		PROBLEM(b, false, path,
+			"缺少有效期 \"validity_years\"（年数，或 \"none\" 表示不设有效期）");
+	}
+	return true;
+}
+
 static const struct cf_spec permit_specs[] = {
     STR(struct catalog_permit, "code", code, RQN),
     STR(struct catalog_permit, "name", name, RQN),
@@ -297,7 +392,8 @@ static const struct cf_spec permit_specs[] = {
     LONG(struct catalog_permit, "statutory_days", statutory_days, RQ, 0),
     LONG(struct catalog_permit, "committed_days", committed_days, RQ, 0),
     BOOL(struct catalog_permit, "inspection", inspection, RQ),
-    LONG(struct catalog_permit, "validity_years", validity_years, 0, 0),
+    KNOWN("validity_years"), /* years or "none": permit_validity */
+    CALL(permit_validity),
     STRS(struct catalog_permit, "materials", materials, nmaterials, RQ),
     STRS(struct catalog_permit, "fields", fields, nfields, RQ),
     STR(struct catalog_permit, "note", note, 0),
@@ -537,6 +633,16 @@ static void industry_release(void *ent)
 	free(ind->aliases_lc);
 }
 
+static bool industry_license(struct bctx *b, json_t *obj, const char *base, void *ent)
+{
+	struct catalog_industry *ind = ent;
+
+	ind->has_license_rule = read_validity(b, obj, base, "license_validity", true,
+					      &ind->license_validity, &ind->license_years);
+	read_extension(b, obj, base, &ind->extension_days);
+	return true;
+}
+
 static const struct cf_spec industry_specs[] = {
     STR(struct catalog_industry, "code", code, RQN),
     STR(struct catalog_industry, "name", name, RQN),
@@ -558,6 +664,9 @@ static const struct cf_spec industry_specs[] = {
     LIST(struct catalog_industry, "questions", questions, nquestions, RQ, &question_table),
     LIST(struct catalog_industry, "rules", rules, nrules, 0, &rule_table),
     LIST(struct catalog_industry, "tests", tests, ntests, 0, &test_table),
+    KNOWN("license_validity"), /* industry_license */
+    KNOWN("extension_days"),
+    CALL(industry_license),
     KNOWN("note"),
     /* read from the industry's JSON by catalog_check_data and the API */
     KNOWN("rollout_note"),

@@ -71,6 +71,17 @@ static const struct {
     {"tasks.read", R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(SUPERVISOR), -1},
     /* the near-due and overdue lists of a department (supervisors: any) */
     {"deadlines.read", R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(SUPERVISOR), -1},
+    /* licenses (issue 12, lic-core): issuing by the 政务服务办's issuers;
+       reading by the holder (the handler narrows an applicant to their own
+       licenses) and staff; suspending, reinstating and revoking by
+       supervisors (the handler narrows them to licenses with a permit of
+       their department) */
+    {"licenses.issue", R(ISSUER), -1},
+    {"licenses.read",
+     R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) |
+	 R(AUDITOR),
+     SCOPE_LICENSES_READ},
+    {"licenses.sanction", R(SUPERVISOR), -1},
     {"notifications.read",
      R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) |
 	 R(CATALOG_ADMIN) | R(SYSTEM_ADMIN) | R(AUDITOR),

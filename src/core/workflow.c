@@ -35,6 +35,7 @@ static const struct wf_status_row wf_statuses[APP_STATUS_COUNT] = {
     [APP_REJECTED] = {"rejected", "不予许可", true},
     [APP_RETURNED] = {"returned", "已退回", false},
     [APP_WITHDRAWN] = {"withdrawn", "已撤回", true},
+    [APP_LICENSED] = {"licensed", "已发证", true},
 };
 
 typedef int (*wf_fn)(struct wf_app *a, const struct wf_actor *who, const struct wf_request *req,
@@ -68,11 +69,14 @@ static int do_schedule(struct wf_app *, const struct wf_actor *, const struct wf
 		       struct wf_effects *, struct yerr *);
 static int do_inspection(struct wf_app *, const struct wf_actor *, const struct wf_request *,
 			 struct wf_effects *, struct yerr *);
+static int do_issue(struct wf_app *, const struct wf_actor *, const struct wf_request *,
+		    struct wf_effects *, struct yerr *);
 
 #define R_APPLICANT ROLE_BIT(ROLE_APPLICANT)
 #define R_CLERK ROLE_BIT(ROLE_WINDOW_CLERK)
 #define R_REVIEWER ROLE_BIT(ROLE_REVIEWER)
 #define R_INSPECTOR ROLE_BIT(ROLE_INSPECTOR)
+#define R_ISSUER ROLE_BIT(ROLE_ISSUER)
 
 /* Indexed by enum wf_action: the transition table of workflow.h. */
 static const struct wf_rule wf_rules[WF_ACTION_COUNT] = {
@@ -98,6 +102,7 @@ static const struct wf_rule wf_rules[WF_ACTION_COUNT] = {
 				do_schedule},
     [WF_INSPECTION_RESULT] = {"inspection-result", "录入核查结果", S(APP_INSPECTION), R_INSPECTOR,
 			      do_inspection},
+    [WF_ISSUE] = {"license", "发证", S(APP_APPROVED), R_ISSUER, do_issue},
 };
 
 const char *workflow_status_name(enum app_status s)
@@ -598,6 +603,19 @@ static int do_inspection(struct wf_app *a, const struct wf_actor *who, const str
 		    "核查结论只能是 pass（通过）、rectify（限期整改）或 fail（不通过）");
 	}
 	settle(a, fx);
+	return 0;
+}
+
+/* do_issue: the issuer issued the license (h_licenses.c writes it in the
+ * same transaction). The clock stopped at approval and the 核查 tasks of
+ * 告知承诺 stay open: verification follows the license, it does not precede
+ * it. The applicant's notification names the license, so the handler writes
+ * it (the license number is not known here). */
+static int do_issue(struct wf_app *a, const struct wf_actor *who, const struct wf_request *req,
+		    struct wf_effects *fx, struct yerr *err)
+{
+	(void)who, (void)req, (void)fx, (void)err;
+	a->status = APP_LICENSED;
 	return 0;
 }
 

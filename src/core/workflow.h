@@ -39,6 +39,7 @@
  *   inspection_result   inspection                 inspector of the          see aggregation
  *                                                  department                [reason unless
  *                                                                            pass; deadline]
+ *   issue               approved                   issuer                    licensed
  *
  * Aggregation after every review or inspection result, in this order:
  *   any department rejected (a failed inspection counts as a rejection) → rejected;
@@ -92,6 +93,7 @@ enum app_status {
 	APP_REJECTED,
 	APP_RETURNED,
 	APP_WITHDRAWN,
+	APP_LICENSED, /* issue 12: the license was issued (h_licenses.c) */
 	APP_STATUS_COUNT
 };
 
@@ -107,6 +109,7 @@ enum wf_action {
 	WF_REVIEW,
 	WF_SCHEDULE_INSPECTION,
 	WF_INSPECTION_RESULT,
+	WF_ISSUE, /* issue 12: POST /applications/{id}/license */
 	WF_ACTION_COUNT
 };
 
@@ -295,7 +298,9 @@ const char *workflow_status_name(enum app_status s);
 const char *workflow_status_label(enum app_status s);
 /* Status by API name; -1 when unknown. */
 int workflow_status_parse(const char *name);
-/* true for approved, rejected, refused, withdrawn: nothing more happens. */
+/* true for approved, rejected, refused, withdrawn, licensed: nothing more
+ * happens to the application's review (approved still awaits its license,
+ * which the license module issues, not the review workflow). */
 bool workflow_status_final(enum app_status s);
 /* Action names as in the API paths ("request-supplement"); NULL out of range. */
 const char *workflow_action_name(enum wf_action a);

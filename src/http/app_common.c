@@ -44,6 +44,11 @@ bool app_visible(const struct req *r, const struct store_app *a)
 	if ((p->roles & ROLE_BIT(ROLE_WINDOW_CLERK)) &&
 	    (a->wf.status != APP_DRAFT || a->created_by == p->id))
 		return true;
+	/* lic-core: the issuer (政务服务办) licenses the approved applications
+	 * of the whole district, whichever departments reviewed them, and sees
+	 * the others coming (not drafts). */
+	if ((p->roles & ROLE_BIT(ROLE_ISSUER)) && a->wf.status != APP_DRAFT)
+		return true;
 	if ((p->roles & (ROLE_BIT(ROLE_REVIEWER) | ROLE_BIT(ROLE_INSPECTOR) |
 			 ROLE_BIT(ROLE_ISSUER) | ROLE_BIT(ROLE_SUPERVISOR))) &&
 	    a->wf.status != APP_DRAFT && involves(a, p->department))

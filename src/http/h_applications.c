@@ -269,6 +269,9 @@ void h_applications_list(struct req *r)
 		f.applicant_id = p->id;
 	else if (p->roles & ROLE_BIT(ROLE_WINDOW_CLERK))
 		f.window = true;
+	else if ((p->roles & ROLE_BIT(ROLE_ISSUER)) && status &&
+		 (strcmp(status, "approved") == 0 || strcmp(status, "licensed") == 0))
+		; /* lic-core: the issuer's queue, every approved application of the district */
 	else
 		f.department = p->department;
 	if (req_acquire(r, &c) < 0)

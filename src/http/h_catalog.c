@@ -17,6 +17,7 @@
 
 #include "core/catalog_check.h"
 #include "core/guide.h"
+#include "core/license.h"
 #include "http/handlers.h"
 
 static const char *const categories[] = {"场所", "设备", "人员", "资金", "管理制度"};
@@ -221,6 +222,22 @@ static bool in_list(const char *const *v, size_t n, const char *s)
 	return false;
 }
 
+/* The industry's unified-validity rule (issue 12): "validity" is "shortest",
+ * "none" or a number of years; "modelled" when the catalog marks it so. */
+static json_t *license_rule_json(const struct catalog *cat, const struct catalog_industry *ind)
+{
+	struct license_validity_rule rule;
+	long ext;
+	bool modelled;
+
+	license_rule_of(cat, ind, &rule, &ext, &modelled);
+	return json_pack("{s:o,s:I,s:b}", "validity",
+			 rule.kind == LIC_VALIDITY_YEARS  ? json_integer(rule.years)
+			 : rule.kind == LIC_VALIDITY_NONE ? json_string("none")
+							  : json_string("shortest"),
+			 "extension_days", (json_int_t)ext, "modelled", modelled);
+}
+
 static json_t *permit_json(const struct catalog *cat, const struct catalog_industry *ind,
 			   const struct catalog_permit *p)
 {
@@ -232,14 +249,14 @@ static json_t *permit_json(const struct catalog *cat, const struct catalog_indus
 				     p->conditions[i].category, "text", p->conditions[i].text,
 				     "commitment", p->conditions[i].commitment));
 	return json_pack(
-	    "{s:s,s:s,s:o,s:s,s:I,s:I,s:b,s:o,s:b,s:s?,s:o,s:o,s:o}", "code", p->code, "name",
+	    "{s:s,s:s,s:o,s:s,s:I,s:I,s:b,s:o,s:b,s:b,s:s?,s:o,s:o,s:o}", "code", p->code, "name",
 	    p->name, "department", dept_json(cat, p->department), "legal_basis",
 	    p->legal_basis ? p->legal_basis : "", "statutory_days", (json_int_t)p->statutory_days,
 	    "committed_days", (json_int_t)p->committed_days, "inspection", p->inspection,
 	    "validity_years", p->validity_years > 0 ? json_integer(p->validity_years) : json_null(),
-	    "base", in_list(ind->base_permits, ind->nbase_permits, p->code), "note", p->note,
-	    "conditions", conds, "materials", strings_json(p->materials, p->nmaterials), "before",
-	    cost_json(p));
+	    "validity_modelled", license_permit_validity_modelled(p), "base",
+	    in_list(ind->base_permits, ind->nbase_permits, p->code), "note", p->note, "conditions",
+	    conds, "materials", strings_json(p->materials, p->nmaterials), "before", cost_json(p));
 }
 
 /* One entry of the industry's full material list, found or added by id. */
@@ -468,6 +485,7 @@ void h_industry_get(struct req *r)
 	    "fields", (json_int_t)ind->nfields, "service", service_json(cat, ind), "published",
 	    raw_json(ind, "published"), "after", after_json(cat, inspection));
 	rollout_set(o, ind);
+	json_object_set_new(o, "license", license_rule_json(cat, ind));
 	catalog_release(r);
 	reply_json(r, 200, o);
 }

@@ -100,4 +100,18 @@ void h_inspection_get(struct req *r);
 void h_inspection_candidates(struct req *r);
 /* @@review-handlers@@ */
 
+/* lic-keys: the license's public keys (issue 12) */
+/* h_keys.c */
+void h_keys_json(struct req *r);
+/* licenses (issue 12, lic-core) */
+/* h_licenses.c */
+void h_license_issue(struct req *r);
+void h_license_get(struct req *r);
+void h_license_pdf(struct req *r);
+void h_license_qr(struct req *r);
+void h_license_verify(struct req *r);
+void h_license_suspend(struct req *r);
+void h_license_reinstate(struct req *r);
+void h_license_revoke(struct req *r);
+
 #endif

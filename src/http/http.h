@@ -44,6 +44,8 @@ enum {
 	 * the blob store (io/blobs.h) and hashed on the way, never held in
 	 * memory; the handler finds it in r->upload. */
 	ROUTE_UPLOAD = 1 << 9,
+	/* renders a license PDF (class WORK_RENDER, lic-core) */
+	ROUTE_RENDERS = 1 << 10,
 };
 
 /* One row of the route table (routes.c), written with designated

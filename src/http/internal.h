@@ -43,7 +43,7 @@ char *metrics_render(struct metrics *m, struct app *app, size_t *len);
  * A route picks its class with a flag (ROUTE_HASHES → WORK_HASH); a new
  * kind of slow work (PDF rendering, uploads, exports) adds a class here, a
  * flag in http.h and its limits in http_serve. */
-enum { WORK_GENERAL, WORK_HASH, WORK_UPLOAD, WORK_CLASSES };
+enum { WORK_GENERAL, WORK_HASH, WORK_UPLOAD, WORK_RENDER, WORK_CLASSES };
 struct workpool_limits {
 	int run;          /* jobs of the class running at once (≤ threads) */
 	int wait;         /* jobs of the class waiting; more are refused */

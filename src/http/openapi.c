@@ -36,7 +36,7 @@ static int without_store(route_handler h)
 	static const route_handler handlers[] = {
 	    h_metrics,           h_openapi,        h_version,      h_validate,
 	    h_calendar_workdays, h_calendar_years, h_catalog_info, h_industries_search,
-	    h_industry_get,      h_guide,
+	    h_industry_get,      h_guide,          h_keys_json, /* lic-keys */
 	};
 
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
@@ -74,6 +74,9 @@ static json_t *unavailable_response(const struct route *rt)
 	else if (rt->flags & ROUTE_UPLOAD)
 		n += (size_t)snprintf(desc + n, sizeof(desc) - n, "%s",
 				      "服务器繁忙（busy：等待保存的上传已达上限）");
+	else if (rt->flags & ROUTE_RENDERS)
+		n += (size_t)snprintf(desc + n, sizeof(desc) - n, "%s",
+				      "服务器繁忙（busy：等待生成的许可证 PDF 已达上限）");
 	else if (route_on_worker(rt, rt->method))
 		n += (size_t)snprintf(desc + n, sizeof(desc) - n, "%s",
 				      "服务器繁忙（busy：此类请求的等待队列已满）");

@@ -11,6 +11,12 @@
  */
 #include "http/handlers.h"
 
+/* lic-core: the body of suspend, reinstate and revoke */
+#define LICENSE_SANCTION_BODY                                                            \
+	"{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"reason\","  \
+	"\"basis\"],\"properties\":{\"reason\":{\"type\":\"string\",\"maxLength\":500}," \
+	"\"basis\":{\"type\":\"string\",\"maxLength\":500}}}"
+
 const struct route routes[] = {
     /* system */
     {.method = "GET",
@@ -704,6 +710,83 @@ const struct route routes[] = {
      .flags = ROUTE_SLOW,
      .tag = "applications",
      .summary = "下载现场核查照片（以附件形式）"},
+
+    /* lic-keys: the license's public signing keys (issue 12) — route of h_keys.c */
+    {.method = "GET",
+     .pattern = "/.well-known/yiye/keys.json",
+     .handler = h_keys_json,
+     .permission = "public",
+     .tag = "licenses",
+     .summary = "许可证签名公钥列表（当前与已停用的 Ed25519 公钥，供离线验证）"},
+    /* licenses (issue 12, lic-core) — routes of h_licenses.c. First match
+       wins: a literal path under /api/v1/licenses/ (export, …) must come
+       before the {number} rows. */
+    {.method = "POST",
+     .pattern = "/api/v1/applications/{id}/license",
+     .handler = h_license_issue,
+     .permission = "licenses.issue",
+     .audit = "license.issue",
+     .flags = ROUTE_RENDERS,
+     .tag = "licenses",
+     .summary = "核发行业综合许可证（申请须为准予许可；签名、生成并存档 PDF）"},
+    {.method = "GET",
+     .pattern = "/api/v1/licenses/{number}",
+     .handler = h_license_get,
+     .permission = "licenses.read",
+     .tag = "licenses",
+     .summary = "许可证详情（持证人本人或工作人员；?version= 查看历史版本）",
+     .query = "version:integer"},
+    {.method = "GET",
+     .pattern = "/api/v1/licenses/{number}/pdf",
+     .handler = h_license_pdf,
+     .permission = "licenses.read",
+     .flags = ROUTE_SLOW,
+     .tag = "licenses",
+     .summary = "下载许可证 PDF（核发时生成的存档文件）",
+     .query = "version:integer"},
+    {.method = "GET",
+     .pattern = "/api/v1/licenses/{number}/qr.png",
+     .handler = h_license_qr,
+     .permission = "licenses.read",
+     .flags = ROUTE_SLOW,
+     .tag = "licenses",
+     .summary = "许可证二维码（PNG，与 PDF 上印的相同）",
+     .query = "version:integer"},
+    {.method = "GET",
+     .pattern = "/api/v1/licenses/{number}/verify",
+     .handler = h_license_verify,
+     .permission = "public",
+     .flags = ROUTE_SLOW,
+     .tag = "licenses",
+     .summary = "公开核验许可证状态（有效、暂停、吊销、注销、过期、被取代）",
+     .query = "version:integer,d:string"},
+    {.method = "POST",
+     .pattern = "/api/v1/licenses/{number}/suspend",
+     .handler = h_license_suspend,
+     .permission = "licenses.sanction",
+     .audit = "license.suspend",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "licenses",
+     .summary = "暂停许可证（所含许可事项主管部门的监管人员）",
+     .body = LICENSE_SANCTION_BODY},
+    {.method = "POST",
+     .pattern = "/api/v1/licenses/{number}/reinstate",
+     .handler = h_license_reinstate,
+     .permission = "licenses.sanction",
+     .audit = "license.reinstate",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "licenses",
+     .summary = "恢复被暂停的许可证",
+     .body = LICENSE_SANCTION_BODY},
+    {.method = "POST",
+     .pattern = "/api/v1/licenses/{number}/revoke",
+     .handler = h_license_revoke,
+     .permission = "licenses.sanction",
+     .audit = "license.revoke",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "licenses",
+     .summary = "吊销许可证",
+     .body = LICENSE_SANCTION_BODY},
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));

@@ -183,6 +183,8 @@ static int work_class(const struct req *r)
 {
 	if (r->route && (r->route->flags & ROUTE_UPLOAD))
 		return WORK_UPLOAD;
+	if (r->route && (r->route->flags & ROUTE_RENDERS))
+		return WORK_RENDER;
 	return r->route && (r->route->flags & ROUTE_HASHES) ? WORK_HASH : WORK_GENERAL;
 }
 
@@ -571,6 +573,11 @@ int http_serve(struct app *app)
 		    [WORK_UPLOAD] = {.run = app->cfg.upload_workers,
 				     .wait = app->cfg.upload_queue,
 				     .expect_ms = 50},
+		    /* License issuance: a PDF rendered and fsynced inside the
+		     * issuing transaction; a few at once, a bounded queue. */
+		    [WORK_RENDER] = {.run = app->cfg.render_workers,
+				     .wait = app->cfg.render_queue,
+				     .expect_ms = 200},
 		};
 
 		app->pool = workpool_start(app, app->cfg.workers, limits);

@@ -113,6 +113,28 @@ static void test_applications(void **state)
 	assert_int_equal(roles_authorize(&clerk, "deadlines.read", "GET"), AUTHZ_ALLOW);
 	assert_int_equal(roles_authorize(&app, "deadlines.read", "GET"), AUTHZ_FORBIDDEN);
 	assert_int_equal(roles_authorize(&t, "deadlines.read", "GET"), AUTHZ_FORBIDDEN);
+	/* licenses (issue 12): issuers issue, supervisors sanction, holders and
+	 * staff read (the handler narrows an applicant to their own) */
+	{
+		struct principal issuer = user(ROLE_BIT(ROLE_ISSUER), "zwfwb");
+		struct principal sup = user(ROLE_BIT(ROLE_SUPERVISOR), "scjgj");
+		struct principal lt = {
+		    .kind = PRINCIPAL_TOKEN, .id = 9, .scopes = SCOPE_BIT(SCOPE_LICENSES_READ)};
+
+		assert_int_equal(roles_authorize(&issuer, "licenses.issue", "POST"), AUTHZ_ALLOW);
+		assert_int_equal(roles_authorize(&clerk, "licenses.issue", "POST"),
+				 AUTHZ_FORBIDDEN);
+		assert_int_equal(roles_authorize(&app, "licenses.issue", "POST"), AUTHZ_FORBIDDEN);
+		assert_int_equal(roles_authorize(&sup, "licenses.sanction", "POST"), AUTHZ_ALLOW);
+		assert_int_equal(roles_authorize(&reviewer, "licenses.sanction", "POST"),
+				 AUTHZ_FORBIDDEN);
+		assert_int_equal(roles_authorize(&app, "licenses.read", "GET"), AUTHZ_ALLOW);
+		assert_int_equal(roles_authorize(&inspector, "licenses.read", "GET"), AUTHZ_ALLOW);
+		assert_int_equal(roles_authorize(&admin, "licenses.read", "GET"), AUTHZ_FORBIDDEN);
+		assert_int_equal(roles_authorize(&lt, "licenses.read", "GET"), AUTHZ_ALLOW);
+		assert_int_equal(roles_authorize(&lt, "licenses.sanction", "POST"),
+				 AUTHZ_FORBIDDEN);
+	}
 }
 
 static void test_tokens(void **state)

@@ -32,6 +32,8 @@ static struct wf_actor actor_for(enum wf_action a)
 	case WF_SCHEDULE_INSPECTION:
 	case WF_INSPECTION_RESULT:
 		return staff(ROLE_INSPECTOR, "scjgj");
+	case WF_ISSUE:
+		return staff(ROLE_ISSUER, "zwfwb");
 	default:
 		return owner();
 	}
@@ -64,20 +66,22 @@ static struct wf_request good_request(enum wf_action a)
 
 static void test_names(void **state)
 {
-	static const char *const names[] = {"draft",    "submitted",    "supplement_requested",
-					    "refused",  "under_review", "inspection",
-					    "approved", "rejected",     "returned",
-					    "withdrawn"};
+	static const char *const names[] = {"draft",     "submitted",    "supplement_requested",
+					    "refused",   "under_review", "inspection",
+					    "approved",  "rejected",     "returned",
+					    "withdrawn", "licensed"};
 	int i;
 
 	(void)state;
-	assert_int_equal(APP_STATUS_COUNT, 10);
+	assert_int_equal(APP_STATUS_COUNT, 11);
 	for (i = 0; i < APP_STATUS_COUNT; i++) {
 		assert_string_equal(workflow_status_name((enum app_status)i), names[i]);
 		assert_int_equal(workflow_status_parse(names[i]), i);
 		assert_non_null(workflow_status_label((enum app_status)i));
 	}
-	assert_int_equal(workflow_status_parse("licensed"), -1);
+	assert_int_equal(workflow_status_parse("licensed"), APP_LICENSED);
+	assert_true(workflow_status_final(APP_LICENSED));
+	assert_string_equal(workflow_action_name(WF_ISSUE), "license");
 	assert_int_equal(workflow_status_parse(NULL), -1);
 	assert_null(workflow_status_name(APP_STATUS_COUNT));
 	assert_true(workflow_status_final(APP_APPROVED));
@@ -115,6 +119,8 @@ static unsigned roles_allowed(enum wf_action a)
 		return ap;
 	case WF_REVIEW:
 		return ROLE_BIT(ROLE_REVIEWER);
+	case WF_ISSUE:
+		return ROLE_BIT(ROLE_ISSUER);
 	default:
 		return ROLE_BIT(ROLE_INSPECTOR);
 	}
@@ -142,6 +148,8 @@ static unsigned states_allowed(enum wf_action a)
 		return B(APP_UNDER_REVIEW) | B(APP_INSPECTION);
 	case WF_SCHEDULE_INSPECTION:
 		return B(APP_UNDER_REVIEW);
+	case WF_ISSUE:
+		return B(APP_APPROVED);
 	default:
 		return B(APP_INSPECTION);
 	}
