@@ -19,6 +19,7 @@ static const struct {
     {"backup", cmd_backup, "备份数据库（可在平台运行时进行）"},
     {"restore", cmd_restore, "用备份整体替换数据库（须先停止平台）"},
     {"audit", cmd_audit, "校验审计日志哈希链（audit verify）"},
+    {"draw", cmd_draw, "校验双随机抽取记录（draw verify FILE）"},
     /* @@commands@@ */
     {"version", cmd_version, "显示版本"},
 };

@@ -19,6 +19,7 @@ int cmd_catalog(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_draw(int argc, char **argv);
 
 /* Reads a whole file of at most `max` bytes into a NUL-terminated buffer the
  * caller frees. */
