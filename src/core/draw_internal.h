@@ -7,13 +7,17 @@
 #define YIYE_DRAW_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/draw.h"
 
-/* A string to sort with the number of the row it came from. */
+/* A string to sort with the number of the row it came from; pre caches 8
+ * of its bytes for the radix sort (draw.c). */
 struct draw_key {
+	uint64_t pre[2];
 	const char *s;
-	size_t i;
+	uint32_t i;   /* row number (DRAW_MAX_* < 2^32) */
+	uint32_t len; /* entities: the length of their canonical line */
 };
 
 /* A conflict by ranks (positions in id order). */
@@ -23,11 +27,12 @@ struct draw_pair {
 
 struct draw_prepared {
 	const struct draw_plan *plan;
-	size_t *ent;       /* entity rank → plan index (ids ascending) */
-	size_t *ins;       /* inspector rank → plan index */
-	size_t *dep;       /* department rank → plan index */
-	unsigned *ins_dep; /* inspector rank → department rank */
-	size_t *grade;     /* entity ranks grouped by grade, ascending within */
+	struct draw_key *eline; /* entity rank → its canonical line (s: the id in it), i: its row */
+	char *arena;            /* the entities' canonical lines, in row order */
+	size_t *ins;            /* inspector rank → plan index */
+	size_t *dep;            /* department rank → plan index */
+	unsigned *ins_dep;      /* inspector rank → department rank */
+	uint32_t *grade;        /* entity ranks grouped by grade, ascending within */
 	size_t grade_off[DRAW_GRADES + 1];
 	size_t *dep_ins;            /* inspector ranks grouped by department */
 	size_t *dep_off;            /* [ndepartments + 1] */

@@ -48,7 +48,7 @@ json_t *draw_record_json(const struct draw_prepared *p, const unsigned char *sec
 	json_object_set_new(rec, "ratios", ratios);
 	a = json_array();
 	for (size_t r = 0; r < pl->nentities; r++) {
-		const struct draw_entity *e = &pl->entities[p->ent[r]];
+		const struct draw_entity *e = &pl->entities[p->eline[r].i];
 
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "id", e->id, "grade",
 						   grade_name[e->grade], "industry", e->industry,
@@ -65,10 +65,10 @@ json_t *draw_record_json(const struct draw_prepared *p, const unsigned char *sec
 	json_object_set_new(rec, "inspectors", a);
 	a = json_array();
 	for (size_t i = 0; i < p->nconf; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s}", "inspector",
-						   pl->inspectors[p->ins[p->conf_ins[i].ins]].id,
-						   "entity",
-						   pl->entities[p->ent[p->conf_ins[i].ent]].id));
+		json_array_append_new(
+		    a, json_pack("{s:s, s:s}", "inspector",
+				 pl->inspectors[p->ins[p->conf_ins[i].ins]].id, "entity",
+				 pl->entities[p->eline[p->conf_ins[i].ent].i].id));
 	json_object_set_new(rec, "conflicts", a);
 	json_object_set_new(rec, "secret_sha256", jstr(pl->secret_sha256));
 	draw_hex(p->commitment, 32, hex);
@@ -415,12 +415,14 @@ static int selection_compare(const struct draw_record *rec, const struct draw_se
 	if (keys == NULL || seen == NULL)
 		abort();
 	for (size_t c = 0; c < n; c++)
-		keys[c] = (struct draw_key){pl->entities[sel->entity[c]].id, c};
+		keys[c] =
+		    (struct draw_key){{0, 0}, pl->entities[sel->entity[c]].id, (uint32_t)c, 0};
 	qsort(keys, n, sizeof(*keys), key_cmp);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		json_t *item = json_array_get(rec->selection, i);
 		json_t *ins = json_object_get(item, "inspectors");
-		struct draw_key k = {json_string_value(json_object_get(item, "entity")), 0};
+		struct draw_key k = {
+		    {0, 0}, json_string_value(json_object_get(item, "entity")), 0, 0};
 		const struct draw_key *hit = bsearch(&k, keys, n, sizeof(*keys), key_cmp);
 		const char *want[DRAW_MAX_PER_CHECK], *got[DRAW_MAX_PER_CHECK];
 		const char *g;
