@@ -50,8 +50,8 @@ static void field_name(char *out, size_t n, const char *list, size_t idx, const 
  * it must be UTF-8, without control characters (TAB and LF separate the
  * fields and lines), at most max bytes and, unless empty_ok, not empty.
  * The field at fault is list[idx].member (see field_name). */
-static int check_text(const char *s, size_t max, bool empty_ok, const char *list, size_t idx,
-		      const char *member, struct yerr *err)
+static int check_text_len(const char *s, size_t max, bool empty_ok, const char *list, size_t idx,
+			  const char *member, size_t *len, struct yerr *err)
 {
 	const char *why = NULL;
 	char field[96];
@@ -77,13 +77,22 @@ static int check_text(const char *s, size_t max, bool empty_ok, const char *list
 		why = "过长";
 	else if ((high & 0x80) && text_chars(s, n) < 0)
 		why = "不是有效的 UTF-8 文本";
-	if (why == NULL)
+	if (why == NULL) {
+		if (len)
+			*len = n;
 		return 0;
+	}
 bad:
 	field_name(field, sizeof(field), list, idx, member);
 	if (strcmp(why, "过长") == 0)
 		return yerr_set(err, 400, "bad_record", field, "超过 %zu 字节", max);
 	return yerr_set(err, 400, "bad_record", field, "%s", why);
+}
+
+static int check_text(const char *s, size_t max, bool empty_ok, const char *list, size_t idx,
+		      const char *member, struct yerr *err)
+{
+	return check_text_len(s, max, empty_ok, list, idx, member, NULL, err);
 }
 
 /* Keys end at their first byte below 0x20: a NUL, or the TAB after an
@@ -453,29 +462,33 @@ static int prepare_entities(struct draw_prepared *p, struct yerr *err)
 	size_t fill[DRAW_GRADES] = {0}, total = 0;
 	char field[64], *w;
 
+	/* Pass 1: check, and keep the lengths in the keys meanwhile. */
+	p->eline = ek = xcalloc(pl->nentities, sizeof(*ek));
 	for (size_t i = 0; i < pl->nentities; i++) {
 		const struct draw_entity *e = &pl->entities[i];
+		size_t a, b, c;
 
-		if (check_text(e->id, DRAW_MAX_ID, false, "entities", i, "id", err) < 0)
+		if (check_text_len(e->id, DRAW_MAX_ID, false, "entities", i, "id", &a, err) < 0)
 			return -1;
 		if ((unsigned)e->grade >= DRAW_GRADES) {
 			field_name(field, sizeof(field), "entities", i, "grade");
 			return yerr_set(err, 400, "bad_record", field, "信用等级应为 A、B、C 或 D");
 		}
-		if (check_text(e->industry, DRAW_MAX_LABEL, true, "entities", i, "industry", err) <
-		    0)
+		if (check_text_len(e->industry, DRAW_MAX_LABEL, true, "entities", i, "industry", &b,
+				   err) < 0 ||
+		    check_text_len(e->street, DRAW_MAX_LABEL, true, "entities", i, "street", &c,
+				   err) < 0)
 			return -1;
-		if (check_text(e->street, DRAW_MAX_LABEL, true, "entities", i, "street", err) < 0)
-			return -1;
-		total += sizeof("entity\t\tA\t\t\n") - 1 + strlen(e->id) + strlen(e->industry) +
-			 strlen(e->street);
+		ek[i].pre[0] = a;
+		ek[i].pre[1] = (uint64_t)b << 32 | c;
+		total += sizeof("entity\t\tA\t\t\n") - 1 + a + b + c;
 	}
-	p->arena = xcalloc(total, 1);
-	p->eline = ek = xcalloc(pl->nentities, sizeof(*ek));
+	/* Pass 2: the lines. */
+	p->arena = xcalloc(total ? total : 1, 1);
 	w = p->arena;
 	for (size_t i = 0; i < pl->nentities; i++) {
 		const struct draw_entity *e = &pl->entities[i];
-		size_t a = strlen(e->id), b = strlen(e->industry), c = strlen(e->street);
+		size_t a = ek[i].pre[0], b = ek[i].pre[1] >> 32, c = ek[i].pre[1] & 0xffffffff;
 		char *line = w;
 
 		memcpy(w, "entity\t", 7);
@@ -861,95 +874,6 @@ static void select_entities(const struct draw_prepared *p, struct draw_stream *s
 	free(work);
 }
 
-/* The least-loaded unconflicted candidates of one slot: those among cand[]
- * (inspector ranks, ascending) not marked cur, whose load is the lowest;
- * picks one of them uniformly (their list in rank order, index drawn).
- * scratch holds ncand ranks. Returns the rank or -1 when none is left. */
-static long pick_inspector(const size_t *cand, size_t ncand, const size_t *mark, size_t cur,
-			   const size_t *load, size_t *scratch, struct draw_stream *s)
-{
-	size_t min = SIZE_MAX, cnt = 0;
-
-	for (size_t i = 0; i < ncand; i++) {
-		size_t r = cand[i];
-
-		if (mark[r] == cur || load[r] > min)
-			continue;
-		if (load[r] < min) {
-			min = load[r];
-			cnt = 0;
-		}
-		scratch[cnt++] = r;
-	}
-	if (cnt == 0)
-		return -1;
-	return (long)scratch[draw_stream_below(s, cnt)];
-}
-
-/* Inspectors, check after check in draw order: the entity's conflicted
- * inspectors are set aside first, then slot s < ndepartments takes one of
- * department s (in id order of the departments) and the later slots any
- * department, each slot among its least-loaded candidates. */
-static int assign_inspectors(const struct draw_prepared *p, struct draw_stream *s,
-			     struct draw_selection *sel, struct yerr *err)
-{
-	const struct draw_plan *pl = p->plan;
-	size_t *mark = xcalloc(pl->ninspectors, sizeof(size_t));
-	size_t *load = xcalloc(pl->ninspectors, sizeof(size_t));
-	size_t *all = xcalloc(pl->ninspectors, sizeof(size_t));
-	size_t *scratch = xcalloc(pl->ninspectors, sizeof(size_t));
-	int rc = 0;
-
-	for (size_t r = 0; r < pl->ninspectors; r++)
-		all[r] = r;
-	for (size_t c = 0; c < sel->n && rc == 0; c++) {
-		size_t e = sel->entity[c], cur = c + 1, lo = 0, hi = p->nconf;
-
-		/* The entity's first conflict in conf_ent (binary search). */
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (p->conf_ent[mid].ent < e)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (size_t i = lo; i < p->nconf && p->conf_ent[i].ent == e; i++)
-			mark[p->conf_ent[i].ins] = cur;
-		for (unsigned slot = 0; slot < sel->per_check; slot++) {
-			bool dep = slot < pl->ndepartments;
-			const size_t *cand = dep ? p->dep_ins + p->dep_off[slot] : all;
-			size_t ncand =
-			    dep ? p->dep_off[slot + 1] - p->dep_off[slot] : pl->ninspectors;
-			long r = pick_inspector(cand, ncand, mark, cur, load, scratch, s);
-
-			if (r < 0) {
-				const char *id = pl->entities[p->eline[e].i].id;
-
-				if (dep)
-					rc = yerr_set(
-					    err, 409, "not_enough_inspectors", "inspectors",
-					    "检查对象 %s：部门 %s 没有可派的无利害冲突检查人员", id,
-					    pl->departments[p->dep[slot]]);
-				else
-					rc = yerr_set(err, 409, "not_enough_inspectors",
-						      "inspectors",
-						      "检查对象 %s：无利害冲突的检查人员不足 %u 名",
-						      id, sel->per_check);
-				break;
-			}
-			mark[r] = cur;
-			load[r]++;
-			sel->inspector[c * sel->per_check + slot] = p->ins[r];
-		}
-	}
-	free(mark);
-	free(load);
-	free(all);
-	free(scratch);
-	return rc;
-}
-
 int draw_run(const struct draw_prepared *p, const unsigned char *secret, size_t secret_len,
 	     const char *public_value, struct draw_selection *sel, struct yerr *err)
 {
@@ -979,7 +903,7 @@ int draw_run(const struct draw_prepared *p, const unsigned char *secret, size_t 
 	sel->inspector = xcalloc(sel->n * sel->per_check, sizeof(size_t));
 	s = draw_stream_new(secret, secret_len, commitment, public_value);
 	select_entities(p, s, sel);
-	rc = assign_inspectors(p, s, sel, err);
+	rc = draw_assign(p, s, sel, err);
 	draw_stream_free(s);
 	if (rc < 0) {
 		draw_selection_free(sel);

@@ -42,4 +42,9 @@ struct draw_prepared {
 	unsigned char commitment[32]; /* SHA-256 of the canonical form */
 };
 
+/* The inspectors of every check of sel (whose entity[] still holds entity
+ * ranks), drawn from s after the entities (draw_assign.c). */
+int draw_assign(const struct draw_prepared *p, struct draw_stream *s, struct draw_selection *sel,
+		struct yerr *err);
+
 #endif
