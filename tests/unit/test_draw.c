@@ -60,6 +60,11 @@ static void test_worked_example(void **state)
 	assert_true(draw_stream_next(s) == UINT64_C(0x6732d7267b800a1a));
 	assert_true(draw_stream_next(s) == UINT64_C(0x349782468ce29c08));
 	assert_true(draw_stream_next(s) == UINT64_C(0x84a4bc0ba2392cc9));
+	assert_true(draw_stream_next(s) == UINT64_C(0x89df5762f98a3cb6)); /* block 1 */
+	for (int i = 5; i < 19; i++)
+		(void)draw_stream_next(s);
+	/* The draw's last word (slot 2 of XH-0008 in the docs' trace). */
+	assert_true(draw_stream_next(s) == UINT64_C(0x56f5d6cf60dbe4dc));
 	draw_stream_free(s);
 
 	assert_int_equal(draw_run(p, ex_secret, sizeof(ex_secret), "471", &sel, &e), 0);
