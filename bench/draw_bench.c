@@ -143,31 +143,28 @@ static char *slurp(const char *dir, const char *name, size_t *len)
 }
 
 /* Splits the next line of *p (before end) in place into nf TAB-separated
- * fields; answers 0, or -1 at the end of the buffer. */
+ * fields, in one scan of its bytes; answers 0, or -1 at the end of the
+ * buffer. */
 static int next_line(char **p, char *end, int nf, char **f)
 {
-	char *nl;
+	char *q = *p;
+	int k = 0;
 
-	if (*p >= end)
+	if (q >= end)
 		return -1;
-	nl = memchr(*p, '\n', (size_t)(end - *p));
-	if (nl == NULL)
-		nl = end;
-	*nl = '\0';
-	for (int i = 0; i < nf; i++) {
-		f[i] = *p;
-		if (i + 1 < nf) {
-			char *tab = memchr(*p, '\t', (size_t)(nl - *p));
-
-			if (tab == NULL) {
-				fprintf(stderr, "draw_bench: %d fields expected\n", nf);
-				exit(2);
-			}
-			*tab = '\0';
-			*p = tab + 1;
+	f[k++] = q;
+	for (; q < end && *q != '\n'; q++)
+		if (*q == '\t' && k < nf) {
+			*q = '\0';
+			f[k++] = q + 1;
 		}
+	if (k != nf) {
+		fprintf(stderr, "draw_bench: %d fields expected\n", nf);
+		exit(2);
 	}
-	*p = nl + 1;
+	if (q < end)
+		*q = '\0';
+	*p = q + 1;
 	return 0;
 }
 
