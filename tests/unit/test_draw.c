@@ -552,6 +552,18 @@ static void test_bad_inputs(void **state)
 	pl.secret_sha256 = EX_SECRET_SHA256;
 	pl.ndepartments = 0;
 	expect_refused(&pl, "bad_record", "departments");
+	pl.ndepartments = 2;
+	/* Counts past the limits are refused before any row is read. */
+	pl.nentities = DRAW_MAX_ENTITIES + 1;
+	pl.entities = NULL;
+	expect_refused(&pl, "too_large", "entities");
+	pl.nentities = 10;
+	pl.entities = ent;
+	pl.ninspectors = DRAW_MAX_INSPECTORS + 1;
+	expect_refused(&pl, "too_large", "inspectors");
+	pl.ninspectors = 6;
+	pl.nconflicts = DRAW_MAX_CONFLICTS + 1;
+	expect_refused(&pl, "too_large", "conflicts");
 }
 
 /* Uniformity: over 4000 fixed public values, each of the 20 grade-A

@@ -275,6 +275,14 @@ static void test_record_malformed(void **state)
 	set_and_expect("selection", json_pack("{}"), "bad_record", "selection");
 	set_and_expect("plan", json_string("计划\n二"), "bad_record", "plan");
 	set_and_expect("secret_sha256", json_string("ABC"), "bad_record", "secret_sha256");
+	/* Lists past their limits are refused before they are walked. */
+	{
+		json_t *deps = json_array();
+
+		for (int i = 0; i < DRAW_MAX_DEPARTMENTS + 1; i++)
+			json_array_append_new(deps, json_sprintf("d%d", i));
+		set_and_expect("departments", deps, "too_large", "departments");
+	}
 	/* A NUL inside a string is refused by the JSON reader, not truncated. */
 	set_and_expect("plan", json_stringn("a\0b", 3), "bad_record", "");
 }
