@@ -31,7 +31,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <openssl/evp.h>
@@ -120,66 +123,79 @@ static int generate(const char *dir, size_t n, size_t m)
 	return fclose(f) == 0 ? 0 : -1;
 }
 
-/* The whole file, NUL-terminated; the caller frees it. */
+/* The whole file, mapped privately (the parse writes NULs over its TABs
+ * and LFs; untouched pages stay shared with the page cache). Every line
+ * must end with LF, as generate writes them. */
 static char *slurp(const char *dir, const char *name, size_t *len)
 {
 	char path[4096];
-	FILE *f;
 	struct stat st;
 	char *buf;
+	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "rb")) == NULL || fstat(fileno(f), &st) < 0) {
+	if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &st) < 0) {
 		fprintf(stderr, "draw_bench: %s: %s\n", path, strerror(errno));
 		exit(2);
 	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL || fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size)
-		exit(2);
-	fclose(f);
-	buf[st.st_size] = '\0';
 	*len = (size_t)st.st_size;
+	if (*len == 0) {
+		close(fd);
+		return NULL;
+	}
+	buf = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (buf == MAP_FAILED || buf[*len - 1] != '\n') {
+		fprintf(stderr, "draw_bench: %s: cannot map, or no LF at the end\n", path);
+		exit(2);
+	}
 	return buf;
 }
 
 /* Splits the next line of *p (before end) in place into nf TAB-separated
- * fields, in one scan of its bytes; answers 0, or -1 at the end of the
- * buffer. */
+ * fields; answers 0, or -1 at the end of the buffer. */
 static int next_line(char **p, char *end, int nf, char **f)
 {
-	char *q = *p;
-	int k = 0;
+	char *nl;
 
-	if (q >= end)
+	if (*p >= end)
 		return -1;
-	f[k++] = q;
-	for (; q < end && *q != '\n'; q++)
-		if (*q == '\t' && k < nf) {
-			*q = '\0';
-			f[k++] = q + 1;
+	nl = memchr(*p, '\n', (size_t)(end - *p));
+	if (nl == NULL)
+		nl = end;
+	*nl = '\0';
+	for (int i = 0; i < nf; i++) {
+		f[i] = *p;
+		if (i + 1 < nf) {
+			char *tab = memchr(*p, '\t', (size_t)(nl - *p));
+
+			if (tab == NULL) {
+				fprintf(stderr, "draw_bench: %d fields expected\n", nf);
+				exit(2);
+			}
+			*tab = '\0';
+			*p = tab + 1;
 		}
-	if (k != nf) {
-		fprintf(stderr, "draw_bench: %d fields expected\n", nf);
-		exit(2);
 	}
-	if (q < end)
-		*q = '\0';
-	*p = q + 1;
+	*p = nl + 1;
 	return 0;
 }
 
-/* Lines in buf (an upper bound on the rows). */
-static size_t count_lines(const char *buf, size_t len)
+/* Room for the rows of a buffer of len bytes whose lines are at least
+ * min bytes long: an upper bound, so no pass to count them first (the
+ * pages never written are never touched). */
+static void *rows_alloc(size_t len, size_t min, size_t size)
 {
-	size_t n = 1;
+	void *p = malloc((len / min + 1) * size);
 
-	for (const char *p = buf; (p = memchr(p, '\n', len - (size_t)(p - buf))) != NULL; p++)
-		n++;
-	return n;
+	if (p == NULL)
+		exit(2);
+	return p;
 }
 
 struct rows {
 	char *ebuf, *ibuf, *cbuf;
+	size_t elen, ilen, clen;
 	struct draw_entity *ent;
 	struct draw_inspector *ins;
 	struct draw_conflict *conf;
@@ -196,17 +212,20 @@ static void rows_read(const char *dir, struct rows *r)
 	unsigned int hl;
 	char *p, *f[4];
 
-	r->ebuf = slurp(dir, "entities.tsv", &len);
-	r->ent = malloc(count_lines(r->ebuf, len) * sizeof(*r->ent));
+	r->ebuf = slurp(dir, "entities.tsv", &r->elen);
+	len = r->elen;
+	r->ent = rows_alloc(len, 6, sizeof(*r->ent)); /* "x\tA\t\t\n" */
 	for (p = r->ebuf; next_line(&p, r->ebuf + len, 4, f) == 0; n++)
 		r->ent[n] =
 		    (struct draw_entity){f[0], (enum draw_grade)(f[1][0] - 'A'), f[2], f[3]};
-	r->ibuf = slurp(dir, "inspectors.tsv", &len);
-	r->ins = malloc(count_lines(r->ibuf, len) * sizeof(*r->ins));
+	r->ibuf = slurp(dir, "inspectors.tsv", &r->ilen);
+	len = r->ilen;
+	r->ins = rows_alloc(len, 4, sizeof(*r->ins));
 	for (p = r->ibuf; next_line(&p, r->ibuf + len, 2, f) == 0; m++)
 		r->ins[m] = (struct draw_inspector){f[0], f[1]};
-	r->cbuf = slurp(dir, "conflicts.tsv", &len);
-	r->conf = malloc(count_lines(r->cbuf, len) * sizeof(*r->conf));
+	r->cbuf = slurp(dir, "conflicts.tsv", &r->clen);
+	len = r->clen;
+	r->conf = rows_alloc(len, 4, sizeof(*r->conf));
 	for (p = r->cbuf; next_line(&p, r->cbuf + len, 2, f) == 0; c++)
 		r->conf[c] = (struct draw_conflict){f[0], f[1]};
 	EVP_Digest(secret, sizeof(secret), h, &hl, EVP_sha256(), NULL);
@@ -230,9 +249,12 @@ static void rows_read(const char *dir, struct rows *r)
 
 static void rows_free(struct rows *r)
 {
-	free(r->ebuf);
-	free(r->ibuf);
-	free(r->cbuf);
+	if (r->ebuf)
+		munmap(r->ebuf, r->elen);
+	if (r->ibuf)
+		munmap(r->ibuf, r->ilen);
+	if (r->cbuf)
+		munmap(r->cbuf, r->clen);
 	free(r->ent);
 	free(r->ins);
 	free(r->conf);
