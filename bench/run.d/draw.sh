@@ -51,11 +51,14 @@ bench_draw() {
   done
   h=$(sha256sum "$dir/canonical.txt" | cut -d' ' -f1)
   local hm; hm=$(med "${sums[@]}")
-  local c; c=$(awk '/^commitment:/ {print $2}' "$dir/freeze.out")
+  local commit; commit=$(awk '/^commitment:/ {print $2}' "$dir/freeze.out")
   local size; size=$(stat -c %s "$dir/canonical.txt")
   echo "== freeze: commitment over the canonical form of the same plan ($size bytes)"
-  [ "$c" = "$h" ] && echo "commitment = sha256sum of the canonical form: $c" \
-    || { echo "bench: commitment $c differs from sha256sum $h" >&2; return 1; }
+  if [ "$commit" != "$h" ]; then
+    echo "bench: commitment $commit differs from sha256sum $h" >&2
+    return 1
+  fi
+  echo "commitment = sha256sum of the canonical form: $commit"
   awk -v hm="$hm" -v out="$(cat "$dir/freeze.out")" 'BEGIN {
     split(out, l, "\n"); for (i in l) { split(l[i], kv, ": "); v[kv[1]] = kv[2] }
     printf "sha256sum (whole run, median):        %.1f ms\n", hm / 1000
