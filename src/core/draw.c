@@ -316,7 +316,7 @@ static int sort_unique(struct draw_key *keys, size_t n, const char *what, struct
  * first: the keys' strings are scattered in memory. */
 static long key_find(const struct draw_key *keys, size_t n, const char *s)
 {
-	struct draw_key want = {{0, 0}, s, 0, 0};
+	struct draw_key want = {{0, 0}, s, 0, 0, 0, 0};
 	size_t lo = 0, hi = n;
 
 	key_load(&want);
@@ -418,7 +418,7 @@ static int prepare_people(struct draw_prepared *p, struct draw_key **inskeys, st
 		if (check_text(pl->departments[i], DRAW_MAX_ID, false, "departments", i, NULL,
 			       err) < 0)
 			goto out;
-		dk[i] = (struct draw_key){{0, 0}, pl->departments[i], (uint32_t)i, 0};
+		dk[i] = (struct draw_key){{0, 0}, pl->departments[i], (uint32_t)i, 0, 0, 0};
 	}
 	if (sort_unique(dk, pl->ndepartments, "departments", err) < 0)
 		goto out;
@@ -429,7 +429,7 @@ static int prepare_people(struct draw_prepared *p, struct draw_key **inskeys, st
 		if (check_text(pl->inspectors[i].department, DRAW_MAX_ID, false, "inspectors", i,
 			       "department", err) < 0)
 			goto out;
-		ik[i] = (struct draw_key){{0, 0}, pl->inspectors[i].id, (uint32_t)i, 0};
+		ik[i] = (struct draw_key){{0, 0}, pl->inspectors[i].id, (uint32_t)i, 0, 0, 0};
 	}
 	if (sort_unique(ik, pl->ninspectors, "inspectors", err) < 0)
 		goto out;
@@ -522,18 +522,20 @@ static int prepare_entities(struct draw_prepared *p, struct yerr *err)
 		memcpy(w, e->street, c);
 		w += c;
 		*w++ = '\n';
-		ek[i] = (struct draw_key){{0, 0}, line + 7, (uint32_t)i, (uint32_t)(w - line)};
+		ek[i] = (struct draw_key){
+		    {0, 0}, line + 7, (uint32_t)i, (uint16_t)(w - line), (uint8_t)e->grade, 0};
 	}
 	if (sort_unique(ek, pl->nentities, "entities", err) < 0)
 		return -1;
 	p->grade = xcalloc(pl->nentities, sizeof(uint32_t));
-	for (size_t r = 0; r < pl->nentities; r++) {
-		p->grade_off[pl->entities[ek[r].i].grade + 1]++;
-	}
+	/* The grades from the keys, not the rows: the keys are in id order,
+	 * the rows are not. */
+	for (size_t r = 0; r < pl->nentities; r++)
+		p->grade_off[ek[r].grade + 1]++;
 	for (int g = 0; g < DRAW_GRADES; g++)
 		p->grade_off[g + 1] += p->grade_off[g];
 	for (size_t r = 0; r < pl->nentities; r++) {
-		int g = pl->entities[p->eline[r].i].grade;
+		int g = ek[r].grade;
 
 		p->grade[p->grade_off[g] + fill[g]++] = (uint32_t)r;
 	}

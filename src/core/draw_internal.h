@@ -16,8 +16,10 @@
 struct draw_key {
 	uint64_t pre[2];
 	const char *s;
-	uint32_t i;   /* row number (DRAW_MAX_* < 2^32) */
-	uint32_t len; /* entities: the length of their canonical line */
+	uint32_t i;    /* row number (DRAW_MAX_* < 2^32) */
+	uint16_t len;  /* entities: the length of their canonical line (< 600) */
+	uint8_t grade; /* entities: their grade, kept here for the sorted passes */
+	uint8_t unused;
 };
 
 /* A conflict by ranks (positions in id order). */

@@ -415,14 +415,14 @@ static int selection_compare(const struct draw_record *rec, const struct draw_se
 	if (keys == NULL || seen == NULL)
 		abort();
 	for (size_t c = 0; c < n; c++)
-		keys[c] =
-		    (struct draw_key){{0, 0}, pl->entities[sel->entity[c]].id, (uint32_t)c, 0};
+		keys[c] = (struct draw_key){
+		    {0, 0}, pl->entities[sel->entity[c]].id, (uint32_t)c, 0, 0, 0};
 	qsort(keys, n, sizeof(*keys), key_cmp);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		json_t *item = json_array_get(rec->selection, i);
 		json_t *ins = json_object_get(item, "inspectors");
 		struct draw_key k = {
-		    {0, 0}, json_string_value(json_object_get(item, "entity")), 0, 0};
+		    {0, 0}, json_string_value(json_object_get(item, "entity")), 0, 0, 0, 0};
 		const struct draw_key *hit = bsearch(&k, keys, n, sizeof(*keys), key_cmp);
 		const char *want[DRAW_MAX_PER_CHECK], *got[DRAW_MAX_PER_CHECK];
 		const char *g;
