@@ -527,6 +527,38 @@ static void test_bad_inputs(void **state)
 	ent[4].street = "a\nb";
 	expect_refused(&pl, "bad_record", "entities[4].street");
 	ent[4] = ex_entities[4];
+	/* Past the first eight bytes too (the word-at-a-time scan). */
+	ent[4].id = "XH-0005-long-\xff";
+	expect_refused(&pl, "bad_record", "entities[4].id");
+	ent[4].id = "XH-0005-long-id\x7f";
+	expect_refused(&pl, "bad_record", "entities[4].id");
+	ent[4].id = "XH-0005-long-id-\x1fx";
+	expect_refused(&pl, "bad_record", "entities[4].id");
+	ent[4].id = ex_entities[4].id;
+	ent[4].street = "枫林路街道\t";
+	expect_refused(&pl, "bad_record", "entities[4].street");
+	/* Malformed UTF-8 after well-formed Chinese: a bad continuation, a
+	 * surrogate, an overlong form, a sequence cut short. */
+	ent[4].street = "枫林路\xe8\x28\xa1";
+	expect_refused(&pl, "bad_record", "entities[4].street");
+	ent[4].street = "枫林路\xed\xa0\x80";
+	expect_refused(&pl, "bad_record", "entities[4].street");
+	ent[4].street = "枫林路\xe0\x80\x80";
+	expect_refused(&pl, "bad_record", "entities[4].street");
+	ent[4].street = "枫林路\xe8\xa1";
+	expect_refused(&pl, "bad_record", "entities[4].street");
+	/* Two- and four-byte sequences and U+E000 are fine. */
+	ent[4].street = "é路\xee\x80\x80\xf0\x9f\x98\x80";
+	draw_prepared_free(prepare_ok(&pl));
+	ent[4] = ex_entities[4];
+	/* 64 bytes is the limit, 65 is refused. */
+	longid[64] = '\0';
+	ent[4].id = longid;
+	draw_prepared_free(prepare_ok(&pl));
+	longid[64] = 'x';
+	longid[65] = '\0';
+	expect_refused(&pl, "bad_record", "entities[4].id");
+	ent[4] = ex_entities[4];
 	ins[5].department = "tyj";
 	expect_refused(&pl, "unknown_department", "inspectors[5].department");
 	ins[5] = ex_inspectors[5];
