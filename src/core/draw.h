@@ -127,8 +127,10 @@ void draw_grade_sizes(const struct draw_prepared *p, size_t out[DRAW_GRADES]);
 
 /* Runs the draw from the revealed secret (raw bytes; its SHA-256 must be
  * the committed one) and the public value. Fills sel (draw_selection_free)
- * or returns -1: secret_mismatch (409), not_enough_inspectors (409, naming
- * the entity and the department that has no unconflicted inspector left). */
+ * or returns -1: bad_record (400: a secret not of 16–64 bytes, an empty,
+ * too long or control-character public value), secret_mismatch (409),
+ * not_enough_inspectors (409, naming the entity and the department that
+ * has no unconflicted inspector left). */
 int draw_run(const struct draw_prepared *p, const unsigned char *secret, size_t secret_len,
 	     const char *public_value, struct draw_selection *sel, struct yerr *err);
 void draw_selection_free(struct draw_selection *sel);

@@ -341,6 +341,9 @@ int draw_record_parse(const char *text, size_t len, struct draw_record *rec, str
 	    get_str(rec->doc, "public_value", false, "", &rec->public_value, err) < 0 ||
 	    get_str(rec->doc, "public_source", false, "", &rec->public_source, err) < 0)
 		return -1;
+	if (strlen(rec->public_source) > DRAW_MAX_LABEL)
+		return yerr_set(err, 400, "bad_record", "public_source",
+				"抽取记录格式错误：超过 %d 字节", DRAW_MAX_LABEL);
 	ratios = json_object_get(rec->doc, "ratios");
 	if (!json_is_object(ratios))
 		return bad(err, "ratios", "应为对象 {\"A\",\"B\",\"C\",\"D\"}");

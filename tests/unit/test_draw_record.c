@@ -235,6 +235,14 @@ static void test_record_malformed(void **state)
 	set_and_expect("public_value", json_integer(471), "bad_record", "public_value");
 	set_and_expect("public_value", json_string(""), "bad_record", "public_value");
 	set_and_expect("public_value", json_string("a\tb"), "bad_record", "public_value");
+	{
+		char longsrc[300];
+
+		memset(longsrc, 'x', sizeof(longsrc) - 1);
+		longsrc[sizeof(longsrc) - 1] = '\0';
+		set_and_expect("public_source", json_string(longsrc), "bad_record",
+			       "public_source");
+	}
 	set_and_expect("secret", json_string("abc"), "bad_record", "secret");
 	set_and_expect(
 	    "secret",
