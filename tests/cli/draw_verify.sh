@@ -4,6 +4,7 @@
 # usage or read error; the record from a file or from stdin (`-`).
 # Records: tests/fuzz/corpus/draw_record/ (small.json is a genuine record of
 # a 200-entity plan, tampered.json the same with one selected entity changed).
+# Also runs the Python implementation printed in docs/api-supervision.md.
 #   tests/cli/draw_verify.sh YIYE_BINARY SOURCE_DIR
 set -u
 yiye=$1 src=$2
@@ -57,6 +58,20 @@ printf 'not json' >"$tmp/garbage"
 run 1 "不是有效的 JSON" draw verify "$tmp/garbage"
 : >"$tmp/empty"
 input="$tmp/empty" run 1 "bad_record" draw verify -
+
+# The independent Python implementation printed in docs/api-supervision.md
+# agrees with the C one on the same records (the docs stay exact).
+python3 - "$src/docs/api-supervision.md" "$tmp/verify.py" <<'PY'
+import sys
+doc = open(sys.argv[1], encoding="utf-8").read()
+start = doc.index("```python\n") + len("```python\n")
+open(sys.argv[2], "w", encoding="utf-8").write(doc[start:doc.index("```", start)])
+PY
+if python3 "$tmp/verify.py" "$rec/small.json" >"$tmp/py.out" 2>&1 &&
+   grep -q "commitment [0-9a-f]\{64\} matches" "$tmp/py.out" && grep -q "^selection matches" "$tmp/py.out"; then
+  ok; else bad "docs' Python implementation on small.json"; sed 's/^/  | /' "$tmp/py.out"; fi
+if python3 "$tmp/verify.py" "$rec/tampered.json" 2>&1 | grep -q "^selection MISMATCH"; then
+  ok; else bad "docs' Python implementation must reject tampered.json"; fi
 
 # Usage and read errors: exit 2.
 run 2 "无法打开文件" draw verify "$tmp/does-not-exist.json"
