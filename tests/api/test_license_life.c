@@ -340,6 +340,21 @@ static void test_change_reviewers(void **state)
 	}
 	submit_accept(id);
 	assert_string_equal(app_status(id, st), "under_review");
+	{
+		/* exactly one review task, the added permit's department's */
+		json_t *app, *t;
+		size_t k, reviews = 0;
+
+		life_as(&X, "applicant");
+		app = get_app(id);
+		json_array_foreach (json_object_get(app, "tasks"), k, t)
+			if (strcmp(jstr(t, "kind"), "review") == 0) {
+				reviews++;
+				assert_string_equal(jstr(t, "department"), "swj");
+			}
+		json_decref(app);
+		assert_int_equal(reviews, 1);
+	}
 	life_as(&X, "reviewer_scjgj"); /* the food department is not involved */
 	post(id, "reviews/scjgj", json_pack("{s:s}", "decision", "approve"), 404,
 	     "application_not_found");
