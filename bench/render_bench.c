@@ -15,9 +15,11 @@
  *     streams — against laying out and drawing the license at all. CPU time,
  *     not wall time: the machine is shared, and a busy neighbour slows both
  *     loops alike only in theory;
- *   - render_license_pdf on two threads at once against one (wall clock):
- *     Pango keeps a font map per thread, so a second worker adds renders,
- *     though cairo serialises the reading of a font's outline table;
+ *   - render_license_pdf on two threads at once against one (wall clock;
+ *     three alternating pairs of runs of SECONDS/3, the best of each, so a
+ *     neighbour's burst does not decide the ratio): Pango keeps a font map
+ *     per thread and nothing else is shared, so on two cores a second
+ *     worker should add renders;
  *   - for information, no target: the CPU time of the process's first
  *     render (fontconfig loads its configuration and cache, Pango builds
  *     the thread's font map) and, median of five fresh threads, of a
@@ -119,6 +121,7 @@ static int render_image_once(void)
 
 struct run {
 	int (*once)(void);
+	double seconds;
 	long n;
 	double cpu; /* seconds of this thread's CPU for the n renders */
 	int failed;
@@ -140,7 +143,7 @@ static void *run_main(void *arg)
 		return NULL;
 	}
 	c0 = cpu_s();
-	end = now_s() + seconds;
+	end = now_s() + r->seconds;
 	while (now_s() < end) {
 		if (r->once() != 0) {
 			r->failed = 1;
@@ -152,9 +155,9 @@ static void *run_main(void *arg)
 	return NULL;
 }
 
-/* Renders per second of `threads` threads running once() at the same time;
- * CPU milliseconds per render into *cpu_ms. */
-static double rate(int (*once)(void), int threads, double *cpu_ms)
+/* Renders per second of `threads` threads running once() at the same time
+ * for secs; CPU milliseconds per render into *cpu_ms. */
+static double rate(int (*once)(void), int threads, double secs, double *cpu_ms)
 {
 	pthread_t t[8];
 	struct run r[8] = {{0}};
@@ -163,6 +166,7 @@ static double rate(int (*once)(void), int threads, double *cpu_ms)
 
 	for (int i = 0; i < threads; i++) {
 		r[i].once = once;
+		r[i].seconds = secs;
 		if (pthread_create(&t[i], NULL, run_main, &r[i]) != 0)
 			return -1;
 	}
@@ -176,7 +180,7 @@ static double rate(int (*once)(void), int threads, double *cpu_ms)
 	if (n == 0)
 		return -1;
 	*cpu_ms = cpu * 1e3 / (double)n;
-	return (double)n / seconds;
+	return (double)n / secs;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -227,7 +231,7 @@ int main(int argc, char **argv)
 	struct cold cold[COLD_THREADS] = {{0}};
 	double first[COLD_THREADS], next[COLD_THREADS];
 	size_t bytes = 0;
-	double pdf1, img1, pdf2, pdf1_cpu, img1_cpu, pdf2_cpu, process_first;
+	double pdf1, img1, best1, best2, pdf1_cpu, img1_cpu, pdf2_cpu, cpu, process_first;
 	int ok = 1;
 
 	if (argc > 1)
@@ -258,11 +262,20 @@ int main(int argc, char **argv)
 	}
 	qsort(first, COLD_THREADS, sizeof(first[0]), cmp_double);
 	qsort(next, COLD_THREADS, sizeof(next[0]), cmp_double);
-	pdf1 = rate(pdf_no_size, 1, &pdf1_cpu);
-	img1 = rate(render_image_once, 1, &img1_cpu);
-	pdf2 = rate(pdf_no_size, 2, &pdf2_cpu);
-	if (pdf1 <= 0 || img1 <= 0 || pdf2 <= 0)
+	pdf1 = rate(pdf_no_size, 1, seconds, &pdf1_cpu);
+	img1 = rate(render_image_once, 1, seconds, &img1_cpu);
+	if (pdf1 <= 0 || img1 <= 0)
 		return 2;
+	best1 = best2 = 0;
+	for (int i = 0; i < 3; i++) {
+		double one = rate(pdf_no_size, 1, seconds / 3, &cpu);
+		double two = rate(pdf_no_size, 2, seconds / 3, &pdf2_cpu);
+
+		if (one <= 0 || two <= 0)
+			return 2;
+		best1 = one > best1 ? one : best1;
+		best2 = two > best2 ? two : best2;
+	}
 
 	printf("license PDF (4 permits, 1 page, %zu bytes), 1 thread: %.1f renders/s, %.1f ms CPU "
 	       "each\n",
@@ -270,14 +283,14 @@ int main(int argc, char **argv)
 	printf("baseline, the same drawing to an A4 image (no PDF):   %.1f renders/s, %.1f ms CPU "
 	       "each\n",
 	       img1, img1_cpu);
-	printf("license PDF, 2 threads at once:                       %.1f renders/s, %.1f ms CPU "
-	       "each\n",
-	       pdf2, pdf2_cpu);
+	printf("license PDF, best of 3 runs: 1 thread %.1f renders/s; 2 threads at once %.1f "
+	       "renders/s, %.1f ms CPU each\n",
+	       best1, best2, pdf2_cpu);
 	printf("first render of the process: %.1f ms CPU (fontconfig's configuration and cache); "
 	       "in a fresh thread (median of %d): first %.1f ms CPU (its font map), then %.1f ms\n",
 	       process_first, COLD_THREADS, first[COLD_THREADS / 2], next[COLD_THREADS / 2]);
 	ok &= verdict("PDF/image (CPU per render)", img1_cpu / pdf1_cpu, TARGET_PDF_VS_IMAGE, 1);
-	ok &= verdict("PDF 2 threads/1 thread (renders/s)", pdf2 / pdf1, TARGET_TWO_THREADS, 1);
+	ok &= verdict("PDF 2 threads/1 thread (renders/s)", best2 / best1, TARGET_TWO_THREADS, 1);
 	json_decref(doc);
 	return ok ? 0 : 1;
 }

@@ -114,10 +114,13 @@ int cmd_licenses(int argc, char **argv)
 		return 1;
 	}
 	rc = export_run(&app, after, out, &next, &count, &e);
-	if (out != stdout && fclose(out) != 0 && rc == 0)
+	if (file) {
+		if (fclose(out) != 0 && rc == 0)
+			rc = yerr_set(&e, 500, "write_failed", NULL, "写入失败：%s",
+				      strerror(errno));
+	} else if (fflush(stdout) != 0 && rc == 0) {
 		rc = yerr_set(&e, 500, "write_failed", NULL, "写入失败：%s", strerror(errno));
-	else if (out == stdout && fflush(out) != 0 && rc == 0)
-		rc = yerr_set(&e, 500, "write_failed", NULL, "写入失败：%s", strerror(errno));
+	}
 	app_close(&app);
 	if (rc < 0) {
 		cli_error("licenses", &e);

@@ -24,6 +24,7 @@
 #include "core/payload.h"
 #include "http/app_life.h"
 #include "http/licenses.h"
+#include "http/verify_cache.h"
 #include "io/blobs.h"
 #include "io/keys.h"
 #include "render/render.h"
@@ -109,6 +110,8 @@ void h_license_issue(struct req *r)
 	}
 	store_release(c);
 	license_build_free(&b);
+	if (rc == 0) /* lic-public: verify answers of this node are stale now */
+		verify_cache_bump(r->app->verify_cache);
 	if (rc < 0)
 		app_reply_err(r, &e, &a);
 	else
@@ -292,6 +295,10 @@ void h_license_verify(struct req *r)
 	struct store_conn *c;
 	struct license_no no;
 	struct yerr e = {0};
+	char key[96], *text;
+	json_t *answer;
+	uint64_t gen;
+	size_t len;
 	int version;
 
 	if (version_arg(r, &version) < 0 || req_query_text(r, "d", PAYLOAD_MAX, &d) < 0)
@@ -313,6 +320,16 @@ void h_license_verify(struct req *r)
 					   "亮证码与许可证编号不符");
 		version = tok.version;
 	}
+	/* A status changes at any moment: never cached by others. This node
+	   keeps an answer for at most a second (lic-public: verify_cache.h). */
+	reply_header(r, "Cache-Control", "no-store");
+	snprintf(key, sizeof(key), "%s|%d|%d", number, version, app_today(r));
+	if (verify_cache_get(r->app->verify_cache, key, &text, &len)) {
+		reply_raw(r, 200, "application/json; charset=utf-8", text, len);
+		free(text);
+		return;
+	}
+	gen = verify_cache_gen(r->app->verify_cache);
 	if (req_acquire(r, &c) < 0)
 		return;
 	if (store_license_get(c, req_district(r), number, version, false, &l, &e) < 0) {
@@ -320,10 +337,15 @@ void h_license_verify(struct req *r)
 		return reply_yerr(r, &e);
 	}
 	store_release(c);
-	/* A status changes at any moment: never cached. */
-	reply_header(r, "Cache-Control", "no-store");
-	reply_json(r, 200, verify_json(&l, app_today(r)));
+	answer = verify_json(&l, app_today(r));
+	text = json_dumps(answer, JSON_COMPACT);
+	json_decref(answer);
 	store_license_free(&l);
+	if (text == NULL)
+		abort();
+	verify_cache_put(r->app->verify_cache, key, gen, text, strlen(text));
+	reply_raw(r, 200, "application/json; charset=utf-8", text, strlen(text));
+	free(text);
 }
 
 /* ---- suspend, reinstate, revoke ---- */
@@ -412,6 +434,7 @@ static void sanction(struct req *r, const char *action, const char *verb)
 		store_license_free(&l);
 		return reply_yerr(r, &e);
 	}
+	verify_cache_bump(r->app->verify_cache); /* lic-public: committed, answers stale */
 	store_license_free(&l);
 	/* answer what was committed */
 	if (license_load(r, c, 0, false, &l) < 0) {

@@ -851,7 +851,6 @@ const struct route routes[] = {
      .pattern = "/api/v1/licenses/{number}/verify",
      .handler = h_license_verify,
      .permission = "public",
-     .flags = ROUTE_SLOW,
      .tag = "licenses",
      .summary = "公开核验许可证状态（有效、暂停、吊销、注销、过期、被取代）",
      .query = "version:integer,d:string"},

@@ -131,7 +131,7 @@ static void date_zh(const char *iso, char *out, size_t n)
 		snprintf(out, n, "%s", iso ? iso : "—");
 }
 
-/* A layout of text in font ("Noto Sans CJK SC 10"), wrapped at width points
+/* A layout of text in font (FONT " 10"), wrapped at width points
  * (0: no wrapping). CJK breaks between any two characters; Latin words and
  * codes break only when a whole word does not fit. */
 static PangoLayout *text_layout(struct pdf *p, const char *text, const char *font, double width,
@@ -307,15 +307,21 @@ static double page1_head(struct pdf *p, int draw)
 	qr_y = y;
 	for (int i = 0; i < 8; i++) {
 		PangoLayout *v = text_layout(p, value[i], FONT " 10.5", value_w, PANGO_ALIGN_LEFT);
-		double h = layout_h(v);
+		PangoLayout *k = text_layout(p, label[i], FONT " 10.5", label_w, PANGO_ALIGN_LEFT);
+		/* Label and value on one baseline: a value of Latin letters
+		 * (DejaVu) sits higher in its line than Chinese (Noto). */
+		double bv = (double)pango_layout_get_baseline(v) / PANGO_SCALE;
+		double bk = (double)pango_layout_get_baseline(k) / PANGO_SCALE;
+		double b = bv > bk ? bv : bk, hv = layout_h(v) + b - bv, hk = layout_h(k) + b - bk;
 
 		if (draw) {
 			cairo_set_source_rgb(p->cr, 0.35, 0.35, 0.35);
-			show_text(p, label[i], FONT " 10.5", fx, y, label_w, PANGO_ALIGN_LEFT);
+			show(p, k, fx, y + b - bk);
 			cairo_set_source_rgb(p->cr, 0.05, 0.05, 0.05);
-			show(p, v, fx + label_w, y);
+			show(p, v, fx + label_w, y + b - bv);
 		}
-		y += h + 5;
+		y += (hv > hk ? hv : hk) + 5;
+		g_object_unref(k);
 		g_object_unref(v);
 	}
 	if (draw) {

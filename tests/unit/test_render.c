@@ -431,6 +431,22 @@ static void test_read_refusals(void **state)
 	assert_int_equal(render_qr_read_file(path, &got, &e), -1);
 	assert_string_equal(e.code, "not_png_or_pdf");
 
+	/* an A4 PDF page without a QR code */
+	{
+		cairo_surface_t *blank;
+
+		snprintf(path, sizeof(path), "%s/blank.pdf", dir);
+		blank = cairo_pdf_surface_create(path, 595.276, 841.89);
+		cr = cairo_create(blank);
+		cairo_rectangle(cr, 100, 100, 200, 50);
+		cairo_fill(cr);
+		cairo_destroy(cr);
+		cairo_surface_destroy(blank);
+		assert_int_equal(render_qr_read_file(path, &got, &e), -1);
+		assert_string_equal(e.code, "no_qr_found");
+		assert_null(got);
+	}
+
 	/* a PDF page of 14400 x 14400 pt (200 inches square): not rasterised */
 	{
 		cairo_surface_t *big;
