@@ -19,6 +19,7 @@
 
 #include "core/date.h"
 #include "core/license.h"
+#include "harness_license.h"
 #include "harness_life.h"
 
 static struct server srv;
@@ -688,6 +689,76 @@ static void test_versions(void **state)
 	post(id, "license", NULL, 409, "invalid_kind");
 }
 
+/* As an inspector of dept: the joint inspection today, every item ok, pass. */
+static void inspect_pass(int64_t id, const char *dept)
+{
+	char user[64], path[128], day[16];
+	json_t *items = json_array(), *sec, *it;
+	struct resp r;
+	int64_t me;
+	size_t i, k;
+
+	snprintf(user, sizeof(user), "inspector_%s", dept);
+	life_as(&X, user);
+	http_req(&srv, "GET", "/api/v1/me", NULL, NULL, 0, NULL, &r);
+	me = json_integer_value(json_object_get(r.json, "id"));
+	resp_free(&r);
+	life_day_text(X.today, day);
+	post(id, "inspection", json_pack("{s:s,s:[I]}", "at", day, "inspectors", (json_int_t)me),
+	     200, NULL);
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/inspection", (long long)id);
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	json_array_foreach (json_object_get(json_object_get(r.json, "inspection"), "sections"), i,
+			    sec)
+		json_array_foreach (json_object_get(sec, "items"), k, it)
+			json_array_append_new(items,
+					      json_pack("{s:O,s:s}", "id",
+							json_object_get(it, "id"), "result", "ok"));
+	resp_free(&r);
+	snprintf(path, sizeof(path), "inspection/%s", dept);
+	post(id, path, json_pack("{s:s,s:o}", "result", "pass", "items", items), 200, NULL);
+}
+
+/* An address change of a 烘焙店 license (食品经营许可, inspected): a new
+ * joint inspection, then version 2 at the new address. */
+static void test_address_change(void **state)
+{
+	struct lic_holder h;
+	char number[40], again[40], who[128], st[32];
+	int64_t id;
+	json_t *l, *v;
+
+	(void)state;
+	id = lic_accepted(&srv, LIC_HONGBEI, LIC_HONGBEI_ANSWERS, "地址变更烘焙店", &h);
+	inspect_pass(id, "scjgj");
+	life_as(&X, "reviewer_scjgj");
+	post(id, "reviews/scjgj", json_pack("{s:s}", "decision", "approve"), 200, NULL);
+	issue(id, number, 1);
+
+	life_as(&X, "applicant");
+	id = apply_life(json_pack("{s:s,s:s,s:{s:s}}", "kind", "change", "license", number,
+				  "change", "address", "徐汇区天钥桥路100号"),
+			201, NULL, NULL);
+	reviewers(id, who);
+	assert_string_equal(who, "scjgj+inspect;");
+	submit_accept(id);
+	life_as(&X, "reviewer_scjgj");
+	post(id, "reviews/scjgj", json_pack("{s:s}", "decision", "approve"), 200, NULL);
+	assert_string_equal(app_status(id, st), "under_review");
+	inspect_pass(id, "scjgj");
+	assert_string_equal(app_status(id, st), "approved");
+	issue(id, again, 2);
+	l = license(number);
+	assert_string_equal(jstr(l, "address"), "徐汇区天钥桥路100号");
+	assert_string_equal(jstr(json_object_get(l, "holder"), "name"), "地址变更烘焙店");
+	json_decref(l);
+	v = verify(number, 1);
+	assert_string_equal(jstr(v, "status"), "superseded");
+	assert_int_equal(json_integer_value(json_object_get(v, "superseded_by")), 2);
+	json_decref(v);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -706,7 +777,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_refusals),         cmocka_unit_test(test_cancel),
 	    cmocka_unit_test(test_change_reviewers), cmocka_unit_test(test_extend_and_reissue),
-	    cmocka_unit_test(test_versions),
+	    cmocka_unit_test(test_versions),         cmocka_unit_test(test_address_change),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
