@@ -491,53 +491,15 @@ static void test_extend_and_reissue(void **state)
 
 /* ------------------------------------------------- versions through issuance */
 
-/* 书店 without food and with a small sign: 出版物经营许可 (区文化旅游局) and
- * 户外招牌设置 (区绿化市容局), neither inspected; no term (长期有效). */
-#define SHUDIAN_ANSWERS "{\"q_food\":false,\"q_area\":120,\"q_sign\":true,\"q_sign_area\":3}"
-
-/* A 书店 license issued to the demo applicant on the ordinary path; its
- * number into number, the holder's credit code into uscc. */
+/* A 书店 license (出版物经营许可 and 户外招牌设置, neither inspected, no term)
+ * issued to the demo applicant on the ordinary path (harness_license.c);
+ * its number into number, the holder's credit code into uscc. */
 static void issued_shudian(const char *name, char number[40], char uscc[19])
 {
-	json_t *app, *form = json_object(), *f;
-	struct resp r;
-	int64_t id;
-	size_t i;
+	struct lic_holder h;
+	int64_t id = lic_approved_shudian(&srv, name, &h);
 
-	life_as(&X, "applicant");
-	http_json(&srv, "POST", "/api/v1/applications",
-		  json_pack("{s:s,s:o}", "industry", "shudian", "answers",
-			    json_loads(SHUDIAN_ANSWERS, 0, NULL)),
-		  &r);
-	assert_int_equal(r.status, 201);
-	id = json_integer_value(json_object_get(json_object_get(r.json, "application"), "id"));
-	resp_free(&r);
-	app = get_app(id);
-	json_array_foreach (json_object_get(json_object_get(app, "notice"), "fields"), i, f)
-		json_object_set_new(form, json_string_value(json_object_get(f, "id")),
-				    app_field_value(f, (unsigned)(6000 + X.serial_no)));
-	json_object_set_new(form, "F_ent_name", json_string(name));
-	snprintf(uscc, 19, "%s", json_string_value(json_object_get(form, "F_uscc")));
-	X.serial_no++;
-	{
-		char path[96];
-
-		snprintf(path, sizeof(path), "/api/v1/applications/%lld", (long long)id);
-		http_json(&srv, "PATCH", path,
-			  json_pack("{s:o,s:O}", "form", form, "version",
-				    json_object_get(app, "version")),
-			  &r);
-		assert_int_equal(r.status, 200);
-		resp_free(&r);
-	}
-	app_insert_materials(&srv, id,
-			     json_object_get(json_object_get(app, "notice"), "materials"));
-	json_decref(app);
-	submit_accept(id);
-	life_as(&X, "reviewer_whlyj");
-	post(id, "reviews/whlyj", json_pack("{s:s}", "decision", "approve"), 200, NULL);
-	life_as(&X, "reviewer_lhsrj");
-	post(id, "reviews/lhsrj", json_pack("{s:s}", "decision", "approve"), 200, NULL);
+	snprintf(uscc, 19, "%s", h.uscc);
 	issue(id, number, 1);
 }
 
