@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "http/verify_cache.h"
 #include "io/keys.h"
 #include "store/store_calendar.h"
 #include "store/store_catalog.h"
@@ -183,6 +184,9 @@ int app_open(struct app *app, struct yerr *err)
 	 * use; refuses to start on key files others may read) */
 	if ((rc = keyring_open(app->cfg.data_dir, &app->keys, err)) < 0)
 		return rc;
+	/* lic-public: the verify answers' cache */
+	if ((app->verify_cache = verify_cache_new()) == NULL)
+		return yerr_set(err, 500, "out_of_memory", NULL, "内存不足");
 	if ((rc = app_calendar_reload(app, err)) < 0)
 		return rc;
 	return app_catalog_reload(app, err);
@@ -194,6 +198,8 @@ void app_close(struct app *app)
 	app->store = NULL;
 	keyring_close(app->keys);
 	app->keys = NULL;
+	verify_cache_free(app->verify_cache);
+	app->verify_cache = NULL;
 	if (app->cal) {
 		calendar_free(app->cal);
 		free(app->cal);

@@ -104,6 +104,9 @@ struct app {
 	/* lic-keys: the license signing keyring (io/keys.h), DATA/keys; follows
 	 * `yiye keys rotate` by itself */
 	struct keyring *keys;
+	/* lic-public: answers of the public verify route, kept for a second
+	 * (http/verify_cache.h) */
+	struct verify_cache *verify_cache;
 };
 
 /* Fills cfg with defaults, then environment variables (flags are applied by

@@ -23,6 +23,11 @@ int cmd_restore(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_draw(int argc, char **argv);
+/* lic-public (issue 12) */
+int cmd_licenses(int argc, char **argv);
+/* lic-life: cmd_license_life.c (yiye licenses expire joins cmd_licenses) */
+int cmd_entities(int argc, char **argv);
+int cmd_licenses_expire(int argc, char **argv);
 
 /* Reads a whole file of at most `max` bytes into a NUL-terminated buffer the
  * caller frees. */

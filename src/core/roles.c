@@ -86,6 +86,15 @@ static const struct {
      R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) |
 	 R(CATALOG_ADMIN) | R(SYSTEM_ADMIN) | R(AUDITOR),
      -1},
+    /* hand-over, export, 亮证 (issue 12, lic-public); the license lists and
+       hand-over records are read under lic-core's licenses.read */
+    {"licenses.handover", R(WINDOW_CLERK), -1},
+    /* the e-license library (电子证照库) pulls by cursor with a licenses:read token */
+    {"licenses.export", R(ISSUER) | R(SUPERVISOR) | R(AUDITOR), SCOPE_LICENSES_READ},
+    {"licenses.display", R(APPLICANT), -1},
+    /* lic-life: the registration link — the window enters what registration
+       says, the issuer compares it with the licenses */
+    {"entities.manage", R(WINDOW_CLERK) | R(ISSUER), -1},
 };
 
 #undef R

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/date.h"
+#include "http/app_life.h"
 #include "http/applications.h"
 #include "store/store_catalog.h"
 
@@ -301,6 +302,7 @@ json_t *app_json(struct req *r, struct store_conn *c, const struct store_app *a,
 
 	if (!full)
 		return o;
+	app_life_json(r, c, a, o); /* kind, license, change */
 	json_object_set_new(o, "answers", app_text_json(a->answers, "{}"));
 	json_object_set_new(o, "notice", app_text_json(a->notice, "{}"));
 	json_object_set_new(o, "form", app_text_json(a->form, "{}"));

@@ -33,6 +33,7 @@
 
 #include "app.h"
 #include "http/auth.h"
+#include "http/life_jobs.h"
 #include "store/store_account.h"
 #include "store/store_calendar.h"
 #include "store/store_catalog.h"
@@ -44,6 +45,7 @@ struct catalog_watch {
 	pthread_cond_t cv; /* signalled by catalog_watch_stop */
 	int stopping;
 	time_t next_prune;
+	time_t next_expiry;     /* lic-life: the daily license expiry job (life_jobs.c) */
 	int64_t calendar_stamp; /* -1: not read yet */
 };
 
@@ -126,6 +128,22 @@ static void prune(struct catalog_watch *w)
 	store_release(c);
 }
 
+/* lic-life: the license expiry job runs once a day per district; every
+ * node asks, the first to claim the day does it (store_job_claim), the
+ * others find the day taken. */
+static void expiry(struct catalog_watch *w)
+{
+	struct life_expiry_result res;
+	struct yerr e = {0};
+
+	if (life_expiry_run(w->app, w->app->cfg.district, life_today(w->app), false, &res, &e) < 0)
+		fprintf(stderr, "yiye: license expiry job: %s\n", e.message);
+	else if (res.ran)
+		fprintf(stderr,
+			"yiye: license expiry job: %d expired, %d 30-day and %d 7-day notices\n",
+			res.expired, res.notice30, res.notice7);
+}
+
 static void *watch_main(void *arg)
 {
 	struct catalog_watch *w = arg;
@@ -139,6 +157,10 @@ static void *watch_main(void *arg)
 		if (time(NULL) >= w->next_prune) {
 			prune(w);
 			w->next_prune = time(NULL) + CATALOG_WATCH_PRUNE_SEC;
+		}
+		if (time(NULL) >= w->next_expiry) {
+			expiry(w);
+			w->next_expiry = time(NULL) + CATALOG_WATCH_EXPIRY_SEC;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += CATALOG_WATCH_INTERVAL_MS / 1000;
@@ -164,6 +186,7 @@ struct catalog_watch *catalog_watch_start(struct app *app)
 		abort();
 	w->app = app;
 	w->next_prune = time(NULL); /* once at start, then on the schedule */
+	w->next_expiry = time(NULL);
 	w->calendar_stamp = -1;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_condattr_init(&ca);

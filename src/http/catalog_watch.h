@@ -12,6 +12,8 @@ struct catalog_watch;
  * how often expired login-failure counters are removed. */
 #define CATALOG_WATCH_INTERVAL_MS 2000
 #define CATALOG_WATCH_PRUNE_SEC 300
+/* lic-life: how often a node asks whether the day's license expiry job ran. */
+#define CATALOG_WATCH_EXPIRY_SEC 600
 
 /* Starts the watch thread (after auth_state_init: pruning reads the login
  * throttle window). Returns NULL when the thread cannot start; the server

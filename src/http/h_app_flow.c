@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "core/form.h"
+#include "http/app_life.h"
 #include "http/applications.h"
 
 /* The role the caller acts in for an action (the history's actor_role). */
@@ -87,6 +88,9 @@ void app_transition(struct req *r, struct wf_request *req, const char *detail, a
 					  req->today, now, &e);
 		pthread_rwlock_unlock(&r->app->cal_lock);
 	}
+	/* a cancellation ends its license when it is approved (h_app_life.c) */
+	if (rc == 0 && fx.to == APP_APPROVED && fx.from != APP_APPROVED)
+		rc = app_life_on_approved(r, c, &a, &e);
 	app_finish(r, c, &a, rc, detail, 200, &e);
 }
 
@@ -105,10 +109,14 @@ static int complete_hook(struct req *r, struct store_conn *c, struct store_app *
 	size_t nids = 0;
 	json_t *form;
 	long issues;
+	bool life = false;
 	int rc;
 
 	(void)fx;
 	(void)ud;
+	/* a lifecycle application checks the materials of its change instead */
+	if ((rc = app_life_complete(r, c, a, &life, e)) < 0 || life)
+		return rc;
 	if ((rc = store_app_material_ids(c, req_district(r), a->id, &ids, &nids, e)) < 0)
 		return rc;
 	if (app_notice_open(r, c, a, &n, e) < 0) {

@@ -18,6 +18,7 @@
 #include "core/catalog_check.h"
 #include "core/date.h"
 #include "core/form.h"
+#include "http/app_life.h"
 #include "http/applications.h"
 #include "store/store_account.h"
 
@@ -165,7 +166,8 @@ fail:
 
 void h_application_create(struct req *r)
 {
-	static const char *const keys[] = {"industry", "answers", "applicant", "entity", NULL};
+	static const char *const keys[] = {"industry", "answers", "applicant",
+					   "entity",   "kind",    NULL};
 	const char *industry;
 	char *entity_src = NULL, *latest_src = NULL, detail[96] = "";
 	json_t *answers = json_object_get(r->json, "answers");
@@ -176,6 +178,9 @@ void h_application_create(struct req *r)
 	int rc, month, mday;
 
 	memset(&a, 0, sizeof(a));
+	/* change / extend / cancel / reissue of a license: h_app_life.c */
+	if (app_life_requested(r))
+		return h_application_life_create(r);
 	if (req_body_keys(r, keys) < 0 ||
 	    req_text(r, "industry", ARG_REQUIRED, APP_INDUSTRY_MAX - 1, &industry) < 0)
 		return;
@@ -233,16 +238,22 @@ static json_t *summary_item(const void *p)
 {
 	const struct store_app_summary *s = p;
 	int st = workflow_status_parse(s->status);
+	json_t *o;
 
-	return json_pack("{s:I,s:s,s:s,s:s?,s:s,s:I,s:I,s:s,s:b,s:o,s:s,s:I,s:o,s:I}", "id",
-			 (json_int_t)s->id, "number", s->number, "status", s->status,
-			 "status_label",
-			 st >= 0 ? workflow_status_label((enum app_status)st) : NULL, "industry",
-			 s->industry, "version", (json_int_t)s->version, "applicant_id",
-			 (json_int_t)s->applicant_id, "applicant_name", s->applicant_name,
-			 "walk_in", s->walk_in, "due_date", app_day_json(s->due_day), "holder",
-			 s->holder, "created_at", (json_int_t)s->created_at, "submitted_at",
-			 app_time_json(s->submitted_at), "updated_at", (json_int_t)s->updated_at);
+	o = json_pack("{s:I,s:s,s:s,s:s?,s:s,s:I,s:I,s:s,s:b,s:o,s:s,s:I,s:o,s:I}", "id",
+		      (json_int_t)s->id, "number", s->number, "status", s->status, "status_label",
+		      st >= 0 ? workflow_status_label((enum app_status)st) : NULL, "industry",
+		      s->industry, "version", (json_int_t)s->version, "applicant_id",
+		      (json_int_t)s->applicant_id, "applicant_name", s->applicant_name, "walk_in",
+		      s->walk_in, "due_date", app_day_json(s->due_day), "holder", s->holder,
+		      "created_at", (json_int_t)s->created_at, "submitted_at",
+		      app_time_json(s->submitted_at), "updated_at", (json_int_t)s->updated_at);
+	/* lic-life: what the application is for (the issuer's queue tells a
+	 * cancellation, which issues nothing, from the rest) */
+	json_object_set_new(o, "kind", json_string(s->kind[0] ? s->kind : "new"));
+	json_object_set_new(o, "license",
+			    s->license_number[0] ? json_string(s->license_number) : json_null());
+	return o;
 }
 
 void h_applications_list(struct req *r)
@@ -571,6 +582,14 @@ void h_application_commitments(struct req *r)
 	}
 	if (open_for(r, WF_EDIT, &c, &id, &a, &n) < 0)
 		return;
+	/* lic-life: a lifecycle application's workflow is its change's, not the notice's */
+	if (app_life_kind(r, c, &a) != LIFE_NEW) {
+		app_notice_close(r, &n);
+		store_release(c);
+		store_app_free(&a);
+		return reply_error(r, 409, "invalid_kind", "commitments",
+				   "变更、延续、注销、补办申请不适用告知承诺");
+	}
 	memset(&init, 0, sizeof(init));
 	rc = workflow_init(&init, &n.g, ids, nids, NULL, 0, APP_VERIFY_DAYS_DEFAULT,
 			   APP_ACCEPTANCE_DAYS, &e);

@@ -22,7 +22,9 @@
 
 #include "core/date.h"
 #include "core/payload.h"
+#include "http/app_life.h"
 #include "http/licenses.h"
+#include "http/verify_cache.h"
 #include "io/blobs.h"
 #include "io/keys.h"
 #include "render/render.h"
@@ -65,8 +67,11 @@ void h_license_issue(struct req *r)
 		rc = app_notice_open(r, c, &a, &n, &e);
 		have_notice = true;
 	}
-	if (rc == 0)
+	/* lic-life: a change, extension or reissue builds the next version of its license */
+	if (rc == 0 && (rc = app_life_build(r, c, &a, &b, &e)) == 0)
 		rc = license_build_from_app(r, c, &a, &n, NULL, 1, today, &b, &e);
+	else if (rc > 0)
+		rc = 0;
 	if (rc == 0)
 		rc = license_write(r, c, &b, &lic, &e);
 	if (have_notice)
@@ -80,7 +85,8 @@ void h_license_issue(struct req *r)
 					     .actor_role = "issuer",
 					     .detail = NULL};
 
-		snprintf(detail, sizeof(detail), "{\"license\":\"%s\",\"version\":1}", lic.number);
+		snprintf(detail, sizeof(detail), "{\"license\":\"%s\",\"version\":%d}", lic.number,
+			 lic.version);
 		ev.detail = detail;
 		a.wf = next;
 		pthread_rwlock_rdlock(&r->app->cal_lock);
@@ -94,14 +100,18 @@ void h_license_issue(struct req *r)
 		rc = store_notify_user(c, req_district(r), a.applicant_id, a.id, "license_issued",
 				       title, link, now, &e);
 	}
+	if (rc == 0 && lic.version > 1) /* lic-life: the departments told of the change */
+		rc = app_life_issued(r, c, &a, lic.number, lic.version, &e);
 	if (rc == 0) {
 		snprintf(object, sizeof(object), "license:%s", lic.number);
-		snprintf(detail, sizeof(detail), "{\"application_id\":%lld,\"version\":1}",
-			 (long long)a.id);
+		snprintf(detail, sizeof(detail), "{\"application_id\":%lld,\"version\":%d}",
+			 (long long)a.id, lic.version);
 		rc = req_audit_commit(r, c, object, detail, &e);
 	}
 	store_release(c);
 	license_build_free(&b);
+	if (rc == 0) /* lic-public: verify answers of this node are stale now */
+		verify_cache_bump(r->app->verify_cache);
 	if (rc < 0)
 		app_reply_err(r, &e, &a);
 	else
@@ -127,6 +137,7 @@ void h_license_get(struct req *r)
 {
 	struct store_license l;
 	struct store_conn *c;
+	json_t *o;
 	int version;
 
 	if (version_arg(r, &version) < 0 || req_acquire(r, &c) < 0)
@@ -135,8 +146,14 @@ void h_license_get(struct req *r)
 		store_release(c);
 		return;
 	}
+	o = license_json(&l, app_today(r));
+	/* lic-life: needs_change / deregistered from the registration link */
+	json_object_set_new(o, "flags",
+			    l.is_current ? app_life_flags_json(r, c, l.holder_uscc, l.holder_name,
+							       l.legal_rep, l.address)
+					 : json_array());
 	store_release(c);
-	reply_json(r, 200, json_pack("{s:o}", "license", license_json(&l, app_today(r))));
+	reply_json(r, 200, json_pack("{s:o}", "license", o));
 	store_license_free(&l);
 }
 
@@ -278,6 +295,10 @@ void h_license_verify(struct req *r)
 	struct store_conn *c;
 	struct license_no no;
 	struct yerr e = {0};
+	char key[96], *text;
+	json_t *answer;
+	uint64_t gen;
+	size_t len;
 	int version;
 
 	if (version_arg(r, &version) < 0 || req_query_text(r, "d", PAYLOAD_MAX, &d) < 0)
@@ -299,6 +320,16 @@ void h_license_verify(struct req *r)
 					   "亮证码与许可证编号不符");
 		version = tok.version;
 	}
+	/* A status changes at any moment: never cached by others. This node
+	   keeps an answer for at most a second (lic-public: verify_cache.h). */
+	reply_header(r, "Cache-Control", "no-store");
+	snprintf(key, sizeof(key), "%s|%d|%d", number, version, app_today(r));
+	if (verify_cache_get(r->app->verify_cache, key, &text, &len)) {
+		reply_raw(r, 200, "application/json; charset=utf-8", text, len);
+		free(text);
+		return;
+	}
+	gen = verify_cache_gen(r->app->verify_cache);
 	if (req_acquire(r, &c) < 0)
 		return;
 	if (store_license_get(c, req_district(r), number, version, false, &l, &e) < 0) {
@@ -306,10 +337,15 @@ void h_license_verify(struct req *r)
 		return reply_yerr(r, &e);
 	}
 	store_release(c);
-	/* A status changes at any moment: never cached. */
-	reply_header(r, "Cache-Control", "no-store");
-	reply_json(r, 200, verify_json(&l, app_today(r)));
+	answer = verify_json(&l, app_today(r));
+	text = json_dumps(answer, JSON_COMPACT);
+	json_decref(answer);
 	store_license_free(&l);
+	if (text == NULL)
+		abort();
+	verify_cache_put(r->app->verify_cache, key, gen, text, strlen(text));
+	reply_raw(r, 200, "application/json; charset=utf-8", text, strlen(text));
+	free(text);
 }
 
 /* ---- suspend, reinstate, revoke ---- */
@@ -398,6 +434,7 @@ static void sanction(struct req *r, const char *action, const char *verb)
 		store_license_free(&l);
 		return reply_yerr(r, &e);
 	}
+	verify_cache_bump(r->app->verify_cache); /* lic-public: committed, answers stale */
 	store_license_free(&l);
 	/* answer what was committed */
 	if (license_load(r, c, 0, false, &l) < 0) {

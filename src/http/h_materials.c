@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "core/material.h"
+#include "http/app_life.h"
 #include "http/applications.h"
 #include "io/blobs.h"
 #include "store/store_material.h"
@@ -69,6 +70,11 @@ static int notice_material(struct req *r, struct store_conn *c, const struct sto
 			break;
 	if (k == n.g.nmaterials) {
 		app_notice_close(r, &n);
+		/* a permit added by a change application brings its own */
+		if (app_life_material(r, c, a, mid, exempt)) {
+			*visible = true;
+			return 0;
+		}
 		return yerr_set(e, 404, "material_not_in_notice", "material_id",
 				"材料 %s 不在本申请的告知单中", mid);
 	}

@@ -113,5 +113,19 @@ void h_license_verify(struct req *r);
 void h_license_suspend(struct req *r);
 void h_license_reinstate(struct req *r);
 void h_license_revoke(struct req *r);
+/* license: hand-over, export, disclosure, 亮证 (issue 12, lic-public) */
+/* h_license_public.c */
+void h_licenses_list(struct req *r);
+void h_licenses_export(struct req *r);
+void h_license_handover_get(struct req *r);
+void h_license_handover_create(struct req *r);
+void h_public_licenses(struct req *r);
+/* h_license_display.c */
+void h_license_display_get(struct req *r);
+void h_license_display_set(struct req *r);
+void h_public_license_display(struct req *r);
+/* lic-life: h_entities.c (the registration link) */
+void h_entity_get(struct req *r);
+void h_entity_put(struct req *r);
 
 #endif

@@ -442,6 +442,83 @@ const struct route routes[] = {
 
     /* @@catalog-routes@@ */
 
+    /* license: lists, hand-over, export, disclosure, 亮证 — routes of
+       h_license_public.c and h_license_display.c (issue 12, lic-public;
+       docs/api-licenses.md). These rows stay ABOVE the /licenses/{number}
+       rows: the router takes the first match, and "export" would otherwise
+       be read as a license number. */
+    {.method = "GET",
+     .pattern = "/api/v1/licenses",
+     .handler = h_licenses_list,
+     .permission = "licenses.read",
+     .tag = "licenses",
+     .summary =
+	 "许可证列表（持证人：本人的；工作人员：本区的），可按号码、名称、信用代码与状态查询",
+     .query = "q:string,status:string,limit:integer,offset:integer"},
+    {.method = "GET",
+     .pattern = "/api/v1/licenses/export",
+     .handler = h_licenses_export,
+     .permission = "licenses.export",
+     .tag = "licenses",
+     .summary = "电子证照库增量导出：after 之后的每次证照变更（元数据记录）与下一游标 next",
+     .query = "after:integer,limit:integer"},
+    {.method = "GET",
+     .pattern = "/api/v1/licenses/{number}/handover",
+     .handler = h_license_handover_get,
+     .permission = "licenses.read",
+     .tag = "licenses",
+     .summary = "许可证发放记录（持证人看不到领取人信息）"},
+    {.method = "POST",
+     .pattern = "/api/v1/licenses/{number}/handover",
+     .handler = h_license_handover_create,
+     .permission = "licenses.handover",
+     .audit = "license.handover",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "licenses",
+     .summary = "登记许可证发放（窗口领取、邮寄或仅电子证照）与纸质档案位置；更正须写明原因",
+     .body = "{\"type\":\"object\",\"required\":[\"method\"],\"properties\":{"
+	     "\"method\":{\"type\":\"string\",\"enum\":[\"window\",\"post\",\"electronic\"]},"
+	     "\"collector_name\":{\"type\":\"string\",\"maxLength\":64},"
+	     "\"collector_id_type\":{\"type\":\"string\",\"enum\":[\"idcard\",\"passport\","
+	     "\"hk_macao_permit\",\"taiwan_permit\",\"other\"]},"
+	     "\"collector_id_number\":{\"type\":\"string\",\"maxLength\":32,"
+	     "\"description\":\"只保存遮蔽后的号码\"},"
+	     "\"carrier\":{\"type\":\"string\",\"maxLength\":32},"
+	     "\"tracking_no\":{\"type\":\"string\",\"maxLength\":40},"
+	     "\"archive_location\":{\"type\":\"string\",\"maxLength\":100},"
+	     "\"note\":{\"type\":\"string\",\"maxLength\":500},"
+	     "\"correction_reason\":{\"type\":\"string\",\"maxLength\":500}},"
+	     "\"additionalProperties\":false}"},
+    {.method = "GET",
+     .pattern = "/api/v1/licenses/{number}/display",
+     .handler = h_license_display_get,
+     .permission = "licenses.display",
+     .tag = "licenses",
+     .summary = "亮证：当前 5 分钟有效的展示令牌与二维码（持证人）"},
+    {.method = "PUT",
+     .pattern = "/api/v1/licenses/{number}/display",
+     .handler = h_license_display_set,
+     .permission = "licenses.display",
+     .audit = "license.display",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "licenses",
+     .summary = "开启或关闭公开亮证页（/show/{number}）",
+     .body = "{\"type\":\"object\",\"required\":[\"public\"],\"properties\":{"
+	     "\"public\":{\"type\":\"boolean\"}},\"additionalProperties\":false}"},
+    {.method = "GET",
+     .pattern = "/api/v1/public/licenses",
+     .handler = h_public_licenses,
+     .permission = "public",
+     .tag = "licenses",
+     .summary = "行政许可信息公示：已发、变更、注销、撤销的许可证（不含个人信息）",
+     .query = "q:string,status:string,limit:integer,offset:integer"},
+    {.method = "GET",
+     .pattern = "/api/v1/public/licenses/{number}/display",
+     .handler = h_public_license_display,
+     .permission = "public",
+     .tag = "licenses",
+     .summary = "公开亮证页取新的展示令牌（仅限持证人已开启亮证的有效许可证）"},
+
     /* applications — routes of h_applications.c and h_app_flow.c (issue 11;
        docs/api-applications.md). Reviews, inspections and materials are
        added by their own handlers. */
@@ -452,15 +529,33 @@ const struct route routes[] = {
      .audit = "application.create",
      .flags = ROUTE_JSON_BODY,
      .tag = "applications",
-     .summary = "从已完成的智能导办创建申请（窗口可代为录入）",
-     .body = "{\"type\":\"object\",\"required\":[\"industry\"],"
+     .summary = "从已完成的智能导办创建申请（窗口可代为录入）；或许可证的变更、延续、注销、补办",
+     .body = "{\"type\":\"object\","
 	     "\"properties\":{\"industry\":{\"type\":\"string\",\"minLength\":1,"
 	     "\"maxLength\":63,\"description\":\"行业代码（须已完成智能导办）\"},"
 	     "\"answers\":{\"type\":[\"object\",\"null\"],"
 	     "\"description\":\"智能导办的回答 {问题编号: 回答}\"},"
 	     "\"applicant\":{\"type\":[\"string\",\"null\"],\"maxLength\":32,"
 	     "\"description\":\"窗口代录：申请人账号\"},\"entity\":{\"type\":[\"string\","
-	     "\"null\"],\"maxLength\":18,\"description\":\"窗口代录：统一社会信用代码\"}},"
+	     "\"null\"],\"maxLength\":18,\"description\":\"窗口代录：统一社会信用代码\"},"
+	     /* lic-life: lifecycle kinds (h_app_life.c) */
+	     "\"kind\":{\"type\":\"string\",\"enum\":[\"new\",\"change\",\"extend\","
+	     "\"cancel\",\"reissue\"],\"description\":\"申请类型，缺省 new（新办）\"},"
+	     "\"license\":{\"type\":\"string\",\"maxLength\":39,"
+	     "\"description\":\"许可证编号（非新办）\"},"
+	     "\"reason\":{\"type\":[\"string\",\"null\"],\"maxLength\":1000,"
+	     "\"description\":\"理由（补办必填）\"},"
+	     "\"cause\":{\"type\":[\"string\",\"null\"],"
+	     "\"enum\":[\"lost\",\"damaged\",null],\"description\":\"补办原因\"},"
+	     "\"change\":{\"type\":[\"object\",\"null\"],\"additionalProperties\":false,"
+	     "\"description\":\"变更内容\",\"properties\":{"
+	     "\"name\":{\"type\":[\"string\",\"null\"],\"maxLength\":200},"
+	     "\"legal_rep\":{\"type\":[\"string\",\"null\"],\"maxLength\":50},"
+	     "\"address\":{\"type\":[\"string\",\"null\"],\"maxLength\":200},"
+	     "\"permits_add\":{\"type\":\"array\",\"maxItems\":32,"
+	     "\"items\":{\"type\":\"string\"}},"
+	     "\"permits_remove\":{\"type\":\"array\",\"maxItems\":32,"
+	     "\"items\":{\"type\":\"string\"}}}}},"
 	     "\"additionalProperties\":false}"},
     {.method = "GET",
      .pattern = "/api/v1/applications",
@@ -756,7 +851,6 @@ const struct route routes[] = {
      .pattern = "/api/v1/licenses/{number}/verify",
      .handler = h_license_verify,
      .permission = "public",
-     .flags = ROUTE_SLOW,
      .tag = "licenses",
      .summary = "公开核验许可证状态（有效、暂停、吊销、注销、过期、被取代）",
      .query = "version:integer,d:string"},
@@ -787,6 +881,29 @@ const struct route routes[] = {
      .tag = "licenses",
      .summary = "吊销许可证",
      .body = LICENSE_SANCTION_BODY},
+    /* lic-life — routes of h_entities.c (the registration link) */
+    {.method = "GET",
+     .pattern = "/api/v1/entities/{uscc}",
+     .handler = h_entity_get,
+     .permission = "entities.manage",
+     .flags = ROUTE_SLOW,
+     .tag = "licenses",
+     .summary = "市场主体登记信息及其持有的许可证（含需变更、已注销登记标记）"},
+    {.method = "PUT",
+     .pattern = "/api/v1/entities/{uscc}",
+     .handler = h_entity_put,
+     .permission = "entities.manage",
+     .audit = "entity.put",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "licenses",
+     .summary = "录入市场主体登记信息（名称、法定代表人、地址、登记状态）",
+     .body = "{\"type\":\"object\",\"required\":[\"name\"],"
+	     "\"properties\":{\"name\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":200},"
+	     "\"legal_rep\":{\"type\":[\"string\",\"null\"],\"maxLength\":50},"
+	     "\"address\":{\"type\":[\"string\",\"null\"],\"maxLength\":200},"
+	     "\"status\":{\"type\":[\"string\",\"null\"],\"enum\":[\"registered\","
+	     "\"deregistered\",null],\"description\":\"登记状态，缺省 registered\"}},"
+	     "\"additionalProperties\":false}"},
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));

@@ -133,12 +133,14 @@ int store_app_list(struct store_conn *c, const char *district, const struct stor
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM applications a WHERE %s", where);
 	if ((rc = store_query_int(c, sql, p, np, 0, total, err)) < 0)
 		return rc;
-	snprintf(sql, sizeof(sql),
-		 "SELECT a.id, a.number, a.industry, a.status, a.version, a.applicant_id, "
-		 "u.display_name, a.walk_in, a.due_day, a.holder, a.created_at, a.submitted_at, "
-		 "a.updated_at FROM applications a JOIN users u ON u.id = a.applicant_id "
-		 "WHERE %s ORDER BY a.id DESC LIMIT ? OFFSET ?",
-		 where);
+	snprintf(
+	    sql, sizeof(sql),
+	    "SELECT a.id, a.number, a.industry, a.status, a.version, a.applicant_id, "
+	    "u.display_name, a.walk_in, a.due_day, a.holder, a.created_at, a.submitted_at, "
+	    "a.updated_at, a.kind, a.license_number FROM applications a JOIN users u ON u.id = "
+	    "a.applicant_id "
+	    "WHERE %s ORDER BY a.id DESC LIMIT ? OFFSET ?",
+	    where);
 	p[np++] = SP_INT(limit);
 	p[np++] = SP_INT(offset);
 	if ((rc = store_exec(c, sql, p, np, &res, err)) < 0)
@@ -162,6 +164,8 @@ int store_app_list(struct store_conn *c, const char *district, const struct stor
 		s->created_at = store_cell_int(res, i, 10, 0);
 		s->submitted_at = store_cell_int(res, i, 11, 0);
 		s->updated_at = store_cell_int(res, i, 12, 0);
+		store_cell_copy(res, i, 13, s->kind, sizeof(s->kind)); /* lic-life */
+		store_cell_copy(res, i, 14, s->license_number, sizeof(s->license_number));
 	}
 	*n = (size_t)res->rows;
 	store_result_free(res);

@@ -181,6 +181,8 @@ struct store_app_summary {
 	int due_day;
 	char holder[APP_HOLDER_MAX];
 	int64_t created_at, submitted_at, updated_at;
+	char kind[16];           /* lic-life: new | change | extend | cancel | reissue */
+	char license_number[40]; /* lic-life: the license a lifecycle application is on, "" */
 };
 
 /* Newest first, paged; *items malloc'd (free()), *total the count matching. */

@@ -113,6 +113,43 @@ export const routes = [
     component: () => import('./views/applications/NotificationsView.vue'),
     meta: { title: '消息', permission: 'notifications.read', nav: false }
   },
+  // licenses (issue 12): issuing, the license page, hand-over, 亮证, verification, disclosure
+  {
+    path: '/licenses/queue',
+    name: 'license-queue',
+    component: () => import('./views/licenses/IssuerQueueView.vue'),
+    meta: { title: '发证', permission: 'licenses.issue', nav: true }
+  },
+  {
+    path: '/licenses',
+    name: 'licenses',
+    component: () => import('./views/licenses/LicensesView.vue'),
+    meta: { title: '许可证', navLabel: '许可证', permission: 'licenses.read', nav: true }
+  },
+  {
+    path: '/licenses/:number',
+    name: 'license',
+    component: () => import('./views/licenses/LicenseView.vue'),
+    meta: { title: '许可证详情', permission: 'licenses.read', nav: false, navParent: '/licenses' }
+  },
+  {
+    path: '/v/:number',
+    name: 'verify',
+    component: () => import('./views/licenses/VerifyView.vue'),
+    meta: { title: '许可证核验', permission: 'public', nav: false }
+  },
+  {
+    path: '/show/:number',
+    name: 'show',
+    component: () => import('./views/licenses/ShowView.vue'),
+    meta: { title: '亮证', permission: 'public', nav: false }
+  },
+  {
+    path: '/disclosure',
+    name: 'disclosure',
+    component: () => import('./views/licenses/DisclosureView.vue'),
+    meta: { title: '行政许可信息公示', navLabel: '许可公示', permission: 'public', nav: true }
+  },
   {
     // after login: each role's own workspace (views/applications/workspace.js)
     path: '/workspace',
