@@ -22,7 +22,6 @@
 #include <time.h>
 
 #include "core/date.h"
-#include "core/text.h"
 #include "http/app_life.h"
 #include "store/store_license_life.h"
 
@@ -31,9 +30,11 @@
 
 bool app_life_requested(const struct req *r)
 {
-	const char *k = json_string_value(json_object_get(r->json, "kind"));
+	const json_t *v = json_object_get(r->json, "kind");
+	const char *k = json_string_value(v);
 
-	return json_object_get(r->json, "kind") != NULL && !(k && strcmp(k, "new") == 0);
+	/* absent, null and "new" are the application of issue 11 */
+	return v != NULL && !json_is_null(v) && !(k && strcmp(k, "new") == 0);
 }
 
 /* The 409 of a license in the wrong state carries its status, like an
@@ -634,8 +635,8 @@ int app_life_next_doc(struct req *r, struct store_conn *c, const struct store_ap
 	 * application ran (an extension may still be issued after valid_until:
 	 * it was applied for in time) */
 	if (rc == 0 && !(kind == LIFE_EXTEND && strcmp(prev->status, "expired") == 0) &&
-	    life_check_status(kind, kind == LIFE_EXTEND ? prev->status : status_today(r, prev),
-			      e) < 0)
+	    life_check_status(kind, kind == LIFE_EXTEND ? prev->status : status_today(r, prev), e) <
+		0)
 		rc = -1;
 	if (rc == 0) {
 		pdoc = json_loads(prev->doc ? prev->doc : "", 0, NULL);

@@ -44,6 +44,7 @@ int render_qr_png(const char *text, unsigned char **png, size_t *len, struct yer
  * tables continue on further pages. The same doc and qr_text give the same
  * bytes (the PDF's dates come from doc's issued_on). Returns 0, or -1 with
  * err (license_doc_invalid 500 naming the missing member in err.field,
+ * license_text_too_long 422 for text that would run off a page,
  * qr_too_long 400, render_failed 500).
  */
 int render_license_pdf(const json_t *doc, const char *qr_text, unsigned char **pdf, size_t *len,

@@ -387,13 +387,13 @@ static int paginate(struct pdf *p, struct yerr *err)
 
 	/* The holder's fields wrap; page 1 must still hold the table's start. */
 	if (y > PAGE_H / 2)
-		return yerr_set(err, 500, "license_doc_invalid", "",
+		return yerr_set(err, 422, "license_text_too_long", "address",
 				"许可证的名称、地址等字段过长，首页容纳不下");
 	for (size_t i = 0; i < p->nrows; i++) {
 		struct row *r = &p->rows[i];
 
 		if (r->h > BOTTOM - cont_top)
-			return yerr_set(err, 500, "license_doc_invalid", "permits",
+			return yerr_set(err, 422, "license_text_too_long", "permits",
 					"第 %zu 项许可事项的文字过长，一页容纳不下", i + 1);
 		if (y + r->h > BOTTOM && on_page > 0) {
 			page++;

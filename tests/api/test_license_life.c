@@ -19,6 +19,7 @@
 
 #include "core/date.h"
 #include "core/license.h"
+#include "harness_license.h"
 #include "harness_life.h"
 
 static struct server srv;
@@ -340,6 +341,21 @@ static void test_change_reviewers(void **state)
 	}
 	submit_accept(id);
 	assert_string_equal(app_status(id, st), "under_review");
+	{
+		/* exactly one review task, the added permit's department's */
+		json_t *app, *t;
+		size_t k, reviews = 0;
+
+		life_as(&X, "applicant");
+		app = get_app(id);
+		json_array_foreach (json_object_get(app, "tasks"), k, t)
+			if (strcmp(jstr(t, "kind"), "review") == 0) {
+				reviews++;
+				assert_string_equal(jstr(t, "department"), "swj");
+			}
+		json_decref(app);
+		assert_int_equal(reviews, 1);
+	}
 	life_as(&X, "reviewer_scjgj"); /* the food department is not involved */
 	post(id, "reviews/scjgj", json_pack("{s:s}", "decision", "approve"), 404,
 	     "application_not_found");
@@ -475,53 +491,15 @@ static void test_extend_and_reissue(void **state)
 
 /* ------------------------------------------------- versions through issuance */
 
-/* 书店 without food and with a small sign: 出版物经营许可 (区文化旅游局) and
- * 户外招牌设置 (区绿化市容局), neither inspected; no term (长期有效). */
-#define SHUDIAN_ANSWERS "{\"q_food\":false,\"q_area\":120,\"q_sign\":true,\"q_sign_area\":3}"
-
-/* A 书店 license issued to the demo applicant on the ordinary path; its
- * number into number, the holder's credit code into uscc. */
+/* A 书店 license (出版物经营许可 and 户外招牌设置, neither inspected, no term)
+ * issued to the demo applicant on the ordinary path (harness_license.c);
+ * its number into number, the holder's credit code into uscc. */
 static void issued_shudian(const char *name, char number[40], char uscc[19])
 {
-	json_t *app, *form = json_object(), *f;
-	struct resp r;
-	int64_t id;
-	size_t i;
+	struct lic_holder h;
+	int64_t id = lic_approved_shudian(&srv, name, &h);
 
-	life_as(&X, "applicant");
-	http_json(&srv, "POST", "/api/v1/applications",
-		  json_pack("{s:s,s:o}", "industry", "shudian", "answers",
-			    json_loads(SHUDIAN_ANSWERS, 0, NULL)),
-		  &r);
-	assert_int_equal(r.status, 201);
-	id = json_integer_value(json_object_get(json_object_get(r.json, "application"), "id"));
-	resp_free(&r);
-	app = get_app(id);
-	json_array_foreach (json_object_get(json_object_get(app, "notice"), "fields"), i, f)
-		json_object_set_new(form, json_string_value(json_object_get(f, "id")),
-				    app_field_value(f, (unsigned)(6000 + X.serial_no)));
-	json_object_set_new(form, "F_ent_name", json_string(name));
-	snprintf(uscc, 19, "%s", json_string_value(json_object_get(form, "F_uscc")));
-	X.serial_no++;
-	{
-		char path[96];
-
-		snprintf(path, sizeof(path), "/api/v1/applications/%lld", (long long)id);
-		http_json(&srv, "PATCH", path,
-			  json_pack("{s:o,s:O}", "form", form, "version",
-				    json_object_get(app, "version")),
-			  &r);
-		assert_int_equal(r.status, 200);
-		resp_free(&r);
-	}
-	app_insert_materials(&srv, id,
-			     json_object_get(json_object_get(app, "notice"), "materials"));
-	json_decref(app);
-	submit_accept(id);
-	life_as(&X, "reviewer_whlyj");
-	post(id, "reviews/whlyj", json_pack("{s:s}", "decision", "approve"), 200, NULL);
-	life_as(&X, "reviewer_lhsrj");
-	post(id, "reviews/lhsrj", json_pack("{s:s}", "decision", "approve"), 200, NULL);
+	snprintf(uscc, 19, "%s", h.uscc);
 	issue(id, number, 1);
 }
 
@@ -673,6 +651,76 @@ static void test_versions(void **state)
 	post(id, "license", NULL, 409, "invalid_kind");
 }
 
+/* As an inspector of dept: the joint inspection today, every item ok, pass. */
+static void inspect_pass(int64_t id, const char *dept)
+{
+	char user[64], path[128], day[16];
+	json_t *items = json_array(), *sec, *it;
+	struct resp r;
+	int64_t me;
+	size_t i, k;
+
+	snprintf(user, sizeof(user), "inspector_%s", dept);
+	life_as(&X, user);
+	http_req(&srv, "GET", "/api/v1/me", NULL, NULL, 0, NULL, &r);
+	me = json_integer_value(json_object_get(r.json, "id"));
+	resp_free(&r);
+	life_day_text(X.today, day);
+	post(id, "inspection", json_pack("{s:s,s:[I]}", "at", day, "inspectors", (json_int_t)me),
+	     200, NULL);
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/inspection", (long long)id);
+	http_req(&srv, "GET", path, NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	json_array_foreach (json_object_get(json_object_get(r.json, "inspection"), "sections"), i,
+			    sec)
+		json_array_foreach (json_object_get(sec, "items"), k, it)
+			json_array_append_new(items,
+					      json_pack("{s:O,s:s}", "id",
+							json_object_get(it, "id"), "result", "ok"));
+	resp_free(&r);
+	snprintf(path, sizeof(path), "inspection/%s", dept);
+	post(id, path, json_pack("{s:s,s:o}", "result", "pass", "items", items), 200, NULL);
+}
+
+/* An address change of a 烘焙店 license (食品经营许可, inspected): a new
+ * joint inspection, then version 2 at the new address. */
+static void test_address_change(void **state)
+{
+	struct lic_holder h;
+	char number[40], again[40], who[128], st[32];
+	int64_t id;
+	json_t *l, *v;
+
+	(void)state;
+	id = lic_accepted(&srv, LIC_HONGBEI, LIC_HONGBEI_ANSWERS, "地址变更烘焙店", &h);
+	inspect_pass(id, "scjgj");
+	life_as(&X, "reviewer_scjgj");
+	post(id, "reviews/scjgj", json_pack("{s:s}", "decision", "approve"), 200, NULL);
+	issue(id, number, 1);
+
+	life_as(&X, "applicant");
+	id = apply_life(json_pack("{s:s,s:s,s:{s:s}}", "kind", "change", "license", number,
+				  "change", "address", "徐汇区天钥桥路100号"),
+			201, NULL, NULL);
+	reviewers(id, who);
+	assert_string_equal(who, "scjgj+inspect;");
+	submit_accept(id);
+	life_as(&X, "reviewer_scjgj");
+	post(id, "reviews/scjgj", json_pack("{s:s}", "decision", "approve"), 200, NULL);
+	assert_string_equal(app_status(id, st), "under_review");
+	inspect_pass(id, "scjgj");
+	assert_string_equal(app_status(id, st), "approved");
+	issue(id, again, 2);
+	l = license(number);
+	assert_string_equal(jstr(l, "address"), "徐汇区天钥桥路100号");
+	assert_string_equal(jstr(json_object_get(l, "holder"), "name"), "地址变更烘焙店");
+	json_decref(l);
+	v = verify(number, 1);
+	assert_string_equal(jstr(v, "status"), "superseded");
+	assert_int_equal(json_integer_value(json_object_get(v, "superseded_by")), 2);
+	json_decref(v);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -691,7 +739,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_refusals),         cmocka_unit_test(test_cancel),
 	    cmocka_unit_test(test_change_reviewers), cmocka_unit_test(test_extend_and_reissue),
-	    cmocka_unit_test(test_versions),
+	    cmocka_unit_test(test_versions),         cmocka_unit_test(test_address_change),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

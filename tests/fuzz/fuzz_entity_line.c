@@ -10,8 +10,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const keys[] = {"uscc", "name", "legal_rep", "address", "status",
-					   "source", NULL};
+	static const char *const keys[] = {"uscc",   "name",   "legal_rep", "address",
+					   "status", "source", NULL};
 	struct store_entity e;
 	struct yerr err = {0};
 	json_t *o = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);

@@ -528,7 +528,7 @@ static void test_pdf_doc_invalid(void **state)
 				    json_string(basis));
 		free(basis);
 		assert_int_equal(render_license_pdf(doc, qr_text, &pdf, &len, &e), -1);
-		assert_string_equal(e.code, "license_doc_invalid");
+		assert_string_equal(e.code, "license_text_too_long");
 		assert_string_equal(e.field, "permits");
 		assert_non_null(strstr(e.message, "第 2 项"));
 		assert_null(pdf);
@@ -545,7 +545,7 @@ static void test_pdf_doc_invalid(void **state)
 		free(addr);
 		json_array_remove(json_object_get(doc, "permits"), 1);
 		assert_int_equal(render_license_pdf(doc, qr_text, &pdf, &len, &e), -1);
-		assert_string_equal(e.code, "license_doc_invalid");
+		assert_string_equal(e.code, "license_text_too_long");
 		assert_null(pdf);
 	}
 	json_array_clear(json_object_get(doc, "permits"));
