@@ -410,7 +410,13 @@ void h_license_handover_create(struct req *r)
 	if (rc == 0) {
 		snprintf(h.number, sizeof(h.number), "%s", l.number);
 		h.version = l.version;
-		rc = store_handover_insert(c, req_district(r), &h, l.status, &e);
+		/* only a valid license is handed over; a record already made may
+		   still be corrected whatever happened to the license since */
+		if (h.correction_reason == NULL && strcmp(l.status, "valid") != 0)
+			rc = yerr_set(&e, 409, "license_not_valid", NULL,
+				      "许可证当前不是有效状态，不能登记发放");
+		else
+			rc = store_handover_insert(c, req_district(r), &h, l.status, &e);
 		lic_row_free(&l);
 	}
 	if (rc == 0)

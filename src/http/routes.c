@@ -516,6 +516,9 @@ const struct route routes[] = {
      .pattern = "/api/v1/public/licenses/{number}/display",
      .handler = h_public_license_display,
      .permission = "public",
+     /* signs a token and draws a QR: on the worker pool, whose bounded
+	class answers 503 busy when flooded, not on an I/O thread */
+     .flags = ROUTE_SLOW,
      .tag = "licenses",
      .summary = "公开亮证页取新的展示令牌（仅限持证人已开启亮证的有效许可证）"},
 

@@ -10,6 +10,7 @@
  * writes its materials), so these tests do not depend on issuance; the
  * issuance path itself is test_licenses.c's and the browser journey's.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,11 @@ static void test_handover(void **state)
 	assert_null(strstr(r.body, "李四"));
 	assert_null(strstr(r.body, "档案柜"));
 	resp_free(&r);
+	/* a revoked license is not handed over */
+	as("clerk");
+	post("/api/v1/licenses/XK-310104-2026-000003/handover",
+	     json_pack("{s:s}", "method", "electronic"), 409, "license_not_valid", NULL);
+	as("applicant");
 	/* another holder's license is as absent */
 	http_req(&srv, "GET", "/api/v1/licenses/XK-310104-2026-000002/handover", NULL, NULL, 0,
 		 NULL, &r);
@@ -421,6 +427,117 @@ static void test_display(void **state)
 	resp_free(&r);
 }
 
+/* ------------------------------------------------- export under concurrent writes */
+
+#define WRITERS 3
+#define WRITES 12
+
+struct writer {
+	struct server s;
+	char number[32];
+	int failures;
+	int *finished; /* incremented when this writer's last answer arrived */
+};
+
+/* One clerk's session correcting the hand-over of its own license, again
+ * and again: every correction is one license event, committed while the
+ * export is being read. */
+static void *write_events(void *p)
+{
+	struct writer *w = p;
+	char path[96];
+
+	snprintf(path, sizeof(path), "/api/v1/licenses/%s/handover", w->number);
+	for (int i = 0; i < WRITES; i++) {
+		struct resp r;
+
+		http_json(
+		    &w->s, "POST", path,
+		    json_pack("{s:s,s:s}", "method", "electronic", "correction_reason", "更正"),
+		    &r);
+		w->failures += r.status != 201;
+		resp_free(&r);
+	}
+	__atomic_add_fetch(w->finished, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static void test_export_concurrent(void **state)
+{
+	struct writer w[WRITERS];
+	pthread_t t[WRITERS];
+	char secret[256];
+	struct resp r;
+	long next, last, total, seen = 0;
+	int finished = 0;
+
+	(void)state;
+	/* three valid licenses, each handed over once */
+	for (int i = 0; i < WRITERS; i++) {
+		char num[32], name[64], code[32], path[96];
+
+		snprintf(num, sizeof(num), "XK-310104-2026-00010%d", i);
+		snprintf(name, sizeof(name), "并发便利店%d", i);
+		snprintf(code, sizeof(code), "91310104MA1FLC%02dXX", i);
+		insert_license(num, 1, 999999, name, code, "valid");
+		as("clerk");
+		snprintf(path, sizeof(path), "/api/v1/licenses/%s/handover", num);
+		post(path, json_pack("{s:s}", "method", "electronic"), 201, NULL, NULL);
+		memcpy(&w[i].s, &srv, sizeof(srv));
+		w[i].s.curl = curl_easy_init();
+		w[i].s.cookies[0] = w[i].s.csrf[0] = w[i].s.bearer[0] = '\0';
+		assert_int_equal(login(&w[i].s, "clerk", demo_password(&srv, "clerk")), 0);
+		snprintf(w[i].number, sizeof(w[i].number), "%s", num);
+		w[i].failures = 0;
+		w[i].finished = &finished;
+	}
+	/* the reader: a licenses:read token, starting after everything so far */
+	as("admin");
+	http_json(&srv, "POST", "/api/v1/tokens",
+		  json_pack("{s:s,s:[s]}", "name", "并发导出", "scopes", "licenses:read"), &r);
+	assert_int_equal(r.status, 201);
+	snprintf(secret, sizeof(secret), "%s", jstr(r.json, "secret"));
+	resp_free(&r);
+	as(NULL);
+	snprintf(srv.bearer, sizeof(srv.bearer), "%s", secret);
+	next = last = server_sql_long(&srv, "SELECT max(seq) FROM license_events");
+	for (int i = 0; i < WRITERS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, write_events, &w[i]), 0);
+	/* page while they write, small pages; once all are done (seen before
+	   a read), a read that finds nothing new ends it */
+	while (1) {
+		int done = __atomic_load_n(&finished, __ATOMIC_SEQ_CST) == WRITERS;
+		json_t *o = export_from(next, 3), *x;
+		size_t i, n = json_array_size(json_object_get(o, "items"));
+
+		json_array_foreach (json_object_get(o, "items"), i, x) {
+			long seq = (long)json_integer_value(json_object_get(x, "seq"));
+
+			/* never a gap, never twice: the cursor cannot pass a seq
+			   that commits later */
+			assert_int_equal(seq, last + 1);
+			last = seq;
+			seen++;
+		}
+		next = (long)json_integer_value(json_object_get(o, "next"));
+		json_decref(o);
+		if (n == 0 && done)
+			break;
+	}
+	for (int i = 0; i < WRITERS; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < WRITERS; i++) {
+		assert_int_equal(w[i].failures, 0);
+		curl_easy_cleanup(w[i].s.curl);
+	}
+	total = server_sql_long(&srv, "SELECT count(*) FROM license_events WHERE kind = 'handover' "
+				      "AND number LIKE 'XK-310104-2026-00010%'");
+	assert_int_equal(total, WRITERS * (WRITES + 1));
+	assert_int_equal(seen, WRITERS * WRITES);
+	assert_int_equal(last, server_sql_long(&srv, "SELECT max(seq) FROM license_events"));
+	srv.bearer[0] = '\0';
+}
+
 static int setup(void **state)
 {
 	struct resp r;
@@ -457,7 +574,7 @@ int main(void)
 	    cmocka_unit_test(test_handover),   cmocka_unit_test(test_export),
 	    cmocka_unit_test(test_export_cli), cmocka_unit_test(test_disclosure),
 	    cmocka_unit_test(test_lists),      cmocka_unit_test(test_display_off),
-	    cmocka_unit_test(test_display),
+	    cmocka_unit_test(test_display),    cmocka_unit_test(test_export_concurrent),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);

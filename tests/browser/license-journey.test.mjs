@@ -255,14 +255,27 @@ test('the holder applies for a re-issue (补办) from the license page', async (
 
 test('the public verify page says 有效', async (t) => {
   if (missing || !number) return t.skip(missing ? `API missing: ${missing}` : 'no license')
-  if (await page.getByRole('button', { name: '退出登录' }).isVisible()) await logout(page)
-  await page.goto(`/v/${number}`)
+  await as('applicant')
+  const qrText = (await ok('GET', `/api/v1/licenses/${encodeURIComponent(number)}`)).license.qr_text
+  await logout(page)
+  // what a phone opens from the printed QR: the signed payload rides in the fragment
+  const qr = new URL(qrText)
+  assert.match(qr.hash, /^#YL1\./)
+  await page.goto(`${qr.pathname}${qr.hash}`)
   await page.getByTestId('verify-status').getByText('有效').waitFor()
+  await page.getByTestId('payload-match').getByText('一致').waitFor()
+  await page.getByTestId('signature').getByText('签名有效').waitFor()
   await shots('verify-valid')
+  // a payload that does not match the record (another version) says so
+  const parts = qr.hash.slice(1).split('.')
+  parts[2] = String(Number(parts[2]) + 1)
+  await page.goto(`${qr.pathname}#${parts.join('.')}`)
+  await page.getByTestId('payload-match').getByText('不一致').waitFor()
+  await page.getByTestId('signature').getByText('签名无效').waitFor()
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
 })
 
-test('a supervisor of the market regulator revokes it; the verify page says 撤销', async (t) => {
+test('a supervisor of the market regulator revokes it; the verify page says 撤销, the disclosure list too', async (t) => {
   if (missing || !number) return t.skip(missing ? `API missing: ${missing}` : 'no license')
   await as('supervisor_scjgj')
   await page.goto(`/licenses/${number}`)
@@ -279,5 +292,14 @@ test('a supervisor of the market regulator revokes it; the verify page says 撤�
   await page.getByTestId('verify-status').getByText('撤销').waitFor()
   await page.getByText('以欺骗手段取得许可').waitFor()
   await shots('verify-revoked')
+  // 行政许可信息公示: listed as revoked with its legal basis, nothing personal
+  await page.goto('/disclosure')
+  await page.getByRole('heading', { level: 1, name: '行政许可信息公示' }).waitFor()
+  const row = page.getByRole('row', { name: new RegExp(number) })
+  await row.getByText('撤销').waitFor()
+  await row.getByText('第六十九条', { exact: false }).waitFor()
+  assert.equal(await page.getByText('以欺骗手段取得许可').count(), 0, 'the free-text reason is not published')
+  assert.equal(await page.getByText('王示范').count(), 0, 'no legal representative')
+  await shots('disclosure')
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
 })
