@@ -172,6 +172,17 @@ int server_restart(struct server *s, const char *const *extra_args)
 	char *argv[64];
 	int n = 0, fd;
 
+	/* A server of ours still running is stopped first: a restart never
+	 * leaves the old process behind (a reaped or killed one is skipped). */
+	if (s->pid > 0) {
+		int status;
+
+		if (waitpid(s->pid, &status, WNOHANG) == 0) {
+			kill(s->pid, SIGTERM);
+			waitpid(s->pid, &status, 0);
+		}
+		s->pid = 0;
+	}
 	snprintf(portfile, sizeof(portfile), "%s/port", s->dir);
 	unlink(portfile);
 	argv[n++] = (char *)bin();

@@ -284,11 +284,13 @@ static void test_expired(void **state)
 	assert_string_equal(str(v, "status"), "valid");
 	json_decref(v);
 	json_decref(lic);
+	server_stop(&srv, 1);
 	setenv("YIYE_TODAY", "2031-03-01", 1);
 	assert_int_equal(server_restart(&srv, NULL), 0);
 	v = lic_verify(&srv, number, NULL);
 	assert_string_equal(str(v, "status"), "valid"); /* the last day still counts */
 	json_decref(v);
+	server_stop(&srv, 1);
 	setenv("YIYE_TODAY", "2031-03-02", 1);
 	assert_int_equal(server_restart(&srv, NULL), 0);
 	v = lic_verify(&srv, number, NULL);
