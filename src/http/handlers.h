@@ -113,5 +113,18 @@ void h_license_verify(struct req *r);
 void h_license_suspend(struct req *r);
 void h_license_reinstate(struct req *r);
 void h_license_revoke(struct req *r);
+/* sup-core (issue 13): registers and the 互联网+监管 export */
+/* h_supervision.c */
+void h_sup_entities(struct req *r);
+void h_sup_check_items(struct req *r);
+void h_sup_export(struct req *r);
+/* h_sup_inspectors.c */
+void h_sup_inspectors_list(struct req *r);
+void h_sup_inspector_get(struct req *r);
+void h_sup_inspector_create(struct req *r);
+void h_sup_inspector_update(struct req *r);
+void h_sup_conflicts_list(struct req *r);
+void h_sup_conflict_declare(struct req *r);
+void h_sup_conflict_withdraw(struct req *r);
 
 #endif

@@ -787,6 +787,99 @@ const struct route routes[] = {
      .tag = "licenses",
      .summary = "吊销许可证",
      .body = LICENSE_SANCTION_BODY},
+    /* sup-core (issue 13): the registers and the 互联网+监管 export — routes
+       of h_supervision.c and h_sup_inspectors.c */
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/entities",
+     .handler = h_sup_entities,
+     .permission = "supervision.registers",
+     .flags = ROUTE_SLOW,
+     .tag = "supervision",
+     .summary = "检查对象名录库：持证主体及其行业、许可证、信用等级",
+     .query = "industry:string,grade:string,street:string,flag:string,q:string,limit:integer,"
+	      "offset:integer"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/check-items",
+     .handler = h_sup_check_items,
+     .permission = "public",
+     .tag = "supervision",
+     .summary = "随机抽查事项清单：各行业各监管部门的检查事项及法律依据（来自行业目录）",
+     .query = "industry:string,department:string"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/inspectors",
+     .handler = h_sup_inspectors_list,
+     .permission = "supervision.registers",
+     .tag = "supervision",
+     .summary = "执法检查人员名录库",
+     .query = "department:string,active:boolean"},
+    {.method = "POST",
+     .pattern = "/api/v1/supervision/inspectors",
+     .handler = h_sup_inspector_create,
+     .permission = "supervision.inspectors",
+     .audit = "supervision.inspector_add",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "supervision",
+     .summary = "将本部门的执法检查人员列入名录库（监管人员：本部门；系统管理员：任一部门）",
+     .body = "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"user_id\"],"
+	     "\"properties\":{\"user_id\":{\"type\":\"integer\",\"minimum\":1},"
+	     "\"department\":{\"type\":\"string\",\"maxLength\":24,\"description\":"
+	     "\"缺省为监管人员本人的部门；系统管理员必填\"},\"qualifications\":{\"type\":"
+	     "\"array\",\"maxItems\":20,\"items\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"maxLength\":100}},\"active\":{\"type\":\"boolean\"},\"note\":{\"type\":"
+	     "[\"string\",\"null\"],\"maxLength\":500}}}"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/inspectors/{user_id}",
+     .handler = h_sup_inspector_get,
+     .permission = "supervision.registers",
+     .tag = "supervision",
+     .summary = "名录库中的一名执法检查人员（本人、本部门监管人员与系统管理员另见其利害关系申报）"},
+    {.method = "PATCH",
+     .pattern = "/api/v1/supervision/inspectors/{user_id}",
+     .handler = h_sup_inspector_update,
+     .permission = "supervision.inspectors",
+     .audit = "supervision.inspector_update",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "supervision",
+     .summary = "修改执法检查人员的资格、在岗状态、备注",
+     .body = "{\"type\":\"object\",\"additionalProperties\":false,\"minProperties\":1,"
+	     "\"properties\":{\"qualifications\":{\"type\":\"array\",\"maxItems\":20,"
+	     "\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100}},"
+	     "\"active\":{\"type\":\"boolean\"},\"note\":{\"type\":[\"string\",\"null\"],"
+	     "\"maxLength\":500}}}"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/conflicts",
+     .handler = h_sup_conflicts_list,
+     .permission = "supervision.conflicts.read",
+     .tag = "supervision",
+     .summary = "利害关系申报（执法检查人员：本人；监管人员：本部门；系统管理员、审计人员：全部）",
+     .query = "department:string,user_id:integer,withdrawn:boolean"},
+    {.method = "POST",
+     .pattern = "/api/v1/supervision/conflicts",
+     .handler = h_sup_conflict_declare,
+     .permission = "supervision.conflicts.declare",
+     .audit = "supervision.conflict_declare",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "supervision",
+     .summary = "执法检查人员申报与某一主体的利害关系（抽取时回避）",
+     .body = "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"uscc\","
+	     "\"reason\"],\"properties\":{\"uscc\":{\"type\":\"string\",\"maxLength\":18},"
+	     "\"reason\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":500}}}"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/supervision/conflicts/{id}",
+     .handler = h_sup_conflict_withdraw,
+     .permission = "supervision.conflicts.declare",
+     .audit = "supervision.conflict_withdraw",
+     .tag = "supervision",
+     .summary = "撤回本人的利害关系申报（已冻结的计划不受影响）"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/export",
+     .handler = h_sup_export,
+     .permission = "supervision.export",
+     .flags = ROUTE_SLOW,
+     .tag = "supervision",
+     .summary =
+	 "互联网+监管 增量导出：seq 大于 after 的监管记录（计划、抽取、结果、处罚…），按提交顺序",
+     .query = "after:integer,limit:integer"},
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));
