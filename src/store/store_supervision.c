@@ -403,7 +403,7 @@ int sup_conflict_withdraw(struct store_conn *c, const char *district, int64_t us
 	    &r, e);
 	if (rc < 0)
 		return rc;
-	rc = r->changes == 0 ? yerr_set(e, 404, "conflict_not_found", "id", "没有这项利害关系申报")
+	rc = r->changes == 0 ? yerr_set(e, 404, "conflict_not_found", NULL, "没有这项利害关系申报")
 			     : 0;
 	store_result_free(r);
 	return rc;
