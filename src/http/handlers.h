@@ -113,5 +113,18 @@ void h_license_verify(struct req *r);
 void h_license_suspend(struct req *r);
 void h_license_reinstate(struct req *r);
 void h_license_revoke(struct req *r);
+/* sup-complaints: complaints and risk signals (issue 13) */
+/* h_complaints.c */
+void h_complaint_entities(struct req *r);
+void h_complaint_file(struct req *r);
+void h_complaint_lookup(struct req *r);
+void h_complaints_list(struct req *r);
+void h_complaint_get(struct req *r);
+void h_complaint_accept(struct req *r);
+void h_complaint_transfer(struct req *r);
+void h_complaint_close(struct req *r);
+/* h_risk.c */
+void h_risk_list(struct req *r);
+void h_risk_entity(struct req *r);
 
 #endif
