@@ -101,14 +101,14 @@ size_t risk_evaluate(const struct risk_fact *facts, size_t n, int today, struct 
 
 	if (max > 0 && rule_complaints(facts, n, today, &fl))
 		flags[out++] = fl;
-	if (out < max &&
-	    rule_pick(facts, n, RISK_FAILED_CHECK, today - RISK_FAILED_CHECK_WINDOW + 1, today, 0,
-		      &fl)) {
+	if (out < max && rule_pick(facts, n, RISK_FAILED_CHECK,
+				   today - RISK_FAILED_CHECK_WINDOW + 1, today, 0, &fl)) {
 		day_text(fl.since, day);
 		fl.code = "failed_check";
 		fl.label = "抽查检查不合格";
-		snprintf(fl.cause, sizeof(fl.cause), "近 %d 日内检查结果为不合格（最近一次 %s）：%s",
-			 RISK_FAILED_CHECK_WINDOW, day, fl.ref);
+		snprintf(fl.cause, sizeof(fl.cause),
+			 "近 %d 日内检查结果为不合格（最近一次 %s）：%s", RISK_FAILED_CHECK_WINDOW,
+			 day, fl.ref);
 		flags[out++] = fl;
 	}
 	/* overdue: the deadline is before today; flagged from the day after */
@@ -117,8 +117,8 @@ size_t risk_evaluate(const struct risk_fact *facts, size_t n, int today, struct 
 		fl.since += 1;
 		fl.code = "overdue_rectification";
 		fl.label = "责令整改逾期";
-		snprintf(fl.cause, sizeof(fl.cause), "责令整改期限已过（%s 到期）且未经复查合格：%s",
-			 day, fl.ref);
+		snprintf(fl.cause, sizeof(fl.cause),
+			 "责令整改期限已过（%s 到期）且未经复查合格：%s", day, fl.ref);
 		flags[out++] = fl;
 	}
 	if (out < max &&
@@ -127,8 +127,8 @@ size_t risk_evaluate(const struct risk_fact *facts, size_t n, int today, struct 
 		fl.since += 1;
 		fl.code = "unverified_commitment";
 		fl.label = "告知承诺逾期未核查";
-		snprintf(fl.cause, sizeof(fl.cause), "告知承诺核查任务已过期限（%s 到期）仍未完成：%s",
-			 day, fl.ref);
+		snprintf(fl.cause, sizeof(fl.cause),
+			 "告知承诺核查任务已过期限（%s 到期）仍未完成：%s", day, fl.ref);
 		flags[out++] = fl;
 	}
 	if (out < max && rule_pick(facts, n, RISK_ABNORMAL, -2147483647, today, 1, &fl)) {

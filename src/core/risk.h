@@ -55,7 +55,7 @@ struct risk_flag {
 	const char *code;  /* repeated_complaints, failed_check, … */
 	const char *label; /* Chinese */
 	char cause[RISK_CAUSE_SIZE];
-	int since; /* day number the flag has held since */
+	int since;                /* day number the flag has held since */
 	char ref[RISK_REFS_SIZE]; /* the records behind it, comma-separated */
 };
 

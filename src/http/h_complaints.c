@@ -28,7 +28,7 @@
 #include "http/complaints.h"
 #include "store/store_account.h"
 #include "store/store_supervision.h"
-/* @@complaints-credit@@ */
+#include "store/store_credit.h"
 
 /* catalog ------------------------------------------------------------------------ */
 
@@ -72,15 +72,13 @@ void complaint_route(struct app *app, const char *industry, const char *matter,
 	*n = 0;
 	pthread_rwlock_rdlock(&app->catalog_lock);
 	sup = supervision_of(app, industry);
-	json_array_foreach(sup, i, d)
-	{
+	json_array_foreach (sup, i, d) {
 		const char *code = json_string_value(json_object_get(d, "department"));
 		int hit = matter == NULL;
 
-		json_array_foreach(json_object_get(d, "matters"), j, m) if (!hit && matter_id(m) &&
-									     strcmp(matter_id(m),
-										    matter) == 0) hit =
-		    1;
+		json_array_foreach (json_object_get(d, "matters"), j, m)
+			if (!hit && matter_id(m) && strcmp(matter_id(m), matter) == 0)
+				hit = 1;
 		for (size_t k = 0; hit && code && k < *n; k++)
 			if (strcmp(depts[k], code) == 0)
 				hit = 0; /* listed already */
@@ -98,17 +96,15 @@ json_t *complaint_matters(struct app *app, const char *industry)
 
 	pthread_rwlock_rdlock(&app->catalog_lock);
 	sup = supervision_of(app, industry);
-	json_array_foreach(sup, i, d)
-	{
-		json_array_foreach(json_object_get(d, "matters"), j, m)
-		{
+	json_array_foreach (sup, i, d) {
+		json_array_foreach (json_object_get(d, "matters"), j, m) {
 			const char *id = matter_id(m);
 
 			if (id == NULL || json_object_get(seen, id))
 				continue;
 			json_object_set_new(seen, id, json_true());
-			json_array_append_new(out, json_pack("{s:s,s:s}", "id", id, "name",
-							     matter_name(m)));
+			json_array_append_new(
+			    out, json_pack("{s:s,s:s}", "id", id, "name", matter_name(m)));
 		}
 	}
 	pthread_rwlock_unlock(&app->catalog_lock);
@@ -143,9 +139,9 @@ static json_t *depts_json(struct req *r, char (*depts)[COMPLAINT_DEPT_SIZE], siz
 
 static const char *outcome_label(const char *o)
 {
-	return strcmp(o, "substantiated") == 0	   ? "情况属实，已依法处理"
+	return strcmp(o, "substantiated") == 0     ? "情况属实，已依法处理"
 	       : strcmp(o, "unsubstantiated") == 0 ? "经核查，反映情况不属实"
-	       : strcmp(o, "not_ours") == 0	   ? "不属于本区监管部门职责，已告知"
+	       : strcmp(o, "not_ours") == 0        ? "不属于本区监管部门职责，已告知"
 						   : "";
 }
 
@@ -180,12 +176,12 @@ void h_complaint_entities(struct req *r)
 		return reply_yerr(r, &e);
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(
-		    arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "uscc", items[i].uscc, "name",
-				   items[i].name, "license_number", items[i].license_number,
-				   "industry", items[i].industry, "industry_name",
-				   items[i].industry_name, "matters",
-				   complaint_matters(r->app, items[i].industry)));
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "uscc",
+						     items[i].uscc, "name", items[i].name,
+						     "license_number", items[i].license_number,
+						     "industry", items[i].industry, "industry_name",
+						     items[i].industry_name, "matters",
+						     complaint_matters(r->app, items[i].industry)));
 	free(items);
 	reply_json(r, 200, req_list_json(arr, (int64_t)n, NULL));
 }
@@ -223,8 +219,8 @@ static void reply_limited(struct req *r, int64_t wait)
 
 void h_complaint_file(struct req *r)
 {
-	static const char *const keys[] = {"license_number", "uscc", "matter", "description",
-					   "contact", NULL};
+	static const char *const keys[] = {"license_number", "uscc",    "matter",
+					   "description",    "contact", NULL};
 	const char *number, *uscc, *matter, *desc, *contact;
 	char depts[COMPLAINT_DEPTS_MAX][COMPLAINT_DEPT_SIZE], ticket[COMPLAINT_TICKET_SIZE];
 	char key[21], hash[65], filed[16], due_s[16], object[64];
@@ -261,12 +257,12 @@ void h_complaint_file(struct req *r)
 				   "请把问题描述清楚（至少 10 个字节，约 4 个汉字）");
 	if (req_acquire(r, &c) < 0)
 		return;
-	rc = store_complaint_entity_get(c, req_district(r), number, number ? NULL : uscc, &ent,
-					&e);
+	rc = store_complaint_entity_get(c, req_district(r), number, number ? NULL : uscc, &ent, &e);
 	if (rc < 0) {
 		store_release(c);
 		if (e.status == 404)
-			snprintf(e.field, sizeof(e.field), "%s", number ? "license_number" : "uscc");
+			snprintf(e.field, sizeof(e.field), "%s",
+				 number ? "license_number" : "uscc");
 		return reply_yerr(r, &e);
 	}
 	complaint_route(r->app, ent.industry, matter, depts, COMPLAINT_DEPTS_MAX, &ndepts);
@@ -321,12 +317,12 @@ void h_complaint_file(struct req *r)
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
-	reply_json(r, 201,
-		   json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:s}", "ticket", ticket, "key", key,
-			     "status", "received", "filed_on", filed, "due_day", due_s,
-			     "entity_name", ent.name, "departments", depts_json(r, depts, ndepts),
-			     "message",
-			     "请保存好受理编号和查询码：凭二者可查询办理进度和结果，查询码不会再次显示"));
+	reply_json(
+	    r, 201,
+	    json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:s}", "ticket", ticket, "key", key, "status",
+		      "received", "filed_on", filed, "due_day", due_s, "entity_name", ent.name,
+		      "departments", depts_json(r, depts, ndepts), "message",
+		      "请保存好受理编号和查询码：凭二者可查询办理进度和结果，查询码不会再次显示"));
 }
 
 void h_complaint_lookup(struct req *r)
@@ -339,8 +335,7 @@ void h_complaint_lookup(struct req *r)
 	int rc;
 
 	if (strlen(ticket) >= COMPLAINT_TICKET_SIZE || key == NULL || strlen(key) > 64)
-		return reply_error(r, 404, "complaint_not_found", NULL,
-				   "受理编号或查询码不正确");
+		return reply_error(r, 404, "complaint_not_found", NULL, "受理编号或查询码不正确");
 	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_complaint_get(c, req_district(r), ticket, false, &cp, &e);
@@ -352,13 +347,13 @@ void h_complaint_lookup(struct req *r)
 	if (rc < 0 || sodium_memcmp(hash, cp.key_hash, 64) != 0) {
 		if (rc == 0)
 			store_complaint_free(&cp);
-		return reply_error(r, 404, "complaint_not_found", NULL,
-				   "受理编号或查询码不正确");
+		return reply_error(r, 404, "complaint_not_found", NULL, "受理编号或查询码不正确");
 	}
 	reply_json(r, 200,
 		   json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:s?,s:s?,s:s?,s:o}", "ticket",
-			     cp.ticket, "status", cp.status, "status_label", status_label(cp.status),
-			     "entity_name", cp.entity_name ? cp.entity_name : "", "matter",
+			     cp.ticket, "status", cp.status, "status_label",
+			     status_label(cp.status), "entity_name",
+			     cp.entity_name ? cp.entity_name : "", "matter",
 			     cp.matter ? cp.matter : "", "filed_on", cp.filed_on, "due_day",
 			     cp.due_day, "departments", depts_json(r, cp.depts, cp.ndepts),
 			     "outcome", cp.outcome[0] ? cp.outcome : NULL, "outcome_label",
@@ -387,22 +382,21 @@ static json_t *complaint_json(struct req *r, const struct store_complaint *cp)
 
 	date_format(app_today(r), today_s, sizeof(today_s));
 	overdue = strcmp(cp->status, "closed") != 0 && strcmp(cp->due_day, today_s) < 0;
-	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:o}", "ticket",
-		      cp->ticket, "uscc", cp->uscc, "entity_name",
-		      cp->entity_name ? cp->entity_name : "", "license_number",
-		      cp->license_number, "industry", cp->industry, "matter",
+	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:o}", "ticket", cp->ticket,
+		      "uscc", cp->uscc, "entity_name", cp->entity_name ? cp->entity_name : "",
+		      "license_number", cp->license_number, "industry", cp->industry, "matter",
 		      cp->matter ? cp->matter : "", "description",
 		      cp->description ? cp->description : "", "status", cp->status, "status_label",
 		      status_label(cp->status), "filed_on", cp->filed_on, "due_day", cp->due_day,
 		      "overdue", overdue, "departments",
-		      depts_json(r, (char (*)[COMPLAINT_DEPT_SIZE])cp->depts, cp->ndepts));
+		      depts_json(r, (char(*)[COMPLAINT_DEPT_SIZE])cp->depts, cp->ndepts));
 	json_object_set_new(o, "outcome", cp->outcome[0] ? json_string(cp->outcome) : json_null());
 	json_object_set_new(o, "reply", cp->reply ? json_string(cp->reply) : json_null());
-	json_object_set_new(o, "closed_on", cp->closed_on[0] ? json_string(cp->closed_on)
-							     : json_null());
-	json_object_set_new(o, "closed_department", cp->closed_department[0]
-							? json_string(cp->closed_department)
-							: json_null());
+	json_object_set_new(o, "closed_on",
+			    cp->closed_on[0] ? json_string(cp->closed_on) : json_null());
+	json_object_set_new(o, "closed_department",
+			    cp->closed_department[0] ? json_string(cp->closed_department)
+						     : json_null());
 	if (r->who.kind != PRINCIPAL_TOKEN && routed_to(cp, r->who.department))
 		json_object_set_new(o, "contact",
 				    cp->contact ? json_string(cp->contact) : json_null());
@@ -527,8 +521,7 @@ void h_complaint_accept(struct req *r)
 		store_release(c);
 		return;
 	}
-	rc = store_complaint_accept(c, req_district(r), cp.id, r->who.id, (int64_t)time(NULL),
-				    &e);
+	rc = store_complaint_accept(c, req_district(r), cp.id, r->who.id, (int64_t)time(NULL), &e);
 	store_complaint_free(&cp);
 	finish(r, c, rc, &e);
 }
@@ -585,14 +578,14 @@ void h_complaint_close(struct req *r)
 	char day[16];
 	int rc;
 
-	if (req_body_keys(r, keys) < 0 ||
-	    req_text(r, "outcome", ARG_REQUIRED, 20, &outcome) < 0)
+	if (req_body_keys(r, keys) < 0 || req_text(r, "outcome", ARG_REQUIRED, 20, &outcome) < 0)
 		return;
 	if (strcmp(outcome, "substantiated") != 0 && strcmp(outcome, "unsubstantiated") != 0 &&
 	    strcmp(outcome, "not_ours") != 0)
-		return reply_error(r, 400, "invalid_outcome", "outcome",
-				   "办理结果须为 substantiated（属实）、unsubstantiated（不属实）或 "
-				   "not_ours（不属本部门职责）");
+		return reply_error(
+		    r, 400, "invalid_outcome", "outcome",
+		    "办理结果须为 substantiated（属实）、unsubstantiated（不属实）或 "
+		    "not_ours（不属本部门职责）");
 	if (req_text(r, "reply", ARG_REQUIRED | ARG_MULTILINE, COMPLAINT_REPLY_MAX, &reply) < 0)
 		return;
 	date_format(app_today(r), day, sizeof(day));
@@ -619,11 +612,23 @@ void h_complaint_close(struct req *r)
 	if (rc == 0 && strcmp(outcome, "substantiated") == 0) {
 		json_t *detail = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "uscc", cp.uscc,
 					   "entity_name", cp.entity_name ? cp.entity_name : "",
-					   "matter", cp.matter ? cp.matter : "", "outcome",
-					   outcome, "department", r->who.department, "closed_on",
-					   day);
+					   "matter", cp.matter ? cp.matter : "", "outcome", outcome,
+					   "department", r->who.department, "closed_on", day);
 
-		/* @@complaints-credit-record@@ */
+		struct credit_record_in cr = {.uscc = cp.uscc,
+					      .kind = "complaint_substantiated",
+					      .ref = cp.ticket,
+					      .department = r->who.department,
+					      .summary = "投诉举报经核查属实",
+					      .day = app_today(r),
+					      .today = app_today(r),
+					      .created_by = r->who.id,
+					      .now = now};
+		char *text = json_dumps(detail, JSON_COMPACT);
+
+		cr.detail = text;
+		rc = credit_record_add(c, req_district(r), &cr, &e);
+		free(text);
 		if (rc == 0)
 			rc = sup_event_append(c, req_district(r), "complaint_closed", cp.ticket,
 					      detail, &e);

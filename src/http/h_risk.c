@@ -47,8 +47,7 @@ static json_t *entity_json(const struct store_complaint_entity *en, json_t *flag
 			 flags);
 }
 
-static json_t *supervisors_json(struct req *r, const char *industry, const char *dept,
-				bool *match)
+static json_t *supervisors_json(struct req *r, const char *industry, const char *dept, bool *match)
 {
 	char depts[COMPLAINT_DEPTS_MAX][COMPLAINT_DEPT_SIZE];
 	json_t *a = json_array();
@@ -66,7 +65,7 @@ static json_t *supervisors_json(struct req *r, const char *industry, const char 
 
 void h_risk_list(struct req *r)
 {
-	char (*usccs)[19] = NULL;
+	char(*usccs)[19] = NULL;
 	const char *dept;
 	struct store_conn *c;
 	struct yerr e = {0};

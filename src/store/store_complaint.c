@@ -7,7 +7,7 @@
 
 #include "store/store_complaint.h"
 
-#define COMPLAINT_COLS                                                                         \
+#define COMPLAINT_COLS                                                                             \
 	"id, ticket, key_hash, uscc, entity_name, license_number, industry, matter, description, " \
 	"contact, status, outcome, reply, filed_on, due_day, closed_on, created_at, "              \
 	"accepted_at, accepted_by, closed_at, closed_by, closed_department"
@@ -128,12 +128,11 @@ int store_complaint_insert(struct store_conn *c, const char *district,
 	    "license_number, industry, matter, description, contact, status, filed_on, due_day, "
 	    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?) "
 	    "RETURNING id",
-	    (struct store_param[]){SP_TEXT(district), SP_TEXT(in->ticket), SP_TEXT(in->key_hash),
-				   SP_TEXT(in->uscc), SP_TEXT(in->entity_name),
-				   SP_TEXT(in->license_number), SP_TEXT(in->industry),
-				   SP_TEXT(in->matter), SP_TEXT(in->description),
-				   SP_TEXT(in->contact), SP_TEXT(in->filed_on),
-				   SP_TEXT(in->due_day), SP_INT(now), SP_INT(now)},
+	    (struct store_param[]){
+		SP_TEXT(district), SP_TEXT(in->ticket), SP_TEXT(in->key_hash), SP_TEXT(in->uscc),
+		SP_TEXT(in->entity_name), SP_TEXT(in->license_number), SP_TEXT(in->industry),
+		SP_TEXT(in->matter), SP_TEXT(in->description), SP_TEXT(in->contact),
+		SP_TEXT(in->filed_on), SP_TEXT(in->due_day), SP_INT(now), SP_INT(now)},
 	    14, 0, id, err);
 
 	for (size_t i = 0; rc == 0 && i < in->ndepts; i++)
@@ -177,16 +176,24 @@ int store_complaint_list(struct store_conn *c, const char *district,
 	 * statement serves every combination of filters. */
 	static const char where[] =
 	    " FROM complaints WHERE district = ? "
-	    "AND (CAST(? AS TEXT) IS NULL OR id IN (SELECT complaint_id FROM complaint_departments WHERE "
+	    "AND (CAST(? AS TEXT) IS NULL OR id IN (SELECT complaint_id FROM complaint_departments "
+	    "WHERE "
 	    "district = ? AND department = ? AND active = 1)) "
 	    "AND (CAST(? AS TEXT) IS NULL OR status = ?) "
 	    "AND (CAST(? AS TEXT) IS NULL OR (status <> 'closed' AND due_day < ?)) "
 	    "AND (CAST(? AS TEXT) IS NULL OR uscc = ?)";
-	struct store_param p[12] = {
-	    SP_TEXT(district),          SP_TEXT(f->department),      SP_TEXT(district),
-	    SP_TEXT(f->department),     SP_TEXT(f->status),          SP_TEXT(f->status),
-	    SP_TEXT(f->open_due_before), SP_TEXT(f->open_due_before), SP_TEXT(f->uscc),
-	    SP_TEXT(f->uscc),           SP_INT(f->limit),            SP_INT(f->offset)};
+	struct store_param p[12] = {SP_TEXT(district),
+				    SP_TEXT(f->department),
+				    SP_TEXT(district),
+				    SP_TEXT(f->department),
+				    SP_TEXT(f->status),
+				    SP_TEXT(f->status),
+				    SP_TEXT(f->open_due_before),
+				    SP_TEXT(f->open_due_before),
+				    SP_TEXT(f->uscc),
+				    SP_TEXT(f->uscc),
+				    SP_INT(f->limit),
+				    SP_INT(f->offset)};
 	char sql[1024];
 	struct store_result *r;
 	int rc;
@@ -225,7 +232,8 @@ static int must_be_open(struct store_conn *c, const char *district, int64_t id, 
 {
 	int64_t closed;
 	int rc = store_query_int(
-	    c, "SELECT COUNT(*) FROM complaints WHERE district = ? AND id = ? AND status = 'closed'",
+	    c,
+	    "SELECT COUNT(*) FROM complaints WHERE district = ? AND id = ? AND status = 'closed'",
 	    (struct store_param[]){SP_TEXT(district), SP_INT(id)}, 2, 0, &closed, err);
 
 	if (rc == 0 && closed)
@@ -256,8 +264,7 @@ int store_complaint_transfer(struct store_conn *c, const char *district, int64_t
 	int rc;
 
 	if (strcmp(from, to) == 0)
-		return yerr_set(err, 409, "same_department", "department",
-				"不能转交给本部门");
+		return yerr_set(err, 409, "same_department", "department", "不能转交给本部门");
 	rc = must_be_open(c, district, id, err);
 	if (rc == 0)
 		rc = store_exec(c,
@@ -269,7 +276,8 @@ int store_complaint_transfer(struct store_conn *c, const char *district, int64_t
 	if (rc == 0)
 		rc = store_exec(
 		    c,
-		    "INSERT INTO complaint_departments (district, complaint_id, department, active, "
+		    "INSERT INTO complaint_departments (district, complaint_id, department, "
+		    "active, "
 		    "routed_at, note) VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (district, "
 		    "complaint_id, department) DO UPDATE SET active = 1, routed_at = ?, note = ?",
 		    (struct store_param[]){SP_TEXT(district), SP_INT(id), SP_TEXT(to), SP_INT(now),
@@ -291,15 +299,15 @@ int store_complaint_close(struct store_conn *c, const char *district, int64_t id
 	int rc = must_be_open(c, district, id, err);
 
 	if (rc == 0)
-		rc = store_exec(c,
-				"UPDATE complaints SET status = 'closed', outcome = ?, reply = ?, "
-				"closed_department = ?, closed_by = ?, closed_on = ?, closed_at = ?, "
-				"updated_at = ? WHERE district = ? AND id = ?",
-				(struct store_param[]){SP_TEXT(outcome), SP_TEXT(reply),
-						       SP_TEXT(department), SP_INT(actor),
-						       SP_TEXT(day), SP_INT(now), SP_INT(now),
-						       SP_TEXT(district), SP_INT(id)},
-				9, NULL, err);
+		rc = store_exec(
+		    c,
+		    "UPDATE complaints SET status = 'closed', outcome = ?, reply = ?, "
+		    "closed_department = ?, closed_by = ?, closed_on = ?, closed_at = ?, "
+		    "updated_at = ? WHERE district = ? AND id = ?",
+		    (struct store_param[]){SP_TEXT(outcome), SP_TEXT(reply), SP_TEXT(department),
+					   SP_INT(actor), SP_TEXT(day), SP_INT(now), SP_INT(now),
+					   SP_TEXT(district), SP_INT(id)},
+		    9, NULL, err);
 	return rc;
 }
 

@@ -95,8 +95,8 @@ int store_complaint_get(struct store_conn *c, const char *district, const char *
 
 /* A filter of store_complaint_list. */
 struct store_complaint_filter {
-	const char *department; /* routed to it (active row); NULL: every complaint */
-	const char *status;     /* NULL: any */
+	const char *department;      /* routed to it (active row); NULL: every complaint */
+	const char *status;          /* NULL: any */
 	const char *open_due_before; /* "YYYY-MM-DD": not closed and due before it (overdue) */
 	const char *uscc;            /* NULL: any */
 	int limit, offset;

@@ -41,8 +41,8 @@ static void facts_add(struct facts *f, enum risk_kind kind, const char *day, con
 
 /* Runs sql (columns: day, ref[, outcome]) and adds a fact of kind per row. */
 static int facts_query(struct store_conn *c, struct facts *f, enum risk_kind kind,
-		       const char *ref_prefix, const char *sql, const struct store_param *p,
-		       int np, struct yerr *e)
+		       const char *ref_prefix, const char *sql, const struct store_param *p, int np,
+		       struct yerr *e)
 {
 	struct store_result *r;
 	int rc = store_exec(c, sql, p, np, &r, e);
@@ -71,12 +71,12 @@ int risk_facts(struct store_conn *c, const char *district, const char *uscc, int
 	date_format(today - RISK_COMPLAINT_WINDOW + 1, from, sizeof(from));
 	date_format(today, day, sizeof(day));
 	/* complaints (this module) */
-	rc = facts_query(c, &f, RISK_COMPLAINT, "",
-			 "SELECT filed_on, ticket, outcome FROM complaints WHERE district = ? AND "
-			 "uscc = ? AND filed_on >= ? AND filed_on <= ? ORDER BY filed_on, id",
-			 (struct store_param[]){SP_TEXT(district), SP_TEXT(uscc), SP_TEXT(from),
-						SP_TEXT(day)},
-			 4, e);
+	rc = facts_query(
+	    c, &f, RISK_COMPLAINT, "",
+	    "SELECT filed_on, ticket, outcome FROM complaints WHERE district = ? AND "
+	    "uscc = ? AND filed_on >= ? AND filed_on <= ? ORDER BY filed_on, id",
+	    (struct store_param[]){SP_TEXT(district), SP_TEXT(uscc), SP_TEXT(from), SP_TEXT(day)},
+	    4, e);
 	/* 告知承诺 verification tasks of the applications module still open
 	 * after their due day; the application is the entity's through its
 	 * license or its market entity */
@@ -87,14 +87,23 @@ int risk_facts(struct store_conn *c, const char *district, const char *uscc, int
 		    "t.kind = 'verification' AND t.state = 'open' AND t.due_day < ? AND "
 		    "(t.application_id IN (SELECT application_id FROM licenses WHERE district = ? "
 		    "AND holder_uscc = ?) OR t.application_id IN (SELECT a.id FROM applications a "
-		    "JOIN entities en ON en.id = a.entity_id WHERE a.district = ? AND en.uscc = ?)) "
+		    "JOIN entities en ON en.id = a.entity_id WHERE a.district = ? AND en.uscc = "
+		    "?)) "
 		    "ORDER BY t.due_day, t.id",
 		    (struct store_param[]){SP_TEXT(district), SP_TEXT(day), SP_TEXT(district),
 					   SP_TEXT(uscc), SP_TEXT(district), SP_TEXT(uscc)},
 		    6, e);
-	/* @@risk-facts@@ failed checks, overdue rectifications (sup-plans'
-	 * check_tasks) and abnormal-list entries (sup-credit) join here when
-	 * their tables land. */
+	/* the abnormal list (经营异常名录, the credit module): entries not
+	 * removed, listed on or before today */
+	if (rc == 0)
+		rc = facts_query(
+		    c, &f, RISK_ABNORMAL, "abnormal:",
+		    "SELECT listed_on, id FROM abnormal_list WHERE district = ? AND "
+		    "uscc = ? AND removed_on IS NULL AND listed_on <= ? ORDER BY "
+		    "listed_on, id",
+		    (struct store_param[]){SP_TEXT(district), SP_TEXT(uscc), SP_TEXT(day)}, 3, e);
+	/* @@risk-facts@@ failed checks and overdue rectifications (sup-plans'
+	 * check_tasks) join here when their table lands. */
 	if (rc < 0) {
 		free(f.v);
 		return rc;
@@ -113,9 +122,8 @@ json_t *risk_flags_json(const struct risk_flag *flags, size_t n)
 
 		date_format(flags[i].since, since, sizeof(since));
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", flags[i].code,
-						   "label", flags[i].label, "cause",
-						   flags[i].cause, "since", since, "ref",
-						   flags[i].ref));
+						   "label", flags[i].label, "cause", flags[i].cause,
+						   "since", since, "ref", flags[i].ref));
 	}
 	return a;
 }
@@ -167,12 +175,15 @@ int risk_candidates(struct store_conn *c, const char *district, int today, size_
 	    "JOIN entities en ON en.id = a.entity_id WHERE t.district = ? AND "
 	    "t.kind = 'verification' AND t.state = 'open' AND t.due_day < ? AND "
 	    "en.uscc IS NOT NULL "
+	    "UNION SELECT uscc FROM abnormal_list WHERE district = ? AND removed_on IS NULL AND "
+	    "listed_on <= ? "
 	    /* @@risk-candidates@@ */
 	    "ORDER BY 1 LIMIT ?",
 	    (struct store_param[]){SP_TEXT(district), SP_TEXT(from), SP_TEXT(day),
 				   SP_INT(RISK_COMPLAINTS_MIN), SP_TEXT(district), SP_TEXT(day),
-				   SP_TEXT(district), SP_TEXT(day), SP_INT(max)},
-	    9, &r, e);
+				   SP_TEXT(district), SP_TEXT(day), SP_TEXT(district), SP_TEXT(day),
+				   SP_INT(max)},
+	    11, &r, e);
 	if (rc < 0)
 		return rc;
 	*usccs = calloc((size_t)(r->rows ? r->rows : 1), sizeof(**usccs));

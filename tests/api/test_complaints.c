@@ -160,7 +160,8 @@ static void test_field_errors(void **state)
 	b = json_pack("{s:s,s:s,s:s}", "uscc", "91310104MA1FL0000X", "matter", "出版物零售",
 		      "description", "一二三四五六七八九十");
 	http_json(&srv, "POST", "/api/v1/public/complaints", b, &r);
-	assert_error(&r, 400, "*", "uscc");
+	assert_int_equal(r.status, 400);
+	assert_string_equal(lic_str(json_object_get(r.json, "error"), "field"), "uscc");
 	resp_free(&r);
 	b = json_pack("{s:s,s:s,s:s}", "license_number", "XK-310104-2026-999999", "matter",
 		      "出版物零售", "description", "一二三四五六七八九十");
@@ -184,10 +185,10 @@ static void test_field_errors(void **state)
 	http_json(&srv, "POST", "/api/v1/public/complaints", b, &r);
 	assert_error(&r, 400, "too_short", "description");
 	resp_free(&r);
-	b = json_pack("{s:s,s:s,s:s,s:s}", "uscc", shop.uscc, "matter", "出版物零售",
-		      "description", "一二三四五六七八九十", "photo", "x");
+	b = json_pack("{s:s,s:s,s:s,s:s}", "uscc", shop.uscc, "matter", "出版物零售", "description",
+		      "一二三四五六七八九十", "photo", "x");
 	http_json(&srv, "POST", "/api/v1/public/complaints", b, &r);
-	assert_error(&r, 400, "*", "photo");
+	assert_error(&r, 400, "unknown_field", "photo");
 	resp_free(&r);
 	/* nothing of the refused ones was stored, none counted */
 	assert_int_equal(server_sql_long(&srv, "SELECT COUNT(*) FROM complaint_limits"), 0);
@@ -195,7 +196,7 @@ static void test_field_errors(void **state)
 
 static void test_close_substantiated(void **state)
 {
-	char path[200], ticket[32], key[64];
+	char path[200], sql[300], ticket[32], key[64];
 	long before;
 	struct resp r;
 	json_t *b;
@@ -211,8 +212,7 @@ static void test_close_substantiated(void **state)
 	snprintf(path, sizeof(path), "/api/v1/supervision/complaints/%s/close", ticket);
 	lic_post(&srv, path, json_pack("{s:s,s:s}", "outcome", "maybe", "reply", "x"), 400,
 		 "invalid_outcome", NULL);
-	lic_post(&srv, path, json_pack("{s:s}", "outcome", "substantiated"), 400, "required",
-		 NULL);
+	lic_post(&srv, path, json_pack("{s:s}", "outcome", "substantiated"), 400, "required", NULL);
 	before = server_sql_long(&srv, "SELECT COUNT(*) FROM supervision_events WHERE kind = "
 				       "'complaint_closed'");
 	b = json_pack("{s:s,s:s}", "outcome", "substantiated", "reply",
@@ -224,11 +224,17 @@ static void test_close_substantiated(void **state)
 					       "kind = 'complaint_closed'"),
 			 before + 1);
 	/* the published record names neither the reporter nor the text */
-	assert_int_equal(server_sql_long(&srv, "SELECT COUNT(*) FROM supervision_events WHERE "
-					       "kind = 'complaint_closed' AND (detail LIKE '%" CONTACT
-					       "%' OR detail LIKE '%盗版%')"),
+	assert_int_equal(server_sql_long(&srv,
+					 "SELECT COUNT(*) FROM supervision_events WHERE "
+					 "kind = 'complaint_closed' AND (detail LIKE '%" CONTACT
+					 "%' OR detail LIKE '%盗版%')"),
 			 0);
-	/* @@complaints-credit-test@@ */
+	/* a credit record of the entity, from the handling department */
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM credit_records WHERE kind = 'complaint_substantiated' AND "
+		 "ref = '%s' AND uscc = '%s' AND department = 'whlyj'",
+		 ticket, shop.uscc);
+	assert_int_equal(server_sql_long(&srv, sql), 1);
 	/* closed once */
 	b = json_pack("{s:s,s:s}", "outcome", "unsubstantiated", "reply", "再次");
 	lic_post(&srv, path, b, 409, "complaint_closed", NULL);
@@ -263,9 +269,8 @@ static void test_transfer(void **state)
 		 json_pack("{s:s,s:s}", "department", "lhsrj", "reason", "反映的是招牌问题"), 200,
 		 NULL, &r);
 	assert_string_equal(
-	    lic_str(json_array_get(json_object_get(json_object_get(r.json, "complaint"),
-						   "departments"),
-				   0),
+	    lic_str(json_array_get(
+			json_object_get(json_object_get(r.json, "complaint"), "departments"), 0),
 		    "code"),
 	    "lhsrj");
 	resp_free(&r);
@@ -406,6 +411,36 @@ static void test_risk_verification(void **state)
 	json_decref(flags);
 }
 
+static void test_risk_abnormal(void **state)
+{
+	char sql[400];
+	json_t *flags;
+	const json_t *f;
+
+	(void)state;
+	/* an entry of the credit module's abnormal list (经营异常名录) */
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO abnormal_list (district, uscc, entity_name, year, reason, listed_on) "
+		 "VALUES ('310104', '%s', '%s', 2025, '未按时报送年度报告', '2025-07-01')",
+		 other.uscc, other.name);
+	server_sql_long(&srv, sql);
+	flags = flags_of(other.uscc);
+	f = flag(flags, "abnormal_list");
+	assert_non_null(f);
+	assert_string_equal(lic_str(f, "since"), "2025-07-01");
+	assert_non_null(strstr(lic_str(f, "ref"), "abnormal:"));
+	assert_non_null(strstr(lic_str(f, "cause"), "2025-07-01"));
+	json_decref(flags);
+	/* removed (the report was filed): the flag goes */
+	snprintf(sql, sizeof(sql),
+		 "UPDATE abnormal_list SET removed_on = '2026-03-01' WHERE uscc = '%s'",
+		 other.uscc);
+	server_sql_long(&srv, sql);
+	flags = flags_of(other.uscc);
+	assert_null(flag(flags, "abnormal_list"));
+	json_decref(flags);
+}
+
 static void test_rate_limit(void **state)
 {
 	char ra[32];
@@ -453,10 +488,15 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_file_and_route),   cmocka_unit_test(test_field_errors),
-	    cmocka_unit_test(test_close_substantiated), cmocka_unit_test(test_transfer),
-	    cmocka_unit_test(test_overdue),          cmocka_unit_test(test_risk_complaints),
-	    cmocka_unit_test(test_risk_verification), cmocka_unit_test(test_rate_limit),
+	    cmocka_unit_test(test_file_and_route),
+	    cmocka_unit_test(test_field_errors),
+	    cmocka_unit_test(test_close_substantiated),
+	    cmocka_unit_test(test_transfer),
+	    cmocka_unit_test(test_overdue),
+	    cmocka_unit_test(test_risk_complaints),
+	    cmocka_unit_test(test_risk_verification),
+	    cmocka_unit_test(test_risk_abnormal),
+	    cmocka_unit_test(test_rate_limit),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -23,8 +23,7 @@ static int day(const char *s)
 	return d;
 }
 
-static struct risk_fact fact(enum risk_kind k, const char *d, const char *ref,
-			     const char *outcome)
+static struct risk_fact fact(enum risk_kind k, const char *d, const char *ref, const char *outcome)
 {
 	struct risk_fact f;
 
