@@ -94,6 +94,13 @@ static const struct {
     {"supervision.conflicts.read", R(SUPERVISOR) | R(INSPECTOR) | R(SYSTEM_ADMIN) | R(AUDITOR), -1},
     {"supervision.conflicts.declare", R(INSPECTOR), -1},
     {"supervision.export", R(SUPERVISOR) | R(SYSTEM_ADMIN) | R(AUDITOR), SCOPE_SUPERVISION_READ},
+    /* sup-complaints (issue 13): the complaint queue of a supervisor's
+       department (auditors read every one; handlers narrow supervisors to
+       complaints routed to their department), handling them, and the risk
+       signals of the entities a department supervises */
+    {"complaints.read", R(SUPERVISOR) | R(AUDITOR), -1},
+    {"complaints.handle", R(SUPERVISOR), -1},
+    {"risk.read", R(SUPERVISOR) | R(INSPECTOR) | R(AUDITOR), -1},
     {"notifications.read",
      R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) |
 	 R(CATALOG_ADMIN) | R(SYSTEM_ADMIN) | R(AUDITOR),

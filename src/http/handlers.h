@@ -126,5 +126,18 @@ void h_sup_inspector_update(struct req *r);
 void h_sup_conflicts_list(struct req *r);
 void h_sup_conflict_declare(struct req *r);
 void h_sup_conflict_withdraw(struct req *r);
+/* sup-complaints: complaints and risk signals (issue 13) */
+/* h_complaints.c */
+void h_complaint_entities(struct req *r);
+void h_complaint_file(struct req *r);
+void h_complaint_lookup(struct req *r);
+void h_complaints_list(struct req *r);
+void h_complaint_get(struct req *r);
+void h_complaint_accept(struct req *r);
+void h_complaint_transfer(struct req *r);
+void h_complaint_close(struct req *r);
+/* h_risk.c */
+void h_risk_list(struct req *r);
+void h_risk_entity(struct req *r);
 
 #endif

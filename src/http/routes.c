@@ -880,6 +880,99 @@ const struct route routes[] = {
      .summary =
 	 "互联网+监管 增量导出：seq 大于 after 的监管记录（计划、抽取、结果、处罚…），按提交顺序",
      .query = "after:integer,limit:integer"},
+
+    /* sup-complaints: complaints and reports, risk signals (issue 13) —
+       routes of h_complaints.c and h_risk.c. The literal .../entities comes
+       before .../{ticket}. */
+    {.method = "GET",
+     .pattern = "/api/v1/public/complaints/entities",
+     .handler = h_complaint_entities,
+     .permission = "public",
+     .flags = ROUTE_SLOW,
+     .tag = "complaints",
+     .summary = "投诉举报：按名称、许可证编号或统一社会信用代码查找持证经营主体及可投诉的监管事项",
+     .query = "q:string"},
+    {.method = "POST",
+     .pattern = "/api/v1/public/complaints",
+     .handler = h_complaint_file,
+     .permission = "public",
+     .audit = "complaint.file",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "complaints",
+     .summary = "提交投诉举报（无需账号；同一网络地址每小时有次数限制，超过 429）",
+     .body = "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"matter\","
+	     "\"description\"],\"properties\":{\"license_number\":{\"type\":\"string\","
+	     "\"maxLength\":39},\"uscc\":{\"type\":\"string\",\"maxLength\":18},"
+	     "\"matter\":{\"type\":\"string\",\"maxLength\":100},\"description\":{"
+	     "\"type\":\"string\",\"minLength\":10,\"maxLength\":2000},\"contact\":{"
+	     "\"type\":\"string\",\"maxLength\":100}}}"},
+    {.method = "GET",
+     .pattern = "/api/v1/public/complaints/{ticket}",
+     .handler = h_complaint_lookup,
+     .permission = "public",
+     .flags = ROUTE_SLOW,
+     .tag = "complaints",
+     .summary = "凭受理编号和查询码查询投诉举报的办理进度和结果（不含个人信息）",
+     .query = "key:string"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/complaints",
+     .handler = h_complaints_list,
+     .permission = "complaints.read",
+     .tag = "complaints",
+     .summary = "本部门承办的投诉举报（审计人员：全部）",
+     .query = "status:string,overdue:integer,uscc:string,limit:integer,offset:integer"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/complaints/{ticket}",
+     .handler = h_complaint_get,
+     .permission = "complaints.read",
+     .tag = "complaints",
+     .summary = "投诉举报详情（举报人联系方式仅承办部门可见）"},
+    {.method = "POST",
+     .pattern = "/api/v1/supervision/complaints/{ticket}/accept",
+     .handler = h_complaint_accept,
+     .permission = "complaints.handle",
+     .audit = "complaint.accept",
+     .tag = "complaints",
+     .summary = "承办部门受理投诉举报"},
+    {.method = "POST",
+     .pattern = "/api/v1/supervision/complaints/{ticket}/transfer",
+     .handler = h_complaint_transfer,
+     .permission = "complaints.handle",
+     .audit = "complaint.transfer",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "complaints",
+     .summary = "转交其他部门办理",
+     .body = "{\"type\":\"object\",\"additionalProperties\":false,\"required\":["
+	     "\"department\",\"reason\"],\"properties\":{\"department\":{\"type\":"
+	     "\"string\",\"maxLength\":24},\"reason\":{\"type\":\"string\","
+	     "\"maxLength\":500}}}"},
+    {.method = "POST",
+     .pattern = "/api/v1/supervision/complaints/{ticket}/close",
+     .handler = h_complaint_close,
+     .permission = "complaints.handle",
+     .audit = "complaint.close",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "complaints",
+     .summary = "办结投诉举报（结果与答复告知举报人；属实的计入信用记录）",
+     .body = "{\"type\":\"object\",\"additionalProperties\":false,\"required\":["
+	     "\"outcome\",\"reply\"],\"properties\":{\"outcome\":{\"type\":\"string\","
+	     "\"enum\":[\"substantiated\",\"unsubstantiated\",\"not_ours\"]},\"reply\":{"
+	     "\"type\":\"string\",\"maxLength\":2000}}}"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/risk",
+     .handler = h_risk_list,
+     .permission = "risk.read",
+     .flags = ROUTE_SLOW,
+     .tag = "supervision",
+     .summary = "风险提示：本部门监管的经营主体中触发风险规则的，逐条说明原因",
+     .query = "department:string"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/risk/{uscc}",
+     .handler = h_risk_entity,
+     .permission = "risk.read",
+     .tag = "supervision",
+     .summary = "一个经营主体的风险提示及原因",
+     .query = "department:string"},
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));

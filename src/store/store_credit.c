@@ -13,17 +13,7 @@
 #include "core/credit.h"
 #include "core/date.h"
 #include "store/store_application.h"
-
-/* sup-core's store_supervision.h (SUPERVISION-CONTRACT.md): until that branch
- * is merged here, a weak no-op that its definition replaces at link time. */
-int sup_event_append(struct store_conn *c, const char *district, const char *kind, const char *ref,
-		     json_t *detail, struct yerr *e) __attribute__((weak));
-int sup_event_append(struct store_conn *c, const char *district, const char *kind, const char *ref,
-		     json_t *detail, struct yerr *e)
-{
-	(void)c, (void)district, (void)kind, (void)ref, (void)detail, (void)e;
-	return 0;
-}
+#include "store/store_supervision.h"
 
 /* The per-entity lock: two records for one entity recompute in turn, so the
  * second sees the first's record and the history has no gap. */

@@ -80,4 +80,118 @@ int credit_recompute_all(struct store_conn *c, const char *district, int today, 
 int credit_page(struct store_conn *c, const char *district, const char *uscc, int today,
 		json_t **out, struct yerr *e);
 
+/* ---- entities, penalties, annual reports, abnormal list, verification
+ * results (store_sanction.c) ---- */
+
+/* The name of the entity uscc: its entities row, else the holder name of its
+ * newest license. 404 entity_not_found when the district knows neither. */
+int credit_entity_name(struct store_conn *c, const char *district, const char *uscc, char *name,
+		       size_t namesz, struct yerr *e);
+/* The uscc of entity id (an applicant's entity); "" when it has none yet. */
+int credit_entity_uscc(struct store_conn *c, const char *district, int64_t entity_id,
+		       char uscc[32], struct yerr *e);
+/* The industry of the entity's newest current license ("" when none) and
+ * whether it holds a license in force (not revoked/cancelled/superseded). */
+int credit_entity_industry(struct store_conn *c, const char *district, const char *uscc,
+			   char industry[64], bool *licensed, struct yerr *e);
+
+/* 行政处罚决定. Strings * malloc'd (free with penalties_free). */
+struct penalty {
+	int64_t id;
+	char decision_no[64];
+	char uscc[32];
+	char *entity_name, *facts, *basis; /* * */
+	char department[64];
+	char kind[32];
+	int64_t amount;
+	char decided_on[16];
+	char license_number[64]; /* "" none */
+	int64_t created_by, created_at;
+};
+void penalties_free(struct penalty *items, size_t n);
+
+/* Inserts p (p->id filled). 409 decision_exists when the decision number is
+ * taken in the district. */
+int penalty_insert(struct store_conn *c, const char *district, struct penalty *p,
+		   struct yerr *e);
+/* Penalties, newest decision first; uscc / department NULL: any. */
+int penalty_list(struct store_conn *c, const char *district, const char *uscc,
+		 const char *department, long limit, long offset, struct penalty **items,
+		 size_t *n, int64_t *total, struct yerr *e);
+
+/* 年度报告. */
+struct annual_report {
+	int64_t id;
+	char uscc[32];
+	char *entity_name, *fields, *public_fields; /* * (JSON text) */
+	int year;
+	char industry[64];
+	char filed_on[16];
+	bool late;
+	int64_t filed_at;
+};
+void annual_reports_free(struct annual_report *items, size_t n);
+/* 409 report_exists when the entity filed for that year. */
+int annual_report_insert(struct store_conn *c, const char *district, struct annual_report *a,
+			 int64_t by, struct yerr *e);
+/* Reports of year (0: any) and uscc (NULL: any), newest first. */
+int annual_report_list(struct store_conn *c, const char *district, int year, const char *uscc,
+		       long limit, long offset, struct annual_report **items, size_t *n,
+		       int64_t *total, struct yerr *e);
+
+/* 经营异常名录 entry. */
+struct abnormal_entry {
+	int64_t id;
+	char uscc[32];
+	char entity_name[256];
+	int year;
+	char reason[256];
+	char listed_on[16];
+	char removed_on[16]; /* "" while listed */
+	char removed_reason[256];
+};
+/* Entries; current_only: not removed. uscc NULL: any. *items malloc'd
+ * (plain free). */
+int abnormal_list_read(struct store_conn *c, const char *district, const char *uscc,
+		       bool current_only, long limit, long offset, struct abnormal_entry **items,
+		       size_t *n, int64_t *total, struct yerr *e);
+
+/*
+ * abnormal_list_overdue lists every entity holding a license in force that
+ * was issued before `year`+1 (so it was licensed during year) and has not
+ * filed its report for year, nor been listed for it: the 1 July job lists
+ * them. *usccs malloc'd array of 32-byte codes.
+ */
+int abnormal_list_overdue(struct store_conn *c, const char *district, int year,
+			  char (**usccs)[32], size_t *n, struct yerr *e);
+/* Lists uscc for year (idempotent: *added false when already listed) with
+ * its abnormal_list credit record and an abnormal_in event. */
+int abnormal_list_add(struct store_conn *c, const char *district, const char *uscc, int year,
+		      int today, int64_t now, bool *added, struct yerr *e);
+/* Removes uscc's current entry for year if any (it filed): clears the credit
+ * record, recomputes the grade, abnormal_out event. *removed may be NULL. */
+int abnormal_list_remove(struct store_conn *c, const char *district, const char *uscc, int year,
+			 const char *reason, int today, int64_t now, bool *removed,
+			 struct yerr *e);
+
+/* Claims the credit job of day for the district (one node does it): *claimed
+ * false when a row exists already. */
+int credit_job_claim(struct store_conn *c, const char *district, const char *day, int64_t now,
+		     bool *claimed, struct yerr *e);
+
+/* A verification task (核查) of a 告知承诺 approval: the tasks row of kind
+ * verification (applications module), locked. 404 task_not_found. */
+struct verification_task {
+	int64_t id, application_id;
+	char department[64], permit[64], state[16], app_number[64];
+};
+int verification_task_get(struct store_conn *c, const char *district, int64_t task_id,
+			  struct verification_task *out, struct yerr *e);
+
+/* A verification result (核查). Closes the task. 409 already_verified when the task has one. */
+int verification_result_insert(struct store_conn *c, const char *district, int64_t task_id,
+			       int64_t app_id, const char *result, const char *note,
+			       const char *license_number, int64_t inspector_id, int64_t now,
+			       struct yerr *e);
+
 #endif
