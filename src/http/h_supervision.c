@@ -15,7 +15,9 @@
 #include "core/catalog.h"
 #include "http/args.h"
 #include "http/handlers.h"
+#include "http/applications.h"
 #include "store/store_credit.h"
+#include "store/store_risk.h"
 #include "http/supervision.h"
 
 /* The active catalog, held for reading until sup_catalog_release; on none
@@ -51,7 +53,7 @@ static const char *street_label(const struct catalog *cat, const char *code)
 }
 
 static json_t *entity_json(const struct catalog *cat, const struct sup_entity *en,
-			   const char *grade)
+			   const char *grade, json_t *flags)
 {
 	json_t *lic = json_array(), *inds = json_array(), *o;
 	const char *sl = street_label(cat, en->street);
@@ -81,7 +83,20 @@ static json_t *entity_json(const struct catalog *cat, const struct sup_entity *e
 		      "licenses", lic);
 	if (grade != NULL)
 		json_object_set_new(o, "credit_grade", json_string(grade));
+	json_object_set_new(o, "risk_flags", flags != NULL ? json_incref(flags) : json_array());
 	return o;
+}
+
+/* has_flag: flags (a risk_flags array) holds one with code. */
+static bool has_flag(const json_t *flags, const char *code)
+{
+	const json_t *f;
+	size_t i;
+
+	json_array_foreach (flags, i, f)
+		if (strcmp(json_string_value(json_object_get(f, "code")), code) == 0)
+			return true;
+	return false;
 }
 
 void h_sup_entities(struct req *r)
@@ -92,10 +107,10 @@ void h_sup_entities(struct req *r)
 	struct store_conn *c;
 	struct req_page page;
 	struct yerr e = {0};
-	json_t *arr;
+	json_t *arr, **flags = NULL;
 	size_t n = 0, kept = 0;
 	char(*grades)[2] = NULL;
-	int rc = 0;
+	int today = app_today(r), rc = 0;
 
 	if (req_query_text(r, "industry", 64, &industry) < 0 ||
 	    req_query_text(r, "grade", 1, &grade) < 0 ||
@@ -105,50 +120,53 @@ void h_sup_entities(struct req *r)
 		return;
 	if (grade != NULL && (strlen(grade) != 1 || strchr("ABCD", grade[0]) == NULL))
 		return reply_error(r, 400, "invalid_grade", "grade", "信用等级应为 A、B、C 或 D");
-	/* Risk flags come from the complaints part (risk_flags); until it is
-	 * merged the register has no flags to filter by, and says so. */
-	if (flag != NULL)
-		return reply_error(r, 400, "flags_unavailable", "flag",
-				   "风险标记尚未提供，不能按其筛选");
 	if (req_acquire(r, &c) < 0)
 		return;
 	rc = sup_entities_list(
 	    c, req_district(r),
 	    &(struct sup_entity_filter){.industry = industry, .street = street, .q = q}, &items, &n,
 	    &e);
-	/* The grade of every entity when filtering by it, else of the page only:
-	 * one look-up each (credit_grade_of). */
-	if (rc == 0 && n > 0 && (grades = calloc(n, sizeof(*grades))) == NULL)
+	if (rc == 0 && n > 0 &&
+	    ((grades = calloc(n, sizeof(*grades))) == NULL ||
+	     (flags = calloc(n, sizeof(*flags))) == NULL))
 		rc = yerr_set(&e, 500, "out_of_memory", NULL, "内存不足");
+	/* The grade (credit_grade_of) and the risk flags (risk_flags_at) of
+	 * every entity when filtering by them, else of the page only: one
+	 * look-up each. */
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (grade == NULL &&
-		    (i < (size_t)page.offset || i >= (size_t)page.offset + (size_t)page.limit))
+		bool on_page =
+		    i >= (size_t)page.offset && i < (size_t)page.offset + (size_t)page.limit;
+
+		if (grade == NULL && flag == NULL && !on_page)
 			continue;
 		rc = credit_grade_of(c, req_district(r), items[i].uscc, grades[i], &e);
+		if (rc == 0)
+			rc = risk_flags_at(c, req_district(r), items[i].uscc, today, &flags[i], &e);
 	}
 	store_release(c);
-	if (rc < 0) {
-		free(grades);
-		sup_entities_free(items, n);
-		return reply_yerr(r, &e);
+	if (rc == 0 && (cat = sup_catalog_acquire(r)) != NULL) {
+		arr = json_array();
+		for (size_t i = 0; i < n; i++) {
+			if (grade != NULL && strcmp(grades[i], grade) != 0)
+				continue;
+			if (flag != NULL && !has_flag(flags[i], flag))
+				continue;
+			if (kept >= (size_t)page.offset &&
+			    kept < (size_t)page.offset + (size_t)page.limit)
+				json_array_append_new(
+				    arr, entity_json(cat, &items[i], grades[i], flags[i]));
+			kept++;
+		}
+		sup_catalog_release(r);
+		reply_json(r, 200, req_list_json(arr, (int64_t)kept, &page));
+	} else if (rc < 0) {
+		reply_yerr(r, &e);
 	}
-	if ((cat = sup_catalog_acquire(r)) == NULL) {
-		free(grades);
-		sup_entities_free(items, n);
-		return;
-	}
-	arr = json_array();
-	for (size_t i = 0; i < n; i++) {
-		if (grade != NULL && strcmp(grades[i], grade) != 0)
-			continue;
-		if (kept >= (size_t)page.offset && kept < (size_t)page.offset + (size_t)page.limit)
-			json_array_append_new(arr, entity_json(cat, &items[i], grades[i]));
-		kept++;
-	}
-	sup_catalog_release(r);
+	for (size_t i = 0; flags != NULL && i < n; i++)
+		json_decref(flags[i]);
+	free(flags);
 	free(grades);
 	sup_entities_free(items, n);
-	reply_json(r, 200, req_list_json(arr, (int64_t)kept, &page));
 }
 
 /* ---- check items (from the catalog) ---- */

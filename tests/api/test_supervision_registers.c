@@ -345,6 +345,8 @@ static void test_entity_register(void **state)
 	assert_string_equal(str(en, "uscc"), h.uscc);
 	assert_string_equal(str(en, "name"), h.name);
 	assert_string_equal(str(en, "credit_grade"), "A"); /* no credit records: A */
+	assert_true(json_is_array(json_object_get(en, "risk_flags")));
+	assert_int_equal(json_array_size(json_object_get(en, "risk_flags")), 0);
 	assert_string_equal(str(json_array_get(json_object_get(en, "industries"), 0), "code"),
 			    "shudian");
 	assert_string_equal(str(json_array_get(json_object_get(en, "licenses"), 0), "number"),
@@ -363,6 +365,8 @@ static void test_entity_register(void **state)
 	    {"grade=C", 0},
 	    {"q=%E7%9B%91%E7%AE%A1", 1}, /* 监管 */
 	    {"q=zzz", 0},
+	    {"flag=abnormal_list", 0},
+	    {"industry=shudian&grade=A&limit=1", 1},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(path, sizeof(path), "/api/v1/supervision/entities?%s", cases[i].query);
