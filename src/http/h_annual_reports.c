@@ -32,19 +32,14 @@ static bool field_personal(const struct catalog_field *f)
 
 /* The entity of the calling holder and what it needs to file: 0, or -1
  * with e filled. */
-static int holder_entity(struct req *r, struct store_conn *c, char uscc[32], char industry[64],
-			 char *name, size_t namesz, struct yerr *e)
+static int holder_entity(struct req *r, struct store_conn *c, const char *want, char uscc[32],
+			 char industry[64], char *name, size_t namesz, struct yerr *e)
 {
 	bool licensed = false;
 	int rc;
 
-	uscc[0] = '\0';
-	if (r->who.entity_id > 0 &&
-	    (rc = credit_entity_uscc(c, req_district(r), r->who.entity_id, uscc, e)) < 0)
+	if ((rc = credit_holder_pick(r, c, want, uscc, e)) < 0)
 		return rc;
-	if (uscc[0] == '\0')
-		return yerr_set(e, 409, "entity_unknown", NULL,
-				"账号尚未关联有统一社会信用代码的市场主体");
 	if ((rc = credit_entity_industry(c, req_district(r), uscc, industry, &licensed, e)) < 0)
 		return rc;
 	if (industry[0] == '\0')
@@ -143,6 +138,7 @@ void h_annual_report_form(struct req *r)
 	struct yerr e = {0};
 	char uscc[32], industry[64], name[256], from[16], to[16];
 	json_t *fields = NULL, *filed;
+	const char *want = NULL;
 	int today = app_today(r), y, m, d, year, rc;
 	size_t n = 0;
 	int64_t total;
@@ -152,9 +148,9 @@ void h_annual_report_form(struct req *r)
 	year = y - 1;
 	snprintf(from, sizeof(from), "%04d-01-01", y);
 	snprintf(to, sizeof(to), "%04d-06-30", y);
-	if (req_acquire(r, &c) < 0)
+	if (req_query_text(r, "uscc", 18, &want) < 0 || req_acquire(r, &c) < 0)
 		return;
-	rc = holder_entity(r, c, uscc, industry, name, sizeof(name), &e);
+	rc = holder_entity(r, c, want, uscc, industry, name, sizeof(name), &e);
 	if (rc == 0)
 		rc = annual_report_list(c, req_district(r), 0, uscc, 20, 0, &mine, &n, &total, &e);
 	if (rc == 0)
@@ -182,7 +178,8 @@ void h_annual_report_form(struct req *r)
 
 void h_annual_report_create(struct req *r)
 {
-	static const char *const keys[] = {"year", "fields", NULL};
+	static const char *const keys[] = {"uscc", "year", "fields", NULL};
+	const char *want = NULL;
 	struct annual_report a = {0};
 	struct store_conn *c;
 	struct yerr e = {0};
@@ -191,7 +188,7 @@ void h_annual_report_create(struct req *r)
 	int today = app_today(r), y, m, d, rc;
 	bool listed = false;
 
-	if (req_body_keys(r, keys) < 0) {
+	if (req_body_keys(r, keys) < 0 || req_text(r, "uscc", 0, 18, &want) < 0) {
 		json_decref(pub);
 		return;
 	}
@@ -211,7 +208,7 @@ void h_annual_report_create(struct req *r)
 	}
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = holder_entity(r, c, a.uscc, a.industry, name, sizeof(name), &e);
+		rc = holder_entity(r, c, want, a.uscc, a.industry, name, sizeof(name), &e);
 	if (rc == 0 && a.year >= y)
 		rc = yerr_set(&e, 409, "outside_window", "year",
 			      "%d 年度报告须在 %d 年 1 月 1 日至 6 月 30 日报送", a.year,

@@ -32,6 +32,33 @@ int credit_path_uscc(struct req *r, const char **uscc)
 	return 0;
 }
 
+int credit_holder_pick(struct req *r, struct store_conn *c, const char *want, char uscc[32],
+		       struct yerr *e)
+{
+	char(*all)[32] = NULL;
+	size_t n = 0;
+	int rc = credit_holder_usccs(c, req_district(r), r->who.id, r->who.entity_id, &all, &n, e);
+
+	uscc[0] = '\0';
+	for (size_t i = 0; rc == 0 && want && i < n; i++)
+		if (strcmp(all[i], want) == 0)
+			snprintf(uscc, 32, "%s", want);
+	if (rc < 0)
+		;
+	else if (want && uscc[0] == '\0')
+		rc = yerr_set(e, 404, "entity_not_found", "uscc", "没有找到该市场主体");
+	else if (want == NULL && n == 1)
+		snprintf(uscc, 32, "%s", all[0]);
+	else if (want == NULL && n > 1)
+		rc = yerr_set(e, 400, "uscc_required", "uscc",
+			      "账号关联多个市场主体，请指明统一社会信用代码");
+	else if (want == NULL)
+		rc = yerr_set(e, 409, "entity_unknown", NULL,
+			      "账号尚未关联有统一社会信用代码的市场主体");
+	free(all);
+	return rc;
+}
+
 bool credit_may_read(struct req *r, struct store_conn *c, const char *uscc, struct yerr *e, int *rc)
 {
 	char own[32];
@@ -41,11 +68,10 @@ bool credit_may_read(struct req *r, struct store_conn *c, const char *uscc, stru
 	    r->who.roles &
 		(ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_AUDITOR)))
 		return true;
-	if (r->who.entity_id <= 0)
-		return false;
-	if ((*rc = credit_entity_uscc(c, req_district(r), r->who.entity_id, own, e)) < 0)
-		return false;
-	return own[0] && strcmp(own, uscc) == 0;
+	*rc = credit_holder_pick(r, c, uscc, own, e);
+	if (*rc < 0 && e->status == 404)
+		*rc = 0;
+	return *rc == 0 && own[0];
 }
 
 void h_credit_rules(struct req *r)
@@ -125,19 +151,14 @@ void h_credit_mine(struct req *r)
 {
 	struct store_conn *c;
 	struct yerr e = {0};
+	const char *want = NULL;
 	char uscc[32] = "";
 
-	if (req_acquire(r, &c) < 0)
+	if (req_query_text(r, "uscc", 18, &want) < 0 || req_acquire(r, &c) < 0)
 		return;
-	if (r->who.entity_id > 0 &&
-	    credit_entity_uscc(c, req_district(r), r->who.entity_id, uscc, &e) < 0) {
+	if (credit_holder_pick(r, c, want, uscc, &e) < 0) {
 		store_release(c);
 		return reply_yerr(r, &e);
-	}
-	if (uscc[0] == '\0') {
-		store_release(c);
-		return reply_error(r, 404, "entity_not_found", NULL,
-				   "账号尚未关联有统一社会信用代码的市场主体");
 	}
 	credit_reply(r, c, uscc);
 }

@@ -90,6 +90,11 @@ int credit_entity_name(struct store_conn *c, const char *district, const char *u
 /* The uscc of entity id (an applicant's entity); "" when it has none yet. */
 int credit_entity_uscc(struct store_conn *c, const char *district, int64_t entity_id, char uscc[32],
 		       struct yerr *e);
+/* The entities a user may act for as holder: their account's entity (when
+ * it has a code) and the holders of the licenses issued to the account,
+ * sorted (*out malloc'd, plain free). */
+int credit_holder_usccs(struct store_conn *c, const char *district, int64_t user_id,
+			int64_t entity_id, char (**out)[32], size_t *n, struct yerr *e);
 /* The industry of the entity's newest current license ("" when none) and
  * whether it holds a license in force (not revoked/cancelled/superseded). */
 int credit_entity_industry(struct store_conn *c, const char *district, const char *uscc,

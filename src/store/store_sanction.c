@@ -56,6 +56,33 @@ int credit_entity_uscc(struct store_conn *c, const char *district, int64_t entit
 	return 0;
 }
 
+int credit_holder_usccs(struct store_conn *c, const char *district, int64_t user_id,
+			int64_t entity_id, char (**out)[32], size_t *n, struct yerr *e)
+{
+	struct store_result *res = NULL;
+	int rc =
+	    store_exec(c,
+		       "SELECT uscc FROM entities WHERE district = ? AND id = ? AND uscc IS "
+		       "NOT NULL UNION SELECT holder_uscc FROM licenses WHERE district = ? AND "
+		       "holder_user_id = ? ORDER BY 1",
+		       (struct store_param[]){SP_TEXT(district), SP_INT(entity_id),
+					      SP_TEXT(district), SP_INT(user_id)},
+		       4, &res, e);
+
+	*out = NULL;
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	*out = calloc((size_t)res->rows + 1, sizeof(**out));
+	if (*out == NULL)
+		abort();
+	for (int i = 0; i < res->rows; i++)
+		store_cell_copy(res, i, 0, (*out)[i], 32);
+	*n = (size_t)res->rows;
+	store_result_free(res);
+	return 0;
+}
+
 int credit_entity_industry(struct store_conn *c, const char *district, const char *uscc,
 			   char industry[64], bool *licensed, struct yerr *e)
 {
