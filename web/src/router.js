@@ -136,6 +136,12 @@ export const routes = [
     meta: { title: '登记行政处罚决定', navLabel: '行政处罚', permission: 'penalties.decide', nav: true }
   },
   {
+    path: '/verifications',
+    name: 'verifications',
+    component: () => import('./views/supervision/VerificationsView.vue'),
+    meta: { title: '承诺核查', permission: 'verification.record', nav: true }
+  },
+  {
     path: '/my-credit',
     name: 'my-credit',
     component: () => import('./views/supervision/CreditView.vue'),
