@@ -81,7 +81,13 @@ static struct store *open_store(void)
 		snprintf(url, sizeof(url), "%s", srv.db_url);
 	else
 		snprintf(url, sizeof(url), "%s/yiye.db", srv.dir);
-	assert_int_equal(store_open(&st, url, 8, NULL, &e), 0);
+	/* waits for the write lock generously: a loaded machine slows the
+	 * writers, it must not fail them */
+	assert_int_equal(store_open(&st, url, 8,
+				    &(struct store_options){.busy_timeout_ms = 60000,
+							    .pg_statement_timeout_ms = 120000},
+				    &e),
+			 0);
 	return st;
 }
 
