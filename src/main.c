@@ -27,6 +27,10 @@ static const struct {
     {"licenses", cmd_licenses, "电子证照库导出（licenses export）；到期处理（licenses expire）"},
     /* lic-life */
     {"entities", cmd_entities, "导入市场主体登记信息（entities import）"},
+    /* sup-draw */
+    {"draw", cmd_draw, "校验双随机抽取记录（draw verify FILE）"},
+    /* sup-core */
+    {"supervision", cmd_supervision, "导出监管记录（supervision export，互联网+监管）"},
     /* @@commands@@ */
     {"version", cmd_version, "显示版本"},
 };

@@ -28,6 +28,10 @@ int cmd_licenses(int argc, char **argv);
 /* lic-life: cmd_license_life.c (yiye licenses expire joins cmd_licenses) */
 int cmd_entities(int argc, char **argv);
 int cmd_licenses_expire(int argc, char **argv);
+/* sup-draw: the draw record verifier */
+int cmd_draw(int argc, char **argv);
+/* sup-core: the 互联网+监管 export */
+int cmd_supervision(int argc, char **argv);
 
 /* Reads a whole file of at most `max` bytes into a NUL-terminated buffer the
  * caller frees. */

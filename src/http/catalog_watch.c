@@ -29,9 +29,11 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "app.h"
+#include "http/credit.h"
 #include "http/auth.h"
 #include "http/life_jobs.h"
 #include "store/store_account.h"
@@ -47,6 +49,7 @@ struct catalog_watch {
 	time_t next_prune;
 	time_t next_expiry;     /* lic-life: the daily license expiry job (life_jobs.c) */
 	int64_t calendar_stamp; /* -1: not read yet */
+	time_t next_credit;     /* sup-credit: the daily credit job (credit_jobs.c) */
 };
 
 static long memory_version(struct app *app)
@@ -144,6 +147,21 @@ static void expiry(struct catalog_watch *w)
 			res.expired, res.notice30, res.notice7);
 }
 
+/* sup-credit: the daily credit job (abnormal listing from 1 July, regrading
+ * as records expire); every node asks, the first to claim the day does it. */
+static void credit_tick(struct catalog_watch *w)
+{
+	struct credit_job_result res;
+	struct yerr e = {0};
+
+	if (credit_job_run(w->app->store, w->app->cfg.district, life_today(w->app), false, &res,
+			   &e) < 0)
+		fprintf(stderr, "yiye: daily credit job: %s\n", e.message);
+	else if (res.ran && (res.listed || res.regraded))
+		fprintf(stderr, "yiye: daily credit job: %d listed as abnormal, %d regraded\n",
+			res.listed, res.regraded);
+}
+
 static void *watch_main(void *arg)
 {
 	struct catalog_watch *w = arg;
@@ -161,6 +179,10 @@ static void *watch_main(void *arg)
 		if (time(NULL) >= w->next_expiry) {
 			expiry(w);
 			w->next_expiry = time(NULL) + CATALOG_WATCH_EXPIRY_SEC;
+		}
+		if (time(NULL) >= w->next_credit) {
+			credit_tick(w);
+			w->next_credit = time(NULL) + CATALOG_WATCH_PRUNE_SEC;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += CATALOG_WATCH_INTERVAL_MS / 1000;
@@ -188,6 +210,7 @@ struct catalog_watch *catalog_watch_start(struct app *app)
 	w->next_prune = time(NULL); /* once at start, then on the schedule */
 	w->next_expiry = time(NULL);
 	w->calendar_stamp = -1;
+	w->next_credit = time(NULL);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
