@@ -121,6 +121,32 @@ export const routes = [
     beforeEnter: () => workspacePath(),
     meta: { title: '工作台', permission: 'authenticated', nav: false }
   },
+  // supervision (issue 13, sup-core): the registers 一单两库
+  {
+    path: '/supervision/check-items',
+    name: 'supervision-check-items',
+    component: () => import('./views/supervision/CheckItemsRegisterView.vue'),
+    // not in the menu: the public menu is fixed (tests/browser/accounts-nav); linked from the registers
+    meta: { title: '随机抽查事项清单', navLabel: '抽查事项', permission: 'public', nav: false }
+  },
+  {
+    path: '/supervision/entities',
+    name: 'supervision-entities',
+    component: () => import('./views/supervision/EntityRegisterView.vue'),
+    meta: { title: '检查对象名录库', navLabel: '检查对象', permission: 'supervision.registers', nav: true }
+  },
+  {
+    path: '/supervision/inspectors',
+    name: 'supervision-inspectors',
+    component: () => import('./views/supervision/InspectorRegisterView.vue'),
+    meta: { title: '执法检查人员名录库', navLabel: '检查人员', permission: 'supervision.registers', nav: true }
+  },
+  {
+    path: '/supervision/conflicts',
+    name: 'supervision-conflicts',
+    component: () => import('./views/supervision/ConflictsRegisterView.vue'),
+    meta: { title: '利害关系申报', navLabel: '回避申报', permission: 'supervision.conflicts.read', nav: true }
+  },
   // sup-credit (issue 13 points 5–8): credit pages, penalties, annual reports,
   // the abnormal list
   {
