@@ -213,6 +213,16 @@ void h_annual_report_create(struct req *r)
 		rc = yerr_set(&e, 409, "outside_window", "year",
 			      "%d 年度报告须在 %d 年 1 月 1 日至 6 月 30 日报送", a.year,
 			      a.year + 1);
+	if (rc == 0) {
+		/* the first report is for the year after the entity was licensed */
+		char first[16] = "", last[16];
+
+		snprintf(last, sizeof(last), "%04d-12-31", a.year);
+		rc = credit_entity_first_licensed(c, req_district(r), a.uscc, first, &e);
+		if (rc == 0 && first[0] && strcmp(first, last) > 0)
+			rc = yerr_set(&e, 409, "not_due", "year",
+				      "本主体 %.10s 取得许可，无须报送 %d 年度报告", first, a.year);
+	}
 	if (rc == 0 && (a.year < y - 1 || m > 6)) {
 		/* past the window: only a listed entity files (补报), to come off */
 		rc = listed_for(c, req_district(r), a.uscc, a.year, &listed, &e);

@@ -100,6 +100,10 @@ int credit_holder_usccs(struct store_conn *c, const char *district, int64_t user
 int credit_entity_industry(struct store_conn *c, const char *district, const char *uscc,
 			   char industry[64], bool *licensed, struct yerr *e);
 
+/* The day the entity's first license was issued ("" when none). */
+int credit_entity_first_licensed(struct store_conn *c, const char *district, const char *uscc,
+				 char day[16], struct yerr *e);
+
 /* 行政处罚决定. Strings * malloc'd (free with penalties_free). */
 struct penalty {
 	int64_t id;

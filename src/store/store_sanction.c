@@ -108,6 +108,22 @@ int credit_entity_industry(struct store_conn *c, const char *district, const cha
 	return 0;
 }
 
+int credit_entity_first_licensed(struct store_conn *c, const char *district, const char *uscc,
+				 char day[16], struct yerr *e)
+{
+	struct store_result *res = NULL;
+	int rc = store_exec(c,
+			    "SELECT min(issued_on) FROM licenses WHERE district = ? AND "
+			    "holder_uscc = ?",
+			    (struct store_param[]){SP_TEXT(district), SP_TEXT(uscc)}, 2, &res, e);
+
+	if (rc < 0)
+		return rc;
+	store_cell_copy(res, 0, 0, day, 16);
+	store_result_free(res);
+	return 0;
+}
+
 /* penalties ------------------------------------------------------------------- */
 
 void penalties_free(struct penalty *items, size_t n)

@@ -27,6 +27,7 @@ static void as(const char *user)
 static void restart_on(const char *day)
 {
 	setenv("YIYE_TODAY", day, 1);
+	server_stop(&srv, 1); /* the same data directory and database, a new day */
 	assert_int_equal(server_restart(&srv, NULL), 0);
 }
 
@@ -102,7 +103,9 @@ static void test_annual_cycle(void **state)
 	/* 2026-03-02: the 2026 report is not due yet */
 	as("applicant");
 	f = valid_fields(late.uscc);
-	file(late.uscc, f, json_integer(2026), 409, "outside_window", NULL);
+	file(late.uscc, json_deep_copy(f), json_integer(2026), 409, "outside_window", NULL);
+	/* nor the 2025 one: it was licensed in 2026 (first report the year after) */
+	file(late.uscc, f, NULL, 409, "not_due", NULL);
 	/* only the holder files */
 	as("supervisor");
 	file(late.uscc, json_object(), NULL, 403, "forbidden", NULL);
@@ -161,7 +164,7 @@ static void test_annual_cycle(void **state)
 
 	/* past the window: only a listed entity files (补报); it comes off */
 	as("applicant");
-	file(ontime.uscc, valid_fields(ontime.uscc), json_integer(2025), 409, "outside_window",
+	file(ontime.uscc, valid_fields(ontime.uscc), json_integer(2026), 409, "outside_window",
 	     NULL);
 	file(late.uscc, valid_fields(late.uscc), NULL, 201, NULL, &r);
 	assert_true(json_is_true(json_object_get(json_object_get(r.json, "report"), "late")));
