@@ -18,7 +18,6 @@
 #include "core/form.h"
 #include "http/app_life.h"
 #include "http/applications.h"
-#include "http/verify_cache.h"
 
 /* The role the caller acts in for an action (the history's actor_role). */
 static const char *acting_role(const struct req *r, const struct store_app *a,
@@ -93,10 +92,6 @@ void app_transition(struct req *r, struct wf_request *req, const char *detail, a
 	if (rc == 0 && fx.to == APP_APPROVED && fx.from != APP_APPROVED)
 		rc = app_life_on_approved(r, c, &a, &e);
 	app_finish(r, c, &a, rc, detail, 200, &e);
-	/* an approved cancellation changed its license: cached verify answers are stale
-	 * (bumping after any approval costs one cache refill, nothing more) */
-	if (rc == 0 && fx.to == APP_APPROVED && fx.from != APP_APPROVED)
-		verify_cache_bump(r->app->verify_cache);
 }
 
 /* submit, resubmit: the same completeness check as the precheck ------------------ */

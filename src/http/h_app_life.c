@@ -597,6 +597,7 @@ int app_life_on_approved(struct req *r, struct store_conn *c, const struct store
 						  .detail = detail,
 						  .expect = l.status};
 
+		r->licenses_changed = 1; /* verify answers refreshed after a 2xx answer */
 		rc = store_license_set_status(c, req_district(r), l.number, l.version, &ch,
 					      (int64_t)time(NULL), e);
 	}

@@ -110,8 +110,7 @@ void h_license_issue(struct req *r)
 	}
 	store_release(c);
 	license_build_free(&b);
-	if (rc == 0) /* lic-public: verify answers of this node are stale now */
-		verify_cache_bump(r->app->verify_cache);
+	r->licenses_changed = rc == 0;
 	if (rc < 0)
 		app_reply_err(r, &e, &a);
 	else
@@ -399,6 +398,7 @@ int license_sanction_apply(struct req *r, struct store_conn *c, const struct sto
 						  .actor = r->who.name,
 						  .expect = l->status};
 
+		r->licenses_changed = 1; /* verify answers refreshed after a 2xx answer */
 		rc = store_license_set_status(c, req_district(r), l->number, l->version, &ch, now,
 					      e);
 	}
@@ -449,7 +449,6 @@ static void sanction(struct req *r, const char *action, const char *verb)
 		store_license_free(&l);
 		return reply_yerr(r, &e);
 	}
-	verify_cache_bump(r->app->verify_cache); /* lic-public: committed, answers stale */
 	store_license_free(&l);
 	/* answer what was committed */
 	if (license_load(r, c, 0, false, &l) < 0) {

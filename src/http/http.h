@@ -122,6 +122,10 @@ struct req {
 	int audited;           /* 1: handler wrote the entry (req_audit); 2: fully handled */
 	char audit_object[96]; /* what an audited request acted on ("user:12"), if known */
 	int authorised;        /* 1: auth_check passed before the body was received */
+	/* Set by whatever changes a license (issuance, a sanction, a cancellation):
+	 * after a 2xx answer (the change is committed) the node's cached verify
+	 * answers are dropped (http_run_handler), whichever handler did it. */
+	int licenses_changed;
 };
 
 /* Path parameter {name} of the matched route, or NULL. */

@@ -47,6 +47,7 @@
 #include "http/catalog_watch.h"
 #include "http/http.h"
 #include "http/internal.h"
+#include "http/verify_cache.h"
 #include "io/blobs.h"
 
 enum { ST_NEW, ST_AUTH, ST_BODY, ST_RUNNING, ST_READY };
@@ -204,6 +205,8 @@ void http_run_handler(struct req *r)
 	r->route->handler(r);
 	if (!r->replied)
 		reply_error(r, 500, "internal", NULL, "服务器内部错误，请稍后重试");
+	if (r->licenses_changed && r->status < 300)
+		verify_cache_bump(r->app->verify_cache);
 	auth_after_handler(r);
 }
 
