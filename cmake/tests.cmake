@@ -70,6 +70,9 @@ add_test(NAME cli.keys COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/keys.sh $<TARGET_FI
          $<TARGET_FILE:keys_helper>)
 set_tests_properties(cli.keys PROPERTIES ENVIRONMENT "${YIYE_LSAN}")
 
+# `yiye draw verify` on genuine, tampered and malformed draw records.
+add_test(NAME cli.draw COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/draw_verify.sh $<TARGET_FILE:yiye> ${CMAKE_SOURCE_DIR})
+
 # Catalog rule tests run through the real binary.
 add_test(NAME catalog.check COMMAND yiye catalog check ${CMAKE_SOURCE_DIR}/catalog)
 add_test(NAME catalog.test COMMAND yiye catalog test ${CMAKE_SOURCE_DIR}/catalog)

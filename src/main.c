@@ -22,6 +22,8 @@ static const struct {
     /* lic-keys */
     {"keys", cmd_keys, "许可证签名密钥：轮换（keys rotate）、列出（keys list）"},
     {"verify", cmd_verify, "离线验证许可证二维码签名（载荷、PNG 或 PDF）"},
+    /* sup-draw */
+    {"draw", cmd_draw, "校验双随机抽取记录（draw verify FILE）"},
     /* @@commands@@ */
     {"version", cmd_version, "显示版本"},
 };
