@@ -22,6 +22,7 @@ int cmd_restore(int argc, char **argv);
 /* lic-keys: the license signing keys and offline verification */
 int cmd_keys(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+/* sup-draw: the draw record verifier */
 int cmd_draw(int argc, char **argv);
 
 /* Reads a whole file of at most `max` bytes into a NUL-terminated buffer the

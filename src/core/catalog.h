@@ -61,6 +61,7 @@ struct catalog_field {
 	double min, max;
 	long maxlen;        /* 0 when not set */
 	const char *group;  /* or NULL */
+	bool modelled;      /* an industry's annual-report field: "modelled": true */
 	const json_t *json; /* the field object as in the catalog (borrowed) */
 	struct catalog_where where;
 };
@@ -140,6 +141,30 @@ struct catalog_test {
 	char path[32]; /* "tests[0]" */
 };
 
+/* A check item (检查事项) a supervising department uses for an industry
+ * (issue 13; docs/catalog.md "Supervision"). */
+struct catalog_check_item {
+	const char *code;   /* unique within the industry, e.g. "FOOD-01" */
+	const char *name;   /* what is checked */
+	const char *basis;  /* the legal basis, never empty */
+	const char *permit; /* the merged permit it checks, or NULL */
+	bool modelled;      /* "modelled": true — derived, not confirmed by a source */
+	const json_t *json;
+};
+
+/* One supervising department of an industry (监管职责): the matters it
+ * supervises and the check items it uses. */
+struct catalog_supervision {
+	const char *department; /* a department code */
+	const char **permits;   /* the industry's permits it supervises (may be none) */
+	size_t npermits;
+	const char **matters; /* 监管事项, in words */
+	size_t nmatters;
+	struct catalog_check_item *items;
+	size_t nitems;
+	const json_t *json;
+};
+
 struct catalog_industry {
 	const char *code;
 	const char *name;
@@ -176,6 +201,13 @@ struct catalog_industry {
 	size_t nrules;
 	struct catalog_test *tests;
 	size_t ntests;
+	/* Supervision (issue 13): the supervising departments with their check
+	 * items, and the industry-specific fields of the annual report (same
+	 * shape as fields.json). Both empty when the industry states none. */
+	struct catalog_supervision *supervision;
+	size_t nsupervision;
+	struct catalog_field *annual_fields;
+	size_t nannual_fields;
 	const json_t *json;
 	struct catalog_where where;
 	/* search keys: lower-cased (ASCII) copies, owned by the catalog */
@@ -292,6 +324,22 @@ const struct catalog_industry *catalog_industry_find(const struct catalog *cat, 
 const struct catalog_question *catalog_question_find(const struct catalog_industry *ind,
 						     const char *id);
 long catalog_question_index(const struct catalog_industry *ind, const char *id);
+
+/* Supervision accessors (catalog_supervision.c; linear: an industry has a
+ * handful of departments and a few dozen check items). */
+/* The entry of department in ind's supervision, or NULL. */
+const struct catalog_supervision *catalog_supervision_find(const struct catalog_industry *ind,
+							   const char *department);
+/* Whether department supervises industry (NULL industry: any industry). */
+bool catalog_supervises(const struct catalog *cat, const char *industry, const char *department);
+/* The check item code of ind, or NULL; *sup (may be NULL) receives its
+ * department's entry. */
+const struct catalog_check_item *catalog_check_item_find(const struct catalog_industry *ind,
+							 const char *code,
+							 const struct catalog_supervision **sup);
+/* The annual-report field id of ind, or NULL. */
+const struct catalog_field *catalog_annual_field_find(const struct catalog_industry *ind,
+						      const char *id);
 
 /* Search ranks (lower is better). */
 enum catalog_match {

@@ -304,6 +304,33 @@ const struct cf_table cf_fields = {
     .not_object = "必须是对象",
 };
 
+/* An industry's annual-report field (issue 13): the shape of fields.json,
+ * plus "modelled", with ids unique within the industry. */
+static const struct cf_spec annual_field_specs[] = {
+    STR(struct catalog_field, "id", id, RQN),
+    STR(struct catalog_field, "label", label, RQN),
+    STR(struct catalog_field, "type", type, RQN),
+    BOOL(struct catalog_field, "required", required, 0),
+    LIST(struct catalog_field, "options", options, noptions, 0, &option_table),
+    NUMBER(struct catalog_field, "min", min, has_min),
+    NUMBER(struct catalog_field, "max", max, has_max),
+    LONG(struct catalog_field, "maxlen", maxlen, 0, 1),
+    STR(struct catalog_field, "group", group, 0),
+    BOOL(struct catalog_field, "modelled", modelled, 0),
+    KNOWN("note"),
+    KNOWN("placeholder"),
+    CALL(field_check),
+    UNIQUE(struct catalog_field, "id", id, CF_WHOLE, "年报字段编号"),
+};
+const struct cf_table cf_annual_field = {
+    TABLE(annual_field_specs),
+    .size = sizeof(struct catalog_field),
+    .path_off = CF_NONE,
+    .where_off = offsetof(struct catalog_field, where),
+    .json_off = offsetof(struct catalog_field, json),
+    .not_object = "年报字段必须是对象",
+};
+
 /* ------------------------------------------------------------ permits.json */
 
 static const char *const categories[] = {"场所", "设备", "人员", "资金", "管理制度", NULL};
@@ -667,6 +694,10 @@ static const struct cf_spec industry_specs[] = {
     KNOWN("license_validity"), /* industry_license */
     KNOWN("extension_days"),
     CALL(industry_license),
+    /* issue 13: checked against the departments and permits by catalog_supervision_check */
+    LIST(struct catalog_industry, "supervision", supervision, nsupervision, 0, &cf_supervision),
+    LIST(struct catalog_industry, "annual_report_fields", annual_fields, nannual_fields, 0,
+	 &cf_annual_field),
     KNOWN("note"),
     /* read from the industry's JSON by catalog_check_data and the API */
     KNOWN("rollout_note"),

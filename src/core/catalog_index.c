@@ -274,4 +274,5 @@ void catalog_refs_check(struct bctx *b)
 			cond_visit(r->when, qref_check, &qc);
 		}
 	}
+	catalog_supervision_check(b);
 }

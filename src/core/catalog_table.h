@@ -116,10 +116,14 @@ void cf_release(const struct cf_table *t, void *ent);
 /* The entity tables (catalog_fields.c). */
 extern const struct cf_table cf_settings, cf_departments, cf_materials, cf_fields, cf_permits,
     cf_industry;
+/* An industry's "supervision" entries and "annual_report_fields" (issue 13). */
+extern const struct cf_table cf_supervision, cf_annual_field;
 
 /* Internal steps of catalog_build (catalog_build.c, catalog_index.c, catalog_search.c). */
 void catalog_index_build(struct bctx *b);
 void catalog_refs_check(struct bctx *b);
+/* The references and rules of the industries' supervision data (catalog_supervision.c). */
+void catalog_supervision_check(struct bctx *b);
 int catalog_search_prepare(struct catalog_industry *ind);
 
 /* named_root: one parsed input (catalog_build.c takes over the reference). */
