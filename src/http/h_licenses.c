@@ -331,16 +331,63 @@ static bool owns_permit(const struct store_license *l, const char *department)
 	return found;
 }
 
+int license_sanction_apply(struct req *r, struct store_conn *c, const struct store_license *l,
+			   const char *action, const char *verb, const char *reason,
+			   const char *basis, const char *source, struct yerr *e)
+{
+	enum license_status from, to;
+	char title[160], link[96], kind[16];
+	int64_t now = (int64_t)time(NULL);
+	int today = app_today(r), rc;
+
+	from = license_effective_status(l, today);
+	/* the legal relationship of each permit stays with its department */
+	if (!owns_permit(l, r->who.department))
+		rc = yerr_set(e, 403, "wrong_department", "number",
+			      "本部门不是该许可证所含许可事项的主管部门，不能%s", verb);
+	else if (!license_sanction_allowed(action, from, &to))
+		rc = yerr_set(e, 409, "invalid_state", "status", "许可证当前状态为“%s”，不能%s",
+			      license_status_label(from), verb);
+	else if (reason == NULL)
+		rc = yerr_set(e, 400, "reason_required", "reason", "%s必须填写理由", verb);
+	else if (basis == NULL)
+		rc = yerr_set(e, 400, "basis_required", "basis", "%s必须填写法律依据", verb);
+	else
+		rc = 0;
+	if (rc == 0) {
+		struct store_license_change ch = {.status = license_status_name(to),
+						  .kind = action,
+						  .reason = reason,
+						  .basis = basis,
+						  .actor_id = r->who.id,
+						  .actor = r->who.name,
+						  .expect = l->status};
+
+		rc = store_license_set_status(c, req_district(r), l->number, l->version, &ch, now,
+					      e);
+	}
+	if (rc == 0 && l->holder_user_id > 0) {
+		snprintf(title, sizeof(title), "行业综合许可证 %s 已被%s", l->number, verb);
+		snprintf(link, sizeof(link), "/licenses/%s", l->number);
+		snprintf(kind, sizeof(kind), "license_%s", action);
+		rc = store_notify_user(c, req_district(r), l->holder_user_id, l->application_id,
+				       kind, title, link, now, e);
+	}
+	/* sup-credit: a revocation is a credit record of the holder, whoever
+	 * revoked (this route, a penalty decision, a false commitment) */
+	if (rc == 0 && strcmp(action, "revoke") == 0)
+		rc = credit_revocation_add(r, c, l, reason, basis, source, now, e);
+	return rc;
+}
+
 static void sanction(struct req *r, const char *action, const char *verb)
 {
 	static const char *const keys[] = {"reason", "basis", NULL};
 	struct store_license l;
 	struct store_conn *c;
 	struct yerr e = {0};
-	enum license_status from, to;
 	const char *reason = NULL, *basis = NULL;
-	char object[96], title[160], link[96], kind[16];
-	int64_t now = (int64_t)time(NULL);
+	char object[96];
 	int today = app_today(r), rc;
 
 	if (req_body_keys(r, keys) < 0 || req_text(r, "reason", ARG_MULTILINE, 500, &reason) < 0 ||
@@ -356,39 +403,7 @@ static void sanction(struct req *r, const char *action, const char *verb)
 		store_release(c);
 		return;
 	}
-	from = license_effective_status(&l, today);
-	/* the legal relationship of each permit stays with its department */
-	if (!owns_permit(&l, r->who.department))
-		rc = yerr_set(&e, 403, "wrong_department", "number",
-			      "本部门不是该许可证所含许可事项的主管部门，不能%s", verb);
-	else if (!license_sanction_allowed(action, from, &to))
-		rc = yerr_set(&e, 409, "invalid_state", "status", "许可证当前状态为“%s”，不能%s",
-			      license_status_label(from), verb);
-	else if (reason == NULL)
-		rc = yerr_set(&e, 400, "reason_required", "reason", "%s必须填写理由", verb);
-	else if (basis == NULL)
-		rc = yerr_set(&e, 400, "basis_required", "basis", "%s必须填写法律依据", verb);
-	else
-		rc = 0;
-	if (rc == 0) {
-		struct store_license_change ch = {.status = license_status_name(to),
-						  .kind = action,
-						  .reason = reason,
-						  .basis = basis,
-						  .actor_id = r->who.id,
-						  .actor = r->who.name,
-						  .expect = l.status};
-
-		rc =
-		    store_license_set_status(c, req_district(r), l.number, l.version, &ch, now, &e);
-	}
-	if (rc == 0 && l.holder_user_id > 0) {
-		snprintf(title, sizeof(title), "行业综合许可证 %s 已被%s", l.number, verb);
-		snprintf(link, sizeof(link), "/licenses/%s", l.number);
-		snprintf(kind, sizeof(kind), "license_%s", action);
-		rc = store_notify_user(c, req_district(r), l.holder_user_id, l.application_id, kind,
-				       title, link, now, &e);
-	}
+	rc = license_sanction_apply(r, c, &l, action, verb, reason, basis, NULL, &e);
 	if (rc == 0) {
 		snprintf(object, sizeof(object), "license:%s", l.number);
 		rc = req_audit_commit(r, c, object, NULL, &e);

@@ -75,4 +75,25 @@ enum license_status license_effective_status(const struct store_license *l, int 
 /* The API shape {...document, "status", "status_reason", …} of l. */
 json_t *license_json(const struct store_license *l, int today);
 
+
+/*
+ * license_sanction_apply is the one sanction of a license (suspend,
+ * reinstate, revoke) for the route and for sup-credit's penalties and
+ * verification results: the caller's department must own one of l's
+ * permits (403 wrong_department), the transition must be allowed (409
+ * invalid_state), reason and basis are required (400); the current version
+ * (l, loaded locked) moves, the holder is notified, and a revocation adds
+ * the holder's `revocation` credit record (source: what decided it — a
+ * penalty decision number, a verification task — or NULL for the route).
+ * In c's transaction; the caller audits and commits.
+ */
+int license_sanction_apply(struct req *r, struct store_conn *c, const struct store_license *l,
+			   const char *action, const char *verb, const char *reason,
+			   const char *basis, const char *source, struct yerr *e);
+
+/* sup-credit (h_credit.c): the `revocation` credit record of l's holder. */
+int credit_revocation_add(struct req *r, struct store_conn *c, const struct store_license *l,
+			  const char *reason, const char *basis, const char *source, int64_t now,
+			  struct yerr *e);
+
 #endif
