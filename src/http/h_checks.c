@@ -20,6 +20,7 @@
 #include "http/accounts.h"
 #include "http/applications.h"
 #include "http/plans.h"
+#include "store/store_credit.h"
 
 static const char *const results[] = {"passed", "rectify", "failed", "not_found"};
 
@@ -326,8 +327,21 @@ void h_check_result(struct req *r)
 		memcpy(in.inspectors, t.inspectors, sizeof(in.inspectors));
 		rc = store_check_insert(c, req_district(r), &in, (int64_t)time(NULL), &follow, &e);
 	}
-	/* a failed check becomes a credit record (kind failed_check) through
-	   sup-credit's credit_record_add once it is merged */
+	if (rc == 0 && strcmp(outcome, "failed") == 0) {
+		/* a failed check is a credit record of the entity (sup-credit) */
+		struct credit_record_in cr = {.uscc = t.uscc,
+					      .kind = "failed_check",
+					      .ref = r->audit_object,
+					      .department =
+						  r->who.department[0] ? r->who.department : NULL,
+					      .summary = "双随机抽查结果为不合格",
+					      .day = today,
+					      .today = today,
+					      .created_by = r->who.id,
+					      .now = (int64_t)time(NULL)};
+
+		rc = credit_record_add(c, req_district(r), &cr, &e);
+	}
 	if (rc == 0)
 		rc = req_audit_commit(r, c, r->audit_object, NULL, &e);
 	if (rc == 0) {

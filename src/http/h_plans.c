@@ -128,6 +128,17 @@ static int in_list(const json_t *list, const char *s)
 	return 0;
 }
 
+static int in_ids(const json_t *rows, const char *id)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach (rows, i, v)
+		if (strcmp(json_string_value(json_object_get(v, "id")), id) == 0)
+			return 1;
+	return 0;
+}
+
 /* The street of the first of streets the address names ("" for none). */
 static const char *street_of(const json_t *streets, const char *address)
 {
@@ -179,9 +190,12 @@ int plan_inputs_now(struct store_conn *c, const char *district, const struct sto
 		json_array_append_new(insps,
 				      json_pack("{s:s,s:s,s:s}", "id", pi[i].id, "department",
 						pi[i].department, "name", pi[i].name));
+	/* a conflict counts for the plan when both sides are in its lists */
 	for (i = 0; rc == 0 && i < nc; i++)
-		json_array_append_new(confs, json_pack("{s:s,s:s}", "inspector", pc[i].inspector,
-						       "entity", pc[i].uscc));
+		if (in_ids(insps, pc[i].inspector) && in_ids(ents, pc[i].uscc))
+			json_array_append_new(confs,
+					      json_pack("{s:s,s:s}", "inspector", pc[i].inspector,
+							"entity", pc[i].uscc));
 	store_scope_free(se, ns);
 	free(pi);
 	free(pc);

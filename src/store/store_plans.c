@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_credit.h"
+#include "store/store_supervision.h"
+
 #define PLAN_COLS                                                                            \
 	"p.id, p.code, p.status, p.period_from, p.period_to, p.per_check, p.title, "         \
 	"p.departments, p.industries, p.grades, p.streets, p.ratios, p.check_items, "        \
@@ -181,19 +184,11 @@ void store_scope_free(struct store_scope_entity *e, size_t n)
 	free(e);
 }
 
-/* The grade a plan samples an entity at. sup-credit's credit_grade_of takes
- * its place when merged; until then every entity has no credit record, so
- * grade A (the contract's rule for an entity without a credit_grades row). */
+/* The grade a plan samples an entity at: sup-credit's (A without a record). */
 int store_plans_grade_of(struct store_conn *c, const char *district, const char *uscc,
 			 char grade[2], struct yerr *err)
 {
-	(void)c;
-	(void)district;
-	(void)uscc;
-	(void)err;
-	grade[0] = 'A';
-	grade[1] = '\0';
-	return 0;
+	return credit_grade_of(c, district, uscc, grade, err);
 }
 
 int store_scope_entities(struct store_conn *c, const char *district,
@@ -240,16 +235,43 @@ int store_scope_entities(struct store_conn *c, const char *district,
 	return 0;
 }
 
-/* The inspector register of sup-core takes the place of the accounts here
- * when merged: until then an active inspector of a department is an enabled
- * account with the inspector role in it. */
+/* The active inspectors of a department: sup-core's inspector register;
+ * a department with nobody in the register yet falls back to its enabled
+ * accounts holding the inspector role (the register is new, and a plan
+ * must not silently lose a department's inspectors meanwhile). */
 int store_plan_inspectors(struct store_conn *c, const char *district, const char *department,
 			  struct store_plan_inspector **out, size_t *n, struct yerr *err)
 {
 	struct store_result *r = NULL;
 	struct store_plan_inspector *grown;
+	struct sup_inspector *reg = NULL;
+	const char *deps[1] = {department};
+	size_t nreg = 0;
 	int rc;
 
+	rc = sup_inspectors_active(c, district, deps, 1, &reg, &nreg, err);
+	if (rc < 0)
+		return rc;
+	if (nreg > 0) {
+		grown = realloc(*out, (*n + nreg + 1) * sizeof(**out));
+		if (grown == NULL) {
+			sup_inspectors_free(reg, nreg);
+			return yerr_set(err, 500, "out_of_memory", NULL, "内存不足");
+		}
+		*out = grown;
+		for (size_t i = 0; i < nreg; i++) {
+			struct store_plan_inspector *x = &(*out)[(*n)++];
+
+			memset(x, 0, sizeof(*x));
+			x->user_id = reg[i].user_id;
+			snprintf(x->id, sizeof(x->id), "%lld", (long long)x->user_id);
+			snprintf(x->department, sizeof(x->department), "%s", department);
+			snprintf(x->name, sizeof(x->name), "%s", reg[i].display_name);
+		}
+		sup_inspectors_free(reg, nreg);
+		return 0;
+	}
+	sup_inspectors_free(reg, nreg);
 	rc = store_exec(c,
 			"SELECT u.id, u.display_name FROM users u JOIN user_roles ur ON ur.user_id "
 			"= u.id WHERE u.district = ? AND u.department = ? AND ur.role = "
@@ -276,18 +298,38 @@ int store_plan_inspectors(struct store_conn *c, const char *district, const char
 	return 0;
 }
 
-/* sup-core's inspector_conflicts takes its place when merged: until then no
- * conflict has been declared anywhere. */
+/* The standing conflicts declared by inspectors of the departments
+ * (sup-core's register); the caller keeps those within the plan's lists. */
 int store_plan_conflicts(struct store_conn *c, const char *district, const char *departments_json,
 			 struct store_plan_conflict **out, size_t *n, struct yerr *err)
 {
-	(void)c;
-	(void)district;
-	(void)departments_json;
-	(void)err;
+	json_t *a = json_loads(departments_json ? departments_json : "[]", 0, NULL), *v;
+	const char *deps[16];
+	struct sup_conflict *sc = NULL;
+	size_t nd = 0, nsc = 0, i;
+	int rc;
+
 	*out = NULL;
 	*n = 0;
-	return 0;
+	json_array_foreach (a, i, v)
+		if (nd < 16 && json_string_value(v))
+			deps[nd++] = json_string_value(v);
+	rc = nd ? sup_conflicts_scope(c, district, deps, nd, 0, false, &sc, &nsc, err) : 0;
+	if (rc == 0 && nsc) {
+		*out = calloc(nsc, sizeof(**out));
+		if (*out == NULL)
+			rc = yerr_set(err, 500, "out_of_memory", NULL, "内存不足");
+		for (i = 0; *out && i < nsc; i++) {
+			snprintf((*out)[i].inspector, sizeof((*out)[i].inspector), "%lld",
+				 (long long)sc[i].user_id);
+			snprintf((*out)[i].uscc, sizeof((*out)[i].uscc), "%s", sc[i].uscc);
+		}
+		if (*out)
+			*n = nsc;
+	}
+	sup_conflicts_free(sc, nsc);
+	json_decref(a);
+	return rc;
 }
 
 /* freeze and draw ------------------------------------------------------------------ */
@@ -471,16 +513,13 @@ int store_draws_list(struct store_conn *c, const char *district, int limit, int 
 	return 0;
 }
 
-/* Until sup-core's supervision_events is merged there is no event log to
- * append to; the calls are in place so merging it is a one-line change. */
+/* sup-core's supervision_events (the export reads it). */
 int store_plans_event(struct store_conn *c, const char *district, const char *kind, const char *ref,
 		      const char *detail, struct yerr *err)
 {
-	(void)c;
-	(void)district;
-	(void)kind;
-	(void)ref;
-	(void)detail;
-	(void)err;
-	return 0;
+	json_t *d = json_loads(detail ? detail : "{}", 0, NULL);
+	int rc = sup_event_append(c, district, kind, ref, d, err);
+
+	json_decref(d);
+	return rc;
 }

@@ -80,7 +80,7 @@ int store_plan_inspectors(struct store_conn *c, const char *district, const char
 /* A declared conflict of interest (inspector user id, uscc). */
 struct store_plan_conflict {
 	char inspector[24];
-	char uscc[24];
+	char uscc[32];
 };
 /* The conflicts declared by inspectors of the departments (JSON array text). */
 int store_plan_conflicts(struct store_conn *c, const char *district, const char *departments_json,
