@@ -82,6 +82,18 @@ static const struct {
 	 R(AUDITOR),
      SCOPE_LICENSES_READ},
     {"licenses.sanction", R(SUPERVISOR), -1},
+    /* sup-credit (issue 13 points 5–8): credit pages for staff who supervise
+       and the auditor (an applicant: their own entity, narrowed by the
+       handler); supervisors record credit and penalties of their
+       department; the holder files annual reports; inspectors record
+       verification results of their department's tasks; the daily credit
+       job by hand for the system administrator */
+    {"credit.read", R(APPLICANT) | R(INSPECTOR) | R(SUPERVISOR) | R(AUDITOR), SCOPE_CREDIT_READ},
+    {"credit.manage", R(SUPERVISOR), -1},
+    {"credit.jobs", R(SYSTEM_ADMIN), -1},
+    {"penalties.decide", R(SUPERVISOR), -1},
+    {"annual_reports.file", R(APPLICANT), -1},
+    {"verification.record", R(INSPECTOR), -1},
     {"notifications.read",
      R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) |
 	 R(CATALOG_ADMIN) | R(SYSTEM_ADMIN) | R(AUDITOR),

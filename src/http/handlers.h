@@ -132,5 +132,23 @@ void h_check_get(struct req *r);
 void h_check_result(struct req *r);
 void h_check_publish(struct req *r);
 void h_results_public(struct req *r);
+/* sup-credit: credit, penalties, annual reports, abnormal list, commitment
+ * verification (issue 13 points 5–8) */
+/* h_credit.c */
+void h_credit_rules(struct req *r);
+void h_credit_get(struct req *r);
+void h_credit_mine(struct req *r);
+void h_credit_record_create(struct req *r);
+/* h_penalties.c */
+void h_penalty_create(struct req *r);
+void h_penalties_public(struct req *r);
+/* h_annual_reports.c */
+void h_annual_report_form(struct req *r);
+void h_annual_report_create(struct req *r);
+void h_annual_reports_public(struct req *r);
+void h_abnormal_list_public(struct req *r);
+void h_credit_job_run(struct req *r);
+/* h_verifications.c */
+void h_verification_record(struct req *r);
 
 #endif
