@@ -176,7 +176,7 @@ static void test_permissions_and_validation(void **state)
 
 static json_t *task_list(const char *query)
 {
-	char path[128];
+	char path[200];
 
 	snprintf(path, sizeof(path), "/api/v1/supervision/tasks%s", query);
 	return call("GET", path, NULL, 200, NULL);
