@@ -77,6 +77,8 @@ static void config_env(struct app_config *cfg)
 	/* lic-core: license issuance renders a PDF (tens of milliseconds each) */
 	cfg->render_workers = env_int("YIYE_RENDER_WORKERS", 2, 1, 64);
 	cfg->render_queue = env_int("YIYE_RENDER_QUEUE", 16, 0, 100000);
+	/* sup-complaints */
+	cfg->complaint_rate = env_int("YIYE_COMPLAINT_RATE", 10, 1, 100000);
 	env_str("YIYE_PUBLIC_URL", cfg->public_url, sizeof(cfg->public_url));
 	app_config_public_url(cfg, cfg->public_url);
 	cfg->store.busy_timeout_ms = env_int("YIYE_BUSY_TIMEOUT_MS", 0, 0, 3600000);

@@ -76,6 +76,9 @@ struct app_config {
 	char public_url[512];
 	int render_workers;
 	int render_queue;
+	/* sup-complaints: complaints one client address may file through the
+	 * public form per hour (YIYE_COMPLAINT_RATE; past it 429 + Retry-After) */
+	int complaint_rate;
 };
 
 struct app {

@@ -40,12 +40,12 @@ int credit_holder_pick(struct req *r, struct store_conn *c, const char *want, ch
 	int rc = credit_holder_usccs(c, req_district(r), r->who.id, r->who.entity_id, &all, &n, e);
 
 	uscc[0] = '\0';
-	for (size_t i = 0; rc == 0 && want && i < n; i++)
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; want && i < n; i++)
 		if (strcmp(all[i], want) == 0)
 			snprintf(uscc, 32, "%s", want);
-	if (rc < 0)
-		;
-	else if (want && uscc[0] == '\0')
+	if (want && uscc[0] == '\0')
 		rc = yerr_set(e, 404, "entity_not_found", "uscc", "没有找到该市场主体");
 	else if (want == NULL && n == 1)
 		snprintf(uscc, 32, "%s", all[0]);

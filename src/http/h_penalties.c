@@ -139,6 +139,28 @@ static int penalty_revoke(struct req *r, struct store_conn *c, const struct pena
 	return rc;
 }
 
+/* The deciding department must supervise the entity's industry (监管职责 in
+ * the catalog) when the catalog states who does; 403 wrong_department. */
+static int penalty_department(struct req *r, struct store_conn *c, const char *uscc, struct yerr *e)
+{
+	const struct catalog_industry *ind;
+	char industry[64];
+	bool licensed, stated, ok;
+	int rc = credit_entity_industry(c, req_district(r), uscc, industry, &licensed, e);
+
+	if (rc < 0 || industry[0] == '\0')
+		return rc;
+	pthread_rwlock_rdlock(&r->app->catalog_lock);
+	ind = r->app->catalog ? catalog_industry_find(r->app->catalog, industry) : NULL;
+	stated = ind != NULL && ind->nsupervision > 0;
+	ok = !stated || catalog_supervision_find(ind, r->who.department) != NULL;
+	pthread_rwlock_unlock(&r->app->catalog_lock);
+	if (!ok)
+		return yerr_set(e, 403, "wrong_department", "uscc",
+				"本部门不是该市场主体所属行业的监管部门，不能作出处罚决定");
+	return 0;
+}
+
 void h_penalty_create(struct req *r)
 {
 	const struct credit_penalty_kind *pk = NULL;
@@ -166,6 +188,8 @@ void h_penalty_create(struct req *r)
 	rc = store_begin(c, &e);
 	if (rc == 0)
 		rc = credit_entity_name(c, req_district(r), p.uscc, name, sizeof(name), &e);
+	if (rc == 0)
+		rc = penalty_department(r, c, p.uscc, &e);
 	if (rc == 0)
 		rc = penalty_insert(c, req_district(r), &p, &e);
 	if (rc == 0 && pk->revokes)

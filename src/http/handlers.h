@@ -113,6 +113,32 @@ void h_license_verify(struct req *r);
 void h_license_suspend(struct req *r);
 void h_license_reinstate(struct req *r);
 void h_license_revoke(struct req *r);
+/* sup-core (issue 13): registers and the 互联网+监管 export */
+/* h_supervision.c */
+void h_sup_entities(struct req *r);
+void h_sup_check_items(struct req *r);
+void h_sup_export(struct req *r);
+/* h_sup_inspectors.c */
+void h_sup_inspectors_list(struct req *r);
+void h_sup_inspector_get(struct req *r);
+void h_sup_inspector_create(struct req *r);
+void h_sup_inspector_update(struct req *r);
+void h_sup_conflicts_list(struct req *r);
+void h_sup_conflict_declare(struct req *r);
+void h_sup_conflict_withdraw(struct req *r);
+/* sup-complaints: complaints and risk signals (issue 13) */
+/* h_complaints.c */
+void h_complaint_entities(struct req *r);
+void h_complaint_file(struct req *r);
+void h_complaint_lookup(struct req *r);
+void h_complaints_list(struct req *r);
+void h_complaint_get(struct req *r);
+void h_complaint_accept(struct req *r);
+void h_complaint_transfer(struct req *r);
+void h_complaint_close(struct req *r);
+/* h_risk.c */
+void h_risk_list(struct req *r);
+void h_risk_entity(struct req *r);
 
 /* sup-plans: spot-check plans, draws, check tasks (issue 13) */
 /* h_plans.c */

@@ -107,8 +107,10 @@ static int load_facts(struct store_conn *c, const char *district, const char *us
 		f->points = (int)store_cell_int(*res, i, 2, 0);
 		/* store_day_parse answers -1 for NULL; the rules take 0 for "none" */
 		f->day = store_day_parse(store_cell(*res, i, 3));
-		f->expires_on = store_cell(*res, i, 4) ? store_day_parse(store_cell(*res, i, 4)) : 0;
-		f->cleared_on = store_cell(*res, i, 5) ? store_day_parse(store_cell(*res, i, 5)) : 0;
+		f->expires_on =
+		    store_cell(*res, i, 4) ? store_day_parse(store_cell(*res, i, 4)) : 0;
+		f->cleared_on =
+		    store_cell(*res, i, 5) ? store_day_parse(store_cell(*res, i, 5)) : 0;
 	}
 	return 0;
 }

@@ -185,6 +185,20 @@ static void test_penalty_grade(void **state)
 	assert_int_equal(records_of(page, "revocation"), 1);
 	assert_string_equal(str(json_object_get(page, "explanation"), "rule"), "forces_d");
 	json_decref(page);
+	/* a department that does not supervise the entity's industry decides nothing */
+	{
+		struct lic_holder hb;
+
+		json_decref(lic_issue(&srv, lic_approved_hongbei(&srv, "处罚部门烘焙店", &hb)));
+		as("supervisor_whlyj");
+		lic_post(&srv, "/api/v1/supervision/penalties",
+			 penalty("徐文旅罚〔2026〕2号", hb.uscc, "warning", 0, NULL), 403,
+			 "wrong_department", NULL);
+		as("supervisor_scjgj");
+		lic_post(&srv, "/api/v1/supervision/penalties",
+			 penalty("徐市监罚〔2026〕2号", hb.uscc, "warning", 0, NULL), 201, NULL,
+			 NULL);
+	}
 	/* the grade changes are public events */
 	assert_true(
 	    server_sql_long(
