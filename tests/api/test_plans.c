@@ -201,6 +201,12 @@ static void test_joint_plan_draw(void **state)
 				      "风险信号：90 日内 2 次投诉", "inspectors",
 				      (int)uid_inspector, (int)uid_whlyj));
 	id = post_plan(o, 201, NULL);
+	snprintf(path, sizeof(path), "/api/v1/supervision/plans/%lld", id);
+	o = call("GET", path, NULL, 200, NULL);
+	/* the targeted entity is recorded with the risk flags standing (none here) */
+	assert_true(json_is_array(json_object_get(
+	    json_array_get(json_object_get(json_object_get(o, "plan"), "targeted"), 0), "flags")));
+	json_decref(o);
 
 	/* another department's supervisor sees nothing of it */
 	as("supervisor_wjw");
