@@ -407,6 +407,14 @@ static int targeted_list(struct req *r, json_t **out)
 				    "名检查人员");
 			return -1;
 		}
+		for (k = 0; k < json_array_size(*out); k++)
+			if (strcmp(
+				json_string_value(json_object_get(json_array_get(*out, k), "uscc")),
+				uscc) == 0) {
+				json_decref(ids);
+				reply_error(r, 400, "duplicate", field, "定向检查对象重复");
+				return -1;
+			}
 		json_array_foreach (ins, k, x) {
 			if (!json_is_integer(x) || json_integer_value(x) < 1) {
 				json_decref(ids);

@@ -170,6 +170,13 @@ static void test_permissions_and_validation(void **state)
 				      "风险信号", "inspectors", (int)uid_inspector,
 				      (int)uid_inspector2));
 	post_plan(b, 422, "entity_not_licensed");
+	b = plan_body("抽查", "[\"scjgj\"]", 100, 100, 100, 100);
+	json_object_set_new(b, "targeted",
+			    json_pack("[{s:s,s:s,s:[i,i]},{s:s,s:s,s:[i,i]}]", "uscc", ents[1],
+				      "reason", "风险信号", "inspectors", (int)uid_inspector,
+				      (int)uid_inspector2, "uscc", ents[1], "reason", "重复",
+				      "inspectors", (int)uid_inspector, (int)uid_inspector2));
+	post_plan(b, 400, "duplicate");
 	as(NULL);
 	json_decref(call("GET", "/api/v1/supervision/plans", NULL, 401, "unauthenticated"));
 }
