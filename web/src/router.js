@@ -156,7 +156,9 @@ export const routes = [
     path: '/public/draws',
     name: 'public-draws',
     component: () => import('./views/supervision/PublicDrawsView.vue'),
-    meta: { title: '双随机抽查公示', navLabel: '抽查公示', permission: 'public', nav: true }
+    // not in the menu: the public menu is fixed (tests/browser/accounts-nav); linked
+    // from the plan pages, the public draw pages and the credit pages' 公示信息
+    meta: { title: '双随机抽查公示', navLabel: '抽查公示', permission: 'public', nav: false }
   },
   {
     path: '/public/draws/:id(\\d+)',
