@@ -501,6 +501,14 @@ static void test_results(void **state)
 	assert_null(json_object_get(json_array_get(json_object_get(o, "items"), 0), "notes"));
 	json_decref(o);
 	free((void *)uscc);
+	/* the publishable records of the export (supervision_events) */
+	assert_true(server_sql_long(&srv, "SELECT count(*) FROM supervision_events WHERE kind = "
+					  "'plan_frozen'") >= 1);
+	assert_true(server_sql_long(&srv, "SELECT count(*) FROM supervision_events WHERE kind = "
+					  "'draw'") >= 1);
+	assert_int_equal(server_sql_long(&srv, "SELECT count(*) FROM supervision_events WHERE "
+					       "kind = 'result'"),
+			 1);
 }
 
 /* 不合格 → a failed_check credit record → grade B → the next plan samples the
