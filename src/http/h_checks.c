@@ -115,9 +115,19 @@ void h_checks_list(struct req *r)
 	struct store_check_filter f = {0};
 	long long mine = 0, plan = 0;
 
+	const char *pub = NULL;
+	char today[11];
+
 	if (req_query_int(r, "mine", 0, 0, 1, &mine) < 0 ||
-	    req_query_int(r, "plan", 0, 0, INT64_MAX, &plan) < 0)
+	    req_query_int(r, "plan", 0, 0, INT64_MAX, &plan) < 0 ||
+	    req_query_text(r, "publication", 16, &pub) < 0)
 		return;
+	if (pub && strcmp(pub, "pending") != 0 && strcmp(pub, "overdue") != 0)
+		return reply_error(r, 400, "invalid_publication", "publication",
+				   "publication 须为 pending（待公示）或 overdue（公示超期）");
+	date_format(app_today(r), today, sizeof(today));
+	f.unpublished = pub != NULL;
+	f.due_before = pub && strcmp(pub, "overdue") == 0 ? today : NULL;
 	/* an inspector sees the checks they are on; a supervisor their
 	   department's plans' checks (or, with mine=1, their own if any) */
 	if (mine || !(r->who.roles & ROLE_BIT(ROLE_SUPERVISOR)) || !r->who.department[0])

@@ -890,7 +890,7 @@ const struct route routes[] = {
      .permission = "supervision.tasks",
      .tag = "supervision",
      .summary = "检查任务（mine=1：本人的；监管人员：本部门计划的，含公示是否超期）",
-     .query = "mine:integer,plan:integer,limit:integer,offset:integer"},
+     .query = "mine:integer,plan:integer,publication:string,limit:integer,offset:integer"},
     {.method = "GET",
      .pattern = "/api/v1/supervision/tasks/{id}",
      .handler = h_check_get,

@@ -155,7 +155,8 @@ int store_check_get(struct store_conn *c, const char *district, int64_t id, int 
 	" WHERE t.district = ? AND (? = 0 OR t.id IN (SELECT i.task_id FROM "                 \
 	"check_task_inspectors i WHERE i.district = t.district AND i.user_id = ?)) AND (? = " \
 	"0 OR p.departments LIKE ?) AND (? = 0 OR t.plan_id = ?) AND (? = 0 OR "              \
-	"t.published_at IS NOT NULL) AND (? = 0 OR t.uscc = ?)"
+	"t.published_at IS NOT NULL) AND (? = 0 OR t.uscc = ?) AND (? = 0 OR (t.status = "    \
+	"'done' AND t.published_at IS NULL)) AND (? = 0 OR t.publish_due < ?)"
 
 int store_checks_list(struct store_conn *c, const char *district,
 		      const struct store_check_filter *f, int limit, int offset,
@@ -168,19 +169,28 @@ int store_checks_list(struct store_conn *c, const char *district,
 	*out = NULL;
 	*n = 0;
 	snprintf(like, sizeof(like), "%%\"%s\"%%", f->department ? f->department : "");
-	struct store_param params[] = {SP_TEXT(district),       SP_INT(f->inspector > 0),
-				       SP_INT(f->inspector),    SP_INT(f->department != NULL),
-				       SP_TEXT(like),           SP_INT(f->plan_id > 0),
-				       SP_INT(f->plan_id),      SP_INT(f->published_only),
-				       SP_INT(f->uscc != NULL), SP_TEXT(f->uscc ? f->uscc : ""),
-				       SP_INT(limit),           SP_INT(offset)};
+	struct store_param params[] = {SP_TEXT(district),
+				       SP_INT(f->inspector > 0),
+				       SP_INT(f->inspector),
+				       SP_INT(f->department != NULL),
+				       SP_TEXT(like),
+				       SP_INT(f->plan_id > 0),
+				       SP_INT(f->plan_id),
+				       SP_INT(f->published_only),
+				       SP_INT(f->uscc != NULL),
+				       SP_TEXT(f->uscc ? f->uscc : ""),
+				       SP_INT(f->unpublished || f->due_before != NULL),
+				       SP_INT(f->due_before != NULL),
+				       SP_TEXT(f->due_before ? f->due_before : ""),
+				       SP_INT(limit),
+				       SP_INT(offset)};
 
-	rc = store_query_int(c, "SELECT count(*)" TASK_FROM TASK_WHERE, params, 10, 0, total, err);
+	rc = store_query_int(c, "SELECT count(*)" TASK_FROM TASK_WHERE, params, 13, 0, total, err);
 	if (rc == 0)
 		rc = store_exec(c,
 				"SELECT " TASK_COLS TASK_FROM TASK_WHERE
 				" ORDER BY t.id DESC LIMIT ? OFFSET ?",
-				params, 12, &r, err);
+				params, 15, &r, err);
 	if (rc < 0)
 		return rc;
 	*out = calloc((size_t)r->rows + 1, sizeof(**out));

@@ -154,6 +154,8 @@ struct store_check_filter {
 	int64_t plan_id;        /* > 0: of this plan */
 	int published_only;     /* the public list */
 	const char *uscc;       /* non-NULL: of this entity */
+	int unpublished;        /* results recorded, not yet published */
+	const char *due_before; /* non-NULL (YYYY-MM-DD): unpublished with publish_due before it */
 };
 int store_checks_list(struct store_conn *c, const char *district,
 		      const struct store_check_filter *f, int limit, int offset,

@@ -491,6 +491,15 @@ static void test_results(void **state)
 	    json_string_value(json_object_get(json_object_get(o, "task"), "publication")),
 	    "overdue");
 	json_decref(o);
+	/* the supervisor's list of results overdue for publication */
+	o = task_list("?publication=overdue");
+	assert_int_equal(json_integer_value(json_object_get(o, "total")), 1);
+	assert_int_equal(json_integer_value(
+			     json_object_get(json_array_get(json_object_get(o, "items"), 0), "id")),
+			 tid);
+	json_decref(o);
+	json_decref(call("GET", "/api/v1/supervision/tasks?publication=late", NULL, 400,
+			 "invalid_publication"));
 	snprintf(path, sizeof(path), "/api/v1/supervision/tasks/%lld/publish", tid);
 	json_decref(call("POST", path, NULL, 200, NULL));
 	json_decref(call("POST", path, NULL, 409, "task_not_publishable"));

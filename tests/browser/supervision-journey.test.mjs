@@ -211,6 +211,24 @@ test('an inspector records a result on a phone', async (t) => {
   await logout(page)
 })
 
+test('the supervisor publishes the result within its deadline', async (t) => {
+  if (missing) return t.skip(`API missing: ${missing}`)
+  if (!drawId) return t.skip('no draw')
+  await page.setViewportSize(DESKTOP)
+  await login(page, 'supervisor', demoPassword('supervisor'))
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '结果公示' }).click()
+  await page.getByRole('heading', { level: 1, name: '检查结果公示' }).waitFor()
+  const row = page.getByRole('row').filter({ hasText: '待公示' }).first()
+  await row.waitFor()
+  await row.getByRole('button', { name: '公示' }).click()
+  const answer = page.waitForResponse((r) => /\/publish$/.test(new URL(r.url()).pathname))
+  await page.getByRole('dialog', { name: '公示检查结果' }).getByRole('button', { name: '公示' }).click()
+  assert.equal((await answer).status(), 200)
+  await page.getByText('已公示。').waitFor()
+  assert.deepEqual(page.problems, [], page.problems.join('\n'))
+  await logout(page)
+})
+
 test('the public draw page shows the record and its verification', async (t) => {
   if (missing) return t.skip(`API missing: ${missing}`)
   if (!drawId) return t.skip('no draw')
@@ -226,5 +244,9 @@ test('the public draw page shows the record and its verification', async (t) => 
   assert.ok(record.selection.length >= 1)
   for (const check of record.selection) assert.equal(check.inspectors.length, 2)
   await screenshot(page, 'supervision-public-draw')
+  // the published result is on the public list
+  await page.getByRole('link', { name: '全部抽取记录和检查结果' }).click()
+  await page.getByRole('heading', { level: 1, name: '双随机抽查公示' }).waitFor()
+  await page.getByRole('cell', { name: '合格', exact: true }).first().waitFor()
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
 })

@@ -141,6 +141,12 @@ export const routes = [
     meta: { title: '抽查计划', permission: 'supervision.plans', nav: false, navParent: '/supervision/plans' }
   },
   {
+    path: '/supervision/results',
+    name: 'check-results',
+    component: () => import('./views/supervision/CheckResultsView.vue'),
+    meta: { title: '检查结果公示', navLabel: '结果公示', permission: 'supervision.plans', nav: true }
+  },
+  {
     path: '/supervision/checks',
     name: 'my-checks',
     component: () => import('./views/supervision/MyChecksView.vue'),
