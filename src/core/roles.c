@@ -126,6 +126,14 @@ static const struct {
     /* lic-life: the registration link — the window enters what registration
        says, the issuer compares it with the licenses */
     {"entities.manage", R(WINDOW_CLERK) | R(ISSUER), -1},
+    /* sup-plans (issue 13): spot-check plans, freezing and drawing them and
+       publishing results by supervisors (handlers narrow them to plans of
+       their department); check tasks read by their inspectors and the
+       supervisors of the plan's departments; results recorded by the
+       task's inspectors */
+    {"supervision.plans", R(SUPERVISOR), -1},
+    {"supervision.tasks", R(INSPECTOR) | R(SUPERVISOR), -1},
+    {"supervision.check", R(INSPECTOR), -1},
 };
 
 #undef R
