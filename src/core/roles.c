@@ -93,6 +93,14 @@ static const struct {
      R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) |
 	 R(CATALOG_ADMIN) | R(SYSTEM_ADMIN) | R(AUDITOR),
      -1},
+    /* sup-plans (issue 13): spot-check plans, freezing and drawing them and
+       publishing results by supervisors (handlers narrow them to plans of
+       their department); check tasks read by their inspectors and the
+       supervisors of the plan's departments; results recorded by the
+       task's inspectors */
+    {"supervision.plans", R(SUPERVISOR), -1},
+    {"supervision.tasks", R(INSPECTOR) | R(SUPERVISOR), -1},
+    {"supervision.check", R(INSPECTOR), -1},
 };
 
 #undef R

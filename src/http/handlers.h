@@ -127,4 +127,23 @@ void h_complaint_close(struct req *r);
 void h_risk_list(struct req *r);
 void h_risk_entity(struct req *r);
 
+/* sup-plans: spot-check plans, draws, check tasks (issue 13) */
+/* h_plans.c */
+void h_plan_create(struct req *r);
+void h_plans_list(struct req *r);
+void h_plan_get(struct req *r);
+void h_plan_preview(struct req *r);
+/* h_plan_draw.c */
+void h_plan_freeze(struct req *r);
+void h_plan_draw(struct req *r);
+void h_draws_list(struct req *r);
+void h_draw_get(struct req *r);
+void h_draw_record(struct req *r);
+/* h_checks.c */
+void h_checks_list(struct req *r);
+void h_check_get(struct req *r);
+void h_check_result(struct req *r);
+void h_check_publish(struct req *r);
+void h_results_public(struct req *r);
+
 #endif

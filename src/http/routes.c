@@ -17,6 +17,28 @@
 	"\"basis\"],\"properties\":{\"reason\":{\"type\":\"string\",\"maxLength\":500}," \
 	"\"basis\":{\"type\":\"string\",\"maxLength\":500}}}"
 
+/* sup-plans: the body of a new spot-check plan */
+#define SPOT_PLAN_BODY                                                                             \
+	"{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"title\","             \
+	"\"departments\",\"ratios\",\"inspectors_per_check\",\"period\",\"check_items\"],"         \
+	"\"properties\":{\"title\":{\"type\":\"string\",\"maxLength\":100},"                       \
+	"\"departments\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":8,\"items\":{\"type\":"   \
+	"\"string\"}},"                                                                            \
+	"\"industries\":{\"type\":\"array\",\"maxItems\":64,\"items\":{\"type\":\"string\"}},"     \
+	"\"grades\":{\"type\":\"array\",\"maxItems\":4,\"items\":{\"enum\":[\"A\",\"B\",\"C\","    \
+	"\"D\"]}},"                                                                                \
+	"\"streets\":{\"type\":\"array\",\"maxItems\":64,\"items\":{\"type\":\"string\"}},"        \
+	"\"ratios\":{\"type\":\"object\",\"required\":[\"A\",\"B\",\"C\",\"D\"],\"description\":"  \
+	"\"千分比\"},"                                                                          \
+	"\"inspectors_per_check\":{\"type\":\"integer\",\"minimum\":2,\"maximum\":16},"            \
+	"\"period\":{\"type\":\"object\",\"required\":[\"from\",\"to\"],\"properties\":{\"from\":" \
+	"{\"type\":\"string\",\"format\":\"date\"},\"to\":{\"type\":\"string\",\"format\":"        \
+	"\"date\"}}},"                                                                             \
+	"\"check_items\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":100,\"items\":{\"type\":" \
+	"\"object\",\"required\":[\"code\",\"name\"]}},"                                           \
+	"\"targeted\":{\"type\":\"array\",\"maxItems\":100,\"items\":{\"type\":\"object\","        \
+	"\"required\":[\"uscc\",\"reason\",\"inspectors\"]}}}}"
+
 const struct route routes[] = {
     /* system */
     {.method = "GET",
@@ -567,7 +589,7 @@ const struct route routes[] = {
      .summary = "申请人撤回申请（作出决定前）"},
     {.method = "GET",
      .pattern = "/api/v1/tasks",
-     .handler = h_tasks_list,
+     .handler = h_checks_list,
      .permission = "tasks.read",
      .flags = ROUTE_SLOW,
      .tag = "applications",
@@ -880,6 +902,124 @@ const struct route routes[] = {
      .tag = "supervision",
      .summary = "一个经营主体的风险提示及原因",
      .query = "department:string"},
+
+    /* sup-plans: spot-check plans, draws, check tasks and results (issue 13,
+       双随机、一公开) — routes of h_plans.c, h_plan_draw.c, h_checks.c;
+       docs/api-supervision.md "Plans" */
+    {.method = "POST",
+     .pattern = "/api/v1/supervision/plans",
+     .handler = h_plan_create,
+     .permission = "supervision.plans",
+     .audit = "spot_plan.create",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "supervision",
+     .summary = "新建双随机抽查计划（单部门或联合）",
+     .body = SPOT_PLAN_BODY},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/plans",
+     .handler = h_plans_list,
+     .permission = "supervision.plans",
+     .tag = "supervision",
+     .summary = "本部门参与的抽查计划",
+     .query = "limit:integer,offset:integer"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/plans/{id}",
+     .handler = h_plan_get,
+     .permission = "supervision.plans",
+     .tag = "supervision",
+     .summary = "抽查计划详情（冻结后含承诺值）"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/plans/{id}/preview",
+     .handler = h_plan_preview,
+     .permission = "supervision.plans",
+     .flags = ROUTE_SLOW,
+     .tag = "supervision",
+     .summary = "预览各信用等级的主体数与预计抽取数"},
+    {.method = "POST",
+     .pattern = "/api/v1/supervision/plans/{id}/freeze",
+     .handler = h_plan_freeze,
+     .permission = "supervision.plans",
+     .audit = "spot_plan.freeze",
+     .tag = "supervision",
+     .summary = "冻结计划并公布承诺值（抽取输入与密钥哈希）"},
+    {.method = "POST",
+     .pattern = "/api/v1/supervision/plans/{id}/draw",
+     .handler = h_plan_draw,
+     .permission = "supervision.plans",
+     .audit = "spot_plan.draw",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "supervision",
+     .summary = "以公开随机值抽取并生成检查任务",
+     .body = "{\"type\":\"object\",\"additionalProperties\":false,\"required\":["
+	     "\"public_value\",\"source\"],\"properties\":{\"public_value\":{\"type\":"
+	     "\"string\",\"minLength\":1,\"maxLength\":1024,\"description\":\"冻结后才产生的"
+	     "公开值（如开奖号码）\"},\"source\":{\"type\":\"string\",\"minLength\":1,"
+	     "\"maxLength\":64,\"description\":\"公开值的来源\"}}}"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/draws",
+     .handler = h_draws_list,
+     .permission = "public",
+     .flags = ROUTE_SLOW,
+     .tag = "supervision",
+     .summary = "已公布的抽取记录",
+     .query = "limit:integer,offset:integer"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/draws/{id}",
+     .handler = h_draw_get,
+     .permission = "public",
+     .flags = ROUTE_SLOW,
+     .tag = "supervision",
+     .summary = "抽取结果及服务器的复核（draw_verify）"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/draws/{id}/record",
+     .handler = h_draw_record,
+     .permission = "public",
+     .flags = ROUTE_SLOW,
+     .tag = "supervision",
+     .summary = "抽取记录（yiye draw verify 校验的文件）"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/tasks",
+     .handler = h_checks_list,
+     .permission = "supervision.tasks",
+     .tag = "supervision",
+     .summary = "检查任务（mine=1：本人的；监管人员：本部门计划的，含公示是否超期）",
+     .query = "mine:integer,plan:integer,limit:integer,offset:integer"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/tasks/{id}",
+     .handler = h_check_get,
+     .permission = "supervision.tasks",
+     .tag = "supervision",
+     .summary = "检查任务详情"},
+    {.method = "POST",
+     .pattern = "/api/v1/supervision/tasks/{id}/result",
+     .handler = h_check_result,
+     .permission = "supervision.check",
+     .audit = "check_task.result",
+     .flags = ROUTE_JSON_BODY,
+     .tag = "supervision",
+     .summary = "逐项录入检查结果（合格 / 责令整改 / 不合格 / 未发现经营）",
+     .body = "{\"type\":\"object\",\"additionalProperties\":false,\"required\":["
+	     "\"items\"],\"properties\":{\"notes\":{\"type\":\"string\",\"maxLength\":2000},"
+	     "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":["
+	     "\"code\",\"result\"],\"properties\":{\"code\":{\"type\":\"string\"},"
+	     "\"result\":{\"enum\":[\"passed\",\"rectify\",\"failed\",\"not_found\"]},"
+	     "\"note\":{\"type\":\"string\",\"maxLength\":2000},\"deadline\":{\"type\":"
+	     "\"string\",\"format\":\"date\",\"description\":\"责令整改时必填\"}}}}}}"},
+    {.method = "POST",
+     .pattern = "/api/v1/supervision/tasks/{id}/publish",
+     .handler = h_check_publish,
+     .permission = "supervision.plans",
+     .audit = "check_task.publish",
+     .tag = "supervision",
+     .summary = "公示检查结果（录入后 20 个工作日内）"},
+    {.method = "GET",
+     .pattern = "/api/v1/supervision/results",
+     .handler = h_results_public,
+     .permission = "public",
+     .flags = ROUTE_SLOW,
+     .tag = "supervision",
+     .summary = "已公示的抽查结果",
+     .query = "uscc:string,limit:integer,offset:integer"},
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));

@@ -441,6 +441,52 @@ static void test_risk_abnormal(void **state)
 	json_decref(flags);
 }
 
+static void test_risk_checks(void **state)
+{
+	char sql[600];
+	json_t *flags;
+	const json_t *f;
+
+	(void)state;
+	/* rows of the plans module's check_tasks: a failed result recorded
+	 * on 10 February, and the follow-up after a 责令整改 due 25 February,
+	 * not done */
+	snprintf(
+	    sql, sizeof(sql),
+	    "INSERT INTO check_tasks (district, plan_id, kind, uscc, entity_name, check_items, "
+	    "due_on, status, outcome, done_on, created_at) VALUES ('310104', 0, 'random', "
+	    "'%s', '', '[]', '2026-02-10', 'done', 'failed', '2026-02-10', 0)",
+	    other.uscc);
+	server_sql_long(&srv, sql);
+	snprintf(
+	    sql, sizeof(sql),
+	    "INSERT INTO check_tasks (district, plan_id, kind, uscc, entity_name, check_items, "
+	    "due_on, status, created_at) VALUES ('310104', 0, 'follow_up', '%s', '', '[]', "
+	    "'2026-02-25', 'open', 0)",
+	    other.uscc);
+	server_sql_long(&srv, sql);
+	flags = flags_of(other.uscc);
+	f = flag(flags, "failed_check");
+	assert_non_null(f);
+	assert_string_equal(lic_str(f, "since"), "2026-02-10");
+	assert_non_null(strstr(lic_str(f, "ref"), "check:"));
+	f = flag(flags, "overdue_rectification");
+	assert_non_null(f);
+	assert_string_equal(lic_str(f, "since"), "2026-02-26");
+	assert_non_null(strstr(lic_str(f, "cause"), "2026-02-25"));
+	json_decref(flags);
+	/* the follow-up done: the rectification is no longer overdue */
+	snprintf(sql, sizeof(sql),
+		 "UPDATE check_tasks SET status = 'done', outcome = 'passed', done_on = "
+		 "'2026-03-01' WHERE uscc = '%s' AND kind = 'follow_up'",
+		 other.uscc);
+	server_sql_long(&srv, sql);
+	flags = flags_of(other.uscc);
+	assert_null(flag(flags, "overdue_rectification"));
+	assert_non_null(flag(flags, "failed_check"));
+	json_decref(flags);
+}
+
 static void test_rate_limit(void **state)
 {
 	char ra[32];
@@ -496,6 +542,7 @@ int main(void)
 	    cmocka_unit_test(test_risk_complaints),
 	    cmocka_unit_test(test_risk_verification),
 	    cmocka_unit_test(test_risk_abnormal),
+	    cmocka_unit_test(test_risk_checks),
 	    cmocka_unit_test(test_rate_limit),
 	};
 
