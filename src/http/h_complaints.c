@@ -302,7 +302,9 @@ void h_complaint_file(struct req *r)
 					  .depts = dept_ptrs,
 					  .ndepts = ndepts};
 	snprintf(object, sizeof(object), "complaint:%s", ticket);
-	rc = store_begin(c, &e);
+	rc = store_complaint_rate_prune(c, req_district(r), now, 3600, &e);
+	if (rc == 0)
+		rc = store_begin(c, &e);
 	if (rc == 0)
 		rc = store_complaint_rate(c, req_district(r), r->client, now, 3600,
 					  r->app->cfg.complaint_rate, &wait, &e);
