@@ -506,6 +506,38 @@ static void test_rate_limit(void **state)
 	assert_int_equal(server_sql_long(&srv, "SELECT filed FROM complaint_limits"), RATE);
 }
 
+/* Who may call the staff routes (the route table's permissions; the role
+ * matrix walks every route with a dummy id, this checks real answers). */
+static void test_roles(void **state)
+{
+	static const struct {
+		const char *user;
+		long list, risk, accept;
+	} rows[] = {
+	    {"applicant", 403, 403, 403},     {"clerk", 403, 403, 403},
+	    {"reviewer", 403, 403, 403},      {"inspector", 403, 200, 403},
+	    {"issuer", 403, 403, 403},        {"supervisor", 200, 200, 404},
+	    {"catalog_admin", 403, 403, 403}, {"admin", 403, 403, 403},
+	    {"auditor", 200, 200, 403},
+	};
+	char ticket[32], key[64], path[160];
+
+	(void)state;
+	reset_limit();
+	file_shop(ticket, key);
+	snprintf(path, sizeof(path), "/api/v1/supervision/complaints/%s/accept", ticket);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		lic_as(&srv, rows[i].user);
+		lic_get(&srv, "/api/v1/supervision/complaints", rows[i].list, NULL);
+		lic_get(&srv, "/api/v1/supervision/risk", rows[i].risk, NULL);
+		/* the market regulator's supervisor: not routed to them, 404 */
+		lic_post(&srv, path, NULL, rows[i].accept, NULL, NULL);
+	}
+	/* the public routes need no account */
+	lic_as(&srv, NULL);
+	lic_get(&srv, "/api/v1/public/complaints/entities?q=书店", 200, NULL);
+}
+
 static int setup(void **state)
 {
 	json_t *lic;
@@ -543,6 +575,7 @@ int main(void)
 	    cmocka_unit_test(test_risk_verification),
 	    cmocka_unit_test(test_risk_abnormal),
 	    cmocka_unit_test(test_risk_checks),
+	    cmocka_unit_test(test_roles),
 	    cmocka_unit_test(test_rate_limit),
 	};
 
