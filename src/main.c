@@ -24,6 +24,8 @@ static const struct {
     {"verify", cmd_verify, "离线验证许可证二维码签名（载荷、PNG 或 PDF）"},
     /* sup-draw */
     {"draw", cmd_draw, "校验双随机抽取记录（draw verify FILE）"},
+    /* sup-core */
+    {"supervision", cmd_supervision, "导出监管记录（supervision export，互联网+监管）"},
     /* @@commands@@ */
     {"version", cmd_version, "显示版本"},
 };

@@ -24,6 +24,8 @@ int cmd_keys(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 /* sup-draw: the draw record verifier */
 int cmd_draw(int argc, char **argv);
+/* sup-core: the 互联网+监管 export */
+int cmd_supervision(int argc, char **argv);
 
 /* Reads a whole file of at most `max` bytes into a NUL-terminated buffer the
  * caller frees. */

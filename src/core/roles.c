@@ -82,6 +82,18 @@ static const struct {
 	 R(AUDITOR),
      SCOPE_LICENSES_READ},
     {"licenses.sanction", R(SUPERVISOR), -1},
+    /* sup-core (issue 13): the registers (一单两库) read by supervision staff
+       and data consumers; the inspector register kept by the supervisors of
+       each department (handlers narrow them to their own) and the system
+       administrator; conflicts of interest declared by the inspector
+       concerned and read by them, their department's supervisors, the
+       administrator and auditors; the 互联网+监管 export */
+    {"supervision.registers", R(SUPERVISOR) | R(INSPECTOR) | R(SYSTEM_ADMIN) | R(AUDITOR),
+     SCOPE_SUPERVISION_READ},
+    {"supervision.inspectors", R(SUPERVISOR) | R(SYSTEM_ADMIN), -1},
+    {"supervision.conflicts.read", R(SUPERVISOR) | R(INSPECTOR) | R(SYSTEM_ADMIN) | R(AUDITOR), -1},
+    {"supervision.conflicts.declare", R(INSPECTOR), -1},
+    {"supervision.export", R(SUPERVISOR) | R(SYSTEM_ADMIN) | R(AUDITOR), SCOPE_SUPERVISION_READ},
     /* sup-complaints (issue 13): the complaint queue of a supervisor's
        department (auditors read every one; handlers narrow supervisors to
        complaints routed to their department), handling them, and the risk
@@ -89,6 +101,18 @@ static const struct {
     {"complaints.read", R(SUPERVISOR) | R(AUDITOR), -1},
     {"complaints.handle", R(SUPERVISOR), -1},
     {"risk.read", R(SUPERVISOR) | R(INSPECTOR) | R(AUDITOR), -1},
+    /* sup-credit (issue 13 points 5–8): credit pages for staff who supervise
+       and the auditor (an applicant: their own entity, narrowed by the
+       handler); supervisors record credit and penalties of their
+       department; the holder files annual reports; inspectors record
+       verification results of their department's tasks; the daily credit
+       job by hand for the system administrator */
+    {"credit.read", R(APPLICANT) | R(INSPECTOR) | R(SUPERVISOR) | R(AUDITOR), SCOPE_CREDIT_READ},
+    {"credit.manage", R(SUPERVISOR), -1},
+    {"credit.jobs", R(SYSTEM_ADMIN), -1},
+    {"penalties.decide", R(SUPERVISOR), -1},
+    {"annual_reports.file", R(APPLICANT), -1},
+    {"verification.record", R(INSPECTOR), -1},
     {"notifications.read",
      R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) |
 	 R(CATALOG_ADMIN) | R(SYSTEM_ADMIN) | R(AUDITOR),

@@ -29,9 +29,12 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "app.h"
+#include "core/date.h"
+#include "http/credit.h"
 #include "http/auth.h"
 #include "store/store_account.h"
 #include "store/store_calendar.h"
@@ -45,6 +48,7 @@ struct catalog_watch {
 	int stopping;
 	time_t next_prune;
 	int64_t calendar_stamp; /* -1: not read yet */
+	time_t next_credit;     /* sup-credit: the daily credit job (credit_jobs.c) */
 };
 
 static long memory_version(struct app *app)
@@ -126,6 +130,24 @@ static void prune(struct catalog_watch *w)
 	store_release(c);
 }
 
+/* sup-credit: the daily credit job (abnormal listing from 1 July, regrading
+ * as records expire); every node asks, the first to claim the day does it. */
+static void credit_tick(struct catalog_watch *w)
+{
+	const char *t = w->app->cfg.today;
+	struct credit_job_result res;
+	struct yerr e = {0};
+	int today;
+
+	if (!(t[0] && date_parse(t, strlen(t), &today) == 0))
+		today = date_today_shanghai(time(NULL));
+	if (credit_job_run(w->app->store, w->app->cfg.district, today, false, &res, &e) < 0)
+		fprintf(stderr, "yiye: daily credit job: %s\n", e.message);
+	else if (res.ran && (res.listed || res.regraded))
+		fprintf(stderr, "yiye: daily credit job: %d listed as abnormal, %d regraded\n",
+			res.listed, res.regraded);
+}
+
 static void *watch_main(void *arg)
 {
 	struct catalog_watch *w = arg;
@@ -139,6 +161,10 @@ static void *watch_main(void *arg)
 		if (time(NULL) >= w->next_prune) {
 			prune(w);
 			w->next_prune = time(NULL) + CATALOG_WATCH_PRUNE_SEC;
+		}
+		if (time(NULL) >= w->next_credit) {
+			credit_tick(w);
+			w->next_credit = time(NULL) + CATALOG_WATCH_PRUNE_SEC;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += CATALOG_WATCH_INTERVAL_MS / 1000;
@@ -165,6 +191,7 @@ struct catalog_watch *catalog_watch_start(struct app *app)
 	w->app = app;
 	w->next_prune = time(NULL); /* once at start, then on the schedule */
 	w->calendar_stamp = -1;
+	w->next_credit = time(NULL);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

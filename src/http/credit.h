@@ -27,6 +27,15 @@ int credit_path_uscc(struct req *r, const char **uscc);
 bool credit_may_read(struct req *r, struct store_conn *c, const char *uscc, struct yerr *e,
 		     int *rc);
 
+/*
+ * credit_holder_pick chooses the entity the calling holder acts for
+ * (credit_holder_usccs): `want` when given and theirs (else 404
+ * entity_not_found), the only one when they have one, 400 uscc_required
+ * naming "uscc" when they have several, 409 entity_unknown when none.
+ */
+int credit_holder_pick(struct req *r, struct store_conn *c, const char *want, char uscc[32],
+		       struct yerr *e);
+
 /* The daily credit job for district on today: on 1 July (or later, when it
  * has not run for this year yet) the abnormal listing of last year's
  * missing annual reports, and every day the grade recomputation of

@@ -32,20 +32,46 @@ int credit_path_uscc(struct req *r, const char **uscc)
 	return 0;
 }
 
-bool credit_may_read(struct req *r, struct store_conn *c, const char *uscc, struct yerr *e,
-		     int *rc)
+int credit_holder_pick(struct req *r, struct store_conn *c, const char *want, char uscc[32],
+		       struct yerr *e)
+{
+	char(*all)[32] = NULL;
+	size_t n = 0;
+	int rc = credit_holder_usccs(c, req_district(r), r->who.id, r->who.entity_id, &all, &n, e);
+
+	uscc[0] = '\0';
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; want && i < n; i++)
+		if (strcmp(all[i], want) == 0)
+			snprintf(uscc, 32, "%s", want);
+	if (want && uscc[0] == '\0')
+		rc = yerr_set(e, 404, "entity_not_found", "uscc", "没有找到该市场主体");
+	else if (want == NULL && n == 1)
+		snprintf(uscc, 32, "%s", all[0]);
+	else if (want == NULL && n > 1)
+		rc = yerr_set(e, 400, "uscc_required", "uscc",
+			      "账号关联多个市场主体，请指明统一社会信用代码");
+	else if (want == NULL)
+		rc = yerr_set(e, 409, "entity_unknown", NULL,
+			      "账号尚未关联有统一社会信用代码的市场主体");
+	free(all);
+	return rc;
+}
+
+bool credit_may_read(struct req *r, struct store_conn *c, const char *uscc, struct yerr *e, int *rc)
 {
 	char own[32];
 
 	*rc = 0;
-	if (r->who.roles & (ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_INSPECTOR) |
-			    ROLE_BIT(ROLE_AUDITOR)))
+	if (r->who.kind == PRINCIPAL_TOKEN ||
+	    r->who.roles &
+		(ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_AUDITOR)))
 		return true;
-	if (r->who.entity_id <= 0)
-		return false;
-	if ((*rc = credit_entity_uscc(c, req_district(r), r->who.entity_id, own, e)) < 0)
-		return false;
-	return own[0] && strcmp(own, uscc) == 0;
+	*rc = credit_holder_pick(r, c, uscc, own, e);
+	if (*rc < 0 && e->status == 404)
+		*rc = 0;
+	return *rc == 0 && own[0];
 }
 
 void h_credit_rules(struct req *r)
@@ -84,18 +110,17 @@ static void credit_reply(struct req *r, struct store_conn *c, const char *uscc)
 	abn = json_array();
 	for (size_t i = 0; i < nab; i++)
 		json_array_append_new(
-		    abn, json_pack("{s:I,s:i,s:s,s:s,s:s?,s:s?}", "id", (json_int_t)ab[i].id, "year",
-				   ab[i].year, "reason", ab[i].reason, "listed_on", ab[i].listed_on,
-				   "removed_on", ab[i].removed_on[0] ? ab[i].removed_on : NULL,
-				   "removed_reason",
+		    abn, json_pack("{s:I,s:i,s:s,s:s,s:s?,s:s?}", "id", (json_int_t)ab[i].id,
+				   "year", ab[i].year, "reason", ab[i].reason, "listed_on",
+				   ab[i].listed_on, "removed_on",
+				   ab[i].removed_on[0] ? ab[i].removed_on : NULL, "removed_reason",
 				   ab[i].removed_reason[0] ? ab[i].removed_reason : NULL));
 	pen = json_array();
 	for (size_t i = 0; i < nps; i++)
-		json_array_append_new(pen, json_pack("{s:s,s:s,s:I,s:s,s:s}", "decision_no",
-						     ps[i].decision_no, "kind", ps[i].kind, "amount",
-						     (json_int_t)ps[i].amount, "decided_on",
-						     ps[i].decided_on, "department",
-						     ps[i].department));
+		json_array_append_new(
+		    pen, json_pack("{s:s,s:s,s:I,s:s,s:s}", "decision_no", ps[i].decision_no,
+				   "kind", ps[i].kind, "amount", (json_int_t)ps[i].amount,
+				   "decided_on", ps[i].decided_on, "department", ps[i].department));
 	free(ab);
 	penalties_free(ps, nps);
 	json_object_set_new(page, "name", json_string(name));
@@ -126,19 +151,14 @@ void h_credit_mine(struct req *r)
 {
 	struct store_conn *c;
 	struct yerr e = {0};
+	const char *want = NULL;
 	char uscc[32] = "";
 
-	if (req_acquire(r, &c) < 0)
+	if (req_query_text(r, "uscc", 18, &want) < 0 || req_acquire(r, &c) < 0)
 		return;
-	if (r->who.entity_id > 0 &&
-	    credit_entity_uscc(c, req_district(r), r->who.entity_id, uscc, &e) < 0) {
+	if (credit_holder_pick(r, c, want, uscc, &e) < 0) {
 		store_release(c);
 		return reply_yerr(r, &e);
-	}
-	if (uscc[0] == '\0') {
-		store_release(c);
-		return reply_error(r, 404, "entity_not_found", NULL,
-				   "账号尚未关联有统一社会信用代码的市场主体");
 	}
 	credit_reply(r, c, uscc);
 }
@@ -161,10 +181,12 @@ void h_credit_record_create(struct req *r)
 	    req_text(r, "ref", 0, 64, &ref) < 0)
 		return;
 	if (credit_rule_of(CREDIT_MANUAL, severity) == NULL)
-		return reply_error(r, 400, "invalid_severity", "severity",
-				   "严重程度只能是 minor（轻微）、general（一般）或 serious（严重）");
+		return reply_error(
+		    r, 400, "invalid_severity", "severity",
+		    "严重程度只能是 minor（轻微）、general（一般）或 serious（严重）");
 	if (r->who.department[0] == '\0')
-		return reply_error(r, 403, "wrong_department", NULL, "只有部门的监管人员可以记录信用");
+		return reply_error(r, 403, "wrong_department", NULL,
+				   "只有部门的监管人员可以记录信用");
 	detail = json_pack("{s:s}", "reason", reason);
 	dtext = json_dumps(detail, JSON_COMPACT);
 	json_decref(detail);

@@ -32,10 +32,10 @@ static json_t *penalty_json(const struct penalty *p)
 	const struct credit_penalty_kind *pk = credit_penalty_kind(p->kind);
 
 	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s?}", "decision_no",
-			 p->decision_no, "uscc", p->uscc, "entity_name", p->entity_name, "department",
-			 p->department, "facts", p->facts, "basis", p->basis, "kind", p->kind,
-			 "kind_label", pk ? pk->label : p->kind, "amount", (json_int_t)p->amount,
-			 "decided_on", p->decided_on, "license_number",
+			 p->decision_no, "uscc", p->uscc, "entity_name", p->entity_name,
+			 "department", p->department, "facts", p->facts, "basis", p->basis, "kind",
+			 p->kind, "kind_label", pk ? pk->label : p->kind, "amount",
+			 (json_int_t)p->amount, "decided_on", p->decided_on, "license_number",
 			 p->license_number[0] ? p->license_number : NULL);
 }
 
@@ -48,9 +48,9 @@ static json_t *penalty_item(const void *p)
 static int penalty_input(struct req *r, struct penalty *p, const struct credit_penalty_kind **pk,
 			 const char **facts, const char **basis)
 {
-	static const char *const keys[] = {"decision_no", "uscc", "facts", "basis",
-					   "kind",        "amount", "decided_on", "license_number",
-					   NULL};
+	static const char *const keys[] = {"decision_no", "uscc",           "facts",
+					   "basis",       "kind",           "amount",
+					   "decided_on",  "license_number", NULL};
 	const char *no, *uscc, *kind, *day, *lic = NULL;
 	json_t *amount;
 	struct ident_result ir;
@@ -71,21 +71,24 @@ static int penalty_input(struct req *r, struct penalty *p, const struct credit_p
 		return -1;
 	}
 	if ((*pk = credit_penalty_kind(kind)) == NULL) {
-		reply_error(r, 400, "invalid_kind", "kind",
-			    "处罚种类不存在（警告、通报批评、罚款、没收、暂扣许可证件、降低资质等级、"
-			    "吊销许可证件、限制开展生产经营活动、责令停产停业、责令关闭、限制从业）");
+		reply_error(
+		    r, 400, "invalid_kind", "kind",
+		    "处罚种类不存在（警告、通报批评、罚款、没收、暂扣许可证件、降低资质等级、"
+		    "吊销许可证件、限制开展生产经营活动、责令停产停业、责令关闭、限制从业）");
 		return -1;
 	}
 	amount = json_object_get(r->json, "amount");
 	if (amount && !json_is_null(amount) &&
 	    (!json_is_integer(amount) || json_integer_value(amount) < 0 ||
 	     json_integer_value(amount) > 100000000000LL)) {
-		reply_error(r, 400, "invalid_amount", "amount", "罚没金额须为不小于 0 的整数（元）");
+		reply_error(r, 400, "invalid_amount", "amount",
+			    "罚没金额须为不小于 0 的整数（元）");
 		return -1;
 	}
 	p->amount = json_is_integer(amount) ? (int64_t)json_integer_value(amount) : 0;
 	if ((*pk)->needs_amount && p->amount <= 0) {
-		reply_error(r, 400, "amount_required", "amount", "%s须填写金额（元）", (*pk)->label);
+		reply_error(r, 400, "amount_required", "amount", "%s须填写金额（元）",
+			    (*pk)->label);
 		return -1;
 	}
 	if (date_parse(day, strlen(day), &d) < 0) {
@@ -136,6 +139,28 @@ static int penalty_revoke(struct req *r, struct store_conn *c, const struct pena
 	return rc;
 }
 
+/* The deciding department must supervise the entity's industry (监管职责 in
+ * the catalog) when the catalog states who does; 403 wrong_department. */
+static int penalty_department(struct req *r, struct store_conn *c, const char *uscc, struct yerr *e)
+{
+	const struct catalog_industry *ind;
+	char industry[64];
+	bool licensed, stated, ok;
+	int rc = credit_entity_industry(c, req_district(r), uscc, industry, &licensed, e);
+
+	if (rc < 0 || industry[0] == '\0')
+		return rc;
+	pthread_rwlock_rdlock(&r->app->catalog_lock);
+	ind = r->app->catalog ? catalog_industry_find(r->app->catalog, industry) : NULL;
+	stated = ind != NULL && ind->nsupervision > 0;
+	ok = !stated || catalog_supervision_find(ind, r->who.department) != NULL;
+	pthread_rwlock_unlock(&r->app->catalog_lock);
+	if (!ok)
+		return yerr_set(e, 403, "wrong_department", "uscc",
+				"本部门不是该市场主体所属行业的监管部门，不能作出处罚决定");
+	return 0;
+}
+
 void h_penalty_create(struct req *r)
 {
 	const struct credit_penalty_kind *pk = NULL;
@@ -164,6 +189,8 @@ void h_penalty_create(struct req *r)
 	if (rc == 0)
 		rc = credit_entity_name(c, req_district(r), p.uscc, name, sizeof(name), &e);
 	if (rc == 0)
+		rc = penalty_department(r, c, p.uscc, &e);
+	if (rc == 0)
 		rc = penalty_insert(c, req_district(r), &p, &e);
 	if (rc == 0 && pk->revokes)
 		rc = penalty_revoke(r, c, &p, &e);
@@ -175,18 +202,18 @@ void h_penalty_create(struct req *r)
 		json_decref(d);
 		snprintf(summary, sizeof(summary), "行政处罚：%s（%s）", pk->label, p.decision_no);
 		{
-			struct credit_record_in in = {
-			    .uscc = p.uscc,
-			    .kind = "penalty",
-			    .ref = p.decision_no,
-			    .department = p.department,
-			    .severity = credit_penalty_severity(pk, p.amount),
-			    .summary = summary,
-			    .detail = dtext,
-			    .day = day,
-			    .today = app_today(r),
-			    .created_by = r->who.id,
-			    .now = p.created_at};
+			struct credit_record_in in = {.uscc = p.uscc,
+						      .kind = "penalty",
+						      .ref = p.decision_no,
+						      .department = p.department,
+						      .severity =
+							  credit_penalty_severity(pk, p.amount),
+						      .summary = summary,
+						      .detail = dtext,
+						      .day = day,
+						      .today = app_today(r),
+						      .created_by = r->who.id,
+						      .now = p.created_at};
 
 			rc = credit_record_add(c, req_district(r), &in, &e);
 		}

@@ -35,9 +35,9 @@ static void app_uscc(const struct store_app *a, const struct store_license *l, b
 	json_decref(form);
 }
 
-static int false_commitment(struct req *r, struct store_conn *c,
-			    const struct verification_task *t, const char *note,
-			    const char *basis, char lic_number[64], struct yerr *e)
+static int false_commitment(struct req *r, struct store_conn *c, const struct verification_task *t,
+			    const char *note, const char *basis, char lic_number[64],
+			    struct yerr *e)
 {
 	struct store_license issued, cur = {0};
 	struct store_app a;
@@ -71,9 +71,9 @@ static int false_commitment(struct req *r, struct store_conn *c,
 		rc = yerr_set(e, 409, "entity_unknown", NULL,
 			      "申请没有统一社会信用代码，无法记录信用");
 	if (rc == 0) {
-		d = json_pack("{s:s,s:s,s:s,s:s?,s:s}", "application", a.number, "permit", t->permit,
-			      "note", note, "license", lic_number[0] ? lic_number : NULL, "basis",
-			      basis);
+		d = json_pack("{s:s,s:s,s:s,s:s?,s:s}", "application", a.number, "permit",
+			      t->permit, "note", note, "license", lic_number[0] ? lic_number : NULL,
+			      "basis", basis);
 		dtext = json_dumps(d, JSON_COMPACT);
 		json_decref(d);
 		snprintf(summary, sizeof(summary), "告知承诺核查：申请 %s 的承诺不实", a.number);
@@ -118,12 +118,15 @@ void h_verification_record(struct req *r)
 		return;
 	is_false = strcmp(result, "false_commitment") == 0;
 	if (!is_false && strcmp(result, "true") != 0)
-		return reply_error(r, 400, "invalid_result", "result",
-				   "核查结果只能是 true（承诺属实）或 false_commitment（承诺不实）");
+		return reply_error(
+		    r, 400, "invalid_result", "result",
+		    "核查结果只能是 true（承诺属实）或 false_commitment（承诺不实）");
 	if (is_false && note == NULL)
-		return reply_error(r, 400, "reason_required", "note", "承诺不实须写明核查发现的事实");
+		return reply_error(r, 400, "reason_required", "note",
+				   "承诺不实须写明核查发现的事实");
 	if (is_false && basis == NULL)
-		return reply_error(r, 400, "basis_required", "basis", "承诺不实须写明吊销的法律依据");
+		return reply_error(r, 400, "basis_required", "basis",
+				   "承诺不实须写明吊销的法律依据");
 	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_begin(c, &e);

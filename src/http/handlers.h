@@ -113,6 +113,19 @@ void h_license_verify(struct req *r);
 void h_license_suspend(struct req *r);
 void h_license_reinstate(struct req *r);
 void h_license_revoke(struct req *r);
+/* sup-core (issue 13): registers and the 互联网+监管 export */
+/* h_supervision.c */
+void h_sup_entities(struct req *r);
+void h_sup_check_items(struct req *r);
+void h_sup_export(struct req *r);
+/* h_sup_inspectors.c */
+void h_sup_inspectors_list(struct req *r);
+void h_sup_inspector_get(struct req *r);
+void h_sup_inspector_create(struct req *r);
+void h_sup_inspector_update(struct req *r);
+void h_sup_conflicts_list(struct req *r);
+void h_sup_conflict_declare(struct req *r);
+void h_sup_conflict_withdraw(struct req *r);
 /* sup-complaints: complaints and risk signals (issue 13) */
 /* h_complaints.c */
 void h_complaint_entities(struct req *r);
@@ -145,5 +158,23 @@ void h_check_get(struct req *r);
 void h_check_result(struct req *r);
 void h_check_publish(struct req *r);
 void h_results_public(struct req *r);
+/* sup-credit: credit, penalties, annual reports, abnormal list, commitment
+ * verification (issue 13 points 5–8) */
+/* h_credit.c */
+void h_credit_rules(struct req *r);
+void h_credit_get(struct req *r);
+void h_credit_mine(struct req *r);
+void h_credit_record_create(struct req *r);
+/* h_penalties.c */
+void h_penalty_create(struct req *r);
+void h_penalties_public(struct req *r);
+/* h_annual_reports.c */
+void h_annual_report_form(struct req *r);
+void h_annual_report_create(struct req *r);
+void h_annual_reports_public(struct req *r);
+void h_abnormal_list_public(struct req *r);
+void h_credit_job_run(struct req *r);
+/* h_verifications.c */
+void h_verification_record(struct req *r);
 
 #endif

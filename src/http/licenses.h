@@ -75,7 +75,6 @@ enum license_status license_effective_status(const struct store_license *l, int 
 /* The API shape {...document, "status", "status_reason", …} of l. */
 json_t *license_json(const struct store_license *l, int today);
 
-
 /*
  * license_sanction_apply is the one sanction of a license (suspend,
  * reinstate, revoke) for the route and for sup-credit's penalties and

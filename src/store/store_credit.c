@@ -105,9 +105,12 @@ static int load_facts(struct store_conn *c, const char *district, const char *us
 		f->id = store_cell_int(*res, i, 0, 0);
 		f->kind = k < 0 ? CREDIT_MANUAL : (enum credit_kind)k;
 		f->points = (int)store_cell_int(*res, i, 2, 0);
+		/* store_day_parse answers -1 for NULL; the rules take 0 for "none" */
 		f->day = store_day_parse(store_cell(*res, i, 3));
-		f->expires_on = store_day_parse(store_cell(*res, i, 4));
-		f->cleared_on = store_day_parse(store_cell(*res, i, 5));
+		f->expires_on =
+		    store_cell(*res, i, 4) ? store_day_parse(store_cell(*res, i, 4)) : 0;
+		f->cleared_on =
+		    store_cell(*res, i, 5) ? store_day_parse(store_cell(*res, i, 5)) : 0;
 	}
 	return 0;
 }

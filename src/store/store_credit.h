@@ -88,8 +88,13 @@ int credit_page(struct store_conn *c, const char *district, const char *uscc, in
 int credit_entity_name(struct store_conn *c, const char *district, const char *uscc, char *name,
 		       size_t namesz, struct yerr *e);
 /* The uscc of entity id (an applicant's entity); "" when it has none yet. */
-int credit_entity_uscc(struct store_conn *c, const char *district, int64_t entity_id,
-		       char uscc[32], struct yerr *e);
+int credit_entity_uscc(struct store_conn *c, const char *district, int64_t entity_id, char uscc[32],
+		       struct yerr *e);
+/* The entities a user may act for as holder: their account's entity (when
+ * it has a code) and the holders of the licenses issued to the account,
+ * sorted (*out malloc'd, plain free). */
+int credit_holder_usccs(struct store_conn *c, const char *district, int64_t user_id,
+			int64_t entity_id, char (**out)[32], size_t *n, struct yerr *e);
 /* The industry of the entity's newest current license ("" when none) and
  * whether it holds a license in force (not revoked/cancelled/superseded). */
 int credit_entity_industry(struct store_conn *c, const char *district, const char *uscc,
@@ -112,12 +117,11 @@ void penalties_free(struct penalty *items, size_t n);
 
 /* Inserts p (p->id filled). 409 decision_exists when the decision number is
  * taken in the district. */
-int penalty_insert(struct store_conn *c, const char *district, struct penalty *p,
-		   struct yerr *e);
+int penalty_insert(struct store_conn *c, const char *district, struct penalty *p, struct yerr *e);
 /* Penalties, newest decision first; uscc / department NULL: any. */
 int penalty_list(struct store_conn *c, const char *district, const char *uscc,
-		 const char *department, long limit, long offset, struct penalty **items,
-		 size_t *n, int64_t *total, struct yerr *e);
+		 const char *department, long limit, long offset, struct penalty **items, size_t *n,
+		 int64_t *total, struct yerr *e);
 
 /* 年度报告. */
 struct annual_report {
@@ -162,8 +166,8 @@ int abnormal_list_read(struct store_conn *c, const char *district, const char *u
  * filed its report for year, nor been listed for it: the 1 July job lists
  * them. *usccs malloc'd array of 32-byte codes.
  */
-int abnormal_list_overdue(struct store_conn *c, const char *district, int year,
-			  char (**usccs)[32], size_t *n, struct yerr *e);
+int abnormal_list_overdue(struct store_conn *c, const char *district, int year, char (**usccs)[32],
+			  size_t *n, struct yerr *e);
 /* Lists uscc for year (idempotent: *added false when already listed) with
  * its abnormal_list credit record and an abnormal_in event. */
 int abnormal_list_add(struct store_conn *c, const char *district, const char *uscc, int year,
@@ -171,8 +175,7 @@ int abnormal_list_add(struct store_conn *c, const char *district, const char *us
 /* Removes uscc's current entry for year if any (it filed): clears the credit
  * record, recomputes the grade, abnormal_out event. *removed may be NULL. */
 int abnormal_list_remove(struct store_conn *c, const char *district, const char *uscc, int year,
-			 const char *reason, int today, int64_t now, bool *removed,
-			 struct yerr *e);
+			 const char *reason, int today, int64_t now, bool *removed, struct yerr *e);
 
 /* Claims the credit job of day for the district (one node does it): *claimed
  * false when a row exists already. */

@@ -23,7 +23,8 @@ int credit_entity_name(struct store_conn *c, const char *district, const char *u
 	    "SELECT name FROM entities WHERE district = ? AND uscc = ? UNION ALL "
 	    "SELECT holder_name FROM (SELECT holder_name FROM licenses WHERE district = ? AND "
 	    "holder_uscc = ? ORDER BY issued_at DESC LIMIT 1) newest",
-	    (struct store_param[]){SP_TEXT(district), SP_TEXT(uscc), SP_TEXT(district), SP_TEXT(uscc)},
+	    (struct store_param[]){SP_TEXT(district), SP_TEXT(uscc), SP_TEXT(district),
+				   SP_TEXT(uscc)},
 	    4, &res, e);
 
 	if (rc < 0)
@@ -38,18 +39,46 @@ int credit_entity_name(struct store_conn *c, const char *district, const char *u
 	return 0;
 }
 
-int credit_entity_uscc(struct store_conn *c, const char *district, int64_t entity_id,
-		       char uscc[32], struct yerr *e)
+int credit_entity_uscc(struct store_conn *c, const char *district, int64_t entity_id, char uscc[32],
+		       struct yerr *e)
 {
 	struct store_result *res = NULL;
-	int rc = store_exec(c, "SELECT uscc FROM entities WHERE district = ? AND id = ?",
-			    (struct store_param[]){SP_TEXT(district), SP_INT(entity_id)}, 2, &res, e);
+	int rc =
+	    store_exec(c, "SELECT uscc FROM entities WHERE district = ? AND id = ?",
+		       (struct store_param[]){SP_TEXT(district), SP_INT(entity_id)}, 2, &res, e);
 
 	if (rc < 0)
 		return rc;
 	uscc[0] = '\0';
 	if (res->rows)
 		store_cell_copy(res, 0, 0, uscc, 32);
+	store_result_free(res);
+	return 0;
+}
+
+int credit_holder_usccs(struct store_conn *c, const char *district, int64_t user_id,
+			int64_t entity_id, char (**out)[32], size_t *n, struct yerr *e)
+{
+	struct store_result *res = NULL;
+	int rc =
+	    store_exec(c,
+		       "SELECT uscc FROM entities WHERE district = ? AND id = ? AND uscc IS "
+		       "NOT NULL UNION SELECT holder_uscc FROM licenses WHERE district = ? AND "
+		       "holder_user_id = ? ORDER BY 1",
+		       (struct store_param[]){SP_TEXT(district), SP_INT(entity_id),
+					      SP_TEXT(district), SP_INT(user_id)},
+		       4, &res, e);
+
+	*out = NULL;
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	*out = calloc((size_t)res->rows + 1, sizeof(**out));
+	if (*out == NULL)
+		abort();
+	for (int i = 0; i < res->rows; i++)
+		store_cell_copy(res, i, 0, (*out)[i], 32);
+	*n = (size_t)res->rows;
 	store_result_free(res);
 	return 0;
 }
@@ -109,13 +138,12 @@ int penalty_insert(struct store_conn *c, const char *district, struct penalty *p
 	    "INSERT INTO penalties (district, decision_no, uscc, entity_name, department, facts, "
 	    "basis, kind, amount, decided_on, license_number, created_by, created_at) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	    (struct store_param[]){SP_TEXT(district), SP_TEXT(p->decision_no), SP_TEXT(p->uscc),
-				   SP_TEXT(p->entity_name), SP_TEXT(p->department),
-				   SP_TEXT(p->facts), SP_TEXT(p->basis), SP_TEXT(p->kind),
-				   SP_INT(p->amount), SP_TEXT(p->decided_on),
-				   p->license_number[0] ? SP_TEXT(p->license_number) : SP_NULL,
-				   p->created_by ? SP_INT(p->created_by) : SP_NULL,
-				   SP_INT(p->created_at)},
+	    (struct store_param[]){
+		SP_TEXT(district), SP_TEXT(p->decision_no), SP_TEXT(p->uscc),
+		SP_TEXT(p->entity_name), SP_TEXT(p->department), SP_TEXT(p->facts),
+		SP_TEXT(p->basis), SP_TEXT(p->kind), SP_INT(p->amount), SP_TEXT(p->decided_on),
+		p->license_number[0] ? SP_TEXT(p->license_number) : SP_NULL,
+		p->created_by ? SP_INT(p->created_by) : SP_NULL, SP_INT(p->created_at)},
 	    13, &res, e);
 	if (rc < 0) /* two at once: the unique index decides */
 		return rc;
@@ -124,13 +152,13 @@ int penalty_insert(struct store_conn *c, const char *district, struct penalty *p
 	return 0;
 }
 
-#define PENALTY_COLS                                                                          \
+#define PENALTY_COLS                                                                               \
 	"id, decision_no, uscc, entity_name, facts, basis, department, kind, amount, decided_on, " \
 	"license_number, created_by, created_at"
 
 int penalty_list(struct store_conn *c, const char *district, const char *uscc,
-		 const char *department, long limit, long offset, struct penalty **items,
-		 size_t *n, int64_t *total, struct yerr *e)
+		 const char *department, long limit, long offset, struct penalty **items, size_t *n,
+		 int64_t *total, struct yerr *e)
 {
 	struct store_param pr[] = {SP_TEXT(district), uscc ? SP_TEXT(uscc) : SP_NULL,
 				   department ? SP_TEXT(department) : SP_NULL, SP_INT(limit),
@@ -146,14 +174,14 @@ int penalty_list(struct store_conn *c, const char *district, const char *uscc,
 	*items = NULL;
 	*n = 0;
 	if (rc == 0)
-		rc = store_exec(c,
-				"SELECT " PENALTY_COLS " FROM penalties WHERE district = ? AND "
-				"(CAST(? AS TEXT) IS NULL OR uscc = ?) AND "
-				"(CAST(? AS TEXT) IS NULL OR department = ?) "
-				"ORDER BY decided_on DESC, id DESC LIMIT ? OFFSET ?",
-				(struct store_param[]){pr[0], pr[1], pr[1], pr[2], pr[2], pr[3],
-						       pr[4]},
-				7, &res, e);
+		rc = store_exec(
+		    c,
+		    "SELECT " PENALTY_COLS " FROM penalties WHERE district = ? AND "
+		    "(CAST(? AS TEXT) IS NULL OR uscc = ?) AND "
+		    "(CAST(? AS TEXT) IS NULL OR department = ?) "
+		    "ORDER BY decided_on DESC, id DESC LIMIT ? OFFSET ?",
+		    (struct store_param[]){pr[0], pr[1], pr[1], pr[2], pr[2], pr[3], pr[4]}, 7,
+		    &res, e);
 	if (rc < 0)
 		return rc;
 	*items = calloc((size_t)res->rows + 1, sizeof(**items));
@@ -231,26 +259,26 @@ int annual_report_list(struct store_conn *c, const char *district, int year, con
 {
 	struct store_param u = uscc ? SP_TEXT(uscc) : SP_NULL;
 	struct store_result *res = NULL;
-	int rc = store_query_int(c,
-				 "SELECT count(*) FROM annual_reports WHERE district = ? AND "
-				 "(? = 0 OR year = ?) AND (CAST(? AS TEXT) IS NULL OR uscc = ?)",
-				 (struct store_param[]){SP_TEXT(district), SP_INT(year),
-							SP_INT(year), u, u},
-				 5, 0, total, e);
+	int rc = store_query_int(
+	    c,
+	    "SELECT count(*) FROM annual_reports WHERE district = ? AND "
+	    "(? = 0 OR year = ?) AND (CAST(? AS TEXT) IS NULL OR uscc = ?)",
+	    (struct store_param[]){SP_TEXT(district), SP_INT(year), SP_INT(year), u, u}, 5, 0,
+	    total, e);
 
 	*items = NULL;
 	*n = 0;
 	if (rc == 0)
-		rc = store_exec(c,
-				"SELECT id, uscc, entity_name, fields, public_fields, year, "
-				"industry, filed_on, late, filed_at FROM annual_reports WHERE "
-				"district = ? AND (? = 0 OR year = ?) AND "
-				"(CAST(? AS TEXT) IS NULL OR uscc = ?) "
-				"ORDER BY year DESC, filed_on DESC, id DESC LIMIT ? OFFSET ?",
-				(struct store_param[]){SP_TEXT(district), SP_INT(year),
-						       SP_INT(year), u, u, SP_INT(limit),
-						       SP_INT(offset)},
-				7, &res, e);
+		rc =
+		    store_exec(c,
+			       "SELECT id, uscc, entity_name, fields, public_fields, year, "
+			       "industry, filed_on, late, filed_at FROM annual_reports WHERE "
+			       "district = ? AND (? = 0 OR year = ?) AND "
+			       "(CAST(? AS TEXT) IS NULL OR uscc = ?) "
+			       "ORDER BY year DESC, filed_on DESC, id DESC LIMIT ? OFFSET ?",
+			       (struct store_param[]){SP_TEXT(district), SP_INT(year), SP_INT(year),
+						      u, u, SP_INT(limit), SP_INT(offset)},
+			       7, &res, e);
 	if (rc < 0)
 		return rc;
 	*items = calloc((size_t)res->rows + 1, sizeof(**items));
@@ -283,13 +311,13 @@ int abnormal_list_read(struct store_conn *c, const char *district, const char *u
 {
 	struct store_param u = uscc ? SP_TEXT(uscc) : SP_NULL;
 	struct store_result *res = NULL;
-	int rc = store_query_int(c,
-				 "SELECT count(*) FROM abnormal_list WHERE district = ? AND "
-				 "(CAST(? AS TEXT) IS NULL OR uscc = ?) AND "
-				 "(? = 0 OR removed_on IS NULL)",
-				 (struct store_param[]){SP_TEXT(district), u, u,
-							SP_INT(current_only ? 1 : 0)},
-				 4, 0, total, e);
+	int rc = store_query_int(
+	    c,
+	    "SELECT count(*) FROM abnormal_list WHERE district = ? AND "
+	    "(CAST(? AS TEXT) IS NULL OR uscc = ?) AND "
+	    "(? = 0 OR removed_on IS NULL)",
+	    (struct store_param[]){SP_TEXT(district), u, u, SP_INT(current_only ? 1 : 0)}, 4, 0,
+	    total, e);
 
 	*items = NULL;
 	*n = 0;
@@ -326,8 +354,8 @@ int abnormal_list_read(struct store_conn *c, const char *district, const char *u
 	return 0;
 }
 
-int abnormal_list_overdue(struct store_conn *c, const char *district, int year,
-			  char (**usccs)[32], size_t *n, struct yerr *e)
+int abnormal_list_overdue(struct store_conn *c, const char *district, int year, char (**usccs)[32],
+			  size_t *n, struct yerr *e)
 {
 	struct store_result *res = NULL;
 	char last[16];
@@ -404,12 +432,12 @@ int abnormal_list_add(struct store_conn *c, const char *district, const char *us
 		rc = credit_record_add(c, district, &in, e);
 	}
 	if (rc == 0)
-		rc = store_exec(c,
-				"UPDATE abnormal_list SET credit_record_id = ? WHERE district = ? "
-				"AND id = ?",
-				(struct store_param[]){SP_INT(record), SP_TEXT(district),
-						       SP_INT(entry)},
-				3, NULL, e);
+		rc = store_exec(
+		    c,
+		    "UPDATE abnormal_list SET credit_record_id = ? WHERE district = ? "
+		    "AND id = ?",
+		    (struct store_param[]){SP_INT(record), SP_TEXT(district), SP_INT(entry)}, 3,
+		    NULL, e);
 	if (rc < 0)
 		return rc;
 	ev = json_pack("{s:s,s:s,s:i,s:s,s:s}", "uscc", uscc, "name", name, "year", year, "reason",
@@ -421,8 +449,7 @@ int abnormal_list_add(struct store_conn *c, const char *district, const char *us
 }
 
 int abnormal_list_remove(struct store_conn *c, const char *district, const char *uscc, int year,
-			 const char *reason, int today, int64_t now, bool *removed,
-			 struct yerr *e)
+			 const char *reason, int today, int64_t now, bool *removed, struct yerr *e)
 {
 	struct store_result *res = NULL;
 	char day[16], ref[32];
@@ -432,12 +459,13 @@ int abnormal_list_remove(struct store_conn *c, const char *district, const char 
 	if (removed)
 		*removed = false;
 	store_day_text(today, day);
-	rc = store_exec(c,
-			"UPDATE abnormal_list SET removed_on = ?, removed_reason = ? WHERE "
-			"district = ? AND uscc = ? AND year = ? AND removed_on IS NULL RETURNING id",
-			(struct store_param[]){SP_TEXT(day), SP_TEXT(reason), SP_TEXT(district),
-					       SP_TEXT(uscc), SP_INT(year)},
-			5, &res, e);
+	rc =
+	    store_exec(c,
+		       "UPDATE abnormal_list SET removed_on = ?, removed_reason = ? WHERE "
+		       "district = ? AND uscc = ? AND year = ? AND removed_on IS NULL RETURNING id",
+		       (struct store_param[]){SP_TEXT(day), SP_TEXT(reason), SP_TEXT(district),
+					      SP_TEXT(uscc), SP_INT(year)},
+		       5, &res, e);
 	if (rc < 0)
 		return rc;
 	if (res->rows == 0) {
@@ -524,8 +552,8 @@ int verification_task_get(struct store_conn *c, const char *district, int64_t ta
 				 "a.number FROM tasks t JOIN applications a ON a.id = "
 				 "t.application_id WHERE t.district = ? AND t.id = ? AND "
 				 "t.kind = 'verification' FOR UPDATE",
-				 (struct store_param[]){SP_TEXT(district), SP_INT(task_id)}, 2, &res,
-				 404, "task_not_found", "核查任务不存在", e);
+				 (struct store_param[]){SP_TEXT(district), SP_INT(task_id)}, 2,
+				 &res, 404, "task_not_found", "核查任务不存在", e);
 
 	if (rc < 0)
 		return rc;

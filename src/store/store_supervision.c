@@ -196,13 +196,22 @@ int sup_inspector_put(struct store_conn *c, const char *district, const struct s
 	int64_t exists = 0, is_inspector = 0;
 	int rc;
 
-	rc = store_query_row(c,
-			     "SELECT id FROM users WHERE id = ? AND district = ? AND disabled = 0",
-			     (struct store_param[]){SP_INT(in->user_id), SP_TEXT(district)}, 2, &r,
-			     404, "user_not_found", "用户不存在或已停用", e);
-	store_result_free(r);
+	rc = store_query_row(
+	    c,
+	    "SELECT coalesce(department, '') FROM users WHERE id = ? AND district = ? "
+	    "AND disabled = 0",
+	    (struct store_param[]){SP_INT(in->user_id), SP_TEXT(district)}, 2, &r, 404,
+	    "user_not_found", "用户不存在或已停用", e);
 	if (rc < 0)
 		return rc;
+	/* An inspector checks for the department their account belongs to: a
+	 * supervisor may only register the staff of their own department. */
+	if (in->department != NULL && strcmp(store_cell(r, 0, 0), in->department) != 0) {
+		store_result_free(r);
+		return yerr_set(e, 422, "department_mismatch", "department",
+				"该用户不属于此部门，不能列入此部门的执法检查人员名录");
+	}
+	store_result_free(r);
 	rc = store_query_int(
 	    c, "SELECT count(*) FROM user_roles WHERE user_id = ? AND role = 'inspector'",
 	    (struct store_param[]){SP_INT(in->user_id)}, 1, 0, &is_inspector, e);
@@ -394,7 +403,7 @@ int sup_conflict_withdraw(struct store_conn *c, const char *district, int64_t us
 	    &r, e);
 	if (rc < 0)
 		return rc;
-	rc = r->changes == 0 ? yerr_set(e, 404, "conflict_not_found", "id", "没有这项利害关系申报")
+	rc = r->changes == 0 ? yerr_set(e, 404, "conflict_not_found", NULL, "没有这项利害关系申报")
 			     : 0;
 	store_result_free(r);
 	return rc;
@@ -439,4 +448,123 @@ void sup_conflicts_free(struct sup_conflict *items, size_t n)
 	for (size_t i = 0; items != NULL && i < n; i++)
 		free(items[i].reason);
 	free(items);
+}
+
+/* ---- the entity register ---- */
+
+/* The street a license's application named (F_site_street), "" when none. */
+static void street_of(const char *form, char *out, size_t outsz)
+{
+	json_t *j = form != NULL ? json_loads(form, 0, NULL) : NULL;
+	const char *v = json_string_value(json_object_get(j, "F_site_street"));
+
+	snprintf(out, outsz, "%s", v != NULL ? v : "");
+	json_decref(j);
+}
+
+static bool entity_matches(const struct sup_entity *en, const struct sup_entity_filter *f)
+{
+	bool ok = false;
+
+	if (f == NULL)
+		return true;
+	if (f->street != NULL && *f->street != '\0' && strcmp(en->street, f->street) != 0)
+		return false;
+	if (f->q != NULL && *f->q != '\0' && strncmp(en->uscc, f->q, strlen(f->q)) != 0 &&
+	    (en->name == NULL || strstr(en->name, f->q) == NULL))
+		return false;
+	if (f->industry == NULL || *f->industry == '\0')
+		return true;
+	for (size_t i = 0; i < en->nlicenses && !ok; i++)
+		ok = strcmp(en->licenses[i].industry, f->industry) == 0;
+	return ok;
+}
+
+void sup_entities_free(struct sup_entity *items, size_t n)
+{
+	for (size_t i = 0; items != NULL && i < n; i++) {
+		free(items[i].name);
+		free(items[i].address);
+		for (size_t k = 0; k < items[i].nlicenses; k++)
+			free(items[i].licenses[k].industry_name);
+		free(items[i].licenses);
+	}
+	free(items);
+}
+
+int sup_entities_list(struct store_conn *c, const char *district, const struct sup_entity_filter *f,
+		      struct sup_entity **items, size_t *n, struct yerr *e)
+{
+	struct store_result *r = NULL;
+	struct sup_entity *out = NULL;
+	size_t nout = 0;
+	int rc;
+
+	*items = NULL;
+	*n = 0;
+	/* Newest issue first within an entity: its name and address are the
+	 * current ones. Filters other than the uscc run below, on the grouped
+	 * entity (an entity is in the register with all its licenses). */
+	rc = store_exec(
+	    c,
+	    "SELECT l.holder_uscc, l.holder_name, l.address, l.number, l.industry, "
+	    "l.industry_name, l.status, l.valid_until, a.form FROM licenses l LEFT JOIN "
+	    "applications a ON a.id = l.application_id WHERE l.district = ? AND l.is_current = 1 "
+	    "AND l.status NOT IN ('cancelled', 'revoked', 'superseded') AND (? = '' OR "
+	    "l.holder_uscc = ?) ORDER BY l.holder_uscc, l.issued_at DESC, l.number LIMIT ?",
+	    (struct store_param[]){
+		SP_TEXT(district), SP_TEXT(f != NULL && f->uscc != NULL ? f->uscc : ""),
+		SP_TEXT(f != NULL && f->uscc != NULL ? f->uscc : ""), SP_INT(SUP_ENTITIES_MAX + 1)},
+	    4, &r, e);
+	if (rc < 0)
+		return rc;
+	if (r->rows > SUP_ENTITIES_MAX) {
+		store_result_free(r);
+		return yerr_set(e, 413, "too_many_entities", NULL, "持证主体过多，无法一次列出");
+	}
+	if (r->rows > 0 && (out = calloc((size_t)r->rows, sizeof(*out))) == NULL) {
+		store_result_free(r);
+		return oom(e);
+	}
+	for (int i = 0; i < r->rows;) {
+		struct sup_entity *en = &out[nout];
+		const char *uscc = store_cell(r, i, 0);
+		int j = i;
+
+		while (j < r->rows && strcmp(store_cell(r, j, 0), uscc) == 0)
+			j++;
+		snprintf(en->uscc, sizeof(en->uscc), "%s", uscc);
+		en->name = store_cell_dup(r, i, 1);
+		en->address = store_cell_dup(r, i, 2);
+		street_of(store_cell(r, i, 8), en->street, sizeof(en->street));
+		if ((en->licenses = calloc((size_t)(j - i), sizeof(*en->licenses))) == NULL) {
+			sup_entities_free(out, nout + 1);
+			store_result_free(r);
+			return oom(e);
+		}
+		for (int k = i; k < j; k++) {
+			struct sup_entity_license *l = &en->licenses[en->nlicenses++];
+
+			store_cell_copy(r, k, 3, l->number, sizeof(l->number));
+			store_cell_copy(r, k, 4, l->industry, sizeof(l->industry));
+			l->industry_name = store_cell_dup(r, k, 5);
+			store_cell_copy(r, k, 6, l->status, sizeof(l->status));
+			store_cell_copy(r, k, 7, l->valid_until, sizeof(l->valid_until));
+		}
+		i = j;
+		if (entity_matches(en, f))
+			nout++;
+		else {
+			free(en->name);
+			free(en->address);
+			for (size_t k = 0; k < en->nlicenses; k++)
+				free(en->licenses[k].industry_name);
+			free(en->licenses);
+			memset(en, 0, sizeof(*en));
+		}
+	}
+	store_result_free(r);
+	*items = out;
+	*n = nout;
+	return 0;
 }

@@ -79,8 +79,10 @@ struct sup_inspector_in {
 };
 
 /* Adds or changes the register row of in->user_id. The user must be an
- * active account of the district holding the inspector role (404
- * user_not_found, 422 not_inspector). *created tells which (may be NULL). */
+ * active account of the district holding the inspector role and belonging
+ * to in->department (404 user_not_found, 422 not_inspector,
+ * department_mismatch); in->department NULL keeps it (required on insert). *created tells which
+ * (may be NULL). */
 int sup_inspector_put(struct store_conn *c, const char *district, const struct sup_inspector_in *in,
 		      bool *created, struct yerr *e);
 /* One row (404 inspector_not_found); lock: FOR UPDATE. */
@@ -127,5 +129,44 @@ int sup_conflicts_scope(struct store_conn *c, const char *district, const char *
 			size_t ndep, int64_t user_id, bool with_withdrawn,
 			struct sup_conflict **items, size_t *n, struct yerr *e);
 void sup_conflicts_free(struct sup_conflict *items, size_t n);
+
+/* ---- the entity register ---- */
+
+/* One current license of a registered entity. */
+struct sup_entity_license {
+	char number[48];
+	char industry[64];
+	char *industry_name;
+	char status[16];      /* valid | suspended | expired */
+	char valid_until[16]; /* "" = 长期有效 */
+};
+
+/* A licensed entity: one with a license whose current version is not
+ * cancelled, revoked or superseded. name, address and street are those of
+ * its most recently issued such license. */
+struct sup_entity {
+	char uscc[32];
+	char *name;
+	char *address;
+	char street[32]; /* the application form's F_site_street value, "" unknown */
+	struct sup_entity_license *licenses;
+	size_t nlicenses;
+};
+
+/* Filters of sup_entities_list; NULL or "" members do not filter. */
+struct sup_entity_filter {
+	const char *industry; /* has a license of this industry */
+	const char *street;   /* F_site_street value */
+	const char *q;        /* part of the name, or the start of the uscc */
+	const char *uscc;     /* exactly this entity */
+};
+
+/* The entity register of district, by uscc. At most SUP_ENTITIES_MAX
+ * licenses are read (413 too_many_entities past it: a district has far
+ * fewer). */
+#define SUP_ENTITIES_MAX 200000
+int sup_entities_list(struct store_conn *c, const char *district, const struct sup_entity_filter *f,
+		      struct sup_entity **items, size_t *n, struct yerr *e);
+void sup_entities_free(struct sup_entity *items, size_t n);
 
 #endif

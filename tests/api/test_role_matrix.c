@@ -152,6 +152,18 @@ static void test_known_answers(void **state)
 	    {"catalog_admin", "GET", "/api/v1/tokens", 403},
 	    {"reviewer", "GET", "/api/v1/departments/scjgj/users", 200},
 	    {"applicant", "GET", "/api/v1/departments/scjgj/users", 403},
+	    /* sup-core (issue 13): the registers and the export */
+	    {"supervisor", "GET", "/api/v1/supervision/entities", 200},
+	    {"auditor", "GET", "/api/v1/supervision/entities", 200},
+	    {"applicant", "GET", "/api/v1/supervision/entities", 403},
+	    {"reviewer", "GET", "/api/v1/supervision/inspectors", 403},
+	    {"inspector", "GET", "/api/v1/supervision/inspectors", 200},
+	    {"inspector", "GET", "/api/v1/supervision/conflicts", 200},
+	    {"clerk", "GET", "/api/v1/supervision/conflicts", 403},
+	    {"applicant", "GET", "/api/v1/supervision/check-items", 200},
+	    {"auditor", "GET", "/api/v1/supervision/export", 200},
+	    {"inspector", "GET", "/api/v1/supervision/export", 403},
+	    {"catalog_admin", "GET", "/api/v1/supervision/export", 403},
 	};
 
 	(void)state;

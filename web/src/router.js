@@ -121,6 +121,76 @@ export const routes = [
     beforeEnter: () => workspacePath(),
     meta: { title: '工作台', permission: 'authenticated', nav: false }
   },
+  // supervision (issue 13, sup-core): the registers 一单两库
+  {
+    path: '/supervision/check-items',
+    name: 'supervision-check-items',
+    component: () => import('./views/supervision/CheckItemsRegisterView.vue'),
+    // not in the menu: the public menu is fixed (tests/browser/accounts-nav); linked from the registers
+    meta: { title: '随机抽查事项清单', navLabel: '抽查事项', permission: 'public', nav: false }
+  },
+  {
+    path: '/supervision/entities',
+    name: 'supervision-entities',
+    component: () => import('./views/supervision/EntityRegisterView.vue'),
+    meta: { title: '检查对象名录库', navLabel: '检查对象', permission: 'supervision.registers', nav: true }
+  },
+  {
+    path: '/supervision/inspectors',
+    name: 'supervision-inspectors',
+    component: () => import('./views/supervision/InspectorRegisterView.vue'),
+    meta: { title: '执法检查人员名录库', navLabel: '检查人员', permission: 'supervision.registers', nav: true }
+  },
+  {
+    path: '/supervision/conflicts',
+    name: 'supervision-conflicts',
+    component: () => import('./views/supervision/ConflictsRegisterView.vue'),
+    meta: { title: '利害关系申报', navLabel: '回避申报', permission: 'supervision.conflicts.read', nav: true }
+  },
+  // sup-credit (issue 13 points 5–8): credit pages, penalties, annual reports,
+  // the abnormal list
+  {
+    path: '/supervision/credit',
+    name: 'supervision-credit',
+    component: () => import('./views/supervision/CreditView.vue'),
+    meta: { title: '信用监管', permission: 'credit.manage', nav: true }
+  },
+  {
+    path: '/supervision/penalties/new',
+    name: 'penalty-new',
+    component: () => import('./views/supervision/PenaltyFormView.vue'),
+    meta: { title: '登记行政处罚决定', navLabel: '行政处罚', permission: 'penalties.decide', nav: true }
+  },
+  {
+    path: '/verifications',
+    name: 'verifications',
+    component: () => import('./views/supervision/VerificationsView.vue'),
+    meta: { title: '承诺核查', permission: 'verification.record', nav: true }
+  },
+  {
+    path: '/my-credit',
+    name: 'my-credit',
+    component: () => import('./views/supervision/CreditView.vue'),
+    meta: { title: '我的信用', navLabel: '信用', permission: 'annual_reports.file', nav: true, mine: true }
+  },
+  {
+    path: '/annual-report',
+    name: 'annual-report',
+    component: () => import('./views/supervision/AnnualReportView.vue'),
+    meta: { title: '年度报告', permission: 'annual_reports.file', nav: true }
+  },
+  {
+    path: '/public/penalties',
+    name: 'public-penalties',
+    component: () => import('./views/supervision/PenaltiesView.vue'),
+    meta: { title: '行政处罚公示', navLabel: '处罚公示', permission: 'public', nav: true }
+  },
+  {
+    path: '/public/abnormal-list',
+    name: 'public-abnormal-list',
+    component: () => import('./views/supervision/AbnormalListView.vue'),
+    meta: { title: '经营异常名录', navLabel: '异常名录', permission: 'public', nav: true }
+  },
   {
     path: '/catalog/versions',
     name: 'catalog-versions',

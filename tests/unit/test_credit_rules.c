@@ -1,5 +1,5 @@
 /*
- * test_credit.c - the credit grade rules (core/credit.h): which records
+ * test_credit_rules.c - the credit grade rules (core/credit.h): which records
  * count on a day, the thresholds, the kinds that force a grade, expiry,
  * clearing, and the explanation naming exactly the records in force.
  */
