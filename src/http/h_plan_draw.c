@@ -112,6 +112,18 @@ void h_plan_freeze(struct req *r)
 	store_plan_free(&p);
 }
 
+/* draw_verify's summary cut at its buffer may end inside a character: keep
+ * the whole characters only, so it is valid JSON text. */
+static json_t *summary_json(const char *s)
+{
+	size_t n = strlen(s);
+	json_t *v = NULL;
+
+	while (n > 0 && (v = json_stringn(s, n)) == NULL)
+		n--;
+	return v ? v : json_string("");
+}
+
 static int hex_decode(const char *hex, unsigned char *out, size_t max, size_t *len)
 {
 	return sodium_hex2bin(out, max, hex, strlen(hex), NULL, len, NULL);
@@ -194,7 +206,7 @@ void h_plan_draw(struct req *r)
 {
 	static const char *const keys[] = {"public_value", "source", NULL};
 	unsigned char secret[DRAW_SECRET_MAX], commitment[32];
-	char commit_hex[65], summary[512], ref[96];
+	char commit_hex[65], summary[4096], ref[96];
 	struct draw_prepared *prep = NULL;
 	struct draw_selection sel = {0};
 	struct store_plan p = {0};
@@ -275,11 +287,11 @@ void h_plan_draw(struct req *r)
 	sodium_memzero(secret, sizeof(secret));
 	if (rc == 0)
 		reply_json(r, 201,
-			   json_pack("{s:{s:I,s:I,s:s,s:s,s:s,s:I,s:s},s:s}", "draw", "id",
+			   json_pack("{s:{s:I,s:I,s:s,s:s,s:s,s:I,s:s},s:o}", "draw", "id",
 				     (json_int_t)draw_id, "plan_id", (json_int_t)p.id, "plan",
 				     p.code, "public_value", pv, "source", source, "checks",
 				     (json_int_t)sel.n, "commitment", commit_hex, "verification",
-				     summary));
+				     summary_json(summary)));
 	else
 		reply_yerr(r, &e);
 	draw_selection_free(&sel);
@@ -394,7 +406,7 @@ void h_draw_get(struct req *r)
 	struct store_draw d;
 	struct store_conn *c;
 	struct yerr e = {0}, ve = {0};
-	char summary[512] = "";
+	char summary[4096] = "";
 	enum draw_verdict v;
 	json_t *o, *rec;
 	int64_t id;
@@ -422,9 +434,10 @@ void h_draw_get(struct req *r)
 	    json_integer((json_int_t)json_array_size(json_object_get(rec, "inspectors"))));
 	json_decref(rec);
 	json_object_set_new(o, "verification",
-			    json_pack("{s:b,s:s,s:s,s:s}", "ok", v == DRAW_MATCH, "verdict",
-				      verdict_name(v), "summary", v == DRAW_MATCH ? summary : "",
-				      "message", v == DRAW_MATCH ? "" : ve.message));
+			    json_pack("{s:b,s:s,s:o,s:s}", "ok", v == DRAW_MATCH, "verdict",
+				      verdict_name(v), "summary",
+				      summary_json(v == DRAW_MATCH ? summary : ""), "message",
+				      v == DRAW_MATCH ? "" : ve.message));
 	store_draw_free(&d);
 	reply_json(r, 200, json_pack("{s:o}", "draw", o));
 }
