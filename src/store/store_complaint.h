@@ -24,6 +24,7 @@
 #include "store/store.h"
 
 /* Field limits, in characters (the public form's maxlength says the same). */
+#define COMPLAINT_DESCRIPTION_MIN 5
 #define COMPLAINT_DESCRIPTION_MAX 2000
 #define COMPLAINT_CONTACT_MAX 100
 #define COMPLAINT_MATTER_MAX 100
