@@ -235,6 +235,16 @@ static void test_close_substantiated(void **state)
 		 "ref = '%s' AND uscc = '%s' AND department = 'whlyj'",
 		 ticket, shop.uscc);
 	assert_int_equal(server_sql_long(&srv, sql), 1);
+	/* each change has its audit entry, naming the ticket, never the contact */
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM audit_log WHERE object = 'complaint:%s' AND "
+		 "action IN ('complaint.file', 'complaint.accept', 'complaint.close') AND outcome "
+		 "= 'ok'",
+		 ticket);
+	assert_int_equal(server_sql_long(&srv, sql), 3);
+	assert_int_equal(server_sql_long(&srv, "SELECT COUNT(*) FROM audit_log WHERE "
+					       "detail LIKE '%" CONTACT "%'"),
+			 0);
 	/* closed once */
 	b = json_pack("{s:s,s:s}", "outcome", "unsubstantiated", "reply", "再次");
 	lic_post(&srv, path, b, 409, "complaint_closed", NULL);
