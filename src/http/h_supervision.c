@@ -41,6 +41,19 @@ static void sup_catalog_release(struct req *r)
 
 /* ---- the entity register ---- */
 
+/* The streets an entity can be filtered by: the options of the catalog's
+ * F_site_street field, [{"value","label"}] ([] when the catalog has none). */
+static json_t *streets_json(const struct catalog *cat)
+{
+	const struct catalog_field *f = catalog_field_find(cat, "F_site_street");
+	json_t *a = json_array();
+
+	for (size_t i = 0; f != NULL && i < f->noptions; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s}", "value", f->options[i].value,
+						   "label", f->options[i].label));
+	return a;
+}
+
 /* The label of a street code: the F_site_street option of the catalog. */
 static const char *street_label(const struct catalog *cat, const char *code)
 {
@@ -157,8 +170,13 @@ void h_sup_entities(struct req *r)
 				    arr, entity_json(cat, &items[i], grades[i], flags[i]));
 			kept++;
 		}
-		sup_catalog_release(r);
-		reply_json(r, 200, req_list_json(arr, (int64_t)kept, &page));
+		{
+			json_t *body = req_list_json(arr, (int64_t)kept, &page);
+
+			json_object_set_new(body, "streets", streets_json(cat));
+			sup_catalog_release(r);
+			reply_json(r, 200, body);
+		}
 	} else if (rc < 0) {
 		reply_yerr(r, &e);
 	}

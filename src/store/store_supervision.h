@@ -29,8 +29,10 @@
  * member "uscc" names the entity concerned and is indexed. The seq is
  * allocated under a per-district lock held until the caller's transaction
  * ends, so events commit in seq order and the export never skips one. Call
- * it late in the transaction (after the part's own row locks) to keep the
- * lock short and the lock order (rows, then named keys, then audit). */
+ * it late in the transaction: after the part's own row locks and after any
+ * license event (store_license_event_add), just before the audit entry —
+ * two transactions taking the license and supervision event locks in
+ * opposite orders would deadlock on PostgreSQL. */
 int sup_event_append(struct store_conn *c, const char *district, const char *kind, const char *ref,
 		     json_t *detail, struct yerr *e);
 /* The same, answering the seq it was given (may be NULL). */

@@ -145,7 +145,8 @@ export const routes = [
     path: '/supervision/conflicts',
     name: 'supervision-conflicts',
     component: () => import('./views/supervision/ConflictsRegisterView.vue'),
-    meta: { title: '利害关系申报', navLabel: '回避申报', permission: 'supervision.conflicts.read', nav: true }
+    // not in the menu (its width: tests/browser/phone-print); linked from 执法检查人员名录库
+    meta: { title: '利害关系申报', navLabel: '回避申报', permission: 'supervision.conflicts.read', nav: false, navParent: '/supervision/inspectors' }
   },
   // sup-credit (issue 13 points 5–8): credit pages, penalties, annual reports,
   // the abnormal list
