@@ -27,6 +27,7 @@ static void as(const char *user)
 static void restart_on(const char *day)
 {
 	setenv("YIYE_TODAY", day, 1);
+	server_stop(&srv, 1); /* the same data directory and database, a new day */
 	assert_int_equal(server_restart(&srv, NULL), 0);
 }
 

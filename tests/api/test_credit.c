@@ -353,6 +353,19 @@ static void test_false_commitment(void **state)
 	json_decref(lic);
 	task = verification_task(id);
 	snprintf(path, sizeof(path), "/api/v1/supervision/verifications/%lld", task);
+	/* in the inbox of the department's inspectors */
+	as("inspector_whlyj");
+	lic_get(&srv, "/api/v1/tasks?kind=verification", 200, &r);
+	{
+		json_t *t;
+		size_t i;
+		bool found = false;
+
+		json_array_foreach (json_object_get(r.json, "items"), i, t)
+			found |= json_integer_value(json_object_get(t, "id")) == task;
+		assert_true(found);
+	}
+	resp_free(&r);
 	as("supervisor_whlyj");
 	lic_post(&srv, path, json_pack("{s:s}", "result", "true"), 403, "forbidden", NULL);
 	as("inspector"); /* 区市场监管局: not the task's department */

@@ -164,6 +164,18 @@ static void test_known_answers(void **state)
 	    {"auditor", "GET", "/api/v1/supervision/export", 200},
 	    {"inspector", "GET", "/api/v1/supervision/export", 403},
 	    {"catalog_admin", "GET", "/api/v1/supervision/export", 403},
+	    /* sup-credit (issue 13 points 5–8): credit, penalties, annual reports */
+	    {"supervisor", "GET", "/api/v1/supervision/credit/91310104000000000X", 404},
+	    {"clerk", "GET", "/api/v1/supervision/credit/91310104000000000X", 403},
+	    {"reviewer", "GET", "/api/v1/supervision/my-credit", 403},
+	    {"applicant", "GET", "/api/v1/supervision/annual-reports/form", 409}, /* no license */
+	    {"supervisor", "GET", "/api/v1/supervision/annual-reports/form", 403},
+	    {"inspector", "POST", "/api/v1/supervision/penalties", 403},
+	    {"applicant", "POST", "/api/v1/supervision/credit/jobs/run", 403},
+	    {"admin", "POST", "/api/v1/supervision/credit/jobs/run", 200},
+	    {"supervisor", "POST", "/api/v1/supervision/verifications/1", 403},
+	    {"applicant", "GET", "/api/v1/public/abnormal-list", 200},
+	    {"auditor", "GET", "/api/v1/public/penalties", 200},
 	};
 
 	(void)state;

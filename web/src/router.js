@@ -184,13 +184,13 @@ export const routes = [
     path: '/public/penalties',
     name: 'public-penalties',
     component: () => import('./views/supervision/PenaltiesView.vue'),
-    meta: { title: '行政处罚公示', navLabel: '处罚公示', permission: 'public', nav: true }
+    meta: { title: '行政处罚公示', permission: 'public', nav: false }
   },
   {
     path: '/public/abnormal-list',
     name: 'public-abnormal-list',
     component: () => import('./views/supervision/AbnormalListView.vue'),
-    meta: { title: '经营异常名录', navLabel: '异常名录', permission: 'public', nav: true }
+    meta: { title: '经营异常名录', permission: 'public', nav: false }
   },
   // sup-plans (issue 13): spot-check plans, draws, check tasks, public draw records and results
   {
