@@ -176,9 +176,6 @@ static int draw_tasks(struct req *r, struct store_conn *c, const struct store_pl
 		    .reason = json_string_value(json_object_get(t, "reason")),
 		    .check_items = p->check_items,
 		    .due_on = p->period_to};
-		struct store_plan_inspector *pi = NULL;
-		size_t ni = 0;
-
 		json_array_foreach (json_object_get(t, "inspectors"), k, x) {
 			if (k >= TASK_MAX_INSPECTORS)
 				break;
@@ -193,8 +190,6 @@ static int draw_tasks(struct req *r, struct store_conn *c, const struct store_pl
 					snprintf(in.inspectors[m].department,
 						 sizeof(in.inspectors[m].department), "%s",
 						 d->inspectors[k].department);
-		free(pi);
-		(void)ni;
 		if (rc == 0)
 			rc = store_check_insert(c, req_district(r), &in, now, &id, e);
 	}

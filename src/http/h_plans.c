@@ -18,6 +18,7 @@
 #include "http/accounts.h"
 #include "http/applications.h"
 #include "http/plans.h"
+#include "store/store_risk.h"
 
 #define PLAN_TITLE_MAX 100
 #define PLAN_MAX_LIST 64   /* industries, streets, departments */
@@ -406,6 +407,14 @@ static int targeted_list(struct req *r, json_t **out)
 				    "名检查人员");
 			return -1;
 		}
+		for (k = 0; k < json_array_size(*out); k++)
+			if (strcmp(
+				json_string_value(json_object_get(json_array_get(*out, k), "uscc")),
+				uscc) == 0) {
+				json_decref(ids);
+				reply_error(r, 400, "duplicate", field, "定向检查对象重复");
+				return -1;
+			}
 		json_array_foreach (ins, k, x) {
 			if (!json_is_integer(x) || json_integer_value(x) < 1) {
 				json_decref(ids);
@@ -423,8 +432,8 @@ static int targeted_list(struct req *r, json_t **out)
 
 /* Every targeted entity is licensed here and each of its inspectors an active
  * inspector of the plan's departments (distinct). */
-static int targeted_check(struct store_conn *c, const char *district, const json_t *depts,
-			  json_t *targeted, struct yerr *e)
+static int targeted_check(struct store_conn *c, const char *district, int today,
+			  const json_t *depts, json_t *targeted, struct yerr *e)
 {
 	struct store_scope_entity *se = NULL;
 	struct store_plan_inspector *pi = NULL;
@@ -454,6 +463,15 @@ static int targeted_check(struct store_conn *c, const char *district, const json
 		if (rc == 0 && !found)
 			rc = yerr_set(e, 422, "entity_not_licensed", "targeted",
 				      "定向检查对象 %s 不是本区持证经营主体", u);
+		if (rc == 0) {
+			/* the risk signals standing today, recorded with the plan as
+			   the reason it was added outside the draw */
+			json_t *flags = NULL;
+
+			rc = risk_flags_at(c, district, u, today, &flags, e);
+			if (rc == 0)
+				json_object_set_new(t, "flags", flags);
+		}
 		json_array_foreach (json_object_get(t, "inspectors"), k, x) {
 			json_int_t id = json_integer_value(x);
 			int ok = 0;
@@ -575,7 +593,7 @@ void h_plan_create(struct req *r)
 				      "部门 %s 不存在", json_string_value(v));
 	}
 	if (rc == 0)
-		rc = targeted_check(c, req_district(r), depts, targeted, &e);
+		rc = targeted_check(c, req_district(r), app_today(r), depts, targeted, &e);
 	if (rc == 0) {
 		in.targeted = t_targeted = json_dumps(targeted, JSON_COMPACT);
 		rc = store_plan_insert(c, req_district(r), &in, y, r->who.id, (int64_t)time(NULL),

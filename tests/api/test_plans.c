@@ -170,13 +170,20 @@ static void test_permissions_and_validation(void **state)
 				      "风险信号", "inspectors", (int)uid_inspector,
 				      (int)uid_inspector2));
 	post_plan(b, 422, "entity_not_licensed");
+	b = plan_body("抽查", "[\"scjgj\"]", 100, 100, 100, 100);
+	json_object_set_new(b, "targeted",
+			    json_pack("[{s:s,s:s,s:[i,i]},{s:s,s:s,s:[i,i]}]", "uscc", ents[1],
+				      "reason", "风险信号", "inspectors", (int)uid_inspector,
+				      (int)uid_inspector2, "uscc", ents[1], "reason", "重复",
+				      "inspectors", (int)uid_inspector, (int)uid_inspector2));
+	post_plan(b, 400, "duplicate");
 	as(NULL);
 	json_decref(call("GET", "/api/v1/supervision/plans", NULL, 401, "unauthenticated"));
 }
 
 static json_t *task_list(const char *query)
 {
-	char path[128];
+	char path[200];
 
 	snprintf(path, sizeof(path), "/api/v1/supervision/tasks%s", query);
 	return call("GET", path, NULL, 200, NULL);
@@ -201,6 +208,12 @@ static void test_joint_plan_draw(void **state)
 				      "风险信号：90 日内 2 次投诉", "inspectors",
 				      (int)uid_inspector, (int)uid_whlyj));
 	id = post_plan(o, 201, NULL);
+	snprintf(path, sizeof(path), "/api/v1/supervision/plans/%lld", id);
+	o = call("GET", path, NULL, 200, NULL);
+	/* the targeted entity is recorded with the risk flags standing (none here) */
+	assert_true(json_is_array(json_object_get(
+	    json_array_get(json_object_get(json_object_get(o, "plan"), "targeted"), 0), "flags")));
+	json_decref(o);
 
 	/* another department's supervisor sees nothing of it */
 	as("supervisor_wjw");
@@ -494,9 +507,11 @@ static void test_results(void **state)
  * entity at B's ratio. */
 static void test_failed_changes_ratio(void **state)
 {
-	json_t *tasks, *x, *prev;
-	char path[160], sql[200];
-	long long plan, tid = 0, next;
+	json_t *tasks, *x, *prev, *o;
+	char path[160], sql[300];
+	long long plan, tid = 0, next, draw;
+	const char *penalised;
+	int found = 0;
 	size_t i;
 
 	(void)state;
@@ -520,16 +535,44 @@ static void test_failed_changes_ratio(void **state)
 		 "(SELECT uscc FROM check_tasks WHERE id = %lld)",
 		 tid);
 	assert_int_equal(server_sql_long(&srv, sql), 1);
-	/* next plan: A at 0 ‰, B at 1000 ‰: exactly the failed entity is drawn */
+	/* a penalty (sup-credit: a fine is a general one) on a 便利店 the market
+	   regulator supervises: grade B too */
 	as("supervisor");
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM check_tasks WHERE id = %lld AND uscc = '%s'", tid, ents[2]);
+	penalised = server_sql_long(&srv, sql) ? ents[4] : ents[2];
+	json_decref(call("POST", "/api/v1/supervision/penalties",
+			 json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:s}", "decision_no",
+				   "徐市监罚〔2026〕7号", "uscc", penalised, "facts", "超范围经营",
+				   "basis", "《食品安全法》第一百二十二条", "kind", "fine",
+				   "amount", 5000, "decided_on", TODAY),
+			 201, NULL));
+	/* next plan: A at 0 ‰, B at 1000 ‰: exactly the two regraded entities */
 	next = post_plan(plan_body("等级调整后", "[\"scjgj\"]", 0, 1000, 0, 0), 201, NULL);
 	snprintf(path, sizeof(path), "/api/v1/supervision/plans/%lld/preview", next);
 	prev = call("GET", path, NULL, 200, NULL);
 	assert_int_equal(json_integer_value(json_object_get(
 			     json_object_get(json_object_get(prev, "grades"), "B"), "entities")),
-			 1);
-	assert_int_equal(json_integer_value(json_object_get(prev, "checks")), 1);
+			 2);
+	assert_int_equal(json_integer_value(json_object_get(prev, "checks")), 2);
 	json_decref(prev);
+	snprintf(path, sizeof(path), "/api/v1/supervision/plans/%lld/freeze", next);
+	json_decref(call("POST", path, NULL, 200, NULL));
+	snprintf(path, sizeof(path), "/api/v1/supervision/plans/%lld/draw", next);
+	o = call("POST", path, json_pack("{s:s,s:s}", "public_value", "77", "source", "测试"), 201,
+		 NULL);
+	draw = json_integer_value(json_object_get(json_object_get(o, "draw"), "id"));
+	json_decref(o);
+	snprintf(path, sizeof(path), "/api/v1/supervision/draws/%lld/record", draw);
+	o = call("GET", path, NULL, 200, NULL);
+	json_array_foreach (json_object_get(o, "selection"), i, x) {
+		assert_string_equal(json_string_value(json_object_get(x, "grade")), "B");
+		if (strcmp(json_string_value(json_object_get(x, "entity")), penalised) == 0)
+			found = 1;
+	}
+	assert_int_equal(json_array_size(json_object_get(o, "selection")), 2);
+	assert_true(found);
+	json_decref(o);
 }
 
 static int setup(void **state)

@@ -6,9 +6,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { launchBrowser, openPage, screenshot, demoPassword, login, logout, navItems, apiAvailable } from './harness.mjs'
 
-// issue 13's public pages: 处罚公示 and 异常名录 (sup-credit), 抽查公示 (sup-plans),
-// 投诉举报 (sup-complaints)
-const PUBLIC = ['首页', '行业目录', '办事指南', '便民工具', '处罚公示', '异常名录', '抽查公示', '投诉举报']
+const PUBLIC = ['首页', '行业目录', '办事指南', '便民工具']
 const ADMIN_ONLY = ['用户管理', '部门管理', '接口令牌', '审计日志']
 const CATALOG_ONLY = ['目录版本', '调整建议']
 
