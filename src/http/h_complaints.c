@@ -24,6 +24,7 @@
 #include "core/date.h"
 #include "core/deadline.h"
 #include "core/ident.h"
+#include "core/text.h"
 #include "http/applications.h"
 #include "http/complaints.h"
 #include "store/store_account.h"
@@ -252,9 +253,9 @@ void h_complaint_file(struct req *r)
 		if (!ir.valid)
 			return reply_error(r, 400, ir.reason, "uscc", "%s", ir.message);
 	}
-	if (strlen(desc) < 10)
+	if (text_chars(desc, strlen(desc)) < COMPLAINT_DESCRIPTION_MIN)
 		return reply_error(r, 400, "too_short", "description",
-				   "请把问题描述清楚（至少 10 个字节，约 4 个汉字）");
+				   "请把问题描述清楚（至少 %d 个字）", COMPLAINT_DESCRIPTION_MIN);
 	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_complaint_entity_get(c, req_district(r), number, number ? NULL : uscc, &ent, &e);
@@ -302,7 +303,9 @@ void h_complaint_file(struct req *r)
 					  .depts = dept_ptrs,
 					  .ndepts = ndepts};
 	snprintf(object, sizeof(object), "complaint:%s", ticket);
-	rc = store_begin(c, &e);
+	rc = store_complaint_rate_prune(c, req_district(r), now, 3600, &e);
+	if (rc == 0)
+		rc = store_begin(c, &e);
 	if (rc == 0)
 		rc = store_complaint_rate(c, req_district(r), r->client, now, 3600,
 					  r->app->cfg.complaint_rate, &wait, &e);

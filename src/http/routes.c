@@ -1164,7 +1164,7 @@ const struct route routes[] = {
 	     "\"description\"],\"properties\":{\"license_number\":{\"type\":\"string\","
 	     "\"maxLength\":39},\"uscc\":{\"type\":\"string\",\"maxLength\":18},"
 	     "\"matter\":{\"type\":\"string\",\"maxLength\":100},\"description\":{"
-	     "\"type\":\"string\",\"minLength\":10,\"maxLength\":2000},\"contact\":{"
+	     "\"type\":\"string\",\"minLength\":5,\"maxLength\":2000},\"contact\":{"
 	     "\"type\":\"string\",\"maxLength\":100}}}"},
     {.method = "GET",
      .pattern = "/api/v1/public/complaints/{ticket}",

@@ -86,25 +86,20 @@ int store_complaint_rate(struct store_conn *c, const char *district, const char 
 	int rc;
 
 	*retry_after = 0;
-	rc = store_exec(c, "DELETE FROM complaint_limits WHERE district = ? AND window_start < ?",
-			(struct store_param[]){SP_TEXT(district), SP_INT(now - window_sec)}, 2,
-			NULL, err);
 	/* One statement counts the filing (restarting a window that is over),
 	 * so filings on several nodes at once are all counted. */
-	if (rc == 0)
-		rc = store_exec(
-		    c,
-		    "INSERT INTO complaint_limits (district, subject, window_start, filed) "
-		    "VALUES (?, ?, ?, 1) ON CONFLICT (district, subject) DO UPDATE SET "
-		    "filed = CASE WHEN complaint_limits.window_start <= ? THEN 1 "
-		    "ELSE complaint_limits.filed + 1 END, "
-		    "window_start = CASE WHEN complaint_limits.window_start <= ? THEN ? "
-		    "ELSE complaint_limits.window_start END "
-		    "RETURNING filed, window_start",
-		    (struct store_param[]){SP_TEXT(district), SP_TEXT(subject), SP_INT(now),
-					   SP_INT(now - window_sec), SP_INT(now - window_sec),
-					   SP_INT(now)},
-		    6, &r, err);
+	rc = store_exec(c,
+			"INSERT INTO complaint_limits (district, subject, window_start, filed) "
+			"VALUES (?, ?, ?, 1) ON CONFLICT (district, subject) DO UPDATE SET "
+			"filed = CASE WHEN complaint_limits.window_start <= ? THEN 1 "
+			"ELSE complaint_limits.filed + 1 END, "
+			"window_start = CASE WHEN complaint_limits.window_start <= ? THEN ? "
+			"ELSE complaint_limits.window_start END "
+			"RETURNING filed, window_start",
+			(struct store_param[]){SP_TEXT(district), SP_TEXT(subject), SP_INT(now),
+					       SP_INT(now - window_sec), SP_INT(now - window_sec),
+					       SP_INT(now)},
+			6, &r, err);
 	if (rc < 0)
 		return rc;
 	filed = store_cell_int(r, 0, 0, 1);
@@ -116,6 +111,14 @@ int store_complaint_rate(struct store_conn *c, const char *district, const char 
 			*retry_after = 1;
 	}
 	return 0;
+}
+
+int store_complaint_rate_prune(struct store_conn *c, const char *district, int64_t now,
+			       int window_sec, struct yerr *err)
+{
+	return store_exec(
+	    c, "DELETE FROM complaint_limits WHERE district = ? AND window_start <= ?",
+	    (struct store_param[]){SP_TEXT(district), SP_INT(now - window_sec)}, 2, NULL, err);
 }
 
 int store_complaint_insert(struct store_conn *c, const char *district,

@@ -24,6 +24,7 @@
 #include "store/store.h"
 
 /* Field limits, in characters (the public form's maxlength says the same). */
+#define COMPLAINT_DESCRIPTION_MIN 5
 #define COMPLAINT_DESCRIPTION_MAX 2000
 #define COMPLAINT_CONTACT_MAX 100
 #define COMPLAINT_MATTER_MAX 100
@@ -66,11 +67,16 @@ void store_complaints_free(struct store_complaint *items, size_t n);
  * in the current window of window_sec seconds. When the count passes max,
  * *retry_after receives the seconds until the window ends (>= 1) and the
  * caller refuses (429) and rolls back, so a refused attempt is not counted;
- * otherwise *retry_after is 0. Rows of windows that are over are removed.
+ * otherwise *retry_after is 0.
  */
 int store_complaint_rate(struct store_conn *c, const char *district, const char *subject,
 			 int64_t now, int window_sec, int max, int64_t *retry_after,
 			 struct yerr *err);
+/* Removes the counters whose window is over. Run on its own (not in the
+ * filing's transaction), so the rows of other addresses are never held
+ * locked while a filing commits. */
+int store_complaint_rate_prune(struct store_conn *c, const char *district, int64_t now,
+			       int window_sec, struct yerr *err);
 
 /* What store_complaint_insert writes. */
 struct store_complaint_new {

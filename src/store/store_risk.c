@@ -65,10 +65,11 @@ int risk_facts(struct store_conn *c, const char *district, const char *uscc, int
 	       struct risk_fact **out, size_t *n, struct yerr *e)
 {
 	struct facts f = {0};
-	char from[16], day[16];
+	char from[16], check_from[16], day[16];
 	int rc;
 
 	date_format(today - RISK_COMPLAINT_WINDOW + 1, from, sizeof(from));
+	date_format(today - RISK_FAILED_CHECK_WINDOW + 1, check_from, sizeof(check_from));
 	date_format(today, day, sizeof(day));
 	/* complaints (this module) */
 	rc = facts_query(
@@ -102,8 +103,26 @@ int risk_facts(struct store_conn *c, const char *district, const char *uscc, int
 		    "uscc = ? AND removed_on IS NULL AND listed_on <= ? ORDER BY "
 		    "listed_on, id",
 		    (struct store_param[]){SP_TEXT(district), SP_TEXT(uscc), SP_TEXT(day)}, 3, e);
-	/* @@risk-facts@@ failed checks and overdue rectifications (sup-plans'
-	 * check_tasks) join here when their table lands. */
+	/* spot checks (check_tasks of the plans module): a result `failed`
+	 * in the window (the day it was recorded); a follow-up check after
+	 * 责令整改 still open after its due day, which is the rectification
+	 * deadline */
+	if (rc == 0)
+		rc = facts_query(
+		    c, &f, RISK_FAILED_CHECK, "check:",
+		    "SELECT done_on, id FROM check_tasks WHERE district = ? AND uscc = ? "
+		    "AND status = 'done' AND outcome = 'failed' AND done_on >= ? AND "
+		    "done_on <= ? ORDER BY done_on, id",
+		    (struct store_param[]){SP_TEXT(district), SP_TEXT(uscc), SP_TEXT(check_from),
+					   SP_TEXT(day)},
+		    4, e);
+	if (rc == 0)
+		rc = facts_query(
+		    c, &f, RISK_RECTIFY_OPEN, "check:",
+		    "SELECT due_on, id FROM check_tasks WHERE district = ? AND uscc = ? "
+		    "AND kind = 'follow_up' AND status = 'open' AND due_on < ? ORDER BY "
+		    "due_on, id",
+		    (struct store_param[]){SP_TEXT(district), SP_TEXT(uscc), SP_TEXT(day)}, 3, e);
 	if (rc < 0) {
 		free(f.v);
 		return rc;
@@ -154,13 +173,14 @@ int risk_flags(struct store_conn *c, const char *district, const char *uscc, jso
 int risk_candidates(struct store_conn *c, const char *district, int today, size_t max,
 		    char (**usccs)[19], size_t *n, struct yerr *e)
 {
-	char from[16], day[16];
+	char from[16], check_from[16], day[16];
 	struct store_result *r;
 	int rc;
 
 	*usccs = NULL;
 	*n = 0;
 	date_format(today - RISK_COMPLAINT_WINDOW + 1, from, sizeof(from));
+	date_format(today - RISK_FAILED_CHECK_WINDOW + 1, check_from, sizeof(check_from));
 	date_format(today, day, sizeof(day));
 	/* one row per source; UNION removes the repeats */
 	rc = store_exec(
@@ -177,13 +197,17 @@ int risk_candidates(struct store_conn *c, const char *district, int today, size_
 	    "en.uscc IS NOT NULL "
 	    "UNION SELECT uscc FROM abnormal_list WHERE district = ? AND removed_on IS NULL AND "
 	    "listed_on <= ? "
+	    "UNION SELECT uscc FROM check_tasks WHERE district = ? AND ((status = 'done' AND "
+	    "outcome = 'failed' AND done_on >= ? AND done_on <= ?) OR (kind = 'follow_up' AND "
+	    "status = 'open' AND due_on < ?)) "
 	    /* @@risk-candidates@@ */
 	    "ORDER BY 1 LIMIT ?",
 	    (struct store_param[]){SP_TEXT(district), SP_TEXT(from), SP_TEXT(day),
 				   SP_INT(RISK_COMPLAINTS_MIN), SP_TEXT(district), SP_TEXT(day),
 				   SP_TEXT(district), SP_TEXT(day), SP_TEXT(district), SP_TEXT(day),
-				   SP_INT(max)},
-	    11, &r, e);
+				   SP_TEXT(district), SP_TEXT(check_from), SP_TEXT(day),
+				   SP_TEXT(day), SP_INT(max)},
+	    15, &r, e);
 	if (rc < 0)
 		return rc;
 	*usccs = calloc((size_t)(r->rows ? r->rows : 1), sizeof(**usccs));

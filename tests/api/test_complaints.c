@@ -235,6 +235,16 @@ static void test_close_substantiated(void **state)
 		 "ref = '%s' AND uscc = '%s' AND department = 'whlyj'",
 		 ticket, shop.uscc);
 	assert_int_equal(server_sql_long(&srv, sql), 1);
+	/* each change has its audit entry, naming the ticket, never the contact */
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM audit_log WHERE object = 'complaint:%s' AND "
+		 "action IN ('complaint.file', 'complaint.accept', 'complaint.close') AND outcome "
+		 "= 'ok'",
+		 ticket);
+	assert_int_equal(server_sql_long(&srv, sql), 3);
+	assert_int_equal(server_sql_long(&srv, "SELECT COUNT(*) FROM audit_log WHERE "
+					       "detail LIKE '%" CONTACT "%'"),
+			 0);
 	/* closed once */
 	b = json_pack("{s:s,s:s}", "outcome", "unsubstantiated", "reply", "再次");
 	lic_post(&srv, path, b, 409, "complaint_closed", NULL);
@@ -441,6 +451,52 @@ static void test_risk_abnormal(void **state)
 	json_decref(flags);
 }
 
+static void test_risk_checks(void **state)
+{
+	char sql[600];
+	json_t *flags;
+	const json_t *f;
+
+	(void)state;
+	/* rows of the plans module's check_tasks: a failed result recorded
+	 * on 10 February, and the follow-up after a 责令整改 due 25 February,
+	 * not done */
+	snprintf(
+	    sql, sizeof(sql),
+	    "INSERT INTO check_tasks (district, plan_id, kind, uscc, entity_name, check_items, "
+	    "due_on, status, outcome, done_on, created_at) VALUES ('310104', 0, 'random', "
+	    "'%s', '', '[]', '2026-02-10', 'done', 'failed', '2026-02-10', 0)",
+	    other.uscc);
+	server_sql_long(&srv, sql);
+	snprintf(
+	    sql, sizeof(sql),
+	    "INSERT INTO check_tasks (district, plan_id, kind, uscc, entity_name, check_items, "
+	    "due_on, status, created_at) VALUES ('310104', 0, 'follow_up', '%s', '', '[]', "
+	    "'2026-02-25', 'open', 0)",
+	    other.uscc);
+	server_sql_long(&srv, sql);
+	flags = flags_of(other.uscc);
+	f = flag(flags, "failed_check");
+	assert_non_null(f);
+	assert_string_equal(lic_str(f, "since"), "2026-02-10");
+	assert_non_null(strstr(lic_str(f, "ref"), "check:"));
+	f = flag(flags, "overdue_rectification");
+	assert_non_null(f);
+	assert_string_equal(lic_str(f, "since"), "2026-02-26");
+	assert_non_null(strstr(lic_str(f, "cause"), "2026-02-25"));
+	json_decref(flags);
+	/* the follow-up done: the rectification is no longer overdue */
+	snprintf(sql, sizeof(sql),
+		 "UPDATE check_tasks SET status = 'done', outcome = 'passed', done_on = "
+		 "'2026-03-01' WHERE uscc = '%s' AND kind = 'follow_up'",
+		 other.uscc);
+	server_sql_long(&srv, sql);
+	flags = flags_of(other.uscc);
+	assert_null(flag(flags, "overdue_rectification"));
+	assert_non_null(flag(flags, "failed_check"));
+	json_decref(flags);
+}
+
 static void test_rate_limit(void **state)
 {
 	char ra[32];
@@ -458,6 +514,38 @@ static void test_rate_limit(void **state)
 	resp_free(&r);
 	/* the refused attempt was not counted */
 	assert_int_equal(server_sql_long(&srv, "SELECT filed FROM complaint_limits"), RATE);
+}
+
+/* Who may call the staff routes (the route table's permissions; the role
+ * matrix walks every route with a dummy id, this checks real answers). */
+static void test_roles(void **state)
+{
+	static const struct {
+		const char *user;
+		long list, risk, accept;
+	} rows[] = {
+	    {"applicant", 403, 403, 403},     {"clerk", 403, 403, 403},
+	    {"reviewer", 403, 403, 403},      {"inspector", 403, 200, 403},
+	    {"issuer", 403, 403, 403},        {"supervisor", 200, 200, 404},
+	    {"catalog_admin", 403, 403, 403}, {"admin", 403, 403, 403},
+	    {"auditor", 200, 200, 403},
+	};
+	char ticket[32], key[64], path[160];
+
+	(void)state;
+	reset_limit();
+	file_shop(ticket, key);
+	snprintf(path, sizeof(path), "/api/v1/supervision/complaints/%s/accept", ticket);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		lic_as(&srv, rows[i].user);
+		lic_get(&srv, "/api/v1/supervision/complaints", rows[i].list, NULL);
+		lic_get(&srv, "/api/v1/supervision/risk", rows[i].risk, NULL);
+		/* the market regulator's supervisor: not routed to them, 404 */
+		lic_post(&srv, path, NULL, rows[i].accept, NULL, NULL);
+	}
+	/* the public routes need no account */
+	lic_as(&srv, NULL);
+	lic_get(&srv, "/api/v1/public/complaints/entities?q=书店", 200, NULL);
 }
 
 static int setup(void **state)
@@ -496,6 +584,8 @@ int main(void)
 	    cmocka_unit_test(test_risk_complaints),
 	    cmocka_unit_test(test_risk_verification),
 	    cmocka_unit_test(test_risk_abnormal),
+	    cmocka_unit_test(test_risk_checks),
+	    cmocka_unit_test(test_roles),
 	    cmocka_unit_test(test_rate_limit),
 	};
 

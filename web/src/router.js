@@ -316,6 +316,34 @@ export const routes = [
     component: () => import('./views/AuditView.vue'),
     meta: { title: '审计日志', permission: 'audit.read', nav: true }
   },
+  // sup-complaints: complaints and reports (public form, ticket lookup,
+  // handling queue) and risk signals (issue 13)
+  {
+    path: '/complaints/new',
+    name: 'complaint-form',
+    component: () => import('./views/supervision/ComplaintFormView.vue'),
+    // kept out of the fixed public menu like the other public pages of issue 13
+    // (the menu has no room for them); linked from 投诉举报查询
+    meta: { title: '投诉举报', permission: 'public', nav: false }
+  },
+  {
+    path: '/complaints/lookup',
+    name: 'complaint-lookup',
+    component: () => import('./views/supervision/ComplaintLookupView.vue'),
+    meta: { title: '投诉举报查询', permission: 'public', nav: false }
+  },
+  {
+    path: '/supervision/complaints',
+    name: 'supervision-complaints',
+    component: () => import('./views/supervision/ComplaintsView.vue'),
+    meta: { title: '投诉举报处理', permission: 'complaints.read', nav: true }
+  },
+  {
+    path: '/supervision/risk',
+    name: 'supervision-risk',
+    component: () => import('./views/supervision/RiskView.vue'),
+    meta: { title: '风险提示', permission: 'risk.read', nav: true }
+  },
   {
     path: '/login',
     name: 'login',
