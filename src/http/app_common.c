@@ -297,7 +297,11 @@ json_t *app_json(struct req *r, struct store_conn *c, const struct store_app *a,
 	if (!full)
 		return o;
 	json_object_set_new(o, "answers", app_text_json(a->answers, "{}"));
-	json_object_set_new(o, "notice", app_text_json(a->notice, "{}"));
+	/* a creation answers with the notice it has just built, not parsed
+	 * back from its text */
+	json_object_set_new(o, "notice",
+			    a->notice_json ? json_incref(a->notice_json)
+					   : app_text_json(a->notice, "{}"));
 	json_object_set_new(o, "form", app_text_json(a->form, "{}"));
 	json_object_set_new(o, "prefilled", app_text_json(a->prefilled, "[]"));
 	json_object_set_new(o, "commitments", app_text_json(a->commitments, "[]"));

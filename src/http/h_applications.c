@@ -137,6 +137,7 @@ static int draft_from_guide(struct req *r, const char *industry, const json_t *a
 		form_prefill(g.fields, g.nfields, form, sources, nsrc, app_today(r), prefilled);
 		notice = guide_result_to_json(&g, version);
 		a->notice = json_dumps(notice, JSON_COMPACT);
+		a->notice_json = json_incref(notice);
 		a->answers = json_dumps(g.answers, JSON_COMPACT);
 		a->form = json_dumps(form, JSON_COMPACT);
 		a->prefilled = json_dumps(prefilled, JSON_COMPACT);

@@ -5,6 +5,8 @@
  * in store_app_read.c, tasks in store_task.c, notifications in
  * store_notification.c.
  */
+#include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +16,9 @@
 
 #define APP_COLS                                                                             \
 	"id, number, year, serial, applicant_id, entity_id, created_by, walk_in, industry, " \
-	"catalog_version, answers, notice, form, prefilled, commitments, status, version, "  \
+	"catalog_version, answers, (SELECT n.notice FROM application_notices n WHERE "       \
+	"n.district = applications.district AND n.hash = applications.notice_hash), form, "  \
+	"prefilled, commitments, status, version, "                                          \
 	"rounds, review_round, all_committed, inspection_scheduled, acceptance_days, "       \
 	"time_limit_days, clock_start, clock_limit, clock_paused, clock_paused_since, "      \
 	"clock_stopped, due_day, holder, created_at, submitted_at, decided_at, updated_at"
@@ -48,6 +52,7 @@ void store_app_free(struct store_app *a)
 		return;
 	free(a->answers);
 	free(a->notice);
+	json_decref(a->notice_json);
 	free(a->form);
 	free(a->prefilled);
 	free(a->commitments);
@@ -212,11 +217,33 @@ static int load_rows(struct store_conn *c, const char *district, struct store_ap
 
 /* the row ------------------------------------------------------------------------ */
 
+#define NOTICE_HASH_HEX (crypto_hash_sha256_BYTES * 2 + 1)
+
+/* Stores the frozen notice once per distinct text (0011_notice_store.sql):
+ * the applications of one catalog version and the same answers share a
+ * row, so only the first of them writes the notice's pages. */
+static int notice_put(struct store_conn *c, const char *district, const char *notice, int64_t now,
+		      char hash[NOTICE_HASH_HEX], struct yerr *err)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	if (notice == NULL)
+		notice = "{}";
+	crypto_hash_sha256(h, (const unsigned char *)notice, strlen(notice));
+	sodium_bin2hex(hash, NOTICE_HASH_HEX, h, sizeof(h));
+	return store_exec(
+	    c,
+	    "INSERT INTO application_notices (district, hash, notice, created_at) "
+	    "VALUES (?, ?, ?, ?) ON CONFLICT (district, hash) DO NOTHING",
+	    (struct store_param[]){SP_TEXT(district), SP_TEXT(hash), SP_TEXT(notice), SP_INT(now)},
+	    4, NULL, err);
+}
+
 int store_app_insert(struct store_conn *c, const char *district, struct store_app *a, int64_t now,
 		     struct yerr *err)
 {
 	struct store_result *res = NULL;
-	char key[32];
+	char key[32], hash[NOTICE_HASH_HEX];
 	int64_t max = 0;
 	int rc;
 
@@ -236,10 +263,13 @@ int store_app_insert(struct store_conn *c, const char *district, struct store_ap
 	holder_compute(a);
 	a->version = 1;
 	a->created_at = a->updated_at = now;
+	if ((rc = notice_put(c, district, a->notice, now, hash, err)) < 0)
+		return rc;
 	rc = store_exec(
 	    c,
 	    "INSERT INTO applications (district, number, year, serial, applicant_id, entity_id, "
-	    "created_by, walk_in, industry, catalog_version, answers, notice, form, prefilled, "
+	    "created_by, walk_in, industry, catalog_version, answers, notice_hash, form, "
+	    "prefilled, "
 	    "commitments, status, version, rounds, review_round, all_committed, "
 	    "inspection_scheduled, acceptance_days, time_limit_days, holder, created_at, "
 	    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 1, ?, 0, ?, "
@@ -255,7 +285,7 @@ int store_app_insert(struct store_conn *c, const char *district, struct store_ap
 				   SP_TEXT(a->industry),
 				   SP_INT(a->catalog_version),
 				   SP_TEXT(a->answers),
-				   SP_TEXT(a->notice),
+				   SP_TEXT(hash),
 				   SP_TEXT(a->form ? a->form : "{}"),
 				   SP_TEXT(a->prefilled ? a->prefilled : "[]"),
 				   SP_TEXT(a->commitments ? a->commitments : "[]"),

@@ -63,6 +63,7 @@ struct store_app {
 	long catalog_version;
 	char *answers;                             /* frozen guide answers */
 	char *notice;                              /* frozen notice (guide_result_to_json) */
+	struct json_t *notice_json;                /* the same parsed, when the caller had it */
 	char *form;                                /* {field_id: value} */
 	char *prefilled;                           /* [field ids filled by 智慧填报] */
 	char *commitments;                         /* [condition ids signed] */
@@ -287,6 +288,10 @@ void store_notifications_free(struct store_notification *items, size_t n);
  * notification_not_found for another user's or a missing one. */
 int store_notification_read(struct store_conn *c, const char *district, int64_t user_id, int64_t id,
 			    int64_t now, struct yerr *err);
+/* Marks every unread notification of the user read (全部已读); *marked is
+ * how many were unread. Idempotent: 0 when none is left. */
+int store_notifications_read_all(struct store_conn *c, const char *district, int64_t user_id,
+				 int64_t now, int64_t *marked, struct yerr *err);
 
 /* day numbers as stored ('YYYY-MM-DD' text, NULL for none) */
 void store_day_text(int day, char out[16]);
