@@ -785,6 +785,28 @@ static void test_notifications(void **state)
 	http_req(&srv, "GET", "/api/v1/notifications?unread=maybe", NULL, NULL, 0, NULL, &r);
 	assert_error(&r, 400, "invalid_boolean", "unread");
 	resp_free(&r);
+	/* 全部已读 marks the caller's own only, once */
+	http_req(&srv, "GET", "/api/v1/notifications?unread=true", NULL, NULL, 0, NULL, &r);
+	unread = num(r.json, "unread");
+	assert_true(unread >= 1);
+	resp_free(&r);
+	as("applicant");
+	http_req(&srv, "POST", "/api/v1/notifications/read-all", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(num(r.json, "marked") >= 1);
+	assert_int_equal(num(r.json, "unread"), 0);
+	resp_free(&r);
+	http_req(&srv, "GET", "/api/v1/notifications?unread=true", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(num(r.json, "unread"), 0);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+	resp_free(&r);
+	http_req(&srv, "POST", "/api/v1/notifications/read-all", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(num(r.json, "marked"), 0);
+	resp_free(&r);
+	as("clerk");
+	http_req(&srv, "GET", "/api/v1/notifications?unread=true", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(num(r.json, "unread"), unread);
+	resp_free(&r);
 	/* an inbox of tasks answers for every role holding it */
 	as("supervisor");
 	http_req(&srv, "GET", "/api/v1/tasks", NULL, NULL, 0, NULL, &r);
