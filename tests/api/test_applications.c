@@ -405,7 +405,23 @@ static void test_refuse(void **state)
 	}
 	assert_true(has_task("clerk", "acceptance", id, NULL, 0));
 	assert_true(has_event("clerk", "submitted", id));
+	{ /* the window re-runs the precheck before accepting; the applicant cannot */
+		struct resp r;
+		json_t *pre, *chk;
+
+		as("clerk");
+		post(id, "precheck", NULL, &r);
+		assert_int_equal(r.status, 200);
+		pre = json_object_get(r.json, "precheck");
+		chk = json_object_get(pre, "checked");
+		assert_true(json_is_true(json_object_get(pre, "complete")));
+		assert_string_equal(str(pre, "status"), "submitted");
+		assert_true(num(chk, "fields") > 0 && num(chk, "materials") > 0);
+		assert_int_equal(num(chk, "uploaded"), num(chk, "materials"));
+		resp_free(&r);
+	}
 	as("applicant");
+	expect_post(id, "precheck", NULL, 409, "invalid_state", "status");
 	expect_post(id, "refuse", json_pack("{s:s}", "reason", "x"), 403, "forbidden", NULL);
 	as("clerk");
 	expect_post(id, "refuse", json_pack("{}"), 400, "reason_required", "reason");
