@@ -84,10 +84,37 @@ static int resolve_applicant(struct req *r, struct store_conn *c, int64_t *appli
 	return 0;
 }
 
+/* The stored notice of the same district, catalog version, industry and
+ * answers, looked up before the guide runs (store_app_notice_key): most
+ * applications repeat a notice already stored, which is then neither built
+ * nor printed again. */
+struct notice_hint {
+	long version;                    /* the catalog version it was looked up for */
+	char *answers;                   /* the request's answers as hashed */
+	char key[STORE_NOTICE_KEY_SIZE]; /* store_app_notice_key of them */
+	char *stored;                    /* its text, NULL when not stored yet */
+};
+
+static int notice_hint_find(struct req *r, struct store_conn *c, const char *industry,
+			    const json_t *answers, struct notice_hint *h, struct yerr *e)
+{
+	memset(h, 0, sizeof(*h));
+	pthread_rwlock_rdlock(&r->app->catalog_lock);
+	h->version = r->app->catalog ? r->app->catalog_version : -1;
+	pthread_rwlock_unlock(&r->app->catalog_lock);
+	h->answers = answers ? json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY)
+			     : strdup("null");
+	if (h->answers == NULL)
+		abort();
+	store_app_notice_key(req_district(r), h->version, industry, h->answers, h->key);
+	return h->version < 0 ? 0 : store_app_notice_get(c, req_district(r), h->key, &h->stored, e);
+}
+
 /* The draft from the guide: notice, workflow state, pre-filled form.
  * Holds the catalog lock only while it runs. */
 static int draft_from_guide(struct req *r, const char *industry, const json_t *answers,
-			    const char *entity_src, const char *latest_src, struct store_app *a)
+			    const char *entity_src, const char *latest_src,
+			    const struct notice_hint *hint, struct store_app *a)
 {
 	const struct catalog_industry *ind;
 	const json_t *sources[2];
@@ -135,9 +162,20 @@ static int draft_from_guide(struct req *r, const char *industry, const json_t *a
 		form = json_object();
 		prefilled = json_array();
 		form_prefill(g.fields, g.nfields, form, sources, nsrc, app_today(r), prefilled);
-		notice = guide_result_to_json(&g, version);
-		a->notice = json_dumps(notice, JSON_COMPACT);
-		a->notice_json = json_incref(notice);
+		if (hint->stored && hint->version == version) {
+			a->notice = strdup(hint->stored);
+			a->notice_stored = true;
+			snprintf(a->notice_key, sizeof(a->notice_key), "%s", hint->key);
+		} else {
+			notice = guide_result_to_json(&g, version);
+			a->notice = json_dumps(notice, JSON_COMPACT);
+			json_decref(notice);
+			/* activated meanwhile: the key names the version used */
+			store_app_notice_key(req_district(r), version, industry, hint->answers,
+					     a->notice_key);
+		}
+		if (a->notice == NULL)
+			abort();
 		a->answers = json_dumps(g.answers, JSON_COMPACT);
 		a->form = json_dumps(form, JSON_COMPACT);
 		a->prefilled = json_dumps(prefilled, JSON_COMPACT);
@@ -145,7 +183,6 @@ static int draft_from_guide(struct req *r, const char *industry, const json_t *a
 		a->catalog_version = version;
 		a->time_limit_days = g.time_limit_days;
 		snprintf(a->industry, sizeof(a->industry), "%s", g.industry->code);
-		json_decref(notice);
 		json_decref(form);
 		json_decref(prefilled);
 		e.status = 0;
@@ -170,6 +207,7 @@ void h_application_create(struct req *r)
 	const char *industry;
 	char *entity_src = NULL, *latest_src = NULL, detail[96] = "";
 	json_t *answers = json_object_get(r->json, "answers");
+	struct notice_hint hint = {0};
 	struct store_app a;
 	struct store_conn *c;
 	struct yerr e = {0};
@@ -186,17 +224,22 @@ void h_application_create(struct req *r)
 		return;
 	if (resolve_applicant(r, c, &a.applicant_id, &a.entity_id, &a.walk_in) < 0 ||
 	    store_app_prefill_sources(c, req_district(r), a.applicant_id, 0, &entity_src,
-				      &latest_src, &e) < 0) {
+				      &latest_src, &e) < 0 ||
+	    notice_hint_find(r, c, industry, answers, &hint, &e) < 0) {
 		store_release(c);
 		free(entity_src);
 		free(latest_src);
+		free(hint.answers);
+		free(hint.stored);
 		if (!r->replied)
 			reply_yerr(r, &e);
 		return;
 	}
-	rc = draft_from_guide(r, industry, answers, entity_src, latest_src, &a);
+	rc = draft_from_guide(r, industry, answers, entity_src, latest_src, &hint, &a);
 	free(entity_src);
 	free(latest_src);
+	free(hint.answers);
+	free(hint.stored);
 	if (rc < 0) {
 		store_release(c);
 		store_app_free(&a);
