@@ -1,11 +1,12 @@
 -- The frozen notice stored once (issue 11, docs/benchmarks.md): every
--- application of the same catalog version and answers freezes the same
--- notice (about 8 kB of JSON), so it lives in application_notices keyed by
--- the lower-case hex SHA-256 of its text, and the application row keeps the
--- key. An application row without the notice is a few hundred bytes: a
--- creation writes no overflow pages, and reading an application's form no
--- longer walks past the notice. Rows are never updated or deleted (a notice
--- is frozen; several applications may share one).
+-- application of the same district, catalog version, industry and answers
+-- freezes the same notice (about 8 kB of JSON; a catalog version's document
+-- never changes), so it lives in application_notices under `hash`, the
+-- lower-case hex SHA-256 of that tuple (store_app_notice_key), and the
+-- application row keeps the key. An application row without the notice is a
+-- few hundred bytes: a creation writes no overflow pages, and reading an
+-- application's form no longer walks past the notice. Rows are never updated
+-- or deleted (a notice is frozen; several applications may share one).
 -- Notices of applications created before this migration are keyed
 -- 'legacy-<id of the first application holding it>' (SQLite has no SHA-256
 -- in SQL); identical legacy notices share one row.
