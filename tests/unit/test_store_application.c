@@ -1,8 +1,8 @@
 /*
  * test_store_application.c — the applications store on a throw-away SQLite
- * file: numbering, the notice stored once, load/save with the version guard, a transition writing
- * history, tasks and notifications, inboxes and lists. The same SQL runs on
- * PostgreSQL through tests/api/test_applications.c.
+ * file: numbering, the notice stored once, load/save with the version
+ * guard, a transition writing history, tasks and notifications, inboxes and
+ * lists. The same SQL runs on PostgreSQL through tests/api/test_applications.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
