@@ -2,14 +2,19 @@
 # beside a baseline measured in the same run on the same disk.
 #
 # (a) Durable applications per second: POST /api/v1/applications (the
-#     application row with its frozen notice, the history row and the audit
-#     entry, one transaction, WAL + synchronous=FULL) from 4 keep-alive
-#     clients on behalf of 64 applicants in turn, against the sqlite3 shell inserting the same three rows (copied
-#     from the server's own database after the run, so every byte is the
-#     same) into the same table definitions, one transaction per
-#     application, at the same settings. SQLite commits one writer at a time,
-#     each with its own fsync, so the baseline is what the disk allows; the
-#     target is half of it.
+#     application row, the history row and the audit entry, one transaction,
+#     WAL + synchronous=FULL; the server also writes the department and
+#     permit rows and the audit chain head) from 4 keep-alive clients on
+#     behalf of 64 applicants in turn, against the sqlite3 shell inserting
+#     the same three rows (copied from the server's own database after the
+#     run, so every byte is the same) into the same table definitions (their
+#     indexes included), one transaction per application, at the same
+#     settings. Every request carries the same answers, so the frozen notice
+#     is stored by the first creation only (application_notices, once per
+#     district, catalog version, industry and answers) and the others point
+#     at it, as the applications of one industry mostly do.
+#     SQLite commits one writer at a time, each with its own fsync, so the
+#     baseline is what the disk allows; the target is half of it.
 # (b) A 10 MB material: PUT /api/v1/applications/{id}/materials/{material_id}
 #     of ten distinct 10,000,000-byte PDFs in one curl process (receive,
 #     hash, sniff, fsync, rename, directory fsync, row + history + audit),

@@ -408,3 +408,29 @@ void h_notification_read(struct req *r)
 		   json_pack("{s:{s:I,s:b},s:I}", "notification", "id", (json_int_t)id, "read", 1,
 			     "unread", (json_int_t)unread));
 }
+
+/* POST /api/v1/notifications/read-all: 全部已读, the caller's own only. */
+void h_notifications_read_all(struct req *r)
+{
+	struct store_conn *c;
+	struct yerr e = {0};
+	int64_t marked = 0;
+	char detail[48] = "";
+	int rc;
+
+	snprintf(r->audit_object, sizeof(r->audit_object), "user:%lld", (long long)r->who.id);
+	if (req_acquire(r, &c) < 0)
+		return;
+	rc = store_begin(c, &e);
+	if (rc == 0)
+		rc = store_notifications_read_all(c, req_district(r), r->who.id,
+						  (int64_t)time(NULL), &marked, &e);
+	if (rc == 0) {
+		snprintf(detail, sizeof(detail), "{\"marked\":%lld}", (long long)marked);
+		rc = req_audit_commit(r, c, r->audit_object, detail, &e);
+	}
+	store_release(c);
+	if (rc < 0)
+		return reply_yerr(r, &e);
+	reply_json(r, 200, json_pack("{s:I,s:I}", "marked", (json_int_t)marked, "unread", 0));
+}

@@ -85,10 +85,37 @@ static int resolve_applicant(struct req *r, struct store_conn *c, int64_t *appli
 	return 0;
 }
 
+/* The stored notice of the same district, catalog version, industry and
+ * answers, looked up before the guide runs (store_app_notice_key): most
+ * applications repeat a notice already stored, which is then neither built
+ * nor printed again. */
+struct notice_hint {
+	long version;                    /* the catalog version it was looked up for */
+	char *answers;                   /* the request's answers as hashed */
+	char key[STORE_NOTICE_KEY_SIZE]; /* store_app_notice_key of them */
+	char *stored;                    /* its text, NULL when not stored yet */
+};
+
+static int notice_hint_find(struct req *r, struct store_conn *c, const char *industry,
+			    const json_t *answers, struct notice_hint *h, struct yerr *e)
+{
+	memset(h, 0, sizeof(*h));
+	pthread_rwlock_rdlock(&r->app->catalog_lock);
+	h->version = r->app->catalog ? r->app->catalog_version : -1;
+	pthread_rwlock_unlock(&r->app->catalog_lock);
+	h->answers = answers ? json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY)
+			     : strdup("null");
+	if (h->answers == NULL)
+		abort();
+	store_app_notice_key(req_district(r), h->version, industry, h->answers, h->key);
+	return h->version < 0 ? 0 : store_app_notice_get(c, req_district(r), h->key, &h->stored, e);
+}
+
 /* The draft from the guide: notice, workflow state, pre-filled form.
  * Holds the catalog lock only while it runs. */
 static int draft_from_guide(struct req *r, const char *industry, const json_t *answers,
-			    const char *entity_src, const char *latest_src, struct store_app *a)
+			    const char *entity_src, const char *latest_src,
+			    const struct notice_hint *hint, struct store_app *a)
 {
 	const struct catalog_industry *ind;
 	const json_t *sources[2];
@@ -136,8 +163,20 @@ static int draft_from_guide(struct req *r, const char *industry, const json_t *a
 		form = json_object();
 		prefilled = json_array();
 		form_prefill(g.fields, g.nfields, form, sources, nsrc, app_today(r), prefilled);
-		notice = guide_result_to_json(&g, version);
-		a->notice = json_dumps(notice, JSON_COMPACT);
+		if (hint->stored && hint->version == version) {
+			a->notice = strdup(hint->stored);
+			a->notice_stored = true;
+			snprintf(a->notice_key, sizeof(a->notice_key), "%s", hint->key);
+		} else {
+			notice = guide_result_to_json(&g, version);
+			a->notice = json_dumps(notice, JSON_COMPACT);
+			json_decref(notice);
+			/* activated meanwhile: the key names the version used */
+			store_app_notice_key(req_district(r), version, industry, hint->answers,
+					     a->notice_key);
+		}
+		if (a->notice == NULL)
+			abort();
 		a->answers = json_dumps(g.answers, JSON_COMPACT);
 		a->form = json_dumps(form, JSON_COMPACT);
 		a->prefilled = json_dumps(prefilled, JSON_COMPACT);
@@ -145,7 +184,6 @@ static int draft_from_guide(struct req *r, const char *industry, const json_t *a
 		a->catalog_version = version;
 		a->time_limit_days = g.time_limit_days;
 		snprintf(a->industry, sizeof(a->industry), "%s", g.industry->code);
-		json_decref(notice);
 		json_decref(form);
 		json_decref(prefilled);
 		e.status = 0;
@@ -171,6 +209,7 @@ void h_application_create(struct req *r)
 	const char *industry;
 	char *entity_src = NULL, *latest_src = NULL, detail[96] = "";
 	json_t *answers = json_object_get(r->json, "answers");
+	struct notice_hint hint = {0};
 	struct store_app a;
 	struct store_conn *c;
 	struct yerr e = {0};
@@ -190,17 +229,22 @@ void h_application_create(struct req *r)
 		return;
 	if (resolve_applicant(r, c, &a.applicant_id, &a.entity_id, &a.walk_in) < 0 ||
 	    store_app_prefill_sources(c, req_district(r), a.applicant_id, 0, &entity_src,
-				      &latest_src, &e) < 0) {
+				      &latest_src, &e) < 0 ||
+	    notice_hint_find(r, c, industry, answers, &hint, &e) < 0) {
 		store_release(c);
 		free(entity_src);
 		free(latest_src);
+		free(hint.answers);
+		free(hint.stored);
 		if (!r->replied)
 			reply_yerr(r, &e);
 		return;
 	}
-	rc = draft_from_guide(r, industry, answers, entity_src, latest_src, &a);
+	rc = draft_from_guide(r, industry, answers, entity_src, latest_src, &hint, &a);
 	free(entity_src);
 	free(latest_src);
+	free(hint.answers);
+	free(hint.stored);
 	if (rc < 0) {
 		store_release(c);
 		store_app_free(&a);
@@ -397,6 +441,16 @@ static int check_action(struct req *r, const struct store_app *a, enum wf_action
 	return 0;
 }
 
+/* The window clerk re-runs the precheck on a submitted application before
+ * accepting it: the same completeness check the submission passed, as a
+ * live fact beside the materials (a read; the workflow's precheck is for
+ * the states in which the form can still change). */
+static bool window_check(const struct req *r, const struct store_app *a, enum wf_action action)
+{
+	return action == WF_PRECHECK && a->wf.status == APP_SUBMITTED &&
+	       r->who.kind != PRINCIPAL_TOKEN && (r->who.roles & ROLE_BIT(ROLE_WINDOW_CLERK));
+}
+
 /* open_for reads the application of the path for `action` on a connection
  * it acquires: loaded, the action allowed in its state for this caller, and
  * its frozen notice opened. On any refusal it has answered and released
@@ -408,7 +462,8 @@ static int open_for(struct req *r, enum wf_action action, struct store_conn **c,
 
 	if (req_acquire(r, c) < 0)
 		return -1;
-	if (app_load(r, *c, false, id, a) < 0 || check_action(r, a, action) < 0) {
+	if (app_load(r, *c, false, id, a) < 0 ||
+	    (!window_check(r, a, action) && check_action(r, a, action) < 0)) {
 		store_release(*c);
 		store_app_free(a);
 		return -1;
@@ -513,6 +568,7 @@ void h_application_precheck(struct req *r)
 	size_t nids = 0;
 	json_t *form, *out;
 	const struct catalog_material **mats;
+	size_t required = 0, nfields;
 	int64_t id;
 
 	if (open_for(r, WF_PRECHECK, &c, &id, &a, &n) < 0)
@@ -532,6 +588,9 @@ void h_application_precheck(struct req *r)
 	form = app_text_json(a.form, "{}");
 	form_precheck(n.g.fields, n.g.nfields, form, mats, n.g.nmaterials, (const char *const *)ids,
 		      nids, app_today(r), &rep);
+	for (size_t i = 0; i < n.g.nmaterials; i++)
+		required += !n.g.materials[i].material->exempt;
+	nfields = n.g.nfields;
 	out = form_report_to_json(&rep);
 	form_report_free(&rep);
 	json_decref(form);
@@ -540,6 +599,10 @@ void h_application_precheck(struct req *r)
 	store_strings_free(ids, nids);
 	if (out == NULL)
 		abort();
+	/* what was checked, so "complete" reads as N fields and M materials */
+	json_object_set_new(out, "checked",
+			    json_pack("{s:I,s:I,s:I}", "fields", (json_int_t)nfields, "materials",
+				      (json_int_t)required, "uploaded", (json_int_t)nids));
 	json_object_set_new(out, "application_id", json_integer(id));
 	json_object_set_new(out, "status", json_string(workflow_status_name(a.wf.status)));
 	store_app_free(&a);

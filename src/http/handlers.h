@@ -87,6 +87,7 @@ void h_inspection_photo_get(struct req *r);
 void h_tasks_list(struct req *r);
 void h_notifications_list(struct req *r);
 void h_notification_read(struct req *r);
+void h_notifications_read_all(struct req *r);
 /* @@applications-handlers@@ */
 
 /* review, inspection and deadlines (issue 11) */

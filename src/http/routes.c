@@ -708,6 +708,13 @@ const struct route routes[] = {
      .audit = "notification.read",
      .tag = "applications",
      .summary = "标记通知为已读"},
+    {.method = "POST",
+     .pattern = "/api/v1/notifications/read-all",
+     .handler = h_notifications_read_all,
+     .permission = "notifications.read",
+     .audit = "notification.read_all",
+     .tag = "applications",
+     .summary = "全部标记为已读（仅本人的通知）"},
     /* @@applications-routes@@ */
 
     /* review, inspection and deadlines (issue 11) — routes of h_reviews.c, h_inspection.c */

@@ -22,6 +22,7 @@ struct store_conn {
 	void *handle; /* backend connection, NULL until first use */
 	int in_tx;    /* a transaction is open */
 	int busy;     /* handed out by store_acquire */
+	int writer;   /* holds the store's writer mutex (SQLite) */
 };
 
 struct store {
@@ -32,6 +33,13 @@ struct store {
 	char describe[160];
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	/* SQLite: this process's writers queue here before BEGIN IMMEDIATE.
+	 * SQLite's own busy handler polls with sleeps of 1, 2, 5, 10 … ms, so
+	 * a writer that finds the lock held sleeps long after it is free again
+	 * (a commit takes well under a millisecond on a quiet disk); a mutex
+	 * hands the lock over at once. Other processes still meet the file
+	 * lock and the busy timeout. */
+	pthread_mutex_t writer;
 	int size;
 	struct store_conn conns[POOL_MAX];
 	uint64_t errors; /* atomically incremented */
@@ -94,6 +102,7 @@ int store_open(struct store **out, const char *url, int pool_size, const struct 
 	describe_url(s->describe, sizeof(s->describe), url, s->kind);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
+	pthread_mutex_init(&s->writer, NULL);
 	s->size = pool_size < 1 ? 1 : pool_size > POOL_MAX ? POOL_MAX : pool_size;
 	for (int i = 0; i < s->size; i++)
 		s->conns[i].store = s;
@@ -110,6 +119,7 @@ void store_close(struct store *s)
 			s->be->disconnect(s->conns[i].handle);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->writer);
 	free(s->url);
 	free(s);
 }
@@ -230,13 +240,51 @@ int store_lock_key(struct store_conn *c, const char *space, const char *key, str
 			  (struct store_param[]){SP_TEXT(name)}, 1, NULL, err);
 }
 
+/* SQLite: waits for this process's other writers as long as the busy
+ * timeout would have, then answers as a busy file lock does. */
+static int writer_lock(struct store_conn *c, struct yerr *err)
+{
+	struct store *s = c->store;
+	int ms = s->opt.busy_timeout_ms > 0 ? s->opt.busy_timeout_ms : 3000;
+	struct timespec deadline;
+
+	if (s->kind != STORE_SQLITE)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += ms / 1000;
+	deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	if (pthread_mutex_timedlock(&s->writer, &deadline) != 0) {
+		yerr_set(err, 503, "db_locked", "", "数据库正忙（写锁被长时间占用），请稍后重试");
+		return count_error(s, STORE_EUNAVAIL);
+	}
+	c->writer = 1;
+	return 0;
+}
+
+static void writer_unlock(struct store_conn *c)
+{
+	if (c->writer) {
+		c->writer = 0;
+		pthread_mutex_unlock(&c->store->writer);
+	}
+}
+
 int store_begin(struct store_conn *c, struct yerr *err)
 {
-	int rc = c->store->be->begin ? count_error(c->store, c->store->be->begin(c->handle, err))
-				     : store_exec(c, c->store->be->begin_sql, NULL, 0, NULL, err);
+	int rc = writer_lock(c, err);
 
+	if (rc < 0)
+		return rc;
+	rc = c->store->be->begin ? count_error(c->store, c->store->be->begin(c->handle, err))
+				 : store_exec(c, c->store->be->begin_sql, NULL, 0, NULL, err);
 	if (rc == 0)
 		c->in_tx = 1;
+	else
+		writer_unlock(c);
 	return rc;
 }
 
@@ -247,6 +295,7 @@ int store_commit(struct store_conn *c, struct yerr *err)
 	if (rc < 0)
 		store_rollback(c);
 	c->in_tx = 0;
+	writer_unlock(c);
 	return rc;
 }
 
@@ -257,6 +306,7 @@ void store_rollback(struct store_conn *c)
 	if (c->handle)
 		c->store->be->exec(c->handle, "ROLLBACK", NULL, 0, NULL, &ignored);
 	c->in_tx = 0;
+	writer_unlock(c);
 }
 
 int store_query_row(struct store_conn *c, const char *sql, const struct store_param *params,

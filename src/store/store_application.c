@@ -5,6 +5,7 @@
  * in store_app_read.c, tasks in store_task.c, notifications in
  * store_notification.c.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,9 @@
 
 #define APP_COLS                                                                             \
 	"id, number, year, serial, applicant_id, entity_id, created_by, walk_in, industry, " \
-	"catalog_version, answers, notice, form, prefilled, commitments, status, version, "  \
+	"catalog_version, answers, (SELECT n.notice FROM application_notices n WHERE "       \
+	"n.district = applications.district AND n.hash = applications.notice_hash), form, "  \
+	"prefilled, commitments, status, version, "                                          \
 	"rounds, review_round, all_committed, inspection_scheduled, acceptance_days, "       \
 	"time_limit_days, clock_start, clock_limit, clock_paused, clock_paused_since, "      \
 	"clock_stopped, due_day, holder, created_at, submitted_at, decided_at, updated_at"
@@ -212,6 +215,68 @@ static int load_rows(struct store_conn *c, const char *district, struct store_ap
 
 /* the row ------------------------------------------------------------------------ */
 
+void store_app_notice_key(const char *district, long catalog_version, const char *industry,
+			  const char *answers, char out[STORE_NOTICE_KEY_SIZE])
+{
+	crypto_hash_sha256_state st;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char head[64];
+	int n;
+
+	/* every part framed so no two different tuples hash the same text */
+	n = snprintf(head, sizeof(head), "notice/1\n%s\n%ld\n", district, catalog_version);
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)head, (unsigned long long)n);
+	n = snprintf(head, sizeof(head), "%zu:", strlen(industry));
+	crypto_hash_sha256_update(&st, (const unsigned char *)head, (unsigned long long)n);
+	crypto_hash_sha256_update(&st, (const unsigned char *)industry, strlen(industry));
+	crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)answers, strlen(answers));
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(out, STORE_NOTICE_KEY_SIZE, h, sizeof(h));
+}
+
+int store_app_notice_get(struct store_conn *c, const char *district, const char *key, char **text,
+			 struct yerr *err)
+{
+	struct store_result *res = NULL;
+	int rc;
+
+	*text = NULL;
+	rc = store_exec(c, "SELECT notice FROM application_notices WHERE district = ? AND hash = ?",
+			(struct store_param[]){SP_TEXT(district), SP_TEXT(key)}, 2, &res, err);
+	if (rc < 0)
+		return rc;
+	if (res->rows > 0)
+		*text = store_cell_dup(res, 0, 0);
+	store_result_free(res);
+	return 0;
+}
+
+/* Stores the frozen notice under its key unless it is there already (two
+ * first creators of the same notice at once: the second one's insert does
+ * nothing). A caller that named no key gets one from the notice's text. */
+static int notice_put(struct store_conn *c, const char *district, struct store_app *a, int64_t now,
+		      struct yerr *err)
+{
+	if (a->notice_stored)
+		return 0;
+	if (a->notice_key[0] == '\0') {
+		unsigned char h[crypto_hash_sha256_BYTES];
+		const char *text = a->notice ? a->notice : "{}";
+
+		crypto_hash_sha256(h, (const unsigned char *)text, strlen(text));
+		sodium_bin2hex(a->notice_key, sizeof(a->notice_key), h, sizeof(h));
+	}
+	return store_exec(c,
+			  "INSERT INTO application_notices (district, hash, notice, created_at) "
+			  "VALUES (?, ?, ?, ?) ON CONFLICT (district, hash) DO NOTHING",
+			  (struct store_param[]){SP_TEXT(district), SP_TEXT(a->notice_key),
+						 SP_TEXT(a->notice ? a->notice : "{}"),
+						 SP_INT(now)},
+			  4, NULL, err);
+}
+
 int store_app_insert(struct store_conn *c, const char *district, struct store_app *a, int64_t now,
 		     struct yerr *err)
 {
@@ -236,10 +301,13 @@ int store_app_insert(struct store_conn *c, const char *district, struct store_ap
 	holder_compute(a);
 	a->version = 1;
 	a->created_at = a->updated_at = now;
+	if ((rc = notice_put(c, district, a, now, err)) < 0)
+		return rc;
 	rc = store_exec(
 	    c,
 	    "INSERT INTO applications (district, number, year, serial, applicant_id, entity_id, "
-	    "created_by, walk_in, industry, catalog_version, answers, notice, form, prefilled, "
+	    "created_by, walk_in, industry, catalog_version, answers, notice_hash, form, "
+	    "prefilled, "
 	    "commitments, status, version, rounds, review_round, all_committed, "
 	    "inspection_scheduled, acceptance_days, time_limit_days, holder, created_at, "
 	    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 1, ?, 0, ?, "
@@ -255,7 +323,7 @@ int store_app_insert(struct store_conn *c, const char *district, struct store_ap
 				   SP_TEXT(a->industry),
 				   SP_INT(a->catalog_version),
 				   SP_TEXT(a->answers),
-				   SP_TEXT(a->notice),
+				   SP_TEXT(a->notice_key),
 				   SP_TEXT(a->form ? a->form : "{}"),
 				   SP_TEXT(a->prefilled ? a->prefilled : "[]"),
 				   SP_TEXT(a->commitments ? a->commitments : "[]"),

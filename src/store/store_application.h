@@ -52,6 +52,8 @@ struct store_app_dept {
 
 /* One application as stored. The JSON members are text, malloc'd; free with
  * store_app_free. Day numbers are date.h days, -1 when not set. */
+#define STORE_NOTICE_KEY_SIZE 65 /* hex SHA-256 and its NUL */
+
 struct store_app {
 	int64_t id;
 	char number[APPNO_SIZE];
@@ -63,6 +65,8 @@ struct store_app {
 	long catalog_version;
 	char *answers;                             /* frozen guide answers */
 	char *notice;                              /* frozen notice (guide_result_to_json) */
+	char notice_key[STORE_NOTICE_KEY_SIZE];    /* its row in application_notices */
+	bool notice_stored;                        /* that row exists already */
 	char *form;                                /* {field_id: value} */
 	char *prefilled;                           /* [field ids filled by 智慧填报] */
 	char *commitments;                         /* [condition ids signed] */
@@ -80,6 +84,20 @@ struct store_app {
 };
 
 void store_app_free(struct store_app *a);
+
+/*
+ * The frozen notice is stored once per district, catalog version, industry
+ * and answers (0011_notice_store.sql): the notice is a function of these
+ * (the catalog version's document never changes once stored), so
+ * store_app_notice_key names it by the SHA-256 of them (hex, without
+ * building the notice) and store_app_notice_get reads it (*text malloc'd,
+ * NULL when that notice was never stored). store_app_insert writes
+ * a->notice under a->notice_key unless a->notice_stored.
+ */
+void store_app_notice_key(const char *district, long catalog_version, const char *industry,
+			  const char *answers, char out[STORE_NOTICE_KEY_SIZE]);
+int store_app_notice_get(struct store_conn *c, const char *district, const char *key, char **text,
+			 struct yerr *err);
 
 /*
  * store_app_insert saves a new application from *a (district's next serial
@@ -289,6 +307,10 @@ void store_notifications_free(struct store_notification *items, size_t n);
  * notification_not_found for another user's or a missing one. */
 int store_notification_read(struct store_conn *c, const char *district, int64_t user_id, int64_t id,
 			    int64_t now, struct yerr *err);
+/* Marks every unread notification of the user read (全部已读); *marked is
+ * how many were unread. Idempotent: 0 when none is left. */
+int store_notifications_read_all(struct store_conn *c, const char *district, int64_t user_id,
+				 int64_t now, int64_t *marked, struct yerr *err);
 
 /* day numbers as stored ('YYYY-MM-DD' text, NULL for none) */
 void store_day_text(int day, char out[16]);

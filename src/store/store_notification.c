@@ -133,3 +133,22 @@ int store_notification_read(struct store_conn *c, const char *district, int64_t 
 			  (struct store_param[]){SP_INT(now), SP_TEXT(district), SP_INT(id)}, 3,
 			  NULL, err);
 }
+
+int store_notifications_read_all(struct store_conn *c, const char *district, int64_t user_id,
+				 int64_t now, int64_t *marked, struct yerr *err)
+{
+	struct store_result *res = NULL;
+	int rc;
+
+	*marked = 0;
+	rc = store_exec(c,
+			"UPDATE notifications SET read_at = ? WHERE district = ? AND user_id = ? "
+			"AND read_at IS NULL",
+			(struct store_param[]){SP_INT(now), SP_TEXT(district), SP_INT(user_id)}, 3,
+			&res, err);
+	if (rc < 0)
+		return rc;
+	*marked = res->changes;
+	store_result_free(res);
+	return 0;
+}

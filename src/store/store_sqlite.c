@@ -19,7 +19,8 @@
 
 #include "store/backend.h"
 
-#define STMT_CACHE 64
+#define STMT_CACHE 256
+#define STMT_WAYS 4
 #define BUSY_TIMEOUT_MS_DEFAULT 3000
 
 struct sq_conn {
@@ -28,6 +29,7 @@ struct sq_conn {
 		char *sql;
 		sqlite3_stmt *stmt;
 	} cache[STMT_CACHE];
+	unsigned evict; /* which way a full miss replaces next */
 };
 
 /* Maps an SQLite failure to a store code and a message the user can act on. */
@@ -130,16 +132,30 @@ static unsigned hash_str(const char *s)
 }
 
 /* Returns a reset, unbound statement for sql from the cache, preparing it on
- * a miss (the slot's previous statement is finalised). */
+ * a miss. A statement may sit in any of STMT_WAYS slots from its hash, so
+ * two statements of one request whose hashes collide do not evict each
+ * other on every request (a prepare costs more than the statement); a miss
+ * with the ways full finalises one of them in turn. */
 static int sq_prepare(struct sq_conn *c, const char *sql, sqlite3_stmt **out, struct yerr *err)
 {
-	unsigned slot = hash_str(sql) % STMT_CACHE;
+	unsigned base = hash_str(sql), slot = STMT_CACHE;
 	int rc;
 
-	if (c->cache[slot].sql && strcmp(c->cache[slot].sql, sql) == 0) {
-		*out = c->cache[slot].stmt;
-		return 0;
+	for (unsigned w = 0; w < STMT_WAYS; w++) {
+		unsigned i = (base + w) % STMT_CACHE;
+
+		if (c->cache[i].sql == NULL) {
+			if (slot == STMT_CACHE)
+				slot = i;
+			continue;
+		}
+		if (strcmp(c->cache[i].sql, sql) == 0) {
+			*out = c->cache[i].stmt;
+			return 0;
+		}
 	}
+	if (slot == STMT_CACHE)
+		slot = (base + c->evict++ % STMT_WAYS) % STMT_CACHE;
 	sqlite3_finalize(c->cache[slot].stmt);
 	free(c->cache[slot].sql);
 	c->cache[slot].sql = NULL;

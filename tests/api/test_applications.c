@@ -405,7 +405,23 @@ static void test_refuse(void **state)
 	}
 	assert_true(has_task("clerk", "acceptance", id, NULL, 0));
 	assert_true(has_event("clerk", "submitted", id));
+	{ /* the window re-runs the precheck before accepting; the applicant cannot */
+		struct resp r;
+		json_t *pre, *chk;
+
+		as("clerk");
+		post(id, "precheck", NULL, &r);
+		assert_int_equal(r.status, 200);
+		pre = json_object_get(r.json, "precheck");
+		chk = json_object_get(pre, "checked");
+		assert_true(json_is_true(json_object_get(pre, "complete")));
+		assert_string_equal(str(pre, "status"), "submitted");
+		assert_true(num(chk, "fields") > 0 && num(chk, "materials") > 0);
+		assert_int_equal(num(chk, "uploaded"), num(chk, "materials"));
+		resp_free(&r);
+	}
 	as("applicant");
+	expect_post(id, "precheck", NULL, 409, "invalid_state", "status");
 	expect_post(id, "refuse", json_pack("{s:s}", "reason", "x"), 403, "forbidden", NULL);
 	as("clerk");
 	expect_post(id, "refuse", json_pack("{}"), 400, "reason_required", "reason");
@@ -784,6 +800,28 @@ static void test_notifications(void **state)
 	resp_free(&r);
 	http_req(&srv, "GET", "/api/v1/notifications?unread=maybe", NULL, NULL, 0, NULL, &r);
 	assert_error(&r, 400, "invalid_boolean", "unread");
+	resp_free(&r);
+	/* 全部已读 marks the caller's own only, once */
+	http_req(&srv, "GET", "/api/v1/notifications?unread=true", NULL, NULL, 0, NULL, &r);
+	unread = num(r.json, "unread");
+	assert_true(unread >= 1);
+	resp_free(&r);
+	as("applicant");
+	http_req(&srv, "POST", "/api/v1/notifications/read-all", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(num(r.json, "marked") >= 1);
+	assert_int_equal(num(r.json, "unread"), 0);
+	resp_free(&r);
+	http_req(&srv, "GET", "/api/v1/notifications?unread=true", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(num(r.json, "unread"), 0);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+	resp_free(&r);
+	http_req(&srv, "POST", "/api/v1/notifications/read-all", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(num(r.json, "marked"), 0);
+	resp_free(&r);
+	as("clerk");
+	http_req(&srv, "GET", "/api/v1/notifications?unread=true", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(num(r.json, "unread"), unread);
 	resp_free(&r);
 	/* an inbox of tasks answers for every role holding it */
 	as("supervisor");

@@ -1,8 +1,8 @@
 /*
  * test_store_application.c — the applications store on a throw-away SQLite
- * file: numbering, load/save with the version guard, a transition writing
- * history, tasks and notifications, inboxes and lists. The same SQL runs on
- * PostgreSQL through tests/api/test_applications.c.
+ * file: numbering, the notice stored once, load/save with the version
+ * guard, a transition writing history, tasks and notifications, inboxes and
+ * lists. The same SQL runs on PostgreSQL through tests/api/test_applications.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -84,18 +84,19 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void new_app(struct fix *f, struct store_app *a)
+/* A draft with notice text `notice`, keeping the caller's notice_key and
+ * notice_stored. */
+static void new_app_keyed(struct fix *f, struct store_app *a, const char *notice)
 {
 	struct yerr e = {0};
 
-	memset(a, 0, sizeof(*a));
 	a->year = 2026;
 	a->applicant_id = f->applicant;
 	a->created_by = f->applicant;
 	snprintf(a->industry, sizeof(a->industry), "bianlidian");
 	a->catalog_version = 1;
 	a->answers = strdup("{}");
-	a->notice = strdup("{}");
+	a->notice = strdup(notice);
 	a->time_limit_days = 5;
 	a->wf.status = APP_DRAFT;
 	a->wf.acceptance_days = 1;
@@ -109,6 +110,12 @@ static void new_app(struct fix *f, struct store_app *a)
 	assert_int_equal(store_begin(f->c, &e), 0);
 	assert_int_equal(store_app_insert(f->c, D, a, 100, &e), 0);
 	assert_int_equal(store_commit(f->c, &e), 0);
+}
+
+static void new_app(struct fix *f, struct store_app *a)
+{
+	memset(a, 0, sizeof(*a));
+	new_app_keyed(f, a, "{}");
 }
 
 static void test_insert_number_get(void **state)
@@ -135,6 +142,52 @@ static void test_insert_number_get(void **state)
 	assert_string_equal(e.code, "application_not_found");
 	store_app_free(&a);
 	store_app_free(&b);
+}
+
+/* The frozen notice is stored once per key (district, catalog version,
+ * industry, answers) and read back with each application holding it. */
+static void test_notice_stored_once(void **state)
+{
+	struct fix *f = *state;
+	struct store_app a, b, c, got;
+	struct yerr e = {0};
+	char k1[STORE_NOTICE_KEY_SIZE], k2[STORE_NOTICE_KEY_SIZE], *text = NULL;
+	int64_t rows = 0;
+
+	store_app_notice_key(D, 1, "bianlidian", "{\"q_area\":80}", k1);
+	store_app_notice_key(D, 2, "bianlidian", "{\"q_area\":80}", k2);
+	assert_int_equal(strlen(k1), 64);
+	assert_string_not_equal(k1, k2); /* another catalog version, another notice */
+	store_app_notice_key(D, 1, "bianlidia", "n{\"q_area\":80}", k2);
+	assert_string_not_equal(k1, k2); /* the parts are framed */
+	assert_int_equal(store_app_notice_get(f->c, D, k1, &text, &e), 0);
+	assert_null(text);
+
+	memset(&a, 0, sizeof(a));
+	new_app(f, &a); /* no key named: keyed by the notice's text */
+	memset(&b, 0, sizeof(b));
+	memcpy(b.notice_key, k1, sizeof(k1));
+	new_app_keyed(f, &b, "{\"permits\":[1]}");
+	memset(&c, 0, sizeof(c));
+	memcpy(c.notice_key, k1, sizeof(k1));
+	c.notice_stored = true; /* a creation that found it stored writes nothing */
+	new_app_keyed(f, &c, "{\"permits\":[1]}");
+	assert_int_equal(store_query_int(f->c, "SELECT count(*) FROM application_notices", NULL, 0,
+					 0, &rows, &e),
+			 0);
+	assert_int_equal(rows, 2);
+	assert_int_equal(store_app_notice_get(f->c, D, k1, &text, &e), 0);
+	assert_string_equal(text, "{\"permits\":[1]}");
+	free(text);
+	assert_int_equal(store_app_get(f->c, D, c.id, false, &got, &e), 0);
+	assert_string_equal(got.notice, "{\"permits\":[1]}");
+	store_app_free(&got);
+	assert_int_equal(store_app_get(f->c, D, a.id, false, &got, &e), 0);
+	assert_string_equal(got.notice, "{}");
+	store_app_free(&got);
+	store_app_free(&a);
+	store_app_free(&b);
+	store_app_free(&c);
 }
 
 static void test_version_guard(void **state)
@@ -243,6 +296,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_insert_number_get, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_version_guard, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_notice_stored_once, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transition_tasks_notifications, setup, teardown),
 	};
 
