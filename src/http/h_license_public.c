@@ -124,7 +124,9 @@ static int status_param(struct req *r, const char **status)
 	return 0;
 }
 
-static void lic_list(struct req *r, int64_t holder)
+/* One list of licenses for staff, holders and the public: holder 0 is the
+ * whole district; item decides what of each row is shown. */
+static void lic_list(struct req *r, int64_t holder, int max, json_t *(*item)(const void *))
 {
 	struct lic_filter f = {.holder_user_id = holder};
 	struct req_page page;
@@ -134,7 +136,7 @@ static void lic_list(struct req *r, int64_t holder)
 	int64_t total;
 	int n, rc;
 
-	if (req_paging(r, 20, 100, &page) < 0 || req_query_text(r, "q", 64, &f.q) < 0 ||
+	if (req_paging(r, 20, max, &page) < 0 || req_query_text(r, "q", 64, &f.q) < 0 ||
 	    status_param(r, &f.status) < 0)
 		return;
 	f.limit = page.limit;
@@ -145,13 +147,13 @@ static void lic_list(struct req *r, int64_t holder)
 	store_release(c);
 	if (rc < 0)
 		return reply_yerr(r, &e);
-	reply_json(r, 200, req_list(rows, (size_t)n, sizeof(*rows), lic_item, total, &page));
+	reply_json(r, 200, req_list(rows, (size_t)n, sizeof(*rows), item, total, &page));
 	lic_rows_free(rows, n);
 }
 
 void h_licenses_list(struct req *r)
 {
-	lic_list(r, lic_is_holder_only(r) ? r->who.id : 0);
+	lic_list(r, lic_is_holder_only(r) ? r->who.id : 0, 100, lic_item);
 }
 
 /* 行政许可信息公示: the public record of each license, nothing personal.
@@ -172,27 +174,7 @@ static json_t *public_item(const void *v)
 
 void h_public_licenses(struct req *r)
 {
-	struct lic_filter f = {0};
-	struct req_page page;
-	struct lic_row *rows;
-	struct store_conn *c;
-	struct yerr e = {0};
-	int64_t total;
-	int n, rc;
-
-	if (req_paging(r, 20, 50, &page) < 0 || req_query_text(r, "q", 64, &f.q) < 0 ||
-	    status_param(r, &f.status) < 0)
-		return;
-	f.limit = page.limit;
-	f.offset = page.offset;
-	if (req_acquire(r, &c) < 0)
-		return;
-	rc = store_lic_list(c, req_district(r), &f, &rows, &n, &total, &e);
-	store_release(c);
-	if (rc < 0)
-		return reply_yerr(r, &e);
-	reply_json(r, 200, req_list(rows, (size_t)n, sizeof(*rows), public_item, total, &page));
-	lic_rows_free(rows, n);
+	lic_list(r, 0, 50, public_item);
 }
 
 /* export --------------------------------------------------------------------- */
