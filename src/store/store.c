@@ -381,6 +381,20 @@ char *store_cell_dup(const struct store_result *r, int row, int col)
 	return v ? store_strdup(v) : NULL;
 }
 
+void store_like_pattern(const char *q, char *out, size_t outsz)
+{
+	size_t j = 0;
+
+	out[j++] = '%';
+	for (; *q && j + 3 < outsz; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			out[j++] = '\\';
+		out[j++] = *q;
+	}
+	out[j++] = '%';
+	out[j] = '\0';
+}
+
 void store_cell_copy(const struct store_result *r, int row, int col, char *dst, size_t dstsz)
 {
 	const char *v = store_cell(r, row, col);

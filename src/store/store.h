@@ -135,6 +135,9 @@ char *store_cell_dup(const struct store_result *r, int row, int col);
 /* Copies a cell into dst (cut to dstsz - 1 bytes; "" for SQL NULL): for the
  * fixed-size members of the structs store functions answer. */
 void store_cell_copy(const struct store_result *r, int row, int col, char *dst, size_t dstsz);
+/* A "contains q" LIKE pattern: q's LIKE metacharacters escaped with a
+ * backslash (use with ESCAPE '\\'), wrapped in % … %; cut to fit outsz. */
+void store_like_pattern(const char *q, char *out, size_t outsz);
 int64_t store_cell_int(const struct store_result *r, int row, int col, int64_t dflt);
 void store_result_free(struct store_result *r);
 

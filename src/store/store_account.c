@@ -353,21 +353,6 @@ static int users_from_result(struct store_conn *c, struct store_result *r, struc
 	return rc;
 }
 
-/* Escapes LIKE metacharacters of q and wraps it in % … %. */
-static void like_pattern(const char *q, char *out, size_t outsz)
-{
-	size_t j = 0;
-
-	out[j++] = '%';
-	for (; *q && j + 3 < outsz; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			out[j++] = '\\';
-		out[j++] = *q;
-	}
-	out[j++] = '%';
-	out[j] = '\0';
-}
-
 int store_users_list(struct store_conn *c, const char *district, const char *q, int limit,
 		     int offset, struct store_user **out, int *n, int64_t *total, struct yerr *err)
 {
@@ -377,7 +362,7 @@ int store_users_list(struct store_conn *c, const char *district, const char *q, 
 
 	*out = NULL;
 	*n = 0;
-	like_pattern(q ? q : "", pat, sizeof(pat));
+	store_like_pattern(q ? q : "", pat, sizeof(pat));
 	rc = store_query_int(c,
 			     "SELECT count(*) FROM users u WHERE u.district = ? AND "
 			     "(u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\')",

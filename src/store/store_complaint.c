@@ -314,21 +314,6 @@ int store_complaint_close(struct store_conn *c, const char *district, int64_t id
 	return rc;
 }
 
-/* Escapes LIKE metacharacters of q and wraps it in % … %. */
-static void like_pattern(const char *q, char *out, size_t outsz)
-{
-	size_t j = 0;
-
-	out[j++] = '%';
-	for (; *q && j + 3 < outsz; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			out[j++] = '\\';
-		out[j++] = *q;
-	}
-	out[j++] = '%';
-	out[j] = '\0';
-}
-
 #define ENTITY_COLS "holder_uscc, holder_name, number, industry, industry_name"
 #define LICENSED "is_current = 1 AND status NOT IN ('cancelled', 'revoked', 'superseded')"
 
@@ -350,7 +335,7 @@ int store_complaint_entities(struct store_conn *c, const char *district, const c
 
 	*items = NULL;
 	*n = 0;
-	like_pattern(q, pat, sizeof(pat));
+	store_like_pattern(q, pat, sizeof(pat));
 	rc = store_exec(c,
 			"SELECT " ENTITY_COLS " FROM licenses WHERE district = ? AND " LICENSED
 			" AND (number = ? OR holder_uscc = ? OR holder_name LIKE ? ESCAPE '\\') "
