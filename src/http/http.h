@@ -48,9 +48,9 @@ enum {
 	ROUTE_RENDERS = 1 << 10,
 };
 
-/* One row of the route table (routes.c), written with designated
- * initializers. The router, the permission check, the audit trail and the
- * OpenAPI document all read it. */
+/* One row of the route table (routes.c; the rows are in routes_<module>.inc),
+ * written with designated initializers. The router, the permission check, the
+ * audit trail and the OpenAPI document all read it. */
 struct route {
 	const char *method;
 	const char *pattern; /* "/api/v1/licenses/{number}" */
