@@ -22,7 +22,6 @@ static const struct {
     /* lic-keys */
     {"keys", cmd_keys, "许可证签名密钥：轮换（keys rotate）、列出（keys list）"},
     {"verify", cmd_verify, "离线验证许可证二维码签名（载荷、PNG 或 PDF）"},
-    {"draw", cmd_draw, "校验双随机抽取记录（draw verify FILE）"},
     /* lic-public (issue 12); lic-life adds expire */
     {"licenses", cmd_licenses, "电子证照库导出（licenses export）；到期处理（licenses expire）"},
     /* lic-life */

@@ -22,7 +22,6 @@ int cmd_restore(int argc, char **argv);
 /* lic-keys: the license signing keys and offline verification */
 int cmd_keys(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
-int cmd_draw(int argc, char **argv);
 /* lic-public (issue 12) */
 int cmd_licenses(int argc, char **argv);
 /* lic-life: cmd_license_life.c (yiye licenses expire joins cmd_licenses) */
