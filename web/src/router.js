@@ -148,7 +148,16 @@ export const routes = [
     path: '/disclosure',
     name: 'disclosure',
     component: () => import('./views/licenses/DisclosureView.vue'),
-    meta: { title: '行政许可信息公示', navLabel: '许可公示', permission: 'public', nav: true }
+    meta: { title: '行政许可信息公示', navLabel: '许可公示', permission: 'public', nav: false, navParent: '/public' }
+  },
+  {
+    // the one public menu entry for every public disclosure page (许可公示,
+    // 抽查公示, 行政处罚公示, 经营异常名录, 抽查事项清单, 投诉举报): the menu stays
+    // short for every role (tests/browser/accounts-nav, phone-print)
+    path: '/public',
+    name: 'public',
+    component: () => import('./views/PublicView.vue'),
+    meta: { title: '信息公开', permission: 'public', nav: true }
   },
   {
     // after login: each role's own workspace (views/applications/workspace.js)
@@ -199,9 +208,9 @@ export const routes = [
     path: '/public/draws',
     name: 'public-draws',
     component: () => import('./views/supervision/PublicDrawsView.vue'),
-    // not in the menu: the public menu is fixed (tests/browser/accounts-nav); linked
-    // from the plan pages, the public draw pages and the credit pages' 公示信息
-    meta: { title: '双随机抽查公示', navLabel: '抽查公示', permission: 'public', nav: false }
+    // not in the menu itself: listed on 信息公开 (/public), linked from the plan
+    // pages, the public draw pages and the credit pages' 公示信息
+    meta: { title: '双随机抽查公示', navLabel: '抽查公示', permission: 'public', nav: false, navParent: '/public' }
   },
   {
     path: '/public/draws/:id(\\d+)',
@@ -214,8 +223,8 @@ export const routes = [
     path: '/supervision/check-items',
     name: 'supervision-check-items',
     component: () => import('./views/supervision/CheckItemsRegisterView.vue'),
-    // not in the menu: the public menu is fixed (tests/browser/accounts-nav); linked from the registers
-    meta: { title: '随机抽查事项清单', navLabel: '抽查事项', permission: 'public', nav: false }
+    // not in the menu itself: listed on 信息公开 (/public), linked from the registers
+    meta: { title: '随机抽查事项清单', navLabel: '抽查事项', permission: 'public', nav: false, navParent: '/public' }
   },
   {
     path: '/supervision/entities',
@@ -272,13 +281,13 @@ export const routes = [
     path: '/public/penalties',
     name: 'public-penalties',
     component: () => import('./views/supervision/PenaltiesView.vue'),
-    meta: { title: '行政处罚公示', permission: 'public', nav: false }
+    meta: { title: '行政处罚公示', permission: 'public', nav: false, navParent: '/public' }
   },
   {
     path: '/public/abnormal-list',
     name: 'public-abnormal-list',
     component: () => import('./views/supervision/AbnormalListView.vue'),
-    meta: { title: '经营异常名录', permission: 'public', nav: false }
+    meta: { title: '经营异常名录', permission: 'public', nav: false, navParent: '/public' }
   },
   {
     path: '/catalog/versions',
@@ -322,15 +331,15 @@ export const routes = [
     path: '/complaints/new',
     name: 'complaint-form',
     component: () => import('./views/supervision/ComplaintFormView.vue'),
-    // kept out of the fixed public menu like the other public pages of issue 13
-    // (the menu has no room for them); linked from 投诉举报查询
-    meta: { title: '投诉举报', permission: 'public', nav: false }
+    // listed on 信息公开 (/public) like the other public pages of issue 13;
+    // linked from 投诉举报查询 and the public verify page
+    meta: { title: '投诉举报', permission: 'public', nav: false, navParent: '/public' }
   },
   {
     path: '/complaints/lookup',
     name: 'complaint-lookup',
     component: () => import('./views/supervision/ComplaintLookupView.vue'),
-    meta: { title: '投诉举报查询', permission: 'public', nav: false }
+    meta: { title: '投诉举报查询', permission: 'public', nav: false, navParent: '/public' }
   },
   {
     path: '/supervision/complaints',
