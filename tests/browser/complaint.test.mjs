@@ -7,7 +7,7 @@
 // through the API first (application → acceptance → reviews → issuance).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE_URL, launchBrowser, openPage, screenshot, demoPassword, login, logout, apiAvailable } from './harness.mjs'
+import { BASE_URL, launchBrowser, openPage, screenshot, demoPassword, login, logout, apiAvailable, navClick } from './harness.mjs'
 
 const PHONE = { width: 390, height: 844 }
 const DESKTOP = { width: 1366, height: 900 }
@@ -168,7 +168,7 @@ test('a complaint filed on a phone is closed by the department and its outcome s
   // the culture bureau's supervisor closes it as substantiated
   await page.setViewportSize(DESKTOP)
   await login(page, 'supervisor_whlyj', demoPassword('supervisor_whlyj'))
-  await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '投诉举报处理' }).click()
+  await navClick(page, '投诉举报处理')
   await page.getByRole('heading', { level: 1, name: '投诉举报处理' }).waitFor()
   await page.getByRole('button', { name: ticket, exact: true }).click()
   const dialog = page.getByRole('dialog', { name: `投诉举报 ${ticket}` })

@@ -8,7 +8,7 @@
 // (application → acceptance → reviews → issuance, as the license tests do).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE_URL, launchBrowser, openPage, screenshot, demoPassword, login, logout, apiAvailable } from './harness.mjs'
+import { BASE_URL, launchBrowser, openPage, screenshot, demoPassword, login, logout, apiAvailable, navClick } from './harness.mjs'
 
 const DESKTOP = { width: 1366, height: 900 }
 const PHONE = { width: 390, height: 844 }
@@ -133,7 +133,7 @@ test('a supervisor builds a joint plan, freezes it and draws', async (t) => {
   if (missing) return t.skip(`API missing: ${missing}`)
   await page.setViewportSize(DESKTOP)
   await login(page, 'supervisor', demoPassword('supervisor'))
-  await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '抽查计划' }).click()
+  await navClick(page, '抽查计划')
   await page.getByRole('heading', { level: 1, name: '双随机抽查计划' }).waitFor()
   await page.getByRole('button', { name: '新建抽查计划' }).click()
   await page.getByRole('heading', { level: 1, name: '新建抽查计划' }).waitFor()
@@ -216,7 +216,7 @@ test('the supervisor publishes the result within its deadline', async (t) => {
   if (!drawId) return t.skip('no draw')
   await page.setViewportSize(DESKTOP)
   await login(page, 'supervisor', demoPassword('supervisor'))
-  await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '结果公示' }).click()
+  await navClick(page, '结果公示')
   await page.getByRole('heading', { level: 1, name: '检查结果公示' }).waitFor()
   const row = page.getByRole('row').filter({ hasText: '待公示' }).first()
   await row.waitFor()

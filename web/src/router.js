@@ -9,6 +9,8 @@
 //            logged-in user), 'anonymous' (only visitors not logged in);
 //   nav    – true to list it in the main navigation (in the order of this table);
 //   navLabel – optional shorter text for the menu;
+//   navGroup – optional submenu the entry is listed under (NAV_GROUPS), so a role
+//            with many pages keeps a menu that fits 1366 px;
 //   navParent – the menu entry highlighted for a page that is not in the menu;
 //   passwordChange – the page stays reachable while the password must be changed.
 // The navigation (layouts/GovLayout.vue) and the access guard below are both built
@@ -20,6 +22,10 @@ import { loadSession, may, mustChangePassword, session } from './session.js'
 import { workspacePath } from './views/applications/workspace.js'
 
 export const SITE_NAME = '徐汇区“一业一证”综合许可平台'
+
+// The submenus of the main navigation: navGroup key → the submenu's text. A group
+// a session sees only one page of is shown as that page alone.
+export const NAV_GROUPS = { supervision: '事中事后监管' }
 
 export const routes = [
   {
@@ -172,7 +178,7 @@ export const routes = [
     path: '/supervision/plans',
     name: 'spot-plans',
     component: () => import('./views/supervision/PlanListView.vue'),
-    meta: { title: '双随机抽查计划', navLabel: '抽查计划', permission: 'supervision.plans', nav: true }
+    meta: { title: '双随机抽查计划', navLabel: '抽查计划', permission: 'supervision.plans', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/supervision/plans/new',
@@ -190,13 +196,13 @@ export const routes = [
     path: '/supervision/results',
     name: 'check-results',
     component: () => import('./views/supervision/CheckResultsView.vue'),
-    meta: { title: '检查结果公示', navLabel: '结果公示', permission: 'supervision.plans', nav: true }
+    meta: { title: '检查结果公示', navLabel: '结果公示', permission: 'supervision.plans', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/supervision/checks',
     name: 'my-checks',
     component: () => import('./views/supervision/MyChecksView.vue'),
-    meta: { title: '我的检查任务', navLabel: '检查任务', permission: 'supervision.check', nav: true }
+    meta: { title: '我的检查任务', navLabel: '检查任务', permission: 'supervision.check', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/supervision/checks/:id(\\d+)',
@@ -230,13 +236,13 @@ export const routes = [
     path: '/supervision/entities',
     name: 'supervision-entities',
     component: () => import('./views/supervision/EntityRegisterView.vue'),
-    meta: { title: '检查对象名录库', navLabel: '检查对象', permission: 'supervision.registers', nav: true }
+    meta: { title: '检查对象名录库', navLabel: '检查对象', permission: 'supervision.registers', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/supervision/inspectors',
     name: 'supervision-inspectors',
     component: () => import('./views/supervision/InspectorRegisterView.vue'),
-    meta: { title: '执法检查人员名录库', navLabel: '检查人员', permission: 'supervision.registers', nav: true }
+    meta: { title: '执法检查人员名录库', navLabel: '检查人员', permission: 'supervision.registers', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/supervision/conflicts',
@@ -251,19 +257,19 @@ export const routes = [
     path: '/supervision/credit',
     name: 'supervision-credit',
     component: () => import('./views/supervision/CreditView.vue'),
-    meta: { title: '信用监管', permission: 'credit.manage', nav: true }
+    meta: { title: '信用监管', permission: 'credit.manage', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/supervision/penalties/new',
     name: 'penalty-new',
     component: () => import('./views/supervision/PenaltyFormView.vue'),
-    meta: { title: '登记行政处罚决定', navLabel: '行政处罚', permission: 'penalties.decide', nav: true }
+    meta: { title: '登记行政处罚决定', navLabel: '行政处罚', permission: 'penalties.decide', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/verifications',
     name: 'verifications',
     component: () => import('./views/supervision/VerificationsView.vue'),
-    meta: { title: '承诺核查', permission: 'verification.record', nav: true }
+    meta: { title: '承诺核查', permission: 'verification.record', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/my-credit',
@@ -345,13 +351,13 @@ export const routes = [
     path: '/supervision/complaints',
     name: 'supervision-complaints',
     component: () => import('./views/supervision/ComplaintsView.vue'),
-    meta: { title: '投诉举报处理', permission: 'complaints.read', nav: true }
+    meta: { title: '投诉举报处理', permission: 'complaints.read', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/supervision/risk',
     name: 'supervision-risk',
     component: () => import('./views/supervision/RiskView.vue'),
-    meta: { title: '风险提示', permission: 'risk.read', nav: true }
+    meta: { title: '风险提示', permission: 'risk.read', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/login',
