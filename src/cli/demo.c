@@ -26,6 +26,7 @@
 #include "core/password.h"
 #include "store/store_account.h"
 #include "store/store_audit.h"
+#include "store/store_supervision.h"
 
 #define DEPARTMENTS_FILE_MAX (1u << 20)
 #define PERMITS_FILE_MAX (8u << 20)
@@ -348,6 +349,58 @@ static const char *known_password(json_t *old, const char *username)
  * terminal (typically `admin`, created by a plain `init` with a one-time
  * password its administrator may already have changed: resetting it here
  * would lock them out silently). */
+/* Puts one demo inspector on the supervision inspector register (migration
+ * 0030) with a qualification marked as demo data; one transaction with its
+ * audit entry. A row already there is left as it is (an administrator may have
+ * changed it), and so is an account of that name that is no longer an active
+ * inspector of the department: repeated inits only add what is missing. */
+static int register_inspector(struct store_conn *c, const struct demo_account *a, int *added,
+			      struct yerr *err)
+{
+	struct store_user u;
+	struct sup_inspector cur;
+	char object[48];
+	bool created = false;
+	int rc = store_user_get_by_name(c, a->username, &u, err);
+
+	if (rc == STORE_ENOTFOUND)
+		return 0;
+	if (rc < 0)
+		return rc;
+	sodium_memzero(u.password_hash, sizeof(u.password_hash));
+	if (u.disabled || !(u.roles & ROLE_BIT(ROLE_INSPECTOR)) ||
+	    strcmp(u.department, a->department) != 0 ||
+	    strcmp(u.district, STORE_DEFAULT_DISTRICT) != 0)
+		return 0;
+	if ((rc = store_begin(c, err)) < 0)
+		return rc;
+	rc = sup_inspector_get(c, STORE_DEFAULT_DISTRICT, u.id, true, &cur, err);
+	if (rc == 0) {
+		sup_inspector_free(&cur);
+		return store_commit(c, err);
+	}
+	if (rc == STORE_ENOTFOUND)
+		rc = sup_inspector_put(
+		    c, STORE_DEFAULT_DISTRICT,
+		    &(struct sup_inspector_in){.user_id = u.id,
+					       .department = a->department,
+					       .qualifications = "[\"行政执法证（演示）\"]",
+					       .active = 1,
+					       .note = "演示数据：由 yiye init --demo 登记",
+					       .now = (int64_t)time(NULL)},
+		    &created, err);
+	snprintf(object, sizeof(object), "inspector:%" PRId64, u.id);
+	if (rc == 0 && created)
+		rc = audit_init(c, "supervision.inspector_add", object, err);
+	if (rc == 0)
+		rc = store_commit(c, err);
+	else
+		store_rollback(c);
+	if (rc == 0 && created)
+		(*added)++;
+	return rc;
+}
+
 static int init_demo(struct app *app, struct store_conn *c, const char *catalog_dir,
 		     struct yerr *err)
 {
@@ -357,7 +410,7 @@ static int init_demo(struct app *app, struct store_conn *c, const char *catalog_
 	char path[1100], pw[PASSWORD_GEN_LEN + 1];
 	json_t *old, *list;
 	size_t nstaff = 0, nall = 0;
-	int created = 0, kept = 0, left = 0, rc = 0;
+	int created = 0, kept = 0, left = 0, registered = 0, rc = 0;
 
 	if (staff == NULL)
 		abort();
@@ -407,15 +460,23 @@ static int init_demo(struct app *app, struct store_conn *c, const char *catalog_
 				    a->department ? json_string(a->department) : json_null()));
 	}
 	json_decref(old);
-	free(staff);
 	sodium_memzero(pw, sizeof(pw));
 	if (rc == 0)
 		rc = write_demo_file(app->cfg.data_dir, list, err);
 	json_decref(list);
+	/* the demo inspectors on the register (after the accounts file is written,
+	 * so a failure here loses no password), so a fresh demo can freeze and
+	 * draw a plan from the register itself */
+	for (size_t i = 0; rc == 0 && i < nall; i++)
+		if (all[i].role == ROLE_INSPECTOR && all[i].department != NULL)
+			rc = register_inspector(c, &all[i], &registered, err);
+	free(staff); /* all[] points into it */
 	if (rc == 0)
 		printf("演示账号：新建 %d 个，沿用 %d 个，未改动已有账号 %d 个；密码见 %s"
 		       "（仅本机可读）\n",
 		       created, kept, left, path);
+	if (rc == 0)
+		printf("执法检查人员名录：新登记演示检查人员 %d 名\n", registered);
 	return rc;
 }
 

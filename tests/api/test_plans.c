@@ -609,17 +609,15 @@ static int setup(void **state)
 	uid_inspector2 = user_id("inspector_scjgj");
 	uid_inspector3 = user_id("inspector_scjgj_2");
 	uid_whlyj = user_id("inspector_whlyj");
-	/* the register: the market regulator's three, the culture bureau's one;
-	   one declared conflict */
-	for (int i = 0; i < 4; i++) {
-		long ids[] = {uid_inspector, uid_inspector2, uid_inspector3, uid_whlyj};
-
-		snprintf(sql, sizeof(sql),
-			 "INSERT INTO inspectors (district, user_id, department, created_at, "
-			 "updated_at) VALUES ('310104', %ld, '%s', 1, 1)",
-			 ids[i], i < 3 ? "scjgj" : "whlyj");
-		server_sql_long(&srv, sql);
-	}
+	/* the register (yiye init --demo puts every demo inspector on it): the
+	   market regulator's three and the culture bureau's one, active; one
+	   declared conflict */
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM inspectors WHERE active = 1 AND ((department = 'scjgj' "
+		 "AND user_id IN (%ld, %ld, %ld)) OR (department = 'whlyj' AND user_id = %ld))",
+		 uid_inspector, uid_inspector2, uid_inspector3, uid_whlyj);
+	if (server_sql_long(&srv, sql) != 4)
+		return -1;
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO inspector_conflicts (district, user_id, uscc, reason, declared_at) "
 		 "VALUES ('310104', %ld, '%s', '亲属关系', 1)",

@@ -6,7 +6,8 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { launchBrowser, openPage, screenshot, demoPassword, login, logout, navItems, apiAvailable } from './harness.mjs'
 
-const PUBLIC = ['首页', '行业目录', '办事指南', '便民工具', '许可公示']
+// 信息公开 gathers every public disclosure page (许可公示, 抽查公示, 行政处罚公示…)
+const PUBLIC = ['首页', '行业目录', '办事指南', '便民工具', '信息公开']
 const ADMIN_ONLY = ['用户管理', '部门管理', '接口令牌', '审计日志']
 const CATALOG_ONLY = ['目录版本', '调整建议']
 
@@ -31,6 +32,40 @@ test('the public sees the public pages and 登录/注册 in the header', async (
   assert.deepEqual(await navItems(page), PUBLIC)
   await page.getByRole('banner').getByRole('link', { name: '登录' }).waitFor()
   await page.getByRole('banner').getByRole('link', { name: '注册' }).waitFor()
+  assert.deepEqual(page.problems, [], page.problems.join('\n'))
+})
+
+test('信息公开 gathers every public page in one menu entry', async () => {
+  await page.goto('/')
+  await page.getByRole('heading', { level: 1 }).first().waitFor()
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '信息公开' }).click()
+  await page.getByRole('heading', { level: 1, name: '信息公开' }).waitFor()
+  const list = page.getByRole('navigation', { name: '公开信息' })
+  const pages = [
+    ['许可公示', '/disclosure', '行政许可信息公示'],
+    ['抽查公示', '/public/draws', '双随机抽查公示'],
+    ['行政处罚公示', '/public/penalties', '行政处罚公示'],
+    ['经营异常名录', '/public/abnormal-list', '经营异常名录'],
+    ['随机抽查事项清单', '/supervision/check-items', '随机抽查事项清单'],
+    ['投诉举报', '/complaints/new', '投诉举报'],
+    ['投诉举报查询', '/complaints/lookup', '投诉举报查询']
+  ]
+  for (const [label, path] of pages) {
+    assert.equal(await list.getByRole('link', { name: new RegExp('^' + label) }).first().getAttribute('href'), path, label)
+  }
+  await screenshot(page, 'public-info')
+  for (const [label, path, h1] of pages) {
+    await page.goto('/public')
+    await list.getByRole('link', { name: new RegExp('^' + label) }).first().click()
+    await page.getByRole('heading', { level: 1, name: h1, exact: true }).waitFor()
+    assert.equal(new URL(page.url()).pathname, path)
+    // the page keeps 信息公开 highlighted in the menu
+    await page.locator('.gov-menu .el-menu-item.is-active', { hasText: '信息公开' }).waitFor()
+  }
+  // the home page links to it too
+  await page.goto('/')
+  await page.getByRole('link', { name: /^全部公开信息/ }).click()
+  await page.getByRole('heading', { level: 1, name: '信息公开' }).waitFor()
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
 })
 

@@ -7,7 +7,7 @@
 // through the API first (application → acceptance → reviews → issuance).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE_URL, launchBrowser, openPage, screenshot, demoPassword, login, logout, apiAvailable } from './harness.mjs'
+import { BASE_URL, launchBrowser, openPage, screenshot, demoPassword, login, logout, apiAvailable, navClick } from './harness.mjs'
 
 const PHONE = { width: 390, height: 844 }
 const DESKTOP = { width: 1366, height: 900 }
@@ -19,6 +19,7 @@ const REPLY = '经现场核查，反映情况属实，已责令改正。'
 let browser
 let page
 let missing = ''
+let number = ''
 
 // ---- a small API client (cookies and the CSRF header), for the set-up only ----
 function client() {
@@ -115,7 +116,8 @@ async function licensedBookshop(api, serial, name) {
     await api.post(`/api/v1/applications/${a.id}/reviews/${d}`, { decision: 'approve' })
   }
   await api.as('issuer')
-  await api.post(`/api/v1/applications/${a.id}/license`)
+  const issued = await api.post(`/api/v1/applications/${a.id}/license`)
+  return (issued.license || issued).number
 }
 
 before(async () => {
@@ -127,7 +129,7 @@ before(async () => {
     if (!missing && !(await apiAvailable(m, p))) missing = `${m} ${p}`
   }
   if (missing) return
-  await licensedBookshop(client(), 9400, SHOP)
+  number = await licensedBookshop(client(), 9400, SHOP)
   browser = await launchBrowser()
   page = await openPage(browser.context)
   page.setDefaultTimeout(15000)
@@ -166,7 +168,7 @@ test('a complaint filed on a phone is closed by the department and its outcome s
   // the culture bureau's supervisor closes it as substantiated
   await page.setViewportSize(DESKTOP)
   await login(page, 'supervisor_whlyj', demoPassword('supervisor_whlyj'))
-  await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '投诉举报处理' }).click()
+  await navClick(page, '投诉举报处理')
   await page.getByRole('heading', { level: 1, name: '投诉举报处理' }).waitFor()
   await page.getByRole('button', { name: ticket, exact: true }).click()
   const dialog = page.getByRole('dialog', { name: `投诉举报 ${ticket}` })
@@ -192,5 +194,18 @@ test('a complaint filed on a phone is closed by the department and its outcome s
   await page.getByTestId('reply').getByText(REPLY).waitFor()
   assert.ok(!(await page.content()).includes(CONTACT), 'the ticket page never shows the contact')
   await screenshot(page, 'complaint-lookup-390')
+  assert.deepEqual(page.problems, [], page.problems.join('\n'))
+})
+
+test('the public verify page links to 投诉举报 with the license already chosen', async (t) => {
+  if (missing) return t.skip(`API missing: ${missing}`)
+  await page.setViewportSize(PHONE)
+  await page.goto(`/v/${encodeURIComponent(number)}`)
+  await page.getByTestId('verify-status').waitFor()
+  await page.getByRole('link', { name: '投诉举报', exact: true }).click()
+  await page.getByRole('heading', { level: 1, name: '投诉举报' }).waitFor()
+  assert.equal(new URL(page.url()).searchParams.get('license'), number)
+  await page.getByText(`已选择：${SHOP}`).waitFor()
+  await screenshot(page, 'complaint-from-verify-390')
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
 })

@@ -159,3 +159,13 @@ export async function navItems(page) {
   const items = page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem')
   return (await items.allInnerTexts()).map((t) => t.trim()).filter(Boolean)
 }
+
+// navClick: open a page from the main navigation by its menu text, opening the
+// submenu (e.g. 事中事后监管) it is listed under when it is not a top-level entry.
+export async function navClick(page, label, group = '事中事后监管') {
+  const nav = page.getByRole('navigation', { name: '主导航' })
+  const top = nav.getByRole('menuitem', { name: label, exact: true })
+  if (await top.count()) return top.click()
+  await nav.getByRole('menuitem', { name: group }).hover()
+  await page.locator('.gov-submenu').getByRole('menuitem', { name: label, exact: true }).click()
+}

@@ -4,6 +4,9 @@
 //   table scrolls inside its frame, and the column naming each row stays in view
 //   (no pinned column covers it), checked by what the browser actually draws at
 //   the name cell's centre.
+// - At 1366 px the main navigation of every staff role fits on one line with
+//   nothing hidden behind the "more" button: the supervision pages sit under
+//   one submenu 事中事后监管.
 // - Form labels sit on top of their inputs and are never squeezed to one
 //   character per line.
 // - The notice printed to A4 portrait loses nothing on the right: the PDF's page
@@ -115,6 +118,33 @@ test('every list reads on a phone and at 1366 px', async () => {
     }
   }
   await page.setViewportSize(DESKTOP)
+  await logout(page)
+  assert.deepEqual(page.problems, [], page.problems.join('\n'))
+  await page.close()
+})
+
+test('the main navigation fits 1366 px for every staff role', async () => {
+  const page = await openPage(browser.context)
+  page.setDefaultTimeout(10000)
+  await page.setViewportSize(DESKTOP)
+  for (const user of ['admin', 'supervisor_whlyj', 'inspector_whlyj', 'clerk', 'issuer', 'catalog_admin', 'applicant']) {
+    await login(page, user, demoPassword(user))
+    const menu = page.getByRole('navigation', { name: '主导航' }).locator('.gov-menu')
+    await menu.waitFor()
+    const [scroll, client] = await menu.evaluate((m) => [m.scrollWidth, m.clientWidth])
+    assert.ok(scroll <= client, `${user}: the menu is ${scroll}px wide in ${client}px`)
+    // nothing folded into Element Plus's "more" (…) submenu
+    const more = await menu.locator(':scope > .el-sub-menu').allInnerTexts()
+    assert.ok(more.every((t) => t.trim() === '事中事后监管'), `${user}: folded menu entries (${more})`)
+    await logout(page)
+  }
+  // the supervisor's pages are one hover away
+  await login(page, 'supervisor_whlyj', demoPassword('supervisor_whlyj'))
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '事中事后监管' }).hover()
+  await page.locator('.gov-submenu').getByRole('menuitem', { name: '抽查计划', exact: true }).click()
+  await page.getByRole('heading', { level: 1, name: '双随机抽查计划' }).waitFor()
+  await page.locator('.gov-menu > .el-sub-menu.is-active', { hasText: '事中事后监管' }).waitFor()
+  await screenshot(page, 'nav-supervisor-1366')
   await logout(page)
   assert.deepEqual(page.problems, [], page.problems.join('\n'))
   await page.close()

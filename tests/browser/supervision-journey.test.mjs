@@ -1,14 +1,14 @@
 // Journey (issue 13, 双随机、一公开): a supervisor of the market regulator builds a
 // joint plan with the culture bureau in the plan wizard, sees the preview, freezes
 // the plan (the commitment is shown) and draws it with a public value; an
-// inspector finds the check in 检查任务 and records a result per check item on a
+// inspector finds the check in the inbox 现场核查 and records a result per check item on a
 // phone-sized screen; the public draw page shows the record and the server's
 // re-verification, and tells readers how to re-run it with `yiye draw verify`.
 // The licensed entities the plan draws from are made through the API first
 // (application → acceptance → reviews → issuance, as the license tests do).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE_URL, launchBrowser, openPage, screenshot, demoPassword, login, logout, apiAvailable } from './harness.mjs'
+import { BASE_URL, launchBrowser, openPage, screenshot, demoPassword, login, logout, apiAvailable, navClick } from './harness.mjs'
 
 const DESKTOP = { width: 1366, height: 900 }
 const PHONE = { width: 390, height: 844 }
@@ -133,7 +133,7 @@ test('a supervisor builds a joint plan, freezes it and draws', async (t) => {
   if (missing) return t.skip(`API missing: ${missing}`)
   await page.setViewportSize(DESKTOP)
   await login(page, 'supervisor', demoPassword('supervisor'))
-  await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '抽查计划' }).click()
+  await navClick(page, '抽查计划')
   await page.getByRole('heading', { level: 1, name: '双随机抽查计划' }).waitFor()
   await page.getByRole('button', { name: '新建抽查计划' }).click()
   await page.getByRole('heading', { level: 1, name: '新建抽查计划' }).waitFor()
@@ -193,9 +193,16 @@ test('an inspector records a result on a phone', async (t) => {
   if (!drawId) return t.skip('no draw')
   await page.setViewportSize(PHONE)
   await login(page, 'inspector', demoPassword('inspector'))
-  await page.goto('/supervision/checks')
-  await page.getByRole('heading', { level: 1, name: '我的检查任务' }).waitFor()
-  await page.getByRole('link', { name: '录入检查结果' }).first().click()
+  // the inspector starts from the inbox 现场核查, which lists the open spot checks
+  // and the open 承诺核查 beside the application tasks
+  await page.goto('/inspections')
+  await page.getByRole('heading', { level: 1, name: '现场核查' }).waitFor()
+  const other = page.getByTestId('other-work')
+  await other.getByRole('heading', { name: '事中事后监管待办' }).waitFor()
+  await other.getByText('随机抽取').first().waitFor()
+  await other.getByRole('link', { name: '前往承诺核查' }).waitFor()
+  await screenshot(page, 'supervision-inbox-phone')
+  await other.getByRole('link', { name: '录入检查结果' }).first().click()
   await page.getByText('出版物经营许可证件有效、亮证经营').waitFor()
   await page.getByRole('radiogroup', { name: '出版物经营许可证件有效、亮证经营 结果' }).getByText('合格', { exact: true }).click()
   await page.getByRole('radiogroup', { name: '户外招牌设置与许可一致 结果' }).getByText('合格', { exact: true }).click()
@@ -216,7 +223,7 @@ test('the supervisor publishes the result within its deadline', async (t) => {
   if (!drawId) return t.skip('no draw')
   await page.setViewportSize(DESKTOP)
   await login(page, 'supervisor', demoPassword('supervisor'))
-  await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '结果公示' }).click()
+  await navClick(page, '结果公示')
   await page.getByRole('heading', { level: 1, name: '检查结果公示' }).waitFor()
   const row = page.getByRole('row').filter({ hasText: '待公示' }).first()
   await row.waitFor()

@@ -1,6 +1,7 @@
 // Journey: the supervision registers (一单两库, issue 13). The public reads the check-item
-// list of an industry with its 模型取值 marks; the market regulator's supervisor puts the
-// demo inspector on the inspector register with a qualification; the inspector declares a
+// list of an industry with its 模型取值 marks; the market regulator's supervisor finds the
+// demo inspector on the inspector register (put there by yiye init --demo) and records a
+// qualification; the inspector declares a
 // conflict of interest with an entity and withdraws it; the supervisor sees the entity
 // register.
 import { test, before, after } from 'node:test'
@@ -39,18 +40,20 @@ test('check items, the inspector register and a declared conflict', async (t) =>
   assert.ok((await page.getByText('模型取值', { exact: true }).count()) > 0)
   await screenshot(page, 'supervision-check-items')
 
-  // the supervisor registers the demo inspector of the department
+  // the demo inspector of the department is on the register already (yiye init
+  // --demo registers every demo inspector); the supervisor records the real
+  // qualification
   await login(page, 'supervisor', demoPassword('supervisor'))
   await page.goto('/supervision/inspectors')
   await page.getByRole('heading', { level: 1, name: '执法检查人员名录库' }).waitFor()
-  await page.getByRole('button', { name: '登记执法检查人员' }).click()
-  const dialog = page.getByRole('dialog', { name: '登记执法检查人员' })
-  await dialog.getByLabel('人员（本部门具有执法检查人员角色的账户）').click()
-  await page.getByRole('option', { name: '执法检查员（演示）（inspector）' }).click()
+  const row = page.locator('.el-table__body-wrapper tbody tr').filter({ has: page.getByText('inspector', { exact: true }) })
+  await row.getByText('行政执法证（演示）').waitFor()
+  await row.getByRole('button', { name: '修改' }).click()
+  const dialog = page.getByRole('dialog', { name: '修改 执法检查员（演示）' })
   await dialog.getByLabel('执法资格（每行一项，如执法证号、专业领域）').fill('执法证 31010400001')
-  let answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/supervision/inspectors' && r.request().method() === 'POST')
+  let answer = page.waitForResponse((r) => new URL(r.url()).pathname.startsWith('/api/v1/supervision/inspectors/') && r.request().method() === 'PATCH')
   await dialog.getByRole('button', { name: '保存' }).click()
-  assert.equal((await answer).status(), 201)
+  assert.equal((await answer).status(), 200)
   await dialog.waitFor({ state: 'hidden' })
   await page.getByText('执法证 31010400001').waitFor()
   await screenshot(page, 'supervision-inspectors')

@@ -69,6 +69,9 @@ grep -q '"username": "clerk"' "$d/demo-accounts.json" && ok || bad "init --demo 
 cp "$d/demo-accounts.json" "$tmp/demo1.json"
 YIYE_PWHASH_FAST=1 "$yiye" init --demo --data "$d" >"$tmp/init3.out" 2>&1 && ok || bad "init --demo again"
 cmp -s "$d/demo-accounts.json" "$tmp/demo1.json" && ok || bad "a second init --demo changed demo passwords"
+# The demo inspectors go on the supervision inspector register in the same init, once.
+grep -Eq "执法检查人员名录：新登记演示检查人员 [1-9][0-9]* 名" "$tmp/init2.out" && ok || bad "init --demo must register the demo inspectors"
+grep -q "执法检查人员名录：新登记演示检查人员 0 名" "$tmp/init3.out" && ok || bad "a second init --demo registered inspectors again"
 
 # Demo staff: every department that owns a permit in the catalog has a reviewer, an inspector
 # and a supervisor (the market regulator 区市场监管局 two inspectors), and there is a window clerk

@@ -9,6 +9,8 @@
 //            logged-in user), 'anonymous' (only visitors not logged in);
 //   nav    – true to list it in the main navigation (in the order of this table);
 //   navLabel – optional shorter text for the menu;
+//   navGroup – optional submenu the entry is listed under (NAV_GROUPS), so a role
+//            with many pages keeps a menu that fits 1366 px;
 //   navParent – the menu entry highlighted for a page that is not in the menu;
 //   passwordChange – the page stays reachable while the password must be changed.
 // The navigation (layouts/GovLayout.vue) and the access guard below are both built
@@ -20,6 +22,10 @@ import { loadSession, may, mustChangePassword, session } from './session.js'
 import { workspacePath } from './views/applications/workspace.js'
 
 export const SITE_NAME = '徐汇区“一业一证”综合许可平台'
+
+// The submenus of the main navigation: navGroup key → the submenu's text. A group
+// a session sees only one page of is shown as that page alone.
+export const NAV_GROUPS = { supervision: '事中事后监管' }
 
 export const routes = [
   {
@@ -148,7 +154,16 @@ export const routes = [
     path: '/disclosure',
     name: 'disclosure',
     component: () => import('./views/licenses/DisclosureView.vue'),
-    meta: { title: '行政许可信息公示', navLabel: '许可公示', permission: 'public', nav: true }
+    meta: { title: '行政许可信息公示', navLabel: '许可公示', permission: 'public', nav: false, navParent: '/public' }
+  },
+  {
+    // the one public menu entry for every public disclosure page (许可公示,
+    // 抽查公示, 行政处罚公示, 经营异常名录, 抽查事项清单, 投诉举报): the menu stays
+    // short for every role (tests/browser/accounts-nav, phone-print)
+    path: '/public',
+    name: 'public',
+    component: () => import('./views/PublicView.vue'),
+    meta: { title: '信息公开', permission: 'public', nav: true }
   },
   {
     // after login: each role's own workspace (views/applications/workspace.js)
@@ -163,7 +178,7 @@ export const routes = [
     path: '/supervision/plans',
     name: 'spot-plans',
     component: () => import('./views/supervision/PlanListView.vue'),
-    meta: { title: '双随机抽查计划', navLabel: '抽查计划', permission: 'supervision.plans', nav: true }
+    meta: { title: '双随机抽查计划', navLabel: '抽查计划', permission: 'supervision.plans', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/supervision/plans/new',
@@ -181,13 +196,13 @@ export const routes = [
     path: '/supervision/results',
     name: 'check-results',
     component: () => import('./views/supervision/CheckResultsView.vue'),
-    meta: { title: '检查结果公示', navLabel: '结果公示', permission: 'supervision.plans', nav: true }
+    meta: { title: '检查结果公示', navLabel: '结果公示', permission: 'supervision.plans', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/supervision/checks',
     name: 'my-checks',
     component: () => import('./views/supervision/MyChecksView.vue'),
-    meta: { title: '我的检查任务', navLabel: '检查任务', permission: 'supervision.check', nav: true }
+    meta: { title: '我的检查任务', navLabel: '检查任务', permission: 'supervision.check', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/supervision/checks/:id(\\d+)',
@@ -199,9 +214,9 @@ export const routes = [
     path: '/public/draws',
     name: 'public-draws',
     component: () => import('./views/supervision/PublicDrawsView.vue'),
-    // not in the menu: the public menu is fixed (tests/browser/accounts-nav); linked
-    // from the plan pages, the public draw pages and the credit pages' 公示信息
-    meta: { title: '双随机抽查公示', navLabel: '抽查公示', permission: 'public', nav: false }
+    // not in the menu itself: listed on 信息公开 (/public), linked from the plan
+    // pages, the public draw pages and the credit pages' 公示信息
+    meta: { title: '双随机抽查公示', navLabel: '抽查公示', permission: 'public', nav: false, navParent: '/public' }
   },
   {
     path: '/public/draws/:id(\\d+)',
@@ -214,20 +229,20 @@ export const routes = [
     path: '/supervision/check-items',
     name: 'supervision-check-items',
     component: () => import('./views/supervision/CheckItemsRegisterView.vue'),
-    // not in the menu: the public menu is fixed (tests/browser/accounts-nav); linked from the registers
-    meta: { title: '随机抽查事项清单', navLabel: '抽查事项', permission: 'public', nav: false }
+    // not in the menu itself: listed on 信息公开 (/public), linked from the registers
+    meta: { title: '随机抽查事项清单', navLabel: '抽查事项', permission: 'public', nav: false, navParent: '/public' }
   },
   {
     path: '/supervision/entities',
     name: 'supervision-entities',
     component: () => import('./views/supervision/EntityRegisterView.vue'),
-    meta: { title: '检查对象名录库', navLabel: '检查对象', permission: 'supervision.registers', nav: true }
+    meta: { title: '检查对象名录库', navLabel: '检查对象', permission: 'supervision.registers', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/supervision/inspectors',
     name: 'supervision-inspectors',
     component: () => import('./views/supervision/InspectorRegisterView.vue'),
-    meta: { title: '执法检查人员名录库', navLabel: '检查人员', permission: 'supervision.registers', nav: true }
+    meta: { title: '执法检查人员名录库', navLabel: '检查人员', permission: 'supervision.registers', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/supervision/conflicts',
@@ -242,19 +257,19 @@ export const routes = [
     path: '/supervision/credit',
     name: 'supervision-credit',
     component: () => import('./views/supervision/CreditView.vue'),
-    meta: { title: '信用监管', permission: 'credit.manage', nav: true }
+    meta: { title: '信用监管', permission: 'credit.manage', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/supervision/penalties/new',
     name: 'penalty-new',
     component: () => import('./views/supervision/PenaltyFormView.vue'),
-    meta: { title: '登记行政处罚决定', navLabel: '行政处罚', permission: 'penalties.decide', nav: true }
+    meta: { title: '登记行政处罚决定', navLabel: '行政处罚', permission: 'penalties.decide', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/verifications',
     name: 'verifications',
     component: () => import('./views/supervision/VerificationsView.vue'),
-    meta: { title: '承诺核查', permission: 'verification.record', nav: true }
+    meta: { title: '承诺核查', permission: 'verification.record', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/my-credit',
@@ -272,13 +287,13 @@ export const routes = [
     path: '/public/penalties',
     name: 'public-penalties',
     component: () => import('./views/supervision/PenaltiesView.vue'),
-    meta: { title: '行政处罚公示', permission: 'public', nav: false }
+    meta: { title: '行政处罚公示', permission: 'public', nav: false, navParent: '/public' }
   },
   {
     path: '/public/abnormal-list',
     name: 'public-abnormal-list',
     component: () => import('./views/supervision/AbnormalListView.vue'),
-    meta: { title: '经营异常名录', permission: 'public', nav: false }
+    meta: { title: '经营异常名录', permission: 'public', nav: false, navParent: '/public' }
   },
   {
     path: '/catalog/versions',
@@ -322,27 +337,27 @@ export const routes = [
     path: '/complaints/new',
     name: 'complaint-form',
     component: () => import('./views/supervision/ComplaintFormView.vue'),
-    // kept out of the fixed public menu like the other public pages of issue 13
-    // (the menu has no room for them); linked from 投诉举报查询
-    meta: { title: '投诉举报', permission: 'public', nav: false }
+    // listed on 信息公开 (/public) like the other public pages of issue 13;
+    // linked from 投诉举报查询 and the public verify page
+    meta: { title: '投诉举报', permission: 'public', nav: false, navParent: '/public' }
   },
   {
     path: '/complaints/lookup',
     name: 'complaint-lookup',
     component: () => import('./views/supervision/ComplaintLookupView.vue'),
-    meta: { title: '投诉举报查询', permission: 'public', nav: false }
+    meta: { title: '投诉举报查询', permission: 'public', nav: false, navParent: '/public' }
   },
   {
     path: '/supervision/complaints',
     name: 'supervision-complaints',
     component: () => import('./views/supervision/ComplaintsView.vue'),
-    meta: { title: '投诉举报处理', permission: 'complaints.read', nav: true }
+    meta: { title: '投诉举报处理', permission: 'complaints.read', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/supervision/risk',
     name: 'supervision-risk',
     component: () => import('./views/supervision/RiskView.vue'),
-    meta: { title: '风险提示', permission: 'risk.read', nav: true }
+    meta: { title: '风险提示', permission: 'risk.read', nav: true, navGroup: 'supervision' }
   },
   {
     path: '/login',
