@@ -39,8 +39,10 @@ static inline void fx_add(struct fx *f, const char *dir, const char *name)
 	char path[4096];
 
 	assert_true(f->n < 16);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(f->names[f->n], sizeof(f->names[f->n]), "%s", name);
+	/* a fixture path or name that does not fit is a broken test, not a truncation */
+	assert_true(snprintf(path, sizeof(path), "%s/%s", dir, name) < (int)sizeof(path));
+	assert_true(snprintf(f->names[f->n], sizeof(f->names[f->n]), "%s", name) <
+		    (int)sizeof(f->names[f->n]));
 	f->files[f->n].name = f->names[f->n];
 	f->files[f->n].text = slurp(path, &f->files[f->n].len);
 	f->n++;
