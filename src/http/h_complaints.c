@@ -474,6 +474,27 @@ static int load_visible(struct req *r, struct store_conn *c, bool lock, struct s
 	return 0;
 }
 
+/* The start of every write on a complaint: a connection, a transaction and
+ * the complaint, locked and visible to the caller. -1 when it answered (the
+ * connection released). */
+static int begin_visible(struct req *r, struct store_conn **c, struct store_complaint *cp)
+{
+	struct yerr e = {0};
+
+	if (req_acquire(r, c) < 0)
+		return -1;
+	if (store_begin(*c, &e) < 0) {
+		store_release(*c);
+		reply_yerr(r, &e);
+		return -1;
+	}
+	if (load_visible(r, *c, true, cp) < 0) {
+		store_release(*c);
+		return -1;
+	}
+	return 0;
+}
+
 void h_complaint_get(struct req *r)
 {
 	struct store_complaint cp;
@@ -513,17 +534,8 @@ void h_complaint_accept(struct req *r)
 	struct yerr e = {0};
 	int rc;
 
-	if (req_acquire(r, &c) < 0)
+	if (begin_visible(r, &c, &cp) < 0)
 		return;
-	rc = store_begin(c, &e);
-	if (rc < 0) {
-		store_release(c);
-		return reply_yerr(r, &e);
-	}
-	if (load_visible(r, c, true, &cp) < 0) {
-		store_release(c);
-		return;
-	}
 	rc = store_complaint_accept(c, req_district(r), cp.id, r->who.id, (int64_t)time(NULL), &e);
 	store_complaint_free(&cp);
 	finish(r, c, rc, &e);
@@ -543,17 +555,8 @@ void h_complaint_transfer(struct req *r)
 	    req_text(r, "department", ARG_REQUIRED, DEPT_CODE_MAX, &to) < 0 ||
 	    req_text(r, "reason", ARG_REQUIRED | ARG_MULTILINE, COMPLAINT_NOTE_MAX, &reason) < 0)
 		return;
-	if (req_acquire(r, &c) < 0)
+	if (begin_visible(r, &c, &cp) < 0)
 		return;
-	rc = store_begin(c, &e);
-	if (rc < 0) {
-		store_release(c);
-		return reply_yerr(r, &e);
-	}
-	if (load_visible(r, c, true, &cp) < 0) {
-		store_release(c);
-		return;
-	}
 	rc = store_department_get(c, req_district(r), to, &d, &e);
 	if (rc < 0 && e.status == 404) {
 		yerr_set(&e, 400, "unknown_department", "department", "没有这个部门");
@@ -579,7 +582,7 @@ void h_complaint_close(struct req *r)
 	struct yerr e = {0};
 	int64_t now = (int64_t)time(NULL);
 	char day[16];
-	int rc;
+	int rc = 0;
 
 	if (req_body_keys(r, keys) < 0 || req_text(r, "outcome", ARG_REQUIRED, 20, &outcome) < 0)
 		return;
@@ -592,17 +595,8 @@ void h_complaint_close(struct req *r)
 	if (req_text(r, "reply", ARG_REQUIRED | ARG_MULTILINE, COMPLAINT_REPLY_MAX, &reply) < 0)
 		return;
 	date_format(app_today(r), day, sizeof(day));
-	if (req_acquire(r, &c) < 0)
+	if (begin_visible(r, &c, &cp) < 0)
 		return;
-	rc = store_begin(c, &e);
-	if (rc < 0) {
-		store_release(c);
-		return reply_yerr(r, &e);
-	}
-	if (load_visible(r, c, true, &cp) < 0) {
-		store_release(c);
-		return;
-	}
 	if (!routed_to(&cp, r->who.department))
 		rc = yerr_set(&e, 403, "not_your_department", NULL,
 			      "只有承办部门的监管人员可以办结");
