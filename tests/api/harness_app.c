@@ -24,11 +24,18 @@ json_t *app_bianlidian_answers(void)
 json_t *app_field_value(const json_t *f, unsigned uscc_serial)
 {
 	const char *type = jstr(f, "type");
-	json_t *min = json_object_get(f, "min");
+	json_t *min = json_object_get(f, "min"), *max = json_object_get(f, "max");
 
-	if (strcmp(type, "number") == 0 || strcmp(type, "area") == 0)
-		return json_integer(
-		    min && json_number_value(min) > 1 ? (json_int_t)json_number_value(min) : 50);
+	if (strcmp(type, "number") == 0 || strcmp(type, "area") == 0) {
+		json_int_t v =
+		    min && json_number_value(min) > 1 ? (json_int_t)json_number_value(min) : 50;
+
+		if (max && v > (json_int_t)json_number_value(max)) /* a field capped below 50 */
+			v = (json_int_t)json_number_value(max);
+		return json_integer(v);
+	}
+	if (strcmp(type, "address") == 0)
+		return json_string("徐汇区漕溪北路1号");
 	if (strcmp(type, "date") == 0)
 		return json_string("2025-06-01");
 	if (strcmp(type, "enum") == 0)

@@ -61,49 +61,14 @@ void lic_get(struct server *s, const char *path, long status, struct resp *out)
 
 /* ---- driving an application to approved ---- */
 
-/* A valid 居民身份证号 (GB 11643 check character). */
-static void test_idcard(char out[19])
-{
-	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-	int sum = 0;
-
-	snprintf(out, 19, "%s", "31010419900101123");
-	for (int i = 0; i < 17; i++)
-		sum += (out[i] - '0') * w[i];
-	out[17] = "10X98765432"[sum % 11];
-	out[18] = '\0';
-}
-
+/* app_field_value, keeping the credit code it makes (the license's holder). */
 static json_t *field_value(const json_t *f, char uscc[19])
 {
-	const char *type = lic_str(f, "type");
-	char buf[32];
+	unsigned n = serial++;
 
-	if (strcmp(type, "uscc") == 0) {
-		test_uscc(serial++, buf);
-		memcpy(uscc, buf, 19);
-		return json_string(buf);
-	}
-	if (strcmp(type, "idcard") == 0) {
-		test_idcard(buf);
-		return json_string(buf);
-	}
-	if (strcmp(type, "phone") == 0)
-		return json_string("13800138000");
-	if (strcmp(type, "date") == 0)
-		return json_string("2026-01-05");
-	if (strcmp(type, "enum") == 0)
-		return json_deep_copy(
-		    json_object_get(json_array_get(json_object_get(f, "options"), 0), "value"));
-	if (strcmp(type, "number") == 0 || strcmp(type, "area") == 0) {
-		double lo = json_number_value(json_object_get(f, "min"));
-		double hi = json_object_get(f, "max") ? json_number_value(json_object_get(f, "max"))
-						      : lo + 100;
-		return json_integer((json_int_t)(lo + hi) / 2 > 0 ? (json_int_t)(lo + hi) / 2 : 1);
-	}
-	if (strcmp(type, "address") == 0)
-		return json_string("徐汇区漕溪北路1号");
-	return json_string("测试");
+	if (strcmp(lic_str(f, "type"), "uscc") == 0)
+		test_uscc(n, uscc);
+	return app_field_value(f, n);
 }
 
 json_t *lic_get_app(struct server *s, long long id)

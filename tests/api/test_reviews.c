@@ -46,51 +46,6 @@ static int64_t user_id(const char *user)
 
 /* ------------------------------------------------------------ the applicant */
 
-/* A valid 居民身份证号 (GB 11643 check character). */
-static void test_idcard(char out[19])
-{
-	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-	int sum = 0;
-
-	snprintf(out, 19, "%s", "31010419900101123");
-	for (int i = 0; i < 17; i++)
-		sum += (out[i] - '0') * w[i];
-	out[17] = "10X98765432"[sum % 11];
-	out[18] = '\0';
-}
-
-/* A valid value for a catalog field (catalog/fields.json). */
-static json_t *field_value(const json_t *f)
-{
-	const char *type = json_string_value(json_object_get(f, "type"));
-	char buf[32];
-
-	if (strcmp(type, "uscc") == 0) {
-		test_uscc(serial++, buf);
-		return json_string(buf);
-	}
-	if (strcmp(type, "idcard") == 0) {
-		test_idcard(buf);
-		return json_string(buf);
-	}
-	if (strcmp(type, "phone") == 0)
-		return json_string("13800138000");
-	if (strcmp(type, "date") == 0)
-		return json_string("2026-01-05");
-	if (strcmp(type, "enum") == 0)
-		return json_deep_copy(
-		    json_object_get(json_array_get(json_object_get(f, "options"), 0), "value"));
-	if (strcmp(type, "number") == 0 || strcmp(type, "area") == 0) {
-		double lo = json_number_value(json_object_get(f, "min"));
-		double hi = json_object_get(f, "max") ? json_number_value(json_object_get(f, "max"))
-						      : lo + 100;
-		return json_integer((json_int_t)(lo + hi) / 2 > 0 ? (json_int_t)(lo + hi) / 2 : 1);
-	}
-	if (strcmp(type, "address") == 0)
-		return json_string("徐汇区漕溪北路1号");
-	return json_string("测试");
-}
-
 static json_t *get_app(int64_t id)
 {
 	char path[96];
@@ -145,7 +100,7 @@ static int64_t submitted(const char *industry, const char *answers)
 	app = get_app(id);
 	json_array_foreach (json_object_get(json_object_get(app, "notice"), "fields"), i, f)
 		json_object_set_new(form, json_string_value(json_object_get(f, "id")),
-				    field_value(f));
+				    app_field_value(f, serial++));
 	snprintf(path, sizeof(path), "/api/v1/applications/%lld", (long long)id);
 	http_json(&srv, "PATCH", path,
 		  json_pack("{s:o,s:O}", "form", form, "version", json_object_get(app, "version")),
