@@ -87,8 +87,14 @@ struct req {
 	const char *method;
 	const char *url; /* path without the query string (owned by MHD) */
 	int nparams;
-	char *param_names[REQ_MAX_PARAMS];
+	/* Path parameters. A name points into the route's pattern, just after
+	 * its '{' (ended by '}', not NUL); values are NUL-terminated copies in
+	 * param_inline, or in param_heap when the path is longer: the common
+	 * request allocates nothing for them (router.c). */
+	const char *param_names[REQ_MAX_PARAMS];
 	char *param_values[REQ_MAX_PARAMS];
+	char param_inline[256];
+	char *param_heap;
 	/* request body */
 	char *body;
 	size_t body_len, body_cap;
