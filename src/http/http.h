@@ -150,6 +150,8 @@ void reply_error(struct req *r, int status, const char *code, const char *field,
 void reply_yerr(struct req *r, const struct yerr *e);
 /* Answers with raw bytes; copies body. */
 void reply_raw(struct req *r, int status, const char *ctype, const void *body, size_t len);
+/* Answers with raw bytes; takes body (malloc'd), which the reply frees. */
+void reply_raw_take(struct req *r, int status, const char *ctype, char *body, size_t len);
 /* Answers with len bytes of the open file fd (a stored material), sent by
  * libmicrohttpd from the file without copying it into memory; takes fd
  * (closed with the response). ctype must outlive the request (a literal). */
