@@ -19,6 +19,7 @@ struct workpool;
 struct webfiles;
 struct auth_state;
 struct conntrack;
+struct reqlog;
 struct keyring;
 
 /* Authentication settings (http/auth.c). */
@@ -104,6 +105,7 @@ struct app {
 	struct webfiles *web;        /* the built UI, in memory */
 	struct auth_state *auth;     /* sessions, hashing semaphore, gateway (http/auth.c) */
 	struct conntrack *conntrack; /* the header deadline (http/conntrack.c) */
+	struct reqlog *reqlog;       /* the access log (http/reqlog.c) */
 	/* lic-keys: the license signing keyring (io/keys.h), DATA/keys; follows
 	 * `yiye keys rotate` by itself */
 	struct keyring *keys;

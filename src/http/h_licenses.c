@@ -319,13 +319,12 @@ void h_license_verify(struct req *r)
 					   "亮证码与许可证编号不符");
 		version = tok.version;
 	}
-	/* A status changes at any moment: never cached by others. This node
-	   keeps an answer for at most a second (lic-public: verify_cache.h). */
-	reply_header(r, "Cache-Control", "no-store");
+	/* A status changes at any moment: never cached by others (the reply's
+	   default Cache-Control: no-store, server.c). This node keeps an answer
+	   for at most a second (lic-public: verify_cache.h). */
 	snprintf(key, sizeof(key), "%s|%d|%d", number, version, app_today(r));
 	if (verify_cache_get(r->app->verify_cache, key, &text, &len)) {
-		reply_raw(r, 200, "application/json; charset=utf-8", text, len);
-		free(text);
+		reply_raw_take(r, 200, "application/json; charset=utf-8", text, len);
 		return;
 	}
 	gen = verify_cache_gen(r->app->verify_cache);
@@ -342,9 +341,9 @@ void h_license_verify(struct req *r)
 	store_license_free(&l);
 	if (text == NULL)
 		abort();
-	verify_cache_put(r->app->verify_cache, key, gen, text, strlen(text));
-	reply_raw(r, 200, "application/json; charset=utf-8", text, strlen(text));
-	free(text);
+	len = strlen(text);
+	verify_cache_put(r->app->verify_cache, key, gen, text, len);
+	reply_raw_take(r, 200, "application/json; charset=utf-8", text, len);
 }
 
 /* ---- suspend, reinstate, revoke ---- */

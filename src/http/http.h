@@ -87,8 +87,14 @@ struct req {
 	const char *method;
 	const char *url; /* path without the query string (owned by MHD) */
 	int nparams;
-	char *param_names[REQ_MAX_PARAMS];
+	/* Path parameters. A name points into the route's pattern, just after
+	 * its '{' (ended by '}', not NUL); values are NUL-terminated copies in
+	 * param_inline, or in param_heap when the path is longer: the common
+	 * request allocates nothing for them (router.c). */
+	const char *param_names[REQ_MAX_PARAMS];
 	char *param_values[REQ_MAX_PARAMS];
+	char param_inline[256];
+	char *param_heap;
 	/* request body */
 	char *body;
 	size_t body_len, body_cap;
@@ -144,6 +150,8 @@ void reply_error(struct req *r, int status, const char *code, const char *field,
 void reply_yerr(struct req *r, const struct yerr *e);
 /* Answers with raw bytes; copies body. */
 void reply_raw(struct req *r, int status, const char *ctype, const void *body, size_t len);
+/* Answers with raw bytes; takes body (malloc'd), which the reply frees. */
+void reply_raw_take(struct req *r, int status, const char *ctype, char *body, size_t len);
 /* Answers with len bytes of the open file fd (a stored material), sent by
  * libmicrohttpd from the file without copying it into memory; takes fd
  * (closed with the response). ctype must outlive the request (a literal). */

@@ -64,6 +64,16 @@ void workpool_stop(struct workpool *p);
  * accepted (or of its previous answer) is closed, however steadily it
  * dribbles bytes; a body must keep a minimum average rate. */
 struct conntrack;
+/* reqlog.c — the access log, one JSON line per request, written in blocks
+ * per thread (at most a second late; see reqlog.c). reqlog_stop flushes
+ * and must come after every thread that logs has stopped. */
+struct reqlog *reqlog_start(int fd);
+void reqlog_line(struct reqlog *l, const char *line, size_t len);
+/* {"ts","rid","method","route","status","ms"[,"aborted":true]} and a newline. */
+void reqlog_request(struct reqlog *l, const char *rid, const char *method, const char *route,
+		    int status, double ms, int aborted);
+void reqlog_stop(struct reqlog *l);
+
 struct conntrack *conntrack_start(int header_timeout_sec);
 void conntrack_stop(struct conntrack *t);
 /* MHD_OPTION_NOTIFY_CONNECTION callback; cls is the struct conntrack. */

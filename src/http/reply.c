@@ -69,6 +69,11 @@ void reply_raw(struct req *r, int status, const char *ctype, const void *body, s
 	set_body(r, status, ctype, copy, len);
 }
 
+void reply_raw_take(struct req *r, int status, const char *ctype, char *body, size_t len)
+{
+	set_body(r, status, ctype, body, len);
+}
+
 void reply_file(struct req *r, int status, const char *ctype, int fd, unsigned long long len)
 {
 	set_body(r, status, ctype, NULL, 0);

@@ -62,10 +62,7 @@ static double now_ms(void)
 
 static void req_free(struct req *r)
 {
-	for (int i = 0; i < r->nparams; i++) {
-		free(r->param_names[i]);
-		free(r->param_values[i]);
-	}
+	free(r->param_heap);
 	for (int i = 0; i < r->resp_headers; i++) {
 		free(r->resp_hname[i]);
 		free(r->resp_hvalue[i]);
@@ -480,12 +477,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	metrics_inflight(app->metrics, -1);
 	/* One structured line per request. The route pattern is logged, never
 	 * the concrete path or query, so identifiers typed by users stay out. */
-	fprintf(stderr,
-		"{\"ts\":%ld,\"rid\":\"%s\",\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,"
-		"\"ms\":%.3f%s}\n",
-		(long)time(NULL), r->rid, r->method,
-		r->route ? r->route->pattern : http_route_label(r), r->status, ms,
-		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : ",\"aborted\":true");
+	reqlog_request(app->reqlog, r->rid, r->method,
+		       r->route ? r->route->pattern : http_route_label(r), r->status, ms,
+		       toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	req_free(r);
 	*con_cls = NULL;
 }
@@ -586,6 +580,7 @@ int http_serve(struct app *app)
 		app->pool = workpool_start(app, app->cfg.workers, limits);
 	}
 	app->conntrack = conntrack_start(app->cfg.header_timeout);
+	app->reqlog = reqlog_start(2);
 	watch = catalog_watch_start(app); /* other nodes' activations, housekeeping */
 
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
@@ -605,6 +600,8 @@ int http_serve(struct app *app)
 		workpool_stop(app->pool);
 		conntrack_stop(app->conntrack);
 		app->conntrack = NULL;
+		reqlog_stop(app->reqlog);
+		app->reqlog = NULL;
 		metrics_free(app->metrics);
 		auth_state_free(app);
 		static_free(app);
@@ -635,6 +632,8 @@ int http_serve(struct app *app)
 	MHD_stop_daemon(d);
 	conntrack_stop(app->conntrack);
 	app->conntrack = NULL;
+	reqlog_stop(app->reqlog); /* every thread that logs has stopped */
+	app->reqlog = NULL;
 	metrics_free(app->metrics);
 	app->metrics = NULL;
 	auth_state_free(app);

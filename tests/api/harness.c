@@ -120,6 +120,36 @@ static int run_wait(char *const argv[], char **out)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+static char *read_whole(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		return strdup("");
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)(n > 0 ? n : 0) + 1);
+	if (buf && n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n)
+		buf[0] = '\0';
+	fclose(f);
+	return buf;
+}
+
+char *server_log_wait(const struct server *s, const char *needle)
+{
+	char *log = read_whole(s->log);
+
+	for (int i = 0; i < 300 && log && strstr(log, needle) == NULL; i++) {
+		free(log);
+		usleep(50 * 1000);
+		log = read_whole(s->log);
+	}
+	return log;
+}
+
 int server_cli(struct server *s, char **out, const char *const *args)
 {
 	char *argv[64];

@@ -50,6 +50,11 @@ int server_restart(struct server *s, const char *const *extra_args);
 int server_start_peer(struct server *peer, const struct server *first);
 /* SIGTERM, wait; removes the data dir unless keep_dir. */
 void server_stop(struct server *s, int keep_dir);
+/* The server log once it contains needle (e.g. "\"rid\":\"<X-Request-Id>\""):
+ * the access log reaches the file in blocks, up to a second late, so a test
+ * waits for the line it looks for (polling, bounded at 15 s; after that it
+ * returns the log as it is and the test's assertion fails). Caller frees. */
+char *server_log_wait(const struct server *s, const char *needle);
 /* Runs `yiye ARGS…` against the server's data dir/db; returns its exit code
  * and, when out is non-NULL, its combined output (caller frees). */
 int server_cli(struct server *s, char **out, const char *const *args);

@@ -201,6 +201,14 @@ json_t *lic_verify(struct server *s, const char *number, const char *query)
 	lic_as(s, NULL);
 	snprintf(path, sizeof(path), "/api/v1/licenses/%s/verify%s", number, query ? query : "");
 	lic_get(s, path, 200, &r);
+	{
+		/* a status changes at any moment: no one may keep an answer,
+		   cached on this node or not */
+		char cc[64] = "";
+
+		assert_int_equal(resp_header(&r, "Cache-Control", cc, sizeof(cc)), 0);
+		assert_string_equal(cc, "no-store");
+	}
 	v = json_incref(r.json);
 	resp_free(&r);
 	return v;
