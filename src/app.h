@@ -79,6 +79,9 @@ struct app_config {
 	/* sup-complaints: complaints one client address may file through the
 	 * public form per hour (YIYE_COMPLAINT_RATE; past it 429 + Retry-After) */
 	int complaint_rate;
+	/* share-reads: a token's shared reads per minute unless the token sets
+	 * its own (YIYE_SHARING_RATE) */
+	int sharing_rate;
 };
 
 struct app {
@@ -110,6 +113,8 @@ struct app {
 	/* lic-public: answers of the public verify route, kept for a second
 	 * (http/verify_cache.h) */
 	struct verify_cache *verify_cache;
+	/* share-reads: per-token rate windows of shared reads (http/h_shared.h) */
+	struct sharing_rate *sharing_rate;
 };
 
 /* Fills cfg with defaults, then environment variables (flags are applied by

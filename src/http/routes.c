@@ -38,6 +38,9 @@ const struct route routes[] = {
 #include "http/routes_licenses.inc"
 
 #include "http/routes_supervision.inc"
+
+/* share-reads (issue 14): shared reads, the access log, token sharing */
+#include "http/routes_sharing.inc"
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));

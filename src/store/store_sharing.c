@@ -51,15 +51,15 @@ int store_sharing_token_set(struct store_conn *c, const char *district, int64_t 
 			    struct yerr *err)
 {
 	struct store_result *r = NULL;
-	int rc = store_exec(c,
-			    "UPDATE api_tokens SET department = ?, purposes = ?, rate_per_minute = ? "
-			    "WHERE district = ? AND id = ?",
-			    (struct store_param[]){SP_TEXT(department ? department : ""),
-						   SP_TEXT(purposes ? purposes : ""),
-						   rate_per_minute > 0 ? SP_INT(rate_per_minute)
-								       : SP_NULL,
-						   SP_TEXT(district), SP_INT(id)},
-			    5, &r, err);
+	int rc =
+	    store_exec(c,
+		       "UPDATE api_tokens SET department = ?, purposes = ?, rate_per_minute = ? "
+		       "WHERE district = ? AND id = ?",
+		       (struct store_param[]){
+			   SP_TEXT(department ? department : ""), SP_TEXT(purposes ? purposes : ""),
+			   rate_per_minute > 0 ? SP_INT(rate_per_minute) : SP_NULL,
+			   SP_TEXT(district), SP_INT(id)},
+		       5, &r, err);
 
 	if (rc == 0 && r->changes == 0) {
 		yerr_set(err, 404, "token_not_found", "", "令牌不存在");
@@ -119,13 +119,14 @@ static const struct {
 			      "WHERE a.district = ? AND e.uscc = ? AND a.status <> 'draft' "
 			      "ORDER BY a.id DESC LIMIT 500"},
     /* finished checks only: an open task is an unannounced inspection */
-    [SHARING_INSPECTIONS] = {"inspections", "published_at",
-			     "SELECT p.code AS plan, p.title AS plan_title, t.kind, "
-			     "t.entity_name, t.industry, t.check_items, t.outcome, t.done_on, "
-			     "t.published_at FROM check_tasks t "
-			     "LEFT JOIN spot_plans p ON p.id = t.plan_id AND p.district = t.district "
-			     "WHERE t.district = ? AND t.uscc = ? AND t.status = 'done' "
-			     "ORDER BY t.done_on DESC, t.id DESC LIMIT 500"},
+    [SHARING_INSPECTIONS] =
+	{"inspections", "published_at",
+	 "SELECT p.code AS plan, p.title AS plan_title, t.kind, "
+	 "t.entity_name, t.industry, t.check_items, t.outcome, t.done_on, "
+	 "t.published_at FROM check_tasks t "
+	 "LEFT JOIN spot_plans p ON p.id = t.plan_id AND p.district = t.district "
+	 "WHERE t.district = ? AND t.uscc = ? AND t.status = 'done' "
+	 "ORDER BY t.done_on DESC, t.id DESC LIMIT 500"},
 };
 
 const char *sharing_kind_name(enum sharing_kind k)
@@ -145,8 +146,8 @@ int store_sharing_read(struct store_conn *c, const char *district, enum sharing_
 	if ((unsigned)k >= SHARING_KIND_COUNT)
 		return yerr_set(err, 404, "not_found", "", "资源不存在"), STORE_ENOTFOUND;
 	return store_exec(c, kinds[k].sql,
-			  (struct store_param[]){SP_TEXT(district), SP_TEXT(uscc), SP_TEXT(district),
-						 SP_TEXT(uscc)},
+			  (struct store_param[]){SP_TEXT(district), SP_TEXT(uscc),
+						 SP_TEXT(district), SP_TEXT(uscc)},
 			  k == SHARING_CREDIT ? 4 : 2, out, err);
 }
 
@@ -265,14 +266,14 @@ int store_sharing_append(struct store_conn *c, const struct sharing_entry *e, in
 	return rc;
 }
 
-#define LOG_COLS                                                                            \
+#define LOG_COLS                                                                                 \
 	"seq, ts, token_id, token_name, department, uscc, kind, purpose, purpose_text, status, " \
 	"request_id, hash"
 
 /* The WHERE clause of a filter: only fixed fragments are concatenated, every
  * value is bound. */
-static int log_where(const char *district, const struct sharing_filter *f, char *sql,
-		     size_t sqlsz, struct store_param *p)
+static int log_where(const char *district, const struct sharing_filter *f, char *sql, size_t sqlsz,
+		     struct store_param *p)
 {
 	int n = 0;
 
@@ -318,7 +319,8 @@ int store_sharing_list(struct store_conn *c, const char *district, const struct 
 	p[n++] = SP_INT(limit);
 	p[n++] = SP_INT(offset);
 	snprintf(sql, sizeof(sql),
-		 "SELECT " LOG_COLS " FROM sharing_log%s ORDER BY seq DESC LIMIT ? OFFSET ?", where);
+		 "SELECT " LOG_COLS " FROM sharing_log%s ORDER BY seq DESC LIMIT ? OFFSET ?",
+		 where);
 	return store_exec(c, sql, p, n, out, err);
 }
 
@@ -344,7 +346,8 @@ static int verify_chain(struct store_conn *c, struct audit_chain_report *rep, st
 	r = NULL;
 	if (head_seq < 0) {
 		rep->bad_seq = 1;
-		snprintf(rep->msg, sizeof(rep->msg), "缺少该区的共享访问日志头记录（头记录被删除）");
+		snprintf(rep->msg, sizeof(rep->msg),
+			 "缺少该区的共享访问日志头记录（头记录被删除）");
 		return 1;
 	}
 	while (!broken && expect <= head_seq) {
@@ -372,7 +375,8 @@ static int verify_chain(struct store_conn *c, struct audit_chain_report *rep, st
 			    .status = (int)store_cell_int(r, i, 9, 0),
 			    .request_id = store_cell(r, i, 10),
 			};
-			const char *stored_prev = store_cell(r, i, 11), *stored = store_cell(r, i, 12);
+			const char *stored_prev = store_cell(r, i, 11),
+				   *stored = store_cell(r, i, 12);
 			char h[SHARING_HASH_HEX];
 
 			if (seq != expect) {
@@ -442,8 +446,7 @@ static int verify_chain(struct store_conn *c, struct audit_chain_report *rep, st
 	return rc < 0 ? rc : 0;
 }
 
-int store_sharing_verify(struct store *s, struct audit_chain_report **out, int *n,
-			 struct yerr *err)
+int store_sharing_verify(struct store *s, struct audit_chain_report **out, int *n, struct yerr *err)
 {
 	struct store_conn *c;
 	struct store_result *d = NULL;

@@ -25,17 +25,17 @@
 #include "store/store_audit.h"
 
 #define SHARING_HASH_HEX 65
-#define SHARING_PURPOSES_MAX 256 /* bytes of the stored, space-separated list */
+#define SHARING_PURPOSES_MAX 256     /* bytes of the stored, space-separated list */
 #define SHARING_PURPOSE_TEXT_MAX 100 /* characters of a purpose's free text */
 
 /* The sharing fields of one token (api_tokens, migration 0040). */
 struct sharing_token {
 	int64_t id;
 	char name[300];
-	char department[32];                  /* the department whose system holds it */
+	char department[32];                 /* the department whose system holds it */
 	char purposes[SHARING_PURPOSES_MAX]; /* "approval supervision", "" none */
-	int rate_per_minute;                  /* 0: the server's default */
-	int64_t last_used_at;                 /* 0: never */
+	int rate_per_minute;                 /* 0: the server's default */
+	int64_t last_used_at;                /* 0: never */
 };
 
 /* The token id of district: STORE_ENOTFOUND (404 token_not_found) when none. */
