@@ -192,8 +192,8 @@ int app_open(struct app *app, struct yerr *err)
 	/* lic-public: the verify answers' cache */
 	if ((app->verify_cache = verify_cache_new()) == NULL)
 		return yerr_set(err, 500, "out_of_memory", NULL, "内存不足");
-	/* share-reads: the shared reads' rate windows */
-	if ((app->sharing_rate = sharing_rate_new()) == NULL)
+	/* share-reads: the shared reads' rate windows and access-log appender */
+	if ((app->sharing = sharing_state_new(app->store)) == NULL)
 		return yerr_set(err, 500, "out_of_memory", NULL, "内存不足");
 	if ((rc = app_calendar_reload(app, err)) < 0)
 		return rc;
@@ -202,14 +202,15 @@ int app_open(struct app *app, struct yerr *err)
 
 void app_close(struct app *app)
 {
+	/* share-reads: writes the queued access-log entries, before the store goes */
+	sharing_state_free(app->sharing);
+	app->sharing = NULL;
 	store_close(app->store);
 	app->store = NULL;
 	keyring_close(app->keys);
 	app->keys = NULL;
 	verify_cache_free(app->verify_cache);
 	app->verify_cache = NULL;
-	sharing_rate_free(app->sharing_rate);
-	app->sharing_rate = NULL;
 	if (app->cal) {
 		calendar_free(app->cal);
 		free(app->cal);

@@ -113,8 +113,9 @@ struct app {
 	/* lic-public: answers of the public verify route, kept for a second
 	 * (http/verify_cache.h) */
 	struct verify_cache *verify_cache;
-	/* share-reads: per-token rate windows of shared reads (http/h_shared.h) */
-	struct sharing_rate *sharing_rate;
+	/* share-reads: per-token rate windows of shared reads and the access
+	 * log's appender (http/h_shared.h) */
+	struct sharing_state *sharing;
 };
 
 /* Fills cfg with defaults, then environment variables (flags are applied by

@@ -12,9 +12,9 @@
  * goes: the uscc's form (400) → the stated purpose (400 purpose_required /
  * unknown_purpose) → the token's rate (429 + Retry-After) → the token's
  * allowed purposes (403 purpose_not_allowed) → the rows → the access-log
- * entry, committed before the answer leaves, so nothing is disclosed that
- * the log does not show. Refusals after the token is known (403, 404) are
- * logged too; 400 and 429 are not (nothing was looked at, and a flood of
+ * entry, queued before the answer leaves (a full queue refuses the read, 503)
+ * and committed by the appender within one commit's time (h_shared.h). Refusals after the token is
+ * known (403, 404) are logged too; 400 and 429 are not (nothing was looked at, and a flood of
  * refused requests must not become a flood of writes).
  *
  * "Nothing of that kind for this uscc" and "no such entity" are one answer,
@@ -133,12 +133,10 @@ static int64_t now_ms(void)
 	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-/* Appends the access-log entry in a transaction of its own and commits it.
- * Last before the answer, so the district's head row is held only for the
- * append and the commit. */
-static int log_access(struct req *r, struct store_conn *c, const struct sharing_token *t,
-		      const char *uscc, const char *kind, const struct purpose *p, int status,
-		      int64_t *seq, struct yerr *e)
+/* Queues the access-log entry (h_shared.h: the appender commits it within
+ * one commit's time); -1 when the queue is full. */
+static int log_access(struct req *r, const struct sharing_token *t, const char *uscc,
+		      const char *kind, const struct purpose *p, int status)
 {
 	struct sharing_entry en = {
 	    .ts_ms = now_ms(),
@@ -151,15 +149,9 @@ static int log_access(struct req *r, struct store_conn *c, const struct sharing_
 	    .purpose_text = p->text ? p->text : "",
 	    .status = status,
 	    .request_id = r->rid,
-	    .district = req_district(r),
 	};
-	int rc = store_begin(c, e);
 
-	if (rc == 0)
-		rc = store_sharing_append(c, &en, seq, e);
-	if (rc == 0)
-		rc = store_commit(c, e);
-	return rc;
+	return sharing_log_enqueue(r->app->sharing, req_district(r), &en);
 }
 
 /* One row of a shared read as the API object: integer columns as numbers,
@@ -212,7 +204,7 @@ static void shared_read(struct req *r, enum sharing_kind kind)
 	struct purpose p;
 	struct store_conn *c;
 	struct yerr e = {0};
-	int64_t now = (int64_t)time(NULL), seq = 0;
+	int64_t now = (int64_t)time(NULL);
 	int rc, wait, status;
 	json_t *items;
 
@@ -229,7 +221,7 @@ static void shared_read(struct req *r, enum sharing_kind kind)
 		return reply_yerr(r, &e);
 	}
 	wait = sharing_rate_take(
-	    r->app->sharing_rate, t.id,
+	    r->app->sharing, t.id,
 	    t.rate_per_minute > 0 ? t.rate_per_minute : r->app->cfg.sharing_rate, now);
 	if (wait > 0) {
 		char ra[16];
@@ -247,11 +239,12 @@ static void shared_read(struct req *r, enum sharing_kind kind)
 		return reply_yerr(r, &e);
 	} else
 		status = res->rows > 0 ? 200 : 404;
-	rc = log_access(r, c, &t, uscc, kname, &p, status, &seq, &e);
 	store_release(c);
-	if (rc < 0) {
+	if (log_access(r, &t, uscc, kname, &p, status) < 0) {
+		/* nothing is disclosed that the log would not show */
 		store_result_free(res);
-		return reply_yerr(r, &e);
+		reply_error(r, 503, "busy", NULL, "共享访问日志繁忙，请稍后再试");
+		return reply_header(r, "Retry-After", "1");
 	}
 	if (status == 403)
 		return reply_error(r, 403, "purpose_not_allowed", "purpose",
@@ -265,10 +258,10 @@ static void shared_read(struct req *r, enum sharing_kind kind)
 	for (int i = 0; i < res->rows; i++)
 		json_array_append_new(items, row_json(res, i, sharing_kind_int_columns(kind)));
 	reply_json(r, 200,
-		   json_pack("{s:s,s:s,s:o,s:I,s:{s:s,s:o},s:I}", "uscc", uscc, "kind", kname,
+		   json_pack("{s:s,s:s,s:o,s:I,s:{s:s,s:o},s:s}", "uscc", uscc, "kind", kname,
 			     "items", items, "total", (json_int_t)res->rows, "purpose", "code",
 			     p.code, "text", p.text ? json_string(p.text) : json_null(),
-			     "access_seq", (json_int_t)seq));
+			     "request_id", r->rid));
 	store_result_free(res);
 }
 

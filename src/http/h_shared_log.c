@@ -62,6 +62,12 @@ static int load(struct req *r, int limit, int offset, struct store_result **res,
 		return -1;
 	f.token_id = token;
 	f.department = principal_department_scope(&r->who); /* NULL: every department */
+	/* read-your-writes on this node: what was queued before is committed */
+	if (sharing_log_flush(r->app->sharing) < 0) {
+		reply_error(r, 503, "busy", NULL, "共享访问日志正在写入，请稍后再试");
+		reply_header(r, "Retry-After", "1");
+		return -1;
+	}
 	if (req_acquire(r, &c) < 0)
 		return -1;
 	rc = store_sharing_list(c, req_district(r), &f, limit, offset, res, total, &e);

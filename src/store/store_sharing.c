@@ -198,24 +198,25 @@ void store_sharing_hash(const char *prev_hash, int64_t seq, const char *district
 	sodium_bin2hex(out, SHARING_HASH_HEX, h, sizeof(h));
 }
 
-/* The next seq of the district's chain; the UPDATE holds the head row until
- * the caller's transaction ends. A district's first entry creates its head
- * (ON CONFLICT: two first entries at once create it once). */
-static int chain_next(struct store_conn *c, const char *district, int64_t *seq, char *prev,
-		      struct yerr *err)
+/* Reserves n seqs of the district's chain: the UPDATE holds the head row
+ * until the caller's transaction ends; *first receives the first seq and
+ * prev the hash before it. A district's first entry creates its head (ON
+ * CONFLICT: two first entries at once create it once). */
+static int chain_reserve(struct store_conn *c, const char *district, int n, int64_t *first,
+			 char *prev, struct yerr *err)
 {
 	struct store_result *r = NULL;
 	int rc;
 
 	for (int attempt = 0; attempt < 2; attempt++) {
 		rc = store_exec(c,
-				"UPDATE sharing_head SET seq = seq + 1 WHERE district = ? "
+				"UPDATE sharing_head SET seq = seq + ? WHERE district = ? "
 				"RETURNING seq, hash",
-				(struct store_param[]){SP_TEXT(district)}, 1, &r, err);
+				(struct store_param[]){SP_INT(n), SP_TEXT(district)}, 2, &r, err);
 		if (rc < 0)
 			return rc;
 		if (r->rows == 1) {
-			*seq = store_cell_int(r, 0, 0, 0);
+			*first = store_cell_int(r, 0, 0, 0) - n + 1;
 			store_cell_copy(r, 0, 1, prev, SHARING_HASH_HEX);
 			store_result_free(r);
 			return 0;
@@ -230,40 +231,48 @@ static int chain_next(struct store_conn *c, const char *district, int64_t *seq, 
 		if (rc < 0)
 			return rc;
 	}
-	return yerr_set(err, 500, "sharing_head", "", "共享访问日志头记录缺失"), STORE_EINTERNAL;
+	yerr_set(err, 500, "sharing_head", "", "共享访问日志头记录缺失");
+	return STORE_EINTERNAL;
 }
 
-int store_sharing_append(struct store_conn *c, const struct sharing_entry *e, int64_t *seq_out,
-			 struct yerr *err)
+int store_sharing_append(struct store_conn *c, const char *district, const struct sharing_entry *e,
+			 int n, int64_t *first_seq, struct yerr *err)
 {
-	const char *district = e->district && *e->district ? e->district : STORE_DEFAULT_DISTRICT;
 	char prev[SHARING_HASH_HEX], hash[SHARING_HASH_HEX];
 	int64_t seq;
 	int rc;
 
-	if ((rc = chain_next(c, district, &seq, prev, err)) < 0)
+	if (district == NULL || *district == '\0')
+		district = STORE_DEFAULT_DISTRICT;
+	if (n <= 0)
+		return 0;
+	if ((rc = chain_reserve(c, district, n, &seq, prev, err)) < 0)
 		return rc;
-	store_sharing_hash(prev, seq, district, e, hash);
-	rc = store_exec(
-	    c,
-	    "INSERT INTO sharing_log (district, seq, ts, token_id, token_name, department, uscc, "
-	    "kind, purpose, purpose_text, status, request_id, prev_hash, hash) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    (struct store_param[]){
-		SP_TEXT(district), SP_INT(seq), SP_INT(e->ts_ms), SP_INT(e->token_id),
-		SP_TEXT(e->token_name ? e->token_name : ""),
-		SP_TEXT(e->department ? e->department : ""), SP_TEXT(e->uscc ? e->uscc : ""),
-		SP_TEXT(e->kind ? e->kind : ""), SP_TEXT(e->purpose ? e->purpose : ""),
-		SP_TEXT(e->purpose_text ? e->purpose_text : ""), SP_INT(e->status),
-		SP_TEXT(e->request_id ? e->request_id : ""), SP_TEXT(prev), SP_TEXT(hash)},
-	    14, NULL, err);
-	if (rc < 0)
-		return rc;
-	rc = store_exec(c, "UPDATE sharing_head SET hash = ? WHERE district = ?",
-			(struct store_param[]){SP_TEXT(hash), SP_TEXT(district)}, 2, NULL, err);
-	if (rc == 0 && seq_out)
-		*seq_out = seq;
-	return rc;
+	if (first_seq)
+		*first_seq = seq;
+	for (int i = 0; i < n; i++, seq++) {
+		store_sharing_hash(prev, seq, district, &e[i], hash);
+		rc = store_exec(
+		    c,
+		    "INSERT INTO sharing_log (district, seq, ts, token_id, token_name, department, "
+		    "uscc, kind, purpose, purpose_text, status, request_id, prev_hash, hash) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    (struct store_param[]){
+			SP_TEXT(district), SP_INT(seq), SP_INT(e[i].ts_ms), SP_INT(e[i].token_id),
+			SP_TEXT(e[i].token_name ? e[i].token_name : ""),
+			SP_TEXT(e[i].department ? e[i].department : ""),
+			SP_TEXT(e[i].uscc ? e[i].uscc : ""), SP_TEXT(e[i].kind ? e[i].kind : ""),
+			SP_TEXT(e[i].purpose ? e[i].purpose : ""),
+			SP_TEXT(e[i].purpose_text ? e[i].purpose_text : ""), SP_INT(e[i].status),
+			SP_TEXT(e[i].request_id ? e[i].request_id : ""), SP_TEXT(prev),
+			SP_TEXT(hash)},
+		    14, NULL, err);
+		if (rc < 0)
+			return rc;
+		memcpy(prev, hash, SHARING_HASH_HEX);
+	}
+	return store_exec(c, "UPDATE sharing_head SET hash = ? WHERE district = ?",
+			  (struct store_param[]){SP_TEXT(prev), SP_TEXT(district)}, 2, NULL, err);
 }
 
 #define LOG_COLS                                                                                 \

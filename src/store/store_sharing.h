@@ -89,17 +89,18 @@ struct sharing_entry {
 	const char *purpose_text; /* its free text ("" none) */
 	int status;               /* the HTTP status answered */
 	const char *request_id;
-	const char *district; /* the chain it joins; NULL: STORE_DEFAULT_DISTRICT */
 };
 
 /* Canonical serialisation + chain hash: hex SHA-256 into out. */
 void store_sharing_hash(const char *prev_hash, int64_t seq, const char *district,
 			const struct sharing_entry *e, char out[SHARING_HASH_HEX]);
-/* Appends e inside the caller's transaction; *seq_out (may be NULL) receives
- * its sequence number. Call it last before the commit: it holds the
- * district's head row until then. */
-int store_sharing_append(struct store_conn *c, const struct sharing_entry *e, int64_t *seq_out,
-			 struct yerr *err);
+/* Appends the n entries e[0..n) to district's chain, in that order, inside
+ * the caller's transaction (one head-row update for all of them, so a batch
+ * costs one row lock and, at commit, one fsync); *first_seq (may be NULL)
+ * receives the first entry's seq. Call it last before the commit: it holds
+ * the district's head row until then. */
+int store_sharing_append(struct store_conn *c, const char *district, const struct sharing_entry *e,
+			 int n, int64_t *first_seq, struct yerr *err);
 
 /* Filter of the access-log listing; NULL/0 members do not filter. */
 struct sharing_filter {

@@ -180,7 +180,7 @@ static void test_known_answers(void **state)
 	    {"auditor", "GET", "/api/v1/shared/access-log", 200},
 	    {"supervisor", "GET", "/api/v1/shared/access-log", 200},
 	    {"applicant", "GET", "/api/v1/shared/access-log", 403},
-	    {"admin", "GET", "/api/v1/shared/entities/91310104000000000X/licenses", 403},
+	    {"admin", "GET", "/api/v1/shared/entities/91310104000000000T/licenses", 403},
 	};
 
 	(void)state;
@@ -251,7 +251,7 @@ static void test_every_scope(void **state)
 
 				snprintf(tmp, sizeof(tmp), "%s", rt->pattern);
 				*strstr(tmp, "{uscc}") = '\0';
-				snprintf(path, sizeof(path), "%s91310104000000000X%s", tmp,
+				snprintf(path, sizeof(path), "%s91310104000000000T%s", tmp,
 					 strstr(rt->pattern, "{uscc}") + 6);
 			}
 			http_req(&srv, rt->method, path, NULL,
