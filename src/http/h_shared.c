@@ -70,7 +70,9 @@ static int purpose_allowed(const char *list, const char *code)
 {
 	size_t n = strlen(code);
 
-	while (list && *list) {
+	if (list == NULL)
+		return 0;
+	while (*list) {
 		size_t w = strcspn(list, " ");
 
 		if (w == n && strncmp(list, code, n) == 0)
