@@ -137,16 +137,15 @@ static const struct {
     /* share-reads (issue 14): shared reads by 统一社会信用代码, for data
        consumers' tokens only (no role holds them), each route exactly one
        scope; the access log read by auditors and the system administrator
-       (every entry) and by a department's staff (their department's tokens,
-       narrowed by the handler); the purposes list for whoever manages or
-       reviews tokens */
+       (every entry) and by a department's supervisors (their department's
+       tokens, narrowed by the handler) */
     {"shared.licenses", 0, SCOPE_LICENSES_READ},
     {"shared.annual_reports", 0, SCOPE_REPORTS_READ},
     {"shared.penalties", 0, SCOPE_SUPERVISION_READ},
     {"shared.inspections", 0, SCOPE_SUPERVISION_READ},
     {"shared.credit", 0, SCOPE_CREDIT_READ},
     {"shared.applications", 0, SCOPE_APPLICATIONS_READ},
-    {"sharing.log", ROLES_STAFF | R(SYSTEM_ADMIN) | R(AUDITOR), -1},
+    {"sharing.log", R(SUPERVISOR) | R(SYSTEM_ADMIN) | R(AUDITOR), -1},
 };
 
 #undef R

@@ -5,7 +5,7 @@
  *   GET /api/v1/shared/access-log.csv?token=&uscc=&from=&to=
  *   GET /api/v1/shared/purposes   the documented purposes (for the UI)
  * Auditors and the system administrator read every entry of the district;
- * a department's staff read the entries of their own department's tokens
+ * a department's supervisors read the entries of their own department's tokens
  * (the department that answers for what its system read). from/to are dates
  * YYYY-MM-DD (Beijing time, inclusive) or unix milliseconds, as in the audit
  * listing. The CSV is UTF-8 with a byte-order mark, every field quoted, a

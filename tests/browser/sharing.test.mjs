@@ -4,7 +4,7 @@
 // with the token, the department, the purpose in words and the result.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launchBrowser, openPage, screenshot, demoPassword, login, logout, apiAvailable, BASE_URL } from './harness.mjs'
+import { launchBrowser, openPage, screenshot, demoPassword, login, logout, apiAvailable, navClick, BASE_URL } from './harness.mjs'
 
 const NAME = '浏览器测试·证照共享'
 const USCC = '91310104000000000T' // well-formed, unknown: the read answers 404 and is logged
@@ -58,7 +58,7 @@ test('a token with a purpose reads, and the read is in the access log', async (t
   assert.equal((await fetch(url, { headers: auth })).status, 400)
   assert.equal((await fetch(url, { headers: { ...auth, 'X-Purpose': 'approval' } })).status, 404)
 
-  await page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '共享访问日志' }).click()
+  await navClick(page, '共享日志')
   await page.getByRole('heading', { level: 1, name: '共享访问日志' }).waitFor()
   await page.getByRole('textbox', { name: '统一社会信用代码' }).fill(USCC)
   await page.getByRole('button', { name: '查询' }).click()
