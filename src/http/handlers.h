@@ -192,4 +192,13 @@ void h_credit_job_run(struct req *r);
 /* h_verifications.c */
 void h_verification_record(struct req *r);
 
+/* share-events: h_events.c */
+void h_subscriptions_list(struct req *r);
+void h_subscription_create(struct req *r);
+void h_subscription_get(struct req *r);
+void h_subscription_update(struct req *r);
+void h_subscription_deliveries(struct req *r);
+void h_delivery_redeliver(struct req *r);
+void h_shared_cases(struct req *r);
+
 #endif

@@ -404,10 +404,11 @@ int store_deliveries_due(struct store_conn *c, const char *district, int64_t now
 	*n = 0;
 	rc = store_exec(
 	    c,
-	    "SELECT d.id, d.attempts, d.next_at_ms, s.url, s.secret, " EVENT_COLS
-	    " FROM event_deliveries d JOIN event_subscriptions s ON s.district = d.district AND "
-	    "s.id = d.subscription_id JOIN events ON events.district = d.district AND events.seq "
-	    "= d.event_seq WHERE d.district = ? AND d.status = 'pending' AND d.next_at_ms <= ? "
+	    "SELECT d.id, d.attempts, d.next_at_ms, s.url, s.secret, ev.seq, ev.id, ev.kind, "
+	    "ev.ref, ev.district, ev.at, ev.payload FROM event_deliveries d JOIN "
+	    "event_subscriptions s ON s.district = d.district AND s.id = d.subscription_id JOIN "
+	    "events ev ON ev.district = d.district AND ev.seq = d.event_seq WHERE d.district = ? "
+	    "AND d.status = 'pending' AND d.next_at_ms <= ? "
 	    "AND s.active = 1 ORDER BY d.next_at_ms, d.id LIMIT ?",
 	    (struct store_param[]){SP_TEXT(district), SP_INT(now_ms), SP_INT(limit)}, 3, &res, e);
 	if (rc < 0)

@@ -13,15 +13,24 @@
 #include "store/store_license.h"
 
 /* The applicant as a case names it: the entity (name, 统一社会信用代码),
- * never a person's ID number. The application's entity, else its
- * applicant account's; nulls when neither has one. */
+ * never a person's ID number. What the form names (the fields the license
+ * is issued to, license_write.c), else the application's entity in the
+ * register, else its applicant account's; nulls when none has one. */
 static json_t *case_applicant(struct store_conn *c, const char *district, const struct store_app *a,
 			      struct yerr *e)
 {
 	struct store_result *res = NULL;
-	json_t *out;
+	json_t *form = a->form ? json_loads(a->form, 0, NULL) : NULL, *out;
+	const char *name = json_string_value(json_object_get(form, "F_ent_name"));
+	const char *uscc = json_string_value(json_object_get(form, "F_uscc"));
 	int rc;
 
+	if (name && *name && uscc && *uscc) {
+		out = json_pack("{s:s,s:s}", "name", name, "uscc", uscc);
+		json_decref(form);
+		return out;
+	}
+	json_decref(form);
 	rc = store_exec(c,
 			"SELECT name, uscc FROM entities WHERE district = ? AND id = COALESCE(?, "
 			"(SELECT entity_id FROM users WHERE id = ?))",
