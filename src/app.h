@@ -88,6 +88,9 @@ struct app_config {
 		int timeout_ms; /* YIYE_EVENT_TIMEOUT_MS: one attempt, connect included (10000) */
 		int poll_ms;    /* YIYE_EVENT_POLL_MS: how often due deliveries are read (1000) */
 	} events;
+	/* share-reads: a token's shared reads per minute unless the token sets
+	 * its own (YIYE_SHARING_RATE) */
+	int sharing_rate;
 };
 
 struct app {
@@ -119,6 +122,9 @@ struct app {
 	/* lic-public: answers of the public verify route, kept for a second
 	 * (http/verify_cache.h) */
 	struct verify_cache *verify_cache;
+	/* share-reads: per-token rate windows of shared reads and the access
+	 * log's appender (http/h_shared.h) */
+	struct sharing_state *sharing;
 };
 
 /* Fills cfg with defaults, then environment variables (flags are applied by

@@ -139,6 +139,19 @@ static const struct {
     {"supervision.plans", R(SUPERVISOR), -1},
     {"supervision.tasks", R(INSPECTOR) | R(SUPERVISOR), -1},
     {"supervision.check", R(INSPECTOR), -1},
+    /* share-reads (issue 14): shared reads by 统一社会信用代码, for data
+       consumers' tokens only (no role holds them), each route exactly one
+       scope; the access log read by auditors and the system administrator
+       (every entry) and by a department's staff (their department's tokens,
+       narrowed by the handler); the purposes list for whoever manages or
+       reviews tokens */
+    {"shared.licenses", 0, SCOPE_LICENSES_READ},
+    {"shared.annual_reports", 0, SCOPE_REPORTS_READ},
+    {"shared.penalties", 0, SCOPE_SUPERVISION_READ},
+    {"shared.inspections", 0, SCOPE_SUPERVISION_READ},
+    {"shared.credit", 0, SCOPE_CREDIT_READ},
+    {"shared.applications", 0, SCOPE_APPLICATIONS_READ},
+    {"sharing.log", ROLES_STAFF | R(SYSTEM_ADMIN) | R(AUDITOR), -1},
 };
 
 #undef R

@@ -325,6 +325,13 @@ export const routes = [
     component: () => import('./views/admin/TokensView.vue'),
     meta: { title: '接口令牌', permission: 'tokens.manage', nav: true }
   },
+  // share-reads (issue 14): the shared-read access log
+  {
+    path: '/sharing/access-log',
+    name: 'sharing-access-log',
+    component: () => import('./views/sharing/AccessLogView.vue'),
+    meta: { title: '共享访问日志', permission: 'sharing.log', nav: true }
+  },
   {
     path: '/audit',
     name: 'audit',
