@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "http/accounts.h"
+#include "http/h_shared.h"
 #include "store/store_events.h"
 
 static json_t *kinds_json(const char *stored)
@@ -403,10 +404,13 @@ void h_delivery_redeliver(struct req *r)
 }
 
 /* The 一网通办 case-status feed: the application events after the cursor,
- * in commit order, each in the delivered shape. */
+ * in commit order, each in the delivered shape. A shared read like the
+ * reads by uscc: purpose, rate and access log through their gate
+ * (h_shared.h), kind "cases", no uscc (the feed spans every entity). */
 void h_shared_cases(struct req *r)
 {
 	struct store_event *items = NULL;
+	struct sharing_gate g;
 	long long after, limit;
 	struct store_conn *c;
 	struct yerr e = {0};
@@ -415,13 +419,18 @@ void h_shared_cases(struct req *r)
 	int rc;
 
 	if (req_query_int(r, "after", 0, 0, INT64_MAX / 10, &after) < 0 ||
-	    req_query_int(r, "limit", 100, 1, 1000, &limit) < 0)
+	    req_query_int(r, "limit", 100, 1, 1000, &limit) < 0 ||
+	    sharing_gate_open(r, "cases", &g) < 0)
 		return;
 	if (req_acquire(r, &c) < 0)
 		return;
 	rc = store_events_after(c, req_district(r), (int64_t)after, "application.", (long)limit,
 				&items, &n, &e);
 	store_release(c);
+	if (sharing_gate_log(r, &g, rc < 0 ? e.status : 200) < 0) {
+		store_events_free(items, n);
+		return;
+	}
 	if (rc < 0)
 		return reply_yerr(r, &e);
 	arr = json_array();

@@ -351,26 +351,73 @@ static void test_delivered_after_retries(void **state)
 	pthread_mutex_unlock(&rx1.mu);
 }
 
-/* The case feed: the same events, by cursor, for an applications:read token. */
+/* A token of scope for the service purpose only (its secret into bearer);
+ * its id. */
+static long long feed_token(const char *name, const char *scope, char *bearer, size_t size)
+{
+	char path[96];
+	struct resp r;
+	long long id;
+
+	lic_as(&srv, "admin");
+	lic_post(&srv, "/api/v1/tokens", json_pack("{s:s,s:[s]}", "name", name, "scopes", scope),
+		 201, NULL, &r);
+	snprintf(bearer, size, "%s", lic_str(r.json, "secret"));
+	id = json_integer_value(json_object_get(json_object_get(r.json, "token"), "id"));
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/tokens/%lld/sharing", id);
+	assert_int_equal(
+	    http_json(&srv, "PUT", path,
+		      json_pack("{s:s,s:[s]}", "department", "scjgj", "purposes", "service"), &r),
+	    0);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	lic_as(&srv, NULL);
+	return id;
+}
+
+/* GET path as the token in bearer, stating purpose (NULL: none). */
+static void feed_get(const char *bearer, const char *path, const char *purpose, long status,
+		     const char *code, struct resp *out)
+{
+	char hdr[128];
+	const char *const hdrs[] = {hdr, NULL};
+	struct resp r;
+
+	snprintf(srv.bearer, sizeof(srv.bearer), "%s", bearer);
+	snprintf(hdr, sizeof(hdr), "X-Purpose: %s", purpose ? purpose : "");
+	http_req(&srv, "GET", path, NULL, NULL, 0, purpose ? hdrs : NULL, &r);
+	srv.bearer[0] = '\0';
+	if (r.status != status)
+		fail_msg("GET %s: %ld, expected %ld: %s", path, r.status, status, r.body);
+	if (code)
+		assert_error(&r, status, code, "*");
+	if (out)
+		*out = r;
+	else
+		resp_free(&r);
+}
+
+/* The case feed: the same events, by cursor, for an applications:read
+ * token that states an allowed purpose; every call in the access log. */
 static void test_case_feed(void **state)
 {
-	char bearer[256];
+	char bearer[256], path[128];
 	struct resp r;
 	json_t *items, *ev, *data;
 	const char *kinds[] = {"application.submitted", "application.accepted",
 			       "application.decided"};
+	long long token;
 	size_t i;
+	int logged = 0;
 
 	(void)state;
-	lic_as(&srv, "admin");
-	lic_post(&srv, "/api/v1/tokens",
-		 json_pack("{s:s,s:[s]}", "name", "一网通办", "scopes", "applications:read"), 201,
-		 NULL, &r);
-	snprintf(bearer, sizeof(bearer), "%s", lic_str(r.json, "secret"));
-	resp_free(&r);
-	lic_as(&srv, NULL);
-	snprintf(srv.bearer, sizeof(srv.bearer), "%s", bearer);
-	lic_get(&srv, "/api/v1/shared/cases?after=0", 200, &r);
+	token = feed_token("一网通办", "applications:read", bearer, sizeof(bearer));
+	feed_get(bearer, "/api/v1/shared/cases?after=0", NULL, 400, "purpose_required", NULL);
+	feed_get(bearer, "/api/v1/shared/cases?after=0", "audit; 核对", 403, "purpose_not_allowed",
+		 NULL);
+	feed_get(bearer, "/api/v1/shared/cases?after=0", "service; 一网通办办件状态", 200, NULL,
+		 &r);
 	items = json_object_get(r.json, "items");
 	assert_int_equal(json_array_size(items), 3);
 	json_array_foreach (items, i, ev) {
@@ -403,28 +450,32 @@ static void test_case_feed(void **state)
 	}
 	/* the cursor: after the last one, nothing */
 	{
-		char path[96];
 		struct resp r2;
 
 		snprintf(path, sizeof(path), "/api/v1/shared/cases?after=%lld",
 			 (long long)json_integer_value(json_object_get(r.json, "next")));
-		lic_get(&srv, path, 200, &r2);
+		feed_get(bearer, path, "service", 200, NULL, &r2);
 		assert_int_equal(json_array_size(json_object_get(r2.json, "items")), 0);
 		resp_free(&r2);
 	}
 	resp_free(&r);
-	/* a token without applications:read sees nothing of it */
-	srv.bearer[0] = '\0';
-	lic_as(&srv, "admin");
-	lic_post(&srv, "/api/v1/tokens",
-		 json_pack("{s:s,s:[s]}", "name", "证照库", "scopes", "licenses:read"), 201, NULL,
-		 &r);
-	snprintf(bearer, sizeof(bearer), "%s", lic_str(r.json, "secret"));
+	/* the access log: the refusal for purpose and both reads, kind cases */
+	lic_as(&srv, "auditor");
+	snprintf(path, sizeof(path), "/api/v1/shared/access-log?token=%lld&limit=50", token);
+	lic_get(&srv, path, 200, &r);
+	json_array_foreach (json_object_get(r.json, "items"), i, ev) {
+		assert_string_equal(lic_str(ev, "kind"), "cases");
+		assert_string_equal(lic_str(ev, "uscc"), "");
+		logged++;
+	}
+	assert_int_equal(logged, 3);
 	resp_free(&r);
-	lic_as(&srv, NULL);
-	snprintf(srv.bearer, sizeof(srv.bearer), "%s", bearer);
+	/* a token without applications:read sees nothing of it */
+	feed_token("证照库", "licenses:read", bearer, sizeof(bearer));
+	feed_get(bearer, "/api/v1/shared/cases?after=0", "service", 403, "forbidden", NULL);
+	/* and a person's session, not a token, neither */
+	lic_as(&srv, "auditor");
 	lic_get(&srv, "/api/v1/shared/cases?after=0", 403, NULL);
-	srv.bearer[0] = '\0';
 }
 
 /* A receiver that never recovers: dead after MAX_ATTEMPTS; redelivered on
