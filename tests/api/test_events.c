@@ -339,6 +339,16 @@ static void test_delivered_after_retries(void **state)
 		assert_int_equal(rx_count(&rx1, id, 200), 1);
 	}
 	json_decref(items);
+	/* the license event names its holder (the entity, as the license does) */
+	{
+		char sql[256];
+
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM events WHERE kind = 'license.issued' AND payload "
+			 "LIKE '%%\"holder\":{\"name\":\"%s\",\"uscc\":\"%s\"}%%'",
+			 holder.name, holder.uscc);
+		assert_int_equal(server_sql_long(&srv, sql), 1);
+	}
 	/* every request carried a valid signature, the event as its body, and
 	   its attempt number */
 	pthread_mutex_lock(&rx1.mu);
