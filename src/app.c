@@ -81,6 +81,12 @@ static void config_env(struct app_config *cfg)
 	cfg->render_queue = env_int("YIYE_RENDER_QUEUE", 16, 0, 100000);
 	/* sup-complaints */
 	cfg->complaint_rate = env_int("YIYE_COMPLAINT_RATE", 10, 1, 100000);
+	/* share-events (docs/api-sharing.md, "Events") */
+	cfg->events.backoff_ms = env_int("YIYE_EVENT_BACKOFF_MS", 30000, 1, 86400000);
+	cfg->events.backoff_max_ms = env_int("YIYE_EVENT_BACKOFF_MAX_MS", 3600000, 1, 86400000);
+	cfg->events.max_attempts = env_int("YIYE_EVENT_MAX_ATTEMPTS", 10, 1, 100);
+	cfg->events.timeout_ms = env_int("YIYE_EVENT_TIMEOUT_MS", 10000, 100, 300000);
+	cfg->events.poll_ms = env_int("YIYE_EVENT_POLL_MS", 1000, 10, 60000);
 	/* share-reads: shared reads per token and minute (a token may set its own) */
 	cfg->sharing_rate = env_int("YIYE_SHARING_RATE", 600, 1, 1000000);
 	env_str("YIYE_PUBLIC_URL", cfg->public_url, sizeof(cfg->public_url));

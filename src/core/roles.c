@@ -123,6 +123,11 @@ static const struct {
     /* the e-license library (电子证照库) pulls by cursor with a licenses:read token */
     {"licenses.export", R(ISSUER) | R(SUPERVISOR) | R(AUDITOR), SCOPE_LICENSES_READ},
     {"licenses.display", R(APPLICANT), -1},
+    /* share-events (issue 14 point 6): event subscriptions are the system
+       administrator's; the 一网通办 case-status feed is a shared read
+       (tokens only, like the other shared.* rows) of applications:read */
+    {"subscriptions.manage", R(SYSTEM_ADMIN), -1},
+    {"shared.cases", 0, SCOPE_APPLICATIONS_READ},
     /* lic-life: the registration link — the window enters what registration
        says, the issuer compares it with the licenses */
     {"entities.manage", R(WINDOW_CLERK) | R(ISSUER), -1},

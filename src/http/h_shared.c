@@ -374,3 +374,62 @@ void h_token_sharing_set(struct req *r)
 			     t.rate_per_minute ? json_integer(t.rate_per_minute) : json_null(),
 			     "default_rate_per_minute", r->app->cfg.sharing_rate));
 }
+
+/* share-events: the gate of a shared read without a uscc (h_shared.h). */
+int sharing_gate_open(struct req *r, const char *kind, struct sharing_gate *g)
+{
+	struct store_conn *c;
+	struct purpose p;
+	struct yerr e = {0};
+	int rc, wait;
+
+	memset(g, 0, sizeof(*g));
+	g->kind = kind;
+	if (r->who.kind != PRINCIPAL_TOKEN)
+		return reply_error(r, 403, "forbidden", NULL, "共享数据接口仅供接口访问令牌调用"),
+		       -1;
+	if (purpose_arg(r, &p) < 0 || req_acquire(r, &c) < 0)
+		return -1;
+	snprintf(g->purpose, sizeof(g->purpose), "%s", p.code);
+	snprintf(g->purpose_text, sizeof(g->purpose_text), "%s", p.text ? p.text : "");
+	rc = store_sharing_token_get(c, req_district(r), r->who.id, &g->token, &e);
+	store_release(c);
+	if (rc < 0)
+		return reply_yerr(r, &e), -1;
+	wait = sharing_rate_take(r->app->sharing, g->token.id,
+				 g->token.rate_per_minute > 0 ? g->token.rate_per_minute
+							      : r->app->cfg.sharing_rate,
+				 (int64_t)time(NULL));
+	if (wait > 0) {
+		char ra[16];
+
+		snprintf(ra, sizeof(ra), "%d", wait);
+		reply_error(r, 429, "rate_limited", NULL,
+			    "该令牌的请求超过每分钟上限，请 %d 秒后再试", wait);
+		reply_header(r, "Retry-After", ra);
+		return -1;
+	}
+	if (!purpose_allowed(g->token.purposes, g->purpose)) {
+		if (sharing_gate_log(r, g, 403) < 0)
+			return -1;
+		reply_error(r, 403, "purpose_not_allowed", "purpose",
+			    "该令牌未获准以此用途（%s）读取共享数据", g->purpose);
+		return -1;
+	}
+	return 0;
+}
+
+int sharing_gate_log(struct req *r, const struct sharing_gate *g, int status)
+{
+	struct purpose p;
+
+	memset(&p, 0, sizeof(p));
+	snprintf(p.code, sizeof(p.code), "%s", g->purpose);
+	p.text = g->purpose_text[0] ? g->purpose_text : NULL;
+	if (log_access(r, &g->token, "", g->kind, &p, status) < 0) {
+		reply_error(r, 503, "busy", NULL, "共享访问日志繁忙，请稍后再试");
+		reply_header(r, "Retry-After", "1");
+		return -1;
+	}
+	return 0;
+}

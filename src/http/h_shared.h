@@ -54,4 +54,22 @@ int sharing_purpose_index(const char *s, size_t len);
 /* [{"code","label"}…] of the documented purposes (a new reference). */
 json_t *sharing_purposes_json(void);
 
+/* share-events: a shared read that is not of one entity (the 一网通办 case
+ * feed, h_events.c) passes the same gate as the reads by uscc — a token
+ * only, a purpose stated and allowed to the token, the token's rate — and
+ * leaves one access-log entry (uscc "", kind as given). sharing_gate_open
+ * answers a refusal itself (400/403/429/503; a refusal for purpose is
+ * logged) and returns -1; on 0 the caller reads, then calls
+ * sharing_gate_log with the status it will answer, and answers only when
+ * that returns 0 (-1: answered 503 busy, nothing disclosed unlogged). */
+struct sharing_gate {
+	struct sharing_token token;
+	const char *kind;
+	char purpose[32];
+	char purpose_text[SHARING_PURPOSE_TEXT_MAX * 4 + 1];
+};
+struct req;
+int sharing_gate_open(struct req *r, const char *kind, struct sharing_gate *g);
+int sharing_gate_log(struct req *r, const struct sharing_gate *g, int status);
+
 #endif

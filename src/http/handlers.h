@@ -204,5 +204,13 @@ void h_shared_access_log(struct req *r);
 void h_shared_access_log_csv(struct req *r);
 void h_shared_purposes(struct req *r);
 void h_token_sharing_set(struct req *r);
+/* share-events: h_events.c */
+void h_subscriptions_list(struct req *r);
+void h_subscription_create(struct req *r);
+void h_subscription_get(struct req *r);
+void h_subscription_update(struct req *r);
+void h_subscription_deliveries(struct req *r);
+void h_delivery_redeliver(struct req *r);
+void h_shared_cases(struct req *r);
 
 #endif

@@ -41,6 +41,8 @@ const struct route routes[] = {
 
 /* share-reads (issue 14): shared reads, the access log, token sharing */
 #include "http/routes_sharing.inc"
+/* share-events: subscriptions and the case-status feed */
+#include "http/routes_events.inc"
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));

@@ -340,6 +340,14 @@ export const routes = [
     component: () => import('./views/AuditView.vue'),
     meta: { title: '审计日志', permission: 'audit.read', nav: true }
   },
+  // share-events: event subscriptions and their delivery history (issue 14);
+  // a short menu text: the administrator's menu fills 1366 px
+  {
+    path: '/admin/subscriptions',
+    name: 'admin-subscriptions',
+    component: () => import('./views/admin/SubscriptionsView.vue'),
+    meta: { title: '事件订阅', navLabel: '订阅', permission: 'subscriptions.manage', nav: true }
+  },
   // sup-complaints: complaints and reports (public form, ticket lookup,
   // handling queue) and risk signals (issue 13)
   {
