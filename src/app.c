@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "http/h_shared.h"
 #include "http/verify_cache.h"
 #include "io/keys.h"
 #include "store/store_calendar.h"
@@ -80,6 +81,14 @@ static void config_env(struct app_config *cfg)
 	cfg->render_queue = env_int("YIYE_RENDER_QUEUE", 16, 0, 100000);
 	/* sup-complaints */
 	cfg->complaint_rate = env_int("YIYE_COMPLAINT_RATE", 10, 1, 100000);
+	/* share-events (docs/api-sharing.md, "Events") */
+	cfg->events.backoff_ms = env_int("YIYE_EVENT_BACKOFF_MS", 30000, 1, 86400000);
+	cfg->events.backoff_max_ms = env_int("YIYE_EVENT_BACKOFF_MAX_MS", 3600000, 1, 86400000);
+	cfg->events.max_attempts = env_int("YIYE_EVENT_MAX_ATTEMPTS", 10, 1, 100);
+	cfg->events.timeout_ms = env_int("YIYE_EVENT_TIMEOUT_MS", 10000, 100, 300000);
+	cfg->events.poll_ms = env_int("YIYE_EVENT_POLL_MS", 1000, 10, 60000);
+	/* share-reads: shared reads per token and minute (a token may set its own) */
+	cfg->sharing_rate = env_int("YIYE_SHARING_RATE", 600, 1, 1000000);
 	env_str("YIYE_PUBLIC_URL", cfg->public_url, sizeof(cfg->public_url));
 	app_config_public_url(cfg, cfg->public_url);
 	cfg->store.busy_timeout_ms = env_int("YIYE_BUSY_TIMEOUT_MS", 0, 0, 3600000);
@@ -189,6 +198,9 @@ int app_open(struct app *app, struct yerr *err)
 	/* lic-public: the verify answers' cache */
 	if ((app->verify_cache = verify_cache_new()) == NULL)
 		return yerr_set(err, 500, "out_of_memory", NULL, "内存不足");
+	/* share-reads: the shared reads' rate windows and access-log appender */
+	if ((app->sharing = sharing_state_new(app->store)) == NULL)
+		return yerr_set(err, 500, "out_of_memory", NULL, "内存不足");
 	if ((rc = app_calendar_reload(app, err)) < 0)
 		return rc;
 	return app_catalog_reload(app, err);
@@ -196,6 +208,9 @@ int app_open(struct app *app, struct yerr *err)
 
 void app_close(struct app *app)
 {
+	/* share-reads: writes the queued access-log entries, before the store goes */
+	sharing_state_free(app->sharing);
+	app->sharing = NULL;
 	store_close(app->store);
 	app->store = NULL;
 	keyring_close(app->keys);

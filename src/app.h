@@ -80,6 +80,18 @@ struct app_config {
 	/* sup-complaints: complaints one client address may file through the
 	 * public form per hour (YIYE_COMPLAINT_RATE; past it 429 + Retry-After) */
 	int complaint_rate;
+	/* share-events: delivery of the event outbox (http/event_delivery.c) */
+	struct {
+		int backoff_ms;     /* YIYE_EVENT_BACKOFF_MS: first retry after a failure (30000),
+				       doubling with each attempt */
+		int backoff_max_ms; /* YIYE_EVENT_BACKOFF_MAX_MS: longest wait (3600000) */
+		int max_attempts;   /* YIYE_EVENT_MAX_ATTEMPTS: then dead-lettered (10) */
+		int timeout_ms; /* YIYE_EVENT_TIMEOUT_MS: one attempt, connect included (10000) */
+		int poll_ms;    /* YIYE_EVENT_POLL_MS: how often due deliveries are read (1000) */
+	} events;
+	/* share-reads: a token's shared reads per minute unless the token sets
+	 * its own (YIYE_SHARING_RATE) */
+	int sharing_rate;
 };
 
 struct app {
@@ -112,6 +124,9 @@ struct app {
 	/* lic-public: answers of the public verify route, kept for a second
 	 * (http/verify_cache.h) */
 	struct verify_cache *verify_cache;
+	/* share-reads: per-token rate windows of shared reads and the access
+	 * log's appender (http/h_shared.h) */
+	struct sharing_state *sharing;
 };
 
 /* Fills cfg with defaults, then environment variables (flags are applied by

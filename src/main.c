@@ -19,6 +19,8 @@ static const struct {
     {"backup", cmd_backup, "备份数据库（可在平台运行时进行）"},
     {"restore", cmd_restore, "用备份整体替换数据库（须先停止平台）"},
     {"audit", cmd_audit, "校验审计日志哈希链（audit verify）"},
+    /* share-reads (issue 14) */
+    {"sharing", cmd_sharing, "校验共享访问日志哈希链（sharing verify）"},
     /* lic-keys */
     {"keys", cmd_keys, "许可证签名密钥：轮换（keys rotate）、列出（keys list）"},
     {"verify", cmd_verify, "离线验证许可证二维码签名（载荷、PNG 或 PDF）"},

@@ -17,6 +17,8 @@ int cmd_version(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+/* share-reads (issue 14): yiye sharing verify */
+int cmd_sharing(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 /* lic-keys: the license signing keys and offline verification */

@@ -123,6 +123,11 @@ static const struct {
     /* the e-license library (电子证照库) pulls by cursor with a licenses:read token */
     {"licenses.export", R(ISSUER) | R(SUPERVISOR) | R(AUDITOR), SCOPE_LICENSES_READ},
     {"licenses.display", R(APPLICANT), -1},
+    /* share-events (issue 14 point 6): event subscriptions are the system
+       administrator's; the 一网通办 case-status feed is a shared read
+       (tokens only, like the other shared.* rows) of applications:read */
+    {"subscriptions.manage", R(SYSTEM_ADMIN), -1},
+    {"shared.cases", 0, SCOPE_APPLICATIONS_READ},
     /* lic-life: the registration link — the window enters what registration
        says, the issuer compares it with the licenses */
     {"entities.manage", R(WINDOW_CLERK) | R(ISSUER), -1},
@@ -134,6 +139,18 @@ static const struct {
     {"supervision.plans", R(SUPERVISOR), -1},
     {"supervision.tasks", R(INSPECTOR) | R(SUPERVISOR), -1},
     {"supervision.check", R(INSPECTOR), -1},
+    /* share-reads (issue 14): shared reads by 统一社会信用代码, for data
+       consumers' tokens only (no role holds them), each route exactly one
+       scope; the access log read by auditors and the system administrator
+       (every entry) and by a department's supervisors (their department's
+       tokens, narrowed by the handler) */
+    {"shared.licenses", 0, SCOPE_LICENSES_READ},
+    {"shared.annual_reports", 0, SCOPE_REPORTS_READ},
+    {"shared.penalties", 0, SCOPE_SUPERVISION_READ},
+    {"shared.inspections", 0, SCOPE_SUPERVISION_READ},
+    {"shared.credit", 0, SCOPE_CREDIT_READ},
+    {"shared.applications", 0, SCOPE_APPLICATIONS_READ},
+    {"sharing.log", R(SUPERVISOR) | R(SYSTEM_ADMIN) | R(AUDITOR), -1},
 };
 
 #undef R

@@ -31,6 +31,7 @@
 #include "http/args.h"
 #include "store/store_account.h"
 #include "store/store_audit.h"
+#include "store/store_sharing.h"
 
 struct auth_state {
 	struct auth_config cfg;
@@ -231,6 +232,10 @@ static int ident_token(struct req *r, struct store_conn *c, const char *secret)
 		reply_yerr(r, &e);
 		return IDENT_ERROR;
 	}
+	/* share-reads: last_used_at kept current, written at most once a minute */
+	if (now - t.last_used_at >= 60)
+		(void)store_sharing_token_touch(c, req_district(r), t.id, now,
+						&e); /* best effort */
 	memset(&r->who, 0, sizeof(r->who));
 	r->who.kind = PRINCIPAL_TOKEN;
 	r->who.id = t.id;

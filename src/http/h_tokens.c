@@ -26,16 +26,33 @@ static json_t *token_json(const struct store_token *t)
 	for (int i = 0; i < SCOPE_COUNT; i++)
 		if (t->scopes & SCOPE_BIT(i))
 			json_array_append_new(scopes, json_string(scope_name(i)));
-	return json_pack(
-	    "{s:I,s:s,s:o,s:I,s:I,s:o,s:o,s:o,s:s}", "id", (json_int_t)t->id, "name", t->name,
-	    "scopes", scopes, "created_at", (json_int_t)t->created_at, "expires_at",
-	    (json_int_t)t->expires_at, "revoked_at",
-	    t->revoked_at ? json_integer(t->revoked_at) : json_null(), "last_used_at",
-	    t->last_used_at ? json_integer(t->last_used_at) : json_null(), "created_by",
-	    t->created_by_name[0] ? json_string(t->created_by_name) : json_null(), "status",
-	    t->revoked_at          ? "revoked"
-	    : t->expires_at <= now ? "expired"
-				   : "active");
+	json_t *purposes = json_array();
+	json_t *o;
+
+	/* share-reads (issue 14): department, purposes, rate (docs/api-sharing.md) */
+	for (const char *p = t->purposes; *p;) {
+		size_t w = strcspn(p, " ");
+
+		json_array_append_new(purposes, json_stringn(p, w));
+		p += w;
+		p += strspn(p, " ");
+	}
+	o = json_pack("{s:I,s:s,s:o,s:I,s:I,s:o,s:o,s:o,s:s}", "id", (json_int_t)t->id, "name",
+		      t->name, "scopes", scopes, "created_at", (json_int_t)t->created_at,
+		      "expires_at", (json_int_t)t->expires_at, "revoked_at",
+		      t->revoked_at ? json_integer(t->revoked_at) : json_null(), "last_used_at",
+		      t->last_used_at ? json_integer(t->last_used_at) : json_null(), "created_by",
+		      t->created_by_name[0] ? json_string(t->created_by_name) : json_null(),
+		      "status",
+		      t->revoked_at          ? "revoked"
+		      : t->expires_at <= now ? "expired"
+					     : "active");
+	json_object_set_new(o, "department",
+			    t->department[0] ? json_string(t->department) : json_null());
+	json_object_set_new(o, "purposes", purposes);
+	json_object_set_new(o, "rate_per_minute",
+			    t->rate_per_minute ? json_integer(t->rate_per_minute) : json_null());
+	return o;
 }
 
 /* expires_at: unix seconds, or "YYYY-MM-DD" (the end of that day, Beijing

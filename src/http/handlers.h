@@ -192,4 +192,25 @@ void h_credit_job_run(struct req *r);
 /* h_verifications.c */
 void h_verification_record(struct req *r);
 
+/* share-reads (issue 14): shared reads by uscc, the access log, a token's
+   sharing settings — h_shared.c, h_shared_log.c */
+void h_shared_licenses(struct req *r);
+void h_shared_annual_reports(struct req *r);
+void h_shared_penalties(struct req *r);
+void h_shared_credit(struct req *r);
+void h_shared_applications(struct req *r);
+void h_shared_inspections(struct req *r);
+void h_shared_access_log(struct req *r);
+void h_shared_access_log_csv(struct req *r);
+void h_shared_purposes(struct req *r);
+void h_token_sharing_set(struct req *r);
+/* share-events: h_events.c */
+void h_subscriptions_list(struct req *r);
+void h_subscription_create(struct req *r);
+void h_subscription_get(struct req *r);
+void h_subscription_update(struct req *r);
+void h_subscription_deliveries(struct req *r);
+void h_delivery_redeliver(struct req *r);
+void h_shared_cases(struct req *r);
+
 #endif

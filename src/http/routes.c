@@ -38,6 +38,11 @@ const struct route routes[] = {
 #include "http/routes_licenses.inc"
 
 #include "http/routes_supervision.inc"
+
+/* share-reads (issue 14): shared reads, the access log, token sharing */
+#include "http/routes_sharing.inc"
+/* share-events: subscriptions and the case-status feed */
+#include "http/routes_events.inc"
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));

@@ -45,6 +45,7 @@
 
 #include "http/auth.h"
 #include "http/catalog_watch.h"
+#include "http/event_delivery.h"
 #include "http/http.h"
 #include "http/internal.h"
 #include "http/verify_cache.h"
@@ -522,6 +523,7 @@ int http_serve(struct app *app)
 {
 	struct MHD_Daemon *d;
 	struct catalog_watch *watch;
+	struct event_delivery *events; /* share-events: the outbox's sender */
 	struct sockaddr_in addr;
 	const union MHD_DaemonInfo *info;
 	sigset_t stopset;
@@ -582,6 +584,7 @@ int http_serve(struct app *app)
 	app->conntrack = conntrack_start(app->cfg.header_timeout);
 	app->reqlog = reqlog_start(2);
 	watch = catalog_watch_start(app); /* other nodes' activations, housekeeping */
+	events = event_delivery_start(app);
 
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 				 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO,
@@ -597,6 +600,7 @@ int http_serve(struct app *app)
 		fprintf(stderr, "yiye: cannot listen on %s:%d: %s\n", app->cfg.listen_host,
 			app->cfg.listen_port, strerror(errno));
 		catalog_watch_stop(watch);
+		event_delivery_stop(events);
 		workpool_stop(app->pool);
 		conntrack_stop(app->conntrack);
 		app->conntrack = NULL;
@@ -627,6 +631,7 @@ int http_serve(struct app *app)
 	 * so no request is freed by the daemon while a worker still uses it and
 	 * no connection is left suspended when the daemon stops. */
 	catalog_watch_stop(watch);
+	event_delivery_stop(events);
 	workpool_stop(app->pool);
 	app->pool = NULL;
 	MHD_stop_daemon(d);

@@ -522,7 +522,7 @@ int store_sessions_prune(struct store_conn *c, int64_t now, int idle_sec, int64_
 
 #define TOKEN_COLS                                                                         \
 	"t.id, t.name, t.scopes, t.created_by, t.created_at, t.expires_at, t.revoked_at, " \
-	"t.last_used_at, u.username"
+	"t.last_used_at, u.username, t.department, t.purposes, t.rate_per_minute"
 #define TOKEN_FROM " FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by"
 
 static void token_from_row(const struct store_result *r, int row, struct store_token *t)
@@ -537,6 +537,9 @@ static void token_from_row(const struct store_result *r, int row, struct store_t
 	t->revoked_at = store_cell_int(r, row, 6, 0);
 	t->last_used_at = store_cell_int(r, row, 7, 0);
 	copy_cell(t->created_by_name, sizeof(t->created_by_name), r, row, 8);
+	copy_cell(t->department, sizeof(t->department), r, row, 9);
+	copy_cell(t->purposes, sizeof(t->purposes), r, row, 10);
+	t->rate_per_minute = (int)store_cell_int(r, row, 11, 0);
 }
 
 int store_token_insert(struct store_conn *c, const char *district, struct store_token *t,

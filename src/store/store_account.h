@@ -155,6 +155,12 @@ struct store_token {
 	unsigned scopes;
 	int64_t created_by, created_at, expires_at, revoked_at, last_used_at; /* 0 none */
 	char created_by_name[USERNAME_MAX + 1];
+	/* share-reads (migration 0040): the holder's department, the purposes it
+	   may state (space-separated codes) and its requests per minute (0: the
+	   server's default); set by store_sharing_token_set */
+	char department[DEPT_CODE_MAX + 1];
+	char purposes[256];
+	int rate_per_minute;
 };
 
 int store_token_insert(struct store_conn *c, const char *district, struct store_token *t,

@@ -12,6 +12,7 @@
 
 #include "core/date.h"
 #include "store/store_application.h"
+#include "store/store_events.h"
 
 #define APP_COLS                                                                             \
 	"id, number, year, serial, applicant_id, entity_id, created_by, walk_in, industry, " \
@@ -661,6 +662,8 @@ int store_app_transition(struct store_conn *c, const char *district, struct stor
 	if ((rc = store_app_update(c, district, a, expected_version, now, err)) < 0)
 		return rc;
 	if ((rc = store_app_history_add(c, district, a->id, ev, now, err)) < 0)
+		return rc;
+	if ((rc = event_app_transition(c, district, a, ev, now, err)) < 0) /* share-events */
 		return rc;
 	if ((rc = tasks_apply(c, district, a, fx, cal, today, ev->actor_id, now, err)) < 0)
 		return rc;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_events.h"
+
 #define LIC_COLS                                                                                 \
 	"id, number, version, is_current, eid, status, application_id, holder_user_id, "         \
 	"entity_id, holder_name, holder_uscc, legal_rep, address, industry, industry_name, "     \
@@ -150,6 +152,8 @@ int store_license_event_add(struct store_conn *c, const char *district,
 				   SP_TEXT(ev->basis), SP_TEXT(ev->detail ? ev->detail : "{}"),
 				   SP_INT(now)},
 	    12, NULL, err);
+	if (rc == 0)
+		rc = event_license(c, district, ev, err); /* share-events: the outbox */
 	if (rc < 0)
 		return rc;
 	if (seq != NULL)

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "store/store_events.h"
+
 /* At most this many departments in one scope: the district has about 20. */
 #define SUP_MAX_DEPTS 64
 
@@ -51,6 +53,8 @@ int sup_event_append_seq(struct store_conn *c, const char *district, const char 
 						       SP_INT((int64_t)time(NULL))},
 				7, NULL, e);
 	free(text);
+	if (rc == 0) /* share-events: the outbox */
+		rc = event_supervision(c, district, kind, ref, detail, e);
 	if (rc == 0 && seq != NULL)
 		*seq = max + 1;
 	return rc;

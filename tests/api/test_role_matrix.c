@@ -176,6 +176,11 @@ static void test_known_answers(void **state)
 	    {"supervisor", "POST", "/api/v1/supervision/verifications/1", 403},
 	    {"applicant", "GET", "/api/v1/public/abnormal-list", 200},
 	    {"auditor", "GET", "/api/v1/public/penalties", 200},
+	    /* share-reads (issue 14): the access log (staff: their department's tokens) */
+	    {"auditor", "GET", "/api/v1/shared/access-log", 200},
+	    {"supervisor", "GET", "/api/v1/shared/access-log", 200},
+	    {"applicant", "GET", "/api/v1/shared/access-log", 403},
+	    {"admin", "GET", "/api/v1/shared/entities/91310104000000000T/licenses", 403},
 	};
 
 	(void)state;
@@ -191,6 +196,83 @@ static void test_known_answers(void **state)
 		assert_int_equal(r.status, cases[i].status);
 		resp_free(&r);
 	}
+}
+
+/* share-reads (issue 14): every token scope against every shared route
+ * (/api/v1/shared/…): a token may call a route exactly when the route's
+ * permission maps to its scope in roles.c ("authenticated" routes: any
+ * token, GET only). Each token holds one scope and may state every purpose,
+ * so "allowed" shows as 404 (the entity does not exist) or 200, and a
+ * refused scope as 403. */
+static void test_every_scope(void **state)
+{
+	int checked = 0;
+
+	(void)state;
+	for (int s = 0; s < SCOPE_COUNT; s++) {
+		char body[160], path[256], secret[128];
+		struct resp r;
+		long long id;
+
+		srv.bearer[0] = srv.cookies[0] = srv.csrf[0] = '\0';
+		assert_int_equal(login(&srv, "admin", demo_password(&srv, "admin")), 0);
+		snprintf(body, sizeof(body), "{\"name\":\"scope %s\",\"scopes\":[\"%s\"]}",
+			 scope_name(s), scope_name(s));
+		http_req(&srv, "POST", "/api/v1/tokens", NULL, body, strlen(body), NULL, &r);
+		assert_int_equal(r.status, 201);
+		id = json_integer_value(json_object_get(json_object_get(r.json, "token"), "id"));
+		snprintf(secret, sizeof(secret), "%s",
+			 json_string_value(json_object_get(r.json, "secret")));
+		resp_free(&r);
+		snprintf(path, sizeof(path), "/api/v1/tokens/%lld/sharing", id);
+		snprintf(body, sizeof(body),
+			 "{\"department\":\"scjgj\",\"purposes\":[\"approval\",\"supervision\","
+			 "\"enforcement\",\"credit\",\"service\",\"statistics\",\"audit\"]}");
+		http_req(&srv, "PUT", path, NULL, body, strlen(body), NULL, &r);
+		assert_int_equal(r.status, 200);
+		resp_free(&r);
+		srv.cookies[0] = srv.csrf[0] = '\0';
+		snprintf(srv.bearer, sizeof(srv.bearer), "%s", secret);
+		for (int i = 0; i < routes_count; i++) {
+			const struct route *rt = &routes[i];
+			const char *const hdr[] = {"X-Purpose: audit; 权限矩阵", NULL};
+			int allowed;
+			long st;
+
+			if (strncmp(rt->pattern, "/api/v1/shared/", 15) != 0)
+				continue;
+			allowed = strcmp(rt->permission, "authenticated") == 0
+				      ? strcmp(rt->method, "GET") == 0
+				      : permission_scope(rt->permission) == s;
+			concrete_path(rt->pattern, path, sizeof(path));
+			/* a path parameter named uscc needs the form of one */
+			if (strstr(rt->pattern, "{uscc}")) {
+				char tmp[96];
+
+				snprintf(tmp, sizeof(tmp), "%s", rt->pattern);
+				*strstr(tmp, "{uscc}") = '\0';
+				snprintf(path, sizeof(path), "%s91310104000000000T%s", tmp,
+					 strstr(rt->pattern, "{uscc}") + 6);
+			}
+			http_req(&srv, rt->method, path, NULL,
+				 rt->flags & ROUTE_JSON_BODY ? "{}" : NULL,
+				 rt->flags & ROUTE_JSON_BODY ? 2 : 0, hdr, &r);
+			st = r.status;
+			if ((allowed && (st == 401 || st == 403 || st >= 500)) ||
+			    (!allowed && st != 403))
+				fprintf(stderr, "token %s: %s %s -> %ld (expected %s) %s\n",
+					scope_name(s), rt->method, rt->pattern, st,
+					allowed ? "allowed" : "403", r.body);
+			if (allowed)
+				assert_true(st != 401 && st != 403 && st < 500);
+			else
+				assert_int_equal(st, 403);
+			resp_free(&r);
+			checked++;
+		}
+	}
+	srv.bearer[0] = '\0';
+	assert_true(checked >= 6 * SCOPE_COUNT);
 }
 
 /* An unknown permission name is refused to everyone (default deny). */
@@ -236,6 +318,7 @@ int main(void)
 	    cmocka_unit_test(test_anonymous),
 	    cmocka_unit_test(test_every_role),
 	    cmocka_unit_test(test_known_answers),
+	    cmocka_unit_test(test_every_scope), /* share-reads */
 	    cmocka_unit_test(test_default_deny),
 	};
 

@@ -86,6 +86,7 @@ const LISTS = [
   ['admin', '/admin/users', '用户管理', '（演示）'], // newest first: the per-department demo staff fill page one
   ['admin', '/admin/departments', '部门管理', '区市场监管局'],
   ['admin', '/admin/tokens', '接口令牌', ''],
+  ['admin', '/admin/subscriptions', '事件订阅', ''], // share-events
   ['admin', '/audit', '审计日志', '登录'],
   ['catalog_admin', '/catalog/versions', '目录版本管理', '第 1 版'],
   ['catalog_admin', '/catalog/proposals', '目录调整建议', '']

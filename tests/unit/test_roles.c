@@ -158,6 +158,43 @@ static void test_tokens(void **state)
 	assert_int_equal(roles_authorize(&t, "departments.manage", "GET"), AUTHZ_FORBIDDEN);
 }
 
+/* share-reads (issue 14): each shared read maps to exactly one scope and no
+ * role holds it; the access log is for people, never tokens. */
+static void test_shared_reads(void **state)
+{
+	static const struct {
+		const char *perm;
+		enum scope scope;
+	} shared[] = {
+	    {"shared.licenses", SCOPE_LICENSES_READ},
+	    {"shared.annual_reports", SCOPE_REPORTS_READ},
+	    {"shared.penalties", SCOPE_SUPERVISION_READ},
+	    {"shared.inspections", SCOPE_SUPERVISION_READ},
+	    {"shared.credit", SCOPE_CREDIT_READ},
+	    {"shared.applications", SCOPE_APPLICATIONS_READ},
+	};
+	struct principal admin = {.kind = PRINCIPAL_SESSION, .roles = ~0u};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
+		assert_true(permission_known(shared[i].perm));
+		assert_int_equal(permission_scope(shared[i].perm), shared[i].scope);
+		assert_int_equal(permission_roles(shared[i].perm), 0);
+		assert_int_equal(roles_authorize(&admin, shared[i].perm, "GET"), AUTHZ_FORBIDDEN);
+		for (int s = 0; s < SCOPE_COUNT; s++) {
+			struct principal t = {.kind = PRINCIPAL_TOKEN, .scopes = SCOPE_BIT(s)};
+
+			assert_int_equal(roles_authorize(&t, shared[i].perm, "GET"),
+					 s == (int)shared[i].scope ? AUTHZ_ALLOW : AUTHZ_FORBIDDEN);
+			assert_int_equal(roles_authorize(&t, shared[i].perm, "POST"),
+					 AUTHZ_FORBIDDEN);
+		}
+	}
+	assert_int_equal(permission_scope("sharing.log"), -1);
+	assert_true(permission_roles("sharing.log") & ROLE_BIT(ROLE_AUDITOR));
+	assert_false(permission_roles("sharing.log") & ROLE_BIT(ROLE_APPLICANT));
+}
+
 static void test_department_scope(void **state)
 {
 	struct principal admin = user(ROLE_BIT(ROLE_SYSTEM_ADMIN), "");
@@ -174,11 +211,9 @@ static void test_department_scope(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_table),
-	    cmocka_unit_test(test_applications),
-	    cmocka_unit_test(test_tokens),
-	    cmocka_unit_test(test_department_scope),
+	    cmocka_unit_test(test_names),        cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_applications), cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_shared_reads), cmocka_unit_test(test_department_scope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

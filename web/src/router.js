@@ -325,11 +325,28 @@ export const routes = [
     component: () => import('./views/admin/TokensView.vue'),
     meta: { title: '接口令牌', permission: 'tokens.manage', nav: true }
   },
+  // share-reads (issue 14): the shared-read access log, for the auditor, the
+  // system administrator and supervisors; listed under 事中事后监管, which each
+  // of them already has, so no role's menu grows (1366 px)
+  {
+    path: '/sharing/access-log',
+    name: 'sharing-access-log',
+    component: () => import('./views/sharing/AccessLogView.vue'),
+    meta: { title: '共享访问日志', navLabel: '共享日志', permission: 'sharing.log', nav: true, navGroup: 'supervision' }
+  },
   {
     path: '/audit',
     name: 'audit',
     component: () => import('./views/AuditView.vue'),
     meta: { title: '审计日志', permission: 'audit.read', nav: true }
+  },
+  // share-events: event subscriptions and their delivery history (issue 14);
+  // a short menu text: the administrator's menu fills 1366 px
+  {
+    path: '/admin/subscriptions',
+    name: 'admin-subscriptions',
+    component: () => import('./views/admin/SubscriptionsView.vue'),
+    meta: { title: '事件订阅', navLabel: '订阅', permission: 'subscriptions.manage', nav: true }
   },
   // sup-complaints: complaints and reports (public form, ticket lookup,
   // handling queue) and risk signals (issue 13)

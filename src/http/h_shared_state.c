@@ -1,0 +1,291 @@
+/*
+ * h_shared_state.c — the sharing state of struct app (h_shared.h): per-token
+ * fixed-window rate limits of shared reads, and the access log's appender.
+ *
+ * Rate windows: a small open-addressed table keyed by token id, striped over
+ * a few mutexes so concurrent readers of different tokens rarely meet. A slot
+ * whose window is over is free for reuse, so the table never needs sweeping;
+ * when every probed slot holds a live window of another token (more than
+ * STRIPES * SLOTS tokens active in one minute), the request is allowed
+ * uncounted rather than refused: the limit protects the platform from one
+ * token, it must not fail tokens that did nothing wrong.
+ *
+ * Appender: a FIFO of copied entries (bounded by QUEUE_MAX) and one thread
+ * that takes all of it, writes it in one transaction, and signals the
+ * flushers. Each entry carries its district; consecutive entries of one
+ * district go in one store_sharing_append call (a node serves one district,
+ * so that is the whole batch). A failed write keeps the batch and retries
+ * after RETRY_MS, in order, so the chain never skips an entry.
+ */
+#include "http/h_shared.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/store.h"
+
+#define STRIPES 8
+#define SLOTS 512 /* per stripe */
+#define PROBES 16
+#define QUEUE_MAX 20000 /* entries waiting: ~20 MB at most, only under overload */
+#define BATCH_MAX 2000  /* entries per transaction */
+#define RETRY_MS 200
+#define FLUSH_WAIT_S 5
+
+struct slot {
+	int64_t token;  /* 0: empty */
+	int64_t window; /* unix minute */
+	int count;
+};
+
+struct stripe {
+	pthread_mutex_t mu;
+	struct slot slots[SLOTS];
+};
+
+/* One queued entry with its strings copied in. */
+struct qentry {
+	struct qentry *next;
+	struct sharing_entry e;
+	char district[16], token_name[300], department[32], uscc[24], kind[24], purpose[32],
+	    purpose_text[SHARING_PURPOSE_TEXT_MAX * 4 + 1], request_id[24];
+};
+
+struct sharing_state {
+	struct stripe stripes[STRIPES];
+	struct store *store;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	struct qentry *head, *tail;
+	int queued, stop;
+	uint64_t enqueued, written; /* entries ever queued / committed */
+};
+
+static void cpy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+/* Writes n entries (a list from first) in one transaction: 0 or -1. */
+static int write_batch(struct sharing_state *ss, struct qentry *first, int n)
+{
+	struct sharing_entry *arr = calloc((size_t)n, sizeof(*arr));
+	struct store_conn *c = NULL;
+	struct yerr e = {0};
+	struct qentry *q = first;
+	int rc, i = 0;
+
+	if (arr == NULL)
+		abort();
+	for (; i < n; i++, q = q->next)
+		arr[i] = q->e;
+	rc = store_acquire(ss->store, &c, &e);
+	if (rc == 0)
+		rc = store_begin(c, &e);
+	/* runs of one district, in queue order */
+	for (int from = 0; rc == 0 && from < n;) {
+		struct qentry *b = q = first;
+		int len = 1;
+
+		for (int j = 0; j < from; j++)
+			q = q->next;
+		for (b = q; from + len < n && strcmp(b->next->district, q->district) == 0; len++)
+			b = b->next;
+		rc = store_sharing_append(c, q->district, arr + from, len, NULL, &e);
+		from += len;
+	}
+	if (rc == 0)
+		rc = store_commit(c, &e);
+	if (c)
+		store_release(c);
+	free(arr);
+	if (rc < 0)
+		fprintf(stderr, "yiye: sharing access log: write failed (%s: %s), retrying\n",
+			e.code, e.message);
+	return rc < 0 ? -1 : 0;
+}
+
+static void *appender(void *arg)
+{
+	struct sharing_state *ss = arg;
+
+	pthread_mutex_lock(&ss->mu);
+	for (;;) {
+		struct qentry *first, *q, *rest;
+		int n = 0, rc;
+
+		while (ss->head == NULL && !ss->stop)
+			pthread_cond_wait(&ss->work, &ss->mu);
+		if (ss->head == NULL && ss->stop)
+			break;
+		/* detach up to BATCH_MAX entries; new ones queue behind them */
+		first = ss->head;
+		for (q = first; q && n < BATCH_MAX; q = q->next)
+			n++;
+		pthread_mutex_unlock(&ss->mu);
+		rc = write_batch(ss, first, n);
+		pthread_mutex_lock(&ss->mu);
+		if (rc < 0) {
+			struct timespec until;
+
+			if (ss->stop) /* shutting down with a failing store: give up */
+				break;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += RETRY_MS * 1000000L;
+			until.tv_sec += until.tv_nsec / 1000000000L;
+			until.tv_nsec %= 1000000000L;
+			(void)pthread_cond_timedwait(&ss->work, &ss->mu, &until);
+			continue;
+		}
+		for (q = first; n-- > 0; q = rest) {
+			rest = q->next;
+			ss->head = rest;
+			if (rest == NULL)
+				ss->tail = NULL;
+			free(q);
+			ss->queued--;
+			ss->written++;
+		}
+		pthread_cond_broadcast(&ss->done);
+	}
+	pthread_mutex_unlock(&ss->mu);
+	return NULL;
+}
+
+struct sharing_state *sharing_state_new(struct store *store)
+{
+	struct sharing_state *ss = calloc(1, sizeof(*ss));
+
+	if (ss == NULL)
+		return NULL;
+	for (int i = 0; i < STRIPES; i++)
+		pthread_mutex_init(&ss->stripes[i].mu, NULL);
+	ss->store = store;
+	pthread_mutex_init(&ss->mu, NULL);
+	pthread_cond_init(&ss->work, NULL);
+	pthread_cond_init(&ss->done, NULL);
+	if (pthread_create(&ss->thread, NULL, appender, ss) != 0)
+		abort();
+	return ss;
+}
+
+void sharing_state_free(struct sharing_state *ss)
+{
+	if (ss == NULL)
+		return;
+	pthread_mutex_lock(&ss->mu);
+	ss->stop = 1;
+	pthread_cond_broadcast(&ss->work);
+	pthread_mutex_unlock(&ss->mu);
+	pthread_join(ss->thread, NULL);
+	while (ss->head) {
+		struct qentry *q = ss->head;
+
+		ss->head = q->next;
+		free(q);
+	}
+	for (int i = 0; i < STRIPES; i++)
+		pthread_mutex_destroy(&ss->stripes[i].mu);
+	pthread_mutex_destroy(&ss->mu);
+	pthread_cond_destroy(&ss->work);
+	pthread_cond_destroy(&ss->done);
+	free(ss);
+}
+
+int sharing_log_enqueue(struct sharing_state *ss, const char *district,
+			const struct sharing_entry *e)
+{
+	struct qentry *q;
+
+	pthread_mutex_lock(&ss->mu);
+	if (ss->queued >= QUEUE_MAX || ss->stop) {
+		pthread_mutex_unlock(&ss->mu);
+		return -1;
+	}
+	pthread_mutex_unlock(&ss->mu);
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		abort();
+	cpy(q->district, sizeof(q->district), district);
+	cpy(q->token_name, sizeof(q->token_name), e->token_name);
+	cpy(q->department, sizeof(q->department), e->department);
+	cpy(q->uscc, sizeof(q->uscc), e->uscc);
+	cpy(q->kind, sizeof(q->kind), e->kind);
+	cpy(q->purpose, sizeof(q->purpose), e->purpose);
+	cpy(q->purpose_text, sizeof(q->purpose_text), e->purpose_text);
+	cpy(q->request_id, sizeof(q->request_id), e->request_id);
+	q->e = *e;
+	q->e.token_name = q->token_name;
+	q->e.department = q->department;
+	q->e.uscc = q->uscc;
+	q->e.kind = q->kind;
+	q->e.purpose = q->purpose;
+	q->e.purpose_text = q->purpose_text;
+	q->e.request_id = q->request_id;
+	pthread_mutex_lock(&ss->mu);
+	if (ss->tail)
+		ss->tail->next = q;
+	else
+		ss->head = q;
+	ss->tail = q;
+	ss->queued++;
+	ss->enqueued++;
+	pthread_cond_signal(&ss->work);
+	pthread_mutex_unlock(&ss->mu);
+	return 0;
+}
+
+int sharing_log_flush(struct sharing_state *ss)
+{
+	struct timespec until;
+	uint64_t target;
+	int rc = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += FLUSH_WAIT_S;
+	pthread_mutex_lock(&ss->mu);
+	target = ss->enqueued;
+	while (ss->written < target && rc == 0)
+		if (pthread_cond_timedwait(&ss->done, &ss->mu, &until) == ETIMEDOUT)
+			rc = -1;
+	pthread_mutex_unlock(&ss->mu);
+	return rc;
+}
+
+int sharing_rate_take(struct sharing_state *ss, int64_t token_id, int limit, int64_t now)
+{
+	uint64_t h = (uint64_t)token_id * 0x9E3779B97F4A7C15ull;
+	struct stripe *st = &ss->stripes[(h >> 60) % STRIPES];
+	int64_t window = now / 60;
+	struct slot *use = NULL;
+	int wait = 0;
+
+	pthread_mutex_lock(&st->mu);
+	for (int i = 0; i < PROBES; i++) {
+		struct slot *s = &st->slots[(h + (uint64_t)i) % SLOTS];
+
+		if (s->token == token_id) {
+			use = s;
+			break;
+		}
+		if (use == NULL && (s->token == 0 || s->window != window))
+			use = s; /* free or stale: ours unless the token shows up later */
+	}
+	if (use) {
+		if (use->token != token_id || use->window != window) {
+			use->token = token_id;
+			use->window = window;
+			use->count = 0;
+		}
+		if (use->count >= limit)
+			wait = (int)((window + 1) * 60 - now);
+		else
+			use->count++;
+	}
+	pthread_mutex_unlock(&st->mu);
+	return wait > 0 ? wait : 0;
+}
