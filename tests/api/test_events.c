@@ -579,6 +579,36 @@ static void test_survives_kill(void **state)
 	assert_int_equal(rx_count(&rx2, id, 200), 1);
 }
 
+/* Two nodes on one database both look for due deliveries every 20 ms: the
+ * claim gives each delivery to one of them, so a healthy receiver gets the
+ * event exactly once. */
+static void test_two_nodes_deliver_once(void **state)
+{
+	struct server peer;
+	struct receiver rx3;
+	json_t *items;
+	char path[160], id[64];
+	long long sub;
+
+	(void)state;
+	assert_int_equal(server_start_peer(&peer, &srv), 0);
+	rx_start(&rx3, RX_UP);
+	sub = create_sub("区信用办", rx3.port, json_pack("[s]", "license.revoked"));
+	lic_as(&srv, "supervisor_whlyj");
+	snprintf(path, sizeof(path), "/api/v1/licenses/%s/revoke", license_number);
+	lic_post(&srv, path,
+		 json_pack("{s:s,s:s}", "reason", "以欺骗手段取得许可", "basis", "《行政许可法》"),
+		 200, NULL, NULL);
+	items = wait_deliveries(sub, "delivered", 1);
+	snprintf(id, sizeof(id), "%s", event_of(json_array_get(items, 0), "id"));
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "attempts")),
+			 1);
+	json_decref(items);
+	assert_int_equal(rx_count(&rx3, id, 0), 1);
+	server_stop(&peer, 0);
+	rx_stop(&rx3);
+}
+
 /* What the subscription API refuses. */
 static void test_subscription_refusals(void **state)
 {
@@ -653,8 +683,11 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_delivered_after_retries),   cmocka_unit_test(test_case_feed),
-	    cmocka_unit_test(test_dead_letter_and_redeliver), cmocka_unit_test(test_survives_kill),
+	    cmocka_unit_test(test_delivered_after_retries),
+	    cmocka_unit_test(test_case_feed),
+	    cmocka_unit_test(test_dead_letter_and_redeliver),
+	    cmocka_unit_test(test_survives_kill),
+	    cmocka_unit_test(test_two_nodes_deliver_once),
 	    cmocka_unit_test(test_subscription_refusals),
 	};
 
