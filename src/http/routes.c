@@ -38,6 +38,9 @@ const struct route routes[] = {
 #include "http/routes_licenses.inc"
 
 #include "http/routes_supervision.inc"
+
+/* share-exempt: 跨地区互认 */
+#include "http/routes_trust.inc"
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));
