@@ -7,8 +7,9 @@
  * against them, in the browser, and names the district whose key verified
  * it. Read from DATA/trust at each request (a few small files; ROUTE_SLOW,
  * so on the worker pool, never on an I/O thread), so `yiye trust add` on a
- * running server takes effect at once. Cacheable for 5 minutes like
- * keys.json. Where a set came from (origin) stays with the operator.
+ * running server takes effect at once — and so it is answered no-cache (a
+ * browser revalidates rather than keep a list from before the change).
+ * Where a set came from (origin) stays with the operator.
  */
 #include <stdlib.h>
 
@@ -33,6 +34,6 @@ void h_trusted_keys_json(struct req *r)
 	}
 	json_decref(sets);
 	reply_json(r, 200, json_pack("{s:o}", "districts", out));
-	reply_header(r, "Cache-Control", "public, max-age=300");
+	reply_header(r, "Cache-Control", "no-cache");
 	reply_header(r, "Access-Control-Allow-Origin", "*");
 }
