@@ -74,11 +74,13 @@ int store_register_from_license(struct store_conn *c, const char *district, cons
 	if (rc < 0)
 		return rc;
 	if (res->rows == 0) {
+		/* two issuances for one new entity at once: the first row stands */
 		store_result_free(res);
 		return store_exec(c,
 				  "INSERT INTO entities (district, uscc, name, legal_rep, status, "
 				  "source, created_at, updated_at) VALUES (?, ?, ?, ?, "
-				  "'registered', 'license', ?, ?)",
+				  "'registered', 'license', ?, ?) ON CONFLICT (district, uscc) DO "
+				  "NOTHING",
 				  (struct store_param[]){SP_TEXT(district), SP_TEXT(uscc),
 							 SP_TEXT(name), SP_TEXT(legal_rep),
 							 SP_INT(now), SP_INT(now)},
