@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "http/args.h"
 
@@ -133,6 +134,15 @@ int exempt_attach(struct req *r, struct store_conn *c, const struct store_app *a
 	free(record);
 	json_decref(notice);
 	return rc < 0 ? -1 : 0;
+}
+
+int exempt_on_submit(struct req *r, struct store_conn *c, const struct store_app *a, struct yerr *e)
+{
+	struct exempt_entity x;
+
+	if (exempt_lookup(r, c, a->entity_id, &x, e) < 0)
+		return -1;
+	return exempt_attach(r, c, a, &x, (int64_t)time(NULL), e);
 }
 
 static json_t *item_json(const struct store_shared_material *m)

@@ -8,7 +8,8 @@
  *   - attaches the materials of the frozen notice the catalog marks
  *     "shared_from": "entity_register" (营业执照), recorded as obtained by
  *     sharing with the catalog's source, the register row's source and the
- *     time (application_shared_materials), in the creating transaction;
+ *     time (application_shared_materials), in the creating transaction, and
+ *     again at each submission for an entity registered meanwhile;
  *   - pre-fills the form from the register before any other source
  *     (form_prefill: 统一社会信用代码, 名称, 法定代表人, 住所).
  * Every other exempt material stays what the catalog says: not asked of the
@@ -43,6 +44,12 @@ char *exempt_prefill_source(const struct exempt_entity *x);
  * 0 or -1 with e. */
 int exempt_attach(struct req *r, struct store_conn *c, const struct store_app *a,
 		  const struct exempt_entity *x, int64_t now, struct yerr *e);
+
+/* At a submission (in its transaction): the same for an entity that entered
+ * the register after the application was created — what was obtained
+ * before stays as it was. 0 or -1 with e. */
+int exempt_on_submit(struct req *r, struct store_conn *c, const struct store_app *a,
+		     struct yerr *e);
 
 /* The application's "shared_materials": [{material_id, obtained_by:
  * "sharing", source, register, register_source, obtained_at, record}]. */

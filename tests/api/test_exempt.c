@@ -91,6 +91,33 @@ static void import_line(const char *line, int want_exit, const char *want_out)
 	free(out);
 }
 
+/* Fills application app (the applicant's draft) with valid values, writes its
+ * materials' rows and submits it: the application after (a new reference). */
+static json_t *fill_and_submit(json_t *app)
+{
+	long long id = json_integer_value(json_object_get(app, "id"));
+	json_t *form = json_object(), *f;
+	char path[160];
+	struct resp r;
+	size_t i;
+
+	json_array_foreach (json_object_get(json_object_get(app, "notice"), "fields"), i, f)
+		json_object_set_new(form, str(f, "id"), app_field_value(f, 7000 + (unsigned)i));
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld", id);
+	http_json(&srv, "PATCH", path,
+		  json_pack("{s:o,s:O}", "form", form, "version", json_object_get(app, "version")),
+		  &r);
+	if (r.status != 200)
+		fprintf(stderr, "patch: %s\n", r.body);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	app_insert_materials(&srv, id,
+			     json_object_get(json_object_get(app, "notice"), "materials"));
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/submit", id);
+	lic_post(&srv, path, NULL, 200, NULL, NULL);
+	return lic_get_app(&srv, id);
+}
+
 static char demo_uscc[19], demo_name[200];
 
 static void test_not_in_register(void **state)
@@ -188,10 +215,17 @@ static void test_import_makes_exempt(void **state)
 	/* a reviewer of the district sees the same record */
 	json_decref(app);
 
-	/* the earlier draft is what it was: nothing obtained after the fact */
+	/* the earlier draft is what it was until it is submitted: then the
+	 * register is read again and 营业执照 obtained */
 	app = lic_get_app(&srv, old_id);
 	assert_int_equal(json_array_size(json_object_get(app, "shared_materials")), 0);
+	old = fill_and_submit(app);
 	json_decref(app);
+	assert_string_equal(str(old, "status"), "submitted");
+	sm = json_array_get(json_object_get(old, "shared_materials"), 0);
+	assert_string_equal(str(sm, "material_id"), "M_yyzz");
+	assert_string_equal(str(json_object_get(sm, "record"), "legal_rep"), "张登记");
+	json_decref(old);
 
 	/* deregistered: no longer in the register */
 	snprintf(line, sizeof(line),
