@@ -32,6 +32,8 @@ static const struct {
     {"draw", cmd_draw, "校验双随机抽取记录（draw verify FILE）"},
     /* sup-core */
     {"supervision", cmd_supervision, "导出监管记录（supervision export，互联网+监管）"},
+    /* share-exempt */
+    {"trust", cmd_trust, "其他地区的签名公钥（跨地区互认）：添加、列出、删除"},
     /* @@commands@@ */
     {"version", cmd_version, "显示版本"},
 };

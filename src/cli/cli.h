@@ -33,6 +33,11 @@ int cmd_licenses_expire(int argc, char **argv);
 int cmd_draw(int argc, char **argv);
 /* sup-core: the 互联网+监管 export */
 int cmd_supervision(int argc, char **argv);
+/* share-exempt: other districts' key sets (跨地区互认) */
+int cmd_trust(int argc, char **argv);
+/* GET an http(s) URL (keys.json: at most 1 MiB, timeouts) into a
+ * NUL-terminated buffer the caller frees (cmd_verify.c). */
+int cli_fetch_url(const char *url, char **out, size_t *len, struct yerr *err);
 
 /* Reads a whole file of at most `max` bytes into a NUL-terminated buffer the
  * caller frees. */

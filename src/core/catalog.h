@@ -36,11 +36,15 @@ struct catalog_material {
 	const char *id;
 	const char *name;
 	/* 免于提交: the applicant is not asked for it; the reviewing department
-	 * verifies it from its own records or `source`. The platform itself
-	 * fetches nothing (docs/catalog.md). */
+	 * verifies it from its own records or `source`, unless shared_from
+	 * names a register of the platform that holds it (docs/catalog.md). */
 	bool exempt;
 	const char *source; /* where the department checks an exempt material, or NULL */
-	const char *note;   /* or NULL */
+	/* "entity_register": obtained from the platform's entity register when
+	 * the applicant's entity is in it (src/http/exempt.c); NULL: never
+	 * obtained by the platform itself. Only on exempt materials. */
+	const char *shared_from;
+	const char *note; /* or NULL */
 	const json_t *json;
 	struct catalog_where where;
 };

@@ -230,12 +230,39 @@ const struct cf_table cf_departments = {
 
 /* ---------------------------------------------------------- materials.json */
 
+/* The registers of the platform a material may be obtained from. */
+static const char *const shared_registers[] = {"entity_register", NULL};
+
+/* shared_from names a register, and only an exempt material is obtained
+ * from one (a material the applicant must hand in is never fetched). */
+static bool material_shared(struct bctx *b, json_t *obj, const char *base, void *ent)
+{
+	struct catalog_material *m = ent;
+	char path[256];
+
+	(void)obj;
+	if (m->shared_from == NULL)
+		return true;
+	if (check_enum(b, base, "shared_from", m->shared_from, shared_registers, "共享来源") < 0) {
+		m->shared_from = NULL;
+		return true;
+	}
+	if (!m->exempt) {
+		cf_path(path, sizeof(path), base, "shared_from");
+		PROBLEM(b, true, path, "只有免于提交（exempt: true）的材料才能由平台共享获取");
+		m->shared_from = NULL;
+	}
+	return true;
+}
+
 static const struct cf_spec material_specs[] = {
     STR(struct catalog_material, "id", id, RQN),
     STR(struct catalog_material, "name", name, RQN),
     BOOL(struct catalog_material, "exempt", exempt, 0),
     STR(struct catalog_material, "source", source, 0),
+    STR(struct catalog_material, "shared_from", shared_from, 0),
     STR(struct catalog_material, "note", note, 0),
+    CALL(material_shared),
 };
 const struct cf_table cf_materials = {
     TABLE(material_specs),

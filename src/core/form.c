@@ -282,7 +282,8 @@ long form_precheck(const struct catalog_field *const *fields, size_t nfields, co
 		const struct catalog_material *m = materials[i];
 		bool have = false;
 
-		/* 免于提交: the platform obtains it through data sharing. */
+		/* 免于提交: not asked of the applicant (obtained from the entity
+		 * register, or checked by the department against its source). */
 		if (m->exempt)
 			continue;
 		for (j = 0; j < nuploaded && !have; j++)

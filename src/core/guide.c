@@ -654,9 +654,11 @@ json_t *guide_result_to_json(const struct guide_result *r, long catalog_version)
 		json_t *req = json_array();
 		for (j = 0; req != NULL && j < m->nrequired_by; j++)
 			bad |= json_array_append_new(req, json_string(m->required_by[j]));
-		e = json_pack("{s:s,s:s,s:o,s:b,s:s?}", "id", m->material->id, "name",
+		/* shared_from only where a register supplies it (src/http/exempt.c) */
+		e = json_pack("{s:s,s:s,s:o,s:b,s:s?,s:s*}", "id", m->material->id, "name",
 			      m->material->name, "required_by", req, "exempt", m->material->exempt,
-			      "source", m->material->source);
+			      "source", m->material->source, "shared_from",
+			      m->material->shared_from);
 		bad |= json_array_append_new(a, e);
 	}
 	bad |= json_object_set_new(o, "materials", a);

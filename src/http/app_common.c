@@ -12,6 +12,7 @@
 #include "core/date.h"
 #include "http/app_life.h"
 #include "http/applications.h"
+#include "http/exempt.h"
 #include "store/store_catalog.h"
 
 /* shared ------------------------------------------------------------------------ */
@@ -364,5 +365,7 @@ static json_t *app_json_opt(struct req *r, struct store_conn *c, const struct st
 			json_array_append_new(arr, json_string(ids[i]));
 	store_strings_free(ids, n);
 	json_object_set_new(o, "materials", arr);
+	/* share-exempt: the materials obtained by sharing (免于提交) */
+	json_object_set_new(o, "shared_materials", exempt_app_json(r, c, a->id));
 	return o;
 }

@@ -18,6 +18,7 @@
 #include "core/form.h"
 #include "http/app_life.h"
 #include "http/applications.h"
+#include "http/exempt.h"
 
 /* The role the caller acts in for an action (the history's actor_role). */
 static const char *acting_role(const struct req *r, const struct store_app *a,
@@ -143,6 +144,9 @@ static int complete_hook(struct req *r, struct store_conn *c, struct store_app *
 	free(mats);
 	app_notice_close(r, &n);
 	store_strings_free(ids, nids);
+	/* share-exempt: an entity registered since the draft was created */
+	if (rc == 0)
+		rc = exempt_on_submit(r, c, a, e);
 	return rc;
 }
 

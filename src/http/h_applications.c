@@ -20,6 +20,7 @@
 #include "core/form.h"
 #include "http/app_life.h"
 #include "http/applications.h"
+#include "http/exempt.h"
 #include "store/store_account.h"
 
 /* POST /api/v1/applications ------------------------------------------------------- */
@@ -111,20 +112,24 @@ static int notice_hint_find(struct req *r, struct store_conn *c, const char *ind
 	return h->version < 0 ? 0 : store_app_notice_get(c, req_district(r), h->key, &h->stored, e);
 }
 
-/* The draft from the guide: notice, workflow state, pre-filled form.
- * Holds the catalog lock only while it runs. */
+/* The draft from the guide: notice, workflow state, pre-filled form (from
+ * the entity register first, then the account's entity, then the latest
+ * application; any may be NULL). Holds the catalog lock only while it runs. */
 static int draft_from_guide(struct req *r, const char *industry, const json_t *answers,
-			    const char *entity_src, const char *latest_src,
-			    const struct notice_hint *hint, struct store_app *a)
+			    const char *register_src, const char *entity_src,
+			    const char *latest_src, const struct notice_hint *hint,
+			    struct store_app *a)
 {
 	const struct catalog_industry *ind;
-	const json_t *sources[2];
+	const json_t *sources[3];
 	struct guide_result g;
 	struct yerr e = {0};
 	json_t *notice, *form, *prefilled;
 	size_t nsrc = 0;
 	long version;
 
+	if (register_src && (sources[nsrc] = json_loads(register_src, 0, NULL)))
+		nsrc++;
 	if (entity_src && (sources[nsrc] = json_loads(entity_src, 0, NULL)))
 		nsrc++;
 	if (latest_src && (sources[nsrc] = json_loads(latest_src, 0, NULL)))
@@ -207,7 +212,8 @@ void h_application_create(struct req *r)
 	static const char *const keys[] = {"industry", "answers", "applicant",
 					   "entity",   "kind",    NULL};
 	const char *industry;
-	char *entity_src = NULL, *latest_src = NULL, detail[96] = "";
+	char *entity_src = NULL, *latest_src = NULL, *register_src = NULL, detail[96] = "";
+	struct exempt_entity reg; /* the entity in the register (免于提交), if it is */
 	json_t *answers = json_object_get(r->json, "answers");
 	struct notice_hint hint = {0};
 	struct store_app a;
@@ -228,6 +234,7 @@ void h_application_create(struct req *r)
 	if (req_acquire(r, &c) < 0)
 		return;
 	if (resolve_applicant(r, c, &a.applicant_id, &a.entity_id, &a.walk_in) < 0 ||
+	    exempt_lookup(r, c, a.entity_id, &reg, &e) < 0 ||
 	    store_app_prefill_sources(c, req_district(r), a.applicant_id, 0, &entity_src,
 				      &latest_src, &e) < 0 ||
 	    notice_hint_find(r, c, industry, answers, &hint, &e) < 0) {
@@ -240,7 +247,10 @@ void h_application_create(struct req *r)
 			reply_yerr(r, &e);
 		return;
 	}
-	rc = draft_from_guide(r, industry, answers, entity_src, latest_src, &hint, &a);
+	register_src = exempt_prefill_source(&reg);
+	rc =
+	    draft_from_guide(r, industry, answers, register_src, entity_src, latest_src, &hint, &a);
+	free(register_src);
 	free(entity_src);
 	free(latest_src);
 	free(hint.answers);
@@ -267,6 +277,8 @@ void h_application_create(struct req *r)
 
 		rc = store_app_history_add(c, req_district(r), a.id, &ev, now, &e);
 	}
+	if (rc == 0)
+		rc = exempt_attach(r, c, &a, &reg, now, &e);
 	if (rc == 0) {
 		snprintf(r->audit_object, sizeof(r->audit_object), "application:%lld",
 			 (long long)a.id);

@@ -320,12 +320,12 @@ static json_t *materials_json(const struct catalog *cat, const struct catalog_in
 			if ((m = mat_get(acc, &n, cat, ind->rules[i].materials[k])))
 				json_array_append_new(m->rules, json_string(ind->rules[i].id));
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(out, json_pack("{s:s,s:s,s:b,s:s?,s:s?,s:o,s:o,s:b}", "id",
-						     acc[i].m->id, "name", acc[i].m->name, "exempt",
-						     acc[i].m->exempt, "source", acc[i].m->source,
-						     "note", acc[i].m->note, "required_by",
-						     acc[i].required_by, "rules", acc[i].rules,
-						     "always", acc[i].always));
+		json_array_append_new(
+		    out, json_pack("{s:s,s:s,s:b,s:s?,s:s*,s:s?,s:o,s:o,s:b}", "id", acc[i].m->id,
+				   "name", acc[i].m->name, "exempt", acc[i].m->exempt, "source",
+				   acc[i].m->source, "shared_from", acc[i].m->shared_from, "note",
+				   acc[i].m->note, "required_by", acc[i].required_by, "rules",
+				   acc[i].rules, "always", acc[i].always));
 	free(acc);
 	return out;
 }

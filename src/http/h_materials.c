@@ -10,7 +10,8 @@
  * decides, in order: the application ({id} visible to the caller, else
  * 404), the workflow (edit: owner or window clerk, draft /
  * supplement_requested / returned, else 403 / 404 / 409), the material
- * (in the frozen notice, else 404; not 免于提交, else 400), the content
+ * (in the frozen notice, else 404; not 免于提交, else 400 — saying whether
+ * the platform obtained it by sharing or the department checks it), the content
  * (PDF, JPEG, PNG or OFD by its bytes, else 415). Then the bytes are made
  * durable under their sha256 (blob_writer_commit), and only then the row,
  * the history entry and the audit entry commit in one transaction, so a row
@@ -35,6 +36,7 @@
 #include "core/material.h"
 #include "http/app_life.h"
 #include "http/applications.h"
+#include "http/exempt.h"
 #include "io/blobs.h"
 #include "store/store_material.h"
 
@@ -142,9 +144,19 @@ static int edit_checks(struct req *r, struct store_conn *c, const char *mid, int
 		return -1;
 	}
 	if (exempt) {
+		/* say "obtained by sharing" only where it was (exempt.h) */
+		json_t *shared = exempt_material_json(r, c, a->id, mid);
+
 		store_app_free(a);
-		reply_error(r, 400, "material_exempt", "material_id",
-			    "材料 %s 免于提交（由平台通过信息共享获取），无需上传", mid);
+		if (shared)
+			reply_error(
+			    r, 400, "material_exempt", "material_id",
+			    "材料 %s 免于提交（已由平台通过信息共享获取，来源：%s），无需上传", mid,
+			    json_string_value(json_object_get(shared, "source")));
+		else
+			reply_error(r, 400, "material_exempt", "material_id",
+				    "材料 %s 免于提交（由审批部门核验），无需上传", mid);
+		json_decref(shared);
 		return -1;
 	}
 	return 0;
@@ -377,6 +389,17 @@ void h_material_get(struct req *r)
 	if (rc < 0) {
 		store_release(c);
 		return reply_yerr(r, &e);
+	}
+	if (exempt) {
+		/* obtained by sharing: the register's record, there is no file */
+		json_t *shared = exempt_material_json(r, c, id, mid);
+
+		store_release(c);
+		if (shared == NULL)
+			return reply_error(r, 404, "material_exempt", "material_id",
+					   "材料 %s 免于提交（由审批部门核验），没有可下载的文件",
+					   mid);
+		return reply_json(r, 200, json_pack("{s:o}", "shared", shared));
 	}
 	send_material(r, c, id, mid, mid);
 }

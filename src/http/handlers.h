@@ -191,6 +191,8 @@ void h_abnormal_list_public(struct req *r);
 void h_credit_job_run(struct req *r);
 /* h_verifications.c */
 void h_verification_record(struct req *r);
+/* share-exempt: h_trust.c (跨地区互认) */
+void h_trusted_keys_json(struct req *r);
 
 /* share-reads (issue 14): shared reads by uscc, the access log, a token's
    sharing settings — h_shared.c, h_shared_log.c */

@@ -16,6 +16,7 @@
 #include "io/blobs.h"
 #include "io/keys.h"
 #include "render/render.h"
+#include "store/store_register.h"
 
 void license_build_free(struct license_build *b)
 {
@@ -220,6 +221,11 @@ int license_write(struct req *r, struct store_conn *c, struct license_build *b,
 		abort(); /* out of memory: as everywhere else in the server */
 	rc = store_license_insert(c, req_district(r), out, r->who.id, r->who.name,
 				  (int64_t)time(NULL), e);
+	/* share-exempt: a license the platform issued feeds the entity register */
+	if (rc == 0)
+		rc = store_register_from_license(c, req_district(r), out->holder_uscc,
+						 out->holder_name, out->legal_rep,
+						 (int64_t)time(NULL), e);
 out:
 	json_decref(doc);
 	free(canon);

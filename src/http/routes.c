@@ -43,6 +43,8 @@ const struct route routes[] = {
 #include "http/routes_sharing.inc"
 /* share-events: subscriptions and the case-status feed */
 #include "http/routes_events.inc"
+/* share-exempt: 跨地区互认 */
+#include "http/routes_trust.inc"
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));

@@ -106,6 +106,19 @@ int store_entity_get(struct store_conn *c, const char *district, const char *usc
 	return entity_read(c, district, uscc, false, out, err);
 }
 
+/* How far the register trusts a row's source: what an applicant typed with
+ * their account, what a license the platform issued says (store_register.c),
+ * what registration says (the export, or staff at the window). The same data
+ * from a stronger source still count as a change, so an account's entity
+ * enters the register (免于提交, src/http/exempt.c) when the export lists
+ * it; re-importing it then changes nothing. */
+static int source_rank(const char *source)
+{
+	if (strcmp(source, "import") == 0 || strcmp(source, "staff") == 0)
+		return 2;
+	return strcmp(source, "license") == 0 ? 1 : 0;
+}
+
 int store_entity_put(struct store_conn *c, const char *district, struct store_entity *e,
 		     int64_t now, bool *changed, bool *created, struct yerr *err)
 {
@@ -136,7 +149,8 @@ int store_entity_put(struct store_conn *c, const char *district, struct store_en
 		return rc;
 	}
 	if (strcmp(old.name, e->name) == 0 && strcmp(old.legal_rep, e->legal_rep) == 0 &&
-	    strcmp(old.address, e->address) == 0 && strcmp(old.status, e->status) == 0) {
+	    strcmp(old.address, e->address) == 0 && strcmp(old.status, e->status) == 0 &&
+	    source_rank(e->source) <= source_rank(old.source)) {
 		*e = old;
 		return 0;
 	}

@@ -50,7 +50,7 @@ struct store_entity {
 	char legal_rep[256];
 	char address[ENTITY_TEXT_MAX];
 	char status[16]; /* registered | deregistered */
-	char source[16]; /* account | staff | import */
+	char source[16]; /* account | staff | import | license */
 	int64_t created_at, updated_at;
 };
 
@@ -60,8 +60,10 @@ int store_entity_get(struct store_conn *c, const char *district, const char *usc
 /*
  * store_entity_put creates or updates the entity e->uscc with e's name,
  * legal_rep, address, status and source (e->id, timestamps filled in).
- * *changed: whether anything differs from what was stored (a re-import of
- * the same line changes nothing and writes nothing); *created: it is new.
+ * *changed: whether anything differs from what was stored, or a stronger
+ * source (import or staff over license over account) confirms the same data
+ * (a re-import of the same line changes nothing and writes nothing);
+ * *created: it is new.
  * Locks the row (FOR UPDATE) before comparing.
  */
 int store_entity_put(struct store_conn *c, const char *district, struct store_entity *e,

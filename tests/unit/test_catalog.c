@@ -633,6 +633,32 @@ static void test_check_unused_and_tests(void **state)
 	fx_free(&f);
 }
 
+/* share-exempt: shared_from names a register of the platform, and only on an
+ * exempt material (a material the applicant hands in is never fetched). */
+static void test_check_shared_from(void **state)
+{
+	struct fx f = fx_read("tests/fixtures/catalog-mini");
+	struct catalog *cat;
+	json_t *j;
+
+	(void)state;
+	j = fx_get(&f, "materials.json");
+	json_object_set_new(json_array_get(j, 1), "shared_from", json_string("entity_register"));
+	fx_put(&f, "materials.json", j, NULL);
+	cat = fx_parse(&f);
+	assert_string_equal(catalog_material_find(cat, "M_yyzz")->shared_from, "entity_register");
+	assert_null(catalog_material_find(cat, "M_pharmacist")->shared_from);
+	catalog_free(cat);
+
+	j = fx_get(&f, "materials.json");
+	json_object_set_new(json_array_get(j, 3), "shared_from", json_string("entity_register"));
+	json_object_set_new(json_array_get(j, 8), "shared_from", json_string("tax_register"));
+	fx_put(&f, "materials.json", j, NULL);
+	expect_problem(&f, "materials.json", "[3].shared_from", "只有免于提交");
+	expect_problem(&f, "materials.json", "[8].shared_from", "共享来源");
+	fx_free(&f);
+}
+
 static void test_catalog_test_mismatch(void **state)
 {
 	struct fx f = fx_read("tests/fixtures/catalog-mini");
@@ -814,6 +840,7 @@ int main(void)
 	    cmocka_unit_test(test_check_rules),
 	    cmocka_unit_test(test_check_questions),
 	    cmocka_unit_test(test_check_unused_and_tests),
+	    cmocka_unit_test(test_check_shared_from),
 	    cmocka_unit_test(test_catalog_test_mismatch),
 	    cmocka_unit_test(test_diff),
 	    cmocka_unit_test(test_shipped_catalog),

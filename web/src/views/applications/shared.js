@@ -146,6 +146,19 @@ export async function uploadMaterial(appId, materialId, file) {
 // The application's address for the role at hand.
 export const appLink = (id) => `/applications/${id}`
 
+// 免于提交 (docs/api-sharing.md): the materials the platform really obtained
+// by sharing (from the entity register), by material id; every other exempt
+// material is checked by the approving department, and the UI says so.
+export function sharedMaterials(app) {
+  return new Map(((app && app.shared_materials) || []).map((s) => [s.material_id, s]))
+}
+// The form fields the entity register pre-filled (ids).
+export function registerFields(app) {
+  const out = new Set()
+  for (const s of (app && app.shared_materials) || []) for (const f of (s.record && s.record.fields) || []) out.add(f)
+  return out
+}
+
 // myDepartment: the code of the department the session acts for here — the
 // application's department_view, else the account's department (GET /api/v1/me
 // gives it as {code,name}).
