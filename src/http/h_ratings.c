@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/date.h"
 #include "http/applications.h"
@@ -172,7 +171,7 @@ void h_rating_create(struct req *r)
 	rc = store_begin(c, &e);
 	if (rc == 0)
 		rc = rating_submit(c, req_district(r), id, r->who.id, (int)json_integer_value(v),
-				   comment, (int64_t)time(NULL), &e);
+				   comment, app_now(r->app), &e);
 	if (rc == 0) {
 		char detail[64];
 
@@ -299,8 +298,8 @@ void h_followup_reply(struct req *r)
 		store_release(c);
 		return;
 	}
-	rc = store_followup_reply(c, req_district(r), f.id, reply, r->who.id, day,
-				  (int64_t)time(NULL), &e);
+	rc = store_followup_reply(c, req_district(r), f.id, reply, r->who.id, day, app_now(r->app),
+				  &e);
 	if (rc == 0)
 		rc = req_audit_commit(r, c, r->audit_object, NULL, &e);
 	if (rc == 0) {

@@ -183,7 +183,7 @@ void h_case_create(struct req *r)
 		rc = case_check_personal(c, req_district(r), app_id, title, summary, body, &e);
 	if (rc == 0)
 		rc = store_case_insert(c, req_district(r), app_id, title, summary, body, r->who.id,
-				       (int64_t)time(NULL), &id, &e);
+				       app_now(r->app), &id, &e);
 	snprintf(r->audit_object, sizeof(r->audit_object), "typical_case:%lld", (long long)id);
 	finish(r, c, id, rc, &e, 201);
 }
@@ -278,7 +278,7 @@ void h_case_update(struct req *r)
 	}
 	if (rc == 0)
 		rc = store_case_update(c, req_district(r), id, title, summary, body,
-				       (int64_t)time(NULL), &e);
+				       app_now(r->app), &e);
 	finish(r, c, id, rc, &e, 200);
 }
 
@@ -304,8 +304,8 @@ static void set_published(struct req *r, bool publish)
 		store_case_free(&k);
 	}
 	if (rc == 0)
-		rc = store_case_publish(c, req_district(r), id, publish, r->who.id,
-					(int64_t)time(NULL), &e);
+		rc = store_case_publish(c, req_district(r), id, publish, r->who.id, app_now(r->app),
+					&e);
 	finish(r, c, id, rc, &e, 200);
 }
 
