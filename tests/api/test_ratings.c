@@ -296,6 +296,10 @@ static void test_rating_refusals_and_followup(void **state)
 	}
 	json_decref(g);
 	json_decref(get("/api/v1/ratings/followups?state=closed", 400));
+	json_decref(get("/api/v1/ratings/followups?overdue=maybe", 400));
+	g = get("/api/v1/ratings/followups?overdue=true&limit=200", 200);
+	assert_true(json_is_array(json_object_get(g, "items")));
+	json_decref(g);
 	/* the applicant reads the reply and was told */
 	as("applicant");
 	assert_true(notified("rating_reply", id));
@@ -498,6 +502,11 @@ static void test_typical_cases(void **state)
 			 json_pack("{s:I,s:s,s:s,s:s}", "application_id", (json_int_t)id + 100000,
 				   "title", "t", "summary", "s", "body", "b"),
 			 404, "application_not_found"));
+	json_decref(post("/api/v1/typical-cases",
+			 json_pack("{s:s,s:s,s:s,s:s}", "application_id", "1", "title", "t",
+				   "summary", "s", "body", "b"),
+			 400, "invalid_application"));
+	json_decref(get("/api/v1/typical-cases?status=deleted", 400));
 	/* a clean write-up is a draft, not public */
 	k = post(
 	    "/api/v1/typical-cases",
