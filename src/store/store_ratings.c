@@ -149,8 +149,7 @@ static int open_followups(struct store_conn *c, const char *district, int64_t ra
 		    7, NULL, err);
 		for (size_t k = 0; rc == 0 && k < sizeof(roles) / sizeof(roles[0]); k++)
 			rc = store_notify_role(c, district, roles[k], depts[i], app_id,
-					       "rating_followup", title, "/ratings/followups", now,
-					       err);
+					       "rating_followup", title, "/ratings", now, err);
 	}
 	return rc;
 }

@@ -173,7 +173,7 @@ test('the window writes a typical case, the 审改办 publishes it, the public r
   await as('clerk')
   await page.goto(`/applications/${appId}`)
   await page.getByTestId('rating').getByRole('link', { name: '将本办件标记为典型案例' }).click()
-  await page.waitForURL(/\/ratings\/cases/)
+  await page.waitForURL(/\/ratings\?tab=cases/)
   const dialog = page.getByRole('dialog', { name: '新增典型案例' })
   await dialog.getByLabel('标题').fill(title)
   await dialog.getByLabel('摘要').fill('窗口不予受理时说明具体条款，并告知整改后再次申请的途径。')
