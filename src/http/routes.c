@@ -45,6 +45,8 @@ const struct route routes[] = {
 #include "http/routes_events.inc"
 /* share-exempt: 跨地区互认 */
 #include "http/routes_trust.inc"
+/* stats-ratings (issue 15): ratings, follow-ups, typical cases */
+#include "http/routes_ratings.inc"
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));

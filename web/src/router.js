@@ -27,6 +27,9 @@ export const SITE_NAME = '徐汇区“一业一证”综合许可平台'
 // a session sees only one page of is shown as that page alone.
 export const NAV_GROUPS = { supervision: '事中事后监管' }
 
+// stats-ratings: the rating pages share one chunk (views/ratings/pages.js)
+const ratingsPage = (name) => () => import('./views/ratings/pages.js').then((m) => m[name])
+
 export const routes = [
   {
     path: '/',
@@ -376,6 +379,12 @@ export const routes = [
     component: () => import('./views/supervision/RiskView.vue'),
     meta: { title: '风险提示', permission: 'risk.read', nav: true, navGroup: 'supervision' }
   },
+  // stats-ratings (issue 15): 好差评 for staff (差评整改 and 典型案例 as tabs,
+  // ?tab=cases) and the public 典型案例 (listed on 信息公开; /:id one case). One
+  // chunk and two rows, so the first load of every page stays within its budget
+  // (tests/browser/first-load).
+  { path: '/ratings', component: ratingsPage('RatingsView'), meta: { title: '好差评', permission: 'typical_cases.read', nav: true } },
+  { path: '/public/typical-cases/:id(\\d+)?', component: ratingsPage('PublicCasesView'), meta: { title: '典型案例', permission: 'public', nav: false, navParent: '/public' } },
   {
     path: '/login',
     name: 'login',
