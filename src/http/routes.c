@@ -38,6 +38,9 @@ const struct route routes[] = {
 #include "http/routes_licenses.inc"
 
 #include "http/routes_supervision.inc"
+
+/* stats-ratings (issue 15): ratings, follow-ups, typical cases */
+#include "http/routes_ratings.inc"
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));
