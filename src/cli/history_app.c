@@ -12,8 +12,9 @@
  *
  * Chances (percent, per new application): walk-in 30; 补正 rounds 0/1/2
  * 65/27/8; refused at the window 4; withdrawn during 补正 4; rejected by a
- * department 7; inspection rectify 15, fail 5; a review later than
- * committed 12; a license later changed 12, cancelled 6 (docs/api-statistics.md).
+ * department 7 (and one of each in every 20, so a small history has them); inspection rectify 15,
+ * fail 5; a review later than committed 12; a license later changed 12, cancelled 6
+ * (docs/api-statistics.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,13 @@ int hist_app_add(struct hist *h, int64_t t, int industry)
 		  : p < 8  ? HIST_FATE_WITHDRAW
 		  : p < 15 ? HIST_FATE_REJECT
 			   : HIST_FATE_LICENSE;
+	/* every outcome at least once in a small history (init --demo's) */
+	if (h->napps % 20 == 3)
+		a->fate = HIST_FATE_REJECT;
+	else if (h->napps % 20 == 8)
+		a->fate = HIST_FATE_WITHDRAW;
+	else if (h->napps % 20 == 13)
+		a->fate = HIST_FATE_REFUSE;
 	if (a->fate == HIST_FATE_WITHDRAW && a->supplements == 0)
 		a->supplements = 1; /* one withdraws while asked for 补正 */
 	p = hist_range(h, 0, 99);
@@ -659,9 +667,9 @@ static void after(struct hist *h, struct hist_app *orig, int idx)
 		json_decref(out);
 		return;
 	}
-	n = hist_app_add(h, h->until, orig->industry); /* not scheduled: the event is now */
+	/* not scheduled (the event is now); orig may move with the array */
+	n = hist_app_add(h, h->until, orig->industry);
 	a = &h->apps[n];
-	orig = NULL; /* the array may have moved */
 	a->id = created_id(out);
 	json_decref(out);
 	a->kind = cancel ? HIST_CANCEL : HIST_CHANGE;

@@ -14,14 +14,6 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 tmp=$(mktemp -d /tmp/yiye-history-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 export YIYE_PWHASH_FAST=1
-# The license PDFs are rendered on this process's main thread: cairo's
-# per-process cache (1.5 kB, however many PDFs) is then reached through a
-# frame the fast unwinder cannot walk, so tests/lsan.supp's cairo entry does
-# not match it here. Same library memory, named by its library.
-if [ -n "${LSAN_OPTIONS:-}" ] && [ -f "$src/tests/lsan.supp" ]; then
-  { cat "$src/tests/lsan.supp"; echo "leak:libcairo.so"; } >"$tmp/lsan.supp"
-  export LSAN_OPTIONS="suppressions=$tmp/lsan.supp:print_suppressions=0"
-fi
 N=40 UNTIL=2026-07-01
 
 q() { sqlite3 "$1/yiye.db" "$2"; }
