@@ -88,5 +88,6 @@ set_tests_properties(fuzz PROPERTIES LABELS fuzz TIMEOUT 900)
 # Browser journeys: real chromium against a real server.
 if(EXISTS ${CMAKE_SOURCE_DIR}/tests/browser/run.sh)
   add_test(NAME browser COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh $<TARGET_FILE:yiye> ${CMAKE_BINARY_DIR})
-  set_tests_properties(browser PROPERTIES LABELS browser TIMEOUT 900)
+  # stats-history: init --demo renders licenses in-process (the demo history)
+  set_tests_properties(browser PROPERTIES LABELS browser TIMEOUT 900 ENVIRONMENT "${YIYE_LSAN}")
 endif()

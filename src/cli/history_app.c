@@ -632,6 +632,8 @@ static void issue(struct hist *h, struct hist_app *a, int idx)
 		h->n_changed++;
 	else
 		h->n_licensed++;
+	hist_push(h, hist_at(h, hist_workday_after(h, h->app->sim_now, hist_range(h, 1, 3))),
+		  HEV_APP_HANDOVER, idx);
 	hist_push(h, h->app->sim_now + 3600 * hist_range(h, 1, 48), HEV_APP_RATE, idx);
 	if (a->kind == HIST_NEW && a->license[0]) {
 		int p;
@@ -643,6 +645,32 @@ static void issue(struct hist *h, struct hist_app *a, int idx)
 				  hist_at(h, hist_day_of(h->app->sim_now) + hist_range(h, 30, 300)),
 				  HEV_APP_AFTER, idx);
 	}
+}
+
+/* HEV_APP_HANDOVER: the window records how the license reached its holder —
+ * collected at the window (a walk-in: one more trip), by post or only
+ * electronically. */
+static void handover(struct hist *h, const struct hist_app *a)
+{
+	char path[128], track[24];
+	json_t *body;
+	int p = hist_range(h, 0, 99);
+
+	if (!a->license[0])
+		return;
+	snprintf(track, sizeof(track), "EMS%09d", hist_range(h, 0, 999999999));
+	if (a->walk_in || p < 25)
+		body = json_pack("{s:s,s:s,s:s,s:s,s:s}", "method", "window", "collector_name",
+				 "王晓明", "collector_id_type", "idcard", "collector_id_number",
+				 "110101199003078515", "archive_location", "档案室 A 柜（演示）");
+	else if (p < 55)
+		body = json_pack("{s:s,s:s,s:s,s:s}", "method", "post", "carrier", "中国邮政 EMS",
+				 "tracking_no", track, "archive_location", "档案室 A 柜（演示）");
+	else
+		body = json_pack("{s:s}", "method", "electronic");
+	snprintf(path, sizeof(path), "/api/v1/licenses/%s/handover", a->license);
+	if (hist_call(h, &h->clerk, "POST", path, body, NULL, 0, NULL) < 300)
+		h->n_handovers++;
 }
 
 /* HEV_APP_AFTER: the holder applies to change (2 in 3) or cancel the license. */
@@ -727,6 +755,9 @@ void hist_app_step(struct hist *h, const struct hist_ev *ev)
 		break;
 	case HEV_APP_FOLLOWUP:
 		hist_followup_reply(h, ev->idx);
+		break;
+	case HEV_APP_HANDOVER:
+		handover(h, a);
 		break;
 	}
 }

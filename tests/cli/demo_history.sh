@@ -57,7 +57,7 @@ a="$tmp/a"
 # What the run made (the summary), and that nothing was refused or failed.
 grep -q '"applications": '$N "$tmp/run-a.out" && ok || bad "not $N applications"
 grep -q '"refused_by_rules": 0' "$tmp/run-a.out" && ok || bad "requests were refused"
-for k in licensed supplements inspections rejected changed rated plans draws checks annual_reports; do
+for k in licensed supplements inspections rejected changed rated handovers plans draws checks annual_reports; do
   grep -Eq "\"$k\": [1-9]" "$tmp/run-a.out" && ok || bad "no $k in the history"
 done
 
@@ -77,7 +77,7 @@ inds=$(q "$a" "SELECT COUNT(DISTINCT industry) FROM applications")
 q "$a" "SELECT COUNT(*) FROM users WHERE demo = 0; SELECT COUNT(*) FROM entities WHERE demo = 0;" >"$tmp/left-a"
 cmp -s "$tmp/base-a" "$tmp/left-a" && ok || bad "rows of init marked demo, or generated rows not"
 for t in applications application_history application_departments application_permits \
-  application_materials tasks inspections inspection_sections notifications licenses \
+  application_materials tasks inspections inspection_sections notifications licenses license_handovers \
   license_events spot_plans spot_draws check_tasks check_task_inspectors penalties \
   annual_reports supervision_events credit_records ratings rating_followups; do
   n=$(q "$a" "SELECT COUNT(*) FROM $t WHERE demo = 0")
