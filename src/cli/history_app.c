@@ -639,6 +639,10 @@ static void issue(struct hist *h, struct hist_app *a, int idx)
 		int p;
 
 		hist_sup_reports_due(h, idx, hist_day_of(h->app->sim_now));
+		if (hist_chance(h, 12)) /* someone complains about the business later */
+			hist_push(h,
+				  hist_at(h, hist_day_of(h->app->sim_now) + hist_range(h, 20, 300)),
+				  HEV_SUP_COMPLAINT, idx);
 		p = hist_range(h, 0, 99);
 		if (p < 18)
 			hist_push(h,

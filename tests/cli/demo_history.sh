@@ -79,7 +79,8 @@ cmp -s "$tmp/base-a" "$tmp/left-a" && ok || bad "rows of init marked demo, or ge
 for t in applications application_history application_departments application_permits \
   application_materials tasks inspections inspection_sections notifications licenses license_handovers \
   license_events spot_plans spot_draws check_tasks check_task_inspectors penalties \
-  annual_reports supervision_events credit_records ratings rating_followups; do
+  annual_reports supervision_events credit_records ratings rating_followups complaints \
+  complaint_departments; do
   n=$(q "$a" "SELECT COUNT(*) FROM $t WHERE demo = 0")
   [ "$n" = 0 ] && ok || bad "$n rows of $t not marked demo"
 done
