@@ -331,7 +331,7 @@ static void start_new(struct hist *h, struct hist_app *a, int idx)
 
 	pthread_rwlock_rdlock(&h->app->catalog_lock);
 	ind = catalog_industry_find(h->app->catalog, industry);
-	snprintf(name, sizeof(name), "%s演示%s有限公司（%d）", places[hist_rand(h) % NPLACES],
+	snprintf(name, sizeof(name), "%s%s有限公司%d号店（演示）", places[hist_rand(h) % NPLACES],
 		 ind ? ind->name : industry, idx + 1);
 	pthread_rwlock_unlock(&h->app->catalog_lock);
 	snprintf(a->applicant, sizeof(a->applicant), "demo%ld_%d", h->run, idx + 1);
