@@ -55,7 +55,9 @@ void hist_push(struct hist *h, int64_t t, int kind, int idx)
 	size_t i;
 
 	if (t >= h->until)
-		return; /* after the window: left undone, as it would be today */
+		return;           /* after the window: left undone, as it would be today */
+	if (t <= h->app->sim_now) /* "later today": never before the present step */
+		t = h->app->sim_now + 600;
 	if (h->nheap == h->capheap) {
 		h->capheap = h->capheap ? h->capheap * 2 : 1024;
 		h->heap = realloc(h->heap, h->capheap * sizeof(*h->heap));

@@ -269,7 +269,8 @@ static int put_material(struct hist *h, const struct principal *who, int64_t id,
 	return hist_call(h, who, "PUT", path, NULL, bytes, strlen(bytes), NULL);
 }
 
-/* The form filled where it is still empty (what was pre-filled stays), every
+/* The form filled where it is still empty (what was pre-filled stays, and
+ * stays marked pre-filled), every
  * material not exempt uploaded; remembers the materials. */
 static int fill(struct hist *h, struct hist_app *a, const struct principal *who,
 		const char *ent_name)
@@ -281,14 +282,11 @@ static int fill(struct hist *h, struct hist_app *a, const struct principal *who,
 
 	if (app == NULL)
 		return -1;
-	form = json_deep_copy(json_object_get(app, "form"));
-	if (!json_is_object(form)) {
-		json_decref(form);
-		form = json_object();
-	}
+	/* only what the applicant types: a field sent is no longer pre-filled */
+	form = json_object();
 	json_array_foreach (json_object_get(json_object_get(app, "notice"), "fields"), i, f) {
 		const char *fid = json_string_value(json_object_get(f, "id"));
-		const json_t *cur = fid ? json_object_get(form, fid) : NULL;
+		const json_t *cur = fid ? json_object_get(json_object_get(app, "form"), fid) : NULL;
 
 		if (fid && (cur == NULL || json_is_null(cur) ||
 			    (json_is_string(cur) && json_string_length(cur) == 0)))
@@ -395,7 +393,7 @@ static void window(struct hist *h, struct hist_app *a, int idx)
 	if (post(h, &h->clerk, a->id, "accept", NULL) != 200)
 		return;
 	h->n_accepted++;
-	next = hist_at(h, hist_workday_after(h, h->app->sim_now, hist_range(h, 1, 3)));
+	next = hist_at(h, hist_workday_after(h, h->app->sim_now, hist_range(h, 0, 1)));
 	hist_push(h, next, HEV_APP_PROCESS, idx);
 }
 
@@ -459,7 +457,7 @@ static int schedule(struct hist *h, struct hist_app *a, const struct store_app *
 	json_t *ids = json_array();
 	const struct principal *first = NULL;
 	char at[DATE_STR_SIZE], path[128];
-	int day = hist_workday_after(h, h->app->sim_now, hist_range(h, 2, 4));
+	int day = hist_workday_after(h, h->app->sim_now, hist_range(h, 1, 2));
 
 	for (size_t i = 0; i < s->wf.ndepts; i++) {
 		struct hist_staff *st = hist_staff_of(h, s->wf.depts[i].code);
@@ -511,7 +509,7 @@ static int inspect(struct hist *h, struct hist_app *a, const struct wf_dept *d, 
 	} else {
 		body = json_pack("{s:s,s:o}", "result", "pass", "items",
 				 checklist(h, &st->inspector, a->id, d->code, 1));
-		next = hist_at(h, hist_workday_after(h, h->app->sim_now, hist_range(h, 0, 1)));
+		next = hist_at(h, hist_workday_after(h, h->app->sim_now, 0));
 	}
 	if (hist_call(h, &st->inspector, "POST", path, body, NULL, 0, NULL) != 200)
 		return -1;
@@ -541,14 +539,15 @@ static int review(struct hist *h, struct hist_app *a, const struct store_app *s,
 		a->fate = HIST_FATE_LICENSE; /* one department's rejection decides */
 		h->n_rejected++;
 	}
-	/* the next department's review takes part of its committed days */
+	/* the departments review in parallel: the next decision follows within
+	 * a working day, unless this application is one that runs late */
 	for (size_t i = 0; i < s->wf.ndepts; i++)
 		if (&s->wf.depts[i] != d && s->wf.depts[i].review == WF_REVIEW_PENDING &&
 		    s->wf.depts[i].review_days > days)
 			days = s->wf.depts[i].review_days;
-	days = days > 1 ? hist_range(h, 1, (int)(days / 2 > 1 ? days / 2 : 1)) : 1;
+	days = days > 2 ? hist_range(h, 0, 1) : 0;
 	if (a->late)
-		days += hist_range(h, 5, 15);
+		days += hist_range(h, 3, 8);
 	hist_push(h, hist_at(h, hist_workday_after(h, h->app->sim_now, (int)days)), HEV_APP_PROCESS,
 		  idx);
 	return 0;
