@@ -72,6 +72,9 @@ set_tests_properties(cli.keys PROPERTIES ENVIRONMENT "${YIYE_LSAN}")
 
 # `yiye draw verify` on genuine, tampered and malformed draw records.
 add_test(NAME cli.draw COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/draw_verify.sh $<TARGET_FILE:yiye> ${CMAKE_SOURCE_DIR})
+# stats-history: `yiye demo history` and the history of `init --demo`
+add_test(NAME cli.demo_history COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/demo_history.sh $<TARGET_FILE:yiye> ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli.demo_history PROPERTIES ENVIRONMENT "${YIYE_LSAN}")
 
 # Catalog rule tests run through the real binary.
 add_test(NAME catalog.check COMMAND yiye catalog check ${CMAKE_SOURCE_DIR}/catalog)
@@ -85,5 +88,6 @@ set_tests_properties(fuzz PROPERTIES LABELS fuzz TIMEOUT 900)
 # Browser journeys: real chromium against a real server.
 if(EXISTS ${CMAKE_SOURCE_DIR}/tests/browser/run.sh)
   add_test(NAME browser COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh $<TARGET_FILE:yiye> ${CMAKE_BINARY_DIR})
-  set_tests_properties(browser PROPERTIES LABELS browser TIMEOUT 900)
+  # stats-history: init --demo renders licenses in-process (the demo history)
+  set_tests_properties(browser PROPERTIES LABELS browser TIMEOUT 900 ENVIRONMENT "${YIYE_LSAN}")
 endif()

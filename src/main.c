@@ -34,6 +34,8 @@ static const struct {
     {"supervision", cmd_supervision, "导出监管记录（supervision export，互联网+监管）"},
     /* share-exempt */
     {"trust", cmd_trust, "其他地区的签名公钥（跨地区互认）：添加、列出、删除"},
+    /* stats-history */
+    {"demo", cmd_demo, "生成演示办件历史（demo history，供统计看板使用）"},
     /* @@commands@@ */
     {"version", cmd_version, "显示版本"},
 };

@@ -38,6 +38,13 @@ int cmd_trust(int argc, char **argv);
 /* GET an http(s) URL (keys.json: at most 1 MiB, timeouts) into a
  * NUL-terminated buffer the caller frees (cmd_verify.c). */
 int cli_fetch_url(const char *url, char **out, size_t *len, struct yerr *err);
+/* stats-history: `yiye demo history` (history.c); demo_history is also run by
+ * `yiye init --demo` (until_day -1: today) */
+int cmd_demo(int argc, char **argv);
+int demo_history(struct app *app, long n, long seed, int until_day, int verbose, struct yerr *err);
+/* init --demo: demo_history with seed 1 up to today, unless a history was
+ * made in this district before (init stays idempotent). */
+int demo_history_once(struct app *app, long n, struct yerr *err);
 
 /* Reads a whole file of at most `max` bytes into a NUL-terminated buffer the
  * caller frees. */
