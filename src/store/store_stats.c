@@ -85,10 +85,11 @@ static int listed_kind(const struct store_result *rows, int *next, int day)
  * transaction. A day is a working day exactly as calendar_is_workday says:
  * a listed holiday rests, a listed make-up day works, otherwise weekdays
  * work (also in years the calendar does not know). */
-static int days_rebuild(struct store_conn *c, const char *district,
-			const struct store_result *rows, const char *fp, struct yerr *err)
+static int days_rebuild(struct store_conn *c, const char *district, const struct store_result *rows,
+			const char *fp, struct yerr *err)
 {
-	int first = date_from_ymd(DAYS_FIRST_YEAR, 1, 1), last = date_from_ymd(DAYS_LAST_YEAR, 12, 31);
+	int first = date_from_ymd(DAYS_FIRST_YEAR, 1, 1),
+	    last = date_from_ymd(DAYS_LAST_YEAR, 12, 31);
 	size_t cap = 64 + (size_t)DAYS_BATCH * 24;
 	char *sql = malloc(cap);
 	struct store_param *p = malloc(sizeof(*p) * DAYS_BATCH * 2);
@@ -104,7 +105,8 @@ static int days_rebuild(struct store_conn *c, const char *district,
 	if (days == NULL)
 		abort();
 	for (int day = first; rc == 0 && day <= last;) {
-		size_t len = (size_t)snprintf(sql, cap, "INSERT INTO stats_days (district, day, ord) VALUES ");
+		size_t len = (size_t)snprintf(
+		    sql, cap, "INSERT INTO stats_days (district, day, ord) VALUES ");
 		int n = 0;
 
 		for (; n < DAYS_BATCH && day <= last; n++, day++) {
@@ -113,20 +115,22 @@ static int days_rebuild(struct store_conn *c, const char *district,
 
 			ord += work;
 			date_format(day, days[n], sizeof(days[n]));
-			len += (size_t)snprintf(sql + len, cap - len, "%s(?, ?, %ld)", n ? ", " : "", ord);
+			len += (size_t)snprintf(sql + len, cap - len, "%s(?, ?, %ld)",
+						n ? ", " : "", ord);
 			p[2 * n] = SP_TEXT(district);
 			p[2 * n + 1] = SP_TEXT(days[n]);
 		}
 		rc = store_exec(c, sql, p, 2 * n, NULL, err);
 	}
 	if (rc == 0)
-		rc = store_exec(c,
-				"INSERT INTO stats_days_meta (district, fingerprint, built_at) VALUES "
-				"(?, ?, ?) ON CONFLICT (district) DO UPDATE SET fingerprint = "
-				"excluded.fingerprint, built_at = excluded.built_at",
-				(struct store_param[]){SP_TEXT(district), SP_TEXT(fp),
-						       SP_INT((int64_t)time(NULL))},
-				3, NULL, err);
+		rc = store_exec(
+		    c,
+		    "INSERT INTO stats_days_meta (district, fingerprint, built_at) VALUES "
+		    "(?, ?, ?) ON CONFLICT (district) DO UPDATE SET fingerprint = "
+		    "excluded.fingerprint, built_at = excluded.built_at",
+		    (struct store_param[]){SP_TEXT(district), SP_TEXT(fp),
+					   SP_INT((int64_t)time(NULL))},
+		    3, NULL, err);
 	free(days);
 	free(p);
 	free(sql);
@@ -164,11 +168,11 @@ int store_stats_days_sync(struct store_conn *c, const char *district, struct yer
  * parameters appended to p from *np. Street: the form's F_site_street as
  * the compact JSON text stores it (the value is checked to be a plain code
  * by the caller, so the pattern needs no escaping beyond LIKE's own). */
-static void cohort_where(const char *district, const struct stats_range *f, char *sql,
-			 size_t sqlsz, struct store_param *p, int *np, char *like, size_t likesz)
+static void cohort_where(const char *district, const struct stats_range *f, char *sql, size_t sqlsz,
+			 struct store_param *p, int *np, char *like, size_t likesz)
 {
-	size_t len = (size_t)snprintf(sql, sqlsz,
-				      "a.district = ? AND a.clock_start >= ? AND a.clock_start <= ?");
+	size_t len = (size_t)snprintf(
+	    sql, sqlsz, "a.district = ? AND a.clock_start >= ? AND a.clock_start <= ?");
 
 	p[(*np)++] = SP_TEXT(district);
 	p[(*np)++] = SP_TEXT(f->from);
@@ -210,17 +214,17 @@ static void count_add(struct stats_count *arr, int *n, const char *key, int64_t 
  * cohort's size, and the percentiles come from the per-day histogram.
  * net = ord(license day) - ord(submission day) - paused working days: the
  * working days d with submission < d <= license day the clock ran. */
-#define APPS_SQL_HEAD                                                                         \
-	"SELECT a.status, a.kind, e.ord - s.ord - a.clock_paused AS d, count(*), "             \
-	"sum(a.walk_in), sum(a.rounds), sum(a.clock_paused), "                                 \
-	"sum(CASE WHEN e.ord - s.ord - a.clock_paused <= a.clock_limit THEN 1 ELSE 0 END), "   \
-	"sum(CASE WHEN a.prefilled = '[]' THEN 0 ELSE length(a.prefilled) - "                  \
-	"length(replace(a.prefilled, ',', '')) + 1 END), count(h.id) "                         \
-	"FROM applications a "                                                                 \
-	"LEFT JOIN licenses l ON l.district = a.district AND l.application_id = a.id "         \
-	"LEFT JOIN stats_days s ON s.district = a.district AND s.day = a.clock_start "         \
-	"LEFT JOIN stats_days e ON e.district = l.district AND e.day = l.issued_on "           \
-	"LEFT JOIN license_handovers h ON h.district = l.district AND h.number = l.number "    \
+#define APPS_SQL_HEAD                                                                        \
+	"SELECT a.status, a.kind, e.ord - s.ord - a.clock_paused AS d, count(*), "           \
+	"sum(a.walk_in), sum(a.rounds), sum(a.clock_paused), "                               \
+	"sum(CASE WHEN e.ord - s.ord - a.clock_paused <= a.clock_limit THEN 1 ELSE 0 END), " \
+	"sum(CASE WHEN a.prefilled = '[]' THEN 0 ELSE length(a.prefilled) - "                \
+	"length(replace(a.prefilled, ',', '')) + 1 END), count(h.id) "                       \
+	"FROM applications a "                                                               \
+	"LEFT JOIN licenses l ON l.district = a.district AND l.application_id = a.id "       \
+	"LEFT JOIN stats_days s ON s.district = a.district AND s.day = a.clock_start "       \
+	"LEFT JOIN stats_days e ON e.district = l.district AND e.day = l.issued_on "         \
+	"LEFT JOIN license_handovers h ON h.district = l.district AND h.number = l.number "  \
 	"AND h.version = l.version AND h.is_current = 1 AND h.method = 'window' WHERE "
 #define APPS_SQL_TAIL " GROUP BY a.status, a.kind, e.ord - s.ord - a.clock_paused"
 
@@ -294,12 +298,13 @@ int store_stats_licenses(struct store_conn *c, const char *district, const struc
 	int np = 0, rc;
 
 	memset(out, 0, sizeof(*out));
-	len = (size_t)snprintf(sql, sizeof(sql),
-			       "SELECT ev.kind, count(*) FROM license_events ev "
-			       "JOIN licenses l ON l.district = ev.district AND l.number = ev.number "
-			       "AND l.version = ev.version "
-			       "LEFT JOIN applications a ON a.id = l.application_id "
-			       "WHERE ev.district = ? AND ev.at >= ? AND ev.at < ?");
+	len =
+	    (size_t)snprintf(sql, sizeof(sql),
+			     "SELECT ev.kind, count(*) FROM license_events ev "
+			     "JOIN licenses l ON l.district = ev.district AND l.number = ev.number "
+			     "AND l.version = ev.version "
+			     "LEFT JOIN applications a ON a.id = l.application_id "
+			     "WHERE ev.district = ? AND ev.at >= ? AND ev.at < ?");
 	p[np++] = SP_TEXT(district);
 	p[np++] = SP_INT(f->from_at);
 	p[np++] = SP_INT(f->to_at);

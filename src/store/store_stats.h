@@ -55,11 +55,11 @@ struct stats_apps {
 	int64_t prefilled; /* field ids in applications.prefilled */
 	/* Licensed ones (a license row names the application): */
 	int64_t licensed;
-	int64_t days_sum;    /* net working days, submission to license */
-	int64_t on_time;     /* net working days <= the committed limit */
-	int64_t paused_sum;  /* working days paused in 补正 */
-	int64_t rounds_lic;  /* 补正 rounds of the licensed ones */
-	int64_t window_handovers; /* their licenses collected at the window */
+	int64_t days_sum;                 /* net working days, submission to license */
+	int64_t on_time;                  /* net working days <= the committed limit */
+	int64_t paused_sum;               /* working days paused in 补正 */
+	int64_t rounds_lic;               /* 补正 rounds of the licensed ones */
+	int64_t window_handovers;         /* their licenses collected at the window */
 	int64_t hist[STATS_MAX_DAYS + 1]; /* licensed applications by net working days */
 };
 
@@ -95,9 +95,17 @@ struct stats_supervision {
 	/* coverage by credit grade: entities of the grade, entities checked */
 	int64_t grade_entities[4], grade_checked[4];
 };
-int store_stats_supervision(struct store_conn *c, const char *district,
-			    const struct stats_range *f, struct stats_supervision *out,
-			    struct yerr *err);
+int store_stats_supervision(struct store_conn *c, const char *district, const struct stats_range *f,
+			    struct stats_supervision *out, struct yerr *err);
+
+/* 好差评 rated in the range (ratings.rated_on), by level 1..5, and the 差评整改
+ * follow-ups of those ratings still open. */
+struct stats_satisfaction {
+	int64_t ratings, by_level[6], followups, followups_open;
+};
+int store_stats_satisfaction(struct store_conn *c, const char *district,
+			     const struct stats_range *f, struct stats_satisfaction *out,
+			     struct yerr *err);
 
 /* Labels: the departments of the district (code, name), in code order.
  * *out is malloc'd (caller frees). */
