@@ -17,9 +17,9 @@
  * application simply has no duration (documented). */
 #define DAYS_FIRST_YEAR 2000
 #define DAYS_LAST_YEAR 2059
-/* Rows per INSERT of the rebuild: few statements, well under the bound
- * parameter limits of both backends. */
-#define DAYS_BATCH 400
+/* Rows per INSERT of the rebuild (two parameters each): few statements,
+ * under the PostgreSQL backend's 256 bound parameters (store_pg.c). */
+#define DAYS_BATCH 120
 
 /* The fingerprint of the calendar rows stats_days is derived from: the
  * version of the derivation, the covered years and every listed day. */
