@@ -41,6 +41,9 @@ const struct route routes[] = {
 
 /* stats-api (issue 15): the statistics */
 #include "http/routes_statistics.inc"
+
+/* stats-ratings (issue 15): ratings, follow-ups, typical cases */
+#include "http/routes_ratings.inc"
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));
