@@ -35,10 +35,10 @@ stats_generate_sql() {
   local d=$1 series day at notice
   if [ "$d" = sqlite ]; then
     series="WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $STATS_N) SELECT"
-    day="date('2025-01-01', '+' || (i % 700) || ' days')"
+    day="date('2025-01-01', '+' || ((i - 1) * 700 / $STATS_N) || ' days')"
   else
     series="SELECT"
-    day="to_char(date '2025-01-01' + (i % 700), 'YYYY-MM-DD')"
+    day="to_char(date '2025-01-01' + ((i - 1) * 700 / $STATS_N)::int, 'YYYY-MM-DD')"
   fi
   local ind="CASE i % 10 WHEN 0 THEN 'bianlidian' WHEN 1 THEN 'shudian' WHEN 2 THEN 'xiaocanyin' WHEN 3 THEN 'kafeidian' WHEN 4 THEN 'meirongmeifa' WHEN 5 THEN 'chaoshi' WHEN 6 THEN 'hongbeidian' WHEN 7 THEN 'tiyujianshen' WHEN 8 THEN 'yaodian' ELSE 'binguan' END"
   local status="CASE WHEN i % 10 < 7 THEN 'licensed' WHEN i % 10 = 7 THEN 'rejected' WHEN i % 10 = 8 THEN 'under_review' ELSE 'supplement_requested' END"
@@ -55,8 +55,9 @@ INSERT INTO applications (district, number, year, serial, applicant_id, created_
 $series '310104', '310104-B-' || i, 2030, i, (SELECT min(id) FROM users), (SELECT min(id) FROM users),
   CASE WHEN i % 5 = 0 THEN 1 ELSE 0 END, $ind, 1, '{}', '{}',
   CASE WHEN i % 3 = 0 THEN '["F_a","F_b"]' ELSE '[]' END, $status, i % 3, 20, $day, 20,
-  (i % 3) * 2, 1, 1735660800 + (i % 700) * 86400, 1735660800 + (i % 700) * 86400,
-  1735660800 + (i % 700) * 86400, 'bench-n' || (i % 10), 'new'
+  (i % 3) * 2, 1, 1735660800 + ((i - 1) * 700 / $STATS_N) * 86400,
+  1735660800 + ((i - 1) * 700 / $STATS_N) * 86400, 1735660800 + ((i - 1) * 700 / $STATS_N) * 86400,
+  'bench-n' || (i % 10), 'new'
 $from;
 SQL
   if [ "$d" = sqlite ]; then
