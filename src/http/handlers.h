@@ -215,6 +215,12 @@ void h_subscription_deliveries(struct req *r);
 void h_delivery_redeliver(struct req *r);
 void h_shared_cases(struct req *r);
 
+/* stats-api (issue 15) — h_statistics.c */
+void h_statistics_overview(struct req *r);
+void h_statistics_overview_csv(struct req *r);
+void h_statistics_overview_xlsx(struct req *r);
+void h_statistics_view(struct req *r);
+
 /* stats-ratings: ratings (好差评), 差评整改 follow-ups and typical cases
  * (issue 15 points 2 and 3) */
 /* h_ratings.c */

@@ -45,6 +45,9 @@ const struct route routes[] = {
 #include "http/routes_events.inc"
 /* share-exempt: 跨地区互认 */
 #include "http/routes_trust.inc"
+/* stats-api (issue 15): the statistics */
+#include "http/routes_statistics.inc"
+
 /* stats-ratings (issue 15): ratings, follow-ups, typical cases */
 #include "http/routes_ratings.inc"
 };

@@ -181,6 +181,14 @@ static void test_known_answers(void **state)
 	    {"supervisor", "GET", "/api/v1/shared/access-log", 200},
 	    {"applicant", "GET", "/api/v1/shared/access-log", 403},
 	    {"admin", "GET", "/api/v1/shared/entities/91310104000000000T/licenses", 403},
+	    /* stats-api (issue 15): the statistics, staff only; a reviewer sees their
+	       department, another department is 403 */
+	    {"auditor", "GET", "/api/v1/statistics/overview", 200},
+	    {"clerk", "GET", "/api/v1/statistics/views/trends.csv", 200},
+	    {"reviewer", "GET", "/api/v1/statistics/overview", 200},
+	    {"reviewer", "GET", "/api/v1/statistics/overview?department=whlyj", 403},
+	    {"applicant", "GET", "/api/v1/statistics/overview", 403},
+	    {"applicant", "GET", "/api/v1/statistics/views/savings.xlsx", 403},
 	};
 
 	(void)state;
