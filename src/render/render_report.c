@@ -1,0 +1,686 @@
+/*
+ * render_report.c — the monthly report (月度报告) as an A4 portrait PDF
+ * (cairo + Pango, Noto CJK), from the statistics the report glue
+ * (src/http/h_report.c, report_monthly_build) gathers through stats_overview
+ * and stats_view: the API's own figures, so the PDF and the API agree.
+ *
+ * Page 1 opens with the title, the period and the headline figures of the
+ * month (a two-column table of label and value); then one block per view,
+ * each a heading and a chart: the monthly trend of the last 12 months as
+ * lines, the industries, the departments' on-time rates, promised vs
+ * measured savings, supervision coverage and satisfaction as bars. A block
+ * never splits: one that does not fit goes to the next page. Charts are
+ * drawn with cairo paths, text through Pango, so pdftotext finds every
+ * figure and label.
+ *
+ * A chart takes the table's first column as its categories and as series
+ * the columns a view prefers (key patterns below), else every numeric column
+ * sharing the first one's unit — the rule of the dashboards (web/src/views/
+ * statistics/views.js), so both show the same picture. A column marked
+ * "modelled" (catalog values not yet confirmed by a department) is drawn
+ * hatched grey and named 模型取值 in the legend, and the page says what
+ * that means.
+ *
+ * Reproducible: the PDF's dates come from generated_on (else the month), and
+ * cairo 1.16 writes nothing time- or random-dependent once they are set.
+ */
+#include "render/render_internal.h"
+#include "render/render_report.h"
+
+#include <cairo-pdf.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_W 595.276 /* A4 in points */
+#define PAGE_H 841.890
+#define MARGIN 50.0
+#define CONTENT_W (PAGE_W - 2 * MARGIN)
+#define BOTTOM (PAGE_H - MARGIN - 16.0) /* above the page footer */
+#define CHART_H 200.0                   /* the plot area of a chart */
+#define MAX_CATS 12                     /* categories drawn per chart */
+#define MAX_SERIES 3                    /* series drawn per chart */
+#define PDF_MAX_BYTES (16u * 1024u * 1024u)
+
+/* The faces of render_pdf.c, for the same reasons (DejaVu for Latin and
+ * digits keeps cairo's font subsets small). */
+#define FONT "DejaVu Sans, Noto Sans CJK SC"
+
+/* Colours of the series; a modelled series is grey and hatched instead. */
+static const double series_rgb[MAX_SERIES][3] = {
+    {0.72, 0.11, 0.11}, {0.08, 0.40, 0.75}, {0.18, 0.49, 0.20}};
+
+/* The views the report draws, in order, with the columns each prefers
+ * (substrings of the column keys, tried in order). */
+static const struct chart_spec {
+	const char *view, *title;
+	int line; /* 1: lines (the trend), 0: bars */
+	const char *prefer[3];
+} charts[] = {
+    {"trends", "近 12 个月申请与发证趋势", 1, {"applications", "issued", "licensed"}},
+    {"industries", "分行业申请与发证", 0, {"applications", "issued", NULL}},
+    {"departments", "部门按时办结率", 0, {"on_time", NULL, NULL}},
+    {"savings", "承诺与实测压减对比", 0, {"promised", "measured", NULL}},
+    {"supervision", "监管覆盖", 0, {"coverage", "covered", NULL}},
+    {"satisfaction", "满意度（好差评）", 0, {"satisfied_rate", "ratings", "count"}},
+};
+
+/* The headline figures: the overview's member, its label, its unit; rate: a
+ * share printed as a percentage. */
+static const struct figure {
+	const char *path, *label, *unit;
+	int rate;
+} figures[] = {
+    {"applications.total", "申请总数", "件", 0},
+    {"licenses.issued", "发放许可证", "张", 0},
+    {"licenses.changed", "许可证变更", "次", 0},
+    {"licenses.cancelled", "许可证注销", "张", 0},
+    {"licenses.revoked", "许可证吊销", "张", 0},
+    {"duration.n", "计入办理用时的申请", "件", 0},
+    {"duration.mean_days", "平均办理用时", "个工作日", 0},
+    {"duration.median_days", "办理用时中位数", "个工作日", 0},
+    {"duration.p90_days", "办理用时第 90 百分位", "个工作日", 0},
+    {"duration.on_time_rate", "按时办结率", "", 1},
+    {"duration.paused_days_mean", "补正平均暂停", "个工作日", 0},
+    {"duration.supplement_rounds_mean", "平均补正次数", "次", 0},
+    {"materials.asked", "要求提交的材料", "份", 0},
+    {"materials.obtained_by_sharing", "通过共享获取的材料", "份", 0},
+    {"fields.filled", "填写的表单字段", "项", 0},
+    {"fields.prefilled", "预填的表单字段", "项", 0},
+    {"satisfaction.ratings", "好差评评价数", "条", 0},
+    {"satisfaction.satisfied_rate", "满意率", "", 1},
+    {"satisfaction.followups_open", "未办结的差评整改", "件", 0},
+};
+
+struct rep {
+	cairo_t *cr;
+	PangoContext *ctx;
+	const json_t *report;
+	char footer[160];
+	int page;  /* 1-based, the page being drawn */
+	double y;  /* where the next block starts */
+	int fresh; /* nothing drawn on this page yet */
+};
+
+/* The member at a dotted path ("duration.mean_days"), or NULL. */
+static const json_t *path_get(const json_t *o, const char *path)
+{
+	char key[48];
+	const char *dot;
+
+	while (o != NULL && (dot = strchr(path, '.')) != NULL) {
+		snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
+		o = json_object_get(o, key);
+		path = dot + 1;
+	}
+	return o ? json_object_get(o, path) : NULL;
+}
+
+void render_report_number(const json_t *v, int rate, char *out, size_t n)
+{
+	if (json_is_integer(v) && !rate)
+		snprintf(out, n, "%lld", (long long)json_integer_value(v));
+	else if (json_is_number(v) && rate)
+		snprintf(out, n, "%.1f%%", json_number_value(v) * 100.0);
+	else if (json_is_number(v))
+		snprintf(out, n, "%.1f", json_number_value(v));
+	else
+		snprintf(out, n, "—");
+}
+
+static PangoLayout *layout(struct rep *p, const char *text, const char *font, double width,
+			   PangoAlignment align)
+{
+	PangoLayout *l = pango_layout_new(p->ctx);
+	PangoFontDescription *fd = pango_font_description_from_string(font);
+
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	if (width > 0) {
+		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	}
+	pango_layout_set_alignment(l, align);
+	pango_layout_set_text(l, text && *text ? text : "—", -1);
+	return l;
+}
+
+static double layout_h(PangoLayout *l)
+{
+	int w, h;
+
+	pango_layout_get_size(l, &w, &h);
+	return (double)h / PANGO_SCALE;
+}
+
+static double layout_w(PangoLayout *l)
+{
+	int w, h;
+
+	pango_layout_get_size(l, &w, &h);
+	return (double)w / PANGO_SCALE;
+}
+
+/* Shows text at (x, y) — the top left of its box, or its centre / right
+ * edge for those alignments when width is 0 — and returns its height. */
+static double text_at(struct rep *p, const char *text, const char *font, double x, double y,
+		      double width, PangoAlignment align)
+{
+	PangoLayout *l = layout(p, text, font, width, align);
+	double h = layout_h(l);
+
+	if (width <= 0 && align == PANGO_ALIGN_CENTER)
+		x -= layout_w(l) / 2;
+	else if (width <= 0 && align == PANGO_ALIGN_RIGHT)
+		x -= layout_w(l);
+	cairo_move_to(p->cr, x, y);
+	pango_cairo_show_layout(p->cr, l);
+	g_object_unref(l);
+	return h;
+}
+
+static void set_rgb(struct rep *p, double r, double g, double b)
+{
+	cairo_set_source_rgb(p->cr, r, g, b);
+}
+
+/* The footer of the page being drawn: what the report is, page number. */
+static void page_footer(struct rep *p)
+{
+	char no[32];
+
+	set_rgb(p, 0.4, 0.4, 0.4);
+	text_at(p, p->footer, FONT " 8", MARGIN, PAGE_H - MARGIN, 0, PANGO_ALIGN_LEFT);
+	snprintf(no, sizeof(no), "第 %d 页", p->page);
+	text_at(p, no, FONT " 8", PAGE_W - MARGIN, PAGE_H - MARGIN, 0, PANGO_ALIGN_RIGHT);
+}
+
+/* Makes room for a block h points high: the next page when it does not fit
+ * on this one (unless the page is still empty: a block taller than a page
+ * is drawn anyway, and cut, rather than looping). */
+static void need(struct rep *p, double h)
+{
+	if (p->y + h <= BOTTOM || p->fresh)
+		return;
+	page_footer(p);
+	cairo_show_page(p->cr);
+	p->page++;
+	p->y = MARGIN;
+	p->fresh = 1;
+}
+
+static void heading(struct rep *p, const char *text)
+{
+	set_rgb(p, 0.6, 0.08, 0.08);
+	cairo_rectangle(p->cr, MARGIN, p->y + 2, 3, 14);
+	cairo_fill(p->cr);
+	set_rgb(p, 0.1, 0.1, 0.1);
+	p->y += text_at(p, text, FONT " bold 12", MARGIN + 9, p->y, CONTENT_W - 9, PANGO_ALIGN_LEFT);
+	p->y += 8;
+	p->fresh = 0;
+}
+
+/* Title, period, date printed, and what the figures are. */
+static void title_block(struct rep *p)
+{
+	const char *title = json_string_value(json_object_get(p->report, "title"));
+	const char *period = json_string_value(json_object_get(p->report, "period"));
+	const char *gen = json_string_value(json_object_get(p->report, "generated_on"));
+	char line[256];
+
+	set_rgb(p, 0.6, 0.08, 0.08);
+	p->y += text_at(p, title ? title : "“一业一证”改革成效月度报告", FONT " bold 18", MARGIN,
+			p->y, CONTENT_W, PANGO_ALIGN_CENTER);
+	p->y += 6;
+	snprintf(line, sizeof(line), "统计期间：%s%s%s", period ? period : "—",
+		 gen ? "　　生成日期：" : "", gen ? gen : "");
+	set_rgb(p, 0.25, 0.25, 0.25);
+	p->y += text_at(p, line, FONT " 10", MARGIN, p->y, CONTENT_W, PANGO_ALIGN_CENTER);
+	cairo_set_line_width(p->cr, 1.2);
+	set_rgb(p, 0.6, 0.08, 0.08);
+	cairo_move_to(p->cr, MARGIN, p->y + 8);
+	cairo_line_to(p->cr, PAGE_W - MARGIN, p->y + 8);
+	cairo_stroke(p->cr);
+	p->y += 20;
+	p->fresh = 0;
+}
+
+/* The headline figures, two per row: label on the left, value and unit on
+ * the right of each half. Figures the overview lacks are left out. */
+static void figures_block(struct rep *p, const json_t *ov)
+{
+	const double half = CONTENT_W / 2, row_h = 20;
+	size_t shown = 0, rows;
+	size_t n = sizeof(figures) / sizeof(figures[0]);
+
+	for (size_t i = 0; i < n; i++)
+		shown += path_get(ov, figures[i].path) != NULL;
+	rows = (shown + 1) / 2;
+	need(p, 30 + rows * row_h);
+	heading(p, "一、核心指标");
+	shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *v = path_get(ov, figures[i].path);
+		char num[48], val[96];
+		double x, y;
+
+		if (v == NULL)
+			continue;
+		x = MARGIN + (double)(shown % 2) * half;
+		y = p->y + (double)(shown / 2) * row_h;
+		if ((shown / 2) % 2 == 0) {
+			set_rgb(p, 0.96, 0.96, 0.96);
+			cairo_rectangle(p->cr, x, y, half - 6, row_h);
+			cairo_fill(p->cr);
+		}
+		render_report_number(v, figures[i].rate, num, sizeof(num));
+		snprintf(val, sizeof(val), "%s %s", num, strcmp(num, "—") ? figures[i].unit : "");
+		set_rgb(p, 0.3, 0.3, 0.3);
+		text_at(p, figures[i].label, FONT " 9.5", x + 6, y + 4, 0, PANGO_ALIGN_LEFT);
+		set_rgb(p, 0.05, 0.05, 0.05);
+		text_at(p, val, FONT " bold 10", x + half - 14, y + 3.5, 0, PANGO_ALIGN_RIGHT);
+		shown++;
+	}
+	p->y += (double)rows * row_h + 8;
+	if (json_is_true(path_get(ov, "savings.promised.modelled"))) {
+		set_rgb(p, 0.55, 0.4, 0.1);
+		p->y += text_at(p,
+				"注：承诺压减中含模型取值（行业目录中尚未经部门确认的数据），"
+				"实测值由平台办件记录计算。",
+				FONT " 8.5", MARGIN, p->y, CONTENT_W, PANGO_ALIGN_LEFT);
+	}
+	p->y += 14;
+}
+
+/* A chart's series: which column, its label, whether modelled. */
+struct series {
+	const char *key;
+	char label[96];
+	const char *unit;
+	int modelled;
+};
+
+/* Picks up to MAX_SERIES numeric columns of table for spec (see the file
+ * comment); returns how many. */
+static int pick_series(const struct chart_spec *spec, const json_t *table, struct series *out)
+{
+	const json_t *cols = json_object_get(table, "columns");
+	const json_t *rows = json_object_get(table, "rows");
+	const char *unit = NULL;
+	int n = 0, pass;
+
+	for (pass = 0; pass < 2 && n == 0; pass++) {
+		for (size_t k = 0; k < 3 && n < MAX_SERIES; k++) {
+			const char *want = pass == 0 ? spec->prefer[k] : NULL;
+			size_t i;
+			json_t *c;
+
+			if (pass == 0 && want == NULL)
+				continue;
+			if (pass == 1 && k > 0)
+				break;
+			json_array_foreach (cols, i, c) {
+				const char *key = json_string_value(json_object_get(c, "key"));
+				const char *cu = json_string_value(json_object_get(c, "unit"));
+				const char *label = json_string_value(json_object_get(c, "label"));
+				int numeric = 0, dup = 0;
+				size_t r;
+				json_t *row;
+
+				if (i == 0 || key == NULL || n >= MAX_SERIES)
+					continue;
+				if (want != NULL && strstr(key, want) == NULL)
+					continue;
+				json_array_foreach (rows, r, row)
+					numeric |= json_is_number(json_object_get(row, key));
+				for (int s = 0; s < n; s++)
+					dup |= strcmp(out[s].key, key) == 0;
+				if (!numeric || dup)
+					continue;
+				if (n > 0 && strcmp(unit ? unit : "", cu ? cu : "") != 0)
+					continue;
+				unit = cu;
+				out[n].key = key;
+				out[n].unit = cu;
+				out[n].modelled = json_is_true(json_object_get(c, "modelled"));
+				snprintf(out[n].label, sizeof(out[n].label), "%s%s", label ? label : key,
+					 out[n].modelled ? "（模型取值）" : "");
+				n++;
+			}
+		}
+	}
+	return n;
+}
+
+/* A value printed on a chart: integers plain, reals with one decimal. */
+static void chart_value(double v, char *out, size_t n)
+{
+	if (fabs(v - round(v)) < 1e-9)
+		snprintf(out, n, "%.0f", v);
+	else
+		snprintf(out, n, "%.1f", v);
+}
+
+/* The top of the value axis: a round number at or above max (1, 2, 2.5 or 5
+ * times a power of ten) so the grid lines carry readable values. */
+static double nice_max(double max)
+{
+	static const double steps[] = {1, 2, 2.5, 5, 10};
+	double mag;
+
+	if (!(max > 0))
+		return 1;
+	mag = pow(10, floor(log10(max)));
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (steps[i] * mag >= max * 1.0001)
+			return steps[i] * mag;
+	return 10 * mag;
+}
+
+/* Fills (and hatches, when modelled) a bar. */
+static void bar(struct rep *p, double x, double y, double w, double h, int s, int modelled)
+{
+	if (h <= 0)
+		return;
+	if (modelled) {
+		set_rgb(p, 0.75, 0.75, 0.75);
+		cairo_rectangle(p->cr, x, y, w, h);
+		cairo_fill_preserve(p->cr);
+		cairo_save(p->cr);
+		cairo_clip(p->cr);
+		set_rgb(p, 0.45, 0.45, 0.45);
+		cairo_set_line_width(p->cr, 0.6);
+		for (double d = -h; d < w; d += 4) {
+			cairo_move_to(p->cr, x + d, y + h);
+			cairo_line_to(p->cr, x + d + h, y);
+		}
+		cairo_stroke(p->cr);
+		cairo_restore(p->cr);
+		return;
+	}
+	set_rgb(p, series_rgb[s][0], series_rgb[s][1], series_rgb[s][2]);
+	cairo_rectangle(p->cr, x, y, w, h);
+	cairo_fill(p->cr);
+}
+
+/* The legend: one swatch and name per series, on one line at p->y. */
+static void legend(struct rep *p, const struct series *ser, int n, int line)
+{
+	double x = MARGIN;
+
+	for (int s = 0; s < n; s++) {
+		PangoLayout *l = layout(p, ser[s].label, FONT " 8.5", 0, PANGO_ALIGN_LEFT);
+
+		if (line && !ser[s].modelled) {
+			set_rgb(p, series_rgb[s][0], series_rgb[s][1], series_rgb[s][2]);
+			cairo_set_line_width(p->cr, 2);
+			cairo_move_to(p->cr, x, p->y + 6);
+			cairo_line_to(p->cr, x + 14, p->y + 6);
+			cairo_stroke(p->cr);
+		} else {
+			bar(p, x, p->y + 2, 14, 8, s, ser[s].modelled);
+		}
+		set_rgb(p, 0.2, 0.2, 0.2);
+		cairo_move_to(p->cr, x + 18, p->y);
+		pango_cairo_show_layout(p->cr, l);
+		x += 18 + layout_w(l) + 14;
+		g_object_unref(l);
+	}
+	p->y += 16;
+}
+
+/* A category's label: a string as it is, a number printed. */
+static void cat_label(const json_t *v, char *out, size_t n)
+{
+	if (json_is_string(v))
+		snprintf(out, n, "%s", json_string_value(v));
+	else
+		render_report_number(v, 0, out, n);
+}
+
+/* One chart block: heading, legend, axes and grid, bars or lines with their
+ * values, category labels under the axis. A view with no rows or nothing
+ * numeric says 本期暂无数据 instead. */
+static void chart_block(struct rep *p, int no, const struct chart_spec *spec, const json_t *table)
+{
+	const json_t *cols = json_object_get(table, "columns");
+	const json_t *rows = json_object_get(table, "rows");
+	const char *cat_key = json_string_value(json_object_get(json_array_get(cols, 0), "key"));
+	const char *title = json_string_value(json_object_get(table, "title"));
+	static const char *const numerals[] = {"二", "三", "四", "五", "六", "七", "八"};
+	struct series ser[MAX_SERIES];
+	size_t ncat = json_array_size(rows);
+	double top, max = 0, x0, plot_w, slot;
+	char head[160];
+	int n = table ? pick_series(spec, table, ser) : 0;
+
+	snprintf(head, sizeof(head), "%s、%s", numerals[no % 7], title ? title : spec->title);
+	if (ncat > MAX_CATS)
+		ncat = MAX_CATS;
+	if (n == 0 || ncat == 0 || cat_key == NULL) {
+		need(p, 60);
+		heading(p, head);
+		set_rgb(p, 0.4, 0.4, 0.4);
+		p->y += text_at(p, "本期暂无数据。", FONT " 9.5", MARGIN, p->y, CONTENT_W,
+				PANGO_ALIGN_LEFT);
+		p->y += 18;
+		return;
+	}
+	need(p, 30 + 16 + 18 + CHART_H + 40 + 24);
+	heading(p, head);
+	legend(p, ser, n, spec->line);
+	for (size_t c = 0; c < ncat; c++)
+		for (int s = 0; s < n; s++) {
+			double v = json_number_value(json_object_get(json_array_get(rows, c), ser[s].key));
+
+			if (v > max)
+				max = v;
+		}
+	max = nice_max(max);
+	top = p->y + 18; /* room for the unit above the axis */
+	x0 = MARGIN + 44;
+	plot_w = CONTENT_W - 44;
+	slot = plot_w / (double)ncat;
+
+	/* Grid and value axis: five lines, labelled. */
+	cairo_set_line_width(p->cr, 0.4);
+	for (int g = 0; g <= 4; g++) {
+		double gy = top + CHART_H - CHART_H * g / 4.0;
+		char v[32];
+
+		set_rgb(p, 0.82, 0.82, 0.82);
+		cairo_move_to(p->cr, x0, gy);
+		cairo_line_to(p->cr, x0 + plot_w, gy);
+		cairo_stroke(p->cr);
+		chart_value(max * g / 4.0, v, sizeof(v));
+		set_rgb(p, 0.4, 0.4, 0.4);
+		text_at(p, v, FONT " 7.5", x0 - 4, gy - 5, 0, PANGO_ALIGN_RIGHT);
+	}
+	if (ser[0].unit && *ser[0].unit) {
+		set_rgb(p, 0.4, 0.4, 0.4);
+		text_at(p, ser[0].unit, FONT " 7.5", x0 - 4, top - 14, 0, PANGO_ALIGN_RIGHT);
+	}
+
+	for (int s = 0; s < n; s++) {
+		double bw = spec->line ? 0 : fmin(22.0, slot * 0.8 / n);
+		int started = 0;
+
+		for (size_t c = 0; c < ncat; c++) {
+			const json_t *v = json_object_get(json_array_get(rows, c), ser[s].key);
+			double val = json_number_value(v), h = CHART_H * val / max;
+			double cx = x0 + slot * ((double)c + 0.5);
+			char text[32];
+
+			if (!json_is_number(v))
+				continue;
+			chart_value(val, text, sizeof(text));
+			if (spec->line) {
+				double py = top + CHART_H - h;
+
+				set_rgb(p, series_rgb[s][0], series_rgb[s][1], series_rgb[s][2]);
+				cairo_new_path(p->cr); /* no segment from the last text drawn */
+				cairo_arc(p->cr, cx, py, 2.2, 0, 2 * M_PI);
+				cairo_fill(p->cr);
+				text_at(p, text, FONT " 7", cx, py - 12, 0, PANGO_ALIGN_CENTER);
+				continue;
+			}
+			{
+				double bx = cx - bw * n / 2 + bw * s;
+
+				bar(p, bx, top + CHART_H - h, bw - 1, h, s, ser[s].modelled);
+				set_rgb(p, 0.15, 0.15, 0.15);
+				if (ncat * (size_t)n <= 24)
+					text_at(p, text, FONT " 7", bx + (bw - 1) / 2,
+						top + CHART_H - h - 10, 0, PANGO_ALIGN_CENTER);
+			}
+		}
+		if (spec->line) {
+			set_rgb(p, series_rgb[s][0], series_rgb[s][1], series_rgb[s][2]);
+			cairo_set_line_width(p->cr, 1.6);
+			cairo_new_path(p->cr);
+			if (ser[s].modelled) {
+				static const double dash[] = {4, 3};
+
+				cairo_set_dash(p->cr, dash, 2, 0);
+			}
+			for (size_t c = 0; c < ncat; c++) {
+				const json_t *v = json_object_get(json_array_get(rows, c), ser[s].key);
+				double cx = x0 + slot * ((double)c + 0.5);
+				double py = top + CHART_H - CHART_H * json_number_value(v) / max;
+
+				if (!json_is_number(v))
+					continue;
+				if (started)
+					cairo_line_to(p->cr, cx, py);
+				else
+					cairo_move_to(p->cr, cx, py);
+				started = 1;
+			}
+			cairo_stroke(p->cr);
+			cairo_set_dash(p->cr, NULL, 0, 0);
+		}
+	}
+
+	/* The category axis and its labels, wrapped to their slot, at most two
+	 * lines (ellipsised). */
+	set_rgb(p, 0.3, 0.3, 0.3);
+	cairo_set_line_width(p->cr, 0.8);
+	cairo_move_to(p->cr, x0, top + CHART_H);
+	cairo_line_to(p->cr, x0 + plot_w, top + CHART_H);
+	cairo_stroke(p->cr);
+	for (size_t c = 0; c < ncat; c++) {
+		char label[160];
+		PangoLayout *l;
+
+		cat_label(json_object_get(json_array_get(rows, c), cat_key), label, sizeof(label));
+		l = layout(p, label, FONT " 7.5", slot - 2, PANGO_ALIGN_CENTER);
+		pango_layout_set_height(l, -2);
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		cairo_move_to(p->cr, x0 + slot * (double)c + 1, top + CHART_H + 4);
+		pango_cairo_show_layout(p->cr, l);
+		g_object_unref(l);
+	}
+	p->y = top + CHART_H + 30;
+	if (json_array_size(rows) > MAX_CATS) {
+		char more[96];
+
+		snprintf(more, sizeof(more), "（共 %zu 项，图中列出前 %d 项；全部数据见统计分析页面或导出文件）",
+			 json_array_size(rows), MAX_CATS);
+		set_rgb(p, 0.4, 0.4, 0.4);
+		p->y += text_at(p, more, FONT " 8", MARGIN, p->y, CONTENT_W, PANGO_ALIGN_LEFT);
+	}
+	p->y += 16;
+}
+
+static int report_check(const json_t *report, struct yerr *err)
+{
+	const char *month = json_string_value(json_object_get(report, "month"));
+
+	if (!json_is_object(report))
+		return yerr_set(err, 500, "report_invalid", "", "月度报告数据缺失");
+	if (month == NULL || strlen(month) != 7)
+		return yerr_set(err, 500, "report_invalid", "month", "月度报告缺少月份");
+	if (!json_is_object(json_object_get(report, "overview")))
+		return yerr_set(err, 500, "report_invalid", "overview", "月度报告缺少核心指标");
+	return 0;
+}
+
+/* PDF metadata: title, creator, and both dates from generated_on (or the
+ * month's first day), so the same report gives the same bytes. */
+static void report_metadata(cairo_surface_t *s, const json_t *report)
+{
+	const char *gen = json_string_value(json_object_get(report, "generated_on"));
+	const char *month = json_string_value(json_object_get(report, "month"));
+	char d[40], t[96];
+
+	if (gen != NULL && strlen(gen) == 10)
+		snprintf(d, sizeof(d), "%sT00:00:00+08:00", gen);
+	else
+		snprintf(d, sizeof(d), "%s-01T00:00:00+08:00", month);
+	snprintf(t, sizeof(t), "一业一证改革成效月度报告 %s", month);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, t);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "Yiye");
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, d);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, d);
+}
+
+/* Draws the whole report onto s (an A4 surface in points). */
+static int report_draw(const json_t *report, cairo_surface_t *s, struct yerr *err)
+{
+	const json_t *views = json_object_get(report, "views");
+	const char *month = json_string_value(json_object_get(report, "month"));
+	struct rep p = {.report = report, .page = 1, .y = MARGIN, .fresh = 1};
+	int rc = -1;
+
+	snprintf(p.footer, sizeof(p.footer), "一业一证改革成效月度报告 · %.4s 年 %.2s 月", month,
+		 month + 5);
+	p.cr = cairo_create(s);
+	p.ctx = pango_cairo_create_context(p.cr);
+	/* Points, not Pango's default 96 dpi (see render_pdf.c). */
+	pango_cairo_context_set_resolution(p.ctx, 72.0);
+	pango_context_set_language(p.ctx, pango_language_from_string("zh-cn"));
+
+	title_block(&p);
+	figures_block(&p, json_object_get(report, "overview"));
+	for (size_t i = 0; i < sizeof(charts) / sizeof(charts[0]); i++)
+		chart_block(&p, (int)i, &charts[i], json_object_get(views, charts[i].view));
+	page_footer(&p);
+	cairo_show_page(p.cr);
+	if (cairo_status(p.cr) != CAIRO_STATUS_SUCCESS)
+		yerr_set(err, 500, "render_failed", "", "月度报告绘制失败");
+	else
+		rc = 0;
+	g_object_unref(p.ctx);
+	cairo_destroy(p.cr);
+	return rc;
+}
+
+int render_report_pdf(const json_t *report, unsigned char **pdf, size_t *len, struct yerr *err)
+{
+	struct render_buf buf = {.max = PDF_MAX_BYTES};
+	cairo_surface_t *s;
+	int rc;
+
+	*pdf = NULL;
+	*len = 0;
+	if (report_check(report, err) < 0)
+		return -1;
+	s = cairo_pdf_surface_create_for_stream(render_buf_write, &buf, PAGE_W, PAGE_H);
+	report_metadata(s, report);
+	rc = report_draw(report, s, err);
+	if (rc == 0) {
+		cairo_surface_finish(s);
+		if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || buf.failed)
+			rc = yerr_set(err, 500, "render_failed", "", "月度报告 PDF 生成失败");
+	}
+	cairo_surface_destroy(s);
+	if (rc == 0) {
+		*pdf = buf.data;
+		*len = buf.len;
+	} else {
+		free(buf.data);
+	}
+	return rc;
+}
