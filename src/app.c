@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http/verify_cache.h"
@@ -217,6 +218,11 @@ void app_close(struct app *app)
 
 /* Builds a fresh calendar from the store and swaps it in under the write
  * lock, so readers see either the old or the new calendar, never a mix. */
+int64_t app_now(const struct app *app)
+{
+	return app->sim_now ? app->sim_now : (int64_t)time(NULL);
+}
+
 int app_calendar_reload(struct app *app, struct yerr *err)
 {
 	struct calendar *fresh = calloc(1, sizeof(*fresh)), *old;

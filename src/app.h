@@ -110,6 +110,10 @@ struct app {
 	/* lic-public: answers of the public verify route, kept for a second
 	 * (http/verify_cache.h) */
 	struct verify_cache *verify_cache;
+	/* stats-history: the simulated clock of `yiye demo history` (Unix
+	 * seconds); 0 = real time. Read through app_now, set only by the
+	 * generator before and between the in-process calls it makes. */
+	int64_t sim_now;
 };
 
 /* Fills cfg with defaults, then environment variables (flags are applied by
@@ -125,6 +129,10 @@ int app_config_finish(struct app_config *cfg, struct yerr *err);
 /* Opens the store, applies migrations and loads the calendar. */
 int app_open(struct app *app, struct yerr *err);
 void app_close(struct app *app);
+
+/* stats-history: the one clock of request and workflow code — the real time,
+ * unless the history generator set app->sim_now. */
+int64_t app_now(const struct app *app);
 
 /* Reloads the in-memory calendar from the store (after an import). */
 int app_calendar_reload(struct app *app, struct yerr *err);

@@ -23,7 +23,7 @@ int app_today(const struct req *r)
 
 	if (t[0] && date_parse(t, strlen(t), &day) == 0)
 		return day;
-	return date_today_shanghai(time(NULL));
+	return date_today_shanghai(app_now(r->app));
 }
 
 static bool involves(const struct store_app *a, const char *department)

@@ -413,7 +413,7 @@ void h_registration_create(struct req *r)
 	struct store_user u;
 	struct store_conn *c;
 	struct yerr e = {0};
-	int64_t now = (int64_t)time(NULL), entity_id = 0;
+	int64_t now = app_now(r->app), entity_id = 0;
 	int rc, exists = 0;
 
 	if (req_body_keys(r, keys) < 0 || acct_username(r, &username) < 0)

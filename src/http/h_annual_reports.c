@@ -240,7 +240,7 @@ void h_annual_report_create(struct req *r)
 		a.public_fields = ptext;
 		a.entity_name = name;
 		a.late = listed;
-		a.filed_at = (int64_t)time(NULL);
+		a.filed_at = app_now(r->app);
 		store_day_text(today, a.filed_on);
 		rc = annual_report_insert(c, req_district(r), &a, r->who.id, &e);
 	}

@@ -49,7 +49,7 @@ void app_transition(struct req *r, struct wf_request *req, const char *detail, a
 	struct store_app a;
 	struct store_conn *c;
 	struct yerr e = {0};
-	int64_t id, expected, now = (int64_t)time(NULL);
+	int64_t id, expected, now = app_now(r->app);
 	int rc;
 
 	memset(&fx, 0, sizeof(fx));
@@ -393,8 +393,8 @@ void h_notification_read(struct req *r)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = store_notification_read(c, req_district(r), r->who.id, id, (int64_t)time(NULL),
-					     &e);
+		rc =
+		    store_notification_read(c, req_district(r), r->who.id, id, app_now(r->app), &e);
 	if (rc == 0)
 		rc = req_audit_commit(r, c, r->audit_object, NULL, &e);
 	if (rc == 0)
@@ -423,8 +423,8 @@ void h_notifications_read_all(struct req *r)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = store_notifications_read_all(c, req_district(r), r->who.id,
-						  (int64_t)time(NULL), &marked, &e);
+		rc = store_notifications_read_all(c, req_district(r), r->who.id, app_now(r->app),
+						  &marked, &e);
 	if (rc == 0) {
 		snprintf(detail, sizeof(detail), "{\"marked\":%lld}", (long long)marked);
 		rc = req_audit_commit(r, c, r->audit_object, detail, &e);

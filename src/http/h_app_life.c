@@ -399,7 +399,7 @@ void h_application_life_create(struct req *r)
 	struct yerr e = {0};
 	json_t *change = NULL;
 	char *change_text = NULL, detail[256];
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = app_now(r->app);
 	long time_limit = 0;
 	int rc;
 
@@ -599,13 +599,13 @@ int app_life_on_approved(struct req *r, struct store_conn *c, const struct store
 
 		r->licenses_changed = 1; /* verify answers refreshed after a 2xx answer */
 		rc = store_license_set_status(c, req_district(r), l.number, l.version, &ch,
-					      (int64_t)time(NULL), e);
+					      app_now(r->app), e);
 	}
 	if (rc == 0) {
 		snprintf(title, sizeof(title), "许可证 %s 已注销", l.number);
 		snprintf(link, sizeof(link), "/licenses/%s", l.number);
 		rc = store_notify_role(c, req_district(r), "issuer", NULL, a->id,
-				       "license_cancelled", title, link, (int64_t)time(NULL), e);
+				       "license_cancelled", title, link, app_now(r->app), e);
 	}
 	store_license_free(&l);
 	store_app_life_free(&life);
@@ -674,11 +674,10 @@ int app_life_issued(struct req *r, struct store_conn *c, const struct store_app 
 			if (rc == 0 && json_is_string(v))
 				rc = store_notify_role(
 				    c, req_district(r), "reviewer", json_string_value(v), a->id,
-				    "license_changed", title, link, (int64_t)time(NULL), e);
+				    "license_changed", title, link, app_now(r->app), e);
 		if (rc == 0)
 			rc = store_notify_user(c, req_district(r), a->applicant_id, a->id,
-					       "license_changed", title, link, (int64_t)time(NULL),
-					       e);
+					       "license_changed", title, link, app_now(r->app), e);
 	}
 	json_decref(change);
 	store_app_life_free(&life);

@@ -213,7 +213,7 @@ void h_application_create(struct req *r)
 	struct store_app a;
 	struct store_conn *c;
 	struct yerr e = {0};
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = app_now(r->app);
 	int rc, month, mday;
 
 	memset(&a, 0, sizeof(a));
@@ -550,7 +550,7 @@ void h_application_update(struct req *r)
 		a.prefilled = json_dumps(prefilled, JSON_COMPACT);
 		json_decref(form);
 		json_decref(prefilled);
-		rc = store_app_update(c, req_district(r), &a, version, (int64_t)time(NULL), &e);
+		rc = store_app_update(c, req_district(r), &a, version, app_now(r->app), &e);
 	}
 	app_finish(r, c, &a, rc, NULL, 200, &e);
 }
@@ -683,7 +683,7 @@ void h_application_commitments(struct req *r)
 		a.wf = init;
 		free(a.commitments);
 		a.commitments = json_dumps(list, JSON_COMPACT);
-		rc = store_app_update(c, req_district(r), &a, a.version, (int64_t)time(NULL), &e);
+		rc = store_app_update(c, req_district(r), &a, a.version, app_now(r->app), &e);
 	}
 	if (rc == 0) {
 		struct store_app_event ev = {.action = "commitments",
@@ -696,7 +696,7 @@ void h_application_commitments(struct req *r)
 							       : "window_clerk",
 					     .detail = a.commitments};
 
-		rc = store_app_history_add(c, req_district(r), a.id, &ev, (int64_t)time(NULL), &e);
+		rc = store_app_history_add(c, req_district(r), a.id, &ev, app_now(r->app), &e);
 	}
 	app_finish(r, c, &a, rc, a.commitments, 200, &e);
 }

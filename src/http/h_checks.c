@@ -316,7 +316,7 @@ void h_check_result(struct req *r)
 		date_format(due, pdue, sizeof(pdue));
 		t_items = json_dumps(items, JSON_COMPACT);
 		rc = store_check_result(c, req_district(r), t.id, outcome, t_items, notes, done_on,
-					pdue, r->who.id, (int64_t)time(NULL), &e);
+					pdue, r->who.id, app_now(r->app), &e);
 	}
 	if (rc == 0 && deadline) {
 		/* 责令整改: the follow-up check, by the same inspectors, on the deadline */
@@ -335,7 +335,7 @@ void h_check_result(struct req *r)
 		in.check_items = t_rect = json_dumps(rect, JSON_COMPACT);
 		in.ninspectors = t.ninspectors;
 		memcpy(in.inspectors, t.inspectors, sizeof(in.inspectors));
-		rc = store_check_insert(c, req_district(r), &in, (int64_t)time(NULL), &follow, &e);
+		rc = store_check_insert(c, req_district(r), &in, app_now(r->app), &follow, &e);
 	}
 	if (rc == 0 && strcmp(outcome, "failed") == 0) {
 		/* a failed check is a credit record of the entity (sup-credit) */
@@ -348,7 +348,7 @@ void h_check_result(struct req *r)
 					      .day = today,
 					      .today = today,
 					      .created_by = r->who.id,
-					      .now = (int64_t)time(NULL)};
+					      .now = app_now(r->app)};
 
 		rc = credit_record_add(c, req_district(r), &cr, &e);
 	}
@@ -395,7 +395,7 @@ void h_check_publish(struct req *r)
 		rc = yerr_set(&e, 403, "not_your_department", NULL,
 			      "只有计划所涉部门的监管人员可以公示结果");
 	if (rc == 0)
-		rc = store_check_publish(c, req_district(r), t.id, (int64_t)time(NULL), &e);
+		rc = store_check_publish(c, req_district(r), t.id, app_now(r->app), &e);
 	if (rc == 0) {
 		json_t *ev =
 		    json_pack("{s:I,s:s,s:s,s:s,s:s}", "task_id", (json_int_t)t.id, "plan",

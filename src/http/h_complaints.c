@@ -230,7 +230,7 @@ void h_complaint_file(struct req *r)
 	struct store_complaint_new in = {0};
 	struct store_conn *c;
 	struct yerr e = {0};
-	int64_t now = (int64_t)time(NULL), wait = 0, id = 0;
+	int64_t now = app_now(r->app), wait = 0, id = 0;
 	int today = app_today(r), due, rc;
 	bool provisional = false;
 	size_t ndepts = 0;
@@ -536,7 +536,7 @@ void h_complaint_accept(struct req *r)
 
 	if (begin_visible(r, &c, &cp) < 0)
 		return;
-	rc = store_complaint_accept(c, req_district(r), cp.id, r->who.id, (int64_t)time(NULL), &e);
+	rc = store_complaint_accept(c, req_district(r), cp.id, r->who.id, app_now(r->app), &e);
 	store_complaint_free(&cp);
 	finish(r, c, rc, &e);
 }
@@ -568,7 +568,7 @@ void h_complaint_transfer(struct req *r)
 			      "只有承办部门的监管人员可以转交");
 	if (rc == 0)
 		rc = store_complaint_transfer(c, req_district(r), cp.id, r->who.department, to,
-					      reason, (int64_t)time(NULL), &e);
+					      reason, app_now(r->app), &e);
 	store_complaint_free(&cp);
 	finish(r, c, rc, &e);
 }
@@ -580,7 +580,7 @@ void h_complaint_close(struct req *r)
 	struct store_complaint cp;
 	struct store_conn *c;
 	struct yerr e = {0};
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = app_now(r->app);
 	char day[16];
 	int rc = 0;
 

@@ -208,7 +208,7 @@ void h_credit_record_create(struct req *r)
 					      .day = app_today(r),
 					      .today = app_today(r),
 					      .created_by = r->who.id,
-					      .now = (int64_t)time(NULL),
+					      .now = app_now(r->app),
 					      .id_out = &id};
 
 		rc = credit_record_add(c, req_district(r), &in, &e);

@@ -79,8 +79,7 @@ void h_department_create(struct req *r)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = store_department_insert(c, req_district(r), code, name, (int64_t)time(NULL),
-					     &e);
+		rc = store_department_insert(c, req_district(r), code, name, app_now(r->app), &e);
 	if (rc == 0)
 		rc = req_audit_commit(r, c, object, NULL, &e);
 	store_release(c);
@@ -118,7 +117,7 @@ void h_department_update(struct req *r)
 	rc = store_begin(c, &e);
 	if (rc == 0)
 		rc = store_department_update(c, req_district(r), code, name,
-					     dis ? json_is_true(dis) : -1, (int64_t)time(NULL), &e);
+					     dis ? json_is_true(dis) : -1, app_now(r->app), &e);
 	if (rc == 0)
 		rc = req_audit_commit(r, c, r->audit_object, NULL, &e);
 	if (rc == 0)

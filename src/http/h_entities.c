@@ -84,7 +84,7 @@ void h_entity_put(struct req *r)
 	snprintf(r->audit_object, sizeof(r->audit_object), "entity:%s", ent.uscc);
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = life_entity_apply(c, req_district(r), &ent, (int64_t)time(NULL), &res, &e);
+		rc = life_entity_apply(c, req_district(r), &ent, app_now(r->app), &res, &e);
 	snprintf(detail, sizeof(detail),
 		 "{\"changed\":%s,\"status\":\"%s\",\"needs_change\":%d,\"deregistered\":%d}",
 		 res.changed ? "true" : "false", ent.status, res.needs_change, res.deregistered);

@@ -177,8 +177,8 @@ static int schedule_hook(struct req *r, struct store_conn *c, struct store_app *
 	}
 	app_notice_close(r, &n);
 	rc = store_inspection_create(c, req_district(r), a->id, a->review_round, fx->inspection_day,
-				     r->who.id, s->inspectors, s->n, sections, ns,
-				     (int64_t)time(NULL), &id, e);
+				     r->who.id, s->inspectors, s->n, sections, ns, app_now(r->app),
+				     &id, e);
 	for (size_t i = 0; i < ns; i++)
 		free(sections[i].items);
 	return rc;
@@ -349,12 +349,13 @@ static int result_hook(struct req *r, struct store_conn *c, struct store_app *a,
 			/* A failed inspection is the department's rejection: its
 			 * reason is the findings. */
 			if (a->wf.depts[i].inspect == WF_INSPECT_FAIL)
-				review_record(a, x->department, x->findings, r->who.id);
+				review_record(a, x->department, x->findings, r->who.id,
+					      app_now(r->app));
 		}
 		stored = answered_items(checklist, x->items);
 		rc = store_inspection_section_set(c, req_district(r), in.id, x->department,
 						  x->result, x->findings, stored, due, r->who.id,
-						  (int64_t)time(NULL), e);
+						  app_now(r->app), e);
 	}
 	free(stored);
 	store_strings_free(ids, nids);

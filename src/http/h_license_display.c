@@ -130,7 +130,7 @@ void h_license_display_set(struct req *r)
 			rc = -1;
 		} else
 			rc = store_display_set(c, req_district(r), l.number, json_is_true(pub),
-					       r->who.id, (int64_t)time(NULL), &e);
+					       r->who.id, app_now(r->app), &e);
 		lic_row_free(&l);
 	}
 	if (rc == 0)

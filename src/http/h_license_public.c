@@ -312,7 +312,7 @@ static int handover_collector(struct req *r, struct lic_handover *h)
 		struct ident_result res;
 
 		ident_check_idcard(idno, strlen(idno),
-				   date_to_packed(date_today_shanghai(time(NULL))), &res);
+				   date_to_packed(date_today_shanghai(app_now(r->app))), &res);
 		if (!res.valid) {
 			reply_error(r, 400, "invalid_idcard", "collector_id_number", "%s",
 				    res.message);
@@ -383,7 +383,7 @@ void h_license_handover_create(struct req *r)
 	}
 	h.by_id = r->who.id;
 	h.by_name = strdup(r->who.name);
-	h.at = (int64_t)time(NULL);
+	h.at = app_now(r->app);
 	if (req_acquire(r, &c) < 0)
 		goto out;
 	rc = store_begin(c, &e);

@@ -43,7 +43,7 @@ void h_license_issue(struct req *r)
 	struct store_app a;
 	struct store_conn *c;
 	struct yerr e = {0};
-	int64_t id, expected, now = (int64_t)time(NULL);
+	int64_t id, expected, now = app_now(r->app);
 	char object[96], detail[160], title[160], link[96];
 	int today = app_today(r), rc;
 	bool have_notice = false;
@@ -372,7 +372,7 @@ int license_sanction_apply(struct req *r, struct store_conn *c, const struct sto
 {
 	enum license_status from, to;
 	char title[160], link[96], kind[16];
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = app_now(r->app);
 	int today = app_today(r), rc;
 
 	from = license_effective_status(l, today);

@@ -220,7 +220,7 @@ static int material_write(struct req *r, struct store_conn *c, int64_t id, const
 					     .department = department,
 					     .detail = detail};
 
-		rc = store_app_history_add(c, req_district(r), id, &ev, (int64_t)time(NULL), e);
+		rc = store_app_history_add(c, req_district(r), id, &ev, app_now(r->app), e);
 	}
 	if (rc == 0)
 		rc = req_audit_commit(r, c, r->audit_object, detail, e);
@@ -270,7 +270,7 @@ static void store_upload(struct req *r, struct store_conn *c, struct blob_writer
 	m.size = (int64_t)blob_writer_size(w);
 	snprintf(m.type, sizeof(m.type), "%s", material_ext(type));
 	m.uploaded_by = r->who.id;
-	m.uploaded_at = (int64_t)time(NULL);
+	m.uploaded_at = app_now(r->app);
 	/* Durable under its hash before the row exists (blobs.h). */
 	if (blob_writer_commit(w, m.sha256, &e) < 0) {
 		store_release(c);

@@ -181,7 +181,7 @@ void h_penalty_create(struct req *r)
 	p.basis = (char *)basis;
 	p.entity_name = name;
 	p.created_by = r->who.id;
-	p.created_at = (int64_t)time(NULL);
+	p.created_at = app_now(r->app);
 	date_parse(p.decided_on, strlen(p.decided_on), &day);
 	if (req_acquire(r, &c) < 0)
 		return;

@@ -81,7 +81,7 @@ void h_plan_freeze(struct req *r)
 				    (json_int_t)d.plan.nconflicts, "grades", grades);
 		t_summary = json_dumps(summary, JSON_COMPACT);
 		rc = store_plan_freeze(c, req_district(r), p.id, commit_hex, secret_sha, t_summary,
-				       t_inputs, secret_hex, r->who.id, (int64_t)time(NULL), &e);
+				       t_inputs, secret_hex, r->who.id, app_now(r->app), &e);
 	}
 	if (rc == 0)
 		rc = store_plans_event(c, req_district(r), "plan_frozen", p.code, t_summary, &e);
@@ -136,7 +136,7 @@ static int draw_tasks(struct req *r, struct store_conn *c, const struct store_pl
 		      struct yerr *e)
 {
 	json_t *ents = json_object_get(d->inputs, "entities"), *targeted, *t, *x;
-	int64_t now = (int64_t)time(NULL), id;
+	int64_t now = app_now(r->app), id;
 	size_t i, k;
 	int rc = 0;
 
@@ -263,7 +263,7 @@ void h_plan_draw(struct req *r)
 	}
 	if (rc == 0)
 		rc = store_draw_insert(c, req_district(r), p.id, pv, source, record_text,
-				       (int)sel.n, r->who.id, (int64_t)time(NULL), &draw_id, &e);
+				       (int)sel.n, r->who.id, app_now(r->app), &draw_id, &e);
 	if (rc == 0)
 		rc = draw_tasks(r, c, &p, &d, &sel, draw_id, &e);
 	if (rc == 0) {

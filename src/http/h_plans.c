@@ -596,8 +596,8 @@ void h_plan_create(struct req *r)
 		rc = targeted_check(c, req_district(r), app_today(r), depts, targeted, &e);
 	if (rc == 0) {
 		in.targeted = t_targeted = json_dumps(targeted, JSON_COMPACT);
-		rc = store_plan_insert(c, req_district(r), &in, y, r->who.id, (int64_t)time(NULL),
-				       &id, code, &e);
+		rc = store_plan_insert(c, req_district(r), &in, y, r->who.id, app_now(r->app), &id,
+				       code, &e);
 	}
 	snprintf(r->audit_object, sizeof(r->audit_object), "spot_plan:%lld", (long long)id);
 	if (rc == 0)

@@ -72,7 +72,7 @@ static char *dept_legal_basis(const struct store_app *a, const char *department)
 
 /* reviews.h; the dinfo entry is written by the transition that follows. */
 void review_record(struct store_app *a, const char *department, const char *reason,
-		   int64_t reviewer_id)
+		   int64_t reviewer_id, int64_t now)
 {
 	for (size_t i = 0; i < a->wf.ndepts; i++) {
 		struct store_app_dept *x = &a->dinfo[i];
@@ -86,7 +86,7 @@ void review_record(struct store_app *a, const char *department, const char *reas
 			abort();
 		x->legal_basis = dept_legal_basis(a, department);
 		x->reviewer_id = reviewer_id;
-		x->decided_at = (int64_t)time(NULL);
+		x->decided_at = now;
 	}
 }
 
@@ -97,7 +97,7 @@ static int decide_hook(struct req *r, struct store_conn *c, struct store_app *a,
 	struct decide_ctx *d = ctx;
 
 	(void)c, (void)fx, (void)e;
-	review_record(a, d->department, d->reason, r->who.id);
+	review_record(a, d->department, d->reason, r->who.id, app_now(r->app));
 	return 0;
 }
 

@@ -243,7 +243,7 @@ void h_sup_inspector_create(struct req *r)
 					       .active = active,
 					       .note = note != NULL && *note ? note : NULL,
 					       .actor_id = r->who.id,
-					       .now = (int64_t)time(NULL)},
+					       .now = app_now(r->app)},
 		    &created, &e);
 	if (rc == 0 && !created)
 		rc = yerr_set(&e, 409, "inspector_exists", "user_id", "该人员已在名录中");
@@ -341,7 +341,7 @@ void h_sup_inspector_update(struct req *r)
 								  .active = active,
 								  .note = note,
 								  .actor_id = r->who.id,
-								  .now = (int64_t)time(NULL)},
+								  .now = app_now(r->app)},
 				       NULL, &e);
 	if (rc == 0)
 		rc = req_audit_commit(r, c, r->audit_object, NULL, &e);
@@ -424,7 +424,7 @@ void h_sup_conflict_declare(struct req *r)
 	rc = store_begin(c, &e);
 	if (rc == 0)
 		rc = sup_conflict_declare(c, req_district(r), r->who.id, uscc, reason,
-					  (int64_t)time(NULL), &out, &e);
+					  app_now(r->app), &out, &e);
 	snprintf(object, sizeof(object), "conflict:%lld", (long long)out.id);
 	if (rc == 0)
 		rc = req_audit_commit(r, c, object, NULL, &e);
@@ -451,8 +451,7 @@ void h_sup_conflict_withdraw(struct req *r)
 		return;
 	rc = store_begin(c, &e);
 	if (rc == 0)
-		rc = sup_conflict_withdraw(c, req_district(r), r->who.id, id, (int64_t)time(NULL),
-					   &e);
+		rc = sup_conflict_withdraw(c, req_district(r), r->who.id, id, app_now(r->app), &e);
 	if (rc == 0)
 		rc = req_audit_commit(r, c, r->audit_object, NULL, &e);
 	store_release(c);

@@ -101,7 +101,7 @@ void h_user_create(struct req *r)
 	struct store_user u;
 	struct store_conn *c;
 	struct yerr e = {0};
-	int64_t now = (int64_t)time(NULL), entity_id = 0;
+	int64_t now = app_now(r->app), entity_id = 0;
 	unsigned roles;
 	int rc;
 
@@ -167,7 +167,7 @@ void h_user_update(struct req *r)
 	struct store_user u;
 	struct store_conn *c;
 	struct yerr e = {0};
-	int64_t id, now = (int64_t)time(NULL);
+	int64_t id, now = app_now(r->app);
 	unsigned roles = 0;
 	int rc;
 
@@ -253,7 +253,7 @@ void h_user_password_reset(struct req *r)
 	struct store_user u;
 	struct store_conn *c;
 	struct yerr e = {0};
-	int64_t id, now = (int64_t)time(NULL);
+	int64_t id, now = app_now(r->app);
 	int rc;
 
 	if (req_path_id(r, "id", "not_found", &id) < 0)

@@ -41,7 +41,8 @@ void h_validate(struct req *r)
 	if (strcmp(k, "uscc") == 0)
 		ident_check_uscc(v, len, &res);
 	else
-		ident_check_idcard(v, len, date_to_packed(date_today_shanghai(time(NULL))), &res);
+		ident_check_idcard(v, len, date_to_packed(date_today_shanghai(app_now(r->app))),
+				   &res);
 	reply_json(r, 200,
 		   json_pack("{s:b,s:o,s:s}", "valid", res.valid, "reason",
 			     res.reason ? json_string(res.reason) : json_null(), "message",

@@ -87,7 +87,7 @@ static int false_commitment(struct req *r, struct store_conn *c, const struct ve
 						      .day = app_today(r),
 						      .today = app_today(r),
 						      .created_by = r->who.id,
-						      .now = (int64_t)time(NULL)};
+						      .now = app_now(r->app)};
 
 			rc = credit_record_add(c, req_district(r), &in, e);
 		}
@@ -140,7 +140,7 @@ void h_verification_record(struct req *r)
 		rc = false_commitment(r, c, &t, note, basis, lic, &e);
 	if (rc == 0)
 		rc = verification_result_insert(c, req_district(r), id, t.application_id, result,
-						note, lic, r->who.id, (int64_t)time(NULL), &e);
+						note, lic, r->who.id, app_now(r->app), &e);
 	if (rc == 0) {
 		snprintf(object, sizeof(object), "task:%lld", (long long)id);
 		rc = req_audit_commit(r, c, object, NULL, &e);

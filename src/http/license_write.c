@@ -218,8 +218,8 @@ int license_write(struct req *r, struct store_conn *c, struct license_build *b,
 	if (out->holder_name == NULL || out->holder_uscc == NULL || out->legal_rep == NULL ||
 	    out->address == NULL || out->industry_name == NULL || out->sig == NULL)
 		abort(); /* out of memory: as everywhere else in the server */
-	rc = store_license_insert(c, req_district(r), out, r->who.id, r->who.name,
-				  (int64_t)time(NULL), e);
+	rc = store_license_insert(c, req_district(r), out, r->who.id, r->who.name, app_now(r->app),
+				  e);
 out:
 	json_decref(doc);
 	free(canon);

@@ -26,7 +26,7 @@ int life_today(const struct app *app)
 
 	if (t[0] && date_parse(t, strlen(t), &day) == 0)
 		return day;
-	return date_today_shanghai(time(NULL));
+	return date_today_shanghai(app_now(app));
 }
 
 int life_entity_parse(const json_t *o, const char *uscc, const char *const *keys,
@@ -222,7 +222,7 @@ int life_expiry_run(struct app *app, const char *district, int today, bool force
 {
 	struct store_conn *c;
 	char day[DATE_STR_SIZE];
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = app_now(app);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
