@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 build_pkgs=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev
             libsqlite3-dev libpq-dev libssl-dev libcmocka-dev libcurl4-openssl-dev sqlite3 ca-certificates
             libcairo2-dev libpango1.0-dev libqrencode-dev libzbar-dev libpoppler-glib-dev fonts-noto-cjk
-            fonts-dejavu-core)
-test_pkgs=(chromium postgresql poppler-utils zbar-tools curl procps clang libclang-rt-14-dev)
+            fonts-dejavu-core libxlsxwriter-dev)
+test_pkgs=(chromium postgresql poppler-utils zbar-tools curl procps clang libclang-rt-14-dev
+           python3-openpyxl)
 bench_pkgs=(wrk nginx-light python3 curl)
 lint_pkgs=(clang-format cppcheck)
 

@@ -113,6 +113,13 @@ static const struct {
     {"penalties.decide", R(SUPERVISOR), -1},
     {"annual_reports.file", R(APPLICANT), -1},
     {"verification.record", R(INSPECTOR), -1},
+    /* stats-api (issue 15): the statistics, for every staff role; staff of
+       one department are narrowed to it by h_statistics.c; a reports:read
+       token reads them district-wide */
+    {"statistics.read",
+     R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) | R(CATALOG_ADMIN) |
+	 R(SYSTEM_ADMIN) | R(AUDITOR),
+     SCOPE_REPORTS_READ},
     {"notifications.read",
      R(APPLICANT) | R(WINDOW_CLERK) | R(REVIEWER) | R(INSPECTOR) | R(ISSUER) | R(SUPERVISOR) |
 	 R(CATALOG_ADMIN) | R(SYSTEM_ADMIN) | R(AUDITOR),

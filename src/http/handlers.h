@@ -192,4 +192,10 @@ void h_credit_job_run(struct req *r);
 /* h_verifications.c */
 void h_verification_record(struct req *r);
 
+/* stats-api (issue 15) — h_statistics.c */
+void h_statistics_overview(struct req *r);
+void h_statistics_overview_csv(struct req *r);
+void h_statistics_overview_xlsx(struct req *r);
+void h_statistics_view(struct req *r);
+
 #endif

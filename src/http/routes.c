@@ -38,6 +38,9 @@ const struct route routes[] = {
 #include "http/routes_licenses.inc"
 
 #include "http/routes_supervision.inc"
+
+/* stats-api (issue 15): the statistics */
+#include "http/routes_statistics.inc"
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));
