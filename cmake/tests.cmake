@@ -73,6 +73,12 @@ set_tests_properties(cli.keys PROPERTIES ENVIRONMENT "${YIYE_LSAN}")
 # `yiye draw verify` on genuine, tampered and malformed draw records.
 add_test(NAME cli.draw COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/draw_verify.sh $<TARGET_FILE:yiye> ${CMAKE_SOURCE_DIR})
 
+# stats-ui: the monthly report PDF (API and `yiye report monthly`) after
+# `init --demo`, read back with pdftotext against the overview's figures.
+add_test(NAME cli.report COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/report.sh $<TARGET_FILE:yiye>)
+set_tests_properties(cli.report PROPERTIES
+  ENVIRONMENT "${YIYE_LSAN};ASAN_OPTIONS=fast_unwind_on_malloc=0" TIMEOUT 600)
+
 # Catalog rule tests run through the real binary.
 add_test(NAME catalog.check COMMAND yiye catalog check ${CMAKE_SOURCE_DIR}/catalog)
 add_test(NAME catalog.test COMMAND yiye catalog test ${CMAKE_SOURCE_DIR}/catalog)

@@ -31,6 +31,8 @@ int cmd_licenses_expire(int argc, char **argv);
 int cmd_draw(int argc, char **argv);
 /* sup-core: the 互联网+监管 export */
 int cmd_supervision(int argc, char **argv);
+/* stats-ui: the monthly report (cmd_report.c) */
+int cmd_report(int argc, char **argv);
 
 /* Reads a whole file of at most `max` bytes into a NUL-terminated buffer the
  * caller frees. */

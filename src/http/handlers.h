@@ -191,6 +191,8 @@ void h_abnormal_list_public(struct req *r);
 void h_credit_job_run(struct req *r);
 /* h_verifications.c */
 void h_verification_record(struct req *r);
+/* stats-ui (issue 15): h_report.c, the monthly report PDF */
+void h_statistics_report_monthly(struct req *r);
 
 /* stats-api (issue 15) — h_statistics.c */
 void h_statistics_overview(struct req *r);

@@ -41,6 +41,9 @@ const struct route routes[] = {
 
 /* stats-api (issue 15): the statistics */
 #include "http/routes_statistics.inc"
+
+/* stats-ui (issue 15): the monthly report */
+#include "http/routes_report.inc"
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));

@@ -13,10 +13,15 @@
  * drawn with cairo paths, text through Pango, so pdftotext finds every
  * figure and label.
  *
- * A chart takes the table's first column as its categories and as series
- * the columns a view prefers (key patterns below), else every numeric column
- * sharing the first one's unit — the rule of the dashboards (web/src/views/
- * statistics/views.js), so both show the same picture. A column marked
+ * A chart takes the rows of its view as categories, named by the column
+ * "name" (else "label", else the first), and as series the columns the
+ * view prefers (chart_spec below), else every numeric column sharing the
+ * first one's unit — the rule of the dashboards (web/src/views/statistics/
+ * views.js), so both show the same picture. Shares (unit 比例, 0..1) are
+ * drawn and printed as percentages; the savings are drawn relative to the
+ * pre-reform value (= 100) and printed as they are, since days and
+ * materials share the axis; the supervision view is a table of figures, of
+ * which the coverage rates by credit grade are drawn. A column marked
  * "modelled" (catalog values not yet confirmed by a department) is drawn
  * hatched grey and named 模型取值 in the legend, and the page says what
  * that means.
@@ -52,19 +57,33 @@
 static const double series_rgb[MAX_SERIES][3] = {
     {0.72, 0.11, 0.11}, {0.08, 0.40, 0.75}, {0.18, 0.49, 0.20}};
 
-/* The views the report draws, in order, with the columns each prefers
- * (substrings of the column keys, tried in order). */
+/* How a view becomes a chart:
+ *   CHART_COLUMNS   categories = rows, series = the columns named in prefer
+ *                   (else every numeric column with the first one's unit);
+ *   CHART_RELATIVE  the same, each value drawn as a share of the row's
+ *                   prefer[0] column (= 100), printed as it is: measures
+ *                   of different units (days, materials) share one axis;
+ *   CHART_FIGURES   a figure table {key,label,value,unit}: the rows whose
+ *                   key starts with prefer[0], one series of their values. */
+enum chart_kind { CHART_COLUMNS, CHART_RELATIVE, CHART_FIGURES };
+
+/* The views the report draws, in order. */
 static const struct chart_spec {
 	const char *view, *title;
 	int line; /* 1: lines (the trend), 0: bars */
+	enum chart_kind kind;
 	const char *prefer[3];
 } charts[] = {
-    {"trends", "近 12 个月申请与发证趋势", 1, {"applications", "issued", "licensed"}},
-    {"industries", "分行业申请与发证", 0, {"applications", "issued", NULL}},
-    {"departments", "部门按时办结率", 0, {"on_time", NULL, NULL}},
-    {"savings", "承诺与实测压减对比", 0, {"promised", "measured", NULL}},
-    {"supervision", "监管覆盖", 0, {"coverage", "covered", NULL}},
-    {"satisfaction", "满意度（好差评）", 0, {"satisfied_rate", "ratings", "count"}},
+    {"trends", "近 12 个月申请与发证趋势", 1, CHART_COLUMNS, {"applications", "licensed", NULL}},
+    {"industries", "分行业申请与发证", 0, CHART_COLUMNS, {"applications", "licensed", NULL}},
+    {"departments", "部门按承诺时限办结率", 0, CHART_COLUMNS, {"on_time_rate", NULL, NULL}},
+    {"savings",
+     "承诺与实测对比（以改革前为 100）",
+     0,
+     CHART_RELATIVE,
+     {"before", "promised", "measured"}},
+    {"supervision", "监管覆盖（按信用等级）", 0, CHART_FIGURES, {"coverage.", NULL, NULL}},
+    {"satisfaction", "满意度（好差评）", 0, CHART_COLUMNS, {"count", NULL, NULL}},
 };
 
 /* The headline figures: the overview's member, its label, its unit; rate: a
@@ -217,7 +236,8 @@ static void heading(struct rep *p, const char *text)
 	cairo_rectangle(p->cr, MARGIN, p->y + 2, 3, 14);
 	cairo_fill(p->cr);
 	set_rgb(p, 0.1, 0.1, 0.1);
-	p->y += text_at(p, text, FONT " bold 12", MARGIN + 9, p->y, CONTENT_W - 9, PANGO_ALIGN_LEFT);
+	p->y +=
+	    text_at(p, text, FONT " bold 12", MARGIN + 9, p->y, CONTENT_W - 9, PANGO_ALIGN_LEFT);
 	p->y += 8;
 	p->fresh = 0;
 }
@@ -228,14 +248,16 @@ static void title_block(struct rep *p)
 	const char *title = json_string_value(json_object_get(p->report, "title"));
 	const char *period = json_string_value(json_object_get(p->report, "period"));
 	const char *gen = json_string_value(json_object_get(p->report, "generated_on"));
-	char line[256];
+	const char *scope = json_string_value(json_object_get(p->report, "scope"));
+	char line[400];
 
 	set_rgb(p, 0.6, 0.08, 0.08);
 	p->y += text_at(p, title ? title : "“一业一证”改革成效月度报告", FONT " bold 18", MARGIN,
 			p->y, CONTENT_W, PANGO_ALIGN_CENTER);
 	p->y += 6;
-	snprintf(line, sizeof(line), "统计期间：%s%s%s", period ? period : "—",
-		 gen ? "　　生成日期：" : "", gen ? gen : "");
+	snprintf(line, sizeof(line), "统计期间：%s%s%s%s%s", period ? period : "—",
+		 scope ? "　　统计范围：" : "", scope ? scope : "", gen ? "　　生成日期：" : "",
+		 gen ? gen : "");
 	set_rgb(p, 0.25, 0.25, 0.25);
 	p->y += text_at(p, line, FONT " 10", MARGIN, p->y, CONTENT_W, PANGO_ALIGN_CENTER);
 	cairo_set_line_width(p->cr, 1.2);
@@ -294,65 +316,21 @@ static void figures_block(struct rep *p, const json_t *ov)
 	p->y += 14;
 }
 
-/* A chart's series: which column, its label, whether modelled. */
-struct series {
-	const char *key;
-	char label[96];
-	const char *unit;
-	int modelled;
+/* A chart ready to draw: categories, series, the drawn value of each point
+ * (NAN when missing) and the text printed on it. */
+struct chart {
+	int nser, ncat;
+	size_t rows; /* rows of the view (more than ncat when cut) */
+	char unit[40];
+	char ser[MAX_SERIES][96];
+	int modelled[MAX_SERIES];
+	char cat[MAX_CATS][160];
+	double v[MAX_SERIES][MAX_CATS];
+	char text[MAX_SERIES][MAX_CATS][40];
 };
 
-/* Picks up to MAX_SERIES numeric columns of table for spec (see the file
- * comment); returns how many. */
-static int pick_series(const struct chart_spec *spec, const json_t *table, struct series *out)
-{
-	const json_t *cols = json_object_get(table, "columns");
-	const json_t *rows = json_object_get(table, "rows");
-	const char *unit = NULL;
-	int n = 0, pass;
-
-	for (pass = 0; pass < 2 && n == 0; pass++) {
-		for (size_t k = 0; k < 3 && n < MAX_SERIES; k++) {
-			const char *want = pass == 0 ? spec->prefer[k] : NULL;
-			size_t i;
-			json_t *c;
-
-			if (pass == 0 && want == NULL)
-				continue;
-			if (pass == 1 && k > 0)
-				break;
-			json_array_foreach (cols, i, c) {
-				const char *key = json_string_value(json_object_get(c, "key"));
-				const char *cu = json_string_value(json_object_get(c, "unit"));
-				const char *label = json_string_value(json_object_get(c, "label"));
-				int numeric = 0, dup = 0;
-				size_t r;
-				json_t *row;
-
-				if (i == 0 || key == NULL || n >= MAX_SERIES)
-					continue;
-				if (want != NULL && strstr(key, want) == NULL)
-					continue;
-				json_array_foreach (rows, r, row)
-					numeric |= json_is_number(json_object_get(row, key));
-				for (int s = 0; s < n; s++)
-					dup |= strcmp(out[s].key, key) == 0;
-				if (!numeric || dup)
-					continue;
-				if (n > 0 && strcmp(unit ? unit : "", cu ? cu : "") != 0)
-					continue;
-				unit = cu;
-				out[n].key = key;
-				out[n].unit = cu;
-				out[n].modelled = json_is_true(json_object_get(c, "modelled"));
-				snprintf(out[n].label, sizeof(out[n].label), "%s%s", label ? label : key,
-					 out[n].modelled ? "（模型取值）" : "");
-				n++;
-			}
-		}
-	}
-	return n;
-}
+/* The unit the API gives shares in (0..1); drawn and printed as %. */
+#define UNIT_SHARE "比例"
 
 /* A value printed on a chart: integers plain, reals with one decimal. */
 static void chart_value(double v, char *out, size_t n)
@@ -361,6 +339,185 @@ static void chart_value(double v, char *out, size_t n)
 		snprintf(out, n, "%.0f", v);
 	else
 		snprintf(out, n, "%.1f", v);
+}
+
+/* Sets point (s, c) from a JSON number in `unit`; a share becomes a
+ * percentage. `scale_to` > 0: drawn as v / scale_to * 100, printed as is. */
+static void chart_point(struct chart *ch, int s, int c, const json_t *v, const char *unit,
+			double scale_to)
+{
+	double x = json_number_value(v);
+	int share = unit != NULL && strcmp(unit, UNIT_SHARE) == 0;
+
+	ch->v[s][c] = NAN;
+	ch->text[s][c][0] = '\0';
+	if (!json_is_number(v))
+		return;
+	if (share) {
+		snprintf(ch->text[s][c], sizeof(ch->text[s][c]), "%.1f%%", x * 100.0);
+		x *= 100.0;
+	} else {
+		chart_value(x, ch->text[s][c], sizeof(ch->text[s][c]));
+	}
+	if (scale_to > 0)
+		ch->v[s][c] = x / scale_to * 100.0;
+	else if (scale_to == 0)
+		ch->v[s][c] = x;
+}
+
+/* The column naming the rows: "name", else "label", else the first. */
+static const char *cat_key(const json_t *cols)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach (cols, i, c) {
+		const char *k = json_string_value(json_object_get(c, "key"));
+
+		if (k && (strcmp(k, "name") == 0 || strcmp(k, "label") == 0))
+			return k;
+	}
+	return json_string_value(json_object_get(json_array_get(cols, 0), "key"));
+}
+
+/* The category label of row r: a string as it is, a number printed. */
+static void chart_cat(struct chart *ch, int c, const json_t *v)
+{
+	if (json_is_string(v))
+		snprintf(ch->cat[c], sizeof(ch->cat[c]), "%s", json_string_value(v));
+	else
+		render_report_number(v, 0, ch->cat[c], sizeof(ch->cat[c]));
+}
+
+static int column_numeric(const json_t *rows, const char *key)
+{
+	size_t r;
+	json_t *row;
+
+	json_array_foreach (rows, r, row)
+		if (json_is_number(json_object_get(row, key)))
+			return 1;
+	return 0;
+}
+
+/* The series columns of a CHART_COLUMNS or CHART_RELATIVE view: the
+ * preferred ones present, else every numeric column with the first one's
+ * unit. Fills keys[] and returns how many. */
+static int chart_pick(const struct chart_spec *spec, const json_t *cols, const json_t *rows,
+		      const char *ck, const json_t *picked[MAX_SERIES])
+{
+	const char *unit = NULL;
+	int n = 0;
+	size_t i;
+	json_t *c;
+
+	for (int k = 0; k < 3 && spec->prefer[k] != NULL; k++)
+		json_array_foreach (cols, i, c) {
+			const char *key = json_string_value(json_object_get(c, "key"));
+
+			if (n < MAX_SERIES && key && strcmp(key, spec->prefer[k]) == 0 &&
+			    column_numeric(rows, key))
+				picked[n++] = c;
+		}
+	if (n > 0 || spec->kind == CHART_RELATIVE)
+		return n;
+	json_array_foreach (cols, i, c) {
+		const char *key = json_string_value(json_object_get(c, "key"));
+		const char *cu = json_string_value(json_object_get(c, "unit"));
+
+		if (n >= MAX_SERIES || key == NULL || strcmp(key, ck) == 0 ||
+		    !column_numeric(rows, key))
+			continue;
+		if (n > 0 && strcmp(unit ? unit : "", cu ? cu : "") != 0)
+			continue;
+		unit = cu;
+		picked[n++] = c;
+	}
+	return n;
+}
+
+/* Fills ch from a view's table for spec; ch->nser == 0 when there is
+ * nothing to draw. */
+static void chart_make(const struct chart_spec *spec, const json_t *table, struct chart *ch)
+{
+	const json_t *cols = json_object_get(table, "columns");
+	const json_t *rows = json_object_get(table, "rows");
+	const char *ck = cat_key(cols);
+	const json_t *picked[MAX_SERIES];
+	size_t r;
+	json_t *row;
+
+	memset(ch, 0, sizeof(*ch));
+	if (ck == NULL)
+		return;
+	if (spec->kind == CHART_FIGURES) {
+		ch->nser = 1;
+		snprintf(ch->ser[0], sizeof(ch->ser[0]), "检查覆盖率");
+		json_array_foreach (rows, r, row) {
+			const char *key = json_string_value(json_object_get(row, "key"));
+			const char *unit = json_string_value(json_object_get(row, "unit"));
+
+			if (key == NULL ||
+			    strncmp(key, spec->prefer[0], strlen(spec->prefer[0])) != 0)
+				continue;
+			ch->rows++;
+			if (ch->ncat == MAX_CATS)
+				continue;
+			chart_cat(ch, ch->ncat, json_object_get(row, ck));
+			chart_point(ch, 0, ch->ncat, json_object_get(row, "value"), unit, 0);
+			snprintf(ch->unit, sizeof(ch->unit), "%s",
+				 unit && strcmp(unit, UNIT_SHARE) == 0 ? "%"
+				 : unit                                ? unit
+								       : "");
+			ch->ncat++;
+		}
+		if (ch->ncat == 0)
+			ch->nser = 0;
+		return;
+	}
+	ch->nser = chart_pick(spec, cols, rows, ck, picked);
+	if (spec->kind == CHART_RELATIVE && ch->nser < 2)
+		ch->nser = 0;
+	for (int s = 0; s < ch->nser; s++) {
+		const char *label = json_string_value(json_object_get(picked[s], "label"));
+
+		ch->modelled[s] = json_is_true(json_object_get(picked[s], "modelled"));
+		snprintf(ch->ser[s], sizeof(ch->ser[s]), "%s%s",
+			 label ? label : json_string_value(json_object_get(picked[s], "key")),
+			 ch->modelled[s] ? "（模型取值）" : "");
+	}
+	if (ch->nser > 0) {
+		const char *u = json_string_value(json_object_get(picked[0], "unit"));
+
+		if (spec->kind == CHART_RELATIVE)
+			snprintf(ch->unit, sizeof(ch->unit), "改革前 = 100");
+		else
+			snprintf(ch->unit, sizeof(ch->unit), "%s",
+				 u && strcmp(u, UNIT_SHARE) == 0 ? "%"
+				 : u                             ? u
+								 : "");
+	}
+	ch->rows = json_array_size(rows);
+	json_array_foreach (rows, r, row) {
+		double base = 0;
+
+		if (ch->nser == 0 || ch->ncat == MAX_CATS)
+			break;
+		if (spec->kind == CHART_RELATIVE) {
+			base = json_number_value(json_object_get(
+			    row, json_string_value(json_object_get(picked[0], "key"))));
+			if (!(base > 0))
+				base = -1; /* no base: printed, not drawn */
+		}
+		chart_cat(ch, ch->ncat, json_object_get(row, ck));
+		for (int s = 0; s < ch->nser; s++) {
+			const char *key = json_string_value(json_object_get(picked[s], "key"));
+
+			chart_point(ch, s, ch->ncat, json_object_get(row, key),
+				    json_string_value(json_object_get(picked[s], "unit")), base);
+		}
+		ch->ncat++;
+	}
 }
 
 /* The top of the value axis: a round number at or above max (1, 2, 2.5 or 5
@@ -374,7 +531,7 @@ static double nice_max(double max)
 		return 1;
 	mag = pow(10, floor(log10(max)));
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
-		if (steps[i] * mag >= max * 1.0001)
+		if (steps[i] * mag >= max)
 			return steps[i] * mag;
 	return 10 * mag;
 }
@@ -385,16 +542,17 @@ static void bar(struct rep *p, double x, double y, double w, double h, int s, in
 	if (h <= 0)
 		return;
 	if (modelled) {
-		set_rgb(p, 0.75, 0.75, 0.75);
+		/* Grey, hatched; series told apart by the hatch's direction. */
+		set_rgb(p, 0.78 - 0.1 * s, 0.78 - 0.1 * s, 0.78 - 0.1 * s);
 		cairo_rectangle(p->cr, x, y, w, h);
 		cairo_fill_preserve(p->cr);
 		cairo_save(p->cr);
 		cairo_clip(p->cr);
-		set_rgb(p, 0.45, 0.45, 0.45);
+		set_rgb(p, 0.4, 0.4, 0.4);
 		cairo_set_line_width(p->cr, 0.6);
-		for (double d = -h; d < w; d += 4) {
-			cairo_move_to(p->cr, x + d, y + h);
-			cairo_line_to(p->cr, x + d + h, y);
+		for (double d = -h; d < w + h; d += 4) {
+			cairo_move_to(p->cr, x + d, y + (s % 2 ? 0 : h));
+			cairo_line_to(p->cr, x + d + h, y + (s % 2 ? h : 0));
 		}
 		cairo_stroke(p->cr);
 		cairo_restore(p->cr);
@@ -406,21 +564,22 @@ static void bar(struct rep *p, double x, double y, double w, double h, int s, in
 }
 
 /* The legend: one swatch and name per series, on one line at p->y. */
-static void legend(struct rep *p, const struct series *ser, int n, int line)
+static void legend(struct rep *p, const struct chart *ch, int line)
 {
 	double x = MARGIN;
 
-	for (int s = 0; s < n; s++) {
-		PangoLayout *l = layout(p, ser[s].label, FONT " 8.5", 0, PANGO_ALIGN_LEFT);
+	for (int s = 0; s < ch->nser; s++) {
+		PangoLayout *l = layout(p, ch->ser[s], FONT " 8.5", 0, PANGO_ALIGN_LEFT);
 
-		if (line && !ser[s].modelled) {
+		if (line && !ch->modelled[s]) {
 			set_rgb(p, series_rgb[s][0], series_rgb[s][1], series_rgb[s][2]);
 			cairo_set_line_width(p->cr, 2);
+			cairo_new_path(p->cr);
 			cairo_move_to(p->cr, x, p->y + 6);
 			cairo_line_to(p->cr, x + 14, p->y + 6);
 			cairo_stroke(p->cr);
 		} else {
-			bar(p, x, p->y + 2, 14, 8, s, ser[s].modelled);
+			bar(p, x, p->y + 2, 14, 8, s, ch->modelled[s]);
 		}
 		set_rgb(p, 0.2, 0.2, 0.2);
 		cairo_move_to(p->cr, x + 18, p->y);
@@ -431,13 +590,43 @@ static void legend(struct rep *p, const struct series *ser, int n, int line)
 	p->y += 16;
 }
 
-/* A category's label: a string as it is, a number printed. */
-static void cat_label(const json_t *v, char *out, size_t n)
+/* The lines of series s (the trend): points with their values, joined. */
+static void draw_line(struct rep *p, const struct chart *ch, int s, double x0, double top,
+		      double slot, double max)
 {
-	if (json_is_string(v))
-		snprintf(out, n, "%s", json_string_value(v));
-	else
-		render_report_number(v, 0, out, n);
+	int started = 0;
+
+	set_rgb(p, series_rgb[s][0], series_rgb[s][1], series_rgb[s][2]);
+	for (int c = 0; c < ch->ncat; c++) {
+		double cx = x0 + slot * (c + 0.5), py = top + CHART_H - CHART_H * ch->v[s][c] / max;
+
+		if (isnan(ch->v[s][c]))
+			continue;
+		cairo_new_path(p->cr); /* no segment from the last text drawn */
+		cairo_arc(p->cr, cx, py, 2.2, 0, 2 * M_PI);
+		cairo_fill(p->cr);
+		text_at(p, ch->text[s][c], FONT " 7", cx, py - 12, 0, PANGO_ALIGN_CENTER);
+	}
+	cairo_set_line_width(p->cr, 1.6);
+	cairo_new_path(p->cr);
+	if (ch->modelled[s]) {
+		static const double dash[] = {4, 3};
+
+		cairo_set_dash(p->cr, dash, 2, 0);
+	}
+	for (int c = 0; c < ch->ncat; c++) {
+		double cx = x0 + slot * (c + 0.5), py = top + CHART_H - CHART_H * ch->v[s][c] / max;
+
+		if (isnan(ch->v[s][c]))
+			continue;
+		if (started)
+			cairo_line_to(p->cr, cx, py);
+		else
+			cairo_move_to(p->cr, cx, py);
+		started = 1;
+	}
+	cairo_stroke(p->cr);
+	cairo_set_dash(p->cr, NULL, 0, 0);
 }
 
 /* One chart block: heading, legend, axes and grid, bars or lines with their
@@ -445,44 +634,38 @@ static void cat_label(const json_t *v, char *out, size_t n)
  * numeric says 本期暂无数据 instead. */
 static void chart_block(struct rep *p, int no, const struct chart_spec *spec, const json_t *table)
 {
-	const json_t *cols = json_object_get(table, "columns");
-	const json_t *rows = json_object_get(table, "rows");
-	const char *cat_key = json_string_value(json_object_get(json_array_get(cols, 0), "key"));
-	const char *title = json_string_value(json_object_get(table, "title"));
 	static const char *const numerals[] = {"二", "三", "四", "五", "六", "七", "八"};
-	struct series ser[MAX_SERIES];
-	size_t ncat = json_array_size(rows);
+	struct chart *ch = calloc(1, sizeof(*ch));
 	double top, max = 0, x0, plot_w, slot;
 	char head[160];
-	int n = table ? pick_series(spec, table, ser) : 0;
 
-	snprintf(head, sizeof(head), "%s、%s", numerals[no % 7], title ? title : spec->title);
-	if (ncat > MAX_CATS)
-		ncat = MAX_CATS;
-	if (n == 0 || ncat == 0 || cat_key == NULL) {
+	if (ch == NULL)
+		abort();
+	snprintf(head, sizeof(head), "%s、%s", numerals[no % 7], spec->title);
+	if (table != NULL)
+		chart_make(spec, table, ch);
+	if (ch->nser == 0 || ch->ncat == 0) {
 		need(p, 60);
 		heading(p, head);
 		set_rgb(p, 0.4, 0.4, 0.4);
 		p->y += text_at(p, "本期暂无数据。", FONT " 9.5", MARGIN, p->y, CONTENT_W,
 				PANGO_ALIGN_LEFT);
 		p->y += 18;
+		free(ch);
 		return;
 	}
 	need(p, 30 + 16 + 18 + CHART_H + 40 + 24);
 	heading(p, head);
-	legend(p, ser, n, spec->line);
-	for (size_t c = 0; c < ncat; c++)
-		for (int s = 0; s < n; s++) {
-			double v = json_number_value(json_object_get(json_array_get(rows, c), ser[s].key));
-
-			if (v > max)
-				max = v;
-		}
+	legend(p, ch, spec->line);
+	for (int s = 0; s < ch->nser; s++)
+		for (int c = 0; c < ch->ncat; c++)
+			if (!isnan(ch->v[s][c]) && ch->v[s][c] > max)
+				max = ch->v[s][c];
 	max = nice_max(max);
 	top = p->y + 18; /* room for the unit above the axis */
 	x0 = MARGIN + 44;
 	plot_w = CONTENT_W - 44;
-	slot = plot_w / (double)ncat;
+	slot = plot_w / ch->ncat;
 
 	/* Grid and value axis: five lines, labelled. */
 	cairo_set_line_width(p->cr, 0.4);
@@ -491,6 +674,7 @@ static void chart_block(struct rep *p, int no, const struct chart_spec *spec, co
 		char v[32];
 
 		set_rgb(p, 0.82, 0.82, 0.82);
+		cairo_new_path(p->cr);
 		cairo_move_to(p->cr, x0, gy);
 		cairo_line_to(p->cr, x0 + plot_w, gy);
 		cairo_stroke(p->cr);
@@ -498,68 +682,29 @@ static void chart_block(struct rep *p, int no, const struct chart_spec *spec, co
 		set_rgb(p, 0.4, 0.4, 0.4);
 		text_at(p, v, FONT " 7.5", x0 - 4, gy - 5, 0, PANGO_ALIGN_RIGHT);
 	}
-	if (ser[0].unit && *ser[0].unit) {
+	if (ch->unit[0]) {
 		set_rgb(p, 0.4, 0.4, 0.4);
-		text_at(p, ser[0].unit, FONT " 7.5", x0 - 4, top - 14, 0, PANGO_ALIGN_RIGHT);
+		text_at(p, ch->unit, FONT " 7.5", x0 - 4, top - 16, 0, PANGO_ALIGN_LEFT);
 	}
 
-	for (int s = 0; s < n; s++) {
-		double bw = spec->line ? 0 : fmin(22.0, slot * 0.8 / n);
-		int started = 0;
+	for (int s = 0; s < ch->nser; s++) {
+		double bw = fmin(22.0, slot * 0.8 / ch->nser);
 
-		for (size_t c = 0; c < ncat; c++) {
-			const json_t *v = json_object_get(json_array_get(rows, c), ser[s].key);
-			double val = json_number_value(v), h = CHART_H * val / max;
-			double cx = x0 + slot * ((double)c + 0.5);
-			char text[32];
-
-			if (!json_is_number(v))
-				continue;
-			chart_value(val, text, sizeof(text));
-			if (spec->line) {
-				double py = top + CHART_H - h;
-
-				set_rgb(p, series_rgb[s][0], series_rgb[s][1], series_rgb[s][2]);
-				cairo_new_path(p->cr); /* no segment from the last text drawn */
-				cairo_arc(p->cr, cx, py, 2.2, 0, 2 * M_PI);
-				cairo_fill(p->cr);
-				text_at(p, text, FONT " 7", cx, py - 12, 0, PANGO_ALIGN_CENTER);
-				continue;
-			}
-			{
-				double bx = cx - bw * n / 2 + bw * s;
-
-				bar(p, bx, top + CHART_H - h, bw - 1, h, s, ser[s].modelled);
-				set_rgb(p, 0.15, 0.15, 0.15);
-				if (ncat * (size_t)n <= 24)
-					text_at(p, text, FONT " 7", bx + (bw - 1) / 2,
-						top + CHART_H - h - 10, 0, PANGO_ALIGN_CENTER);
-			}
-		}
 		if (spec->line) {
-			set_rgb(p, series_rgb[s][0], series_rgb[s][1], series_rgb[s][2]);
-			cairo_set_line_width(p->cr, 1.6);
-			cairo_new_path(p->cr);
-			if (ser[s].modelled) {
-				static const double dash[] = {4, 3};
+			draw_line(p, ch, s, x0, top, slot, max);
+			continue;
+		}
+		for (int c = 0; c < ch->ncat; c++) {
+			double cx = x0 + slot * (c + 0.5), bx = cx - bw * ch->nser / 2 + bw * s;
+			double h = isnan(ch->v[s][c]) ? 0 : CHART_H * ch->v[s][c] / max;
 
-				cairo_set_dash(p->cr, dash, 2, 0);
-			}
-			for (size_t c = 0; c < ncat; c++) {
-				const json_t *v = json_object_get(json_array_get(rows, c), ser[s].key);
-				double cx = x0 + slot * ((double)c + 0.5);
-				double py = top + CHART_H - CHART_H * json_number_value(v) / max;
-
-				if (!json_is_number(v))
-					continue;
-				if (started)
-					cairo_line_to(p->cr, cx, py);
-				else
-					cairo_move_to(p->cr, cx, py);
-				started = 1;
-			}
-			cairo_stroke(p->cr);
-			cairo_set_dash(p->cr, NULL, 0, 0);
+			if (!ch->text[s][c][0])
+				continue;
+			bar(p, bx, top + CHART_H - h, bw - 1, h, s, ch->modelled[s]);
+			set_rgb(p, 0.15, 0.15, 0.15);
+			if (ch->ncat * ch->nser <= 24)
+				text_at(p, ch->text[s][c], FONT " 6.5", bx + (bw - 1) / 2,
+					top + CHART_H - h - 10, 0, PANGO_ALIGN_CENTER);
 		}
 	}
 
@@ -567,31 +712,31 @@ static void chart_block(struct rep *p, int no, const struct chart_spec *spec, co
 	 * lines (ellipsised). */
 	set_rgb(p, 0.3, 0.3, 0.3);
 	cairo_set_line_width(p->cr, 0.8);
+	cairo_new_path(p->cr);
 	cairo_move_to(p->cr, x0, top + CHART_H);
 	cairo_line_to(p->cr, x0 + plot_w, top + CHART_H);
 	cairo_stroke(p->cr);
-	for (size_t c = 0; c < ncat; c++) {
-		char label[160];
-		PangoLayout *l;
+	for (int c = 0; c < ch->ncat; c++) {
+		PangoLayout *l = layout(p, ch->cat[c], FONT " 7.5", slot - 2, PANGO_ALIGN_CENTER);
 
-		cat_label(json_object_get(json_array_get(rows, c), cat_key), label, sizeof(label));
-		l = layout(p, label, FONT " 7.5", slot - 2, PANGO_ALIGN_CENTER);
 		pango_layout_set_height(l, -2);
 		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-		cairo_move_to(p->cr, x0 + slot * (double)c + 1, top + CHART_H + 4);
+		cairo_move_to(p->cr, x0 + slot * c + 1, top + CHART_H + 4);
 		pango_cairo_show_layout(p->cr, l);
 		g_object_unref(l);
 	}
 	p->y = top + CHART_H + 30;
-	if (json_array_size(rows) > MAX_CATS) {
-		char more[96];
+	if (ch->rows > (size_t)ch->ncat) {
+		char more[160];
 
-		snprintf(more, sizeof(more), "（共 %zu 项，图中列出前 %d 项；全部数据见统计分析页面或导出文件）",
-			 json_array_size(rows), MAX_CATS);
+		snprintf(more, sizeof(more),
+			 "（共 %zu 项，图中列出前 %d 项；全部数据见统计分析页面或导出文件）",
+			 ch->rows, ch->ncat);
 		set_rgb(p, 0.4, 0.4, 0.4);
 		p->y += text_at(p, more, FONT " 8", MARGIN, p->y, CONTENT_W, PANGO_ALIGN_LEFT);
 	}
 	p->y += 16;
+	free(ch);
 }
 
 static int report_check(const json_t *report, struct yerr *err)

@@ -22,6 +22,7 @@
  *   month          "YYYY-MM"                                   required
  *   title          the report's title                          optional
  *   period         "YYYY-MM-DD 至 YYYY-MM-DD"                  optional
+ *   scope          whose figures (本区全部部门, a department)  optional
  *   generated_on   "YYYY-MM-DD": printed, and the PDF's dates   optional
  *   overview       GET /api/v1/statistics/overview's answer    required
  *   views          {view: the table of GET …/views/{view}}     optional; each

@@ -2,8 +2,9 @@
  * test_render_report.c — the monthly report's PDF (src/render/render_report.c)
  * read back with pdftotext, as a reader would: the title and period, every
  * headline figure printed as render_report_number prints it (integers, one
- * decimal, rates as percentages), the chart headings, category labels and a
- * modelled series named 模型取值; a view without rows says 本期暂无数据; the
+ * decimal, rates as percentages), the chart headings, category labels, values
+ * (shares as percentages, savings as they are) and a modelled series named
+ * 模型取值; a view without rows says 本期暂无数据; the
  * same report gives the same bytes; a report without its overview is refused.
  *
  * pdftotext (poppler-utils, scripts/deps.sh test) must be on PATH: a missing
@@ -56,17 +57,31 @@ static json_t *fixture(void)
 	    "\"satisfaction\":{\"ratings\":321,\"by_level\":{\"5\":300},"
 	    "\"satisfied_rate\":0.875,\"followups_open\":2}},"
 	    "\"views\":{"
-	    "\"trends\":{\"view\":\"trends\",\"title\":\"按月趋势\",\"columns\":["
-	    "{\"key\":\"month\",\"label\":\"月份\"},{\"key\":\"applications\",\"label\":\"申请数\","
-	    "\"unit\":\"件\"},{\"key\":\"licenses_issued\",\"label\":\"发证数\",\"unit\":\"件\"}],"
-	    "\"rows\":[{\"month\":\"2026-10\",\"applications\":1100,\"licenses_issued\":901},"
-	    "{\"month\":\"2026-11\",\"applications\":1234,\"licenses_issued\":987}]},"
-	    "\"savings\":{\"view\":\"savings\",\"title\":\"承诺与实测压减对比\",\"columns\":["
-	    "{\"key\":\"industry\",\"label\":\"行业\"},{\"key\":\"promised_days\",\"label\":"
-	    "\"承诺办理时限\",\"unit\":\"工作日\",\"modelled\":true},{\"key\":\"measured_days\","
-	    "\"label\":\"实测平均用时\",\"unit\":\"工作日\"}],"
-	    "\"rows\":[{\"industry\":\"便利店\",\"promised_days\":5,\"measured_days\":4.3},"
-	    "{\"industry\":\"书店\",\"promised_days\":5,\"measured_days\":3.9}]},"
+	    "\"trends\":{\"view\":\"trends\",\"title\":\"月度趋势\",\"columns\":["
+	    "{\"key\":\"month\",\"label\":\"月份\"},{\"key\":\"applications\",\"label\":"
+	    "\"申请件数\","
+	    "\"unit\":\"件\"},{\"key\":\"licensed\",\"label\":\"已发证件数\",\"unit\":\"件\"}],"
+	    "\"rows\":[{\"month\":\"2026-10\",\"applications\":1100,\"licensed\":901},"
+	    "{\"month\":\"2026-11\",\"applications\":1234,\"licensed\":987}]},"
+	    "\"departments\":{\"view\":\"departments\",\"title\":\"部门对比\",\"columns\":["
+	    "{\"key\":\"department\",\"label\":\"部门代码\"},{\"key\":\"name\",\"label\":\"部门\"},"
+	    "{\"key\":\"on_time_rate\",\"label\":\"按承诺时限办结率\",\"unit\":\"比例\"}],"
+	    "\"rows\":[{\"department\":\"scjgj\",\"name\":\"区市场监管局\",\"on_time_rate\":0.9125}"
+	    "]},"
+	    "\"savings\":{\"view\":\"savings\",\"title\":\"减负成效\",\"columns\":["
+	    "{\"key\":\"measure\",\"label\":\"指标代码\"},{\"key\":\"label\",\"label\":\"指标\"},"
+	    "{\"key\":\"before\",\"label\":\"改革前（目录口径）\",\"modelled\":true},"
+	    "{\"key\":\"promised\",\"label\":\"改革后承诺（目录口径）\",\"modelled\":true},"
+	    "{\"key\":\"measured\",\"label\":\"实测（办件数据）\"}],"
+	    "\"rows\":[{\"measure\":\"days\",\"label\":\"办理时限\",\"before\":95,\"promised\":5,"
+	    "\"measured\":4.3},{\"measure\":\"materials\",\"label\":\"申请材料\",\"before\":53,"
+	    "\"promised\":10,\"measured\":9.5}]},"
+	    "\"supervision\":{\"view\":\"supervision\",\"title\":\"监管\",\"columns\":["
+	    "{\"key\":\"key\",\"label\":\"指标代码\"},{\"key\":\"label\",\"label\":\"指标\"},"
+	    "{\"key\":\"value\",\"label\":\"数值\"},{\"key\":\"unit\",\"label\":\"单位\"}],"
+	    "\"rows\":[{\"key\":\"plans\",\"label\":\"抽查计划数\",\"value\":3,\"unit\":\"个\"},"
+	    "{\"key\":\"coverage.A.rate\",\"label\":\"信用A类检查覆盖率\",\"value\":0.5,"
+	    "\"unit\":\"比例\"}]},"
 	    "\"satisfaction\":{\"view\":\"satisfaction\",\"title\":\"满意度\",\"columns\":["
 	    "{\"key\":\"level\",\"label\":\"评价等级\"},{\"key\":\"count\",\"label\":\"评价数\"}],"
 	    "\"rows\":[]}}}",
@@ -96,7 +111,8 @@ static char *pdftotext(const unsigned char *pdf, size_t len)
 	FILE *f;
 
 	if (system("command -v pdftotext >/dev/null 2>&1") != 0)
-		fail_msg("pdftotext is missing: install it with scripts/deps.sh test (poppler-utils)");
+		fail_msg(
+		    "pdftotext is missing: install it with scripts/deps.sh test (poppler-utils)");
 	snprintf(path, sizeof(path), "%s/report.pdf", dir);
 	f = fopen(path, "wb");
 	assert_non_null(f);
@@ -143,11 +159,31 @@ static void test_number_format(void **state)
 
 static void test_report_text(void **state)
 {
-	static const char *const want[] = {
-	    "徐汇区一业一证改革成效月度报告", "2026-11-01 至 2026-11-30",
-	    "核心指标", "申请总数", "1234 件", "987 张", "4.3 个工作日", "7.5 个工作日",
-	    "96.2%", "87.5%", "18877", "按月趋势", "2026-10", "承诺与实测压减对比",
-	    "模型取值", "便利店", "本期暂无数据", "第 1 页"};
+	static const char *const want[] = {"徐汇区一业一证改革成效月度报告",
+					   "2026-11-01 至 2026-11-30",
+					   "核心指标",
+					   "申请总数",
+					   "1234 件",
+					   "987 张",
+					   "4.3 个工作日",
+					   "7.5 个工作日",
+					   "96.2%",
+					   "87.5%",
+					   "18877",
+					   "近 12 个月申请与发证趋势",
+					   "2026-10",
+					   "1100",
+					   "区市场监管局",
+					   "91.2%",
+					   "承诺与实测对比",
+					   "改革前（目录口径）（模型取值）",
+					   "办理时限",
+					   "95",
+					   "4.3",
+					   "信用A类检查覆盖率",
+					   "50.0%",
+					   "本期暂无数据",
+					   "第 1 页"};
 	json_t *r = fixture();
 	unsigned char *pdf = NULL;
 	size_t len = 0;

@@ -1,22 +1,28 @@
 // The statistics views the dashboard shows (GET /api/v1/statistics/views/{view},
 // docs/api-statistics.md) and how each is drawn. Every view answers one table
 // shape: {view, title, filter, columns:[{key, label, unit?, modelled?}], rows:[…]}.
-// The first column names the rows (a month, an industry, a department …); the
-// chart draws the numeric columns a view prefers (`prefer`, matched against the
-// column keys), else every numeric column sharing the first one's unit, so no
-// chart mixes days with percentages on one axis. Columns the server marks
-// `modelled` (catalog values that are modelled, not confirmed) are labelled
-// 模型取值 in the legend, the tooltip and the table header.
+// The rows are named by the column `name` (else `label`, else the first: a month).
+// A chart draws, as series, the columns a view prefers (`prefer`, exact keys),
+// else every numeric column sharing the first one's unit, so no chart mixes days
+// with counts on one axis; `relative` draws each value as a share of the row's
+// `relative` column (= 100) — the savings, whose rows are measures in different
+// units; `figures` draws the rows of a figure table whose key starts with it (the
+// coverage rates of the supervision view). Shares (unit 比例, 0..1) are shown as
+// percentages. Columns the server marks `modelled` (catalog values that are
+// modelled, not confirmed) are labelled 模型取值. The monthly report
+// (src/render/render_report.c) draws its charts by the same rules.
 
 export const VIEWS = [
-  { view: 'trends', title: '按月趋势', chart: 'line', prefer: [/^applications?(_total)?$/, /submitted/, /licen[cs]es?_issued|^issued$/, /licensed/] },
-  { view: 'industries', title: '行业对比', chart: 'bar', prefer: [/^applications?(_total)?$/, /licen[cs]es?_issued|^issued$/] },
-  { view: 'departments', title: '部门按时办结率', chart: 'bar', prefer: [/on_time/] },
-  { view: 'savings', title: '承诺与实测压减对比', chart: 'bar', prefer: [/promised/, /measured/] },
-  { view: 'supervision', title: '监管覆盖', chart: 'bar', prefer: [/coverage/, /covered/] },
-  { view: 'satisfaction', title: '满意度（好差评）', chart: 'bar', prefer: [/satisfied_rate/, /^ratings?$/, /count/] },
-  { view: 'streets', title: '街道分布', chart: 'bar', prefer: [/^applications?(_total)?$/, /licen[cs]es?_issued|^issued$/] }
+  { view: 'trends', title: '按月趋势', chart: 'line', prefer: ['applications', 'licensed'] },
+  { view: 'industries', title: '行业对比', chart: 'bar', prefer: ['applications', 'licensed'] },
+  { view: 'departments', title: '部门按时办结率', chart: 'bar', prefer: ['on_time_rate'] },
+  { view: 'savings', title: '承诺与实测对比（以改革前为 100）', chart: 'bar', prefer: ['before', 'promised', 'measured'], relative: 'before' },
+  { view: 'supervision', title: '监管覆盖（按信用等级）', chart: 'bar', figures: 'coverage.', seriesLabel: '检查覆盖率' },
+  { view: 'satisfaction', title: '满意度（好差评）', chart: 'bar', prefer: ['count'] },
+  { view: 'streets', title: '街道对比', chart: 'bar', prefer: ['applications', 'licensed'] }
 ]
+
+export const SHARE = '比例' // the unit of shares between 0 and 1
 
 // The filters every view and download takes, from the dashboard's form.
 export function filterQuery(f) {
@@ -38,43 +44,84 @@ export function withQuery(path, q) {
 
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v)
 
-// The columns a view's chart draws: [{key,label,unit,modelled}].
-export function chartColumns(spec, table) {
+// The key of the column naming a table's rows.
+export function categoryKey(table) {
   const cols = (table && table.columns) || []
-  const rows = (table && table.rows) || []
-  const numeric = cols.slice(1).filter((c) => rows.some((r) => isNum(r[c.key])))
-  const picked = []
-  for (const re of spec.prefer || []) {
-    for (const c of numeric) if (re.test(c.key) && !picked.includes(c)) picked.push(c)
-  }
-  if (picked.length) {
-    const unit = picked[0].unit || ''
-    return picked.filter((c) => (c.unit || '') === unit).slice(0, 4)
-  }
-  if (!numeric.length) return []
-  const unit = numeric[0].unit || ''
-  return numeric.filter((c) => (c.unit || '') === unit).slice(0, 4)
+  const named = cols.find((c) => c.key === 'name') || cols.find((c) => c.key === 'label')
+  return named ? named.key : cols[0] ? cols[0].key : null
 }
 
-// A column's header: its label, its unit, and the modelled mark.
+// A view as a chart: { categories: [..], unit, series: [{ label, modelled,
+// values: [drawn number|null], texts: [printed] }] }; series is empty when there
+// is nothing to draw.
+export function chartData(spec, table) {
+  const cols = (table && table.columns) || []
+  const all = (table && table.rows) || []
+  const cat = categoryKey(table)
+  const out = { categories: [], unit: '', series: [] }
+  if (!cat) return out
+  if (spec.figures) {
+    const rows = all.filter((r) => typeof r.key === 'string' && r.key.startsWith(spec.figures))
+    if (!rows.length) return out
+    out.categories = rows.map((r) => formatCell(r[cat]))
+    out.unit = rows[0].unit === SHARE ? '%' : rows[0].unit || ''
+    out.series = [
+      {
+        label: spec.seriesLabel || '数值',
+        modelled: false,
+        values: rows.map((r) => (isNum(r.value) ? (r.unit === SHARE ? r.value * 100 : r.value) : null)),
+        texts: rows.map((r) => formatCell(r.value, r.unit))
+      }
+    ]
+    return out
+  }
+  const numeric = cols.filter((c) => c.key !== cat && all.some((r) => isNum(r[c.key])))
+  let picked = (spec.prefer || []).map((k) => numeric.find((c) => c.key === k)).filter(Boolean)
+  if (!picked.length && !spec.relative) {
+    const unit = numeric.length ? numeric[0].unit || '' : ''
+    picked = numeric.filter((c) => (c.unit || '') === unit)
+  }
+  picked = picked.slice(0, 4)
+  if (!picked.length || (spec.relative && picked.length < 2)) return out
+  out.categories = all.map((r) => formatCell(r[cat]))
+  out.unit = spec.relative ? '改革前 = 100' : picked[0].unit === SHARE ? '%' : picked[0].unit || ''
+  out.series = picked.map((c) => ({
+    label: c.modelled ? `${c.label || c.key}（模型取值）` : c.label || c.key,
+    modelled: !!c.modelled,
+    values: all.map((r) => {
+      const v = r[c.key]
+      if (!isNum(v)) return null
+      if (spec.relative) {
+        const base = r[spec.relative]
+        return isNum(base) && base > 0 ? Math.round((v / base) * 1000) / 10 : null
+      }
+      return c.unit === SHARE ? Math.round(v * 1000) / 10 : v
+    }),
+    texts: all.map((r) => formatCell(r[c.key], c.unit) + (spec.relative && r.unit ? ` ${r.unit}` : ''))
+  }))
+  return out
+}
+
+// A column's header: its label and its unit (shares as %).
 export function columnLabel(c) {
   let s = c.label || c.key
-  if (c.unit) s += `（${c.unit}）`
+  if (c.unit) s += `（${c.unit === SHARE ? '%' : c.unit}）`
   return s
 }
 
-// A cell for people: numbers with at most two decimals, booleans in words, the
-// rest as text; null / missing as a dash.
-export function formatCell(v) {
+// A cell for people: shares as percentages with one decimal, other numbers with
+// at most two decimals, booleans in words, the rest as text; null as a dash.
+export function formatCell(v, unit) {
   if (v === null || v === undefined || v === '') return '—'
   if (typeof v === 'boolean') return v ? '是' : '否'
+  if (isNum(v) && unit === SHARE) return formatRate(v)
   if (isNum(v)) return Number.isInteger(v) ? String(v) : String(Math.round(v * 100) / 100)
   if (typeof v === 'object') return JSON.stringify(v)
   return String(v)
 }
 
-// A rate from the API (a share between 0 and 1) as a percentage.
+// A share from the API (between 0 and 1) as a percentage with one decimal.
 export function formatRate(v) {
   if (!isNum(v)) return '—'
-  return `${Math.round(v * 1000) / 10}%`
+  return `${(v * 100).toFixed(1)}%`
 }
