@@ -30,6 +30,8 @@ static const struct {
     {"draw", cmd_draw, "校验双随机抽取记录（draw verify FILE）"},
     /* sup-core */
     {"supervision", cmd_supervision, "导出监管记录（supervision export，互联网+监管）"},
+    /* stats-history */
+    {"demo", cmd_demo, "生成演示办件历史（demo history，供统计看板使用）"},
     /* stats-ui */
     {"report", cmd_report, "生成改革成效月度报告 PDF（report monthly --month YYYY-MM）"},
     /* @@commands@@ */

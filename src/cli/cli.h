@@ -31,6 +31,10 @@ int cmd_licenses_expire(int argc, char **argv);
 int cmd_draw(int argc, char **argv);
 /* sup-core: the 互联网+监管 export */
 int cmd_supervision(int argc, char **argv);
+/* stats-history: `yiye demo history` (history.c); demo_history is also run by
+ * `yiye init --demo` (until_day -1: today) */
+int cmd_demo(int argc, char **argv);
+int demo_history(struct app *app, long n, long seed, int until_day, int verbose, struct yerr *err);
 /* stats-ui: the monthly report (cmd_report.c) */
 int cmd_report(int argc, char **argv);
 

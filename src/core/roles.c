@@ -141,6 +141,18 @@ static const struct {
     {"supervision.plans", R(SUPERVISOR), -1},
     {"supervision.tasks", R(INSPECTOR) | R(SUPERVISOR), -1},
     {"supervision.check", R(INSPECTOR), -1},
+    /* stats-ratings (issue 15 points 2 and 3): the applicant rates their
+       completed application; the department concerned reads its 差评整改
+       queue and replies (window clerks, reviewers and supervisors; handlers
+       narrow them to their department; auditors read every one); staff who
+       handled applications write typical cases, the 审改办 publishes them */
+    {"ratings.submit", R(APPLICANT), -1},
+    {"ratings.followups", R(WINDOW_CLERK) | R(REVIEWER) | R(SUPERVISOR) | R(AUDITOR), -1},
+    {"ratings.reply", R(WINDOW_CLERK) | R(REVIEWER) | R(SUPERVISOR), -1},
+    {"typical_cases.read",
+     R(WINDOW_CLERK) | R(REVIEWER) | R(SUPERVISOR) | R(CATALOG_ADMIN) | R(AUDITOR), -1},
+    {"typical_cases.write", R(WINDOW_CLERK) | R(REVIEWER) | R(SUPERVISOR), -1},
+    {"typical_cases.publish", R(CATALOG_ADMIN), -1},
 };
 
 #undef R

@@ -164,12 +164,13 @@ void app_finish(struct req *r, struct store_conn *c, struct store_app *a, int rc
 static void reply_application(struct req *r, struct store_conn *c, const struct store_app *a,
 			      int status)
 {
-	json_t *o = app_json_opt(r, c, a, true, false);
-	char *head = json_dumps(json_pack("{s:o}", "application", o), JSON_COMPACT);
+	json_t *o = json_pack("{s:o}", "application", app_json_opt(r, c, a, true, false));
+	char *head = json_dumps(o, JSON_COMPACT);
 	const char *notice = a->notice && a->notice[0] ? a->notice : "{}";
 	size_t hlen, nlen = strlen(notice), len;
 	char *body;
 
+	json_decref(o); /* it leaked with every write's answer */
 	if (head == NULL)
 		abort();
 	/* head ends with the "}}" closing the application and the body */

@@ -200,4 +200,22 @@ void h_statistics_overview_csv(struct req *r);
 void h_statistics_overview_xlsx(struct req *r);
 void h_statistics_view(struct req *r);
 
+/* stats-ratings: ratings (好差评), 差评整改 follow-ups and typical cases
+ * (issue 15 points 2 and 3) */
+/* h_ratings.c */
+void h_rating_get(struct req *r);
+void h_rating_create(struct req *r);
+void h_followups_list(struct req *r);
+void h_followup_get(struct req *r);
+void h_followup_reply(struct req *r);
+/* h_typical_cases.c */
+void h_case_create(struct req *r);
+void h_cases_list(struct req *r);
+void h_case_get(struct req *r);
+void h_case_update(struct req *r);
+void h_case_publish(struct req *r);
+void h_case_unpublish(struct req *r);
+void h_cases_public(struct req *r);
+void h_case_public(struct req *r);
+
 #endif

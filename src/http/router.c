@@ -142,11 +142,15 @@ const char *req_param(const struct req *r, const char *name)
 
 const char *req_query(const struct req *r, const char *name)
 {
+	if (r->conn == NULL) /* stats-history: a call made in-process (cli/history_call.c) */
+		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 const char *req_header(const struct req *r, const char *name)
 {
+	if (r->conn == NULL) /* stats-history: a call made in-process */
+		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 

@@ -44,6 +44,9 @@ const struct route routes[] = {
 
 /* stats-ui (issue 15): the monthly report */
 #include "http/routes_report.inc"
+
+/* stats-ratings (issue 15): ratings, follow-ups, typical cases */
+#include "http/routes_ratings.inc"
 };
 
 const int routes_count = (int)(sizeof(routes) / sizeof(routes[0]));

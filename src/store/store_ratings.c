@@ -47,10 +47,10 @@ int ratings_app_load(struct store_conn *c, const char *district, int64_t id, boo
 	return 0;
 }
 
-bool ratings_app_completed(const char *status)
+bool rating_app_completed(const char *status)
 {
-	return strcmp(status, "licensed") == 0 || strcmp(status, "rejected") == 0 ||
-	       strcmp(status, "refused") == 0 || strcmp(status, "withdrawn") == 0;
+	return status && (strcmp(status, "licensed") == 0 || strcmp(status, "rejected") == 0 ||
+			  strcmp(status, "refused") == 0 || strcmp(status, "withdrawn") == 0);
 }
 
 /* Appends the first column of every row of sql (bound to district and
@@ -184,7 +184,7 @@ int rating_submit(struct store_conn *c, const char *district, int64_t applicatio
 	rc = ratings_app_load(c, district, application_id, true, &a, err);
 	if (rc == 0 && a.applicant_id != user_id)
 		rc = yerr_set(err, 404, "application_not_found", NULL, "申请不存在");
-	if (rc == 0 && !ratings_app_completed(a.status))
+	if (rc == 0 && !rating_app_completed(a.status))
 		rc = yerr_set(err, 409, "application_not_completed", NULL,
 			      "办件办结（已发证、不予许可、不予受理或已撤回）后才能评价");
 	if (rc == 0)

@@ -41,6 +41,11 @@
 #define RATING_DEPTS_MAX 16
 #define RATING_DEPT_SIZE 32
 
+/* Whether an application in status (its API name) is completed and may be
+ * rated: licensed, rejected, refused, withdrawn (an approved one waits for
+ * its license). */
+bool rating_app_completed(const char *status);
+
 /* The Chinese label of level 1..5 ("非常满意" for 5), NULL out of range. */
 const char *rating_level_label(int level);
 
@@ -165,9 +170,10 @@ int store_case_update(struct store_conn *c, const char *district, int64_t id, co
 int store_case_publish(struct store_conn *c, const char *district, int64_t id, bool publish,
 		       int64_t actor, int64_t now, struct yerr *err);
 
-/* Cases, newest first (published ones by publication); published_only for
- * the public list. industry NULL: any. */
-int store_case_list(struct store_conn *c, const char *district, bool published_only,
+/* Cases, newest first (published ones by publication); status draft |
+ * published ("published" for the public list), NULL: any; industry NULL:
+ * any. */
+int store_case_list(struct store_conn *c, const char *district, const char *status,
 		    const char *industry, int limit, int offset, struct store_case **items,
 		    size_t *n, int64_t *total, struct yerr *err);
 

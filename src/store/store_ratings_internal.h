@@ -23,8 +23,4 @@ struct ratings_app {
 int ratings_app_load(struct store_conn *c, const char *district, int64_t id, bool lock,
 		     struct ratings_app *out, struct yerr *err);
 
-/* Whether status ends an application: licensed, rejected, refused,
- * withdrawn (an approved one waits for its license). */
-bool ratings_app_completed(const char *status);
-
 #endif

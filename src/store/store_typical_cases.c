@@ -61,7 +61,7 @@ int store_case_insert(struct store_conn *c, const char *district, int64_t applic
 	int64_t have = 0;
 	int rc = ratings_app_load(c, district, application_id, true, &a, err);
 
-	if (rc == 0 && !ratings_app_completed(a.status))
+	if (rc == 0 && !rating_app_completed(a.status))
 		rc = yerr_set(
 		    err, 409, "application_not_completed", "application_id",
 		    "只有办结的办件（已发证、不予许可、不予受理或已撤回）可以作为典型案例");
@@ -150,14 +150,13 @@ int store_case_publish(struct store_conn *c, const char *district, int64_t id, b
 			  NULL, err);
 }
 
-int store_case_list(struct store_conn *c, const char *district, bool published_only,
+int store_case_list(struct store_conn *c, const char *district, const char *status,
 		    const char *industry, int limit, int offset, struct store_case **items,
 		    size_t *n, int64_t *total, struct yerr *err)
 {
 	static const char where[] =
 	    CASE_FROM " WHERE k.district = ? AND (CAST(? AS TEXT) IS NULL OR k.status = ?) "
 		      "AND (CAST(? AS TEXT) IS NULL OR k.industry = ?)";
-	const char *status = published_only ? "published" : NULL;
 	struct store_param p[7] = {SP_TEXT(district), SP_TEXT(status),   SP_TEXT(status),
 				   SP_TEXT(industry), SP_TEXT(industry), SP_INT(limit),
 				   SP_INT(offset)};

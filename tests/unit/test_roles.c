@@ -137,6 +137,38 @@ static void test_applications(void **state)
 	}
 }
 
+/* stats-ratings (issue 15): the applicant rates, the department concerned
+ * replies, the 审改办 publishes typical cases; tokens never */
+static void test_ratings(void **state)
+{
+	struct principal app = user(ROLE_BIT(ROLE_APPLICANT), "");
+	struct principal clerk = user(ROLE_BIT(ROLE_WINDOW_CLERK), "xzfwzx");
+	struct principal reviewer = user(ROLE_BIT(ROLE_REVIEWER), "scjgj");
+	struct principal inspector = user(ROLE_BIT(ROLE_INSPECTOR), "scjgj");
+	struct principal sgb = user(ROLE_BIT(ROLE_CATALOG_ADMIN), "sgb");
+	struct principal auditor = user(ROLE_BIT(ROLE_AUDITOR), "");
+	struct principal t = {.kind = PRINCIPAL_TOKEN,
+			      .scopes = SCOPE_BIT(SCOPE_APPLICATIONS_READ)};
+
+	(void)state;
+	assert_int_equal(roles_authorize(&app, "ratings.submit", "POST"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&clerk, "ratings.submit", "POST"), AUTHZ_FORBIDDEN);
+	assert_int_equal(roles_authorize(&reviewer, "ratings.reply", "POST"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&clerk, "ratings.reply", "POST"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&inspector, "ratings.reply", "POST"), AUTHZ_FORBIDDEN);
+	assert_int_equal(roles_authorize(&auditor, "ratings.followups", "GET"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&auditor, "ratings.reply", "POST"), AUTHZ_FORBIDDEN);
+	assert_int_equal(roles_authorize(&app, "ratings.followups", "GET"), AUTHZ_FORBIDDEN);
+	assert_int_equal(roles_authorize(&reviewer, "typical_cases.write", "POST"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&reviewer, "typical_cases.publish", "POST"),
+			 AUTHZ_FORBIDDEN);
+	assert_int_equal(roles_authorize(&sgb, "typical_cases.publish", "POST"), AUTHZ_ALLOW);
+	assert_int_equal(roles_authorize(&sgb, "typical_cases.write", "POST"), AUTHZ_FORBIDDEN);
+	assert_int_equal(roles_authorize(&app, "typical_cases.read", "GET"), AUTHZ_FORBIDDEN);
+	assert_int_equal(roles_authorize(&t, "ratings.followups", "GET"), AUTHZ_FORBIDDEN);
+	assert_int_equal(roles_authorize(&t, "typical_cases.read", "GET"), AUTHZ_FORBIDDEN);
+}
+
 static void test_tokens(void **state)
 {
 	struct principal t = {.kind = PRINCIPAL_TOKEN,
@@ -174,11 +206,9 @@ static void test_department_scope(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_table),
-	    cmocka_unit_test(test_applications),
-	    cmocka_unit_test(test_tokens),
-	    cmocka_unit_test(test_department_scope),
+	    cmocka_unit_test(test_names),        cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_applications), cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_ratings),      cmocka_unit_test(test_department_scope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -366,6 +366,33 @@ export const routes = [
     component: () => import('./views/supervision/RiskView.vue'),
     meta: { title: '风险提示', permission: 'risk.read', nav: true, navGroup: 'supervision' }
   },
+  // stats-ratings (issue 15): 好差评 follow-ups and typical cases for staff (one
+  // menu entry, two tabs), the public 典型案例 pages (listed on 信息公开, not in
+  // the menu)
+  {
+    path: '/ratings/followups',
+    name: 'rating-followups',
+    component: () => import('./views/ratings/RatingsView.vue'),
+    meta: { title: '好差评与典型案例', navLabel: '好差评', permission: 'typical_cases.read', nav: true, tab: 'followups' }
+  },
+  {
+    path: '/ratings/cases',
+    name: 'typical-cases',
+    component: () => import('./views/ratings/RatingsView.vue'),
+    meta: { title: '好差评与典型案例', permission: 'typical_cases.read', nav: false, navParent: '/ratings/followups', tab: 'cases' }
+  },
+  {
+    path: '/public/typical-cases',
+    name: 'public-typical-cases',
+    component: () => import('./views/ratings/PublicCasesView.vue'),
+    meta: { title: '典型案例', permission: 'public', nav: false, navParent: '/public' }
+  },
+  {
+    path: '/public/typical-cases/:id(\\d+)',
+    name: 'public-typical-case',
+    component: () => import('./views/ratings/PublicCaseView.vue'),
+    meta: { title: '典型案例', permission: 'public', nav: false, navParent: '/public/typical-cases' }
+  },
   {
     path: '/login',
     name: 'login',
