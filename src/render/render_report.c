@@ -654,15 +654,28 @@ static void chart_block(struct rep *p, int no, const struct chart_spec *spec, co
 		free(ch);
 		return;
 	}
-	need(p, 30 + 16 + 18 + CHART_H + 40 + 24);
+	need(p, 30 + 16 + 26 + CHART_H + 40 + 24);
 	heading(p, head);
 	legend(p, ch, spec->line);
 	for (int s = 0; s < ch->nser; s++)
 		for (int c = 0; c < ch->ncat; c++)
 			if (!isnan(ch->v[s][c]) && ch->v[s][c] > max)
 				max = ch->v[s][c];
-	max = nice_max(max);
-	top = p->y + 18; /* room for the unit above the axis */
+	{
+		/* Counts keep whole-number grid lines (at least 0..4); shares
+		 * always span 0..100 %. */
+		int whole = 1;
+
+		for (int s = 0; s < ch->nser; s++)
+			for (int c = 0; c < ch->ncat; c++)
+				whole &= isnan(ch->v[s][c]) || ch->v[s][c] == floor(ch->v[s][c]);
+		max = nice_max(max);
+		if (whole && max < 4)
+			max = 4;
+		if (strcmp(ch->unit, "%") == 0 && max <= 100)
+			max = 100;
+	}
+	top = p->y + 26; /* room for the unit above the axis */
 	x0 = MARGIN + 44;
 	plot_w = CONTENT_W - 44;
 	slot = plot_w / ch->ncat;
@@ -678,13 +691,13 @@ static void chart_block(struct rep *p, int no, const struct chart_spec *spec, co
 		cairo_move_to(p->cr, x0, gy);
 		cairo_line_to(p->cr, x0 + plot_w, gy);
 		cairo_stroke(p->cr);
-		chart_value(max * g / 4.0, v, sizeof(v));
+		snprintf(v, sizeof(v), "%.4g", max * g / 4.0);
 		set_rgb(p, 0.4, 0.4, 0.4);
 		text_at(p, v, FONT " 7.5", x0 - 4, gy - 5, 0, PANGO_ALIGN_RIGHT);
 	}
 	if (ch->unit[0]) {
 		set_rgb(p, 0.4, 0.4, 0.4);
-		text_at(p, ch->unit, FONT " 7.5", x0 - 4, top - 16, 0, PANGO_ALIGN_LEFT);
+		text_at(p, ch->unit, FONT " 7.5", x0 - 4, top - 24, 0, PANGO_ALIGN_LEFT);
 	}
 
 	for (int s = 0; s < ch->nser; s++) {

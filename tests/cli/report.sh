@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The monthly report (issue 15, stats-ui): after `yiye init --demo` (which runs
-# a demo processing history), the month with the most applications is
+# The monthly report (issue 15, stats-ui): after `yiye init --demo` and
+# `yiye demo history` (a processing history through the workflow code), the month with the most applications is
 # reported twice — GET /api/v1/statistics/reports/monthly?month= and
 # `yiye report monthly --month` — and pdftotext must find in both every
 # headline figure of GET /api/v1/statistics/overview for that month, printed
@@ -33,6 +33,10 @@ done
 
 d="$tmp/data"
 YIYE_PWHASH_FAST=1 "$yiye" init --demo --data "$d" >"$tmp/init.out" 2>&1 || { cat "$tmp/init.out" >&2; exit 1; }
+# A history of our own on top of whatever init made (stats-history's
+# generator, through the real workflow code), so there are months to report.
+"$yiye" demo history --data "$d" --applications 60 --seed 15 >"$tmp/history.out" 2>&1 ||
+	{ echo "FAIL: yiye demo history:" >&2; tail -20 "$tmp/history.out" >&2; exit 1; }
 YIYE_PWHASH_FAST=1 "$yiye" serve --data "$d" --listen 127.0.0.1:0 --port-file "$tmp/port" \
 	--web /nonexistent >"$tmp/serve.out" 2>&1 &
 pid=$!
