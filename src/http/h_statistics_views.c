@@ -205,7 +205,8 @@ static int figures_load(struct store_conn *c, const char *district, const struct
 	fg->r = *r;
 	rc = store_stats_apps(c, district, r, &fg->a, err);
 	if (rc == 0)
-		rc = store_stats_notices(c, district, r, notice_add, &fg->ns, err);
+		rc = store_stats_notices(c, district, &fg->a, notice_add, &fg->ns, err);
+	store_stats_apps_free(&fg->a);
 	if (rc == 0)
 		rc = store_stats_licenses(c, district, r, &fg->l, err);
 	return rc;

@@ -167,12 +167,25 @@ int store_stats_days_sync(struct store_conn *c, const char *district, struct yer
 /* The cohort's WHERE clause on applications `a` (after "WHERE "), with its
  * parameters appended to p from *np. Street: the form's F_site_street as
  * the compact JSON text stores it (the value is checked to be a plain code
- * by the caller, so the pattern needs no escaping beyond LIKE's own). */
+ * by the caller, so the pattern needs no escaping beyond LIKE's own).
+ *
+ * A range of more than STATS_SCAN_DAYS reads the table in storage order
+ * instead of through the (district, clock_start) index: a long range holds
+ * most rows, and fetching them in day order jumps across the whole table
+ * (and the licenses after them) page by page, several times slower than the
+ * sequential pass (docs/api-statistics.md "Cost"). `x || ''` is portable SQL
+ * that no index serves, so both backends plan the scan. */
+#define STATS_SCAN_DAYS 92
+
 static void cohort_where(const char *district, const struct stats_range *f, char *sql, size_t sqlsz,
 			 struct store_param *p, int *np, char *like, size_t likesz)
 {
+	int long_range = f->to_at - f->from_at > (int64_t)STATS_SCAN_DAYS * 86400;
 	size_t len = (size_t)snprintf(
-	    sql, sqlsz, "a.district = ? AND a.clock_start >= ? AND a.clock_start <= ?");
+	    sql, sqlsz, "%s",
+	    long_range ? "a.district || '' = ? AND a.clock_start || '' >= ? AND "
+			 "a.clock_start || '' <= ?"
+		       : "a.district = ? AND a.clock_start >= ? AND a.clock_start <= ?");
 
 	p[(*np)++] = SP_TEXT(district);
 	p[(*np)++] = SP_TEXT(f->from);
@@ -208,8 +221,34 @@ static void count_add(struct stats_count *arr, int *n, const char *key, int64_t 
 	}
 }
 
+/* Adds n applications to the notice named hash. */
+static void notice_count(struct stats_apps *a, const char *hash, int64_t n, int *cap)
+{
+	for (int i = 0; i < a->nnotices; i++)
+		if (strcmp(a->notices[i].hash, hash) == 0) {
+			a->notices[i].n += n;
+			return;
+		}
+	if (a->nnotices == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		a->notices = realloc(a->notices, sizeof(*a->notices) * (size_t)*cap);
+		if (a->notices == NULL)
+			abort();
+	}
+	snprintf(a->notices[a->nnotices].hash, sizeof(a->notices[0].hash), "%s", hash);
+	a->notices[a->nnotices++].n = n;
+}
+
+void store_stats_apps_free(struct stats_apps *a)
+{
+	free(a->notices);
+	a->notices = NULL;
+	a->nnotices = 0;
+}
+
 /* THE query of the statistics: one grouped pass over the cohort. Each group
- * is (status, kind, net working days or NULL); everything else is summed
+ * is (status, kind, net working days or NULL, frozen notice: few distinct
+ * values each); everything else is summed
  * inside the group, so the answer is a few hundred rows whatever the
  * cohort's size, and the percentiles come from the per-day histogram.
  * net = ord(license day) - ord(submission day) - paused working days: the
@@ -219,14 +258,15 @@ static void count_add(struct stats_count *arr, int *n, const char *key, int64_t 
 	"sum(a.walk_in), sum(a.rounds), sum(a.clock_paused), "                               \
 	"sum(CASE WHEN e.ord - s.ord - a.clock_paused <= a.clock_limit THEN 1 ELSE 0 END), " \
 	"sum(CASE WHEN a.prefilled = '[]' THEN 0 ELSE length(a.prefilled) - "                \
-	"length(replace(a.prefilled, ',', '')) + 1 END), count(h.id) "                       \
+	"length(replace(a.prefilled, ',', '')) + 1 END), count(h.id), a.notice_hash "        \
 	"FROM applications a "                                                               \
 	"LEFT JOIN licenses l ON l.district = a.district AND l.application_id = a.id "       \
-	"LEFT JOIN stats_days s ON s.district = a.district AND s.day = a.clock_start "       \
+	"LEFT JOIN stats_days s ON l.id IS NOT NULL AND s.district = a.district "            \
+	"AND s.day = a.clock_start "                                                         \
 	"LEFT JOIN stats_days e ON e.district = l.district AND e.day = l.issued_on "         \
 	"LEFT JOIN license_handovers h ON h.district = l.district AND h.number = l.number "  \
 	"AND h.version = l.version AND h.is_current = 1 AND h.method = 'window' WHERE "
-#define APPS_SQL_TAIL " GROUP BY a.status, a.kind, e.ord - s.ord - a.clock_paused"
+#define APPS_SQL_TAIL " GROUP BY a.status, a.kind, e.ord - s.ord - a.clock_paused, a.notice_hash"
 
 int store_stats_apps(struct store_conn *c, const char *district, const struct stats_range *f,
 		     struct stats_apps *out, struct yerr *err)
@@ -234,7 +274,7 @@ int store_stats_apps(struct store_conn *c, const char *district, const struct st
 	struct store_param p[8];
 	struct store_result *r = NULL;
 	char where[512], like[128], sql[2048];
-	int np = 0, rc;
+	int np = 0, rc, cap = 0;
 
 	memset(out, 0, sizeof(*out));
 	cohort_where(district, f, where, sizeof(where), p, &np, like, sizeof(like));
@@ -245,6 +285,7 @@ int store_stats_apps(struct store_conn *c, const char *district, const struct st
 	for (int i = 0; i < r->rows; i++) {
 		int64_t n = store_cell_int(r, i, 3, 0), d;
 
+		notice_count(out, store_cell(r, i, 10) ? store_cell(r, i, 10) : "", n, &cap);
 		out->total += n;
 		count_add(out->by_status, &out->nstatus, store_cell(r, i, 0), n);
 		count_add(out->by_kind, &out->nkind, store_cell(r, i, 1), n);
@@ -266,25 +307,22 @@ int store_stats_apps(struct store_conn *c, const char *district, const struct st
 	return 0;
 }
 
-int store_stats_notices(struct store_conn *c, const char *district, const struct stats_range *f,
+int store_stats_notices(struct store_conn *c, const char *district, const struct stats_apps *a,
 			stats_notice_fn fn, void *ctx, struct yerr *err)
 {
-	struct store_param p[9];
-	struct store_result *r = NULL;
-	char where[512], like[128], sql[1024];
-	int np = 0, rc;
+	int rc = 0;
 
-	cohort_where(district, f, where, sizeof(where), p, &np, like, sizeof(like));
-	snprintf(sql, sizeof(sql),
-		 "SELECT n.notice, g.cnt FROM (SELECT a.notice_hash AS h, count(*) AS cnt "
-		 "FROM applications a WHERE %s GROUP BY a.notice_hash) g "
-		 "JOIN application_notices n ON n.district = ? AND n.hash = g.h",
-		 where);
-	p[np++] = SP_TEXT(district);
-	rc = store_exec(c, sql, p, np, &r, err);
-	for (int i = 0; rc == 0 && i < r->rows; i++)
-		rc = fn(ctx, store_cell(r, i, 0), store_cell_int(r, i, 1, 0));
-	store_result_free(r);
+	for (int i = 0; rc == 0 && i < a->nnotices; i++) {
+		struct store_result *r = NULL;
+
+		rc = store_exec(
+		    c, "SELECT notice FROM application_notices WHERE district = ? AND hash = ?",
+		    (struct store_param[]){SP_TEXT(district), SP_TEXT(a->notices[i].hash)}, 2, &r,
+		    err);
+		if (rc == 0 && r->rows > 0)
+			rc = fn(ctx, store_cell(r, 0, 0), a->notices[i].n);
+		store_result_free(r);
+	}
 	return rc;
 }
 

@@ -43,6 +43,12 @@ struct stats_count {
 	int64_t n;
 };
 
+/* Applications of the cohort per frozen notice (application_notices.hash). */
+struct stats_notice_count {
+	char hash[80];
+	int64_t n;
+};
+
 /* The grouped scan of the cohort. */
 struct stats_apps {
 	int64_t total;
@@ -55,13 +61,16 @@ struct stats_apps {
 	int64_t prefilled; /* field ids in applications.prefilled */
 	/* Licensed ones (a license row names the application): */
 	int64_t licensed;
-	int64_t days_sum;                 /* net working days, submission to license */
-	int64_t on_time;                  /* net working days <= the committed limit */
-	int64_t paused_sum;               /* working days paused in 补正 */
-	int64_t rounds_lic;               /* 补正 rounds of the licensed ones */
-	int64_t window_handovers;         /* their licenses collected at the window */
-	int64_t hist[STATS_MAX_DAYS + 1]; /* licensed applications by net working days */
+	int64_t days_sum;                   /* net working days, submission to license */
+	int64_t on_time;                    /* net working days <= the committed limit */
+	int64_t paused_sum;                 /* working days paused in 补正 */
+	int64_t rounds_lic;                 /* 补正 rounds of the licensed ones */
+	int64_t window_handovers;           /* their licenses collected at the window */
+	int64_t hist[STATS_MAX_DAYS + 1];   /* licensed applications by net working days */
+	struct stats_notice_count *notices; /* malloc'd: store_stats_apps_free */
+	int nnotices;
 };
+void store_stats_apps_free(struct stats_apps *a);
 
 /* Brings stats_days up to date with the district's calendar rows (a no-op
  * read when the fingerprint matches; else a rebuild in its own transaction,
@@ -72,11 +81,11 @@ int store_stats_days_sync(struct store_conn *c, const char *district, struct yer
 int store_stats_apps(struct store_conn *c, const char *district, const struct stats_range *f,
 		     struct stats_apps *out, struct yerr *err);
 
-/* The frozen notices of the cohort with the number of applications that
- * point at each: fn is called once per distinct notice (its JSON text).
- * Returns 0 or a STORE_E* code. */
+/* The frozen notices a's cohort points at: fn is called once per distinct
+ * notice with its JSON text and the number of applications of the cohort
+ * that point at it. Returns 0 or a STORE_E* code. */
 typedef int (*stats_notice_fn)(void *ctx, const char *notice, int64_t count);
-int store_stats_notices(struct store_conn *c, const char *district, const struct stats_range *f,
+int store_stats_notices(struct store_conn *c, const char *district, const struct stats_apps *a,
 			stats_notice_fn fn, void *ctx, struct yerr *err);
 
 struct stats_licenses {

@@ -113,7 +113,7 @@ int store_stats_supervision(struct store_conn *c, const char *district, const st
 	 * that year. */
 	out->report_year = atoi(f->to) - 1;
 	if (rc == 0) {
-		char year_end[16];
+		char year_end[24];
 
 		snprintf(year_end, sizeof(year_end), "%04d-12-31", (int)out->report_year);
 		rc = ints(

@@ -5,7 +5,8 @@
  * level or comment, a staff account), a 差评 opening a follow-up task for the
  * department concerned (the window's for a refusal, the rejecting
  * department's for a rejection), the department's queue and reply, the
- * applicant reading the reply, a good rating opening none, and typical
+ * applicant reading the reply, a good rating opening none, four ratings of
+ * one application at once (one is recorded, nothing doubled), and typical
  * cases: written by staff, refused while they carry personal data,
  * published by the 审改办, public without any personal data.
  *
@@ -17,6 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness_app.h"
 
@@ -292,6 +296,10 @@ static void test_rating_refusals_and_followup(void **state)
 	}
 	json_decref(g);
 	json_decref(get("/api/v1/ratings/followups?state=closed", 400));
+	json_decref(get("/api/v1/ratings/followups?overdue=maybe", 400));
+	g = get("/api/v1/ratings/followups?overdue=true&limit=200", 200);
+	assert_true(json_is_array(json_object_get(g, "items")));
+	json_decref(g);
 	/* the applicant reads the reply and was told */
 	as("applicant");
 	assert_true(notified("rating_reply", id));
@@ -356,6 +364,95 @@ static void test_good_rating_and_rejection(void **state)
 	json_decref(g);
 }
 
+#define RACERS 4
+
+/* RACERS processes, each logged in as the demo applicant, released together
+ * to POST body to path; answers[k] and codes[k] receive each one's status and
+ * error code (shared memory). */
+static void race(const char *path, const char *body, long *answers, char (*codes)[32])
+{
+	int ready[2], go[2];
+	pid_t pids[RACERS];
+	char byte;
+
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(go), 0);
+	fflush(NULL);
+	for (int k = 0; k < RACERS; k++) {
+		pids[k] = fork();
+		assert_true(pids[k] >= 0);
+		if (pids[k] == 0) {
+			struct server mine = srv;
+			struct resp r;
+			const char *code;
+
+			close(ready[0]);
+			close(go[1]);
+			mine.curl = curl_easy_init();
+			mine.cookies[0] = mine.csrf[0] = mine.bearer[0] = '\0';
+			if (login(&mine, "applicant", demo_password(&srv, "applicant")) < 0)
+				_exit(1);
+			if (write(ready[1], "r", 1) != 1 || read(go[0], &byte, 1) != 0)
+				_exit(1);
+			http_req(&mine, "POST", path, "application/json", body, strlen(body), NULL,
+				 &r);
+			answers[k] = r.status;
+			code = json_string_value(
+			    json_object_get(json_object_get(r.json, "error"), "code"));
+			snprintf(codes[k], 32, "%s", code ? code : "");
+			resp_free(&r);
+			curl_easy_cleanup(mine.curl);
+			_exit(0);
+		}
+	}
+	close(ready[1]);
+	close(go[0]);
+	for (int k = 0; k < RACERS; k++)
+		assert_int_equal(read(ready[0], &byte, 1), 1);
+	close(go[1]); /* every racer's read returns at once */
+	for (int k = 0; k < RACERS; k++) {
+		int st;
+
+		assert_int_equal(waitpid(pids[k], &st, 0), pids[k]);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	close(ready[0]);
+}
+
+/* Four ratings of one application at once: one is recorded with its
+ * follow-up tasks, the others are told it is rated; nothing is doubled. */
+static void test_concurrent_ratings(void **state)
+{
+	long *answers = mmap(NULL, RACERS * sizeof(long) + RACERS * 32, PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char(*codes)[32] = (char(*)[32])(answers + RACERS);
+	int64_t id = application(SHUDIAN, SHUDIAN_ANSWERS, false);
+	char path[128], sql[160];
+	int ok = 0, rated = 0;
+
+	(void)state;
+	assert_true(answers != MAP_FAILED);
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/withdraw", (long long)id);
+	json_decref(post(path, NULL, 200, NULL));
+	snprintf(path, sizeof(path), "/api/v1/applications/%lld/rating", (long long)id);
+	race(path, "{\"level\":1,\"comment\":\"并发\"}", answers, codes);
+	for (int k = 0; k < RACERS; k++) {
+		ok += answers[k] == 201;
+		rated += answers[k] == 409 && strcmp(codes[k], "already_rated") == 0;
+	}
+	assert_int_equal(ok, 1);
+	assert_int_equal(rated, RACERS - 1);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM ratings WHERE application_id = %lld",
+		 (long long)id);
+	assert_int_equal(server_sql_long(&srv, sql), 1);
+	/* withdrawn: every department of the 书店 application, once each */
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM rating_followups WHERE application_id = %lld",
+		 (long long)id);
+	assert_int_equal(server_sql_long(&srv, sql), 2);
+	munmap(answers, RACERS * sizeof(long) + RACERS * 32);
+}
+
 /* ------------------------------------------------------------ typical cases */
 
 static bool text_has(const json_t *v, const char *needle)
@@ -405,6 +502,11 @@ static void test_typical_cases(void **state)
 			 json_pack("{s:I,s:s,s:s,s:s}", "application_id", (json_int_t)id + 100000,
 				   "title", "t", "summary", "s", "body", "b"),
 			 404, "application_not_found"));
+	json_decref(post("/api/v1/typical-cases",
+			 json_pack("{s:s,s:s,s:s,s:s}", "application_id", "1", "title", "t",
+				   "summary", "s", "body", "b"),
+			 400, "invalid_application"));
+	json_decref(get("/api/v1/typical-cases?status=deleted", 400));
 	/* a clean write-up is a draft, not public */
 	k = post(
 	    "/api/v1/typical-cases",
@@ -518,6 +620,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rating_refusals_and_followup),
 	    cmocka_unit_test(test_good_rating_and_rejection),
+	    cmocka_unit_test(test_concurrent_ratings),
 	    cmocka_unit_test(test_typical_cases),
 	};
 

@@ -176,6 +176,14 @@ static void test_known_answers(void **state)
 	    {"supervisor", "POST", "/api/v1/supervision/verifications/1", 403},
 	    {"applicant", "GET", "/api/v1/public/abnormal-list", 200},
 	    {"auditor", "GET", "/api/v1/public/penalties", 200},
+	    /* stats-api (issue 15): the statistics, staff only; a reviewer sees their
+	       department, another department is 403 */
+	    {"auditor", "GET", "/api/v1/statistics/overview", 200},
+	    {"clerk", "GET", "/api/v1/statistics/views/trends.csv", 200},
+	    {"reviewer", "GET", "/api/v1/statistics/overview", 200},
+	    {"reviewer", "GET", "/api/v1/statistics/overview?department=whlyj", 403},
+	    {"applicant", "GET", "/api/v1/statistics/overview", 403},
+	    {"applicant", "GET", "/api/v1/statistics/views/savings.xlsx", 403},
 	};
 
 	(void)state;
