@@ -72,6 +72,9 @@ set_tests_properties(cli.keys PROPERTIES ENVIRONMENT "${YIYE_LSAN}")
 
 # `yiye draw verify` on genuine, tampered and malformed draw records.
 add_test(NAME cli.draw COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/draw_verify.sh $<TARGET_FILE:yiye> ${CMAKE_SOURCE_DIR})
+# stats-history: `yiye demo history` and the history of `init --demo`
+add_test(NAME cli.demo_history COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/demo_history.sh $<TARGET_FILE:yiye> ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli.demo_history PROPERTIES ENVIRONMENT "${YIYE_LSAN}")
 
 # stats-ui: the monthly report PDF (API and `yiye report monthly`) after
 # `init --demo`, read back with pdftotext against the overview's figures.

@@ -35,6 +35,9 @@ int cmd_supervision(int argc, char **argv);
  * `yiye init --demo` (until_day -1: today) */
 int cmd_demo(int argc, char **argv);
 int demo_history(struct app *app, long n, long seed, int until_day, int verbose, struct yerr *err);
+/* init --demo: demo_history with seed 1 up to today, unless a history was
+ * made in this district before (init stays idempotent). */
+int demo_history_once(struct app *app, long n, struct yerr *err);
 /* stats-ui: the monthly report (cmd_report.c) */
 int cmd_report(int argc, char **argv);
 

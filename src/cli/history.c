@@ -227,6 +227,8 @@ static const struct {
     {"annual_reports", "id"},
     {"abnormal_list", "id"},
     {"complaints", "id"},
+    {"ratings", "id"},
+    {"rating_followups", "id"},
 };
 static const struct {
 	const char *table, *key, *parent;
@@ -284,7 +286,7 @@ static int marks_apply(struct store_conn *c, const char *district, const int64_t
 
 static json_t *summary(const struct hist *h)
 {
-	return json_pack(
+	json_t *o = json_pack(
 	    "{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i}",
 	    "applications", (int)h->n_created, "supplements", (int)h->n_supplements, "accepted",
 	    (int)h->n_accepted, "refused", (int)h->n_refused_window, "withdrawn",
@@ -294,6 +296,10 @@ static json_t *summary(const struct hist *h)
 	    "draws", (int)h->n_draws, "checks", (int)h->n_checks, "penalties", (int)h->n_penalties,
 	    "annual_reports", (int)h->n_reports, "requests", (int)h->calls, "refused_by_rules",
 	    (int)h->refused);
+
+	json_object_set_new(o, "followups", json_integer(h->n_followups));
+	json_object_set_new(o, "followup_replies", json_integer(h->n_replies));
+	return o;
 }
 
 static int record_run(struct hist *h, struct store_conn *c, long seed, long n, int64_t started,
@@ -373,6 +379,7 @@ static int demo_history_run(struct app *app, long n, long seed, int until_day, i
 	/* a second run in the same district must not meet the first one's
 	 * credit codes: its sequence starts elsewhere */
 	h.rng = (uint64_t)seed + (uint64_t)(run - 1) * 0xd1b54a32d192ed03ULL;
+	h.rng_sup = h.rng ^ 0x5bd1e9955bd1e995ULL;
 	seed_applications(&h, n);
 	hist_sup_schedule(&h);
 	while (h.nheap) {
@@ -409,6 +416,7 @@ out:
 	hist_app_free(&h);
 	free(h.heap);
 	free(h.staff);
+	free(h.followups);
 	free(h.industries);
 	return rc;
 }
@@ -425,7 +433,7 @@ static void help(FILE *f)
 		"  --applications N  新办申请数（默认 %d）\n"
 		"  --seed S          随机种子（默认 1）：相同种子、日期与目录得到相同历史\n"
 		"  --until DATE      历史截止日（不含；默认今天）\n",
-		HIST_INIT_DEFAULT);
+		HIST_DEFAULT);
 }
 
 int cmd_demo(int argc, char **argv)
@@ -442,7 +450,7 @@ int cmd_demo(int argc, char **argv)
 	};
 	struct app app;
 	struct yerr e = {0};
-	long n = HIST_INIT_DEFAULT, seed = 1;
+	long n = HIST_DEFAULT, seed = 1;
 	int opt, until = -1, verbose = 0, rc;
 	char *end;
 
@@ -510,8 +518,31 @@ int demo_history(struct app *app, long n, long seed, int until_day, int verbose,
 	app->cfg.today[0] = '\0';
 	if (until_day < 0)
 		until_day = date_today_shanghai(time(NULL));
+	/* init imports the calendar and the catalog after opening the app */
+	if (app_calendar_reload(app, err) < 0 || app_catalog_reload(app, err) < 0)
+		return -1;
 	auth_state_init(app);
 	rc = demo_history_run(app, n, seed, until_day, verbose, err);
 	auth_state_free(app);
 	return rc;
+}
+
+int demo_history_once(struct app *app, long n, struct yerr *err)
+{
+	struct store_conn *c;
+	int64_t runs = 0;
+	int rc;
+
+	if (store_acquire(app->store, &c, err) < 0)
+		return -1;
+	rc = store_query_int(c, "SELECT COUNT(*) FROM demo_runs WHERE district = ?",
+			     (struct store_param[]){SP_TEXT(app->cfg.district)}, 1, 0, &runs, err);
+	store_release(c);
+	if (rc < 0)
+		return -1;
+	if (runs > 0) {
+		printf("演示历史：已生成过，跳过\n");
+		return 0;
+	}
+	return demo_history(app, n, 1, -1, 0, err);
 }

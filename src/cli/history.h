@@ -8,7 +8,8 @@
  * history.c runs the command and the event queue, history_app.c the
  * applications (submission to license, changes, cancellations, ratings),
  * history_sup.c supervision (plans, draws, results, penalties, annual
- * reports), history_call.c the in-process request.
+ * reports), history_rate.c ratings (好差评) and their follow-ups, history_call.c the in-process
+ * request.
  */
 #ifndef YIYE_CLI_HISTORY_H
 #define YIYE_CLI_HISTORY_H
@@ -19,9 +20,11 @@
 #include "app.h"
 #include "core/roles.h"
 
-/* Bounds of --applications (the default of `init --demo` is HIST_INIT_DEFAULT). */
+/* --applications: at most HIST_APPS_MAX, default HIST_DEFAULT; `init --demo` makes
+ * HIST_INIT_DEFAULT (measured: docs/api-statistics.md, "Demo history"). */
 #define HIST_APPS_MAX 1000000
-#define HIST_INIT_DEFAULT 120
+#define HIST_INIT_DEFAULT 40
+#define HIST_DEFAULT 200
 
 /* One simulated event: at time t, step `kind` of item `idx`. */
 struct hist_ev {
@@ -57,6 +60,10 @@ struct hist_staff {
 struct hist {
 	struct app *app;
 	uint64_t rng;
+	/* Supervision draws its own numbers: which entities a draw selects
+	 * comes from the draw's secret (unpredictable by design, commit-reveal),
+	 * so its consequences must not shift the applications' sequence. */
+	uint64_t rng_sup;
 	int first_day, last_day; /* the window, day numbers (date.h) */
 	int64_t until;           /* no event at or after this time */
 	/* the event queue: a binary heap on (t, seq) */
@@ -70,13 +77,17 @@ struct hist {
 	struct principal admin, clerk, issuer;
 	struct hist_staff *staff;
 	size_t nstaff;
-	long run;    /* this run's number in the district (demo_runs), for unique usernames */
-	int ratings; /* 1: rating_submit is linked in (stats-ratings merged) */
+	long run; /* this run's number in the district (demo_runs), for unique usernames */
+	struct hist_followup {
+		int64_t id;
+		char dept[16];
+	} * followups; /* opened by 差评, to be answered */
+	size_t nfollowups, capfollowups;
 	/* counters for the summary and the tests */
 	long calls, refused, failed;
 	long n_created, n_supplements, n_accepted, n_refused_window, n_withdrawn, n_rejected,
-	    n_inspections, n_licensed, n_changed, n_cancelled, n_rated, n_plans, n_draws, n_checks,
-	    n_penalties, n_reports;
+	    n_inspections, n_licensed, n_changed, n_cancelled, n_rated, n_followups, n_replies,
+	    n_plans, n_draws, n_checks, n_penalties, n_reports;
 	int verbose;
 };
 
@@ -92,6 +103,7 @@ enum {
 	HEV_APP_ISSUE,
 	HEV_APP_AFTER,
 	HEV_APP_RATE,
+	HEV_APP_FOLLOWUP,
 	HEV_SUP_PLAN = 100,
 	HEV_SUP_RESULTS,
 	HEV_SUP_REPORTS,
@@ -120,6 +132,7 @@ int hist_call(struct hist *h, const struct principal *who, const char *method, c
 	      json_t *body, const void *upload, size_t upload_len, json_t **out);
 /* Loads the principal of the account username (as the session would). */
 int hist_principal(struct hist *h, const char *username, struct principal *p);
+int hist_principal_id(struct hist *h, int64_t user_id, struct principal *p);
 
 /* history_app.c */
 int hist_app_add(struct hist *h, int64_t t, int industry);
@@ -130,9 +143,10 @@ void hist_app_free(struct hist *h);
 json_t *hist_field_value(struct hist *h, const struct hist_app *a, const json_t *f,
 			 const char *ent_name);
 
-/* history_sup.c; hist_rate: the applicant of a rates it (rating_submit),
- * 0 when rated */
+/* history_rate.c: the applicant of a rates it (POST …/rating, rating_submit);
+ * 0 when rated. A 差评 opens follow-ups, most answered by the department. */
 int hist_rate(struct hist *h, const struct hist_app *a);
+void hist_followup_reply(struct hist *h, int idx);
 /* history_sup.c */
 void hist_sup_schedule(struct hist *h);
 void hist_sup_step(struct hist *h, const struct hist_ev *ev);

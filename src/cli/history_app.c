@@ -683,7 +683,8 @@ static void after(struct hist *h, struct hist_app *orig, int idx)
 static void rate(struct hist *h, struct hist_app *a, int idx)
 {
 	(void)idx;
-	if (!h->ratings || a->id == 0 || !hist_chance(h, 65))
+	/* a cancellation stays approved (nothing is issued): not rated */
+	if (a->id == 0 || a->kind == HIST_CANCEL || !hist_chance(h, 65))
 		return;
 	h->n_rated += hist_rate(h, a) == 0;
 }
@@ -692,7 +693,7 @@ void hist_app_step(struct hist *h, const struct hist_ev *ev)
 {
 	struct hist_app *a = &h->apps[ev->idx];
 
-	if (a->id == 0 && ev->kind != HEV_APP_START)
+	if (ev->kind != HEV_APP_START && ev->kind != HEV_APP_FOLLOWUP && a->id == 0)
 		return;
 	switch (ev->kind) {
 	case HEV_APP_START:
@@ -715,6 +716,9 @@ void hist_app_step(struct hist *h, const struct hist_ev *ev)
 		break;
 	case HEV_APP_RATE:
 		rate(h, a, ev->idx);
+		break;
+	case HEV_APP_FOLLOWUP:
+		hist_followup_reply(h, ev->idx);
 		break;
 	}
 }

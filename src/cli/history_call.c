@@ -139,3 +139,21 @@ int hist_principal(struct hist *h, const char *username, struct principal *p)
 	store_user_principal(&u, PRINCIPAL_SESSION, p);
 	return 0;
 }
+
+int hist_principal_id(struct hist *h, int64_t user_id, struct principal *p)
+{
+	struct store_conn *c;
+	struct store_user u;
+	struct yerr e = {0};
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (store_acquire(h->app->store, &c, &e) < 0)
+		return -1;
+	rc = store_user_get(c, h->app->cfg.district, user_id, &u, &e);
+	store_release(c);
+	if (rc < 0 || u.disabled)
+		return -1;
+	store_user_principal(&u, PRINCIPAL_SESSION, p);
+	return 0;
+}

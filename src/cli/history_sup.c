@@ -6,14 +6,14 @@
  * check's result over the following weeks (passed 80, rectify 14, failed 6
  * percent), the supervisor publishes them and decides a penalty on a failed
  * check; the holders of licenses file their annual reports between March
- * and June (88 percent of them). Ratings (好差评) go through the ratings
- * module's rating_submit when it is linked in.
+ * and June (88 percent of them).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/history.h"
+#include "core/catalog.h"
 #include "core/date.h"
 #include "store/store_plans.h"
 
@@ -56,6 +56,24 @@ void hist_sup_schedule(struct hist *h)
 	}
 }
 
+/* The offered industries the market regulator leads: its plans draw from
+ * them (the penalty of a failed check must be its own to decide). */
+static json_t *led_industries(struct hist *h)
+{
+	json_t *out = json_array();
+
+	pthread_rwlock_rdlock(&h->app->catalog_lock);
+	for (size_t i = 0; i < h->nindustries; i++) {
+		const struct catalog_industry *ind =
+		    catalog_industry_find(h->app->catalog, h->industries[i]);
+
+		if (ind && ind->lead && strcmp(ind->lead, SUP_DEPT) == 0)
+			json_array_append_new(out, json_string(ind->code));
+	}
+	pthread_rwlock_unlock(&h->app->catalog_lock);
+	return out;
+}
+
 static void plan(struct hist *h)
 {
 	struct principal *sup = supervisor(h);
@@ -80,6 +98,7 @@ static void plan(struct hist *h)
 			 "departments", SUP_DEPT, "ratios", "A", 200, "B", 400, "C", 800, "D", 1000,
 			 "inspectors_per_check", 2, "period", "from", from, "to", to, "check_items",
 			 json_loads(check_items, 0, NULL));
+	json_object_set_new(body, "industries", led_industries(h));
 	if (hist_call(h, sup, "POST", "/api/v1/supervision/plans", body, NULL, 0, &out) != 201) {
 		json_decref(out);
 		return;
@@ -122,6 +141,31 @@ static void plan(struct hist *h)
 	store_release(c);
 }
 
+/* One answer per check item of the task: all passed (outcome 0), the second
+ * (or only) one to rectify by due (1), the last one failed (2). */
+static json_t *answer_items(const char *stored, int outcome, const char *due)
+{
+	json_t *list = json_loads(stored ? stored : "[]", 0, NULL), *out = json_array(), *it;
+	size_t i, n = json_array_size(list), odd = outcome == 1 ? (n > 1 ? 1 : 0) : n - 1;
+
+	json_array_foreach (list, i, it) {
+		json_t *a =
+		    json_pack("{s:O,s:s}", "code", json_object_get(it, "code"), "result", "passed");
+
+		if (outcome == 1 && i == odd) {
+			json_object_set_new(a, "result", json_string("rectify"));
+			json_object_set_new(a, "deadline", json_string(due));
+			json_object_set_new(a, "note", json_string("健康证明过期 1 人"));
+		} else if (outcome == 2 && i == odd) {
+			json_object_set_new(a, "result", json_string("failed"));
+			json_object_set_new(a, "note", json_string("实际经营项目超出许可范围"));
+		}
+		json_array_append_new(out, a);
+	}
+	json_decref(list);
+	return out;
+}
+
 static int check_get(struct hist *h, int64_t id, struct store_check *t)
 {
 	struct store_conn *c;
@@ -136,52 +180,43 @@ static int check_get(struct hist *h, int64_t id, struct store_check *t)
 	return rc;
 }
 
-static struct principal *inspector(struct hist *h, int64_t user_id)
-{
-	for (size_t i = 0; i < h->nstaff; i++)
-		if (h->staff[i].has_inspector && h->staff[i].inspector.id == user_id)
-			return &h->staff[i].inspector;
-	return NULL;
-}
-
 /* A check's result by its first inspector; a failed one is penalised a few
  * weeks later, every result published. */
 static void result(struct hist *h, int64_t id)
 {
 	struct store_check t;
-	struct principal *who, *sup = supervisor(h);
+	struct principal inspector, *sup = supervisor(h);
 	char path[128], due[DATE_STR_SIZE], no[96], day[DATE_STR_SIZE];
 	int p = hist_range(h, 0, 99), y, m, d;
-	json_t *items;
+	json_t *items, *out = NULL;
+	json_int_t follow;
 
 	if (check_get(h, id, &t) < 0)
 		return;
-	who = t.ninspectors ? inspector(h, t.inspectors[0].user_id) : NULL;
-	if (who == NULL || strcmp(t.status, "open") != 0) {
+	if (t.ninspectors == 0 || hist_principal_id(h, t.inspectors[0].user_id, &inspector) < 0 ||
+	    strcmp(t.status, "open") != 0) {
 		store_check_free(&t);
 		return;
 	}
 	date_format(hist_workday_after(h, h->app->sim_now, 15), due, sizeof(due));
-	if (p < 80)
-		items =
-		    json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "code", "C1", "result", "passed",
-			      "code", "C2", "result", "passed", "code", "C3", "result", "passed");
-	else if (p < 94)
-		items = json_pack("[{s:s,s:s},{s:s,s:s,s:s,s:s},{s:s,s:s}]", "code", "C1", "result",
-				  "passed", "code", "C2", "result", "rectify", "deadline", due,
-				  "note", "健康证明过期 1 人", "code", "C3", "result", "passed");
-	else
-		items = json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s,s:s,s:s}]", "code", "C1", "result",
-				  "passed", "code", "C2", "result", "passed", "code", "C3",
-				  "result", "failed", "note", "实际经营项目超出许可范围");
+	if (strcmp(t.kind, "follow_up") == 0)
+		p = 0; /* the re-check of a rectification passes */
+	items = answer_items(t.check_items, p < 80 ? 0 : p < 92 ? 1 : 2, due);
 	snprintf(path, sizeof(path), "/api/v1/supervision/tasks/%lld/result", (long long)id);
-	if (hist_call(h, who, "POST", path,
+	if (hist_call(h, &inspector, "POST", path,
 		      json_pack("{s:o,s:s}", "items", items, "notes", "现场检查"), NULL, 0,
-		      NULL) != 200) {
+		      &out) != 200) {
+		json_decref(out);
 		store_check_free(&t);
 		return;
 	}
 	h->n_checks++;
+	follow = json_integer_value(json_object_get(out, "follow_up"));
+	json_decref(out);
+	if (follow > 0) /* the re-check, by the rectification deadline */
+		hist_push(h,
+			  hist_at(h, hist_workday_after(h, h->app->sim_now, hist_range(h, 10, 15))),
+			  HEV_SUP_RESULTS, (int)follow);
 	if (sup) {
 		h->app->sim_now =
 		    hist_at(h, hist_workday_after(h, h->app->sim_now, hist_range(h, 1, 5)));
@@ -189,7 +224,7 @@ static void result(struct hist *h, int64_t id)
 			 (long long)id);
 		hist_call(h, sup, "POST", path, NULL, NULL, 0, NULL);
 	}
-	if (sup && p >= 94) {
+	if (sup && p >= 92) {
 		h->app->sim_now =
 		    hist_at(h, hist_workday_after(h, h->app->sim_now, hist_range(h, 5, 15)));
 		date_to_ymd(hist_day_of(h->app->sim_now), &y, &m, &d);
@@ -254,8 +289,18 @@ static void report(struct hist *h, const struct hist_app *a)
 		h->n_reports++;
 }
 
+/* Swaps in the supervision stream (history.h) and back. */
+static void stream_swap(struct hist *h)
+{
+	uint64_t t = h->rng;
+
+	h->rng = h->rng_sup;
+	h->rng_sup = t;
+}
+
 void hist_sup_step(struct hist *h, const struct hist_ev *ev)
 {
+	stream_swap(h);
 	switch (ev->kind) {
 	case HEV_SUP_PLAN:
 		plan(h);
@@ -267,10 +312,5 @@ void hist_sup_step(struct hist *h, const struct hist_ev *ev)
 		report(h, &h->apps[ev->idx]);
 		break;
 	}
-}
-
-int hist_rate(struct hist *h, const struct hist_app *a)
-{
-	(void)h, (void)a;
-	return -1; /* until the ratings module (stats-ratings) is merged */
+	stream_swap(h);
 }

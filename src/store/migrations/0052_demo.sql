@@ -28,6 +28,8 @@ ALTER TABLE annual_reports ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE abnormal_list ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE complaints ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE complaint_departments ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ratings ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE rating_followups ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
 
 -- One row per run: what was asked for and what it made (the summary JSON).
 CREATE TABLE demo_runs (
