@@ -300,7 +300,7 @@ export const routes = [
     path: '/statistics',
     name: 'statistics',
     component: () => import('./views/statistics/StatisticsView.vue'),
-    meta: { title: '统计分析', permission: 'statistics.read', nav: true }
+    meta: { title: '统计分析', navLabel: '统计', permission: 'statistics.read', nav: true }
   },
   {
     path: '/catalog/versions',
