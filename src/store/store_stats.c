@@ -167,25 +167,12 @@ int store_stats_days_sync(struct store_conn *c, const char *district, struct yer
 /* The cohort's WHERE clause on applications `a` (after "WHERE "), with its
  * parameters appended to p from *np. Street: the form's F_site_street as
  * the compact JSON text stores it (the value is checked to be a plain code
- * by the caller, so the pattern needs no escaping beyond LIKE's own).
- *
- * A range of more than STATS_SCAN_DAYS reads the table in storage order
- * instead of through the (district, clock_start) index: a long range holds
- * most rows, and fetching them in day order jumps across the whole table
- * (and the licenses after them) page by page, several times slower than the
- * sequential pass (docs/api-statistics.md "Cost"). `x || ''` is portable SQL
- * that no index serves, so both backends plan the scan. */
-#define STATS_SCAN_DAYS 92
-
+ * by the caller, so the pattern needs no escaping beyond LIKE's own). */
 static void cohort_where(const char *district, const struct stats_range *f, char *sql, size_t sqlsz,
 			 struct store_param *p, int *np, char *like, size_t likesz)
 {
-	int long_range = f->to_at - f->from_at > (int64_t)STATS_SCAN_DAYS * 86400;
 	size_t len = (size_t)snprintf(
-	    sql, sqlsz, "%s",
-	    long_range ? "a.district || '' = ? AND a.clock_start || '' >= ? AND "
-			 "a.clock_start || '' <= ?"
-		       : "a.district = ? AND a.clock_start >= ? AND a.clock_start <= ?");
+	    sql, sqlsz, "%s", "a.district = ? AND a.clock_start >= ? AND a.clock_start <= ?");
 
 	p[(*np)++] = SP_TEXT(district);
 	p[(*np)++] = SP_TEXT(f->from);
@@ -261,7 +248,7 @@ void store_stats_apps_free(struct stats_apps *a)
 	"length(replace(a.prefilled, ',', '')) + 1 END), count(h.id), a.notice_hash "        \
 	"FROM applications a "                                                               \
 	"LEFT JOIN licenses l ON l.district = a.district AND l.application_id = a.id "       \
-	"LEFT JOIN stats_days s ON l.id IS NOT NULL AND s.district = a.district "            \
+	"LEFT JOIN stats_days s ON l.issued_on IS NOT NULL AND s.district = a.district "     \
 	"AND s.day = a.clock_start "                                                         \
 	"LEFT JOIN stats_days e ON e.district = l.district AND e.day = l.issued_on "         \
 	"LEFT JOIN license_handovers h ON h.district = l.district AND h.number = l.number "  \

@@ -6,10 +6,16 @@
 -- Portable SQL for SQLite and PostgreSQL (see 0010_applications.sql).
 
 -- The statistics cohort is "applications first submitted in [from, to]":
--- clock_start is the submission day ('YYYY-MM-DD'), so a district + day
--- range is one index range; the industry filter has its own.
-CREATE INDEX applications_stats_day ON applications (district, clock_start);
+-- clock_start is the submission day ('YYYY-MM-DD'). The index carries every
+-- column the one grouped pass reads (store_stats.c), so a district + day
+-- range, or a whole district, is read from the index alone, in day order,
+-- without fetching the wide application rows (form, answers) one by one.
+CREATE INDEX applications_stats ON applications (district, clock_start, status, kind,
+  notice_hash, clock_paused, clock_limit, walk_in, rounds, prefilled, industry, id);
 CREATE INDEX applications_stats_industry ON applications (district, industry, clock_start);
+-- The license of an application with what the pass needs of it (its issue
+-- day and number), without reading the signed document.
+CREATE INDEX licenses_stats ON licenses (district, application_id, issued_on, number, version);
 
 -- License events and penalties counted by time: a district + time range.
 CREATE INDEX license_events_stats_at ON license_events (district, at);
