@@ -97,8 +97,8 @@ set_tests_properties(fuzz PROPERTIES LABELS fuzz TIMEOUT 900)
 # Browser journeys: real chromium against a real server.
 if(EXISTS ${CMAKE_SOURCE_DIR}/tests/browser/run.sh)
   add_test(NAME browser COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh $<TARGET_FILE:yiye> ${CMAKE_BINARY_DIR})
-  # stats-ui: `init --demo` now renders license PDFs (its demo history), so
-  # the browser run needs the cairo/fontconfig suppressions the render tests use.
+  # init --demo renders licenses in-process (stats-history's demo history): the
+  # render tests' suppressions, with the full stacks cairo's entry needs (stats-ui).
   set_tests_properties(browser PROPERTIES LABELS browser TIMEOUT 900
     ENVIRONMENT "${YIYE_LSAN};ASAN_OPTIONS=fast_unwind_on_malloc=0")
 endif()

@@ -299,6 +299,8 @@ static json_t *summary(const struct hist *h)
 
 	json_object_set_new(o, "followups", json_integer(h->n_followups));
 	json_object_set_new(o, "followup_replies", json_integer(h->n_replies));
+	json_object_set_new(o, "handovers", json_integer(h->n_handovers));
+	json_object_set_new(o, "complaints", json_integer(h->n_complaints));
 	return o;
 }
 

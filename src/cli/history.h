@@ -87,7 +87,7 @@ struct hist {
 	long calls, refused, failed;
 	long n_created, n_supplements, n_accepted, n_refused_window, n_withdrawn, n_rejected,
 	    n_inspections, n_licensed, n_changed, n_cancelled, n_rated, n_followups, n_replies,
-	    n_plans, n_draws, n_checks, n_penalties, n_reports;
+	    n_handovers, n_plans, n_draws, n_checks, n_penalties, n_reports, n_complaints;
 	int verbose;
 };
 
@@ -104,9 +104,11 @@ enum {
 	HEV_APP_AFTER,
 	HEV_APP_RATE,
 	HEV_APP_FOLLOWUP,
+	HEV_APP_HANDOVER,
 	HEV_SUP_PLAN = 100,
 	HEV_SUP_RESULTS,
 	HEV_SUP_REPORTS,
+	HEV_SUP_COMPLAINT,
 };
 
 /* history.c */

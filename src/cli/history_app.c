@@ -12,8 +12,9 @@
  *
  * Chances (percent, per new application): walk-in 30; 补正 rounds 0/1/2
  * 65/27/8; refused at the window 4; withdrawn during 补正 4; rejected by a
- * department 7; inspection rectify 15, fail 5; a review later than
- * committed 12; a license later changed 12, cancelled 6 (docs/api-statistics.md).
+ * department 7 (and one of each in every 20, so a small history has them); inspection rectify 15,
+ * fail 5; a review later than committed 12; a license later changed 12, cancelled 6
+ * (docs/api-statistics.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,13 @@ int hist_app_add(struct hist *h, int64_t t, int industry)
 		  : p < 8  ? HIST_FATE_WITHDRAW
 		  : p < 15 ? HIST_FATE_REJECT
 			   : HIST_FATE_LICENSE;
+	/* every outcome at least once in a small history (init --demo's) */
+	if (h->napps % 20 == 3)
+		a->fate = HIST_FATE_REJECT;
+	else if (h->napps % 20 == 8)
+		a->fate = HIST_FATE_WITHDRAW;
+	else if (h->napps % 20 == 13)
+		a->fate = HIST_FATE_REFUSE;
 	if (a->fate == HIST_FATE_WITHDRAW && a->supplements == 0)
 		a->supplements = 1; /* one withdraws while asked for 补正 */
 	p = hist_range(h, 0, 99);
@@ -323,7 +331,7 @@ static void start_new(struct hist *h, struct hist_app *a, int idx)
 
 	pthread_rwlock_rdlock(&h->app->catalog_lock);
 	ind = catalog_industry_find(h->app->catalog, industry);
-	snprintf(name, sizeof(name), "%s演示%s有限公司（%d）", places[hist_rand(h) % NPLACES],
+	snprintf(name, sizeof(name), "%s%s有限公司%d号店（演示）", places[hist_rand(h) % NPLACES],
 		 ind ? ind->name : industry, idx + 1);
 	pthread_rwlock_unlock(&h->app->catalog_lock);
 	snprintf(a->applicant, sizeof(a->applicant), "demo%ld_%d", h->run, idx + 1);
@@ -624,17 +632,49 @@ static void issue(struct hist *h, struct hist_app *a, int idx)
 		h->n_changed++;
 	else
 		h->n_licensed++;
+	hist_push(h, hist_at(h, hist_workday_after(h, h->app->sim_now, hist_range(h, 1, 3))),
+		  HEV_APP_HANDOVER, idx);
 	hist_push(h, h->app->sim_now + 3600 * hist_range(h, 1, 48), HEV_APP_RATE, idx);
 	if (a->kind == HIST_NEW && a->license[0]) {
 		int p;
 
 		hist_sup_reports_due(h, idx, hist_day_of(h->app->sim_now));
+		if (hist_chance(h, 12)) /* someone complains about the business later */
+			hist_push(h,
+				  hist_at(h, hist_day_of(h->app->sim_now) + hist_range(h, 20, 300)),
+				  HEV_SUP_COMPLAINT, idx);
 		p = hist_range(h, 0, 99);
 		if (p < 18)
 			hist_push(h,
 				  hist_at(h, hist_day_of(h->app->sim_now) + hist_range(h, 30, 300)),
 				  HEV_APP_AFTER, idx);
 	}
+}
+
+/* HEV_APP_HANDOVER: the window records how the license reached its holder —
+ * collected at the window (a walk-in: one more trip), by post or only
+ * electronically. */
+static void handover(struct hist *h, const struct hist_app *a)
+{
+	char path[128], track[24];
+	json_t *body;
+	int p = hist_range(h, 0, 99);
+
+	if (!a->license[0])
+		return;
+	snprintf(track, sizeof(track), "EMS%09d", hist_range(h, 0, 999999999));
+	if (a->walk_in || p < 25)
+		body = json_pack("{s:s,s:s,s:s,s:s,s:s}", "method", "window", "collector_name",
+				 "王晓明", "collector_id_type", "idcard", "collector_id_number",
+				 "110101199003078515", "archive_location", "档案室 A 柜（演示）");
+	else if (p < 55)
+		body = json_pack("{s:s,s:s,s:s,s:s}", "method", "post", "carrier", "中国邮政 EMS",
+				 "tracking_no", track, "archive_location", "档案室 A 柜（演示）");
+	else
+		body = json_pack("{s:s}", "method", "electronic");
+	snprintf(path, sizeof(path), "/api/v1/licenses/%s/handover", a->license);
+	if (hist_call(h, &h->clerk, "POST", path, body, NULL, 0, NULL) < 300)
+		h->n_handovers++;
 }
 
 /* HEV_APP_AFTER: the holder applies to change (2 in 3) or cancel the license. */
@@ -659,9 +699,9 @@ static void after(struct hist *h, struct hist_app *orig, int idx)
 		json_decref(out);
 		return;
 	}
-	n = hist_app_add(h, h->until, orig->industry); /* not scheduled: the event is now */
+	/* not scheduled (the event is now); orig may move with the array */
+	n = hist_app_add(h, h->until, orig->industry);
 	a = &h->apps[n];
-	orig = NULL; /* the array may have moved */
 	a->id = created_id(out);
 	json_decref(out);
 	a->kind = cancel ? HIST_CANCEL : HIST_CHANGE;
@@ -719,6 +759,9 @@ void hist_app_step(struct hist *h, const struct hist_ev *ev)
 		break;
 	case HEV_APP_FOLLOWUP:
 		hist_followup_reply(h, ev->idx);
+		break;
+	case HEV_APP_HANDOVER:
+		handover(h, a);
 		break;
 	}
 }

@@ -6,13 +6,17 @@
  * check's result over the following weeks (passed 80, rectify 14, failed 6
  * percent), the supervisor publishes them and decides a penalty on a failed
  * check; the holders of licenses file their annual reports between March
- * and June (88 percent of them).
+ * and June (88 percent of them). Someone files a complaint about 12 percent of
+ * the licensed businesses through the public form; the first department it
+ * is routed to accepts it the next working day and closes it within 3–12
+ * (substantiated 40 percent).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/history.h"
+#include "http/complaints.h"
 #include "core/catalog.h"
 #include "core/date.h"
 #include "store/store_plans.h"
@@ -289,6 +293,57 @@ static void report(struct hist *h, const struct hist_app *a)
 		h->n_reports++;
 }
 
+static void complaint(struct hist *h, const struct hist_app *a)
+{
+	const char *industry = h->industries[a->industry], *dept, *ticket;
+	json_t *matters = complaint_matters(h->app, industry), *out = NULL;
+	size_t nm = json_array_size(matters);
+	const char *matter = nm ? json_string_value(json_object_get(
+				      json_array_get(matters, hist_rand(h) % nm), "id"))
+				: NULL;
+	struct hist_staff *st;
+	char path[160];
+	int substantiated = hist_chance(h, 40);
+
+	if (matter == NULL || !a->license[0]) {
+		json_decref(matters);
+		return;
+	}
+	if (hist_call(h, NULL, "POST", "/api/v1/public/complaints",
+		      json_pack("{s:s,s:s,s:s,s:s}", "license_number", a->license, "matter", matter,
+				"description", "店内环境卫生较差，从业人员未佩戴口罩（演示数据）",
+				"contact", "13900000000"),
+		      NULL, 0, &out) != 201) {
+		json_decref(out);
+		json_decref(matters);
+		return;
+	}
+	json_decref(matters);
+	h->n_complaints++;
+	dept = json_string_value(
+	    json_object_get(json_array_get(json_object_get(out, "departments"), 0), "code"));
+	ticket = json_string_value(json_object_get(out, "ticket"));
+	st = dept ? hist_staff_of(h, dept) : NULL;
+	if (ticket == NULL || st == NULL || !st->has_supervisor) {
+		json_decref(out);
+		return;
+	}
+	h->app->sim_now = hist_at(h, hist_workday_after(h, h->app->sim_now, 1));
+	snprintf(path, sizeof(path), "/api/v1/supervision/complaints/%s/accept", ticket);
+	if (hist_call(h, &st->supervisor, "POST", path, NULL, NULL, 0, NULL) == 200) {
+		h->app->sim_now =
+		    hist_at(h, hist_workday_after(h, h->app->sim_now, hist_range(h, 3, 12)));
+		snprintf(path, sizeof(path), "/api/v1/supervision/complaints/%s/close", ticket);
+		hist_call(h, &st->supervisor, "POST", path,
+			  json_pack("{s:s,s:s}", "outcome",
+				    substantiated ? "substantiated" : "unsubstantiated", "reply",
+				    substantiated ? "经现场核查，情况属实，已责令整改。"
+						  : "经现场核查，未发现所反映的问题。"),
+			  NULL, 0, NULL);
+	}
+	json_decref(out);
+}
+
 /* Swaps in the supervision stream (history.h) and back. */
 static void stream_swap(struct hist *h)
 {
@@ -310,6 +365,9 @@ void hist_sup_step(struct hist *h, const struct hist_ev *ev)
 		break;
 	case HEV_SUP_REPORTS:
 		report(h, &h->apps[ev->idx]);
+		break;
+	case HEV_SUP_COMPLAINT:
+		complaint(h, &h->apps[ev->idx]);
 		break;
 	}
 	stream_swap(h);
