@@ -36,6 +36,8 @@ static const struct {
     {"trust", cmd_trust, "其他地区的签名公钥（跨地区互认）：添加、列出、删除"},
     /* stats-history */
     {"demo", cmd_demo, "生成演示办件历史（demo history，供统计看板使用）"},
+    /* stats-ui */
+    {"report", cmd_report, "生成改革成效月度报告 PDF（report monthly --month YYYY-MM）"},
     /* @@commands@@ */
     {"version", cmd_version, "显示版本"},
 };

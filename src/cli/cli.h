@@ -45,6 +45,8 @@ int demo_history(struct app *app, long n, long seed, int until_day, int verbose,
 /* init --demo: demo_history with seed 1 up to today, unless a history was
  * made in this district before (init stays idempotent). */
 int demo_history_once(struct app *app, long n, struct yerr *err);
+/* stats-ui: the monthly report (cmd_report.c) */
+int cmd_report(int argc, char **argv);
 
 /* Reads a whole file of at most `max` bytes into a NUL-terminated buffer the
  * caller frees. */

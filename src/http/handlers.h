@@ -214,6 +214,8 @@ void h_subscription_update(struct req *r);
 void h_subscription_deliveries(struct req *r);
 void h_delivery_redeliver(struct req *r);
 void h_shared_cases(struct req *r);
+/* stats-ui (issue 15): h_report.c, the monthly report PDF */
+void h_statistics_report_monthly(struct req *r);
 
 /* stats-api (issue 15) — h_statistics.c */
 void h_statistics_overview(struct req *r);

@@ -48,6 +48,9 @@ const struct route routes[] = {
 /* stats-api (issue 15): the statistics */
 #include "http/routes_statistics.inc"
 
+/* stats-ui (issue 15): the monthly report */
+#include "http/routes_report.inc"
+
 /* stats-ratings (issue 15): ratings, follow-ups, typical cases */
 #include "http/routes_ratings.inc"
 };

@@ -189,6 +189,11 @@ static void test_known_answers(void **state)
 	    {"reviewer", "GET", "/api/v1/statistics/overview?department=whlyj", 403},
 	    {"applicant", "GET", "/api/v1/statistics/overview", 403},
 	    {"applicant", "GET", "/api/v1/statistics/views/savings.xlsx", 403},
+	    /* stats-ui (issue 15): the monthly report PDF */
+	    {"auditor", "GET", "/api/v1/statistics/reports/monthly?month=2026-01", 200},
+	    {"reviewer", "GET", "/api/v1/statistics/reports/monthly?month=2026-01", 200},
+	    {"admin", "GET", "/api/v1/statistics/reports/monthly?month=2026-1", 400},
+	    {"applicant", "GET", "/api/v1/statistics/reports/monthly?month=2026-01", 403},
 	};
 
 	(void)state;

@@ -298,6 +298,13 @@ export const routes = [
     component: () => import('./views/supervision/AbnormalListView.vue'),
     meta: { title: '经营异常名录', permission: 'public', nav: false, navParent: '/public' }
   },
+  // stats-ui (issue 15): the statistics dashboards and the monthly report
+  {
+    path: '/statistics',
+    name: 'statistics',
+    component: () => import('./views/statistics/StatisticsView.vue'),
+    meta: { title: '统计分析', navLabel: '统计', permission: 'statistics.read', nav: true }
+  },
   {
     path: '/catalog/versions',
     name: 'catalog-versions',
