@@ -18,24 +18,6 @@
 #include "io/blobs.h"
 #include "store/store_account.h"
 
-static void req_dispose(struct req *r)
-{
-	for (int i = 0; i < r->nparams; i++) {
-		free(r->param_names[i]);
-		free(r->param_values[i]);
-	}
-	for (int i = 0; i < r->resp_headers; i++) {
-		free(r->resp_hname[i]);
-		free(r->resp_hvalue[i]);
-	}
-	json_decref(r->json);
-	blob_writer_abort(r->upload);
-	if (r->resp_file)
-		close(r->resp_fd);
-	free(r->resp_body);
-	free(r);
-}
-
 /* The same refusal auth_check gives a session: 403 unless allowed. */
 static int authorised(struct req *r)
 {
@@ -86,7 +68,7 @@ int hist_call(struct hist *h, const struct principal *who, const char *method, c
 	if (r->route == NULL) {
 		fprintf(stderr, "yiye demo history: no route %s %s\n", method, path);
 		json_decref(body);
-		req_dispose(r);
+		req_free(r);
 		h->failed++;
 		return 404;
 	}
@@ -118,7 +100,7 @@ int hist_call(struct hist *h, const struct principal *who, const char *method, c
 	}
 	if (out && r->resp_body && r->resp_type && strstr(r->resp_type, "json"))
 		*out = json_loadb(r->resp_body, r->resp_len, 0, NULL);
-	req_dispose(r);
+	req_free(r);
 	return status;
 }
 

@@ -24,6 +24,9 @@ const char *http_route_label(const struct req *r);
 int route_on_worker(const struct route *rt, const char *method);
 void http_request_id(char *out, size_t outsz);
 void http_run_handler(struct req *r);
+/* Frees a request and everything it owns (also for the in-process calls of
+ * `yiye demo history`, cli/history_call.c). */
+void req_free(struct req *r);
 void http_resume(struct req *r);
 
 /* static.c: the built web UI, loaded into memory at start. */

@@ -61,7 +61,7 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static void req_free(struct req *r)
+void req_free(struct req *r)
 {
 	free(r->param_heap);
 	for (int i = 0; i < r->resp_headers; i++) {
