@@ -36,10 +36,12 @@
    milliseconds on a shared disk must not fill it while readers are served
    at tens of thousands a second (fix-shared) */
 #define QUEUE_MAX 80000
-/* entries per transaction: with a commit (fsync) of tens of milliseconds on
-   a busy disk, 2,000 capped the log at a few tens of thousands of entries a
-   second and the queue filled (503 busy) before the readers did (fix-shared) */
-#define BATCH_MAX 10000
+/* entries per transaction: the appender takes what queued during the last
+   commit. With a commit (fsync, WAL checkpoint) of a few hundred ms on a
+   shared disk, 2,000 and then 10,000 capped the log at about 40,000 entries
+   a second and the queue filled (503 busy) before the readers did
+   (fix-shared, docs/benchmarks.md) */
+#define BATCH_MAX 50000
 #define RETRY_MS 200
 #define FLUSH_WAIT_S 5
 
