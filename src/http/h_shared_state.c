@@ -224,7 +224,7 @@ void sharing_state_free(struct sharing_state *ss)
 int sharing_log_enqueue(struct sharing_state *ss, const char *district,
 			const struct sharing_entry *e)
 {
-	const char *q_name, *q_dept, *q_uscc, *q_kind, *q_purpose, *q_text, *q_rid;
+	const char *at7[7]; /* where each string of src[] lands in q */
 	struct qentry *q;
 
 	pthread_mutex_lock(&ss->mu);
@@ -238,8 +238,6 @@ int sharing_log_enqueue(struct sharing_state *ss, const char *district,
 				     e->purpose,    e->purpose_text, e->request_id};
 		static const size_t cap[] = {300, 32, 24, 24, 32, SHARING_PURPOSE_TEXT_MAX * 4 + 1,
 					     24};
-		const char **dst[] = {&q_name,    &q_dept, &q_uscc, &q_kind,
-				      &q_purpose, &q_text, &q_rid};
 		size_t len[7], total = 0;
 		char *at;
 
@@ -257,16 +255,16 @@ int sharing_log_enqueue(struct sharing_state *ss, const char *district,
 			if (len[i])
 				memcpy(at, src[i], len[i]);
 			at[len[i]] = '\0';
-			*dst[i] = at;
+			at7[i] = at;
 			at += len[i] + 1;
 		}
-		q->e.token_name = q_name;
-		q->e.department = q_dept;
-		q->e.uscc = q_uscc;
-		q->e.kind = q_kind;
-		q->e.purpose = q_purpose;
-		q->e.purpose_text = q_text;
-		q->e.request_id = q_rid;
+		q->e.token_name = at7[0];
+		q->e.department = at7[1];
+		q->e.uscc = at7[2];
+		q->e.kind = at7[3];
+		q->e.purpose = at7[4];
+		q->e.purpose_text = at7[5];
+		q->e.request_id = at7[6];
 	}
 	pthread_mutex_lock(&ss->mu);
 	if (ss->tail)
