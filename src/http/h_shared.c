@@ -374,10 +374,10 @@ static void reply_rows(struct req *r, const char *uscc, const char *kname, const
 	reply_raw_take(r, 200, "application/json; charset=utf-8", o.p, o.len);
 }
 
-/* Runs on the I/O thread for a token (ROUTE_TOKEN_INLINE): the token and,
- * for licenses, the rows come from memory; what is left is the purpose,
- * the rate, the purposes allowed and queueing the access-log entry, every
- * time. */
+/* The licenses route runs on the I/O thread for a token
+ * (ROUTE_TOKEN_INLINE): the token and its rows come from memory; what is
+ * left is the purpose, the rate, the purposes allowed and queueing the
+ * access-log entry, every time. The other kinds run on the worker pool. */
 static void shared_read(struct req *r, enum sharing_kind kind)
 {
 	const char *uscc = req_param(r, "uscc"), *kname = sharing_kind_name(kind);
