@@ -52,11 +52,14 @@ SQL
   v=$(wrk -t2 -c"$conns" -d"${duration}s" "http://127.0.0.1:$yport$verify" | rps)
   local before; before=$(sqlite3 "$data/yiye.db" "SELECT count(*) FROM sharing_log")
   out=$(wrk -t2 -c"$conns" -d"${duration}s" -H "$auth" -H "$purpose" "http://127.0.0.1:$yport$shared")
-  s=$(printf '%s\n' "$out" | rps)
+  # Only 200 answers count: a read refused 503 busy (the access-log queue
+  # full) is back-pressure, not a read served.
+  s=$(printf '%s\n' "$out" | awk '/requests in/ {n = $1; t = $4 + 0} /Non-2xx/ {bad = $NF}
+    END { printf "%.2f", (n - bad) / t }')
   local after; after=$(sqlite3 "$data/yiye.db" "SELECT count(*) FROM sharing_log")
   local non2xx; non2xx=$(printf '%s\n' "$out" | awk '/Non-2xx/ {print $NF}')
   echo "yiye public verify:        $v req/s"
-  echo "yiye shared license reads: $s req/s ($((after - before)) access-log entries written${non2xx:+, $non2xx non-2xx answers})"
+  echo "yiye shared license reads: $s answers 200/s ($((after - before)) access-log entries written${non2xx:+, $non2xx non-2xx answers})"
   awk -v s="$s" -v v="$v" 'BEGIN { r = s / v; printf "ratio shared/verify: %.2f (target >= 0.50) %s\n", r, (r >= 0.5 ? "PASS" : "FAIL") }'
   "$yiye" sharing verify --data "$data" | tail -1
   grep -q '"status":500' "$data/server.log" && { echo "bench: server answered 500" >&2; return 1; }

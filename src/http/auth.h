@@ -45,6 +45,9 @@ int auth_check(struct req *r);
 void auth_after_handler(struct req *r);
 /* Frees per-request authentication state. */
 void auth_req_cleanup(struct req *r);
+/* Forgets every cached API token (fix-shared: auth.c's token cache); called
+ * after a token change commits (http_run_handler). */
+void auth_tokens_changed(struct app *app);
 
 /* Appends the audit entry of this request inside the transaction the
  * handler opened on c, so it commits with the change. `object` names what

@@ -30,7 +30,10 @@
 
 #include "core/ident.h"
 #include "http/accounts.h"
+#include "http/applications.h"
 #include "http/h_shared.h"
+#include "http/verify_cache.h"
+#include "store/store_account.h"
 #include "store/store_sharing.h"
 
 /* The documented purposes (docs/api-sharing.md "Tokens, scopes, purposes"). */
@@ -197,38 +200,210 @@ static json_t *row_json(const struct store_result *res, int i, const char *ints)
 	return o;
 }
 
+/* src into dst[n], cut like store_cell_copy cuts a cell. */
+static void copy_text(char *dst, size_t n, const char *src)
+{
+	size_t len = strnlen(src, n - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* The caller's sharing settings: those auth.c read when it identified the
+ * token (its token cache: no store), else the row. */
+static int token_of(struct req *r, struct sharing_token *t, struct yerr *e)
+{
+	struct store_conn *c;
+	int rc;
+
+	if (r->token && r->token->id == r->who.id) {
+		memset(t, 0, sizeof(*t));
+		t->id = r->token->id;
+		copy_text(t->name, sizeof(t->name), r->token->name);
+		copy_text(t->department, sizeof(t->department), r->token->department);
+		copy_text(t->purposes, sizeof(t->purposes), r->token->purposes);
+		t->rate_per_minute = r->token->rate_per_minute;
+		t->last_used_at = r->token->last_used_at;
+		return 0;
+	}
+	if (store_acquire(r->app->store, &c, e) < 0)
+		return -1;
+	rc = store_sharing_token_get(c, req_district(r), r->who.id, t, e);
+	store_release(c);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The rows of a read as the middle of the answer, "F" (rows found) or "E"
+ * (none) followed by "items":[…],"total":N — the part that depends only on
+ * kind and uscc, never on the token (the route decided the scope), so it
+ * can be shared between tokens. */
+static char *rows_text(const struct store_result *res, enum sharing_kind kind)
+{
+	json_t *items = json_array();
+	char *text, *out;
+	size_t n;
+
+	for (int i = 0; i < res->rows; i++)
+		json_array_append_new(items, row_json(res, i, sharing_kind_int_columns(kind)));
+	text = json_dumps(json_pack("{s:o,s:I}", "items", items, "total", (json_int_t)res->rows),
+			  JSON_COMPACT);
+	if (text == NULL)
+		abort();
+	/* {"items":…,"total":N} → F"items":…,"total":N */
+	n = strlen(text);
+	if ((out = malloc(n)) == NULL)
+		abort();
+	out[0] = res->rows > 0 ? 'F' : 'E';
+	memcpy(out + 1, text + 1, n - 2);
+	out[n - 1] = '\0';
+	free(text);
+	return out;
+}
+
+/* The rows of kind for uscc (rows_text), or NULL with e set. License rows
+ * are kept for at most a second in the verify cache under its generation,
+ * so they are dropped the moment this node changes any license
+ * (r->licenses_changed, http_run_handler) exactly like the verify answers;
+ * the day is part of the key like verify's. The other kinds change through
+ * handlers that do not announce it, so they are read every time. */
+static char *rows_read(struct req *r, enum sharing_kind kind, const char *uscc, struct yerr *e)
+{
+	struct verify_cache *vc = r->app->verify_cache;
+	struct store_result *res = NULL;
+	struct store_conn *c;
+	char key[96], *text = NULL;
+	size_t len;
+	uint64_t gen = verify_cache_gen(vc);
+	int cache = kind == SHARING_LICENSES, rc;
+
+	snprintf(key, sizeof(key), "shared|%s|%s|%d", sharing_kind_name(kind), uscc, app_today(r));
+	if (cache && verify_cache_get(vc, key, &text, &len)) {
+		char *z = realloc(text, len + 1);
+
+		if (z == NULL)
+			abort();
+		z[len] = '\0';
+		return z;
+	}
+	if (store_acquire(r->app->store, &c, e) < 0)
+		return NULL;
+	rc = store_sharing_read(c, req_district(r), kind, uscc, &res, e);
+	store_release(c);
+	if (rc < 0)
+		return NULL;
+	text = rows_text(res, kind);
+	store_result_free(res);
+	if (cache)
+		verify_cache_put(vc, key, gen, text, strlen(text));
+	return text;
+}
+
+/* A growing answer (reply_rows): two json_dumps per read were a third of
+ * the handler's time, so the envelope is written here. */
+struct out {
+	char *p;
+	size_t len, cap;
+};
+
+static void out_add(struct out *o, const char *s, size_t n)
+{
+	if (o->len + n + 1 > o->cap) {
+		o->cap = (o->len + n + 1) * 2;
+		if ((o->p = realloc(o->p, o->cap)) == NULL)
+			abort();
+	}
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+	o->p[o->len] = '\0';
+}
+
+static void out_str(struct out *o, const char *s)
+{
+	out_add(o, s, strlen(s));
+}
+
+/* s as a JSON string: '"' and '\\' escaped, control characters as \u00XX;
+ * the rest is UTF-8 the argument parsers already checked. */
+static void out_json_string(struct out *o, const char *s)
+{
+	out_add(o, "\"", 1);
+	while (*s) {
+		size_t plain = 0;
+
+		while (s[plain] && s[plain] != '"' && s[plain] != '\\' &&
+		       (unsigned char)s[plain] >= 0x20)
+			plain++;
+		out_add(o, s, plain);
+		s += plain;
+		if (*s) {
+			char esc[8];
+
+			if (*s == '"' || *s == '\\')
+				snprintf(esc, sizeof(esc), "\\%c", *s);
+			else
+				snprintf(esc, sizeof(esc), "\\u%04x", (unsigned char)*s);
+			out_str(o, esc);
+			s++;
+		}
+	}
+	out_add(o, "\"", 1);
+}
+
+/* {"uscc","kind",<rows>,"purpose":{"code","text"},"request_id"} */
+static void reply_rows(struct req *r, const char *uscc, const char *kname, const char *rows,
+		       const struct purpose *p)
+{
+	struct out o = {0};
+
+	out_str(&o, "{\"uscc\":");
+	out_json_string(&o, uscc);
+	out_str(&o, ",\"kind\":");
+	out_json_string(&o, kname);
+	out_add(&o, ",", 1);
+	out_str(&o, rows);
+	out_str(&o, ",\"purpose\":{\"code\":");
+	out_json_string(&o, p->code);
+	out_str(&o, ",\"text\":");
+	if (p->text)
+		out_json_string(&o, p->text);
+	else
+		out_str(&o, "null");
+	out_str(&o, "},\"request_id\":");
+	out_json_string(&o, r->rid);
+	out_add(&o, "}", 1);
+	reply_raw_take(r, 200, "application/json; charset=utf-8", o.p, o.len);
+}
+
+/* The licenses route runs on the I/O thread for a token
+ * (ROUTE_TOKEN_INLINE): the token and its rows come from memory; what is
+ * left is the purpose, the rate, the purposes allowed and queueing the
+ * access-log entry, every time. The other kinds run on the worker pool. */
 static void shared_read(struct req *r, enum sharing_kind kind)
 {
 	const char *uscc = req_param(r, "uscc"), *kname = sharing_kind_name(kind);
 	struct sharing_token t;
-	struct store_result *res = NULL;
 	struct ident_result id;
 	struct purpose p;
-	struct store_conn *c;
 	struct yerr e = {0};
 	int64_t now = (int64_t)time(NULL);
-	int rc, wait, status;
-	json_t *items;
+	int wait, status;
+	char *rows = NULL;
 
 	if (r->who.kind != PRINCIPAL_TOKEN)
 		return reply_error(r, 403, "forbidden", NULL, "共享数据接口仅供接口访问令牌调用");
 	ident_check_uscc(uscc ? uscc : "", uscc ? strlen(uscc) : 0, &id);
 	if (!id.valid)
 		return reply_error(r, 400, "invalid_uscc", "uscc", "%s", id.message);
-	if (purpose_arg(r, &p) < 0 || req_acquire(r, &c) < 0)
+	if (purpose_arg(r, &p) < 0)
 		return;
-	rc = store_sharing_token_get(c, req_district(r), r->who.id, &t, &e);
-	if (rc < 0) {
-		store_release(c);
+	if (token_of(r, &t, &e) < 0)
 		return reply_yerr(r, &e);
-	}
 	wait = sharing_rate_take(
 	    r->app->sharing, t.id,
 	    t.rate_per_minute > 0 ? t.rate_per_minute : r->app->cfg.sharing_rate, now);
 	if (wait > 0) {
 		char ra[16];
 
-		store_release(c);
 		snprintf(ra, sizeof(ra), "%d", wait);
 		reply_error(r, 429, "rate_limited", NULL,
 			    "该令牌的请求超过每分钟上限，请 %d 秒后再试", wait);
@@ -236,15 +411,13 @@ static void shared_read(struct req *r, enum sharing_kind kind)
 	}
 	if (!purpose_allowed(t.purposes, p.code))
 		status = 403;
-	else if ((rc = store_sharing_read(c, req_district(r), kind, uscc, &res, &e)) < 0) {
-		store_release(c);
+	else if ((rows = rows_read(r, kind, uscc, &e)) == NULL)
 		return reply_yerr(r, &e);
-	} else
-		status = res->rows > 0 ? 200 : 404;
-	store_release(c);
+	else
+		status = rows[0] == 'F' ? 200 : 404;
 	if (log_access(r, &t, uscc, kname, &p, status) < 0) {
 		/* nothing is disclosed that the log would not show */
-		store_result_free(res);
+		free(rows);
 		reply_error(r, 503, "busy", NULL, "共享访问日志繁忙，请稍后再试");
 		return reply_header(r, "Retry-After", "1");
 	}
@@ -252,19 +425,12 @@ static void shared_read(struct req *r, enum sharing_kind kind)
 		return reply_error(r, 403, "purpose_not_allowed", "purpose",
 				   "该令牌未获准以此用途（%s）读取共享数据", p.code);
 	if (status == 404) {
-		store_result_free(res);
+		free(rows);
 		return reply_error(r, 404, "not_found", "uscc",
 				   "未找到该统一社会信用代码的可共享数据");
 	}
-	items = json_array();
-	for (int i = 0; i < res->rows; i++)
-		json_array_append_new(items, row_json(res, i, sharing_kind_int_columns(kind)));
-	reply_json(r, 200,
-		   json_pack("{s:s,s:s,s:o,s:I,s:{s:s,s:o},s:s}", "uscc", uscc, "kind", kname,
-			     "items", items, "total", (json_int_t)res->rows, "purpose", "code",
-			     p.code, "text", p.text ? json_string(p.text) : json_null(),
-			     "request_id", r->rid));
-	store_result_free(res);
+	reply_rows(r, uscc, kname, rows + 1, &p);
+	free(rows);
 }
 
 void h_shared_licenses(struct req *r)
@@ -378,23 +544,20 @@ void h_token_sharing_set(struct req *r)
 /* share-events: the gate of a shared read without a uscc (h_shared.h). */
 int sharing_gate_open(struct req *r, const char *kind, struct sharing_gate *g)
 {
-	struct store_conn *c;
 	struct purpose p;
 	struct yerr e = {0};
-	int rc, wait;
+	int wait;
 
 	memset(g, 0, sizeof(*g));
 	g->kind = kind;
 	if (r->who.kind != PRINCIPAL_TOKEN)
 		return reply_error(r, 403, "forbidden", NULL, "共享数据接口仅供接口访问令牌调用"),
 		       -1;
-	if (purpose_arg(r, &p) < 0 || req_acquire(r, &c) < 0)
+	if (purpose_arg(r, &p) < 0)
 		return -1;
 	snprintf(g->purpose, sizeof(g->purpose), "%s", p.code);
 	snprintf(g->purpose_text, sizeof(g->purpose_text), "%s", p.text ? p.text : "");
-	rc = store_sharing_token_get(c, req_district(r), r->who.id, &g->token, &e);
-	store_release(c);
-	if (rc < 0)
+	if (token_of(r, &g->token, &e) < 0)
 		return reply_yerr(r, &e), -1;
 	wait = sharing_rate_take(r->app->sharing, g->token.id,
 				 g->token.rate_per_minute > 0 ? g->token.rate_per_minute

@@ -31,8 +31,17 @@
 #define STRIPES 8
 #define SLOTS 512 /* per stripe */
 #define PROBES 16
-#define QUEUE_MAX 20000 /* entries waiting: ~20 MB at most, only under overload */
-#define BATCH_MAX 2000  /* entries per transaction */
+/* entries waiting: ~20 MB typically, 70 MB at the very worst (every string
+   at its longest), only under overload; a commit (fsync) of a few hundred
+   milliseconds on a shared disk must not fill it while readers are served
+   at tens of thousands a second (fix-shared) */
+#define QUEUE_MAX 80000
+/* entries per transaction: the appender takes what queued during the last
+   commit. With a commit (fsync, WAL checkpoint) of a few hundred ms on a
+   shared disk, 2,000 and then 10,000 capped the log at about 40,000 entries
+   a second and the queue filled (503 busy) before the readers did
+   (fix-shared, docs/benchmarks.md) */
+#define BATCH_MAX 50000
 #define RETRY_MS 200
 #define FLUSH_WAIT_S 5
 
@@ -47,14 +56,16 @@ struct stripe {
 	struct slot slots[SLOTS];
 };
 
-/* One queued entry with its strings copied in. */
+/* One queued entry with its strings copied in after it, each cut to the
+ * size the fixed fields of the first version had (packed: a typical entry
+ * takes about 250 bytes instead of 1 KB, so the queue can hold a second or
+ * two of a busy disk's commits). */
 struct qentry {
 	struct qentry *next;
 	struct sharing_entry e;
-	char district[16], token_name[300], department[32], uscc[24], kind[24], purpose[32],
-	    purpose_text[SHARING_PURPOSE_TEXT_MAX * 4 + 1], request_id[24];
+	char district[16];
+	char text[];
 };
-
 struct sharing_state {
 	struct stripe stripes[STRIPES];
 	struct store *store;
@@ -66,9 +77,14 @@ struct sharing_state {
 	uint64_t enqueued, written; /* entries ever queued / committed */
 };
 
+/* src (NULL: "") into dst[n], cut to fit; no snprintf: eight per read */
 static void cpy(char *dst, size_t n, const char *src)
 {
-	snprintf(dst, n, "%s", src ? src : "");
+	size_t len = src ? strnlen(src, n - 1) : 0;
+
+	if (len)
+		memcpy(dst, src, len);
+	dst[len] = '\0';
 }
 
 /* Writes n entries (a list from first) in one transaction: 0 or -1. */
@@ -116,7 +132,7 @@ static void *appender(void *arg)
 
 	pthread_mutex_lock(&ss->mu);
 	for (;;) {
-		struct qentry *first, *q, *rest;
+		struct qentry *first, *last, *q, *rest;
 		int n = 0, rc;
 
 		while (ss->head == NULL && !ss->stop)
@@ -124,9 +140,11 @@ static void *appender(void *arg)
 		if (ss->head == NULL && ss->stop)
 			break;
 		/* detach up to BATCH_MAX entries; new ones queue behind them */
-		first = ss->head;
-		for (q = first; q && n < BATCH_MAX; q = q->next)
+		first = last = ss->head;
+		for (q = first; q && n < BATCH_MAX; q = q->next) {
+			last = q;
 			n++;
+		}
 		pthread_mutex_unlock(&ss->mu);
 		rc = write_batch(ss, first, n);
 		pthread_mutex_lock(&ss->mu);
@@ -142,16 +160,22 @@ static void *appender(void *arg)
 			(void)pthread_cond_timedwait(&ss->work, &ss->mu, &until);
 			continue;
 		}
-		for (q = first; n-- > 0; q = rest) {
-			rest = q->next;
-			ss->head = rest;
-			if (rest == NULL)
-				ss->tail = NULL;
-			free(q);
-			ss->queued--;
-			ss->written++;
-		}
+		ss->head = last->next;
+		if (ss->head == NULL)
+			ss->tail = NULL;
+		ss->queued -= n;
+		ss->written += (uint64_t)n;
 		pthread_cond_broadcast(&ss->done);
+		/* freed without the lock: the readers queueing meanwhile wait for
+		   nothing (the entries first..last are no longer reachable) */
+		pthread_mutex_unlock(&ss->mu);
+		for (q = first;; q = rest) {
+			rest = q->next;
+			free(q);
+			if (q == last)
+				break;
+		}
+		pthread_mutex_lock(&ss->mu);
 	}
 	pthread_mutex_unlock(&ss->mu);
 	return NULL;
@@ -200,6 +224,7 @@ void sharing_state_free(struct sharing_state *ss)
 int sharing_log_enqueue(struct sharing_state *ss, const char *district,
 			const struct sharing_entry *e)
 {
+	const char *at7[7]; /* where each string of src[] lands in q */
 	struct qentry *q;
 
 	pthread_mutex_lock(&ss->mu);
@@ -208,24 +233,39 @@ int sharing_log_enqueue(struct sharing_state *ss, const char *district,
 		return -1;
 	}
 	pthread_mutex_unlock(&ss->mu);
-	if ((q = calloc(1, sizeof(*q))) == NULL)
-		abort();
-	cpy(q->district, sizeof(q->district), district);
-	cpy(q->token_name, sizeof(q->token_name), e->token_name);
-	cpy(q->department, sizeof(q->department), e->department);
-	cpy(q->uscc, sizeof(q->uscc), e->uscc);
-	cpy(q->kind, sizeof(q->kind), e->kind);
-	cpy(q->purpose, sizeof(q->purpose), e->purpose);
-	cpy(q->purpose_text, sizeof(q->purpose_text), e->purpose_text);
-	cpy(q->request_id, sizeof(q->request_id), e->request_id);
-	q->e = *e;
-	q->e.token_name = q->token_name;
-	q->e.department = q->department;
-	q->e.uscc = q->uscc;
-	q->e.kind = q->kind;
-	q->e.purpose = q->purpose;
-	q->e.purpose_text = q->purpose_text;
-	q->e.request_id = q->request_id;
+	{
+		const char *src[] = {e->token_name, e->department,   e->uscc,      e->kind,
+				     e->purpose,    e->purpose_text, e->request_id};
+		static const size_t cap[] = {300, 32, 24, 24, 32, SHARING_PURPOSE_TEXT_MAX * 4 + 1,
+					     24};
+		size_t len[7], total = 0;
+		char *at;
+
+		for (int i = 0; i < 7; i++) {
+			len[i] = src[i] ? strnlen(src[i], cap[i] - 1) : 0;
+			total += len[i] + 1;
+		}
+		if ((q = malloc(sizeof(*q) + total)) == NULL)
+			abort();
+		q->next = NULL;
+		q->e = *e;
+		cpy(q->district, sizeof(q->district), district);
+		at = q->text;
+		for (int i = 0; i < 7; i++) {
+			if (len[i])
+				memcpy(at, src[i], len[i]);
+			at[len[i]] = '\0';
+			at7[i] = at;
+			at += len[i] + 1;
+		}
+		q->e.token_name = at7[0];
+		q->e.department = at7[1];
+		q->e.uscc = at7[2];
+		q->e.kind = at7[3];
+		q->e.purpose = at7[4];
+		q->e.purpose_text = at7[5];
+		q->e.request_id = at7[6];
+	}
 	pthread_mutex_lock(&ss->mu);
 	if (ss->tail)
 		ss->tail->next = q;

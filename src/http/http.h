@@ -22,6 +22,7 @@
 
 struct MHD_Connection;
 struct req;
+struct store_token;
 
 typedef void (*route_handler)(struct req *r);
 
@@ -34,6 +35,12 @@ enum {
 	 * change it, log out); every other non-public route answers 403
 	 * password_change_required */
 	ROUTE_BEFORE_PASSWORD_CHANGE = 1 << 5,
+	/* A GET that, when the caller presents an API token (Authorization:
+	 * Bearer), is identified and answered on the I/O thread like a public
+	 * GET: the token comes from auth.c's token cache (a miss reads one row)
+	 * and the handler is quick (the shared reads, fix-shared). Any other
+	 * caller (a session) still runs on the worker pool. */
+	ROUTE_TOKEN_INLINE = 1 << 6,
 	/* Bits from 8 up choose the worker pool's class of a slow route: its
 	 * jobs run a bounded number at once and wait in a bounded queue; past
 	 * it the request answers 503 busy with Retry-After (docs/development.md,
@@ -132,6 +139,9 @@ struct req {
 	 * after a 2xx answer (the change is committed) the node's cached verify
 	 * answers are dropped (http_run_handler), whichever handler did it. */
 	int licenses_changed;
+	/* The API token that identified the caller (auth.c; NULL otherwise): its
+	 * department, purposes and rate for the shared reads (h_shared.c). */
+	struct store_token *token;
 };
 
 /* Path parameter {name} of the matched route, or NULL. */

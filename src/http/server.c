@@ -174,6 +174,11 @@ static int parse_body(struct req *r)
  * (last-seen time, the audit entry of a refusal). */
 static int runs_on_worker(const struct req *r)
 {
+	const char *authz;
+
+	if ((r->route->flags & ROUTE_TOKEN_INLINE) && strcmp(r->method, "GET") == 0 &&
+	    (authz = req_header(r, "Authorization")) != NULL && strncmp(authz, "Bearer ", 7) == 0)
+		return 0;
 	return route_on_worker(r->route, r->method);
 }
 
@@ -205,6 +210,11 @@ void http_run_handler(struct req *r)
 		reply_error(r, 500, "internal", NULL, "服务器内部错误，请稍后重试");
 	if (r->licenses_changed && r->status < 300)
 		verify_cache_bump(r->app->verify_cache);
+	/* a token created, revoked or given other sharing settings: the token
+	   cache forgets every token (auth.c), so the next request reads it */
+	if (r->status < 300 && strcmp(r->route->permission, "tokens.manage") == 0 &&
+	    strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
+		auth_tokens_changed(r->app);
 	auth_after_handler(r);
 }
 

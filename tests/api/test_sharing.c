@@ -394,6 +394,79 @@ static void test_verify_and_tamper(void **state)
 	free(out);
 }
 
+/* fix-shared: the identified token and a uscc's license rows are kept in
+ * memory for a second; a license changed on this node shows at once in the
+ * shared read, and a revoked token is refused by the very next request. */
+static void test_cache_invalidation(void **state)
+{
+	const char *number = "XK-310104-2026-004104";
+	char secret[128], uscc[19], path[160];
+	int64_t id;
+	struct resp r;
+
+	(void)state;
+	test_uscc(4104, uscc);
+	SQL("INSERT INTO licenses (district, number, version, is_current, eid, status, "
+	    "holder_name, holder_uscc, legal_rep, address, industry, industry_name, year, serial, "
+	    "valid_from, valid_until, issued_on, doc, sig, kid, issued_at, updated_at) VALUES "
+	    "('310104', '%s', 1, 1, 'e4104', 'valid', '缓存测试便利店', '%s', '李四', "
+	    "'徐汇区某路4号', 'bianlidian', '便利店', 2026, 4104, '2026-01-02', '2031-12-01', "
+	    "'2026-01-02', '{\"permits\":[{\"code\":\"spjy\",\"name\":\"食品经营许可\","
+	    "\"department\":\"scjgj\"}]}', 'sig', 'k', 100, 100)",
+	    number, uscc);
+	make_token("缓存", "licenses:read", "scjgj", "[\"approval\"]", "null", &id, secret);
+	as_token(secret);
+	/* twice: the second answer comes from the caches */
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(shared_get(uscc, "licenses", "approval; 核验", &r), 200);
+		assert_string_equal(
+		    json_string_value(json_object_get(
+			json_array_get(json_object_get(r.json, "items"), 0), "status")),
+		    "valid");
+		assert_string_equal(
+		    json_string_value(json_object_get(json_object_get(r.json, "purpose"), "text")),
+		    "核验");
+		resp_free(&r);
+	}
+	as_user("supervisor_scjgj");
+	snprintf(path, sizeof(path), "/api/v1/licenses/%s/suspend", number);
+	http_json(&srv, "POST", path,
+		  json_pack("{s:s,s:s}", "reason", "检查发现问题", "basis", "《行政许可法》"), &r);
+	if (r.status != 200)
+		fprintf(stderr, "%s\n", r.body);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	as_token(secret);
+	assert_int_equal(shared_get(uscc, "licenses", "approval", &r), 200);
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(json_object_get(r.json, "items"), 0), "status")),
+			    "suspended");
+	resp_free(&r);
+	/* a purpose withdrawn from the token is refused at once too */
+	as_user("admin");
+	snprintf(path, sizeof(path), "/api/v1/tokens/%lld/sharing", (long long)id);
+	http_json(&srv, "PUT", path,
+		  json_pack("{s:s,s:[s]}", "department", "scjgj", "purposes", "service"), &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	as_token(secret);
+	assert_int_equal(shared_get(uscc, "licenses", "approval", &r), 403);
+	assert_error(&r, 403, "purpose_not_allowed", "purpose");
+	resp_free(&r);
+	assert_int_equal(shared_get(uscc, "licenses", "service", &r), 200);
+	resp_free(&r);
+	/* revoked: the next request is refused */
+	as_user("admin");
+	snprintf(path, sizeof(path), "/api/v1/tokens/%lld", (long long)id);
+	http_req(&srv, "DELETE", path, NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	as_token(secret);
+	assert_int_equal(shared_get(uscc, "licenses", "service", &r), 401);
+	assert_error(&r, 401, "token_invalid", NULL);
+	resp_free(&r);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -410,9 +483,13 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_purpose),    cmocka_unit_test(test_scopes_and_404),
-	    cmocka_unit_test(test_rate_limit), cmocka_unit_test(test_token_settings),
-	    cmocka_unit_test(test_access_log), cmocka_unit_test(test_verify_and_tamper),
+	    cmocka_unit_test(test_purpose),
+	    cmocka_unit_test(test_scopes_and_404),
+	    cmocka_unit_test(test_rate_limit),
+	    cmocka_unit_test(test_token_settings),
+	    cmocka_unit_test(test_access_log),
+	    cmocka_unit_test(test_verify_and_tamper),
+	    cmocka_unit_test(test_cache_invalidation),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
