@@ -169,14 +169,20 @@ void h_catalog_info(struct req *r)
 
 void h_industries_search(struct req *r)
 {
-	const char *q = req_query(r, "q");
+	const char *q = req_query(r, "q"), *pub = req_query(r, "published");
+	/* published=true: only the industries with published figures, for the home
+	 * page, which needs one of them and not the whole list on its first load */
+	bool published_only = pub != NULL && strcmp(pub, "true") == 0;
 	const struct catalog *cat;
 	struct catalog_hit *hits;
 	json_t *items;
-	long version, n;
+	long version, n, listed = 0;
 
 	if (q != NULL && strlen(q) > 256)
 		return reply_error(r, 400, "query_too_long", "q", "查询词过长（最多 256 字节）");
+	if (pub != NULL && !published_only && strcmp(pub, "false") != 0)
+		return reply_error(r, 400, "invalid_boolean", "published",
+				   "published 应为 true 或 false");
 	if ((cat = catalog_acquire(r, &version)) == NULL)
 		return;
 	hits = calloc(cat->nindustries ? cat->nindustries : 1, sizeof(*hits));
@@ -190,15 +196,20 @@ void h_industries_search(struct req *r)
 	}
 	items = json_array();
 	for (long i = 0; i < n && (size_t)i < cat->nindustries; i++) {
-		json_t *o = industry_summary(cat, hits[i].industry);
+		json_t *o;
 
+		if (published_only &&
+		    !json_is_object(json_object_get(hits[i].industry->json, "published")))
+			continue;
+		o = industry_summary(cat, hits[i].industry);
 		json_object_set_new(o, "match", json_string(catalog_match_name(hits[i].match)));
 		json_array_append_new(items, o);
+		listed++;
 	}
 	catalog_release(r);
 	free(hits);
 	reply_json(r, 200,
-		   json_pack("{s:o,s:I,s:I}", "items", items, "total", (json_int_t)n,
+		   json_pack("{s:o,s:I,s:I}", "items", items, "total", (json_int_t)listed,
 			     "catalog_version", (json_int_t)version));
 }
 

@@ -118,6 +118,37 @@ static void test_search(void **state)
 	assert_true(json_is_string(json_object_get(json_object_get(item, "provenance"), "status")));
 	resp_free(&r);
 
+	/* published=true (the home page): only the industries with published figures,
+	 * each with its permits by name; anything but true/false is refused */
+	get("/api/v1/industries?published=true", &r);
+	assert_int_equal(r.status, 200);
+	{
+		json_t *items = json_object_get(r.json, "items");
+		size_t k;
+
+		assert_true(json_array_size(items) >= 1 && json_array_size(items) < 26);
+		assert_int_equal(json_integer_value(json_object_get(r.json, "total")),
+				 (long)json_array_size(items));
+		json_array_foreach (items, k, item) {
+			assert_true(json_is_object(json_object_get(item, "published")));
+			assert_true(json_is_array(json_object_get(item, "published_permits")));
+		}
+		assert_string_equal(
+		    json_string_value(json_object_get(json_array_get(items, 0), "code")),
+		    "bianlidian");
+	}
+	resp_free(&r);
+	get("/api/v1/industries?published=false", &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "total")), 26);
+	resp_free(&r);
+	get("/api/v1/industries?published=yes", &r);
+	assert_int_equal(r.status, 400);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "error"), "field")),
+	    "published");
+	resp_free(&r);
+
 	names = search("量子计算机", &total);
 	assert_int_equal(total, 0);
 	assert_int_equal(json_array_size(names), 0);
