@@ -294,6 +294,21 @@ int store_stats_apps(struct store_conn *c, const char *district, const struct st
 	return 0;
 }
 
+int store_stats_shared(struct store_conn *c, const char *district, const struct stats_range *f,
+		       int64_t *out, struct yerr *err)
+{
+	struct store_param p[8];
+	char where[512], like[128], sql[1024];
+	int np = 0;
+
+	cohort_where(district, f, where, sizeof(where), p, &np, like, sizeof(like));
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM application_shared_materials m JOIN applications a "
+		 "ON a.district = m.district AND a.id = m.application_id WHERE %s",
+		 where);
+	return store_query_int(c, sql, p, np, 0, out, err);
+}
+
 int store_stats_notices(struct store_conn *c, const char *district, const struct stats_apps *a,
 			stats_notice_fn fn, void *ctx, struct yerr *err)
 {

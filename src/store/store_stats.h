@@ -88,6 +88,13 @@ typedef int (*stats_notice_fn)(void *ctx, const char *notice, int64_t count);
 int store_stats_notices(struct store_conn *c, const char *district, const struct stats_apps *a,
 			stats_notice_fn fn, void *ctx, struct yerr *err);
 
+/* Materials the cohort's applications obtained by sharing instead of from
+ * the applicant (application_shared_materials, migration 0042: one row per
+ * application and material, written by 免于提交 when the entity is in the
+ * register). */
+int store_stats_shared(struct store_conn *c, const char *district, const struct stats_range *f,
+		       int64_t *out, struct yerr *err);
+
 struct stats_licenses {
 	int64_t issued, changed, cancelled, revoked, suspended, expired;
 };
