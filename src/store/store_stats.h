@@ -72,10 +72,12 @@ struct stats_apps {
 };
 void store_stats_apps_free(struct stats_apps *a);
 
-/* Brings stats_days up to date with the district's calendar rows (a no-op
- * read when the fingerprint matches; else a rebuild in its own transaction,
- * under a lock so concurrent requests build it once). Call it before the
- * other functions, outside a transaction. */
+/* Brings stats_days up to date with the district's calendar rows: a read
+ * when the fingerprint matches; else a rebuild in its own transaction by the
+ * first request of this process (store_rebuild_lock; the others wait for it
+ * and then only read, so concurrent first requests all succeed) and of the
+ * cluster (a keyed lock on PostgreSQL). Call it before the other functions,
+ * outside a transaction. */
 int store_stats_days_sync(struct store_conn *c, const char *district, struct yerr *err);
 
 int store_stats_apps(struct store_conn *c, const char *district, const struct stats_range *f,

@@ -26,6 +26,7 @@
  * (and A6, outside): obtained by sharing 2, not taken off asked again.
  * Trips: 1 walk-in + 1 window hand-over = 2 over 4.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -576,6 +577,104 @@ static void test_xlsx_equals_api(void **state)
 	resp_free(&v);
 }
 
+/* Concurrent first requests ----------------------------------------------- */
+
+#define BURST 8
+
+struct burst {
+	struct server me; /* a copy of the server with a handle of its own */
+	pthread_barrier_t *go;
+	long status;
+};
+
+static void *first_request(void *arg)
+{
+	struct burst *b = arg;
+	struct resp r;
+
+	b->me.curl = curl_easy_init();
+	if (b->me.curl == NULL) /* no cmocka assertions off the main thread */
+		abort();
+	pthread_barrier_wait(b->go);
+	if (http_req(&b->me, "GET", "/api/v1/statistics/overview?" RANGE, NULL, NULL, 0, NULL,
+		     &r) == 0)
+		b->status = r.status;
+	resp_free(&r);
+	curl_easy_cleanup(b->me.curl);
+	return NULL;
+}
+
+/* The whole of a file, or NULL. Caller frees. */
+static char *log_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (f == NULL)
+		return NULL;
+	do {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap + 1);
+			if (buf == NULL)
+				abort();
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* A fresh node whose working-day ordinals were never built, and BURST
+ * statistics requests released together: the first rebuilds the ordinals,
+ * the others wait for it and then read; every one answers 200. The busy
+ * timeout is cut to 20 ms so that a request queueing for the write lock
+ * behind the rebuild (as they did) fails at once instead of only on a slow
+ * machine; nothing else writes meanwhile, so with the rebuild done once the
+ * outcome does not depend on timing. */
+static void test_concurrent_first_requests(void **state)
+{
+	struct server fresh;
+	struct burst b[BURST];
+	pthread_t t[BURST];
+	pthread_barrier_t go;
+	char *log;
+	int rc;
+
+	(void)state;
+	memset(&fresh, 0, sizeof(fresh));
+	setenv("YIYE_BUSY_TIMEOUT_MS", "20", 1);
+	rc = server_start(&fresh, 1, NULL);
+	unsetenv("YIYE_BUSY_TIMEOUT_MS");
+	assert_int_equal(rc, 0);
+	lic_as(&fresh, "auditor");
+	pthread_barrier_init(&go, NULL, BURST);
+	for (int i = 0; i < BURST; i++) {
+		b[i].me = fresh;
+		b[i].go = &go;
+		b[i].status = 0;
+		assert_int_equal(pthread_create(&t[i], NULL, first_request, &b[i]), 0);
+	}
+	for (int i = 0; i < BURST; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&go);
+	server_stop(&fresh, 1); /* the log is complete once the server exited */
+	log = log_text(fresh.log);
+	for (int i = 0; i < BURST; i++) {
+		if (b[i].status != 200)
+			fprintf(stderr, "request %d: %ld\n", i, b[i].status);
+		assert_int_equal(b[i].status, 200);
+	}
+	/* no request rolled back a transaction it never began */
+	assert_non_null(log);
+	assert_null(strstr(log, "no transaction is active"));
+	free(log);
+	server_stop(&fresh, 0);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -600,6 +699,7 @@ int main(void)
 	    cmocka_unit_test(test_views),
 	    cmocka_unit_test(test_csv_equals_api),
 	    cmocka_unit_test(test_xlsx_equals_api),
+	    cmocka_unit_test(test_concurrent_first_requests),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
