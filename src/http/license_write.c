@@ -224,7 +224,8 @@ int license_write(struct req *r, struct store_conn *c, struct license_build *b,
 	/* share-exempt: a license the platform issued feeds the entity register */
 	if (rc == 0)
 		rc = store_register_from_license(c, req_district(r), out->holder_uscc,
-						 out->holder_name, out->legal_rep, app_now(r->app), e);
+						 out->holder_name, out->legal_rep, app_now(r->app),
+						 e);
 out:
 	json_decref(doc);
 	free(canon);

@@ -243,9 +243,12 @@ static void test_department_scope(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_names),        cmocka_unit_test(test_table),
-	    cmocka_unit_test(test_applications), cmocka_unit_test(test_tokens),
-	    cmocka_unit_test(test_shared_reads), cmocka_unit_test(test_ratings),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_applications),
+	    cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_shared_reads),
+	    cmocka_unit_test(test_ratings),
 	    cmocka_unit_test(test_department_scope),
 	};
 
