@@ -194,6 +194,7 @@ struct figures {
 	struct stats_apps a;
 	struct notice_sums ns;
 	struct stats_licenses l;
+	int64_t shared; /* materials obtained by sharing */
 };
 
 static int figures_load(struct store_conn *c, const char *district, const struct stats_range *r,
@@ -209,6 +210,8 @@ static int figures_load(struct store_conn *c, const char *district, const struct
 	store_stats_apps_free(&fg->a);
 	if (rc == 0)
 		rc = store_stats_licenses(c, district, r, &fg->l, err);
+	if (rc == 0)
+		rc = store_stats_shared(c, district, r, &fg->shared, err);
 	return rc;
 }
 
@@ -241,9 +244,11 @@ static json_t *measures_json(const int64_t *v, int64_t n)
 }
 
 /* Measured per licensed application where the catalog promises per
- * application: days of the clock, materials asked less those obtained by
- * sharing, fields typed (form fields less pre-filled), trips, licenses.
- * Steps are not measured (null). */
+ * application: days of the clock, materials asked of the applicant, fields
+ * typed (form fields less pre-filled), trips, licenses. Steps are not
+ * measured (null). Materials obtained by sharing are not subtracted again:
+ * only 免于提交 materials are ever obtained by sharing (exempt.c), and those
+ * are already outside `asked`. */
 static json_t *measured_json(const struct figures *fg)
 {
 	const struct stats_apps *a = &fg->a;
@@ -358,11 +363,12 @@ int stats_overview(struct store_conn *c, const char *district, const struct stat
 		    (json_int_t)a->window_handovers, "total",
 		    (json_int_t)(a->walk_in + a->window_handovers), "per_application",
 		    mean((double)(a->walk_in + a->window_handovers), a->total), "materials",
-		    "asked", (json_int_t)fg->ns.asked, "obtained_by_sharing", (json_int_t)0,
-		    "sharing_recorded", 0, "fields", "filled", (json_int_t)fg->ns.fields,
-		    "prefilled", (json_int_t)a->prefilled, "prefilled_rate",
-		    ratio(a->prefilled, fg->ns.fields), "savings", savings_json(fg), "supervision",
-		    supervision_json(&sup), "satisfaction", satisfaction_json(&sat));
+		    "asked", (json_int_t)fg->ns.asked, "obtained_by_sharing",
+		    (json_int_t)fg->shared, "sharing_recorded", 1, "fields", "filled",
+		    (json_int_t)fg->ns.fields, "prefilled", (json_int_t)a->prefilled,
+		    "prefilled_rate", ratio(a->prefilled, fg->ns.fields), "savings",
+		    savings_json(fg), "supervision", supervision_json(&sup), "satisfaction",
+		    satisfaction_json(&sat));
 		if (*out == NULL)
 			abort();
 	}

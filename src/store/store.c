@@ -40,6 +40,9 @@ struct store {
 	 * hands the lock over at once. Other processes still meet the file
 	 * lock and the busy timeout. */
 	pthread_mutex_t writer;
+	/* store_rebuild_lock: rare work one request does for every other one
+	 * (store_stats_days_sync's rebuild); waited for without a deadline. */
+	pthread_mutex_t rebuild;
 	int size;
 	struct store_conn conns[POOL_MAX];
 	uint64_t errors; /* atomically incremented */
@@ -103,6 +106,7 @@ int store_open(struct store **out, const char *url, int pool_size, const struct 
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	pthread_mutex_init(&s->writer, NULL);
+	pthread_mutex_init(&s->rebuild, NULL);
 	s->size = pool_size < 1 ? 1 : pool_size > POOL_MAX ? POOL_MAX : pool_size;
 	for (int i = 0; i < s->size; i++)
 		s->conns[i].store = s;
@@ -120,6 +124,7 @@ void store_close(struct store *s)
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->writer);
+	pthread_mutex_destroy(&s->rebuild);
 	free(s->url);
 	free(s);
 }
@@ -238,6 +243,16 @@ int store_lock_key(struct store_conn *c, const char *space, const char *key, str
 	snprintf(name, sizeof(name), "%s:%s", space, key);
 	return store_exec(c, "SELECT pg_advisory_xact_lock(" LOCK_KEY_CLASS ", hashtext(?))",
 			  (struct store_param[]){SP_TEXT(name)}, 1, NULL, err);
+}
+
+void store_rebuild_lock(struct store_conn *c)
+{
+	pthread_mutex_lock(&c->store->rebuild);
+}
+
+void store_rebuild_unlock(struct store_conn *c)
+{
+	pthread_mutex_unlock(&c->store->rebuild);
 }
 
 /* SQLite: waits for this process's other writers as long as the busy

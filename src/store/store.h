@@ -109,6 +109,15 @@ void store_rollback(struct store_conn *c);
  * Call it inside store_begin … store_commit, before reading the rows. */
 int store_lock_key(struct store_conn *c, const char *space, const char *key, struct yerr *err);
 
+/* This process's one rebuild at a time: derived data that many requests may
+ * find stale at once (the statistics' working-day ordinals) is rebuilt by
+ * the first under this mutex while the others wait for it without a
+ * deadline, then find it current and only read. Without it they would queue
+ * for the write lock behind the rebuild and time out (503). Take it outside
+ * any transaction, before store_begin; never hold it across a request. */
+void store_rebuild_lock(struct store_conn *c);
+void store_rebuild_unlock(struct store_conn *c);
+
 /* Runs one statement. `res` may be NULL when no rows are wanted; otherwise
  * *res receives a result the caller frees. Returns 0 or STORE_E*.
  * A SELECT may end in " FOR UPDATE" (lock the rows read until the transaction

@@ -22,6 +22,8 @@
 #define STMT_CACHE 256
 #define STMT_WAYS 4
 #define BUSY_TIMEOUT_MS_DEFAULT 3000
+/* 1 GiB of the database file mapped per connection (sq_connect) */
+#define SQ_MMAP_SIZE "1073741824"
 
 struct sq_conn {
 	sqlite3 *db;
@@ -90,8 +92,16 @@ static int sq_connect(const char *url, const struct store_options *opt, void **o
 		return rc;
 	}
 	sqlite3_busy_timeout(c->db, busy > 0 ? busy : BUSY_TIMEOUT_MS_DEFAULT);
+	/* mmap_size: reads of the database file map its pages instead of
+	 * copying each one into the connection's 2 MB page cache with pread,
+	 * which made the statistics' grouped pass over a million applications
+	 * measurably cheaper (docs/benchmarks.md "Statistics"). The
+	 * mapping is address space shared through the OS page cache, not
+	 * memory per connection; pages still in the WAL are read as before. */
 	rc = sqlite3_exec(
-	    c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+	    c->db,
+	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+	    "PRAGMA mmap_size=" SQ_MMAP_SIZE ";",
 	    NULL, NULL, &errmsg);
 	sqlite3_free(errmsg);
 	if (rc != SQLITE_OK) {

@@ -137,6 +137,33 @@ static int days_rebuild(struct store_conn *c, const char *district, const struct
 	return rc;
 }
 
+/* The rebuild itself, serialised in this process by the caller: one write
+ * transaction, under a keyed lock so other nodes (PostgreSQL) build it once
+ * too. The calendar is read again inside it, so the ordinals written match
+ * the fingerprint written even when the calendar changed meanwhile. */
+static int days_sync_locked(struct store_conn *c, const char *district, struct yerr *err)
+{
+	struct store_result *rows = NULL;
+	char fp[65];
+	int rc, yes = 0;
+
+	rc = store_begin(c, err);
+	if (rc < 0)
+		return rc; /* no transaction to roll back */
+	rc = store_lock_key(c, "stats_days", district, err);
+	if (rc == 0)
+		rc = calendar_fingerprint(c, district, fp, &rows, err);
+	if (rc == 0)
+		rc = days_current(c, district, fp, &yes, err);
+	if (rc == 0 && !yes)
+		rc = days_rebuild(c, district, rows, fp, err);
+	store_result_free(rows);
+	if (rc == 0)
+		return store_commit(c, err);
+	store_rollback(c);
+	return rc;
+}
+
 int store_stats_days_sync(struct store_conn *c, const char *district, struct yerr *err)
 {
 	struct store_result *rows = NULL;
@@ -144,23 +171,23 @@ int store_stats_days_sync(struct store_conn *c, const char *district, struct yer
 	int rc, yes = 0;
 
 	rc = calendar_fingerprint(c, district, fp, &rows, err);
+	store_result_free(rows);
+	rows = NULL;
 	if (rc == 0)
 		rc = days_current(c, district, fp, &yes, err);
-	if (rc == 0 && !yes) {
-		rc = store_begin(c, err);
-		if (rc == 0)
-			rc = store_lock_key(c, "stats_days", district, err);
-		/* another request may have rebuilt it while this one waited */
-		if (rc == 0)
-			rc = days_current(c, district, fp, &yes, err);
-		if (rc == 0 && !yes)
-			rc = days_rebuild(c, district, rows, fp, err);
-		if (rc == 0)
-			rc = store_commit(c, err);
-		else
-			store_rollback(c);
-	}
+	if (rc < 0 || yes)
+		return rc;
+	/* Stale: the first request of this process rebuilds; the others wait
+	 * here for it (not for the write lock, which times out) and then find
+	 * the ordinals current and only read. */
+	store_rebuild_lock(c);
+	rc = calendar_fingerprint(c, district, fp, &rows, err);
 	store_result_free(rows);
+	if (rc == 0)
+		rc = days_current(c, district, fp, &yes, err);
+	if (rc == 0 && !yes)
+		rc = days_sync_locked(c, district, err);
+	store_rebuild_unlock(c);
 	return rc;
 }
 
@@ -292,6 +319,21 @@ int store_stats_apps(struct store_conn *c, const char *district, const struct st
 	}
 	store_result_free(r);
 	return 0;
+}
+
+int store_stats_shared(struct store_conn *c, const char *district, const struct stats_range *f,
+		       int64_t *out, struct yerr *err)
+{
+	struct store_param p[8];
+	char where[512], like[128], sql[1024];
+	int np = 0;
+
+	cohort_where(district, f, where, sizeof(where), p, &np, like, sizeof(like));
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM application_shared_materials m JOIN applications a "
+		 "ON a.district = m.district AND a.id = m.application_id WHERE %s",
+		 where);
+	return store_query_int(c, sql, p, np, 0, out, err);
 }
 
 int store_stats_notices(struct store_conn *c, const char *district, const struct stats_apps *a,

@@ -72,10 +72,12 @@ struct stats_apps {
 };
 void store_stats_apps_free(struct stats_apps *a);
 
-/* Brings stats_days up to date with the district's calendar rows (a no-op
- * read when the fingerprint matches; else a rebuild in its own transaction,
- * under a lock so concurrent requests build it once). Call it before the
- * other functions, outside a transaction. */
+/* Brings stats_days up to date with the district's calendar rows: a read
+ * when the fingerprint matches; else a rebuild in its own transaction by the
+ * first request of this process (store_rebuild_lock; the others wait for it
+ * and then only read, so concurrent first requests all succeed) and of the
+ * cluster (a keyed lock on PostgreSQL). Call it before the other functions,
+ * outside a transaction. */
 int store_stats_days_sync(struct store_conn *c, const char *district, struct yerr *err);
 
 int store_stats_apps(struct store_conn *c, const char *district, const struct stats_range *f,
@@ -87,6 +89,13 @@ int store_stats_apps(struct store_conn *c, const char *district, const struct st
 typedef int (*stats_notice_fn)(void *ctx, const char *notice, int64_t count);
 int store_stats_notices(struct store_conn *c, const char *district, const struct stats_apps *a,
 			stats_notice_fn fn, void *ctx, struct yerr *err);
+
+/* Materials the cohort's applications obtained by sharing instead of from
+ * the applicant (application_shared_materials, migration 0042: one row per
+ * application and material, written by 免于提交 when the entity is in the
+ * register). */
+int store_stats_shared(struct store_conn *c, const char *district, const struct stats_range *f,
+		       int64_t *out, struct yerr *err);
 
 struct stats_licenses {
 	int64_t issued, changed, cancelled, revoked, suspended, expired;

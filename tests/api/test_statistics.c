@@ -22,8 +22,11 @@
  * Duration: n 3, mean 7, median 8, p90 11, on time 2/3, paused 3/3 = 1,
  * rounds (0+1+0)/3. Notices: N1 (A1, A2, A4) asks 2 of 3 materials (one
  * exempt) and has 3 fields; N2 (A3) 1 material, 2 fields: materials asked 7,
- * fields 11, pre-filled 3. Trips: 1 walk-in + 1 window hand-over = 2 over 4.
+ * fields 11, pre-filled 3. N1's exempt M2 was obtained by sharing for A1, A4
+ * (and A6, outside): obtained by sharing 2, not taken off asked again.
+ * Trips: 1 walk-in + 1 window hand-over = 2 over 4.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +86,8 @@ static void expect_num(const json_t *o, const char *path, double v)
 }
 
 #define NOTICE1                                                                                  \
-	"{\"materials\":[{\"id\":\"M1\",\"exempt\":false},{\"id\":\"M2\",\"exempt\":true},"      \
+	"{\"materials\":[{\"id\":\"M1\",\"exempt\":false},{\"id\":\"M2\",\"exempt\":true,"       \
+	"\"shared_from\":\"entity_register\"},"                                                  \
 	"{\"id\":\"M3\",\"exempt\":false}],\"fields\":[{\"id\":\"F_a\"},{\"id\":\"F_b\"},"       \
 	"{\"id\":\"F_c\"}],\"savings\":{\"before\":{\"permits\":3,\"days\":40,\"materials\":10," \
 	"\"fields\":30,\"steps\":8,\"trips\":4},\"after\":{\"permits\":1,\"days\":10,"           \
@@ -127,6 +131,21 @@ static void dept(int app_id, const char *d)
 	sql(q);
 }
 
+/* Material mid of application app_id obtained by sharing (as exempt.c
+ * records it when the application is created). */
+static void shared(int app_id, const char *mid)
+{
+	char q[1024];
+
+	snprintf(q, sizeof(q),
+		 "INSERT INTO application_shared_materials (district, application_id, "
+		 "material_id, source, register, register_source, uscc, record, obtained_at) "
+		 "VALUES ('310104', %d, '%s', '市场主体登记信息共享', 'entity_register', "
+		 "'import', 'USCC%d', '{}', 1756684800)",
+		 app_id, mid, app_id);
+	sql(q);
+}
+
 /* A license of application app_id issued on `day`, current with `status`,
  * and its issue event at noon of that day (Asia/Shanghai). */
 static void license(int n, int app_id, const char *industry, const char *day, const char *status,
@@ -164,6 +183,10 @@ static void build_history(void)
 	app(9004, "shudian", "rejected", "2025-09-15", 10, 0, 2, 0, "[]", "{}", "stats-n1");
 	app(9005, "shudian", "draft", NULL, 0, 0, 0, 0, "[]", "{}", "stats-n1");
 	app(9006, "shudian", "licensed", "2024-05-06", 10, 0, 0, 0, "[]", "{}", "stats-n1");
+	/* 免于提交: M2 obtained from the entity register for A1, A4 and A6 */
+	shared(9001, "M2");
+	shared(9004, "M2");
+	shared(9006, "M2");
 	dept(9001, "scjgj");
 	dept(9001, "whlyj");
 	dept(9002, "scjgj");
@@ -251,7 +274,8 @@ static void test_overview_known_answers(void **state)
 	expect_int(r.json, "trips.window_handover", 1);
 	expect_num(r.json, "trips.per_application", 0.5);
 	expect_int(r.json, "materials.asked", 7);
-	expect_int(r.json, "materials.obtained_by_sharing", 0);
+	expect_int(r.json, "materials.obtained_by_sharing", 2);
+	assert_true(json_is_true(at(r.json, "materials.sharing_recorded")));
 	expect_int(r.json, "fields.filled", 11);
 	expect_int(r.json, "fields.prefilled", 3);
 	expect_num(r.json, "fields.prefilled_rate", 0.2727);
@@ -300,6 +324,13 @@ static void test_filters(void **state)
 	expect_num(r.json, "duration.mean_days", 9.5);
 	expect_int(r.json, "licenses.issued", 2);
 	expect_int(r.json, "licenses.revoked", 0);
+	expect_int(r.json, "materials.obtained_by_sharing", 2);
+	resp_free(&r);
+	get("/api/v1/statistics/overview?" RANGE "&industry=bianlidian", 200, &r);
+	expect_int(r.json, "materials.obtained_by_sharing", 0);
+	resp_free(&r);
+	get("/api/v1/statistics/overview?" RANGE "&department=scjgj", 200, &r);
+	expect_int(r.json, "materials.obtained_by_sharing", 1);
 	resp_free(&r);
 	get("/api/v1/statistics/overview?" RANGE "&department=whlyj", 200, &r);
 	expect_int(r.json, "applications.total", 2);
@@ -311,6 +342,7 @@ static void test_filters(void **state)
 	get("/api/v1/statistics/overview?" RANGE "&street=xjh", 200, &r);
 	expect_int(r.json, "applications.total", 1);
 	expect_int(r.json, "trips.walk_in", 1);
+	expect_int(r.json, "materials.obtained_by_sharing", 1);
 	resp_free(&r);
 	/* a range of a year reads the table in storage order: the same figures */
 	get("/api/v1/statistics/overview?from=2025-01-01&to=2025-12-31", 200, &r);
@@ -321,11 +353,18 @@ static void test_filters(void **state)
 	resp_free(&r);
 	get("/api/v1/statistics/overview?from=2024-01-01&to=2025-12-31&department=whlyj", 200, &r);
 	expect_int(r.json, "applications.total", 2);
+	expect_int(r.json, "materials.obtained_by_sharing", 2);
+	resp_free(&r);
+	/* A6's shared material joins with A6 */
+	get("/api/v1/statistics/overview?from=2024-01-01&to=2025-12-31", 200, &r);
+	expect_int(r.json, "materials.obtained_by_sharing", 3);
+	expect_int(r.json, "materials.asked", 9);
 	resp_free(&r);
 	/* a range that ends before the holiday: A1 leaves the cohort */
 	get("/api/v1/statistics/overview?from=2025-09-01&to=2025-09-20", 200, &r);
 	expect_int(r.json, "applications.total", 3);
 	expect_int(r.json, "licenses.issued", 2);
+	expect_int(r.json, "materials.obtained_by_sharing", 1);
 	resp_free(&r);
 
 	/* a reviewer of scjgj sees scjgj only */
@@ -538,6 +577,104 @@ static void test_xlsx_equals_api(void **state)
 	resp_free(&v);
 }
 
+/* Concurrent first requests ----------------------------------------------- */
+
+#define BURST 8
+
+struct burst {
+	struct server me; /* a copy of the server with a handle of its own */
+	pthread_barrier_t *go;
+	long status;
+};
+
+static void *first_request(void *arg)
+{
+	struct burst *b = arg;
+	struct resp r;
+
+	b->me.curl = curl_easy_init();
+	if (b->me.curl == NULL) /* no cmocka assertions off the main thread */
+		abort();
+	pthread_barrier_wait(b->go);
+	if (http_req(&b->me, "GET", "/api/v1/statistics/overview?" RANGE, NULL, NULL, 0, NULL,
+		     &r) == 0)
+		b->status = r.status;
+	resp_free(&r);
+	curl_easy_cleanup(b->me.curl);
+	return NULL;
+}
+
+/* The whole of a file, or NULL. Caller frees. */
+static char *log_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (f == NULL)
+		return NULL;
+	do {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap + 1);
+			if (buf == NULL)
+				abort();
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* A fresh node whose working-day ordinals were never built, and BURST
+ * statistics requests released together: the first rebuilds the ordinals,
+ * the others wait for it and then read; every one answers 200. The busy
+ * timeout is cut to 20 ms so that a request queueing for the write lock
+ * behind the rebuild (as they did) fails at once instead of only on a slow
+ * machine; nothing else writes meanwhile, so with the rebuild done once the
+ * outcome does not depend on timing. */
+static void test_concurrent_first_requests(void **state)
+{
+	struct server fresh;
+	struct burst b[BURST];
+	pthread_t t[BURST];
+	pthread_barrier_t go;
+	char *log;
+	int rc;
+
+	(void)state;
+	memset(&fresh, 0, sizeof(fresh));
+	setenv("YIYE_BUSY_TIMEOUT_MS", "20", 1);
+	rc = server_start(&fresh, 1, NULL);
+	unsetenv("YIYE_BUSY_TIMEOUT_MS");
+	assert_int_equal(rc, 0);
+	lic_as(&fresh, "auditor");
+	pthread_barrier_init(&go, NULL, BURST);
+	for (int i = 0; i < BURST; i++) {
+		b[i].me = fresh;
+		b[i].go = &go;
+		b[i].status = 0;
+		assert_int_equal(pthread_create(&t[i], NULL, first_request, &b[i]), 0);
+	}
+	for (int i = 0; i < BURST; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&go);
+	server_stop(&fresh, 1); /* the log is complete once the server exited */
+	log = log_text(fresh.log);
+	for (int i = 0; i < BURST; i++) {
+		if (b[i].status != 200)
+			fprintf(stderr, "request %d: %ld\n", i, b[i].status);
+		assert_int_equal(b[i].status, 200);
+	}
+	/* no request rolled back a transaction it never began */
+	assert_non_null(log);
+	assert_null(strstr(log, "no transaction is active"));
+	free(log);
+	server_stop(&fresh, 0);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -562,6 +699,7 @@ int main(void)
 	    cmocka_unit_test(test_views),
 	    cmocka_unit_test(test_csv_equals_api),
 	    cmocka_unit_test(test_xlsx_equals_api),
+	    cmocka_unit_test(test_concurrent_first_requests),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
