@@ -64,6 +64,15 @@ int cli_data_options(int argc, char **argv, struct app *app, void (*help)(FILE *
 /* app_config_finish + app_open; on failure prints the error as cmd's,
  * closes what was opened and returns -1. */
 int cli_app_open(struct app *app, const char *cmd);
+/* `yiye audit verify` and `yiye sharing verify`: the options, then a
+ * per-district hash chain checked with verify (store_chains_verify's
+ * callers), one line per district naming `label` (审计日志, 共享访问日志).
+ * Exit code 0 intact, 1 broken, 2 on usage or store errors. */
+struct audit_chain_report;
+int cli_chain_verify(int argc, char **argv, const char *cmd, const char *label,
+		     void (*help)(FILE *f),
+		     int (*verify)(struct store *s, struct audit_chain_report **out, int *n,
+				   struct yerr *err));
 
 /* Imports every year file (catalog/calendar/YYYY.json) not yet in the store. */
 int cli_calendar_import_dir(struct app *app, const char *dir, int *imported, struct yerr *err);

@@ -3,11 +3,7 @@
  * audit trail and exits 0 when all are intact, 1 naming the first broken
  * entry of each broken chain.
  */
-#include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "cli/cli.h"
 #include "store/store_audit.h"
@@ -22,39 +18,5 @@ static void help(FILE *f)
 
 int cmd_audit(int argc, char **argv)
 {
-	struct audit_chain_report *reps = NULL;
-	struct app app;
-	struct yerr e = {0};
-	int n = 0, rc;
-
-	if ((rc = cli_data_options(argc, argv, &app, help)) >= 0)
-		return rc;
-	if (argc - optind != 1 || strcmp(argv[optind], "verify") != 0) {
-		help(stderr);
-		return 2;
-	}
-	if (cli_app_open(&app, "audit") < 0)
-		return 2;
-	rc = store_audit_verify(app.store, &reps, &n, &e);
-	if (rc < 0) {
-		cli_error("audit", &e);
-		app_close(&app);
-		return 2;
-	}
-	/* One line per district's chain; a broken one names its first broken
-	 * entry (the entries before it are intact). */
-	for (int i = 0; i < n; i++) {
-		if (reps[i].bad_seq)
-			printf("区 %s：审计日志已损坏：第一条有问题的记录 seq=%" PRId64 "：%s"
-			       "（此前 %" PRId64 " 条完整）\n",
-			       reps[i].district, reps[i].bad_seq, reps[i].msg, reps[i].count);
-		else
-			printf("区 %s：审计日志完整：%" PRId64 " 条记录，哈希链校验通过\n",
-			       reps[i].district, reps[i].count);
-	}
-	if (n == 0)
-		printf("审计日志完整：尚无记录\n");
-	free(reps);
-	app_close(&app);
-	return rc == 1 ? 1 : 0;
+	return cli_chain_verify(argc, argv, "audit", "审计日志", help, store_audit_verify);
 }

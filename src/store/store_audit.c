@@ -327,7 +327,8 @@ static int verify_chain(struct store_conn *c, struct audit_chain_report *rep, st
 	return 0;
 }
 
-int store_audit_verify(struct store *s, struct audit_chain_report **out, int *n, struct yerr *err)
+int store_chains_verify(struct store *s, const char *districts_sql, chain_verify_fn verify_one,
+			struct audit_chain_report **out, int *n, struct yerr *err)
 {
 	struct store_conn *c;
 	struct store_result *d = NULL;
@@ -338,12 +339,7 @@ int store_audit_verify(struct store *s, struct audit_chain_report **out, int *n,
 	*n = 0;
 	if ((rc = store_acquire(s, &c, err)) < 0)
 		return rc;
-	/* A chain is any district with a head or with entries: entries whose
-	 * head row was deleted must not escape the check. */
-	rc = store_exec(c,
-			"SELECT district FROM audit_head UNION SELECT district FROM audit_log "
-			"ORDER BY district",
-			NULL, 0, &d, err);
+	rc = store_exec(c, districts_sql, NULL, 0, &d, err);
 	if (rc < 0)
 		goto out;
 	reps = calloc(d->rows ? (size_t)d->rows : 1, sizeof(*reps));
@@ -351,7 +347,7 @@ int store_audit_verify(struct store *s, struct audit_chain_report **out, int *n,
 		abort();
 	for (int i = 0; i < d->rows; i++) {
 		snprintf(reps[i].district, sizeof(reps[i].district), "%s", store_cell(d, i, 0));
-		if ((rc = verify_chain(c, &reps[i], err)) < 0)
+		if ((rc = verify_one(c, &reps[i], err)) < 0)
 			goto out;
 		broken |= rc;
 	}
@@ -364,4 +360,12 @@ out:
 	store_result_free(d);
 	store_release(c);
 	return rc < 0 ? rc : broken;
+}
+
+int store_audit_verify(struct store *s, struct audit_chain_report **out, int *n, struct yerr *err)
+{
+	return store_chains_verify(s,
+				   "SELECT district FROM audit_head UNION SELECT district FROM "
+				   "audit_log ORDER BY district",
+				   verify_chain, out, n, err);
 }

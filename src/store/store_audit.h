@@ -85,4 +85,14 @@ struct audit_chain_report {
  * 1 when at least one is broken, negative on a store error. */
 int store_audit_verify(struct store *s, struct audit_chain_report **out, int *n, struct yerr *err);
 
+/* The walk store_audit_verify makes, for any per-district hash chain (the
+ * audit trail, the shared-read access log): districts_sql lists the chains'
+ * districts in order — every district with a head OR with entries, so
+ * entries whose head row was deleted do not escape the check — and
+ * verify_one checks one (0 intact, 1 broken, negative on a store error). */
+typedef int (*chain_verify_fn)(struct store_conn *c, struct audit_chain_report *rep,
+			       struct yerr *err);
+int store_chains_verify(struct store *s, const char *districts_sql, chain_verify_fn verify_one,
+			struct audit_chain_report **out, int *n, struct yerr *err);
+
 #endif

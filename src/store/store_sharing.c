@@ -515,39 +515,10 @@ static int verify_chain(struct store_conn *c, struct audit_chain_report *rep, st
 
 int store_sharing_verify(struct store *s, struct audit_chain_report **out, int *n, struct yerr *err)
 {
-	struct store_conn *c;
-	struct store_result *d = NULL;
-	struct audit_chain_report *reps = NULL;
-	int rc, broken = 0;
-
-	*out = NULL;
-	*n = 0;
 	if (sodium_init() < 0)
 		abort();
-	if ((rc = store_acquire(s, &c, err)) < 0)
-		return rc;
-	rc = store_exec(c,
-			"SELECT district FROM sharing_head UNION SELECT district FROM sharing_log "
-			"ORDER BY district",
-			NULL, 0, &d, err);
-	if (rc < 0)
-		goto out;
-	reps = calloc(d->rows ? (size_t)d->rows : 1, sizeof(*reps));
-	if (reps == NULL)
-		abort();
-	for (int i = 0; i < d->rows; i++) {
-		snprintf(reps[i].district, sizeof(reps[i].district), "%s", store_cell(d, i, 0));
-		if ((rc = verify_chain(c, &reps[i], err)) < 0)
-			goto out;
-		broken |= rc;
-	}
-	*n = d->rows;
-	*out = reps;
-	reps = NULL;
-	rc = 0;
-out:
-	free(reps);
-	store_result_free(d);
-	store_release(c);
-	return rc < 0 ? rc : broken;
+	return store_chains_verify(s,
+				   "SELECT district FROM sharing_head UNION SELECT district FROM "
+				   "sharing_log ORDER BY district",
+				   verify_chain, out, n, err);
 }
