@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "core/date.h"
+#include "http/csv.h"
 #include "http/accounts.h"
 #include "store/store_audit.h"
 
@@ -121,59 +122,26 @@ void h_audit_list(struct req *r)
 	reply_json(r, 200, req_list_json(items, total, &page));
 }
 
-struct sbuf {
-	char *p;
-	size_t len, cap;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->p = realloc(b->p, b->cap);
-		if (b->p == NULL)
-			abort();
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-/* One quoted CSV field; a leading = + - @ is defused with ' so a
- * spreadsheet never evaluates audit text as a formula. */
-static void csv_field(struct sbuf *b, const char *v, int last)
-{
-	sb_add(b, "\"", 1);
-	if (v && (*v == '=' || *v == '+' || *v == '-' || *v == '@'))
-		sb_add(b, "'", 1);
-	for (; v && *v; v++) {
-		sb_add(b, v, 1);
-		if (*v == '"')
-			sb_add(b, "\"", 1); /* quotes are doubled */
-	}
-	sb_add(b, last ? "\"\r\n" : "\",", last ? 3 : 2);
-}
-
 void h_audit_csv(struct req *r)
 {
 	static const char *const heads[] = {"序号", "时间",       "操作人", "角色",
 					    "部门", "操作",       "对象",   "请求编号",
 					    "结果", "客户端地址", "说明",   "哈希"};
 	struct store_result *res;
-	struct sbuf b = {0};
+	struct csv b = {.quote_all = 1};
 	int64_t total;
 
 	if (load(r, AUDIT_CSV_MAX, 0, &res, &total) < 0)
 		return;
-	sb_add(&b, "\xEF\xBB\xBF", 3);
+	csv_bom(&b);
 	for (int k = 0; k < 12; k++)
-		csv_field(&b, heads[k], k == 11);
+		csv_field(&b, heads[k], 1, k == 11);
 	for (int i = 0; i < res->rows; i++) {
 		char when[40];
 
 		format_time(store_cell_int(res, i, 1, 0), when, sizeof(when));
 		for (int k = 0; k < 12; k++)
-			csv_field(&b, k == 1 ? when : store_cell(res, i, k), k == 11);
+			csv_field(&b, k == 1 ? when : store_cell(res, i, k), 1, k == 11);
 	}
 	store_result_free(res);
 	reply_raw(r, 200, "text/csv; charset=utf-8", b.p, b.len);

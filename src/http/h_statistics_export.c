@@ -11,31 +11,8 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "http/csv.h"
 #include "http/statistics.h"
-
-/* A growing byte buffer; aborts on out of memory (the tables are small). */
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->p = realloc(b->p, b->cap);
-		if (b->p == NULL)
-			abort();
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
 
 /* A cell's text: numbers as JSON writes them (integers exact, reals with
  * the 2 or 4 decimals the API rounded to), booleans 是/否, null empty. */
@@ -53,59 +30,30 @@ static void cell_text(const json_t *v, char *out, size_t outsz)
 		out[0] = '\0';
 }
 
-/* One CSV field. A text that a spreadsheet would read as a formula (= + - @
- * or a leading tab / carriage return) gets a leading ' (OWASP's advice);
- * a field with a comma, quote or line break is quoted, quotes doubled. */
-static void csv_field(struct buf *b, const char *s, int is_text)
-{
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
-
-	if (quote)
-		buf_str(b, "\"");
-	if (is_text && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
-			s[0] == '\r'))
-		buf_str(b, "'");
-	for (const char *q = s; *q; q++) {
-		if (*q == '"')
-			buf_str(b, "\"\"");
-		else
-			buf_add(b, q, 1);
-	}
-	if (quote)
-		buf_str(b, "\"");
-}
-
 int stats_csv(const json_t *table, char **out, size_t *len)
 {
 	const json_t *cols = json_object_get(table, "columns"),
 		     *rows = json_object_get(table, "rows");
-	struct buf b = {0};
+	size_t ncols = json_array_size(cols), i, j;
+	struct csv b = {0};
 	const json_t *c, *row;
-	size_t i, j;
 	char text[64];
 
-	buf_str(&b, "\xEF\xBB\xBF");
-	json_array_foreach (cols, i, c) {
-		if (i)
-			buf_str(&b, ",");
-		csv_field(&b, json_string_value(json_object_get(c, "label")), 1);
-	}
-	buf_str(&b, "\r\n");
+	csv_bom(&b);
+	json_array_foreach (cols, i, c)
+		csv_field(&b, json_string_value(json_object_get(c, "label")), 1, i + 1 == ncols);
 	json_array_foreach (rows, j, row) {
 		json_array_foreach (cols, i, c) {
 			const json_t *v =
 			    json_object_get(row, json_string_value(json_object_get(c, "key")));
 
-			if (i)
-				buf_str(&b, ",");
 			if (json_is_string(v))
-				csv_field(&b, json_string_value(v), 1);
+				csv_field(&b, json_string_value(v), 1, i + 1 == ncols);
 			else {
 				cell_text(v, text, sizeof(text));
-				csv_field(&b, text, 0);
+				csv_field(&b, text, 0, i + 1 == ncols);
 			}
 		}
-		buf_str(&b, "\r\n");
 	}
 	*out = b.p;
 	*len = b.len;
