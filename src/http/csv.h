@@ -1,10 +1,11 @@
 /*
  * csv.h — the one CSV writer of the exports (the audit trail, the shared-read
  * access log, the statistics): UTF-8 with a byte-order mark so spreadsheets
- * read the Chinese, rows ended by CRLF, a field quoted when it holds a comma,
- * quote or line break or when quote_all is set (quotes doubled), and text fields formula-safe: a
- * text that a spreadsheet would read as a formula (starting with = + - @, or a tab or carriage
- * return that some skip before one) gets a leading ' (OWASP's advice).
+ * read the Chinese, rows ended by CRLF, a field quoted when it holds a
+ * comma, quote or line break or when quote_all is set (quotes doubled), and
+ * text fields formula-safe: a text that a spreadsheet would read as a
+ * formula (starting with = + - @, or a tab or carriage return that some
+ * skip before one) gets a leading ' (OWASP's advice).
  */
 #ifndef YIYE_HTTP_CSV_H
 #define YIYE_HTTP_CSV_H
