@@ -38,6 +38,8 @@ static const struct {
     {"demo", cmd_demo, "生成演示办件历史（demo history，供统计看板使用）"},
     /* stats-ui */
     {"report", cmd_report, "生成改革成效月度报告 PDF（report monthly --month YYYY-MM）"},
+    {"statistics", cmd_statistics,
+     "重建统计明细（statistics rebuild，用于绕过业务流程写入的数据）"},
     /* @@commands@@ */
     {"version", cmd_version, "显示版本"},
 };

@@ -47,6 +47,8 @@ int demo_history(struct app *app, long n, long seed, int until_day, int verbose,
 int demo_history_once(struct app *app, long n, struct yerr *err);
 /* stats-ui: the monthly report (cmd_report.c) */
 int cmd_report(int argc, char **argv);
+/* yiye statistics rebuild (cmd_statistics.c) */
+int cmd_statistics(int argc, char **argv);
 
 /* Reads a whole file of at most `max` bytes into a NUL-terminated buffer the
  * caller frees. */

@@ -309,7 +309,7 @@ int stats_view(struct store_conn *c, const char *district, const char *view,
 		return yerr_set(err, 404, "unknown_view", "view", "没有这个统计视图：%.40s", view);
 	}
 	if (k <= 3)
-		rc = store_stats_days_sync(c, district, err);
+		rc = store_stats_sync(c, district, err);
 	if (rc == 0 && k == 0)
 		rc = view_trends(c, district, f, cols, rows, err);
 	else if (rc == 0 && (k == 1 || k == 2))

@@ -205,13 +205,12 @@ static int figures_load(struct store_conn *c, const char *district, const struct
 	memset(&fg->ns, 0, sizeof(fg->ns));
 	fg->r = *r;
 	rc = store_stats_apps(c, district, r, &fg->a, err);
+	fg->shared = fg->a.shared;
 	if (rc == 0)
 		rc = store_stats_notices(c, district, &fg->a, notice_add, &fg->ns, err);
 	store_stats_apps_free(&fg->a);
 	if (rc == 0)
 		rc = store_stats_licenses(c, district, r, &fg->l, err);
-	if (rc == 0)
-		rc = store_stats_shared(c, district, r, &fg->shared, err);
 	return rc;
 }
 
@@ -339,7 +338,7 @@ int stats_overview(struct store_conn *c, const char *district, const struct stat
 	if (fg == NULL)
 		abort();
 	range_of(f, &r);
-	rc = store_stats_days_sync(c, district, err);
+	rc = store_stats_sync(c, district, err);
 	if (rc == 0)
 		rc = figures_load(c, district, &r, fg, err);
 	if (rc == 0)

@@ -24,7 +24,10 @@ struct store_backend {
 	 * NULL, store_begin runs begin_sql. */
 	int (*begin)(void *conn, struct yerr *err);
 	int (*backup)(const char *url, void *conn, const char *dest, struct yerr *err);
-	/* Rewrites backend-neutral tokens in migration SQL ({{ID}}, …). */
+	/* Rewrites backend-neutral tokens in migration SQL ({{ID}}, …). A line
+	 * that starts with {{SQLITE}} or {{PG}} runs on that backend only (the
+	 * other's rewrite turns the token into a comment): for the rare index a
+	 * planner needs in its own shape. */
 	char *(*dialect)(const char *sql);
 };
 

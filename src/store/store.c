@@ -41,7 +41,7 @@ struct store {
 	 * lock and the busy timeout. */
 	pthread_mutex_t writer;
 	/* store_rebuild_lock: rare work one request does for every other one
-	 * (store_stats_days_sync's rebuild); waited for without a deadline. */
+	 * (store_stats_sync's rebuild); waited for without a deadline. */
 	pthread_mutex_t rebuild;
 	int size;
 	struct store_conn conns[POOL_MAX];
@@ -132,6 +132,38 @@ void store_close(struct store *s)
 enum store_kind store_kind(const struct store *s)
 {
 	return s->kind;
+}
+
+enum store_kind store_conn_kind(const struct store_conn *c)
+{
+	return store_kind(c->store);
+}
+
+int store_exec_pg_planned(struct store_conn *c, const char *const *settings, const char *sql,
+			  const struct store_param *params, int nparams, struct store_result **res,
+			  struct yerr *err)
+{
+	char set[160];
+	int rc;
+
+	if (c->store->kind != STORE_PG)
+		return store_exec(c, sql, params, nparams, res, err);
+	if ((rc = store_begin(c, err)) < 0)
+		return rc;
+	for (int i = 0; rc == 0 && settings[i]; i++) {
+		snprintf(set, sizeof(set), "SET LOCAL %s", settings[i]);
+		rc = store_exec(c, set, NULL, 0, NULL, err);
+	}
+	if (rc == 0)
+		rc = store_exec(c, sql, params, nparams, res, err);
+	if (rc == 0 && (rc = store_commit(c, err)) == 0)
+		return 0;
+	if (res) {
+		store_result_free(*res);
+		*res = NULL;
+	}
+	store_rollback(c);
+	return rc;
 }
 const char *store_describe(const struct store *s)
 {

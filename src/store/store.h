@@ -81,6 +81,8 @@ int store_open(struct store **out, const char *url, int pool_size, const struct 
 	       struct yerr *err);
 void store_close(struct store *s);
 enum store_kind store_kind(const struct store *s);
+/* The backend of the store c belongs to. */
+enum store_kind store_conn_kind(const struct store_conn *c);
 const char *store_describe(const struct store *s); /* for logs: never a password */
 
 /* Pool. store_acquire waits up to a few seconds for a free connection, then
@@ -125,6 +127,15 @@ void store_rebuild_unlock(struct store_conn *c);
  * without the clause. */
 int store_exec(struct store_conn *c, const char *sql, const struct store_param *params, int nparams,
 	       struct store_result **res, struct yerr *err);
+/* store_exec with PostgreSQL planner settings for this one statement
+ * (`SET LOCAL` each of the NULL-terminated settings, in a transaction of its
+ * own, so the pooled connection keeps its defaults); on SQLite plain
+ * store_exec. For the few statements whose best plan the planner's
+ * estimates miss, each with the measurement that justifies it beside the
+ * call (store_stats.c, store_stats_sup.c). Outside a transaction. */
+int store_exec_pg_planned(struct store_conn *c, const char *const *settings, const char *sql,
+			  const struct store_param *params, int nparams, struct store_result **res,
+			  struct yerr *err);
 
 /* Runs a query that must return a row: on success *res holds the result
  * (at least one row, caller frees); no row gives STORE_ENOTFOUND with err set

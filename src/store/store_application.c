@@ -13,6 +13,7 @@
 #include "core/date.h"
 #include "store/store_application.h"
 #include "store/store_events.h"
+#include "store/store_stats.h"
 
 #define APP_COLS                                                                             \
 	"id, number, year, serial, applicant_id, entity_id, created_by, walk_in, industry, " \
@@ -490,6 +491,9 @@ int store_app_update(struct store_conn *c, const char *district, struct store_ap
 						       SP_TEXT(district), SP_INT(a->id),
 						       SP_TEXT(a->wf.permits[i].code)},
 				4, NULL, err);
+	/* the statistics' row of it, in the same transaction */
+	if (rc == 0)
+		rc = store_stats_touch(c, district, a->id, err);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store/store_events.h"
+#include "store/store_stats.h"
 
 #define LIC_COLS                                                                                 \
 	"id, number, version, is_current, eid, status, application_id, holder_user_id, "         \
@@ -328,6 +329,10 @@ int store_license_insert(struct store_conn *c, const char *district, struct stor
 	store_result_free(res);
 	if (l->status[0] == '\0')
 		snprintf(l->status, sizeof(l->status), "valid");
+	/* the application it was issued on is licensed now (statistics) */
+	if (l->application_id > 0 &&
+	    (rc = store_stats_touch(c, district, l->application_id, err)) < 0)
+		return rc;
 	return event_simple(c, district, l->number, l->version,
 			    l->version == 1 ? "issue" : "version", l->status, actor_id, actor, NULL,
 			    NULL, NULL, now, err);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_stats.h"
+
 /* applications.kind / license_number / life_change ----------------------------- */
 
 void store_app_life_free(struct store_app_life *l)
@@ -18,15 +20,17 @@ void store_app_life_free(struct store_app_life *l)
 int store_app_life_set(struct store_conn *c, const char *district, int64_t app_id, const char *kind,
 		       const char *license_number, const char *change, struct yerr *err)
 {
-	return store_exec(
-	    c,
-	    "UPDATE applications SET kind = ?, license_number = ?, life_change = ? "
-	    "WHERE district = ? AND id = ?",
-	    (struct store_param[]){
-		SP_TEXT(kind),
-		license_number && license_number[0] ? SP_TEXT(license_number) : SP_NULL,
-		change ? SP_TEXT(change) : SP_NULL, SP_TEXT(district), SP_INT(app_id)},
-	    5, NULL, err);
+	int rc =
+	    store_exec(c,
+		       "UPDATE applications SET kind = ?, license_number = ?, life_change = ? "
+		       "WHERE district = ? AND id = ?",
+		       (struct store_param[]){
+			   SP_TEXT(kind),
+			   license_number && license_number[0] ? SP_TEXT(license_number) : SP_NULL,
+			   change ? SP_TEXT(change) : SP_NULL, SP_TEXT(district), SP_INT(app_id)},
+		       5, NULL, err);
+
+	return rc < 0 ? rc : store_stats_touch(c, district, app_id, err);
 }
 
 int store_app_life_get(struct store_conn *c, const char *district, int64_t app_id,

@@ -5,6 +5,7 @@
 #include "store/store_license_public.h"
 
 #include "store/store_license.h"
+#include "store/store_stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +239,9 @@ int store_handover_insert(struct store_conn *c, const char *district, struct lic
 		return rc;
 	h->id = store_cell_int(r, 0, 0, 0);
 	store_result_free(r);
+	/* collected at the window or not: the statistics count trips */
+	if ((rc = store_stats_touch_license(c, district, h->number, h->version, err)) < 0)
+		return rc;
 	/* the export carries the method, never who collected it */
 	snprintf(detail, sizeof(detail), "{\"method\":\"%s\",\"correction\":%s}", h->method,
 		 prev ? "true" : "false");

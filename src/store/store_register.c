@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_stats.h"
+
 #define REG_COLS "id, uscc, name, legal_rep, address, status, source, created_at, updated_at"
 
 /* The first row of `sql` (REG_COLS of one entity in the register) into
@@ -102,7 +104,7 @@ int store_register_from_license(struct store_conn *c, const char *district, cons
 int store_shared_material_put(struct store_conn *c, const char *district, int64_t app_id,
 			      const struct store_shared_material *m, struct yerr *err)
 {
-	return store_exec(
+	int rc = store_exec(
 	    c,
 	    "INSERT INTO application_shared_materials (district, application_id, material_id, "
 	    "source, register, register_source, uscc, record, obtained_at) VALUES (?, ?, ?, ?, "
@@ -112,6 +114,8 @@ int store_shared_material_put(struct store_conn *c, const char *district, int64_
 				   SP_TEXT(m->register_source), SP_TEXT(m->uscc),
 				   SP_TEXT(m->record), SP_INT(m->obtained_at)},
 	    9, NULL, err);
+
+	return rc < 0 ? rc : store_stats_touch(c, district, app_id, err);
 }
 
 int store_shared_materials_of(struct store_conn *c, const char *district, int64_t app_id,

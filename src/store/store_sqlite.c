@@ -301,7 +301,16 @@ static int sq_backup(const char *url, void *conn, const char *dest, struct yerr 
 static char *sq_dialect(const char *sql)
 {
 	static const char *const pairs[] = {
-	    "{{ID}}", "INTEGER PRIMARY KEY AUTOINCREMENT", "{{BLOB}}", "BLOB", NULL,
+	    "{{ID}}",
+	    "INTEGER PRIMARY KEY AUTOINCREMENT",
+	    "{{BLOB}}",
+	    "BLOB",
+	    /* a line for one backend only (store.h) */
+	    "{{SQLITE}}",
+	    "",
+	    "{{PG}}",
+	    "-- ",
+	    NULL,
 	};
 	return store_replace_tokens(sql, pairs);
 }

@@ -2,11 +2,12 @@
  * store_stats.h — the SQL of the statistics (issue 15, docs/api-statistics.md).
  *
  * Every function takes the caller's connection and district, runs plain
- * reads (no transaction of its own, except store_stats_days_sync, which
- * rebuilds derived data) and answers plain structs: the figures are
- * aggregated inside the database (one grouped scan of the applications of
- * the cohort, a few small counts) so the cost is one pass over the rows of
- * the date range, whatever their number. JSON belongs to src/http/.
+ * reads (no transaction of its own, except the writers of the derived data
+ * in store_stats_sync.c) and answers plain structs: the figures are
+ * aggregated inside the database (one grouped scan of the cohort's narrow
+ * fact rows, a few small counts) so the cost is one pass over one index's
+ * entries of the date range, whatever their number. JSON belongs to
+ * src/http/.
  *
  * The cohort of the application figures is "applications whose clock
  * started (first submission) on a day in [from, to]", narrowed by the
@@ -59,6 +60,10 @@ struct stats_apps {
 	int64_t walk_in;   /* applications submitted at the window */
 	int64_t rounds;    /* 补正 rounds of every application */
 	int64_t prefilled; /* field ids in applications.prefilled */
+	/* materials obtained by sharing instead of from the applicant
+	 * (application_shared_materials, migration 0042: written by 免于提交
+	 * when the entity is in the register) */
+	int64_t shared;
 	/* Licensed ones (a license row names the application): */
 	int64_t licensed;
 	int64_t days_sum;                   /* net working days, submission to license */
@@ -72,13 +77,32 @@ struct stats_apps {
 };
 void store_stats_apps_free(struct stats_apps *a);
 
-/* Brings stats_days up to date with the district's calendar rows: a read
- * when the fingerprint matches; else a rebuild in its own transaction by the
- * first request of this process (store_rebuild_lock; the others wait for it
- * and then only read, so concurrent first requests all succeed) and of the
- * cluster (a keyed lock on PostgreSQL). Call it before the other functions,
- * outside a transaction. */
-int store_stats_days_sync(struct store_conn *c, const char *district, struct yerr *err);
+/* Brings the derived data the statistics read up to date: stats_days with
+ * the district's calendar rows (rebuilt when their fingerprint changed,
+ * which unsettles every licensed fact), stats_facts (rebuilt from the
+ * sources when the district has none yet: an older database, or
+ * store_stats_rebuild), and the working days of the unsettled facts. A few
+ * reads when all is current; otherwise one transaction by the first request
+ * of this process (store_rebuild_lock; the others wait for it and then only
+ * read, so concurrent first requests all succeed) and of the cluster (a
+ * keyed lock on PostgreSQL). Call it before the other functions, outside a
+ * transaction. */
+int store_stats_sync(struct store_conn *c, const char *district, struct yerr *err);
+
+/* Re-derives the fact row of one application from its sources (migration
+ * 0053), unsettled: call it in the transaction of every change to what the
+ * statistics read of an application (its save, its license, a hand-over of
+ * that license, a material obtained by sharing). A draft (no clock) has no
+ * row. _license: the application the license number/version was issued on,
+ * if any. */
+int store_stats_touch(struct store_conn *c, const char *district, int64_t app_id, struct yerr *err);
+int store_stats_touch_license(struct store_conn *c, const char *district, const char *number,
+			      int version, struct yerr *err);
+
+/* Rebuilds the district's facts from their sources now (`yiye statistics
+ * rebuild`): for rows written past the workflow (an import, a bench's
+ * generator). Outside a transaction. */
+int store_stats_rebuild(struct store_conn *c, const char *district, struct yerr *err);
 
 int store_stats_apps(struct store_conn *c, const char *district, const struct stats_range *f,
 		     struct stats_apps *out, struct yerr *err);
@@ -89,13 +113,6 @@ int store_stats_apps(struct store_conn *c, const char *district, const struct st
 typedef int (*stats_notice_fn)(void *ctx, const char *notice, int64_t count);
 int store_stats_notices(struct store_conn *c, const char *district, const struct stats_apps *a,
 			stats_notice_fn fn, void *ctx, struct yerr *err);
-
-/* Materials the cohort's applications obtained by sharing instead of from
- * the applicant (application_shared_materials, migration 0042: one row per
- * application and material, written by 免于提交 when the entity is in the
- * register). */
-int store_stats_shared(struct store_conn *c, const char *district, const struct stats_range *f,
-		       int64_t *out, struct yerr *err);
 
 struct stats_licenses {
 	int64_t issued, changed, cancelled, revoked, suspended, expired;

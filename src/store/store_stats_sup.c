@@ -116,14 +116,23 @@ int store_stats_supervision(struct store_conn *c, const char *district, const st
 		char year_end[24];
 
 		snprintf(year_end, sizeof(year_end), "%04d-12-31", (int)out->report_year);
-		rc = ints(
+		/* The licenses in force have an index of their own, in holder
+		 * order (migration 0053); PostgreSQL rates reading it above a
+		 * sequential scan of every license with random_page_cost 4 and
+		 * picks the scan: 0.4 s against 0.15 s over 700,000 licenses. */
+		struct store_result *h = NULL;
+
+		rc = store_exec_pg_planned(
 		    c,
+		    (const char *const[]){"enable_seqscan = off", "enable_bitmapscan = off", NULL},
 		    "SELECT count(DISTINCT l.holder_uscc) FROM licenses l WHERE l.district = ? "
 		    "AND l.is_current = 1 AND l.issued_on <= ? AND l.status IN ('valid', "
 		    "'suspended') AND (? = '' OR l.industry = ?)",
 		    (struct store_param[]){SP_TEXT(district), SP_TEXT(year_end), SP_TEXT(ind),
 					   SP_TEXT(ind)},
-		    4, (int64_t *const[]){&out->reports_expected}, 1, err);
+		    4, &h, err);
+		out->reports_expected = rc == 0 && h->rows > 0 ? store_cell_int(h, 0, 0, 0) : 0;
+		store_result_free(h);
 		if (rc == 0)
 			rc = ints(
 			    c,

@@ -43,6 +43,15 @@ static void sql(const char *q)
 	server_sql_long(&srv, q);
 }
 
+/* The history here is written in SQL, past the workflow that keeps the
+ * statistics' fact rows (stats_facts) current: after such writes the facts
+ * are dropped, as `yiye statistics rebuild` does, and the next request
+ * derives them again from the rows written. */
+static void facts_stale(void)
+{
+	sql("DELETE FROM stats_facts_meta");
+}
+
 static void get(const char *path, long status, struct resp *r)
 {
 	assert_int_equal(http_req(&srv, "GET", path, NULL, NULL, 0, NULL, r), 0);
@@ -490,10 +499,12 @@ static void test_csv_equals_api(void **state)
 	    "VALUES "
 	    "(9100, '310104', '310104-2025-999100', 2025, 999100, (SELECT min(id) FROM users), "
 	    "(SELECT min(id) FROM users), '=1+2', 1, '{}', 'submitted', '2025-10-30', 0, 0)");
+	facts_stale();
 	get("/api/v1/statistics/views/industries.csv?" RANGE, 200, &r);
 	assert_non_null(strstr(r.body, "\n'=1+2,'=1+2,1,"));
 	resp_free(&r);
 	sql("DELETE FROM applications WHERE id = 9100");
+	facts_stale();
 }
 
 /* The workbook, read back with openpyxl: the 概览 sheet's values and the
@@ -628,6 +639,61 @@ static char *log_text(const char *path)
 	return buf;
 }
 
+/* A calendar year imported after the figures were read changes them: A6
+ * (submitted Mon 2024-05-06, licensed Mon 2024-05-20) took 10 working days
+ * on weekdays alone; the 2024 calendar (国务院办公厅关于2024年部分节假日安排的
+ * 通知: 4月28日、5月11日 make-up workdays) adds Sat 05-11, so 11. The import
+ * rebuilds the ordinals, which unsettles every licensed fact row, which the
+ * next request settles on the new calendar. `yiye statistics rebuild`
+ * derives the same figures from the sources. */
+static void test_calendar_change_resettles(void **state)
+{
+	static const char year2024[] =
+	    "{\"year\":2024,\"source\":\"国务院办公厅关于2024年部分节假日安排的通知\","
+	    "\"holidays\":[{\"date\":\"2024-05-01\",\"name\":\"劳动节\"},"
+	    "{\"date\":\"2024-05-02\",\"name\":\"劳动节\"},"
+	    "{\"date\":\"2024-05-03\",\"name\":\"劳动节\"},"
+	    "{\"date\":\"2024-05-04\",\"name\":\"劳动节\"},"
+	    "{\"date\":\"2024-05-05\",\"name\":\"劳动节\"}],"
+	    "\"workdays\":[{\"date\":\"2024-04-28\",\"name\":\"劳动节调休上班\"},"
+	    "{\"date\":\"2024-05-11\",\"name\":\"劳动节调休上班\"}]}";
+	char path[320], *out = NULL;
+	struct resp r;
+	FILE *f;
+
+	(void)state;
+	lic_as(&srv, "auditor");
+	get("/api/v1/statistics/overview?from=2024-05-01&to=2024-05-31", 200, &r);
+	expect_int(r.json, "duration.n", 1);
+	expect_num(r.json, "duration.mean_days", 10.0);
+	resp_free(&r);
+
+	snprintf(path, sizeof(path), "%s/2024.json", srv.dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(year2024, f);
+	fclose(f);
+	assert_int_equal(
+	    server_cli(&srv, &out, (const char *const[]){"calendar", "import", path, NULL}), 0);
+	free(out);
+	get("/api/v1/statistics/overview?from=2024-05-01&to=2024-05-31", 200, &r);
+	expect_num(r.json, "duration.mean_days", 11.0);
+	resp_free(&r);
+
+	out = NULL;
+	assert_int_equal(
+	    server_cli(&srv, &out, (const char *const[]){"statistics", "rebuild", NULL}), 0);
+	assert_non_null(strstr(out, "统计明细已重建：5 件申请"));
+	free(out);
+	get("/api/v1/statistics/overview?from=2024-05-01&to=2024-05-31", 200, &r);
+	expect_num(r.json, "duration.mean_days", 11.0);
+	resp_free(&r);
+	get("/api/v1/statistics/overview?" RANGE, 200, &r);
+	expect_num(r.json, "duration.mean_days", 7.0);
+	expect_int(r.json, "materials.obtained_by_sharing", 2);
+	resp_free(&r);
+}
+
 /* A fresh node whose working-day ordinals were never built, and BURST
  * statistics requests released together: the first rebuilds the ordinals,
  * the others wait for it and then read; every one answers 200. The busy
@@ -699,6 +765,7 @@ int main(void)
 	    cmocka_unit_test(test_views),
 	    cmocka_unit_test(test_csv_equals_api),
 	    cmocka_unit_test(test_xlsx_equals_api),
+	    cmocka_unit_test(test_calendar_change_resettles),
 	    cmocka_unit_test(test_concurrent_first_requests),
 	};
 
