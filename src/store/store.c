@@ -139,6 +139,17 @@ enum store_kind store_conn_kind(const struct store_conn *c)
 	return store_kind(c->store);
 }
 
+void store_where_add(char *sql, size_t sqlsz, const char *fragment, struct store_param *p, int *n,
+		     struct store_param value)
+{
+	size_t len = strlen(sql), fl = strlen(fragment);
+
+	if (len + fl >= sqlsz)
+		return;
+	memcpy(sql + len, fragment, fl + 1);
+	p[(*n)++] = value;
+}
+
 int store_exec_pg_planned(struct store_conn *c, const char *const *settings, const char *sql,
 			  const struct store_param *params, int nparams, struct store_result **res,
 			  struct yerr *err)

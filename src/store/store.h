@@ -127,6 +127,14 @@ void store_rebuild_unlock(struct store_conn *c);
  * without the clause. */
 int store_exec(struct store_conn *c, const char *sql, const struct store_param *params, int nparams,
 	       struct store_result **res, struct yerr *err);
+/* Appends one condition of a filter to a WHERE clause being built: the
+ * fixed fragment (" AND actor = ?") to sql, its value to p[(*n)++]. Only
+ * fixed fragments are concatenated; every value is bound. A fragment that
+ * does not fit is dropped with its value, so the statement stays whole; size
+ * the buffer for every fragment. */
+void store_where_add(char *sql, size_t sqlsz, const char *fragment, struct store_param *p, int *n,
+		     struct store_param value);
+
 /* store_exec with PostgreSQL planner settings for this one statement
  * (`SET LOCAL` each of the NULL-terminated settings, in a transaction of its
  * own, so the pooled connection keeps its defaults); on SQLite plain

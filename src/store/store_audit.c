@@ -163,22 +163,14 @@ static int audit_where(const struct audit_filter *f, char *sql, size_t sqlsz, st
 
 	snprintf(sql, sqlsz, " WHERE district = ?");
 	p[n++] = SP_TEXT(D);
-	if (f && f->actor && *f->actor) {
-		strncat(sql, " AND actor = ?", sqlsz - strlen(sql) - 1);
-		p[n++] = SP_TEXT(f->actor);
-	}
-	if (f && f->action && *f->action) {
-		strncat(sql, " AND action = ?", sqlsz - strlen(sql) - 1);
-		p[n++] = SP_TEXT(f->action);
-	}
-	if (f && f->from_ms) {
-		strncat(sql, " AND ts >= ?", sqlsz - strlen(sql) - 1);
-		p[n++] = SP_INT(f->from_ms);
-	}
-	if (f && f->to_ms) {
-		strncat(sql, " AND ts < ?", sqlsz - strlen(sql) - 1);
-		p[n++] = SP_INT(f->to_ms);
-	}
+	if (f && f->actor && *f->actor)
+		store_where_add(sql, sqlsz, " AND actor = ?", p, &n, SP_TEXT(f->actor));
+	if (f && f->action && *f->action)
+		store_where_add(sql, sqlsz, " AND action = ?", p, &n, SP_TEXT(f->action));
+	if (f && f->from_ms)
+		store_where_add(sql, sqlsz, " AND ts >= ?", p, &n, SP_INT(f->from_ms));
+	if (f && f->to_ms)
+		store_where_add(sql, sqlsz, " AND ts < ?", p, &n, SP_INT(f->to_ms));
 	return n;
 }
 

@@ -346,26 +346,16 @@ static int log_where(const char *district, const struct sharing_filter *f, char 
 
 	snprintf(sql, sqlsz, " WHERE district = ?");
 	p[n++] = SP_TEXT(district);
-	if (f && f->token_id) {
-		strncat(sql, " AND token_id = ?", sqlsz - strlen(sql) - 1);
-		p[n++] = SP_INT(f->token_id);
-	}
-	if (f && f->uscc && *f->uscc) {
-		strncat(sql, " AND uscc = ?", sqlsz - strlen(sql) - 1);
-		p[n++] = SP_TEXT(f->uscc);
-	}
-	if (f && f->department) {
-		strncat(sql, " AND department = ?", sqlsz - strlen(sql) - 1);
-		p[n++] = SP_TEXT(f->department);
-	}
-	if (f && f->from_ms) {
-		strncat(sql, " AND ts >= ?", sqlsz - strlen(sql) - 1);
-		p[n++] = SP_INT(f->from_ms);
-	}
-	if (f && f->to_ms) {
-		strncat(sql, " AND ts < ?", sqlsz - strlen(sql) - 1);
-		p[n++] = SP_INT(f->to_ms);
-	}
+	if (f && f->token_id)
+		store_where_add(sql, sqlsz, " AND token_id = ?", p, &n, SP_INT(f->token_id));
+	if (f && f->uscc && *f->uscc)
+		store_where_add(sql, sqlsz, " AND uscc = ?", p, &n, SP_TEXT(f->uscc));
+	if (f && f->department)
+		store_where_add(sql, sqlsz, " AND department = ?", p, &n, SP_TEXT(f->department));
+	if (f && f->from_ms)
+		store_where_add(sql, sqlsz, " AND ts >= ?", p, &n, SP_INT(f->from_ms));
+	if (f && f->to_ms)
+		store_where_add(sql, sqlsz, " AND ts < ?", p, &n, SP_INT(f->to_ms));
 	return n;
 }
 

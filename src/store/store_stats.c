@@ -24,34 +24,27 @@ struct cohort {
 static void cohort_where(const char *district, const struct stats_range *f, char *sql, size_t sqlsz,
 			 struct store_param *p, int *np, struct cohort *k)
 {
-	size_t len = (size_t)snprintf(sql, sqlsz, "%s",
-				      "f.district = ? AND f.month >= ? AND f.month <= ? AND "
-				      "f.submitted_on >= ? AND f.submitted_on <= ?");
-
 	snprintf(k->from_month, sizeof(k->from_month), "%.7s", f->from);
 	snprintf(k->to_month, sizeof(k->to_month), "%.7s", f->to);
-	p[(*np)++] = SP_TEXT(district);
-	p[(*np)++] = SP_TEXT(k->from_month);
-	p[(*np)++] = SP_TEXT(k->to_month);
-	p[(*np)++] = SP_TEXT(f->from);
-	p[(*np)++] = SP_TEXT(f->to);
-	if (f->industry && *f->industry) {
-		len += (size_t)snprintf(sql + len, sqlsz - len, " AND f.industry = ?");
-		p[(*np)++] = SP_TEXT(f->industry);
-	}
-	if (f->department && *f->department) {
-		len += (size_t)snprintf(sql + len, sqlsz - len,
-					" AND EXISTS (SELECT 1 FROM application_departments ad "
-					"WHERE ad.application_id = f.application_id AND "
-					"ad.department = ?)");
-		p[(*np)++] = SP_TEXT(f->department);
-	}
+	sql[0] = '\0';
+	store_where_add(sql, sqlsz, "f.district = ?", p, np, SP_TEXT(district));
+	store_where_add(sql, sqlsz, " AND f.month >= ?", p, np, SP_TEXT(k->from_month));
+	store_where_add(sql, sqlsz, " AND f.month <= ?", p, np, SP_TEXT(k->to_month));
+	store_where_add(sql, sqlsz, " AND f.submitted_on >= ?", p, np, SP_TEXT(f->from));
+	store_where_add(sql, sqlsz, " AND f.submitted_on <= ?", p, np, SP_TEXT(f->to));
+	if (f->industry && *f->industry)
+		store_where_add(sql, sqlsz, " AND f.industry = ?", p, np, SP_TEXT(f->industry));
+	if (f->department && *f->department)
+		store_where_add(sql, sqlsz,
+				" AND EXISTS (SELECT 1 FROM application_departments ad WHERE "
+				"ad.application_id = f.application_id AND ad.department = ?)",
+				p, np, SP_TEXT(f->department));
 	if (f->street && *f->street) {
 		snprintf(k->like, sizeof(k->like), "%%\"F_site_street\":\"%s\"%%", f->street);
-		snprintf(sql + len, sqlsz - len,
-			 " AND EXISTS (SELECT 1 FROM applications a WHERE a.district = "
-			 "f.district AND a.id = f.application_id AND a.form LIKE ?)");
-		p[(*np)++] = SP_TEXT(k->like);
+		store_where_add(sql, sqlsz,
+				" AND EXISTS (SELECT 1 FROM applications a WHERE a.district = "
+				"f.district AND a.id = f.application_id AND a.form LIKE ?)",
+				p, np, SP_TEXT(k->like));
 	}
 }
 
@@ -185,7 +178,6 @@ int store_stats_licenses(struct store_conn *c, const char *district, const struc
 	struct store_param p[8];
 	struct store_result *r = NULL;
 	char sql[1024], like[128];
-	size_t len;
 	int np = 0, rc;
 	bool join = (f->industry && *f->industry) || (f->department && *f->department) ||
 		    (f->street && *f->street);
@@ -194,7 +186,7 @@ int store_stats_licenses(struct store_conn *c, const char *district, const struc
 
 	memset(out, 0, sizeof(*out));
 	/* the license and its application only when a filter reads them */
-	len = (size_t)snprintf(
+	snprintf(
 	    sql, sizeof(sql), "%s",
 	    join ? "SELECT ev.kind, count(*) FROM license_events ev "
 		   "JOIN licenses l ON l.district = ev.district AND l.number = "
@@ -206,22 +198,19 @@ int store_stats_licenses(struct store_conn *c, const char *district, const struc
 	p[np++] = SP_TEXT(district);
 	p[np++] = SP_INT(f->from_at);
 	p[np++] = SP_INT(f->to_at);
-	if (f->industry && *f->industry) {
-		len += (size_t)snprintf(sql + len, sizeof(sql) - len, " AND l.industry = ?");
-		p[np++] = SP_TEXT(f->industry);
-	}
-	if (f->department && *f->department) {
-		len += (size_t)snprintf(sql + len, sizeof(sql) - len,
-					" AND EXISTS (SELECT 1 FROM application_departments ad "
-					"WHERE ad.application_id = a.id AND ad.department = ?)");
-		p[np++] = SP_TEXT(f->department);
-	}
+	if (f->industry && *f->industry)
+		store_where_add(sql, sizeof(sql), " AND l.industry = ?", p, &np,
+				SP_TEXT(f->industry));
+	if (f->department && *f->department)
+		store_where_add(sql, sizeof(sql),
+				" AND EXISTS (SELECT 1 FROM application_departments ad WHERE "
+				"ad.application_id = a.id AND ad.department = ?)",
+				p, &np, SP_TEXT(f->department));
 	if (f->street && *f->street) {
 		snprintf(like, sizeof(like), "%%\"F_site_street\":\"%s\"%%", f->street);
-		len += (size_t)snprintf(sql + len, sizeof(sql) - len, " AND a.form LIKE ?");
-		p[np++] = SP_TEXT(like);
+		store_where_add(sql, sizeof(sql), " AND a.form LIKE ?", p, &np, SP_TEXT(like));
 	}
-	snprintf(sql + len, sizeof(sql) - len, " GROUP BY ev.kind");
+	strncat(sql, " GROUP BY ev.kind", sizeof(sql) - strlen(sql) - 1);
 	rc = store_exec(c, sql, p, np, &r, err);
 	for (int i = 0; rc == 0 && i < r->rows; i++)
 		for (size_t k = 0; k < sizeof(license_kinds) / sizeof(license_kinds[0]); k++)

@@ -425,10 +425,8 @@ int sup_conflicts_scope(struct store_conn *c, const char *district, const char *
 	*items = NULL;
 	*n = 0;
 	p[np++] = SP_TEXT(district);
-	if (user_id > 0) {
-		strncat(sql, " AND k.user_id = ?", sizeof(sql) - strlen(sql) - 1);
-		p[np++] = SP_INT(user_id);
-	}
+	if (user_id > 0)
+		store_where_add(sql, sizeof(sql), " AND k.user_id = ?", p, &np, SP_INT(user_id));
 	if (!with_withdrawn)
 		strncat(sql, " AND k.withdrawn_at IS NULL", sizeof(sql) - strlen(sql) - 1);
 	if ((rc = dept_filter(sql, sizeof(sql), "i.department", departments, ndep, p, &np, e)) < 0)
