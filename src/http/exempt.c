@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "http/args.h"
 
@@ -142,7 +141,7 @@ int exempt_on_submit(struct req *r, struct store_conn *c, const struct store_app
 
 	if (exempt_lookup(r, c, a->entity_id, &x, e) < 0)
 		return -1;
-	return exempt_attach(r, c, a, &x, (int64_t)time(NULL), e);
+	return exempt_attach(r, c, a, &x, app_now(r->app), e);
 }
 
 static json_t *item_json(const struct store_shared_material *m)
