@@ -144,8 +144,10 @@ void store_where_add(char *sql, size_t sqlsz, const char *fragment, struct store
 {
 	size_t len = strlen(sql), fl = strlen(fragment);
 
+	/* a filter left out would widen what the caller may see: a buffer
+	 * sized too small is a bug, never a shorter statement */
 	if (len + fl >= sqlsz)
-		return;
+		abort();
 	memcpy(sql + len, fragment, fl + 1);
 	p[(*n)++] = value;
 }
@@ -176,6 +178,7 @@ int store_exec_pg_planned(struct store_conn *c, const char *const *settings, con
 	store_rollback(c);
 	return rc;
 }
+
 const char *store_describe(const struct store *s)
 {
 	return s->describe;

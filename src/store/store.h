@@ -129,9 +129,9 @@ int store_exec(struct store_conn *c, const char *sql, const struct store_param *
 	       struct store_result **res, struct yerr *err);
 /* Appends one condition of a filter to a WHERE clause being built: the
  * fixed fragment (" AND actor = ?") to sql, its value to p[(*n)++]. Only
- * fixed fragments are concatenated; every value is bound. A fragment that
- * does not fit is dropped with its value, so the statement stays whole; size
- * the buffer for every fragment. */
+ * fixed fragments are concatenated; every value is bound. Size sql for
+ * every fragment: one that does not fit aborts (a dropped condition would
+ * widen the result). */
 void store_where_add(char *sql, size_t sqlsz, const char *fragment, struct store_param *p, int *n,
 		     struct store_param value);
 
