@@ -491,8 +491,9 @@ int store_app_update(struct store_conn *c, const char *district, struct store_ap
 						       SP_TEXT(district), SP_INT(a->id),
 						       SP_TEXT(a->wf.permits[i].code)},
 				4, NULL, err);
-	/* the statistics' row of it, in the same transaction */
-	if (rc == 0)
+	/* the statistics' row of it, in the same transaction (a draft, never
+	 * submitted, has none: its many saves cost nothing here) */
+	if (rc == 0 && a->clock_started)
 		rc = store_stats_touch(c, district, a->id, err);
 	return rc;
 }

@@ -167,15 +167,17 @@ int store_stats_notices(struct store_conn *c, const char *district, const struct
 }
 
 /* The event kinds counted, in the order of struct stats_licenses. Naming
- * them lets the index (district, kind, at) seek each kind's time range. */
+ * them (bound, in LICENSE_KINDS_IN) lets the index (district, kind, at) seek
+ * each kind's time range. */
 static const char *const license_kinds[] = {"issue",  "version", "cancel",
 					    "revoke", "suspend", "expire"};
-#define LICENSE_KINDS_IN "ev.kind IN ('issue', 'version', 'cancel', 'revoke', 'suspend', 'expire')"
+#define LICENSE_KINDS_N (sizeof(license_kinds) / sizeof(license_kinds[0]))
+#define LICENSE_KINDS_IN "ev.kind IN (?, ?, ?, ?, ?, ?)"
 
 int store_stats_licenses(struct store_conn *c, const char *district, const struct stats_range *f,
 			 struct stats_licenses *out, struct yerr *err)
 {
-	struct store_param p[8];
+	struct store_param p[4 + LICENSE_KINDS_N + 3];
 	struct store_result *r = NULL;
 	char sql[1024], like[128];
 	int np = 0, rc;
@@ -195,7 +197,10 @@ int store_stats_licenses(struct store_conn *c, const char *district, const struc
 		   "WHERE ev.district = ? AND " LICENSE_KINDS_IN " AND ev.at >= ? AND ev.at < ?"
 		 : "SELECT ev.kind, count(*) FROM license_events ev "
 		   "WHERE ev.district = ? AND " LICENSE_KINDS_IN " AND ev.at >= ? AND ev.at < ?");
+	_Static_assert(LICENSE_KINDS_N == 6, "LICENSE_KINDS_IN names one ? per kind");
 	p[np++] = SP_TEXT(district);
+	for (size_t k = 0; k < LICENSE_KINDS_N; k++)
+		p[np++] = SP_TEXT(license_kinds[k]);
 	p[np++] = SP_INT(f->from_at);
 	p[np++] = SP_INT(f->to_at);
 	if (f->industry && *f->industry)
@@ -218,7 +223,7 @@ int store_stats_licenses(struct store_conn *c, const char *district, const struc
 	rc = join ? store_exec(c, sql, p, np, &r, err)
 		  : store_exec_pg_planned(c, STATS_PG_READ_INDEX, sql, p, np, &r, err);
 	for (int i = 0; rc == 0 && i < r->rows; i++)
-		for (size_t k = 0; k < sizeof(license_kinds) / sizeof(license_kinds[0]); k++)
+		for (size_t k = 0; k < LICENSE_KINDS_N; k++)
 			if (strcmp(store_cell(r, i, 0), license_kinds[k]) == 0)
 				*slots[k] += store_cell_int(r, i, 1, 0);
 	store_result_free(r);

@@ -250,7 +250,10 @@ static int facts_rebuild(struct store_conn *c, const char *district, struct yerr
 		    "LEFT JOIN stats_days e ON e.district = a.district AND e.day = l.issued_on "
 		    "LEFT JOIN stats_days s ON l.issued_on IS NOT NULL AND s.district = a.district "
 		    "AND s.day = a.clock_start "
-		    "WHERE a.clock_start IS NOT NULL AND a.district = ? AND a.id >= ? AND a.id < ?",
+		    "WHERE a.clock_start IS NOT NULL AND a.district = ? AND a.id >= ? AND a.id < ? "
+		    /* a row a concurrent touch wrote after the DELETE is newer;
+		     * it is settled by the next request */
+		    "ON CONFLICT (district, application_id) DO NOTHING",
 		    (struct store_param[]){SP_TEXT(district), SP_INT(from), SP_INT(to),
 					   SP_TEXT(district), SP_INT(from), SP_INT(to),
 					   SP_TEXT(district), SP_INT(from), SP_INT(to)},
